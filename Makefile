@@ -1,0 +1,39 @@
+# Two commands do all set-up on a machine with only Python 3:
+#   make lab    - a virtual environment with JupyterLab, then the lessons in JupyterLab
+#   make test   - a virtual environment with the test tools, then the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check --quiet
+
+.PHONY: lab test test-fast conformance bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.lab-installed: pyproject.toml | $(PY)
+	$(PIP) install -e '.[lab]'
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(PY)
+	$(PIP) install -e '.[test]'
+	touch $@
+
+lab: $(VENV)/.lab-installed
+	$(VENV)/bin/jupyter lab lessons/
+
+test: $(VENV)/.test-installed
+	$(PY) -m pytest
+
+test-fast: $(VENV)/.test-installed
+	$(PY) -m pytest -x -q
+
+conformance: $(VENV)/.test-installed
+	$(PY) ../shared/conformance/harness.py --impl tfmini --cases public_cases.py --check public_golden.json
+
+bench: $(VENV)/.test-installed
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

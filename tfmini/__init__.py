@@ -1,0 +1,35 @@
+"""tfmini: TensorFlow 1.x's graph API for learning, on numpy (`import tfmini as tf`).
+
+This module only re-exports; every name is defined where TensorFlow defines it.
+"""
+import warnings as _warnings
+
+from .framework import dtypes as _dtypes
+from .framework import errors
+from .framework.dtypes import *  # noqa: F401,F403
+from .framework.dtypes import as_dtype, DType
+from .framework.ops import (Graph, GraphKeys, Operation, Tensor, add_to_collection, add_to_collections,
+                            colocate_with, control_dependencies, convert_to_tensor, device,
+                            get_collection, get_collection_ref, get_default_graph, get_default_session,
+                            name_scope, op_scope, reset_default_graph, register_tensor_conversion_function,
+                            NotDifferentiable, no_gradient)
+from .framework.tensor_shape import Dimension, TensorShape
+from .framework.random_seed import set_random_seed, get_seed
+from .client.session import Session, InteractiveSession
+from .client.config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions
+from .ops.constant_op import constant
+from .ops.array_ops import *  # noqa: F401,F403
+from .ops.math_ops import *  # noqa: F401,F403
+from .ops.random_ops import *  # noqa: F401,F403
+from .ops.state_ops import assign, assign_add, assign_sub
+from .ops.control_flow_ops import group, no_op, tuple, with_dependencies
+from .ops.logging_ops import Print
+from .variables import *  # noqa: F401,F403
+from . import nn
+
+newaxis = None
+AUTO_REUSE = "AUTO_REUSE"  # replaced by variable_scope's reuse enum when scopes arrive
+__version__ = "0.1.0"
+
+# numpy's floating-point warnings (log(0), 1/0) are silent in TensorFlow: silence them in kernels only
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tfmini\.")

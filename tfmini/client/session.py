@@ -1,0 +1,313 @@
+"""Session and InteractiveSession: run fetches of any nesting with feeds, through cached plans."""
+import collections
+import sys
+
+import numpy as np
+
+from ..framework import errors, ops
+from ..framework.ops import Operation, Tensor
+from ..runtime import backends
+from ..runtime.executor import build_plan
+from ..runtime.state import SessionState
+from .config import ConfigProto
+
+__all__ = ["Session", "InteractiveSession", "BaseSession"]
+
+
+# =========================================================================== fetch structures
+class _Leaf:
+    __slots__ = ("index",)
+
+    def __init__(self, index):
+        self.index = index
+
+
+def _fetch_type_error(fetch, extra=""):
+    return TypeError("Fetch argument %r has invalid type %r%s" % (fetch, type(fetch), extra))
+
+
+class _FetchMapper:
+    """Flattens a fetch structure (nested lists, tuples, namedtuples, dicts of graph elements)
+    into unique tensors and target ops, and rebuilds the same structure from their values."""
+
+    def __init__(self, graph, fetches):
+        self.tensors = []      # unique Tensors to fetch
+        self.targets = []      # unique Operations to run
+        self._index = {}       # element -> index into tensors, or -1 - index into targets
+        self.structure = self._map(graph, fetches)
+
+    def _element(self, graph, fetch):
+        if fetch is None:
+            raise _fetch_type_error(fetch)
+        try:
+            el = graph.as_graph_element(fetch, allow_tensor=True, allow_operation=True)
+        except TypeError as e:
+            raise TypeError("Fetch argument %r has invalid type %r, must be a string or Tensor. (%s)"
+                            % (fetch, type(fetch), e)) from None
+        except ValueError as e:
+            raise ValueError("Fetch argument %r cannot be interpreted as a Tensor. (%s)" % (fetch, e)) from None
+        except KeyError as e:
+            raise ValueError("Fetch argument %r cannot be interpreted as a Tensor. (%s)" % (fetch, e.args[0])) from None
+        idx = self._index.get(el)
+        if idx is None:
+            if isinstance(el, Operation):
+                idx = -1 - len(self.targets)
+                self.targets.append(el)
+            else:
+                idx = len(self.tensors)
+                self.tensors.append(el)
+            self._index[el] = idx
+        return _Leaf(idx)
+
+    def _map(self, graph, fetch):
+        if isinstance(fetch, (Tensor, Operation, str)) or hasattr(fetch, "_as_graph_element"):
+            return self._element(graph, fetch)
+        if isinstance(fetch, tuple) and hasattr(fetch, "_fields"):
+            return ("namedtuple", type(fetch), [self._map(graph, f) for f in fetch])
+        if isinstance(fetch, (list, tuple)):
+            return (type(fetch), None, [self._map(graph, f) for f in fetch])
+        if isinstance(fetch, dict):
+            keys = list(fetch.keys())
+            return ("dict", (type(fetch), keys), [self._map(graph, fetch[k]) for k in keys])
+        if fetch is None:
+            raise _fetch_type_error(fetch)
+        raise TypeError("Fetch argument %r has invalid type %r, must be a string or Tensor. (Can not convert "
+                        "a %s into a Tensor or Operation.)" % (fetch, type(fetch), type(fetch).__name__))
+
+    def build(self, values):
+        return _rebuild(self.structure, values)
+
+
+def _rebuild(s, values):
+    if s.__class__ is _Leaf:
+        return values[s.index] if s.index >= 0 else None
+    kind, extra, children = s
+    items = [_rebuild(c, values) for c in children]
+    if kind == "namedtuple":
+        return extra(*items)
+    if kind == "dict":
+        cls, keys = extra
+        d = dict(zip(keys, items))
+        return d if cls is dict else (cls(d) if cls is not collections.defaultdict else d)
+    return items if kind is list else tuple(items) if kind is tuple else kind(items)
+
+
+def _as_scalar_or_array(v):
+    # TF returns numpy scalars for 0-d results (`sess.run(c)` is np.float32(30.0))
+    if v.__class__ is np.ndarray and v.ndim == 0:
+        return v[()]
+    return v
+
+
+# =========================================================================== Session
+class BaseSession:
+    """The common part of Session and InteractiveSession."""
+
+    def __init__(self, target="", graph=None, config=None):
+        if graph is None:
+            graph = ops.get_default_graph()
+        elif not isinstance(graph, ops.Graph):
+            raise TypeError("graph must be a tf.Graph, but got %s" % type(graph))
+        if config is not None and not isinstance(config, ConfigProto):
+            raise TypeError("config must be a tf.ConfigProto, but got %s" % type(config))
+        if target not in ("", None, "local") and not isinstance(target, str):
+            raise TypeError("target must be a string, but got %s" % type(target))
+        if target not in ("", None, "local"):
+            raise errors.UnimplementedError(None, None, "tfmini runs graphs in this process only: "
+                                            "Session(target=%r) is not supported; use Session()." % target)
+        self._graph = graph
+        self._config = config if config is not None else ConfigProto()
+        self._target = target or ""
+        self._closed = False
+        self._state = SessionState()
+        self._plans = {}
+        self._plans_version = graph._version
+        self._xp = backends.numpy_backend()
+        self._default_ctx = None
+        self._logged_ops = set()
+
+    # ---- properties
+    @property
+    def graph(self):
+        return self._graph
+
+    @property
+    def graph_def(self):
+        return self._graph.as_graph_def() if hasattr(self._graph, "as_graph_def") else None
+
+    @property
+    def sess_str(self):
+        return self._target
+
+    def list_devices(self):
+        return [_DeviceAttributes("/job:localhost/replica:0/task:0/device:CPU:0", "CPU")]
+
+    # ---- lifecycle
+    def close(self):
+        """Free this session's variable values; running it afterwards raises RuntimeError."""
+        if not self._closed:
+            self._closed = True
+            self._state.clear()
+            self._plans.clear()
+
+    def as_default(self):
+        """A context manager that makes this the default session (for `eval()`/`run()`)."""
+        return ops._default_session_stack.get_controller(self)
+
+    def __enter__(self):
+        self._default_ctx = [self._graph.as_default(), self.as_default()]
+        for c in self._default_ctx:
+            c.__enter__()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        ctxs, self._default_ctx = self._default_ctx or [], None
+        for c in reversed(ctxs):
+            c.__exit__(exc_type, exc, tb)
+        self.close()
+        return False
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - never raise from a finalizer
+            pass
+
+    # ---- running
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Compute `fetches` (a graph element or any nesting of lists, tuples, namedtuples and dicts
+        of them) with `feed_dict` values substituted; returns values in the same structure.
+
+        Operations fetch as None; Tensors as numpy arrays (0-d as numpy scalars).
+        """
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        graph = self._graph
+        # fast path: one Tensor, or a flat list of Tensors/Operations
+        cls = fetches.__class__
+        if cls is Tensor and fetches._op._graph is graph:
+            flat, targets, mapper = (fetches,), (), None
+        else:
+            mapper = _FetchMapper(graph, fetches)
+            flat, targets = tuple(mapper.tensors), tuple(mapper.targets)
+
+        if feed_dict:
+            feed_tensors, feed_values = self._resolve_feeds(feed_dict)
+        else:
+            feed_tensors, feed_values = (), ()
+
+        if graph._version != self._plans_version:
+            self._plans.clear()
+            self._plans_version = graph._version
+        key = (flat, targets, feed_tensors)
+        plan = self._plans.get(key)
+        if plan is None:
+            log = self._log_placement if self._config.log_device_placement else None
+            plan = build_plan(self._state, flat, targets, feed_tensors, self._xp, log)
+            self._plans[key] = plan
+        arrays = [self._convert_feed(t, v) for t, v in zip(feed_tensors, feed_values)] if feed_tensors else ()
+        values = plan.run(arrays)
+        values = [_as_scalar_or_array(v) for v in values]
+        if mapper is None:
+            return values[0]
+        return mapper.build(values)
+
+    def _resolve_feeds(self, feed_dict):
+        graph = self._graph
+        tensors, values = [], []
+        for key, val in feed_dict.items():
+            if key.__class__ is Tensor and key._op._graph is graph:
+                t = key
+            else:
+                try:
+                    t = graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
+                except Exception as e:  # noqa: BLE001 - TF reports any failure the same way
+                    raise TypeError("Cannot interpret feed_dict key as Tensor: " + str(e.args[0])) from None
+            if isinstance(val, (Tensor, Operation)):
+                raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
+                                "Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, "
+                                "the tensor object was %s which was passed to the feed with key %s." % (val, key))
+            tensors.append(t)
+            values.append(val)
+        # canonical order so that the plan cache hits whatever order the dict has
+        if len(tensors) > 1:
+            order = sorted(range(len(tensors)), key=lambda i: tensors[i]._op._id * 1024 + tensors[i]._value_index)
+            tensors = [tensors[i] for i in order]
+            values = [values[i] for i in order]
+        return tuple(tensors), values
+
+    @staticmethod
+    def _convert_feed(t, val):
+        dtype = t._dtype.base_dtype
+        npt = dtype.as_numpy_dtype
+        if val.__class__ is np.ndarray and val.dtype == npt:
+            arr = val
+        else:
+            if isinstance(val, int) and not isinstance(val, bool) and dtype.is_integer:
+                info = np.iinfo(npt)
+                if not info.min <= val <= info.max:
+                    raise TypeError("Type of feed value %s with type %s is not compatible with Tensor type %s. "
+                                    "Try explicitly setting the type of the feed tensor to a larger type "
+                                    "(e.g. int64)." % (val, type(val), dtype))
+            arr = np.asarray(val, dtype=npt)
+        shape = t._shape._dims
+        if shape is not None:
+            ashape = arr.shape
+            if len(ashape) != len(shape) or any(d._value is not None and d._value != a for d, a in zip(shape, ashape)):
+                raise ValueError("Cannot feed value of shape %r for Tensor %r, which has shape %r"
+                                 % (ashape, t.name, str(t._shape)))
+        return arr
+
+    def _log_placement(self, op):
+        if op in self._logged_ops:
+            return
+        self._logged_ops.add(op)
+        sys.stderr.write("%s: (%s): /job:localhost/replica:0/task:0/device:CPU:0\n" % (op.name, op.type))
+
+    def make_callable(self, fetches, feed_list=None, accept_options=False):
+        """A Python function that runs `fetches` with positional feeds for `feed_list`."""
+        feed_list = list(feed_list or [])
+
+        def _callable(*args, **kwargs):
+            if len(args) != len(feed_list):
+                raise ValueError("Expected %d feed values, got %d." % (len(feed_list), len(args)))
+            return self.run(fetches, dict(zip(feed_list, args)))
+        return _callable
+
+    def partial_run_setup(self, *args, **kwargs):
+        raise errors.UnimplementedError(None, None, "partial_run is not supported by tfmini")
+
+
+class _DeviceAttributes:
+    def __init__(self, name, device_type):
+        self.name = name
+        self.device_type = device_type
+        self.memory_limit_bytes = 0
+
+    def __repr__(self):
+        return "_DeviceAttributes(%s, %s, %d)" % (self.name, self.device_type, self.memory_limit_bytes)
+
+
+class Session(BaseSession):
+    """A session runs a graph: `sess.run(fetches, feed_dict)`. Use it as a context manager.
+
+    >>> with tf.Session() as sess:
+    ...     sess.run(tf.constant(5.0) * tf.constant(6.0))
+    30.0
+    """
+
+
+class InteractiveSession(BaseSession):
+    """A Session that makes itself the default on creation, for notebooks and shells."""
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        self._default_session = self.as_default()
+        self._default_session.__enter__()
+        self._explicitly_closed = False
+
+    def close(self):
+        super().close()
+        if getattr(self, "_default_session", None) is not None:
+            self._default_session.__exit__(None, None, None)
+            self._default_session = None

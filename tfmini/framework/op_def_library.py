@@ -1,0 +1,99 @@
+"""Building ops from Python values: TF's input-conversion and dtype-matching rules, in one place."""
+from . import dtypes
+from .ops import Tensor, _conversion_funcs, convert_to_tensor, get_default_graph
+
+__all__ = ["is_tensor_like", "convert_same_dtype", "make_op", "check_allowed"]
+
+# The type lists TF's op definitions allow, by family
+NUMBER_TYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int8, dtypes.int16, dtypes.int32,
+                dtypes.int64, dtypes.uint8, dtypes.uint16, dtypes.complex64, dtypes.complex128)
+REAL_NUMBER_TYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int8, dtypes.int16, dtypes.int32,
+                     dtypes.int64, dtypes.uint8, dtypes.uint16)
+FLOAT_TYPES = (dtypes.float16, dtypes.float32, dtypes.float64)
+FLOAT_COMPLEX_TYPES = FLOAT_TYPES + (dtypes.complex64, dtypes.complex128)
+INT_TYPES = (dtypes.int32, dtypes.int64)
+
+
+def is_tensor_like(v):
+    """A Tensor, or something TF converts to one by registration (a Variable)."""
+    if isinstance(v, Tensor):
+        return True
+    return any(isinstance(v, bt) for bt, _ in _conversion_funcs)
+
+
+def check_allowed(op_type, param, dtype, allowed):
+    if allowed is not None and dtype.base_dtype not in allowed:
+        raise TypeError("Value passed to parameter '%s' has DataType %s not in list of allowed values: %s"
+                        % (param, dtype.base_dtype.name, ", ".join(d.name for d in allowed)))
+
+
+def _convert_python(op_type, param, value, dtype):
+    try:
+        return convert_to_tensor(value, dtype=dtype, name=param)
+    except TypeError as e:
+        raise TypeError("Expected %s passed to parameter '%s' of op '%s', got %r of type '%s' instead. "
+                        "Error: %s" % (dtype.name, param, op_type, value, type(value).__name__, e)) from None
+
+
+def convert_same_dtype(op_type, args, dtype=None, allowed=None):
+    """Convert [(param, value), ...] that share one type attr `T`, as TF's op builder does.
+
+    The first Tensor-like argument fixes T (else `dtype`, else the first Python value's own
+    type); Python values are converted to T; a Tensor of another type raises TF's TypeError
+    ("Input 'y' of 'Add' Op has type float32 that does not match type int32 of argument 'x'.").
+    """
+    known = None
+    known_param = None
+    for param, v in args:
+        if is_tensor_like(v):
+            t = convert_to_tensor(v)
+            known, known_param = t.dtype.base_dtype, param
+            break
+    if known is None and dtype is not None:
+        known = dtypes.as_dtype(dtype)
+    out = []
+    for param, v in args:
+        if is_tensor_like(v):
+            t = convert_to_tensor(v)
+            if t.dtype.base_dtype != known:
+                if known_param is None:
+                    raise TypeError("Input '%s' of '%s' Op has type %s that does not match expected type of %s."
+                                    % (param, op_type, t.dtype.base_dtype.name, known.name))
+                raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s of argument '%s'."
+                                % (param, op_type, t.dtype.base_dtype.name, known.name, known_param))
+        elif known is None:
+            t = convert_to_tensor(v, name=param)
+            known, known_param = t.dtype.base_dtype, param
+        else:
+            t = _convert_python(op_type, param, v, known)
+        check_allowed(op_type, param, t.dtype, allowed)
+        out.append(t)
+    return out
+
+
+def convert_one(op_type, param, value, dtype=None, allowed=None):
+    """Convert one input that has its own type attr (or a fixed `dtype`)."""
+    if is_tensor_like(value):
+        t = convert_to_tensor(value)
+        if dtype is not None and t.dtype.base_dtype != dtypes.as_dtype(dtype):
+            raise TypeError("Input '%s' of '%s' Op has type %s that does not match expected type of %s."
+                            % (param, op_type, t.dtype.base_dtype.name, dtypes.as_dtype(dtype).name))
+    elif dtype is not None:
+        t = _convert_python(op_type, param, value, dtypes.as_dtype(dtype))
+    else:
+        t = convert_to_tensor(value, name=param)
+    check_allowed(op_type, param, t.dtype, allowed)
+    return t
+
+
+def make_op(op_type, inputs, attrs=None, name=None):
+    """Create an op in the inputs' graph; returns its single output, a list of outputs, or the
+    Operation when it has none. `name` is usually the scope opened by the wrapper (ends in '/')."""
+    g = inputs[0].graph if inputs else get_default_graph()
+    op = g.create_op(op_type, inputs, attrs or {}, name=name)
+    outs = op._outputs
+    if len(outs) == 1:
+        return outs[0]
+    if not outs:
+        return op
+    return list(outs)

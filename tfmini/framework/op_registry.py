@@ -1,0 +1,98 @@
+"""The op registry: one entry per op type with its inference, kernel and gradient slot.
+
+Every op type is declared once, next to its public wrapper, with
+
+- ``infer(*inputs, **attrs)``: output dtype(s) and static shape(s) from the input Tensors
+  (their ``dtype`` and ``shape``; `constant_value` where TF also looks at values). It returns
+  ``(dtype, shape)`` for a single output, or a list of such pairs (``[]`` for none). It raises
+  `InferenceError` for shape errors; the graph adds the op's name and input shapes, as TF does.
+- ``kernel(xp, *arrays, **attrs)``: a pure function of the array module ``xp`` (numpy or cupy)
+  returning one array, or a tuple for several outputs. Stateful kernels (variables, random)
+  take a per-session context first: ``kernel(ctx, xp, *arrays, **attrs)``.
+- ``grad``: a function ``(op, *output_grads) -> [input grads]`` that builds graph ops, or
+  `NOT_DIFFERENTIABLE`, or `GRADIENT_PENDING` for an op whose rule a later issue writes.
+"""
+
+__all__ = ["OpDef", "register_op", "get_op_def", "registered_ops", "InferenceError",
+           "NOT_DIFFERENTIABLE", "GRADIENT_PENDING"]
+
+
+class _Marker:
+    __slots__ = ("_what",)
+
+    def __init__(self, what):
+        self._what = what
+
+    def __repr__(self):
+        return self._what
+
+
+NOT_DIFFERENTIABLE = _Marker("NOT_DIFFERENTIABLE")
+# The gradient rule of this op is still to be written (issue #4, symbolic gradients).
+GRADIENT_PENDING = _Marker("GRADIENT_PENDING")
+
+
+class InferenceError(ValueError):
+    """A shape/dtype rule failed; the graph turns it into TF's ValueError with op context."""
+
+
+class OpDef:
+    """Everything the system knows about one op type."""
+
+    __slots__ = ("type", "infer", "kernel", "grad", "stateful", "ref_inputs", "needs_ctx",
+                 "aliases_input", "module")
+
+    def __init__(self, type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, module):
+        self.type = type
+        self.infer = infer
+        self.kernel = kernel
+        self.grad = grad
+        self.stateful = stateful
+        self.ref_inputs = frozenset(ref_inputs)
+        self.needs_ctx = needs_ctx
+        self.aliases_input = aliases_input
+        self.module = module
+
+    def __repr__(self):
+        return "<OpDef %s from %s>" % (self.type, self.module)
+
+
+_REGISTRY = {}
+
+
+def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), needs_ctx=False,
+                aliases_input=False):
+    """Declare op `type`. Raises KeyError if it is declared twice (one op, one place).
+
+    stateful:      the op has side effects or draws random numbers (never pruned as pure).
+    ref_inputs:    input positions that receive a variable's storage slot instead of its value.
+    needs_ctx:     the kernel takes the per-session context as its first argument.
+    aliases_input: the kernel may return (a view of) an input array; fetches copy such values.
+    """
+    if type in _REGISTRY:
+        raise KeyError("Op type %r is already registered in %s" % (type, _REGISTRY[type].module))
+    if not callable(infer) or not callable(kernel):
+        raise TypeError("Op %r needs callable infer and kernel" % type)
+    if not (callable(grad) or grad is NOT_DIFFERENTIABLE or grad is GRADIENT_PENDING):
+        raise TypeError("Op %r: grad must be a function, NOT_DIFFERENTIABLE or GRADIENT_PENDING" % type)
+    d = OpDef(type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input,
+              getattr(kernel, "__module__", "?"))
+    _REGISTRY[type] = d
+    return d
+
+
+def set_gradient(type, grad):
+    """Install the gradient rule of an already registered op (used by `RegisterGradient`)."""
+    _REGISTRY[type].grad = grad
+
+
+def get_op_def(type):
+    try:
+        return _REGISTRY[type]
+    except KeyError:
+        raise KeyError("Op type not registered '%s'" % type) from None
+
+
+def registered_ops():
+    """A copy of the registry: {type: OpDef}."""
+    return dict(_REGISTRY)

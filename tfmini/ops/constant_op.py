@@ -1,0 +1,207 @@
+"""tf.constant and the Const op; TF's rules for turning Python and numpy values into tensors."""
+import numbers
+
+import numpy as np
+
+from ..framework import dtypes
+from ..framework.op_registry import NOT_DIFFERENTIABLE, register_op
+from ..framework.ops import get_default_graph
+from ..framework.tensor_shape import Dimension, TensorShape
+
+__all__ = ["constant", "python_to_ndarray", "constant_value"]
+
+
+def _dense_dims(values):
+    if not isinstance(values, (list, tuple)):
+        return []
+    if not values:
+        return [0]
+    return [len(values)] + _dense_dims(values[0])
+
+
+def _flatten(values):
+    if isinstance(values, (list, tuple)):
+        for v in values:
+            yield from _flatten(v)
+    else:
+        yield values
+
+
+def _first_incompatible(values, dtype):
+    """TF's _AssertCompatible: Python ints for int types, reals for floats, bools for bool."""
+    if dtype.is_floating or dtype.is_complex:
+        ok = lambda v: isinstance(v, (numbers.Number, np.number, np.bool_, Dimension))  # noqa: E731
+    elif dtype.is_integer:
+        ok = lambda v: isinstance(v, (numbers.Integral, np.integer, Dimension))  # noqa: E731
+    elif dtype.is_bool:
+        ok = lambda v: isinstance(v, (bool, np.bool_))  # noqa: E731
+    elif dtype == dtypes.string:
+        ok = lambda v: isinstance(v, (bytes, str))  # noqa: E731
+    else:
+        return None
+    for v in _flatten(values):
+        if isinstance(v, np.ndarray):
+            continue
+        if not ok(v):
+            return v
+    return None
+
+
+def python_to_ndarray(value, dtype=None):
+    """The numpy array TF would store for `value` (TF's dtype defaults: float32, int32)."""
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype).base_dtype
+    if isinstance(value, (np.ndarray, np.generic)):
+        if dtype is None:
+            return np.asarray(value) if value.dtype.kind not in "US" else np.asarray(value, dtype=object)
+        return np.asarray(value).astype(dtype.as_numpy_dtype)
+    if isinstance(value, Dimension):
+        value = value.value
+    if isinstance(value, TensorShape):
+        value = value.as_list()
+    if dtype is not None:
+        bad = _first_incompatible(value, dtype)
+        if bad is not None:
+            raise TypeError("Expected %s, got %r of type '%s' instead." % (dtype.name, bad, type(bad).__name__))
+    try:
+        arr = np.array(value)
+    except ValueError:
+        arr = None
+    if arr is None or (isinstance(value, (list, tuple)) and list(arr.shape) != _dense_dims(value)):
+        raise ValueError("Argument must be a dense tensor: %r - got shape %s, but wanted %s."
+                         % (value, list(arr.shape) if arr is not None else [len(value)], _dense_dims(value)))
+    if arr.dtype == object and dtype is None:
+        bad = next((v for v in _flatten(value) if v is None), None)
+        raise TypeError("Failed to convert object of type %s to Tensor. Contents: %r. Consider casting "
+                        "elements to a supported type." % (type(value), value if bad is None else value))
+    if dtype is None:
+        if arr.dtype == np.float64:
+            return arr.astype(np.float32)
+        if arr.dtype.kind in "iu":
+            if arr.size and (arr.max() > np.iinfo(np.int32).max or arr.min() < np.iinfo(np.int32).min):
+                return arr.astype(np.int64)
+            return arr.astype(np.int32)
+        if arr.dtype.kind in "US":
+            return arr.astype(object)
+        if arr.dtype == np.complex128:
+            return arr
+        return arr
+    if dtype == dtypes.string:
+        return arr.astype(object)
+    if dtype.is_integer and arr.size and arr.dtype.kind in "iu":
+        info = np.iinfo(dtype.as_numpy_dtype)
+        if arr.max() > info.max or arr.min() < info.min:
+            raise TypeError("Can't convert Python int to %s: value out of range" % dtype.name)
+    return arr.astype(dtype.as_numpy_dtype)
+
+
+# =========================================================================== Const
+def _const_infer(*, value, dtype):
+    return dtype, TensorShape(value.shape)
+
+
+def _const_kernel(xp, *, value, dtype):
+    return xp.asarray(value)
+
+
+register_op("Const", infer=_const_infer, kernel=_const_kernel, grad=NOT_DIFFERENTIABLE)
+
+
+def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
+    """A tensor holding `value` (a Python number or list, or a numpy array).
+
+    With `shape`, a scalar is broadcast and a shorter list is padded with its last element (TF1).
+
+    >>> tf.constant([[1., 2.]]).shape
+    TensorShape([Dimension(1), Dimension(2)])
+    """
+    arr = python_to_ndarray(value, dtype)
+    if shape is not None:
+        shape = TensorShape(shape)
+        if not shape.is_fully_defined():
+            raise TypeError("Expected Tensor's shape to be fully defined, got %s" % shape)
+        target = shape.as_tuple()
+        n = int(np.prod(target, dtype=np.int64))
+        if verify_shape and arr.shape != target:
+            raise TypeError("Expected Tensor's shape: %s, got %s." % (target, arr.shape))
+        if arr.size == n:
+            arr = arr.reshape(target)
+        elif arr.ndim == 0 or arr.size == 1:
+            arr = np.full(target, arr.reshape(()), dtype=arr.dtype)
+        elif arr.size < n:
+            flat = arr.reshape(-1)
+            arr = np.concatenate([flat, np.repeat(flat[-1:], n - flat.size)]).reshape(target)
+        else:
+            raise TypeError("Too many elements provided. Needed at most %d, but received %d" % (n, arr.size))
+    arr = np.array(arr, order="C")  # a private, read-only copy: kernels and fetches never alias it
+    arr.flags.writeable = False
+    g = get_default_graph()
+    op = g.create_op("Const", [], {"value": arr, "dtype": dtypes.as_dtype(arr.dtype)}, name=name)
+    return op._outputs[0]
+
+
+def constant_value(tensor):
+    """The value of `tensor` if it is known when the graph is built (a Const, or the Shape of a
+    fully known tensor), else None. Shape inference uses this where TF does."""
+    if tensor is None:
+        return None
+    op = tensor.op
+    t = op.type
+    if t == "Const":
+        return op.get_attr("value")
+    if t == "Shape":
+        s = op.inputs[0].shape
+        if s.is_fully_defined():
+            return np.array(s.as_list(), dtype=tensor.dtype.as_numpy_dtype)
+        return None
+    if t == "Size":
+        s = op.inputs[0].shape
+        if s.is_fully_defined():
+            return np.array(s.num_elements(), dtype=tensor.dtype.as_numpy_dtype)
+        return None
+    if t == "Rank":
+        s = op.inputs[0].shape
+        if s.ndims is not None:
+            return np.array(s.ndims, dtype=np.int32)
+        return None
+    if t == "Identity" or t == "StopGradient":
+        return constant_value(op.inputs[0])
+    if t == "Cast":
+        v = constant_value(op.inputs[0])
+        return None if v is None else v.astype(tensor.dtype.as_numpy_dtype)
+    if t == "Pack":
+        vals = [constant_value(i) for i in op.inputs]
+        if any(v is None for v in vals):
+            return None
+        return np.stack(vals, axis=op.get_attr("axis"))
+    if t == "ConcatV2":
+        vals = [constant_value(i) for i in op.inputs[:-1]]
+        axis = constant_value(op.inputs[-1])
+        if axis is None or any(v is None for v in vals):
+            return None
+        return np.concatenate(vals, axis=int(axis))
+    return None
+
+
+def constant_shape(tensor):
+    """A TensorShape from a 1-D shape tensor: known entries where the value is partly known
+    (a Pack of constants and unknowns, as TF's `tensor_util.constant_value_as_shape`)."""
+    if tensor.shape.ndims == 0:
+        v = constant_value(tensor)
+        if v is not None:
+            return TensorShape([int(v)])
+        return TensorShape(None)
+    v = constant_value(tensor)
+    if v is not None:
+        return TensorShape([None if d == -1 else int(d) for d in np.asarray(v).reshape(-1)])
+    op = tensor.op
+    if op.type == "Pack":
+        dims = []
+        for i in op.inputs:
+            c = constant_value(i)
+            dims.append(None if c is None or int(c) == -1 else int(c))
+        return TensorShape(dims)
+    if op.type == "Shape":
+        return op.inputs[0].shape
+    n = tensor.shape[0].value if tensor.shape.ndims == 1 else None
+    return TensorShape(None) if n is None else TensorShape([None] * n)
