@@ -92,13 +92,6 @@ def _rebuild(s, values):
     return items if kind is list else tuple(items) if kind is tuple else kind(items)
 
 
-def _as_scalar_or_array(v):
-    # TF returns numpy scalars for 0-d results (`sess.run(c)` is np.float32(30.0))
-    if v.__class__ is np.ndarray and v.ndim == 0:
-        return v[()]
-    return v
-
-
 # =========================================================================== Session
 class BaseSession:
     """The common part of Session and InteractiveSession."""
@@ -183,80 +176,47 @@ class BaseSession:
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         graph = self._graph
-        # fast path: one Tensor, or a flat list of Tensors/Operations
         cls = fetches.__class__
-        if cls is Tensor and fetches._op._graph is graph:
+        if cls is Tensor and fetches._op._graph is graph:  # fast path: one Tensor
             flat, targets, mapper = (fetches,), (), None
+        elif cls is list and all(f.__class__ is Tensor and f._op._graph is graph for f in fetches):
+            flat, targets, mapper = tuple(fetches), (), list  # fast path: a flat list of Tensors
         else:
-            mapper = _FetchMapper(graph, fetches)
-            flat, targets = tuple(mapper.tensors), tuple(mapper.targets)
-
-        if feed_dict:
-            feed_tensors, feed_values = self._resolve_feeds(feed_dict)
-        else:
-            feed_tensors, feed_values = (), ()
-
+            m = _FetchMapper(graph, fetches)
+            flat, targets, mapper = tuple(m.tensors), tuple(m.targets), m
         if graph._version != self._plans_version:
             self._plans.clear()
             self._plans_version = graph._version
-        key = (flat, targets, feed_tensors)
+        feed_keys = tuple(feed_dict) if feed_dict else ()
+        key = (flat, targets, feed_keys)
         plan = self._plans.get(key)
         if plan is None:
+            feed_tensors = self._resolve_feed_keys(feed_keys)
             log = self._log_placement if self._config.log_device_placement else None
             plan = build_plan(self._state, flat, targets, feed_tensors, self._xp, log)
             self._plans[key] = plan
-        arrays = [self._convert_feed(t, v) for t, v in zip(feed_tensors, feed_values)] if feed_tensors else ()
-        values = plan.run(arrays)
-        values = [_as_scalar_or_array(v) for v in values]
+        values = plan.run(feed_dict.values() if feed_keys else ())
+        for i, v in enumerate(values):
+            if v.__class__ is np.ndarray and v.ndim == 0:
+                values[i] = v[()]  # TF returns numpy scalars for 0-d results
         if mapper is None:
             return values[0]
+        if mapper is list:
+            return values
         return mapper.build(values)
 
-    def _resolve_feeds(self, feed_dict):
+    def _resolve_feed_keys(self, keys):
         graph = self._graph
-        tensors, values = [], []
-        for key, val in feed_dict.items():
-            if key.__class__ is Tensor and key._op._graph is graph:
-                t = key
-            else:
-                try:
-                    t = graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
-                except Exception as e:  # noqa: BLE001 - TF reports any failure the same way
-                    raise TypeError("Cannot interpret feed_dict key as Tensor: " + str(e.args[0])) from None
-            if isinstance(val, (Tensor, Operation)):
-                raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
-                                "Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, "
-                                "the tensor object was %s which was passed to the feed with key %s." % (val, key))
+        tensors = []
+        for key in keys:
+            try:
+                t = graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
+            except Exception as e:  # noqa: BLE001 - TF reports any failure the same way
+                raise TypeError("Cannot interpret feed_dict key as Tensor: " + str(e.args[0])) from None
+            if t in tensors:
+                raise ValueError("Tensor %s is fed twice in one feed_dict (as %r)." % (t.name, key))
             tensors.append(t)
-            values.append(val)
-        # canonical order so that the plan cache hits whatever order the dict has
-        if len(tensors) > 1:
-            order = sorted(range(len(tensors)), key=lambda i: tensors[i]._op._id * 1024 + tensors[i]._value_index)
-            tensors = [tensors[i] for i in order]
-            values = [values[i] for i in order]
-        return tuple(tensors), values
-
-    @staticmethod
-    def _convert_feed(t, val):
-        dtype = t._dtype.base_dtype
-        npt = dtype.as_numpy_dtype
-        if val.__class__ is np.ndarray and val.dtype == npt:
-            arr = val
-        else:
-            if isinstance(val, int) and not isinstance(val, bool) and dtype.is_integer:
-                info = np.iinfo(npt)
-                if not info.min <= val <= info.max:
-                    raise TypeError("Type of feed value %s with type %s is not compatible with Tensor type %s. "
-                                    "Try explicitly setting the type of the feed tensor to a larger type "
-                                    "(e.g. int64)." % (val, type(val), dtype))
-            arr = np.asarray(val, dtype=npt)
-        shape = t._shape._dims
-        if shape is not None:
-            ashape = arr.shape
-            if len(ashape) != len(shape) or any(d._value is not None and d._value != a for d, a in zip(shape, ashape)):
-                raise ValueError("Cannot feed value of shape %r for Tensor %r, which has shape %r"
-                                 % (ashape, t.name, str(t._shape)))
-        return arr
+        return tensors
 
     def _log_placement(self, op):
         if op in self._logged_ops:

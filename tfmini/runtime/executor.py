@@ -1,10 +1,15 @@
 """Execution plans: the pruned, ordered kernel calls that compute some fetches from some feeds.
 
-`build_plan` does all graph work once (pruning, ordering, binding kernels to their attributes,
-deciding when each intermediate dies); `Plan.run` is then a flat loop over prepared steps.
+`build_plan` does all graph work once: pruning to what the fetches need, ordering, evaluating
+constants, deciding when each intermediate dies. It then writes the run as one straight-line
+Python function (as torch.fx does for its graphs): one line per kernel call, each intermediate a
+local variable deleted after its last use. A cached run is a call of that function — no graph
+walking, no dictionaries, no argument lists built per step. `Plan.source` shows the code.
 """
-import functools
 import heapq
+import itertools
+
+import numpy as np
 
 from ..framework import errors
 from ..framework.ops import format_user_frame
@@ -15,7 +20,8 @@ __all__ = ["Plan", "build_plan", "DTYPE_NAMES"]
 # TF's DataTypeString, used in messages ("with dtype float and shape [?,2]")
 DTYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
-_FETCH_PLAIN, _FETCH_COPY, _FETCH_DEREF = 0, 1, 2
+_ndarray = np.ndarray
+_plan_ids = itertools.count()
 
 
 def _node_suffix(op):
@@ -33,22 +39,9 @@ def _placeholder_message(t):
     return msg
 
 
-def _deref_positions(fn, positions):
-    """Wrap `fn` so that the arguments at `positions` (variable slots) are read at call time."""
-    if positions == (0,):
-        return lambda s, *rest: fn(deref(s), *rest)
-
-    def call(*args):
-        args = list(args)
-        for p in positions:
-            args[p] = deref(args[p])
-        return fn(*args)
-    return call
-
-
 def _topo_order(needed):
     """Needed ops in an order that respects data and control edges; creation order breaks ties."""
-    indeg = {op: 0 for op in needed}
+    indeg = {}
     users = {op: [] for op in needed}
     for op in needed:
         preds = {t._op for t in op._inputs if t._op in needed} | {c for c in op._control_inputs if c in needed}
@@ -70,53 +63,97 @@ def _topo_order(needed):
     return order
 
 
+# =========================================================================== feeds
+def _convert_feed(t, val, npt):
+    """TF's feed conversion (session.py): np.asarray(value, dtype); Python ints must fit the dtype."""
+    from ..framework.ops import Operation, Tensor
+    if isinstance(val, (Tensor, Operation)) or hasattr(val, "_as_graph_element"):
+        raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
+                        "Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, "
+                        "the tensor object was %s which was passed to the feed with key %s." % (val, t))
+    dtype = t._dtype.base_dtype
+    if isinstance(val, int) and not isinstance(val, bool) and dtype.is_integer:
+        info = np.iinfo(npt)
+        if not info.min <= val <= info.max:
+            raise TypeError("Type of feed value %s with type %s is not compatible with Tensor type %s. "
+                            "Try explicitly setting the type of the feed tensor to a larger type "
+                            "(e.g. int64)." % (val, type(val), dtype))
+    return np.asarray(val, dtype=npt)
+
+
+def _bad_feed_shape(t, shape):
+    raise ValueError("Cannot feed value of shape %r for Tensor %r, which has shape %r"
+                     % (tuple(shape), t.name, str(t._shape)))
+
+
+def _feed_conv(t):
+    """(numpy dtype, rank or -1, ((axis, size), ...) known sizes, tensor) for checking one feed."""
+    npt = np.dtype(t._dtype.base_dtype.as_numpy_dtype)
+    dims = t._shape.as_tuple()
+    if dims is None:
+        return (npt, -1, (), t)
+    return (npt, len(dims), tuple((i, d) for i, d in enumerate(dims) if d is not None), t)
+
+
+# =========================================================================== Plan
 class Plan:
-    """A prepared run: `run(feed_arrays)` returns the fetched arrays, in fetch order."""
+    """A prepared run: `run(feed_values)` returns the fetched arrays, in fetch order.
 
-    __slots__ = ("steps", "n_values", "feed_slots", "feed_index", "feed_specs", "fetch_slots",
-                 "fetch_modes", "ops")
+    `feed_values` come in the order of the feed tensors the plan was built for; values that are
+    not arrays of the right dtype are converted, and every shape is checked against the tensor's.
+    """
 
-    def run(self, feed_arrays):
-        vals = [None] * self.n_values
-        for slot, arr in zip(self.feed_slots, feed_arrays):
-            vals[slot] = arr
-        step = None
+    __slots__ = ("_fn", "_code", "_line_ops", "feed_convs", "ops", "source")
+
+    def run(self, feed_values):
+        args = []
+        for conv, v in zip(self.feed_convs, feed_values):
+            npt, rank, known, t = conv
+            if v.__class__ is not _ndarray or v.dtype != npt:
+                v = _convert_feed(t, v, npt)
+            if rank >= 0:
+                s = v.shape
+                if len(s) != rank:
+                    _bad_feed_shape(t, s)
+                for i, d in known:
+                    if s[i] != d:
+                        _bad_feed_shape(t, s)
+            args.append(v)
         try:
-            for step in self.steps:
-                fn, ins, out, free = step
-                r = fn(*[vals[i] for i in ins])
-                if out.__class__ is int:
-                    vals[out] = r
-                elif out:
-                    for o, v in zip(out, r):
-                        vals[o] = v
-                for i in free:
-                    vals[i] = None
-            step = None
-            out = []
-            for slot, mode in zip(self.fetch_slots, self.fetch_modes):
-                v = vals[slot]
-                if mode:
-                    v = deref(v).copy() if mode == _FETCH_DEREF else v.copy()
-                out.append(v)
-            return out
+            return self._fn(*args)
         except errors.OpError as e:
-            op = e.op if e.op is not None else self.ops[self.steps.index(step)]
+            op = e.op if e.op is not None else self._failing_op(e.__traceback__)
+            if op is None:
+                raise
             raise type(e)(e.node_def, op, e.message + _node_suffix(op)) from None
         except Exception as e:  # a numpy error inside a kernel: report it as TF would, with the op
-            if step is None:
+            op = self._failing_op(e.__traceback__)
+            if op is None:
                 raise
-            op = self.ops[self.steps.index(step)]
-            shapes = ", ".join(str(list(getattr(vals[i], "shape", ()))) for i in step[1])
             raise errors.InvalidArgumentError(
                 None, op, "%s (op: '%s') failed on inputs of shapes %s: %s%s"
-                % (op.name, op.type, shapes, e, _node_suffix(op))) from e
+                % (op.name, op.type, ", ".join(_shape_str(t) for t in op._inputs), e, _node_suffix(op))) from e
+
+    def _failing_op(self, tb):
+        op = None
+        while tb is not None:
+            if tb.tb_frame.f_code is self._code:
+                op = self._line_ops.get(tb.tb_lineno)
+            tb = tb.tb_next
+        return op
+
+
+def _shape_str(t):
+    s = t._shape.as_tuple()
+    return "?" if s is None else "[%s]" % ",".join("?" if d is None else str(d) for d in s)
 
 
 def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement=None):
-    """Prepare the computation of `fetch_tensors` and `target_ops` given `feed_tensors`.
+    """Prepare the computation of `fetch_tensors` and `target_ops` given `feed_tensors` (in the
+    order their values will be passed to `Plan.run`).
 
-    Raises InvalidArgumentError when a placeholder the run needs is not fed.
+    Const ops are evaluated here, once; every other needed op becomes one line of the plan's
+    function. Raises InvalidArgumentError when a placeholder the run needs is not fed.
     """
     feeds = set(feed_tensors)
     needed = set()
@@ -132,78 +169,120 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         for c in op._control_inputs:
             if c not in needed:
                 stack.append(c)
-    for op in needed:
+    for op in sorted(needed, key=lambda o: o._id):
         if op._type == "Placeholder":
-            t = op._outputs[0]
-            raise errors.InvalidArgumentError(None, op, _placeholder_message(t) + _node_suffix(op))
+            raise errors.InvalidArgumentError(None, op, _placeholder_message(op._outputs[0]) + _node_suffix(op))
     order = _topo_order(needed)
 
-    slot_of = {}
-    for t in feed_tensors:
-        slot_of[t] = len(slot_of)
+    ns = {"deref": deref, "xp": xp}
+    name_of = {}  # Tensor -> Python expression naming its value inside the function
+    for i, t in enumerate(feed_tensors):
+        name_of[t] = "f%d" % i
+    steps = []
     for op in order:
-        for t in op._outputs:
-            if t not in slot_of:
-                slot_of[t] = len(slot_of)
-
-    last_use = {}
-    for k, op in enumerate(order):
-        for t in op._inputs:
-            last_use[slot_of[t]] = k
-    keep = {slot_of[t] for t in fetch_tensors}
-    frees = [[] for _ in order]
-    for slot, k in last_use.items():
-        if slot not in keep:
-            frees[k].append(slot)
-
-    steps, ops = [], []
-    for k, op in enumerate(order):
         d = op._op_def
+        if not op._inputs and not d.stateful and not d.needs_ctx and not op._control_inputs:
+            # a source op without state (Const): computed now, a global of the plan's function
+            for j, t in enumerate(_as_tuple(d.kernel(xp, **op._attrs), len(op._outputs))):
+                if op._outputs[j] not in feeds:
+                    name_of[op._outputs[j]] = "c%d_%d" % (op._id, j)
+                    ns["c%d_%d" % (op._id, j)] = t
+            if log_placement is not None:
+                log_placement(op)
+            continue
+        for j, t in enumerate(op._outputs):
+            if t not in feeds:
+                name_of[t] = "v%d_%d" % (op._id, j)
+        steps.append(op)
+
+    # when each local dies: after the last step that reads it, unless it is fetched
+    last_use = {}
+    for k, op in enumerate(steps):
+        for t in op._inputs:
+            if name_of[t][0] in "vf":
+                last_use[name_of[t]] = k
+    keep = {name_of[t] for t in fetch_tensors}
+    dies_after = {}
+    for name, k in last_use.items():
+        if name not in keep:
+            dies_after.setdefault(k, []).append(name)
+
+    lines = ["def _plan_run(%s):" % ", ".join("f%d" % i for i in range(len(feed_tensors)))]
+    line_ops = {}
+    for k, op in enumerate(steps):
+        d = op._op_def
+        kname = "k%d" % op._id
+        ns[kname] = d.kernel
+        args = ["ctx%d" % op._id, "xp"] if d.needs_ctx else ["xp"]
         if d.needs_ctx:
-            fn = functools.partial(d.kernel, state.context_for(op), xp, **op._attrs)
+            ns["ctx%d" % op._id] = state.context_for(op)
+        for i, t in enumerate(op._inputs):
+            expr = name_of[t]
+            if t._dtype._is_ref and t not in feeds and i not in d.ref_inputs:
+                expr = "deref(%s)" % expr  # read the variable's value when this op runs
+            args.append(expr)
+        for a, (key, value) in enumerate(op._attrs.items()):
+            ns["a%d_%d" % (op._id, a)] = value
+            args.append("%s=a%d_%d" % (key, op._id, a))
+        call = "%s(%s)" % (kname, ", ".join(args))
+        outs = [name_of.get(t) for t in op._outputs]
+        if not outs:
+            lines.append("    " + call)
+        elif len(outs) == 1:
+            lines.append("    %s = %s" % (outs[0] or "_", call))
         else:
-            fn = functools.partial(d.kernel, xp, **op._attrs)
-        derefs = tuple(i for i, t in enumerate(op._inputs)
-                       if t._dtype._is_ref and t not in feeds and i not in d.ref_inputs)
-        if derefs:
-            fn = _deref_positions(fn, derefs)
-        n_out = len(op._outputs)
-        if n_out == 1:
-            out = slot_of[op._outputs[0]]
-        else:
-            out = tuple(slot_of[t] for t in op._outputs)
-        steps.append((fn, tuple(slot_of[t] for t in op._inputs), out, tuple(frees[k])))
-        ops.append(op)
+            lines.append("    %s, = %s" % (", ".join(o or "_" for o in outs), call))
+        line_ops[len(lines)] = op
+        if k in dies_after:
+            lines.append("    del " + ", ".join(dies_after[k]))
         if log_placement is not None:
             log_placement(op)
 
+    results = []
+    for t in fetch_tensors:
+        expr = name_of[t]
+        mode = _fetch_mode(t, feeds)
+        if mode == "deref":
+            expr = "deref(%s).copy()" % expr
+        elif mode == "copy":
+            expr = "%s.copy()" % expr
+        results.append(expr)
+    lines.append("    return [%s]" % ", ".join(results))
+    source = "\n".join(lines) + "\n"
+    code = compile(source, "<tfmini plan %d>" % next(_plan_ids), "exec")
+    exec(code, ns)  # our own generated source, built above from the graph; never user input
+    fn = ns["_plan_run"]
+
     plan = Plan()
-    plan.steps = tuple(steps)
-    plan.ops = tuple(ops)
-    plan.n_values = len(slot_of)
-    plan.feed_slots = tuple(slot_of[t] for t in feed_tensors)
-    plan.feed_index = {t: i for i, t in enumerate(feed_tensors)}
-    plan.fetch_slots = tuple(slot_of[t] for t in fetch_tensors)
-    plan.fetch_modes = tuple(_fetch_mode(t, feeds) for t in fetch_tensors)
+    plan._fn = fn
+    plan._code = fn.__code__
+    plan._line_ops = line_ops
+    plan.feed_convs = tuple(_feed_conv(t) for t in feed_tensors)
+    plan.ops = tuple(steps)
+    plan.source = source
     return plan
+
+
+def _as_tuple(value, n):
+    return (value,) if n == 1 else tuple(value)
 
 
 def _fetch_mode(t, feeds):
     """How a fetched value leaves the plan: variable slots are read and copied; values that may
-    alias a constant's or a variable's storage are copied, so the caller owns what it gets."""
+    alias a constant's or a variable's storage (or a feed) are copied, so the caller owns them."""
     if t in feeds:
-        return _FETCH_COPY
+        return "copy"
     if t._dtype._is_ref:
-        return _FETCH_DEREF
-    seen = 0
-    while seen < 64:
+        return "deref"
+    for _ in range(64):
         op = t._op
-        if op._type in ("Const", "VariableV2"):
-            return _FETCH_COPY
+        if op._type == "Const":
+            return "copy"
         if not op._op_def.aliases_input or not op._inputs:
-            return _FETCH_PLAIN
-        if any(i._dtype._is_ref or i._op._type == "Const" for i in op._inputs):
-            return _FETCH_COPY
+            return "plain"
+        if any(i._dtype._is_ref for i in op._inputs):
+            return "copy"
         t = op._inputs[0]
-        seen += 1
-    return _FETCH_COPY
+        if t in feeds:
+            return "copy"
+    return "copy"
