@@ -17,17 +17,10 @@ GOLDEN = json.loads((CONF / "public_golden.json").read_text())["cases"]
 
 # case -> issue that builds what it needs
 PENDING = {
-    "lecture_aliases": "#3 variable scopes, get_variable, initializers",
     "perceptron_and": "#4 gradients and optimizers (+ #5 softmax cross-entropy)",
     "perceptron_or": "#4 gradients and optimizers (+ #5 softmax cross-entropy)",
     "softmax_xent_slide_example": "#5 nn ops (softmax, cross-entropy)",
-    "scope_tf_variable": "#3 variable scopes",
-    "scope_get_variable": "#3 variable scopes",
-    "scope_sharing": "#3 variable scopes",
-    "scope_reuse_errors": "#3 variable scopes",
     "scope_jupyter_rerun_vgg19": "#7 slim and VGG",
-    "slim_get_variables_by_name": "#7 slim",
-    "initializers_slide": "#3 initializers (+ #7 slim)",
     "dropout_keep_prob": "#5 nn.dropout",
     "layers_dropout_training": "#5 tf.layers",
     "layers_batch_norm": "#5 tf.layers batch norm",

@@ -25,10 +25,17 @@ from .ops.state_ops import assign, assign_add, assign_sub
 from .ops.control_flow_ops import group, no_op, tuple, with_dependencies
 from .ops.logging_ops import Print
 from .variables import *  # noqa: F401,F403
-from . import nn
+from .variable_scope import (AUTO_REUSE, VariableScope, get_local_variable, get_variable, get_variable_scope,
+                             no_regularizer, variable_op_scope, variable_scope)
+from .init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
+                       identity_initializer, ones_initializer, orthogonal_initializer, random_normal_initializer,
+                       random_uniform_initializer, truncated_normal_initializer, variance_scaling_initializer,
+                       zeros_initializer)
+from . import init_ops as initializers
+from .ops.linalg_ops import qr
+from . import nn, losses, contrib
 
 newaxis = None
-AUTO_REUSE = "AUTO_REUSE"  # replaced by variable_scope's reuse enum when scopes arrive
 __version__ = "0.1.0"
 
 # numpy's floating-point warnings (log(0), 1/0) are silent in TensorFlow: silence them in kernels only
