@@ -32,8 +32,9 @@ from .init_ops import (constant_initializer, glorot_normal_initializer, glorot_u
                        random_uniform_initializer, truncated_normal_initializer, variance_scaling_initializer,
                        zeros_initializer)
 from . import init_ops as initializers
-from .ops.linalg_ops import qr
-from . import nn, losses, contrib
+from .ops.linalg_ops import matrix_diag_part, qr
+from .gradients import RegisterGradient, gradients
+from . import nn, losses, train, contrib
 
 newaxis = None
 __version__ = "0.1.0"

@@ -41,44 +41,57 @@ class _VariableStore:
         self.vars = {}
 
     def get_variable(self, name, shape=None, dtype=dtypes.float32, initializer=None, regularizer=None,
-                     reuse=None, trainable=None, collections=None, validate_shape=True, constraint=None,
-                     custom_getter=None):
-        if custom_getter is not None:
-            if not callable(custom_getter):
-                raise ValueError("Passed a custom_getter which is not callable: %s" % custom_getter)
-            getter = self._true_getter
-            return custom_getter(getter, name, shape=shape, dtype=dtype, initializer=initializer,
-                                 regularizer=regularizer, reuse=reuse, trainable=trainable,
-                                 collections=collections, validate_shape=validate_shape,
-                                 constraint=constraint)
-        return self._true_getter(name, shape=shape, dtype=dtype, initializer=initializer,
-                                 regularizer=regularizer, reuse=reuse, trainable=trainable,
-                                 collections=collections, validate_shape=validate_shape, constraint=constraint)
+                     reuse=None, trainable=None, collections=None, caching_device=None, partitioner=None,
+                     validate_shape=True, use_resource=None, custom_getter=None, constraint=None,
+                     synchronization=None, aggregation=None):
+        """Get or create `name` (a full name). reuse True: must exist; False: must not; None or
+        AUTO_REUSE: either (TF's store checks nothing by default; scopes pass True or False)."""
+        if custom_getter is not None and not callable(custom_getter):
+            raise ValueError("Passed a custom_getter which is not callable: %s" % custom_getter)
+        dtype = getattr(dtype, "base_dtype", dtype)  # a float32_ref asks for float32
+        synchronization, aggregation, trainable = _sync_aggregation_trainable(synchronization, aggregation,
+                                                                              trainable)
+        if custom_getter is None:
+            return self._true_getter(name, shape=shape, dtype=dtype, initializer=initializer,
+                                     regularizer=regularizer, reuse=reuse, trainable=trainable,
+                                     collections=collections, caching_device=caching_device,
+                                     partitioner=partitioner, validate_shape=validate_shape,
+                                     use_resource=use_resource, constraint=constraint,
+                                     synchronization=synchronization, aggregation=aggregation)
+        # TF calls a custom getter with keywords only; `constraint` only when the getter accepts it
+        # (it was added after people had written getters)
+        kwargs = dict(getter=self._true_getter, name=name, shape=shape, dtype=dtype, initializer=initializer,
+                      regularizer=regularizer, reuse=reuse, trainable=trainable, collections=collections,
+                      caching_device=caching_device, partitioner=partitioner, validate_shape=validate_shape,
+                      use_resource=use_resource, synchronization=synchronization, aggregation=aggregation)
+        if _accepts_keyword(custom_getter, "constraint"):
+            kwargs["constraint"] = constraint
+        return custom_getter(**kwargs)
 
     def _true_getter(self, name, shape=None, dtype=dtypes.float32, initializer=None, regularizer=None,
-                     reuse=None, trainable=None, collections=None, validate_shape=True, constraint=None,
-                     **_):
-        if shape is not None:
-            shape = TensorShape(shape)
-        dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.float32
+                     reuse=None, trainable=None, collections=None, caching_device=None, partitioner=None,
+                     validate_shape=True, use_resource=None, constraint=None, synchronization=None,
+                     aggregation=None):
         initializing_from_value = initializer is not None and not callable(initializer)
-        if initializing_from_value and shape is not None:
+        if shape is not None and initializing_from_value:
             raise ValueError("If initializer is a constant, do not specify shape.")
+        dtype = dtypes.as_dtype(dtype if dtype is not None else dtypes.float32)
+        shape = TensorShape(shape)  # None: unknown, compatible with any shape when sharing
 
         if name in self.vars:
-            if reuse is False or reuse is None:
-                var = self.vars[name]
-                frames = list(var.op.traceback)[:5]  # innermost first, as TF prints them
+            found = self.vars[name]
+            if reuse is False:
+                frames = list(found.op.traceback)[:5]  # the user's frames, innermost first, as TF prints them
                 where = "".join(traceback.format_list([(f, n, fn, _source_line(f, n)) for f, n, fn in frames]))
                 raise ValueError("Variable %s already exists, disallowed. Did you mean to set reuse=True or "
                                  "reuse=tf.AUTO_REUSE in VarScope? Originally defined at:\n\n%s" % (name, where))
-            found = self.vars[name]
-            if shape is not None and not shape.is_compatible_with(found.get_shape()):
+            if not shape.is_compatible_with(found.get_shape()):
                 raise ValueError("Trying to share variable %s, but specified shape %s and found shape %s."
                                  % (name, shape, found.get_shape()))
-            if dtype is not None and not dtype.is_compatible_with(found.dtype.base_dtype):
+            if not dtype.is_compatible_with(found.dtype):
+                # TF names the found dtype as the variable has it: 'float32_ref'
                 raise ValueError("Trying to share variable %s, but specified dtype %s and found dtype %s."
-                                 % (name, dtype.name, found.dtype.base_dtype.name))
+                                 % (name, dtype.name, found.dtype.name))
             return found
 
         if reuse is True:
@@ -92,9 +105,9 @@ class _VariableStore:
         else:
             if inspect.isclass(initializer):
                 initializer = initializer()
-            if shape is not None and shape.is_fully_defined():
+            if shape.is_fully_defined():
                 dims = shape.as_list()
-                init_val = lambda: initializer(dims, dtype=dtype)  # noqa: E731
+                init_val = lambda: initializer(dims, dtype=dtype, partition_info=None)  # noqa: E731
                 variable_dtype = dtype.base_dtype
             elif _takes_no_arguments(initializer):
                 init_val, variable_dtype = initializer, None
@@ -102,16 +115,35 @@ class _VariableStore:
                 raise ValueError("The initializer passed is not valid. It should be a callable with no arguments "
                                  "and the shape should not be provided or an instance of "
                                  "`tf.keras.initializers.*' and `shape` should be fully defined.")
-        v = variables.Variable(initial_value=init_val, name=name, trainable=True if trainable is None else trainable,
-                               collections=collections, dtype=variable_dtype, validate_shape=validate_shape,
-                               constraint=constraint)
+        v = variables.Variable(initial_value=init_val, name=name, trainable=trainable, collections=collections,
+                               caching_device=caching_device, dtype=variable_dtype,
+                               validate_shape=validate_shape, constraint=constraint)
         self.vars[name] = v
-        if regularizer is not None:
+        if regularizer:
             with name_scope(name + "/Regularizer/"):
                 loss = regularizer(v)
             if loss is not None:
                 add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
         return v
+
+
+def _sync_aggregation_trainable(synchronization, aggregation, trainable):
+    """TF's defaults: AUTO, NONE, and trainable unless the variable is synchronized ON_READ."""
+    if synchronization is None:
+        synchronization = variables.VariableSynchronization.AUTO
+    if aggregation is None:
+        aggregation = variables.VariableAggregation.NONE
+    if trainable is None:
+        trainable = synchronization != variables.VariableSynchronization.ON_READ
+    return synchronization, aggregation, trainable
+
+
+def _accepts_keyword(fn, keyword):
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == keyword or p.kind == p.VAR_KEYWORD for p in params)
 
 
 def _source_line(filename, lineno):
@@ -129,11 +161,11 @@ def _takes_no_arguments(fn):
 
 
 def _default_initializer(name, dtype):
-    """TF's default: glorot_uniform for floats, zeros for ints and bools."""
+    """TF's default: glorot_uniform for floats, zeros for ints, bools and strings ('')."""
     from . import init_ops
     if dtype.is_floating:
         return init_ops.glorot_uniform_initializer(), False
-    if dtype.is_integer or dtype.is_unsigned or dtype.is_bool:
+    if dtype.is_integer or dtype.is_unsigned or dtype.is_bool or dtype.base_dtype == dtypes.string:
         return init_ops.zeros_initializer(), False
     raise ValueError("An initializer for variable %s of %s is required" % (name, dtype.base_dtype))
 
@@ -276,17 +308,26 @@ class VariableScope:
 
     def get_variable(self, var_store, name, shape=None, dtype=None, initializer=None, regularizer=None,
                      reuse=None, trainable=None, collections=None, caching_device=None, partitioner=None,
-                     validate_shape=True, use_resource=None, custom_getter=None, constraint=None):
-        """Get or create `name` inside this scope (see `tf.get_variable`)."""
+                     validate_shape=True, use_resource=None, custom_getter=None, constraint=None,
+                     synchronization=None, aggregation=None):
+        """Get or create `name` inside this scope (see `tf.get_variable`): arguments left None take
+        this scope's defaults."""
         if regularizer is None:
             regularizer = self._regularizer
-        if reuse is None:
-            reuse = self._reuse
+        if caching_device is None:
+            caching_device = self._caching_device
+        if partitioner is None:
+            partitioner = self._partitioner
         if custom_getter is None:
             custom_getter = self._custom_getter
+        if reuse is None:
+            reuse = self._reuse
+        if use_resource is None:
+            use_resource = self._use_resource
         full_name = self._name + "/" + name if self._name else name
         # variable names depend on the variable scope only: create them outside any name scope
         with name_scope(None):
+            # an explicit dtype must match a constant initializer's, checked before the scope's defaults apply
             if dtype is not None and initializer is not None and not callable(initializer):
                 from .framework.ops import convert_to_tensor
                 init_dtype = convert_to_tensor(initializer).dtype.base_dtype
@@ -301,8 +342,11 @@ class VariableScope:
                 dtype = self._dtype
             return var_store.get_variable(full_name, shape=shape, dtype=dtype, initializer=initializer,
                                           regularizer=regularizer, reuse=reuse, trainable=trainable,
-                                          collections=collections, validate_shape=validate_shape,
-                                          constraint=constraint, custom_getter=custom_getter)
+                                          collections=collections, caching_device=caching_device,
+                                          partitioner=partitioner, validate_shape=validate_shape,
+                                          use_resource=use_resource, custom_getter=custom_getter,
+                                          constraint=constraint, synchronization=synchronization,
+                                          aggregation=aggregation)
 
     def __repr__(self):
         return "<tf.VariableScope '%s' reuse=%r>" % (self._name, self._reuse)
@@ -367,17 +411,19 @@ class _pure_variable_scope:  # noqa: N801 - TF's name
                                   initializer=s.initializer, regularizer=s.regularizer,
                                   caching_device=s.caching_device, partitioner=s.partitioner, dtype=s.dtype,
                                   custom_getter=s.custom_getter, name_scope=s.original_name_scope,
-                                  use_resource=s.use_resource, constraint=s.constraint)
+                                  use_resource=s.use_resource, constraint=self._constraint)
         else:
             self._new_name = (self._old.name + "/" + self._name_or_scope if self._old.name
                               else self._name_or_scope)
             reuse = self._reuse or self._old.reuse  # reuse is inherited by sub-scopes
             name_scope_str = self._name_or_scope if self._old_name_scope is None else self._old_name_scope
+            # TF 1.x passes on everything but the constraint, which only the scope given it has
+            # (in both branches: re-entering a scope object does not bring its constraint back either)
             scope = VariableScope(reuse, name=self._new_name, initializer=self._old.initializer,
                                   regularizer=self._old.regularizer, caching_device=self._old.caching_device,
                                   partitioner=self._old.partitioner, dtype=self._old.dtype,
                                   use_resource=self._old.use_resource, custom_getter=self._old.custom_getter,
-                                  name_scope=name_scope_str, constraint=self._old.constraint)
+                                  name_scope=name_scope_str, constraint=self._constraint)
             store.open_variable_scope(self._new_name)
         if self._initializer is not None:
             scope.set_initializer(self._initializer)
@@ -515,7 +561,11 @@ class variable_scope:  # noqa: N801 - TF's name
         return scope
 
     def __exit__(self, exc_type, exc, tb):
-        ns_ctx, pure = self._stack.pop()
+        ns_ctx, pure = self._stack[-1]
+        if pure._store.current_scope is not pure._last_scope:
+            # checked before anything is undone, so the proper exit still works afterwards
+            raise RuntimeError("Improper nesting of variable_scope.")
+        self._stack.pop()
         try:
             pure.__exit__(exc_type, exc, tb)
         finally:
@@ -553,7 +603,8 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
         _var_store(), name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
         trainable=trainable, collections=collections, caching_device=caching_device,
         partitioner=partitioner, validate_shape=validate_shape, use_resource=use_resource,
-        custom_getter=custom_getter, constraint=constraint)
+        custom_getter=custom_getter, constraint=constraint, synchronization=synchronization,
+        aggregation=aggregation)
 
 
 def get_local_variable(name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=False,
@@ -565,4 +616,5 @@ def get_local_variable(name, shape=None, dtype=None, initializer=None, regulariz
     return get_variable(name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
                         trainable=False, collections=collections, caching_device=caching_device,
                         partitioner=partitioner, validate_shape=validate_shape, use_resource=use_resource,
-                        custom_getter=custom_getter, constraint=constraint)
+                        custom_getter=custom_getter, constraint=constraint, synchronization=synchronization,
+                        aggregation=aggregation)

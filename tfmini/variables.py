@@ -293,7 +293,7 @@ def report_uninitialized_variables(var_list=None, name="report_uninitialized_var
         if not var_list:
             return array_ops.constant([], dtype=dtypes.string)
         mask = math_ops.logical_not(array_ops.stack([state_ops.is_variable_initialized(v) for v in var_list]))
-        names = array_ops.constant([v.op.name for v in var_list])
+        names = array_ops.constant([v.op.name.encode() for v in var_list])  # TF strings are bytes
         return array_ops.boolean_mask(names, mask)
 
 

@@ -3,6 +3,15 @@
 __all__ = ["ConfigProto", "GPUOptions", "GraphOptions", "OptimizerOptions", "RunOptions", "RunMetadata"]
 
 
+def _text(v):
+    """One scalar in protobuf text format: `true`, `"str"`, `0.5`."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return '"%s"' % v.replace("\\", "\\\\").replace('"', '\\"')
+    return str(v)
+
+
 class _Message:
     """A protobuf-like message: known fields with defaults; unknown fields raise ValueError as protobuf does."""
 
@@ -29,9 +38,16 @@ class _Message:
         for k, default in self._fields.items():
             v = getattr(self, k)
             d = default() if callable(default) else default
-            if v != d:
-                parts.append("%s: %r" % (k, v) if not isinstance(v, _Message) else "%s {\n  %s\n}" % (
-                    k, repr(v).replace("\n", "\n  ")))
+            if v == d:
+                continue
+            if isinstance(v, _Message):
+                parts.append("%s {\n  %s\n}" % (k, repr(v).replace("\n", "\n  ")))
+            elif isinstance(v, dict):  # a protobuf map prints as one entry block per key
+                parts += ["%s {\n  key: %s\n  value: %s\n}" % (k, _text(kk), _text(vv)) for kk, vv in v.items()]
+            elif isinstance(v, list):
+                parts += ["%s: %s" % (k, _text(x)) for x in v]
+            else:
+                parts.append("%s: %s" % (k, _text(v)))
         return "\n".join(parts)
 
     def HasField(self, name):  # noqa: N802 - protobuf's name
@@ -45,8 +61,9 @@ class _Message:
 
 class GPUOptions(_Message):
     """GPU memory options: `allow_growth=True` grows memory on demand instead of reserving most of it."""
-    _fields = {"per_process_gpu_memory_fraction": 0.0, "allow_growth": False, "allocator_type": "",
-               "deferred_deletion_bytes": 0, "visible_device_list": "", "polling_active_delay_usecs": 0,
+    # in protobuf field-number order, which is the order text format prints them in
+    _fields = {"per_process_gpu_memory_fraction": 0.0, "allocator_type": "", "deferred_deletion_bytes": 0,
+               "allow_growth": False, "visible_device_list": "", "polling_active_delay_usecs": 0,
                "polling_inactive_delay_msecs": 0, "force_gpu_compatible": False}
 
 
@@ -63,9 +80,10 @@ class GraphOptions(_Message):
 
 class ConfigProto(_Message):
     """Session configuration (`tf.ConfigProto(gpu_options=tf.GPUOptions(allow_growth=True))`)."""
-    _fields = {"device_count": dict, "intra_op_parallelism_threads": 0, "inter_op_parallelism_threads": 0,
-               "use_per_session_threads": False, "placement_period": 0, "device_filters": list,
-               "gpu_options": GPUOptions, "allow_soft_placement": False, "log_device_placement": False,
+    # in protobuf field-number order, which is the order text format prints them in
+    _fields = {"device_count": dict, "intra_op_parallelism_threads": 0, "placement_period": 0,
+               "device_filters": list, "inter_op_parallelism_threads": 0, "gpu_options": GPUOptions,
+               "allow_soft_placement": False, "log_device_placement": False, "use_per_session_threads": False,
                "graph_options": GraphOptions, "operation_timeout_in_ms": 0, "isolate_session_state": False}
 
 

@@ -46,8 +46,8 @@ class _FetchMapper:
                             % (fetch, type(fetch), e)) from None
         except ValueError as e:
             raise ValueError("Fetch argument %r cannot be interpreted as a Tensor. (%s)" % (fetch, e)) from None
-        except KeyError as e:
-            raise ValueError("Fetch argument %r cannot be interpreted as a Tensor. (%s)" % (fetch, e.args[0])) from None
+        except KeyError as e:  # str(e) quotes the message, as TF's does
+            raise ValueError("Fetch argument %r cannot be interpreted as a Tensor. (%s)" % (fetch, str(e))) from None
         idx = self._index.get(el)
         if idx is None:
             if isinstance(el, Operation):
@@ -68,7 +68,8 @@ class _FetchMapper:
             return (type(fetch), None, [self._map(graph, f) for f in fetch])
         if isinstance(fetch, dict):
             keys = list(fetch.keys())
-            return ("dict", (type(fetch), keys), [self._map(graph, fetch[k]) for k in keys])
+            return ("dict", (type(fetch), keys, getattr(fetch, "default_factory", None)),
+                    [self._map(graph, fetch[k]) for k in keys])
         if fetch is None:
             raise _fetch_type_error(fetch)
         raise TypeError("Fetch argument %r has invalid type %r, must be a string or Tensor. (Can not convert "
@@ -86,9 +87,13 @@ def _rebuild(s, values):
     if kind == "namedtuple":
         return extra(*items)
     if kind == "dict":
-        cls, keys = extra
-        d = dict(zip(keys, items))
-        return d if cls is dict else (cls(d) if cls is not collections.defaultdict else d)
+        cls, keys, factory = extra
+        if cls is dict:
+            return dict(zip(keys, items))
+        # the fetch's own mapping type (OrderedDict, defaultdict with its factory), as TF returns
+        d = cls(factory) if issubclass(cls, collections.defaultdict) else cls()
+        d.update(zip(keys, items))
+        return d
     return items if kind is list else tuple(items) if kind is tuple else kind(items)
 
 
@@ -104,6 +109,9 @@ class BaseSession:
         if config is not None and not isinstance(config, ConfigProto):
             raise TypeError("config must be a tf.ConfigProto, but got %s" % type(config))
         if target not in ("", None, "local") and not isinstance(target, str):
+            if isinstance(target, ConfigProto):
+                raise TypeError('target must be a string, but got %s. Did you do "Session(config)" instead of '
+                                '"Session(config=config)"?' % type(target))
             raise TypeError("target must be a string, but got %s" % type(target))
         if target not in ("", None, "local"):
             raise errors.UnimplementedError(None, None, "tfmini runs graphs in this process only: "
@@ -148,6 +156,9 @@ class BaseSession:
         return ops._default_session_stack.get_controller(self)
 
     def __enter__(self):
+        if self._default_ctx is not None:
+            raise RuntimeError("Session context managers are not re-entrant. Use `Session.as_default()` if you "
+                               "want to enter a session multiple times.")
         self._default_ctx = [self._graph.as_default(), self.as_default()]
         for c in self._default_ctx:
             c.__enter__()
@@ -265,9 +276,16 @@ class InteractiveSession(BaseSession):
         self._default_session = self.as_default()
         self._default_session.__enter__()
         self._explicitly_closed = False
+        # TF: a graph passed explicitly also becomes the default graph until close()
+        self._default_graph = graph.as_default() if graph is not None else None
+        if self._default_graph is not None:
+            self._default_graph.__enter__()
 
     def close(self):
         super().close()
+        if getattr(self, "_default_graph", None) is not None:
+            self._default_graph.__exit__(None, None, None)
+            self._default_graph = None
         if getattr(self, "_default_session", None) is not None:
             self._default_session.__exit__(None, None, None)
             self._default_session = None

@@ -80,22 +80,20 @@ class DType:
 
     @property
     def min(self):
+        """The smallest value of a numeric type; TypeError for bool, string and complex (as in TF)."""
         if self.is_floating:
             return np.finfo(self._np).min
         if self.is_integer:
             return np.iinfo(self._np).min
-        if self.is_bool:
-            return False
         raise TypeError("Cannot find minimum value of %s." % self)
 
     @property
     def max(self):
+        """The largest value of a numeric type; TypeError for bool, string and complex (as in TF)."""
         if self.is_floating:
             return np.finfo(self._np).max
         if self.is_integer:
             return np.iinfo(self._np).max
-        if self.is_bool:
-            return True
         raise TypeError("Cannot find maximum value of %s." % self)
 
     @property
@@ -160,7 +158,13 @@ complex128 = _BASE["complex128"]
 
 _BY_NAME = dict(_BASE)
 _BY_NAME.update({d.name: d for d in _REF.values()})
-_BY_NAME.update({"half": float16, "double": float64})
+# TF's module-level reference types (tf.float32._as_ref is float32_ref)
+for _n, _d in _REF.items():
+    globals()[_n + "_ref"] = _d
+half_ref, double_ref = _REF["float16"], _REF["float64"]
+
+_BY_NAME.update({"half": float16, "double": float64, "float": float32,
+                 "half_ref": half_ref, "double_ref": double_ref, "float_ref": _REF["float32"]})
 _BY_ENUM = {d.as_datatype_enum: d for d in list(_BASE.values()) + list(_REF.values())}
 _BY_NP = {np.dtype(t): _BASE[n] for n, t, _ in _TABLE if t is not np.object_}
 _BY_PY = {float: float32, int: int32, _builtin_bool: bool, str: string, bytes: string}
@@ -182,12 +186,14 @@ def as_dtype(type_value):
         d = _BY_ENUM.get(type_value)
         if d is not None:
             return d
-    elif type_value in _BY_PY:
+    elif isinstance(type_value, type) and type_value in _BY_PY:
         return _BY_PY[type_value]
-    else:
+    elif type_value is not None:  # np.dtype(None) would be float64
         try:
-            npd = np.dtype(type_value)
-        except TypeError:
+            # numpy dtypes and scalar types, and objects with a `.dtype` (arrays), as TF accepts
+            has_dtype = hasattr(type_value, "dtype") and not isinstance(type_value, type)
+            npd = np.dtype(type_value.dtype if has_dtype else type_value)
+        except (TypeError, ValueError):
             npd = None
         if npd is not None:
             if npd.kind in "OSU":

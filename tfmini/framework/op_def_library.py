@@ -15,9 +15,13 @@ INT_TYPES = (dtypes.int32, dtypes.int64)
 
 
 def is_tensor_like(v):
-    """A Tensor, or something TF converts to one by registration (a Variable)."""
+    """A Tensor, or something TF converts to one by registration (a Variable).
+
+    A list never is: it converts with its siblings' dtype (array_ops packs the tensors it holds)."""
     if isinstance(v, Tensor):
         return True
+    if isinstance(v, (list, tuple)):
+        return False
     return any(isinstance(v, bt) for bt, _ in _conversion_funcs)
 
 
@@ -27,12 +31,28 @@ def check_allowed(op_type, param, dtype, allowed):
                         % (param, dtype.base_dtype.name, ", ".join(d.name for d in allowed)))
 
 
-def _convert_python(op_type, param, value, dtype):
+def _convert_python(op_type, param, value, dtype, known_param=None):
+    """A Python value as a tensor of `dtype` (None: its own type), with TF's op-building messages;
+    `known_param` names the argument `dtype` was inferred from."""
     try:
         return convert_to_tensor(value, dtype=dtype, name=param)
     except TypeError as e:
+        if dtype is None:
+            raise
         raise TypeError("Expected %s passed to parameter '%s' of op '%s', got %r of type '%s' instead. "
                         "Error: %s" % (dtype.name, param, op_type, value, type(value).__name__, e)) from None
+    except ValueError as e:
+        # as TF's op builder: what type does the value have on its own? (a list of tensors of another dtype)
+        try:
+            observed = convert_to_tensor(value, name=param).dtype.base_dtype.name if dtype is not None else None
+        except ValueError:
+            observed = None
+        if observed is None:  # a ragged list, None
+            raise ValueError("Tried to convert '%s' to a tensor and failed. Error: %s" % (param, e)) from None
+        prefix = "Input '%s' of '%s' Op has type %s that does not match" % (param, op_type, observed)
+        if known_param is None:
+            raise TypeError("%s expected type of %s." % (prefix, dtype.name)) from None
+        raise TypeError("%s type %s of argument '%s'." % (prefix, dtype.name, known_param)) from None
 
 
 def convert_same_dtype(op_type, args, dtype=None, allowed=None):
@@ -62,10 +82,10 @@ def convert_same_dtype(op_type, args, dtype=None, allowed=None):
                 raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s of argument '%s'."
                                 % (param, op_type, t.dtype.base_dtype.name, known.name, known_param))
         elif known is None:
-            t = convert_to_tensor(v, name=param)
+            t = _convert_python(op_type, param, v, None)
             known, known_param = t.dtype.base_dtype, param
         else:
-            t = _convert_python(op_type, param, v, known)
+            t = _convert_python(op_type, param, v, known, known_param)
         check_allowed(op_type, param, t.dtype, allowed)
         out.append(t)
     return out
@@ -81,7 +101,7 @@ def convert_one(op_type, param, value, dtype=None, allowed=None):
     elif dtype is not None:
         t = _convert_python(op_type, param, value, dtypes.as_dtype(dtype))
     else:
-        t = convert_to_tensor(value, name=param)
+        t = _convert_python(op_type, param, value, None)
     check_allowed(op_type, param, t.dtype, allowed)
     return t
 

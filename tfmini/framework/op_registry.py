@@ -40,9 +40,10 @@ class OpDef:
     """Everything the system knows about one op type."""
 
     __slots__ = ("type", "infer", "kernel", "grad", "stateful", "ref_inputs", "needs_ctx",
-                 "aliases_input", "module")
+                 "aliases_input", "broadcasting", "module")
 
-    def __init__(self, type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, module):
+    def __init__(self, type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, broadcasting,
+                 module):
         self.type = type
         self.infer = infer
         self.kernel = kernel
@@ -51,6 +52,7 @@ class OpDef:
         self.ref_inputs = frozenset(ref_inputs)
         self.needs_ctx = needs_ctx
         self.aliases_input = aliases_input
+        self.broadcasting = broadcasting
         self.module = module
 
     def __repr__(self):
@@ -61,13 +63,15 @@ _REGISTRY = {}
 
 
 def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), needs_ctx=False,
-                aliases_input=False):
+                aliases_input=False, broadcasting=False):
     """Declare op `type`. Raises KeyError if it is declared twice (one op, one place).
 
     stateful:      the op has side effects or draws random numbers (never pruned as pure).
     ref_inputs:    input positions that receive a variable's storage slot instead of its value.
     needs_ctx:     the kernel takes the per-session context as its first argument.
     aliases_input: the kernel may return (a view of) an input array; fetches copy such values.
+    broadcasting:  inputs broadcast against each other; tf.gradients sums each input's gradient
+                   back to that input's shape, so the rule returns output-shaped gradients.
     """
     if type in _REGISTRY:
         raise KeyError("Op type %r is already registered in %s" % (type, _REGISTRY[type].module))
@@ -75,7 +79,7 @@ def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), nee
         raise TypeError("Op %r needs callable infer and kernel" % type)
     if not (callable(grad) or grad is NOT_DIFFERENTIABLE or grad is GRADIENT_PENDING):
         raise TypeError("Op %r: grad must be a function, NOT_DIFFERENTIABLE or GRADIENT_PENDING" % type)
-    d = OpDef(type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input,
+    d = OpDef(type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, broadcasting,
               getattr(kernel, "__module__", "?"))
     _REGISTRY[type] = d
     return d

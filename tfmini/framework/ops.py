@@ -195,8 +195,17 @@ class Tensor:
         return self._shape
 
     def set_shape(self, shape):
-        """Refine the static shape; raises ValueError if `shape` is incompatible."""
-        self._shape = self._shape.merge_with(as_shape(shape))
+        """Refine the static shape; raises ValueError (TF's shape-merge wording) if `shape` is incompatible."""
+        shape = as_shape(shape)
+        old, new = self._shape.as_tuple(), shape.as_tuple()
+        if old is not None and new is not None:
+            if len(old) != len(new):
+                raise ValueError("Shapes must be equal rank, but are %d and %d" % (len(old), len(new)))
+            for i, (a, b) in enumerate(zip(old, new)):
+                if a is not None and b is not None and a != b:
+                    raise ValueError("Dimension %d in both shapes must be equal, but are %d and %d. Shapes are "
+                                     "%s and %s." % (i, a, b, _shape_for_msg(self._shape), _shape_for_msg(shape)))
+        self._shape = self._shape.merge_with(shape)
 
     def consumers(self):
         return [op for op in self._op._graph._ops
@@ -212,7 +221,8 @@ class Tensor:
     # ---- printing
     def __str__(self):
         shape = "" if self._shape.ndims is None else ", shape=%s" % self._shape
-        return 'Tensor("%s"%s, dtype=%s)' % (self.name, shape, self._dtype.name)
+        device = ", device=%s" % self.device if self.device else ""
+        return 'Tensor("%s"%s, dtype=%s%s)' % (self.name, shape, self._dtype.name, device)
 
     def __repr__(self):
         return "<tf.Tensor '%s' shape=%s dtype=%s>" % (self.name, self._shape, self._dtype.name)
@@ -251,7 +261,8 @@ class Operation:
     """A node of the graph: an op type applied to input Tensors, with attributes and outputs."""
 
     __slots__ = ("_graph", "_name", "_type", "_inputs", "_outputs", "_control_inputs", "_attrs",
-                 "_device", "_id", "_traceback", "_op_def", "__weakref__")
+                 "_device", "_id", "_traceback", "_op_def", "_gradient_override",
+                 "__weakref__")
 
     def __init__(self, graph, name, op_type, inputs, attrs, control_inputs, device, traceback):
         self._graph = graph
@@ -265,6 +276,7 @@ class Operation:
         self._outputs = ()
         self._id = None
         self._op_def = get_op_def(op_type)
+        self._gradient_override = None  # a RegisterGradient name from gradient_override_map
 
     @property
     def name(self):
@@ -418,6 +430,8 @@ class Graph:
         control = self._control_inputs_for([t._op for t in inputs])
         device = self._device_stack[-1] if self._device_stack else ""
         op = Operation(self, name, op_type, inputs, attrs, control, device, _user_frames())
+        if self._gradient_override_map:
+            op._gradient_override = self._gradient_override_map.get(op_type)
         op._outputs = tuple(self._infer(op))
         with self._lock:
             self._last_id += 1
@@ -509,8 +523,8 @@ class Graph:
                 if name in self._nodes_by_name:
                     raise ValueError("The name %s refers to an Operation, not a %s. Tensor names must be of "
                                      "the form \"<op_name>:<output_index>\"." % (repr(name), types_str))
-                raise ValueError("The name %s looks like an (invalid) Operation name, not a %s."
-                                 % (repr(name), types_str))
+                raise ValueError("The name %s looks like an (invalid) Operation name, not a %s. Tensor names "
+                                 "must be of the form \"<op_name>:<output_index>\"." % (repr(name), types_str))
         if isinstance(obj, Tensor) and allow_tensor:
             if obj.graph is not self:
                 raise ValueError("Tensor %s is not an element of this graph." % obj)
@@ -659,16 +673,21 @@ class Graph:
         if control_inputs is None:
             return _ControlDependenciesController(self, None)
         ops = []
+        # an op already a control input of an enclosing block is not added again (TF's rule)
+        current = {c for ctl in self._control_dependencies_stack for c in (ctl.control_inputs or ())}
         for c in control_inputs:
-            if hasattr(c, "_as_graph_element") and not isinstance(c, (Tensor, Operation)):
-                c = c._as_graph_element()
+            if not isinstance(c, (Tensor, Operation)):
+                try:  # names ('init', 'x:0') and Variables resolve as TF's as_graph_element does
+                    c = self.as_graph_element(c)
+                except TypeError:
+                    raise TypeError("Control input must be Operation or Tensor: %s" % (c,)) from None
+            elif c.graph is not self:
+                self.as_graph_element(c)  # TF's ValueError: '... is not an element of this graph.'
             if isinstance(c, Tensor):
                 c = c.op
-            elif not isinstance(c, Operation):
-                raise TypeError("Control input must be Operation or Tensor: %s" % (c,))
-            if c.graph is not self:
-                raise ValueError("Control input %s is not an element of this graph." % c.name)
-            ops.append(c)
+            if c not in current:
+                ops.append(c)
+                current.add(c)
         return _ControlDependenciesController(self, ops)
 
     @contextlib.contextmanager
@@ -825,12 +844,14 @@ def name_scope(name, default_name=None, values=None):
 
     `name` None uses `default_name` (made unique); both None returns to the top level.
     """
+    n = default_name if name is None else name
+    if n is None and values is not None:
+        # tf.name_scope(None) alone is the idiom for "back to the top level"; with values it is a mistake
+        raise ValueError("At least one of name (%s) and default_name (%s) must be provided."
+                         % (name, default_name))
     if values is None:
         values = []
     g = _graph_from_inputs(values)
-    n = default_name if name is None else name
-    if n is None and default_name is None and name is None:
-        n = None
     with g.as_default(), g.name_scope(n) as scope:
         yield scope
 

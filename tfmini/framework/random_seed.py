@@ -22,12 +22,17 @@ def get_seed(op_seed):
     global_seed = g.seed
     if global_seed is not None:
         if op_seed is None:
-            op_seed = g._last_id
-        seeds = (int(global_seed), int(op_seed))
+            op_seed = g._last_id  # TF1: the id of the last op created, so each op gets its own sequence
+        seeds = (_truncate_seed(global_seed), _truncate_seed(op_seed))
     elif op_seed is not None:
-        seeds = (DEFAULT_GRAPH_SEED, int(op_seed))
+        seeds = (DEFAULT_GRAPH_SEED, _truncate_seed(op_seed))
     else:
         seeds = (None, None)
+    # (0, 0) would mean "non-deterministic" to the kernels, unlike what the user asked for
     if seeds == (0, 0):
         return (0, _MAXINT32)
     return seeds
+
+
+def _truncate_seed(seed):
+    return int(seed) % _MAXINT32  # fit into a 32-bit integer, as TF does

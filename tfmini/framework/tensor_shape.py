@@ -107,6 +107,9 @@ class Dimension:
     def __mod__(self, other):
         return self._arith(other, lambda a, b: a % b)
 
+    def __rmod__(self, other):
+        return as_dimension(other) % self
+
     def _cmp(self, other, fn):
         other = as_dimension(other)
         if self._value is None or other._value is None:
@@ -196,7 +199,7 @@ class TensorShape:
 
     def __len__(self):
         if self._dims is None:
-            raise ValueError("Cannot take the length of shape with unknown rank.")
+            raise ValueError("Cannot take the length of Shape with unknown rank.")
         return len(self._dims)
 
     def __bool__(self):

@@ -1,17 +1,168 @@
-"""Array ops: placeholders, identity, filling, shapes and reshaping, slicing, joining, gathering."""
+"""Array ops: placeholders, identity, shapes and filling, reshaping, joining and splitting, slicing
+and indexing (`t[1:, ::-1]`), gathering, padding, selecting and ranges.
+
+Shape rules follow TensorFlow's shape functions (core/ops/array_ops.cc) and their messages; the
+Python wrappers follow TF1's python/ops/array_ops.py, so op names and the consts they create match.
+This module defines `range` and `slice` as TF does: Python's are `builtins.range`/`builtins.slice` here.
+"""
+import builtins
+import sys
+
 import numpy as np
 
-from ..framework import dtypes
-from ..framework.op_def_library import convert_one, make_op
+from ..framework import dtypes, errors
+from ..framework.op_def_library import (FLOAT_TYPES, INT_TYPES, NUMBER_TYPES, check_allowed, convert_one,
+                                        convert_same_dtype, is_tensor_like, make_op)
 from ..framework.op_registry import GRADIENT_PENDING, NOT_DIFFERENTIABLE, InferenceError, register_op
-from ..framework.ops import Tensor, convert_to_tensor, get_default_graph, name_scope
-from ..framework.tensor_shape import TensorShape, as_shape
-from .constant_op import constant, constant_shape, constant_value
+from ..framework.ops import (Tensor, convert_to_tensor, get_default_graph, name_scope,
+                             register_tensor_conversion_function)
+from ..framework.tensor_shape import Dimension, TensorShape, as_shape
+from .constant_op import constant, constant_shape, constant_value, python_to_ndarray
+from .shape_util import merge_shapes, shape_str
 
 __all__ = [
-    "placeholder", "placeholder_with_default", "identity", "stop_gradient", "zeros", "ones", "fill",
-    "zeros_like", "ones_like", "shape", "size", "rank", "reshape",
+    "placeholder", "placeholder_with_default", "identity", "stop_gradient", "shape", "size", "rank",
+    "fill", "zeros", "ones", "zeros_like", "ones_like", "reshape", "expand_dims", "squeeze", "transpose",
+    "matrix_transpose", "concat", "stack", "unstack", "split", "tile", "pad", "gather", "one_hot", "slice",
+    "strided_slice", "where", "range", "linspace", "lin_space", "boolean_mask", "reverse", "reverse_v2",
 ]
+
+newaxis = None  # `t[tf.newaxis]` inserts a dimension of 1
+
+
+# =========================================================================== shape-rule helpers
+# The pieces of TF's InferenceContext the rules below need, with its messages.
+def _dim(shape, i):
+    """Dimension `i` of a static shape (negative counts from the end); None if unknown."""
+    return None if shape.ndims is None else shape.as_tuple()[i]
+
+
+def _with_rank(shape, rank):
+    if shape.ndims is None:
+        return TensorShape([None] * rank)
+    if shape.ndims != rank:
+        raise InferenceError("Shape must be rank %d but is rank %d" % (rank, shape.ndims))
+    return shape
+
+
+def _with_rank_at_least(shape, rank):
+    if shape.ndims is not None and shape.ndims < rank:
+        raise InferenceError("Shape must be at least rank %d but is rank %d" % (rank, shape.ndims))
+    return shape
+
+
+def _with_value(dim, value):
+    if dim is not None and dim != value:
+        raise InferenceError("Dimension must be %d but is %d" % (value, dim))
+    return value
+
+
+def _subtract_dim(a, b):
+    if a is None or b is None:
+        return None
+    if a < b:
+        raise InferenceError("Negative dimension size caused by subtracting %d from %d" % (b, a))
+    return a - b
+
+
+def _mul_dim(a, b):
+    return None if a is None or b is None else a * b
+
+
+def _scalar_input(t):
+    """The value of scalar input `t` as an int when known at graph-build time, else None."""
+    v = constant_value(t)
+    if v is None:
+        return None
+    if np.ndim(v) != 0:
+        raise InferenceError("Input must be scalar but has rank %d" % np.ndim(v))
+    return int(v)
+
+
+def _axis_input(t, rank):
+    """A scalar axis input, made non-negative (TF's MakeDimForScalarInputWithNegativeIndexing)."""
+    val = _scalar_input(t)
+    if val is None:
+        return None
+    if val < 0:
+        if rank is None:
+            return None
+        if val + rank < 0:
+            raise InferenceError("Dimension size, given by scalar input %d must be in range [-%d, %d)"
+                                 % (val, rank, rank))
+        return val + rank
+    if rank is not None and val >= rank:
+        raise InferenceError("Dimension size, given by scalar input %d must be in range [-%d, %d)"
+                             % (val, rank, rank))
+    return val
+
+
+def _shape_from_tensor(t):
+    """The static shape a 1-D shape tensor describes: -1 and unknown entries are `?` (TF's
+    MakeShapeFromShapeTensor, which also sees into Packs of scalars and Shape ops)."""
+    _with_rank(t.shape, 1)
+    v = constant_value(t)
+    if v is None:
+        return constant_shape(t)
+    dims = []
+    for d in np.reshape(v, -1).tolist():
+        if d < -1:
+            raise InferenceError("Invalid value in tensor used for shape: %d" % d)
+        dims.append(None if d == -1 else int(d))
+    return TensorShape(dims)
+
+
+def _dbg(shape):
+    """A runtime shape as TF prints it: [2,3]."""
+    return "[%s]" % ",".join(str(int(d)) for d in shape)
+
+
+def _invalid(message):
+    """The error a kernel raises for bad runtime input; the executor adds the op and the user's line."""
+    return errors.InvalidArgumentError(None, None, message)
+
+
+# =========================================================================== input conversion
+def _index_input(op_type, param, value):
+    """An int32/int64 input (an axis, a shape, indices, paddings). A Python value becomes a Const
+    named `param`, int32 unless it does not fit; a list holding tensors is packed."""
+    if is_tensor_like(value):
+        t = convert_to_tensor(value)
+    else:
+        t = convert_to_tensor(value, name=param, preferred_dtype=dtypes.int32)
+    check_allowed(op_type, param, t.dtype, INT_TYPES)
+    return t
+
+
+def _convert_list(op_type, param, values):
+    """A list input `N * T`: the first tensor fixes T, Python values convert to it ('values_0', ...)."""
+    values = list(values)
+    dtype = None
+    for v in values:
+        if is_tensor_like(v):
+            dtype = convert_to_tensor(v).dtype.base_dtype
+            break
+    out = [convert_to_tensor(v) if is_tensor_like(v) else convert_to_tensor(v, dtype=dtype, name="%s_%d" % (param, i))
+           for i, v in enumerate(values)]
+    types = [t.dtype.base_dtype for t in out]
+    if any(t != types[0] for t in types):
+        raise TypeError("Tensors in list passed to '%s' of '%s' Op have types [%s] that don't all match."
+                        % (param, op_type, ", ".join(t.name for t in types)))
+    return out
+
+
+def _math_ops():
+    # math_ops builds on this module (as TF's does), so it is imported where a cast or a product is needed
+    from . import math_ops
+    return math_ops
+
+
+def _deprecated_argument_lookup(new_name, new_value, old_name, old_value):
+    if old_value is not None:
+        if new_value is not None:
+            raise ValueError("Cannot specify both '%s' and '%s'" % (old_name, new_name))
+        return old_value
+    return new_value
 
 
 # =========================================================================== Placeholder
@@ -21,7 +172,7 @@ def _placeholder_infer(*, dtype, shape):
 
 def _placeholder_kernel(xp, *, dtype, shape):
     # never called: a plan that needs an unfed placeholder is refused before it runs
-    raise AssertionError("unfed placeholder reached the executor")
+    raise RuntimeError("unfed placeholder reached the executor")
 
 
 register_op("Placeholder", infer=_placeholder_infer, kernel=_placeholder_kernel, grad=NOT_DIFFERENTIABLE)
@@ -33,15 +184,23 @@ def placeholder(dtype, shape=None, name=None):
     >>> tf.placeholder(tf.float32, [None, 2])
     <tf.Tensor 'Placeholder:0' shape=(?, 2) dtype=float32>
     """
-    dtype = dtypes.as_dtype(dtype).base_dtype
-    shape = TensorShape(None) if shape is None else as_shape(shape)
+    try:  # TF's op builder (_MakeType / _MakeShape) words these errors
+        dtype = dtypes.as_dtype(dtype).base_dtype
+    except TypeError:
+        raise TypeError("Expected DataType for argument 'dtype' not %r." % (dtype,)) from None
+    try:
+        shape = TensorShape(None) if shape is None else as_shape(shape)
+    except TypeError as e:
+        raise TypeError("Error converting shape to a TensorShape: %s" % e) from None
+    except ValueError as e:
+        raise ValueError("Error converting shape to a TensorShape: %s" % e) from None
     g = get_default_graph()
     return g.create_op("Placeholder", [], {"dtype": dtype, "shape": shape}, name=name or "Placeholder")._outputs[0]
 
 
+# =========================================================================== PlaceholderWithDefault
 def _pwd_infer(inp, *, dtype, shape):
-    if not inp.shape.is_compatible_with(shape):
-        raise InferenceError("Shapes %s and %s are incompatible" % (inp.shape, shape))
+    merge_shapes(inp.shape, shape)  # only a compatibility check: the declared shape may be looser
     return dtype, shape
 
 
@@ -54,7 +213,10 @@ register_op("PlaceholderWithDefault", infer=_pwd_infer, kernel=_pwd_kernel, grad
 
 
 def placeholder_with_default(input, shape, name=None):  # noqa: A002 - TF's name
-    """A placeholder that takes the value of `input` when it is not fed."""
+    """A placeholder that takes the value of `input` when it is not fed; `shape` may have `None`s.
+
+    >>> x = tf.placeholder_with_default([[1., 2.]], shape=[None, 2])
+    """
     with name_scope(name, "PlaceholderWithDefault", [input]) as scope:
         x = convert_to_tensor(input, name="input")
         return make_op("PlaceholderWithDefault", [x], {"dtype": x.dtype.base_dtype, "shape": as_shape(shape)},
@@ -79,38 +241,38 @@ def identity(input, name=None):  # noqa: A002
     """A tensor with the same value as `input` (reading a variable's current value)."""
     with name_scope(name, "Identity", [input]) as scope:
         x = convert_to_tensor(input, name="input")
-        return make_op("Identity", [x], name=scope)
+        return make_op("Identity", [x], {"T": x.dtype.base_dtype}, name=scope)
 
 
 def stop_gradient(input, name=None):  # noqa: A002
     """`input` unchanged, but gradients do not flow through it."""
     with name_scope(name, "StopGradient", [input]) as scope:
         x = convert_to_tensor(input, name="input")
-        return make_op("StopGradient", [x], name=scope)
+        return make_op("StopGradient", [x], {"T": x.dtype.base_dtype}, name=scope)
 
 
 # =========================================================================== Shape / Size / Rank
-def _shape_infer(x, *, out_type):
+def _shape_infer(x, *, out_type, **_):
     return out_type, TensorShape([x.shape.ndims])
 
 
-def _shape_kernel(xp, x, *, out_type):
+def _shape_kernel(xp, x, *, out_type, **_):
     return xp.asarray(x.shape, dtype=out_type.as_numpy_dtype)
 
 
-def _size_infer(x, *, out_type):
+def _size_infer(x, *, out_type, **_):
     return out_type, TensorShape([])
 
 
-def _size_kernel(xp, x, *, out_type):
+def _size_kernel(xp, x, *, out_type, **_):
     return xp.asarray(x.size, dtype=out_type.as_numpy_dtype)
 
 
-def _rank_infer(x):
+def _rank_infer(x, **_):
     return dtypes.int32, TensorShape([])
 
 
-def _rank_kernel(xp, x):
+def _rank_kernel(xp, x, **_):
     return xp.asarray(x.ndim, dtype=np.int32)
 
 
@@ -119,149 +281,241 @@ register_op("Size", infer=_size_infer, kernel=_size_kernel, grad=NOT_DIFFERENTIA
 register_op("Rank", infer=_rank_infer, kernel=_rank_kernel, grad=NOT_DIFFERENTIABLE)
 
 
+def _check_int_out_type(out_type):
+    out_type = dtypes.as_dtype(out_type).base_dtype
+    if out_type not in INT_TYPES:
+        raise TypeError("Value passed to parameter 'out_type' has DataType %s not in list of allowed values: "
+                        "int32, int64" % out_type.name)
+    return out_type
+
+
 def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
-    """The dynamic shape of `input` as a 1-D int32 tensor."""
+    """The shape of `input` as a 1-D int32 tensor: a Const when the static shape is fully known
+    (as TF1 does), else a Shape op that reads it at run time.
+
+    >>> tf.shape(tf.placeholder(tf.float32, [None, 3]))
+    <tf.Tensor 'Shape:0' shape=(2,) dtype=int32>
+    """
+    return _shape_internal(input, name, optimize=True, out_type=out_type)
+
+
+def _shape_internal(input, name=None, optimize=True, out_type=dtypes.int32):  # noqa: A002
+    out_type = _check_int_out_type(out_type)
     with name_scope(name, "Shape", [input]) as scope:
-        x = convert_to_tensor(input, name="input")
-        return make_op("Shape", [x], {"out_type": dtypes.as_dtype(out_type)}, name=scope)
+        x = convert_to_tensor(input)
+        if optimize and x.shape.is_fully_defined():
+            return constant(x.shape.as_list(), dtype=out_type, name=scope)
+        return make_op("Shape", [x], {"out_type": out_type, "T": x.dtype.base_dtype}, name=scope)
 
 
 def size(input, name=None, out_type=dtypes.int32):  # noqa: A002
-    """The number of elements of `input`."""
+    """The number of elements of `input` (a Const when the static shape tells it)."""
+    out_type = _check_int_out_type(out_type)
     with name_scope(name, "Size", [input]) as scope:
-        x = convert_to_tensor(input, name="input")
-        return make_op("Size", [x], {"out_type": dtypes.as_dtype(out_type)}, name=scope)
+        x = convert_to_tensor(input)
+        dims = x.shape.as_tuple()
+        if x.shape.is_fully_defined():
+            return constant(x.shape.num_elements(), dtype=out_type, name=scope)
+        if dims and 0 in dims:
+            return constant(0, dtype=out_type, name=scope)
+        return make_op("Size", [x], {"out_type": out_type, "T": x.dtype.base_dtype}, name=scope)
 
 
 def rank(input, name=None):  # noqa: A002
-    """The number of dimensions of `input`."""
+    """The number of dimensions of `input` (a Const when the static rank is known)."""
     with name_scope(name, "Rank", [input]) as scope:
-        x = convert_to_tensor(input, name="input")
-        return make_op("Rank", [x], name=scope)
+        x = convert_to_tensor(input)
+        if x.shape.ndims is not None:
+            return constant(x.shape.ndims, dtype=dtypes.int32, name=scope)
+        return make_op("Rank", [x], {"T": x.dtype.base_dtype}, name=scope)
 
 
 # =========================================================================== Fill / zeros / ones
-def _fill_infer(dims, value, *, index_type=dtypes.int32):
-    if value.shape.ndims not in (None, 0):
-        raise InferenceError("Shape must be rank 0 but is rank %d" % value.shape.ndims)
-    return value.dtype.base_dtype, constant_shape(dims)
+def _fill_infer(dims, value, **_):
+    _with_rank(dims.shape, 1)
+    _with_rank(value.shape, 0)
+    v = constant_value(dims)
+    if v is not None and (np.asarray(v) < 0).any():
+        raise InferenceError("Fill dimensions must be >= 0")
+    return value.dtype.base_dtype, _shape_from_tensor(dims)
 
 
-def _fill_kernel(xp, dims, value, *, index_type=dtypes.int32):
-    if (dims < 0).any():
-        raise ValueError("dims must be non-negative, got %s" % list(dims))
-    return xp.full(tuple(int(d) for d in dims), value, dtype=value.dtype)
+def _fill_kernel(xp, dims, value, **_):
+    if dims.ndim != 1:
+        raise _invalid("dims must be a vector, got shape %s" % _dbg(dims.shape))
+    if value.ndim != 0:
+        raise _invalid("value must be a scalar, got shape %s" % _dbg(value.shape))
+    target = tuple(int(d) for d in dims)
+    for d in target:
+        if d < 0:
+            raise _invalid("Dimension %d must be >= 0" % d)
+    return xp.full(target, value, dtype=value.dtype)
 
 
 register_op("Fill", infer=_fill_infer, kernel=_fill_kernel, grad=GRADIENT_PENDING)
 
 
 def fill(dims, value, name=None):
-    """A tensor of shape `dims` filled with the scalar `value`."""
+    """A tensor of shape `dims` filled with the scalar `value`.
+
+    >>> tf.fill([2, 3], 9).shape
+    TensorShape([Dimension(2), Dimension(3)])
+    """
     with name_scope(name, "Fill", [dims, value]) as scope:
-        d = convert_one("Fill", "dims", dims, dtype=dtypes.int32) if not isinstance(dims, Tensor) else dims
+        d = _index_input("Fill", "dims", dims)
         v = convert_to_tensor(value, name="value")
-        return make_op("Fill", [d, v], {"index_type": d.dtype.base_dtype}, name=scope)
+        return make_op("Fill", [d, v], {"T": v.dtype.base_dtype, "index_type": d.dtype.base_dtype}, name=scope)
+
+
+def _static_dims(shape):
+    """`shape` as a list of ints when it is a fully known shape given in Python, else None."""
+    if isinstance(shape, TensorShape):
+        return shape.as_list() if shape.is_fully_defined() else None
+    items = shape if isinstance(shape, (list, tuple, np.ndarray)) else [shape]
+    out = []
+    for d in items:
+        if isinstance(d, Dimension):
+            d = d.value
+        if isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)):
+            return None
+        out.append(int(d))
+    return out if isinstance(shape, (list, tuple, np.ndarray)) else out[:1]
 
 
 def _filled(value, shape, dtype, name, default_name):
+    """tf.zeros / tf.ones: a Const when small (under 1000 elements), else a Fill of a shape tensor."""
     dtype = dtypes.as_dtype(dtype).base_dtype
     with name_scope(name, default_name, [shape]) as scope:
         if not isinstance(shape, Tensor):
-            try:
-                s = TensorShape(shape)
-            except TypeError:
-                s = None
-            if s is not None and s.is_fully_defined() and s.num_elements() < 1000:
-                # small: a Const (TF's _constant_if_small), named after the function
-                return constant(np.full(s.as_tuple(), value, dtype=dtype.as_numpy_dtype), dtype=dtype, name=scope)
-            shape = constant(np.asarray(shape, dtype=np.int32).reshape(-1), name="shape_as_tensor")
-        elif shape.dtype.base_dtype not in (dtypes.int32, dtypes.int64):
-            raise TypeError("shape must be an int32 or int64 tensor, got %s" % shape.dtype.name)
+            dims = _static_dims(shape)
+            if dims is not None and all(d >= 0 for d in dims):
+                if int(np.prod(dims, dtype=np.int64)) < 1000:
+                    return constant(np.full(dims, value, dtype=dtype.as_numpy_dtype), dtype=dtype, name=scope)
+                fits = all(d <= np.iinfo(np.int32).max for d in dims)
+                shape = constant(dims, dtype=dtypes.int32 if fits else dtypes.int64, name="shape_as_tensor")
+            else:
+                shape = convert_to_tensor(shape, dtype=dtypes.int32)  # a list holding tensors is packed
+        elif shape.dtype.base_dtype not in INT_TYPES:
+            raise TypeError("Value passed to parameter 'dims' has DataType %s not in list of allowed values: "
+                            "int32, int64" % shape.dtype.base_dtype.name)
+        if shape.shape.ndims == 0:
+            shape = reshape(shape, [-1])
         return fill(shape, constant(value, dtype=dtype), name=scope)
 
 
 def zeros(shape, dtype=dtypes.float32, name=None):
-    """A tensor of `shape` filled with zeros.
+    """A tensor of `shape` filled with zeros ('' for strings, False for bools).
 
     >>> tf.zeros((2, 2))
     <tf.Tensor 'zeros:0' shape=(2, 2) dtype=float32>
     """
-    dtype = dtypes.as_dtype(dtype)
-    return _filled(False if dtype == dtypes.bool else ("" if dtype == dtypes.string else 0), shape, dtype,
-                   name, "zeros")
+    dtype = dtypes.as_dtype(dtype).base_dtype
+    zero = False if dtype == dtypes.bool else ("" if dtype == dtypes.string else 0)
+    return _filled(zero, shape, dtype, name, "zeros")
 
 
 def ones(shape, dtype=dtypes.float32, name=None):
-    """A tensor of `shape` filled with ones."""
-    dtype = dtypes.as_dtype(dtype)
+    """A tensor of `shape` filled with ones.
+
+    >>> tf.ones([2, 3], tf.int32).dtype
+    tf.int32
+    """
+    dtype = dtypes.as_dtype(dtype).base_dtype
     return _filled(True if dtype == dtypes.bool else 1, shape, dtype, name, "ones")
 
 
-def _like(tensor, value, dtype, name, default_name, optimize):
-    with name_scope(name, default_name, [tensor]) as scope:
-        t = convert_to_tensor(tensor, name="tensor")
-        dt = dtypes.as_dtype(dtype).base_dtype if dtype is not None else t.dtype.base_dtype
-        if optimize and t.shape.is_fully_defined() and t.shape.num_elements() < 1000:
-            return constant(np.full(t.shape.as_tuple(), value, dtype=dt.as_numpy_dtype), dtype=dt, name=scope)
-        v = False if dt == dtypes.bool and value == 0 else (True if dt == dtypes.bool else value)
-        return fill(shape(t), constant(v, dtype=dt), name=scope)
+# =========================================================================== ZerosLike / zeros_like / ones_like
+def _zeros_like_kernel(xp, x, **_):
+    if x.dtype == object:  # strings: TF's zero is the empty string
+        return xp.full(x.shape, b"", dtype=object)
+    return xp.zeros_like(x)
+
+
+register_op("ZerosLike", infer=_identity_infer, kernel=_zeros_like_kernel, grad=NOT_DIFFERENTIABLE)
 
 
 def zeros_like(tensor, dtype=None, name=None, optimize=True):
-    """Zeros with the shape (and by default the dtype) of `tensor`."""
-    return _like(tensor, 0, dtype, name, "zeros_like", optimize)
+    """Zeros with the shape (and by default the dtype) of `tensor`: a Const when its shape is known,
+    else a ZerosLike op.
+
+    >>> tf.zeros_like(tf.placeholder(tf.int32, [None, 2])).op.type
+    'ZerosLike'
+    """
+    with name_scope(name, "zeros_like", [tensor]) as scope:
+        t = convert_to_tensor(tensor, name="tensor")
+        dt = t.dtype.base_dtype if dtype is None else dtypes.as_dtype(dtype).base_dtype
+        if optimize and t.shape.is_fully_defined():
+            return zeros(t.shape, dtype=dt, name=scope)
+        if dt != t.dtype.base_dtype:
+            return zeros(_shape_internal(t, optimize=optimize), dtype=dt, name=scope)
+        return make_op("ZerosLike", [t], {"T": dt}, name=scope)
 
 
 def ones_like(tensor, dtype=None, name=None, optimize=True):
-    """Ones with the shape (and by default the dtype) of `tensor`."""
-    return _like(tensor, 1, dtype, name, "ones_like", optimize)
+    """Ones with the shape (and by default the dtype) of `tensor` (a Fill of its shape, as TF1)."""
+    with name_scope(name, "ones_like", [tensor]) as scope:
+        t = convert_to_tensor(tensor, name="tensor")
+        dt = t.dtype.base_dtype if dtype is None else dtypes.as_dtype(dtype).base_dtype
+        ret = ones(_shape_internal(t, optimize=optimize), dtype=dt, name=scope)
+        ret.set_shape(t.shape)
+        return ret
 
 
 # =========================================================================== Reshape
 def _reshape_infer(x, shape_t, **_):
-    target = constant_shape(shape_t)
-    if target.ndims is None:
-        return x.dtype.base_dtype, target
-    dims = list(target.as_tuple())
-    v = constant_value(shape_t)
-    n_unknown_marker = 0
-    if v is not None:
-        v = [int(d) for d in np.asarray(v).reshape(-1)]
-        n_unknown_marker = sum(1 for d in v if d == -1)
-        if n_unknown_marker > 1:
-            raise InferenceError("Cannot infer multiple unknown dimensions in shape %s" % v)
-        for d in v:
-            if d < -1:
-                raise InferenceError("Size %d must be non-negative, not %d" % (v.index(d), d))
-    n_in = x.shape.num_elements()
-    known = [d for d in dims if d is not None]
-    prod = int(np.prod(known)) if known else 1
-    if n_in is not None:
-        if n_unknown_marker == 1 and None in dims and dims.count(None) == 1:
-            if prod == 0 or n_in % prod:
-                raise InferenceError("Cannot reshape a tensor with %d elements to shape %s (%s elements)"
-                                     % (n_in, _fmt_shape_req(v), "?"))
-            dims[dims.index(None)] = n_in // prod
-        elif None not in dims and prod != n_in:
+    """TF's SetOutputShapeForReshape: with one unknown dimension on either side, infer it from the
+    element counts; with none, the counts must agree."""
+    out = _shape_from_tensor(shape_t)
+    if out.ndims is None or x.shape.ndims is None:
+        return x.dtype.base_dtype, out
+
+    def known_product(dims):
+        """(product of the known dims, index of the one unknown dim or None, more than one unknown?)"""
+        n, unknown = 1, None
+        for i, d in enumerate(dims):
+            if d is None:
+                if unknown is not None:
+                    return n, unknown, True
+                unknown = i
+            else:
+                n *= d
+        return n, unknown, False
+
+    dims = list(out.as_tuple())
+    n_out, out_unknown, many_out = known_product(dims)
+    n_in, in_unknown, many_in = known_product(x.shape.as_tuple())
+    if many_out or many_in:
+        return x.dtype.base_dtype, out
+    if in_unknown is None and out_unknown is None:
+        if n_in != n_out:
             raise InferenceError("Cannot reshape a tensor with %d elements to shape %s (%d elements)"
-                                 % (n_in, _fmt_shape_req(v if v is not None else dims), prod))
-    elif v is not None and n_unknown_marker == 1 and x.shape.ndims is not None and None not in dims[:]:
-        pass
+                                 % (n_in, shape_str(out), n_out))
+    elif in_unknown is None and n_out > 0:
+        if n_in % n_out:
+            raise InferenceError("Dimension size must be evenly divisible by %d but is %d" % (n_out, n_in))
+        dims[out_unknown] = n_in // n_out
+    elif in_unknown is not None and out_unknown is not None and n_in == n_out:
+        dims[out_unknown] = x.shape.as_tuple()[in_unknown]  # both None: the same unknown size
     return x.dtype.base_dtype, TensorShape(dims)
 
 
-def _fmt_shape_req(v):
-    return "[%s]" % ",".join(str(d) for d in v)
-
-
 def _reshape_kernel(xp, x, shape_t, **_):
-    target = tuple(int(d) for d in shape_t.reshape(-1))
-    try:
-        return x.reshape(target)
-    except ValueError:
-        raise ValueError("Input to reshape is a tensor with %d values, but the requested shape has %d"
-                         % (x.size, int(np.prod([d for d in target if d != -1])))) from None
+    target = [int(d) for d in shape_t.reshape(-1)]
+    unknown = [i for i, d in enumerate(target) if d == -1]
+    if len(unknown) > 1:
+        raise _invalid("Only one input size may be -1, not both %d and %d" % (unknown[0], unknown[1]))
+    for i, d in enumerate(target):
+        if d < -1:
+            raise _invalid("Size %d must be non-negative, not %d" % (i, d))
+    known = int(np.prod([d for d in target if d != -1], dtype=np.int64))
+    if unknown:
+        if known == 0 or x.size % known:
+            raise _invalid("Input to reshape is a tensor with %d values, but the requested shape requires a "
+                           "multiple of %d" % (x.size, known))
+    elif known != x.size:
+        raise _invalid("Input to reshape is a tensor with %d values, but the requested shape has %d"
+                       % (x.size, known))
+    return x.reshape(target)
 
 
 register_op("Reshape", infer=_reshape_infer, kernel=_reshape_kernel, grad=GRADIENT_PENDING, aliases_input=True)
@@ -270,26 +524,1466 @@ register_op("Reshape", infer=_reshape_infer, kernel=_reshape_kernel, grad=GRADIE
 def reshape(tensor, shape, name=None):
     """`tensor` with a new shape of the same number of elements; one entry may be -1 (inferred).
 
-    >>> tf.reshape(tf.zeros((2, 2)), (1, 4)).shape
-    TensorShape([Dimension(1), Dimension(4)])
+    >>> tf.reshape(tf.zeros((2, 3)), [3, -1]).shape
+    TensorShape([Dimension(3), Dimension(2)])
     """
     with name_scope(name, "Reshape", [tensor, shape]) as scope:
         x = convert_to_tensor(tensor, name="tensor")
-        if isinstance(shape, Tensor):
-            s = shape
+        if isinstance(shape, TensorShape):
+            shape = shape.as_list()
+        s = _index_input("Reshape", "shape", shape)
+        return make_op("Reshape", [x, s], {"T": x.dtype.base_dtype, "Tshape": s.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== ExpandDims
+def _expand_dims_infer(x, dim, **_):
+    v = constant_value(dim)
+    if v is not None and np.size(v) != 1:
+        raise InferenceError("'dim' input must be a tensor with a single value")
+    if v is None or x.shape.ndims is None:
+        return x.dtype.base_dtype, TensorShape(None)
+    d, r = int(np.reshape(v, -1)[0]), x.shape.ndims
+    if d < -r - 1 or d > r:
+        raise InferenceError("dim %d not in the interval [%d, %d]." % (d, -r - 1, r))
+    if d < 0:
+        d += r + 1
+    dims = list(x.shape.as_tuple())
+    dims.insert(d, 1)
+    return x.dtype.base_dtype, TensorShape(dims)
+
+
+def _expand_dims_kernel(xp, x, dim, **_):
+    if dim.size != 1:
+        raise _invalid("'dim' must be a tensor with a single value")
+    d = int(dim.reshape(-1)[0])
+    if d < -x.ndim - 1 or d > x.ndim:
+        raise _invalid("Tried to expand dim index %d for tensor with %d dimensions." % (d, x.ndim))
+    return xp.expand_dims(x, d if d >= 0 else d + x.ndim + 1)
+
+
+register_op("ExpandDims", infer=_expand_dims_infer, kernel=_expand_dims_kernel, grad=GRADIENT_PENDING,
+            aliases_input=True)
+
+
+def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
+    """`input` with a dimension of 1 inserted at `axis` (in [-rank-1, rank]); `dim` is TF1's old name.
+
+    >>> tf.expand_dims(tf.zeros([2, 3]), -1).shape
+    TensorShape([Dimension(2), Dimension(3), Dimension(1)])
+    """
+    axis = _deprecated_argument_lookup("axis", axis, "dim", dim)
+    if axis is None:
+        raise ValueError("Must specify an axis argument to tf.expand_dims()")
+    with name_scope(name, "ExpandDims", [input]) as scope:
+        x = convert_to_tensor(input, name="input")
+        d = _index_input("ExpandDims", "dim", axis)
+        return make_op("ExpandDims", [x, d], {"T": x.dtype.base_dtype, "Tdim": d.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== Squeeze
+def _squeeze_infer(x, *, squeeze_dims, **_):
+    if x.shape.ndims is None:
+        return x.dtype.base_dtype, TensorShape(None)
+    r = x.shape.ndims
+    wanted = set()
+    for i, d in enumerate(squeeze_dims):
+        if d < -r or d >= r:
+            raise InferenceError("squeeze_dims[%d] not in [%d,%d)." % (i, -r, r))
+        wanted.add(d % r)
+    dims = []
+    for i, d in enumerate(x.shape.as_tuple()):
+        if d is None:
+            if i in wanted:
+                continue  # assumed to be 1 at run time
+            if not squeeze_dims:
+                return x.dtype.base_dtype, TensorShape(None)  # squeezing all 1s: the rank depends on values
+        elif d == 1:
+            if i in wanted or not squeeze_dims:
+                continue
+        elif i in wanted:
+            raise InferenceError("Can not squeeze dim[%d], expected a dimension of 1, got %d" % (i, d))
+        dims.append(d)
+    return x.dtype.base_dtype, TensorShape(dims)
+
+
+def _squeeze_kernel(xp, x, *, squeeze_dims, **_):
+    if not squeeze_dims:
+        return xp.squeeze(x)
+    axes = []
+    for d in squeeze_dims:
+        if d < -x.ndim or d >= x.ndim:
+            raise _invalid("Tried to squeeze dim index %d for tensor with %d dimensions." % (d, x.ndim))
+        d %= x.ndim
+        if x.shape[d] != 1:
+            raise _invalid("Can not squeeze dim[%d], expected a dimension of 1, got %d" % (d, x.shape[d]))
+        axes.append(d)
+    return xp.squeeze(x, axis=tuple(sorted(set(axes))))
+
+
+register_op("Squeeze", infer=_squeeze_infer, kernel=_squeeze_kernel, grad=GRADIENT_PENDING, aliases_input=True)
+
+
+def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002
+    """`input` without its dimensions of size 1 (only those in `axis` when given).
+
+    >>> tf.squeeze(tf.zeros([1, 2, 1, 3]), [0]).shape
+    TensorShape([Dimension(2), Dimension(1), Dimension(3)])
+    """
+    axis = _deprecated_argument_lookup("axis", axis, "squeeze_dims", squeeze_dims)
+    if axis is None:
+        axis = []
+    elif np.isscalar(axis):
+        axis = [axis]
+    with name_scope(name, "Squeeze", [input]) as scope:
+        x = convert_to_tensor(input, name="input")
+        return make_op("Squeeze", [x], {"T": x.dtype.base_dtype, "squeeze_dims": [int(a) for a in axis]},
+                       name=scope)
+
+
+# =========================================================================== Transpose / ConjugateTranspose
+def _transpose_infer(x, perm, **_):
+    dt = x.dtype.base_dtype
+    p = constant_value(perm)
+    n_perm = perm.shape.num_elements()
+    rank_ = x.shape.ndims
+    if rank_ is None and n_perm is None and p is None:
+        return dt, TensorShape(None)
+    if rank_ is None:
+        rank_ = n_perm if n_perm is not None else int(np.size(p))
+        if rank_ < 2:  # one entry: a scalar or a vector, both unchanged
+            return dt, x.shape
+    in_dims = _with_rank(x.shape, rank_).as_tuple()
+    _with_rank(perm.shape, 1)
+    _with_value(n_perm, rank_)
+    if p is None:
+        return dt, TensorShape([None] * rank_)
+    dims = []
+    for idx in np.reshape(p, -1)[:rank_].tolist():
+        if idx >= rank_:
+            raise InferenceError("perm dim %d is out of range of input rank %d" % (idx, rank_))
+        dims.append(in_dims[idx])
+    return dt, TensorShape(dims)
+
+
+def _check_perm(perm, ndim):
+    perm = [int(p) for p in perm.reshape(-1)]
+    if len(perm) != ndim:
+        raise _invalid("transpose expects a vector of size %d. But input(1) is a vector of size %d"
+                       % (ndim, len(perm)))
+    for p in perm:
+        if not 0 <= p < ndim:
+            raise _invalid("%d is out of range [0 .. %d)" % (p, ndim))
+    for i in builtins.range(ndim):
+        if i not in perm:
+            raise _invalid("%d is missing from {%s}." % (i, ",".join(str(p) for p in perm)))
+    return perm
+
+
+def _transpose_kernel(xp, x, perm, **_):
+    return xp.transpose(x, _check_perm(perm, x.ndim))
+
+
+def _conjugate_transpose_kernel(xp, x, perm, **_):
+    return xp.conj(xp.transpose(x, _check_perm(perm, x.ndim)))
+
+
+register_op("Transpose", infer=_transpose_infer, kernel=_transpose_kernel, grad=GRADIENT_PENDING,
+            aliases_input=True)
+register_op("ConjugateTranspose", infer=_transpose_infer, kernel=_conjugate_transpose_kernel, grad=GRADIENT_PENDING)
+
+
+def transpose(a, perm=None, name="transpose", conjugate=False):
+    """`a` with its dimensions permuted: output dim i is input dim `perm[i]` (default: reversed).
+
+    >>> tf.transpose(tf.zeros([2, 3, 4]), [0, 2, 1]).shape
+    TensorShape([Dimension(2), Dimension(4), Dimension(3)])
+    """
+    with name_scope(name, "transpose", [a]) as scope:
+        a = convert_to_tensor(a, name="a")
+        op_type = "ConjugateTranspose" if conjugate and a.dtype.is_complex else "Transpose"
+        reversed_dims = None
+        if perm is None:
+            if a.shape.ndims is not None:
+                n = a.shape.ndims
+                perm = constant(np.arange(n - 1, -1, -1, dtype=np.int32), name="perm")
+                reversed_dims = a.shape.as_list()[::-1]
+            else:
+                r = rank(a)
+                perm = (r - 1) - range(0, r, 1)
+        p = _index_input(op_type, "perm", perm)
+        ret = make_op(op_type, [a, p], {"T": a.dtype.base_dtype, "Tperm": p.dtype.base_dtype}, name=scope)
+        if reversed_dims is not None:
+            ret.set_shape(reversed_dims)
+        return ret
+
+
+def matrix_transpose(a, name="matrix_transpose", conjugate=False):
+    """Swap the last two dimensions of a (batch of) matrices.
+
+    >>> tf.matrix_transpose(tf.zeros([5, 2, 3])).shape
+    TensorShape([Dimension(5), Dimension(3), Dimension(2)])
+    """
+    with name_scope(name, "matrix_transpose", [a]):
+        a = convert_to_tensor(a, name="a")
+        nd = a.shape.ndims
+        if nd is not None:
+            if nd < 2:
+                raise ValueError("Argument 'a' should be a (batch) matrix, with rank >= 2.  Found: %s" % a.shape)
+            perm = list(builtins.range(nd - 2)) + [nd - 1, nd - 2]
         else:
-            if isinstance(shape, TensorShape):
-                shape = shape.as_list()
-            s = _shape_tensor(shape)
-        return make_op("Reshape", [x, s], name=scope)
+            r = rank(a)
+            perm = concat((range(0, r - 2, 1), [r - 1, r - 2]), 0)
+        return transpose(a, perm=perm, conjugate=conjugate)
 
 
-def _shape_tensor(shape):
-    """A 1-D int32 shape argument: a Const, or a Pack when it mixes ints and scalar tensors."""
-    items = list(shape) if isinstance(shape, (list, tuple)) else shape
-    if isinstance(items, list) and any(isinstance(d, Tensor) for d in items):
-        from . import array_ops as _self
-        return _self.stack([d if isinstance(d, Tensor) else constant(d, dtype=dtypes.int32) for d in items])
-    return convert_one("Reshape", "shape", items, dtype=dtypes.int32) if not isinstance(items, np.ndarray) \
-        else convert_to_tensor(items.astype(np.int32) if items.dtype.kind in "iu" and items.dtype != np.int64
-                               else items, name="shape")
+# =========================================================================== ConcatV2
+def _concat_infer(*inputs, **_):
+    values, axis_t = inputs[:-1], inputs[-1]
+    dt = values[0].dtype.base_dtype
+    _with_rank(axis_t.shape, 0)
+    axis = _scalar_input(axis_t)
+    if axis is None:
+        # the output has the inputs' rank, all dims unknown
+        rank_ = next((v.shape.ndims for v in values if v.shape.ndims is not None), None)
+        if rank_ is None:
+            return dt, TensorShape(None)
+        if rank_ == 0:
+            raise InferenceError("Can't concatenate scalars (use tf.stack instead)")
+        for v in values:
+            _with_rank(v.shape, rank_)
+        return dt, TensorShape([None] * rank_)
+    min_rank = -axis if axis < 0 else axis + 1
+
+    def parts(s):
+        """(dims before axis, the axis dim, dims after) of one input's shape."""
+        s = _with_rank_at_least(s, min_rank)
+        if s.ndims is None:
+            after = TensorShape([]) if axis == -1 else TensorShape(None)
+            return TensorShape(None), None, after
+        d = s.as_tuple()
+        a = axis % len(d)
+        return TensorShape(d[:a]), d[a], TensorShape(d[a + 1:])
+
+    before, middle, after = parts(values[-1].shape)
+    for v in reversed(values[:-1]):
+        b, m, a = parts(v.shape)
+        before = merge_shapes(b, before)
+        middle = None if middle is None or m is None else middle + m
+        after = merge_shapes(a, after)
+    if before.ndims is None or after.ndims is None:
+        return dt, TensorShape(None)
+    return dt, TensorShape(before.as_tuple() + (middle,) + after.as_tuple())
+
+
+def _concat_kernel(xp, *arrays, **_):
+    values, axis = arrays[:-1], int(arrays[-1])
+    r = values[0].ndim
+    if not -r <= axis < r:
+        raise _invalid("ConcatOp : Expected concatenating dimensions in the range [%d, %d), but got %d"
+                       % (-r, r, axis))
+    a = axis % r
+    first = values[0].shape
+    for i, v in enumerate(values[1:], 1):
+        if v.ndim != r:
+            raise _invalid("ConcatOp : Ranks of all input tensors should match: shape[0] = %s vs. shape[%d] = %s"
+                           % (_dbg(first), i, _dbg(v.shape)))
+        if v.shape[:a] != first[:a] or v.shape[a + 1:] != first[a + 1:]:
+            raise _invalid("ConcatOp : Dimensions of inputs should match: shape[0] = %s vs. shape[%d] = %s"
+                           % (_dbg(first), i, _dbg(v.shape)))
+    return xp.concatenate(values, axis=a)
+
+
+register_op("ConcatV2", infer=_concat_infer, kernel=_concat_kernel, grad=GRADIENT_PENDING)
+
+
+def concat(values, axis, name="concat"):
+    """Join `values` (same rank and dtype) along dimension `axis`; one value is returned as an Identity.
+
+    >>> tf.concat([tf.zeros([2, 3]), tf.ones([2, 1])], 1).shape
+    TensorShape([Dimension(2), Dimension(4)])
+    """
+    if not isinstance(values, (list, tuple)):
+        values = [values]
+    if len(values) == 1:  # TF checks the axis, then returns the value itself
+        with name_scope(name, "concat", values):
+            axis_t = convert_to_tensor(axis, name="concat_dim", dtype=dtypes.int32)
+            if axis_t.shape.ndims not in (None, 0):
+                raise ValueError("Shape %s must have rank 0" % axis_t.shape)
+            return identity(values[0], name=name)
+    if not values:
+        raise ValueError("List argument 'values' to 'ConcatV2' Op with length 0 shorter than minimum length 2.")
+    with name_scope(name, "ConcatV2", list(values) + [axis]) as scope:
+        vals = _convert_list("ConcatV2", "values", values)
+        a = _index_input("ConcatV2", "axis", axis)
+        return make_op("ConcatV2", vals + [a], {"N": len(vals), "T": vals[0].dtype.base_dtype,
+                                                "Tidx": a.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== Pack (tf.stack) and list autopacking
+def _pack_axis(axis, rank_after):
+    if axis < -rank_after or axis >= rank_after:
+        raise InferenceError("Invalid axis: %d; must be in [%d,%d)" % (axis, -rank_after, rank_after))
+    return axis % rank_after
+
+
+def _pack_infer(*values, axis, **_):
+    cur = values[-1].shape
+    for i in builtins.range(len(values) - 2, -1, -1):
+        try:
+            cur = merge_shapes(values[i].shape, cur)
+        except InferenceError as e:
+            raise InferenceError("%s\n\tFrom merging shape %d with other shapes." % (e, i)) from None
+    if cur.ndims is None:
+        return values[0].dtype.base_dtype, TensorShape(None)
+    a = _pack_axis(axis, cur.ndims + 1)
+    dims = list(cur.as_tuple())
+    dims.insert(a, len(values))
+    return values[0].dtype.base_dtype, TensorShape(dims)
+
+
+def _pack_kernel(xp, *arrays, axis, **_):
+    first = arrays[0].shape
+    for i, v in enumerate(arrays[1:], 1):
+        if v.shape != first:
+            raise _invalid("Shapes of all inputs must match: values[0].shape = %s != values[%d].shape = %s"
+                           % (_dbg(first), i, _dbg(v.shape)))
+    return xp.stack(arrays, axis=axis)
+
+
+register_op("Pack", infer=_pack_infer, kernel=_pack_kernel, grad=GRADIENT_PENDING)
+
+
+def stack(values, axis=0, name="stack"):
+    """Stack rank-R tensors into one rank-(R+1) tensor along a new dimension `axis`.
+
+    A list of constants becomes one Const; with `axis=0` a list holding tensors becomes a Pack.
+
+    >>> tf.stack([tf.zeros([2]), tf.ones([2])], axis=1).shape
+    TensorShape([Dimension(2), Dimension(2)])
+    """
+    if axis == 0:
+        try:  # TF first tries the list as one constant (or an autopacked list of tensors)
+            return convert_to_tensor(values, name=name)
+        except (TypeError, ValueError):
+            pass
+    first = values[0]
+    if is_tensor_like(first):
+        first_shape = convert_to_tensor(first).shape
+    else:
+        try:
+            first_shape = TensorShape(python_to_ndarray(first).shape)
+        except (TypeError, ValueError):
+            first_shape = TensorShape(None)
+    if first_shape.ndims is not None:
+        expanded = first_shape.ndims + 1
+        if axis < -expanded or axis >= expanded:
+            raise ValueError("axis = %d not in [%d, %d)" % (axis, -expanded, expanded))
+    with name_scope(name, "Pack", values) as scope:
+        vals = _convert_list("Pack", "values", values)
+        return make_op("Pack", vals, {"N": len(vals), "T": vals[0].dtype.base_dtype, "axis": int(axis)},
+                       name=scope)
+
+
+def _nested_dtype(values):
+    """The dtype of the first tensor in a nested list, or None when it holds none."""
+    for v in values:
+        if is_tensor_like(v):
+            return convert_to_tensor(v).dtype.base_dtype
+        if isinstance(v, (list, tuple)):
+            dt = _nested_dtype(v)
+            if dt is not None:
+                return dt
+    return None
+
+
+def _autopack(values, dtype, name):
+    """A (nested) list holding tensors as one Pack op named `name`; Python entries become Consts."""
+    converted, must_pack = [], False
+    with name_scope(name) as scope:
+        for i, v in enumerate(values):
+            if is_tensor_like(v):
+                t = convert_to_tensor(v)
+                if t.dtype.base_dtype != dtype:
+                    raise TypeError("Cannot convert a list containing a tensor of dtype %s to %s (Tensor is: %r)"
+                                    % (t.dtype, dtype, t))
+                converted.append(t)
+                must_pack = True
+            elif isinstance(v, (list, tuple)):
+                c = _autopack(v, dtype, str(i))
+                must_pack = must_pack or isinstance(c, Tensor)
+                converted.append(c)
+            else:
+                converted.append(v)
+        if not must_pack:
+            return converted
+        elems = [c if isinstance(c, Tensor) else constant(c, dtype=dtype, name=str(i))
+                 for i, c in enumerate(converted)]
+        return make_op("Pack", elems, {"N": len(elems), "T": dtype, "axis": 0}, name=scope)
+
+
+def _cast_nested(values, dtype):
+    return [_cast_nested(v, dtype) if isinstance(v, (list, tuple))
+            else (_math_ops().cast(v, dtype) if is_tensor_like(v) else v) for v in values]
+
+
+def _autopacking_conversion(value, dtype=None, name=None, as_ref=False):
+    """convert_to_tensor([t, 3]) -> a Pack, as TF's registered list conversion does."""
+    if as_ref:
+        return NotImplemented
+    inferred = _nested_dtype(value)
+    if inferred is None:
+        return NotImplemented  # plain numbers: a Const
+    if dtype is None:
+        dtype = inferred
+    elif dtypes.as_dtype(dtype).base_dtype != inferred:
+        dtype = dtypes.as_dtype(dtype).base_dtype
+        value = _cast_nested(value, dtype)
+    return _autopack(value, dtypes.as_dtype(dtype).base_dtype, name or "packed")
+
+
+register_tensor_conversion_function((list, tuple), _autopacking_conversion, 99)
+
+
+# =========================================================================== Unpack (tf.unstack)
+def _unpack_infer(value, *, num, axis, **_):
+    dt = value.dtype.base_dtype
+    s = value.shape
+    if s.ndims is None:
+        return [(dt, TensorShape(None))] * num
+    a = _pack_axis(axis, s.ndims)
+    _with_value(s.as_tuple()[a], num)
+    dims = s.as_tuple()[:a] + s.as_tuple()[a + 1:]
+    return [(dt, TensorShape(dims))] * num
+
+
+def _unpack_kernel(xp, value, *, num, axis, **_):
+    a = axis % value.ndim
+    if value.shape[a] != num:
+        raise _invalid("Input shape axis %d must equal %d, got shape %s" % (a, num, _dbg(value.shape)))
+    lead = (builtins.slice(None),) * a
+    outs = tuple(value[lead + (i,)] for i in builtins.range(num))
+    return outs[0] if num == 1 else outs
+
+
+register_op("Unpack", infer=_unpack_infer, kernel=_unpack_kernel, grad=GRADIENT_PENDING, aliases_input=True)
+
+
+def unstack(value, num=None, axis=0, name="unstack"):
+    """The list of rank-(R-1) tensors along dimension `axis` of `value` (the inverse of tf.stack).
+
+    >>> [t.shape for t in tf.unstack(tf.zeros([2, 3]), axis=1)]
+    [TensorShape([Dimension(2)]), TensorShape([Dimension(2)]), TensorShape([Dimension(2)])]
+    """
+    if num is None:
+        value = convert_to_tensor(value)
+        s = value.shape
+        if s.ndims is not None:
+            if axis < -s.ndims or axis >= s.ndims:
+                raise ValueError("axis = %d not in [%d, %d)" % (axis, -s.ndims, s.ndims))
+            num = s.as_tuple()[axis]
+        if num is None:
+            raise ValueError("Cannot infer num from shape %s" % s)
+    with name_scope(name, "Unpack", [value]) as scope:
+        v = convert_to_tensor(value, name="value")
+        out = make_op("Unpack", [v], {"num": int(num), "T": v.dtype.base_dtype, "axis": int(axis)}, name=scope)
+        if isinstance(out, Tensor):
+            return [out]
+        return out if isinstance(out, list) else []
+
+
+# =========================================================================== Split / SplitV
+def _split_infer(split_dim, value, *, num_split, **_):
+    dt = value.dtype.base_dtype
+    s = value.shape
+    d = _axis_input(split_dim, s.ndims)
+    if d is None:
+        out = TensorShape(None) if s.ndims is None else TensorShape([None] * s.ndims)
+        return [(dt, out)] * num_split
+    s = _with_rank_at_least(s, d + 1)
+    if s.ndims is None:
+        return [(dt, TensorShape(None))] * num_split
+    dims = list(s.as_tuple())
+    if dims[d] is not None and num_split != 1:
+        if dims[d] % num_split:
+            raise InferenceError("Dimension size must be evenly divisible by %d but is %d\n\tNumber of ways to "
+                                 "split should evenly divide the split dimension" % (num_split, dims[d]))
+        dims[d] //= num_split
+    return [(dt, TensorShape(dims))] * num_split
+
+
+def _split_kernel(xp, split_dim, value, *, num_split, **_):
+    d = int(split_dim)
+    if not -value.ndim <= d < value.ndim:
+        raise _invalid("-input rank(-%d) <= split_dim < input rank (%d), but got %d" % (value.ndim, value.ndim, d))
+    d %= value.ndim
+    if value.shape[d] % num_split:
+        raise _invalid("Number of ways to split should evenly divide the split dimension, but got split_dim %d "
+                       "(size = %d) and num_split %d" % (d, value.shape[d], num_split))
+    outs = tuple(xp.split(value, num_split, axis=d))
+    return outs[0] if num_split == 1 else outs
+
+
+def _splitv_infer(value, size_splits, split_dim, *, num_split, **_):
+    dt = value.dtype.base_dtype
+    s = value.shape
+    d = _axis_input(split_dim, s.ndims)
+    if s.ndims is None:
+        return [(dt, TensorShape(None))] * num_split
+    if s.ndims == 0:
+        raise InferenceError("Can't split scalars")
+    sizes = constant_value(size_splits)
+    if sizes is None:
+        if d is None:
+            return [(dt, TensorShape([None] * s.ndims))] * num_split
+        dims = list(s.as_tuple())
+        dims[d] = None
+        return [(dt, TensorShape(dims))] * num_split
+    if d is None:
+        return [(dt, TensorShape([None] * s.ndims))] * num_split
+    s = _with_rank_at_least(s, d + 1)
+    sizes = [int(v) for v in np.reshape(sizes, -1)]
+    if len(sizes) != num_split:
+        raise InferenceError("Length of size_splits should be equal to num_outputs")
+    if sizes.count(-1) > 1:
+        raise InferenceError("size_splits can only have one -1")
+    total = sum(v for v in sizes if v != -1)
+    dim = s.as_tuple()[d]
+    outs = []
+    for v in sizes:
+        dims = list(s.as_tuple())
+        dims[d] = (dim - total if dim is not None else None) if v == -1 else v
+        outs.append((dt, TensorShape(dims)))
+    if dim is not None and (total > dim if -1 in sizes else total != dim):
+        raise InferenceError("can't split axis of size %d into pieces of size [%s]"
+                             % (dim, ",".join(str(v) for v in sizes)))
+    return outs
+
+
+def _splitv_kernel(xp, value, size_splits, split_dim, *, num_split, **_):
+    d = int(split_dim)
+    if not -value.ndim <= d < value.ndim:
+        raise _invalid("-input rank(-%d) <= split_dim < input rank (%d), but got %d" % (value.ndim, value.ndim, d))
+    d %= value.ndim
+    sizes = [int(v) for v in size_splits.reshape(-1)]
+    total = sum(v for v in sizes if v != -1)
+    if -1 in sizes:
+        sizes[sizes.index(-1)] = value.shape[d] - total
+    if sum(sizes) != value.shape[d] or min(sizes) < 0:
+        raise _invalid("Determined shape must either match input shape along split_dim exactly if fully "
+                       "specified, or be less than the size of the input along split_dim if not fully "
+                       "specified.  Got: %d" % total)
+    cuts = np.cumsum(sizes)[:-1].tolist()
+    outs = tuple(xp.split(value, cuts, axis=d))
+    return outs[0] if num_split == 1 else outs
+
+
+register_op("Split", infer=_split_infer, kernel=_split_kernel, grad=GRADIENT_PENDING, aliases_input=True)
+register_op("SplitV", infer=_splitv_infer, kernel=_splitv_kernel, grad=GRADIENT_PENDING, aliases_input=True)
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+    """Split `value` along `axis` into `num_or_size_splits` equal parts, or parts of the given sizes
+    (one size may be -1).
+
+    >>> [t.shape for t in tf.split(tf.zeros([5, 30]), [4, 15, 11], 1)][2]
+    TensorShape([Dimension(5), Dimension(11)])
+    """
+    # TF converts the argument first, even an int (a Const outside the op's scope)
+    size_splits = convert_to_tensor(num_or_size_splits)
+    if isinstance(num_or_size_splits, (int, np.integer, Dimension)) and not isinstance(num_or_size_splits, bool):
+        n = int(num_or_size_splits.value if isinstance(num_or_size_splits, Dimension) else num_or_size_splits)
+        with name_scope(name, "Split", [value, axis]) as scope:
+            d = convert_one("Split", "split_dim", axis, dtype=dtypes.int32)
+            v = convert_to_tensor(value, name="value")
+            out = make_op("Split", [d, v], {"num_split": n, "T": v.dtype.base_dtype}, name=scope)
+            return [out] if isinstance(out, Tensor) else out
+    if size_splits.shape.ndims == 0:
+        raise ValueError("Rank-0 tensors are not supported as the num_or_size_splits argument to split. "
+                         "Argument provided: %s" % (num_or_size_splits,))
+    if num is None:
+        num = _dim(size_splits.shape, 0)
+        if num is None:
+            raise ValueError("Cannot infer num from shape %s" % (num_or_size_splits,))
+    check_allowed("SplitV", "size_splits", size_splits.dtype, INT_TYPES)
+    with name_scope(name, "SplitV", [value, size_splits, axis]) as scope:
+        v = convert_to_tensor(value, name="value")
+        d = convert_one("SplitV", "split_dim", axis, dtype=dtypes.int32)
+        out = make_op("SplitV", [v, size_splits, d], {"num_split": int(num), "T": v.dtype.base_dtype,
+                                                       "Tlen": size_splits.dtype.base_dtype}, name=scope)
+        return [out] if isinstance(out, Tensor) else out
+
+
+# =========================================================================== Tile
+def _tile_infer(x, multiples, **_):
+    m = _shape_from_tensor(multiples)
+    if x.shape.ndims is not None:
+        m = _with_rank(m, x.shape.ndims)
+        merge_shapes(multiples.shape, TensorShape([x.shape.ndims]))
+    if m.ndims is None:
+        return x.dtype.base_dtype, TensorShape(None)
+    s = _with_rank(x.shape, m.ndims)
+    return x.dtype.base_dtype, TensorShape([_mul_dim(a, b) for a, b in zip(s.as_tuple(), m.as_tuple())])
+
+
+def _tile_kernel(xp, x, multiples, **_):
+    reps = [int(m) for m in multiples.reshape(-1)]
+    if len(reps) != x.ndim:
+        raise _invalid("Expected multiples argument to be a vector of length %d but got length %d"
+                       % (x.ndim, len(reps)))
+    for i, m in enumerate(reps):
+        if m < 0:
+            raise _invalid("Expected multiples[%d] >= 0, but got %d" % (i, m))
+    return xp.tile(x, reps) if reps else x.copy()
+
+
+register_op("Tile", infer=_tile_infer, kernel=_tile_kernel, grad=GRADIENT_PENDING)
+
+
+def tile(input, multiples, name=None):  # noqa: A002
+    """`input` repeated `multiples[i]` times along each dimension i.
+
+    >>> tf.tile(tf.zeros([2, 3]), [2, 1]).shape
+    TensorShape([Dimension(4), Dimension(3)])
+    """
+    with name_scope(name, "Tile", [input, multiples]) as scope:
+        x = convert_to_tensor(input, name="input")
+        m = _index_input("Tile", "multiples", multiples)
+        return make_op("Tile", [x, m], {"T": x.dtype.base_dtype, "Tmultiples": m.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== Pad / PadV2 / MirrorPad
+def _pad_infer(x, paddings, *rest, **_):
+    p_shape = _with_rank(paddings.shape, 2)
+    _with_value(p_shape.as_tuple()[1], 2)
+    n = p_shape.as_tuple()[0]
+    s = x.shape
+    if n is not None:
+        s = _with_rank(s, n)
+    elif s.ndims is not None:
+        n = s.ndims
+    p = constant_value(paddings)
+    if p is None:
+        return x.dtype.base_dtype, TensorShape(None) if n is None else TensorShape([None] * n)
+    p = np.asarray(p)
+    s = _with_rank(s, p.shape[0])
+    dims = []
+    for (before, after), d in zip(p.tolist(), s.as_tuple()):
+        if before < 0 or after < 0:
+            raise InferenceError("Paddings must be non-negative")
+        dims.append(None if d is None else d + before + after)
+    return x.dtype.base_dtype, TensorShape(dims)
+
+
+def _check_paddings(x, paddings):
+    if paddings.ndim != 2 or paddings.shape[1] != 2 or paddings.shape[0] != x.ndim:
+        raise _invalid("The first dimension of paddings must be the rank of inputs%s %s"
+                       % (_dbg(paddings.shape), _dbg(x.shape)))
+    pads = [(int(a), int(b)) for a, b in paddings.tolist()]
+    for a, b in pads:
+        if a < 0 or b < 0:
+            raise _invalid("Paddings must be non-negative: %d %d" % (a, b))
+    return pads
+
+
+def _constant_pad(xp, x, pads, value):
+    if x.dtype == object:  # strings: build the result directly (np.pad would store numpy bytes_ scalars)
+        out = xp.full(tuple(d + a + b for d, (a, b) in zip(x.shape, pads)), value, dtype=object)
+        out[tuple(builtins.slice(a, a + d) for d, (a, b) in zip(x.shape, pads))] = x
+        return out
+    return xp.pad(x, pads, mode="constant", constant_values=value)
+
+
+def _pad_kernel(xp, x, paddings, **_):
+    return _constant_pad(xp, x, _check_paddings(x, paddings), b"" if x.dtype == object else 0)
+
+
+def _padv2_kernel(xp, x, paddings, constant_values, **_):
+    if constant_values.ndim != 0:
+        raise _invalid("constant_values must be a scalar. Found: %s" % _dbg(constant_values.shape))
+    return _constant_pad(xp, x, _check_paddings(x, paddings), constant_values.item())
+
+
+def _mirror_pad_kernel(xp, x, paddings, *, mode, **_):
+    pads = _check_paddings(x, paddings)
+    offset = 1 if mode == "REFLECT" else 0  # REFLECT leaves out the edge, so it has one row less to copy
+    for d, (a, b) in enumerate(pads):
+        if a > x.shape[d] - offset or b > x.shape[d] - offset:
+            raise _invalid("paddings must be less than%s the dimension size: %d, %d not less than %d"
+                           % ("" if offset else " or equal to", a, b, x.shape[d]))
+    return xp.pad(x, pads, mode="reflect" if mode == "REFLECT" else "symmetric")
+
+
+register_op("Pad", infer=_pad_infer, kernel=_pad_kernel, grad=GRADIENT_PENDING)
+register_op("PadV2", infer=_pad_infer, kernel=_padv2_kernel, grad=GRADIENT_PENDING)
+register_op("MirrorPad", infer=_pad_infer, kernel=_mirror_pad_kernel, grad=GRADIENT_PENDING)
+
+
+def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
+    """`tensor` padded with `paddings[i] = [before, after]` entries on each dimension i.
+
+    mode: "CONSTANT" (`constant_values`), "REFLECT" (mirror without the edge) or "SYMMETRIC" (with it).
+
+    >>> tf.pad(tf.zeros([2, 3]), [[1, 1], [2, 2]]).shape
+    TensorShape([Dimension(4), Dimension(7)])
+    """
+    mode = mode.upper()
+    if mode == "CONSTANT":
+        plain = not is_tensor_like(constant_values) and np.ndim(constant_values) == 0 and constant_values == 0
+        op_type = "Pad" if plain else "PadV2"
+    elif mode in ("REFLECT", "SYMMETRIC"):
+        op_type = "MirrorPad"
+    else:
+        raise ValueError("Unknown padding mode: %s" % mode)
+    with name_scope(name, op_type, [tensor, paddings]) as scope:
+        x = convert_to_tensor(tensor, name="input")
+        p = _index_input(op_type, "paddings", paddings)
+        attrs = {"T": x.dtype.base_dtype, "Tpaddings": p.dtype.base_dtype}
+        inputs = [x, p]
+        if op_type == "PadV2":
+            inputs.append(convert_same_dtype("PadV2", [("input", x), ("constant_values", constant_values)])[1])
+        elif op_type == "MirrorPad":
+            attrs["mode"] = mode
+        return make_op(op_type, inputs, attrs, name=scope)
+
+
+# =========================================================================== GatherV2
+def _gather_infer(params, indices, axis_t, *, batch_dims=0, **_):
+    dt = params.dtype.base_dtype
+    p = _with_rank_at_least(params.shape, 1)
+    _with_rank(axis_t.shape, 0)
+    axis = _scalar_input(axis_t)
+    if axis is None:
+        if p.ndims is not None and indices.shape.ndims is not None:
+            return dt, TensorShape([None] * (p.ndims + indices.shape.ndims - 1))
+        return dt, TensorShape(None)
+    p = _with_rank_at_least(p, -axis if axis < 0 else axis + 1)
+    if p.ndims is None or indices.shape.ndims is None:
+        return dt, TensorShape(None)
+    a = axis % p.ndims
+    d = p.as_tuple()
+    return dt, TensorShape(d[:a] + indices.shape.as_tuple() + d[a + 1:])
+
+
+def _gather_kernel(xp, params, indices, axis, **_):
+    a = int(axis)
+    if not -params.ndim <= a < params.ndim:
+        raise _invalid("Expected axis in the range [%d, %d), but got %d" % (-params.ndim, params.ndim, a))
+    a %= params.ndim
+    limit = params.shape[a]
+    bad = (indices < 0) | (indices >= limit)
+    if bad.any():
+        flat = int(xp.argmax(bad.reshape(-1)))
+        where_ = np.unravel_index(flat, indices.shape) if indices.ndim else ()
+        raise _invalid("indices[%s] = %d is not in [0, %d)"
+                       % (",".join(str(int(i)) for i in where_), int(indices.reshape(-1)[flat]), limit))
+    return xp.take(params, indices, axis=a)
+
+
+register_op("GatherV2", infer=_gather_infer, kernel=_gather_kernel, grad=GRADIENT_PENDING)
+
+
+def gather(params, indices, validate_indices=None, name=None, axis=0):
+    """Slices of `params` along `axis` at `indices` (int32/int64, each in [0, params.shape[axis])).
+
+    The output shape is params.shape[:axis] + indices.shape + params.shape[axis+1:].
+
+    >>> tf.gather(tf.zeros([5, 3]), [[0, 4]]).shape
+    TensorShape([Dimension(1), Dimension(2), Dimension(3)])
+    """
+    del validate_indices  # TF1 ignores it too
+    if axis is None:
+        axis = 0
+    with name_scope(name, "GatherV2", [params, indices, axis]) as scope:
+        p = convert_to_tensor(params, name="params")
+        i = _index_input("GatherV2", "indices", indices)
+        a = _index_input("GatherV2", "axis", axis)
+        return make_op("GatherV2", [p, i, a], {"Tparams": p.dtype.base_dtype, "Tindices": i.dtype.base_dtype,
+                                               "Taxis": a.dtype.base_dtype, "batch_dims": 0}, name=scope)
+
+
+# =========================================================================== OneHot
+def _one_hot_infer(indices, depth, on_value, off_value, *, axis, T, **_):
+    if axis < -1:
+        raise InferenceError("axis must be >= -1")
+    d = _scalar_input(depth)
+    if d is not None and d < 0:
+        raise InferenceError("Dimension size, given by scalar input 1, must be non-negative but is %d" % d)
+    s = indices.shape
+    if s.ndims is None:
+        return T, TensorShape(None)
+    new_rank = s.ndims + 1
+    at = (axis + new_rank) % new_rank
+    dims = list(s.as_tuple())
+    dims.insert(at, d)
+    return T, TensorShape(dims)
+
+
+def _one_hot_kernel(xp, indices, depth, on_value, off_value, *, axis, T, **_):
+    n = int(depth)
+    if n < 0:
+        raise _invalid("depth must be non-negative, got: %d" % n)
+    for what, v in (("on_value", on_value), ("off_value", off_value)):
+        if v.ndim != 0:
+            raise _invalid("%s must be a scalar, but got: %s" % (what, _dbg(v.shape)))
+    at = indices.ndim if axis == -1 else axis
+    if not 0 <= at <= indices.ndim:
+        raise _invalid("Expected axis to be -1 or between [0, %d).  But received: %d" % (indices.ndim + 1, axis))
+    hot = indices[..., None] == xp.arange(n)  # out-of-range indices: all off
+    out = xp.where(hot, on_value, off_value).astype(T.as_numpy_dtype)
+    return xp.moveaxis(out, -1, at)
+
+
+register_op("OneHot", infer=_one_hot_infer, kernel=_one_hot_kernel, grad=NOT_DIFFERENTIABLE)
+
+
+def _dtype_of(value):
+    """The dtype `value` has, or would have as a tensor, without adding ops."""
+    if is_tensor_like(value):
+        return convert_to_tensor(value).dtype.base_dtype
+    return dtypes.as_dtype(python_to_ndarray(value).dtype)
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """A tensor with `on_value` where the new `axis` (default: last) equals `indices`, `off_value` elsewhere.
+
+    The dtype comes from `dtype`, else from on_value/off_value, else float32.
+
+    >>> tf.one_hot([0, 2], 3).shape
+    TensorShape([Dimension(2), Dimension(3)])
+    """
+    with name_scope(name, "one_hot", [indices, depth, on_value, off_value, axis, dtype]) as scope:
+        on_dtype = _dtype_of(on_value) if on_value is not None else None
+        off_dtype = _dtype_of(off_value) if off_value is not None else None
+        if dtype is not None:
+            dtype = dtypes.as_dtype(dtype).base_dtype
+        if on_value is not None or off_value is not None:
+            if dtype is not None:
+                if on_value is not None and on_dtype != dtype:
+                    raise TypeError("dtype {0} of on_value does not match dtype parameter {1}".format(on_dtype, dtype))
+                if off_value is not None and off_dtype != dtype:
+                    raise TypeError("dtype {0} of off_value does not match dtype parameter {1}"
+                                    .format(off_dtype, dtype))
+            else:
+                dtype = on_dtype if on_value is not None else off_dtype
+        elif dtype is None:
+            dtype = dtypes.float32
+        on_dtype = dtype if on_value is None else on_dtype
+        off_dtype = dtype if off_value is None else off_dtype
+        if on_dtype != off_dtype:
+            raise TypeError("dtype {0} of on_value does not match dtype {1} of off_value".format(on_dtype, off_dtype))
+        on_t = convert_to_tensor(1 if on_value is None else on_value, dtype=dtype, name="on_value")
+        off_t = convert_to_tensor(0 if off_value is None else off_value, dtype=dtype, name="off_value")
+        idx = convert_to_tensor(indices, name="indices")
+        check_allowed("OneHot", "indices", idx.dtype, (dtypes.uint8, dtypes.int32, dtypes.int64))
+        d = convert_one("OneHot", "depth", depth, dtype=dtypes.int32)
+        return make_op("OneHot", [idx, d, on_t, off_t], {"axis": -1 if axis is None else int(axis), "T": dtype,
+                                                         "TI": idx.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== Slice
+def _slice_infer(x, begin, size_t, **_):
+    dt = x.dtype.base_dtype
+    b_shape = _with_rank(begin.shape, 1)
+    s_shape = _with_rank(size_t.shape, 1)
+    n = merge_shapes(b_shape, s_shape).as_tuple()[0]
+    s = x.shape
+    if n is not None:
+        s = _with_rank(s, n)
+    begin_value = _shape_from_tensor(begin)
+    sizes = constant_value(size_t)
+    if sizes is not None:
+        sizes = [int(v) for v in np.reshape(sizes, -1)]
+        begin_value = _with_rank(begin_value, len(sizes))
+        dims = []
+        for i, sz in enumerate(sizes):
+            d = _dim(s, i)
+            if sz != -1:
+                if sz < 0:
+                    raise InferenceError("Out of bounds slicing on dimension %d of length %d: sizes vector cannot "
+                                         "be < -1, but was %d" % (i, -1 if d is None else d, sz))
+                dims.append(sz)
+            else:
+                dims.append(_subtract_dim(d, begin_value.as_tuple()[i]))
+        return dt, TensorShape(dims)
+    size_shape = _shape_from_tensor(size_t)
+    if size_shape.ndims is not None:
+        _with_rank(begin_value, size_shape.ndims)
+        return dt, size_shape
+    return dt, TensorShape(None) if s.ndims is None else TensorShape([None] * s.ndims)
+
+
+def _slice_kernel(xp, x, begin, size_a, **_):
+    b = [int(v) for v in begin.reshape(-1)]
+    sz = [int(v) for v in size_a.reshape(-1)]
+    if begin.ndim != 1 or size_a.ndim != 1 or len(b) != x.ndim or len(sz) != x.ndim:
+        raise _invalid("Expected begin and size arguments to be 1-D tensors of size %d, but got shapes %s and %s "
+                       "instead." % (x.ndim, _dbg(begin.shape), _dbg(size_a.shape)))
+    index = []
+    for i, (lo, n) in enumerate(zip(b, sz)):
+        d = x.shape[i]
+        if n == -1:
+            n = d - lo
+        if not 0 <= lo <= d:
+            raise _invalid("Expected begin[%d] in [0, %d], but got %d" % (i, d, lo))
+        if not (0 <= n and lo + n <= d):
+            raise _invalid("Expected size[%d] in [0, %d], but got %d" % (i, d - lo, n))
+        index.append(builtins.slice(lo, lo + n))
+    return x[tuple(index)]
+
+
+register_op("Slice", infer=_slice_infer, kernel=_slice_kernel, grad=GRADIENT_PENDING, aliases_input=True)
+
+
+def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
+    """The block of `input_` that starts at `begin` and has shape `size` (-1: to the end).
+
+    >>> tf.slice(tf.zeros([3, 4]), [1, 0], [2, -1]).shape
+    TensorShape([Dimension(2), Dimension(4)])
+    """
+    with name_scope(name, "Slice", [input_, begin, size]) as scope:
+        x = convert_to_tensor(input_, name="input")
+        b, s = convert_same_dtype("Slice", [("begin", begin), ("size", size)], allowed=INT_TYPES)
+        return make_op("Slice", [x, b, s], {"T": x.dtype.base_dtype, "Index": b.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== StridedSlice and Tensor.__getitem__
+_NEW_AXIS, _SHRINK_AXIS = -1, -2
+
+
+def _strided_slice_plan(dims, begin, end, strides, begin_mask, end_mask, ellipsis_mask, new_axis_mask,
+                        shrink_axis_mask):
+    """TF's ValidateStridedSliceOp: expand the sparse spec (one entry per index expression) into one
+    (begin, end, stride, shrink) per input dimension, and compute the output shape.
+
+    dims: the input shape (ints or None); begin/end: lists of ints, or None when not known yet.
+    Returns (final_shape, dense) with dense[i] = (begin, end, stride, shrink) canonicalized, or None
+    where dims[i] is unknown.
+    """
+    if ellipsis_mask & (ellipsis_mask - 1):
+        raise InferenceError("Multiple ellipses in slice spec not allowed")
+    n_sparse = len(strides)
+    n_new_after_ellipsis, seen = 0, False
+    for i in builtins.range(n_sparse):
+        if seen and (1 << i) & new_axis_mask:
+            n_new_after_ellipsis += 1
+        if (1 << i) & ellipsis_mask:
+            seen = True
+    if not seen:  # an implicit ellipsis at the end
+        ellipsis_mask |= 1 << n_sparse
+        n_sparse += 1
+    rank_ = len(dims)
+    d_begin, d_end, d_stride = [0] * rank_, [0] * rank_, [1] * rank_
+    d_bmask = d_emask = d_shrink = 0
+    gather_from = []  # where each output dimension comes from: an input dim, _NEW_AXIS or _SHRINK_AXIS
+    full = 0
+    for i in builtins.range(n_sparse):
+        bit = 1 << i
+        if bit & ellipsis_mask:
+            nxt = min(rank_ - (n_sparse - i) + 1 + n_new_after_ellipsis, rank_)
+            while full < nxt:
+                d_bmask |= 1 << full
+                d_emask |= 1 << full
+                gather_from.append(full)
+                full += 1
+        elif bit & new_axis_mask:
+            gather_from.append(_NEW_AXIS)
+        else:
+            if full == rank_:
+                raise InferenceError("Index out of range using input dim %d; input has only %d dims" % (full, rank_))
+            if begin is not None:
+                d_begin[full] = begin[i]
+            if end is not None:
+                d_end[full] = end[i]
+            d_stride[full] = strides[i]
+            if begin_mask & bit:
+                d_bmask |= 1 << full
+            if end_mask & bit:
+                d_emask |= 1 << full
+            if shrink_axis_mask & bit:
+                gather_from.append(_SHRINK_AXIS)
+                d_shrink |= 1 << full
+            else:
+                gather_from.append(full)
+            full += 1
+
+    values_known = begin is not None and end is not None
+    processing, dense = [], []
+    for i in builtins.range(rank_):
+        b, e, s, d = d_begin[i], d_end[i], d_stride[i], dims[i]
+        if s == 0:
+            raise InferenceError("strides[%d] must be non-zero" % i)
+        shrink = bool(d_shrink & (1 << i))
+        if d is None:
+            processing.append(1 if shrink else None)
+            dense.append(None)
+            continue
+        masked = (bool(d_bmask & (1 << i)), bool(d_emask & (1 << i)))
+        valid = (0, d) if s > 0 else (-1, d - 1)
+
+        def canonical(x, c):
+            if masked[c]:
+                return valid[c] if s > 0 else valid[(c + 1) & 1]
+            x = d + x if x < 0 else x
+            return min(max(x, valid[0]), valid[1])
+
+        if shrink and s <= 0:
+            raise InferenceError("only stride 1 allowed on non-range indexing.")
+        length = None
+        if values_known:
+            if shrink:
+                b = d + b if b < 0 else b
+                e = b + 1
+                if b < 0 or b >= d:
+                    raise InferenceError("slice index %d of dimension %d out of bounds." % (b, i))
+            else:
+                b, e = canonical(b, 0), canonical(e, 1)
+            length = e - b
+        elif shrink:
+            length = 1
+        elif masked[0] and masked[1]:
+            length = -d if s < 0 else d
+        if length is None:
+            processing.append(None)
+        elif length == 0 or (length < 0) != (s < 0):
+            processing.append(0)
+        else:
+            processing.append(length // s + (1 if length % s else 0))
+        dense.append((b, e, s, shrink))
+    final = []
+    for g in gather_from:
+        if g >= 0:
+            final.append(processing[g])
+        elif g == _NEW_AXIS:
+            final.append(1)
+    return final, dense
+
+
+def _strided_slice_infer(x, begin, end, strides, *, begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0,
+                         shrink_axis_mask=0, **_):
+    dt = x.dtype.base_dtype
+    spec = merge_shapes(_with_rank(begin.shape, 1), _with_rank(end.shape, 1))
+    spec = merge_shapes(spec, _with_rank(strides.shape, 1))
+    sv = constant_value(strides)
+    if x.shape.ndims is None or spec.as_tuple()[0] is None or sv is None:
+        return dt, TensorShape(None)
+    bv, ev = constant_value(begin), constant_value(end)
+    final, _ = _strided_slice_plan(x.shape.as_tuple(), None if bv is None else np.reshape(bv, -1).tolist(),
+                                   None if ev is None else np.reshape(ev, -1).tolist(),
+                                   np.reshape(sv, -1).tolist(), begin_mask, end_mask, ellipsis_mask,
+                                   new_axis_mask, shrink_axis_mask)
+    return dt, TensorShape(final)
+
+
+def _strided_slice_kernel(xp, x, begin, end, strides, *, begin_mask=0, end_mask=0, ellipsis_mask=0,
+                          new_axis_mask=0, shrink_axis_mask=0, **_):
+    if not (begin.ndim == end.ndim == strides.ndim == 1 and begin.size == end.size == strides.size):
+        raise _invalid("Expected begin, end, and strides to be 1D equal size tensors, but got shapes %s, %s, and "
+                       "%s instead." % (_dbg(begin.shape), _dbg(end.shape), _dbg(strides.shape)))
+    try:
+        final, dense = _strided_slice_plan(x.shape, begin.tolist(), end.tolist(), strides.tolist(), begin_mask,
+                                           end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
+    except InferenceError as e:
+        raise _invalid(str(e)) from None
+    index = []
+    for b, e, s, shrink in dense:
+        if shrink:
+            index.append(b)
+        elif (e - b == 0) or ((e - b) < 0) != (s < 0):
+            index.append(builtins.slice(0, 0))
+        else:  # a negative stride ending before element 0 has no numpy end index
+            index.append(builtins.slice(b, None if e < 0 else e, s))
+    return x[tuple(index)].reshape(final)
+
+
+register_op("StridedSlice", infer=_strided_slice_infer, kernel=_strided_slice_kernel, grad=GRADIENT_PENDING,
+            aliases_input=True)
+
+
+def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0,
+                  shrink_axis_mask=0, var=None, name=None):
+    """Python's `input_[begin:end:strides]` per dimension, with TF's masks: bit i of `begin_mask` /
+    `end_mask` ignores begin[i] / end[i], `ellipsis_mask` marks `...`, `new_axis_mask` tf.newaxis
+    and `shrink_axis_mask` an integer index (the dimension is dropped). `t[...]` builds this op.
+
+    >>> tf.strided_slice(tf.zeros([3, 4]), [1, 0], [0, 4], [1, 2], end_mask=1).shape
+    TensorShape([Dimension(2), Dimension(2)])
+    """
+    if strides is None:
+        strides = ones_like(begin)
+    with name_scope(name, "StridedSlice", [input_, begin, end, strides]) as scope:
+        x = convert_to_tensor(input_, name="input")
+        b, e, s = convert_same_dtype("StridedSlice", [("begin", begin), ("end", end), ("strides", strides)],
+                                     allowed=INT_TYPES)
+        attrs = {"T": x.dtype.base_dtype, "Index": b.dtype.base_dtype, "begin_mask": int(begin_mask),
+                 "end_mask": int(end_mask), "ellipsis_mask": int(ellipsis_mask),
+                 "new_axis_mask": int(new_axis_mask), "shrink_axis_mask": int(shrink_axis_mask)}
+        return make_op("StridedSlice", [x, b, e, s], attrs, name=scope)
+
+
+_SLICE_TYPE_ERROR = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
+                     "tf.int32/tf.int64 tensors are valid indices")
+
+
+def _check_index(idx):
+    """An int, or a scalar int32/int64 tensor (TF's optimistic check), else TF's TypeError."""
+    if isinstance(idx, (int, np.integer, Dimension)) and not isinstance(idx, (bool, np.bool_)):
+        return
+    dtype = getattr(idx, "dtype", None)
+    try:
+        dtype = None if dtype is None else dtypes.as_dtype(dtype).base_dtype
+    except TypeError:
+        dtype = None
+    idx_shape = getattr(idx, "shape", None)
+    is_vector = bool(idx_shape) and len(idx_shape) == 1
+    if dtype is None or dtype not in INT_TYPES or is_vector:
+        raise TypeError(_SLICE_TYPE_ERROR + ", got {!r}".format(idx))
+
+
+def _plain_index(v):
+    """Dimension -> int; everything else unchanged."""
+    return v.value if isinstance(v, Dimension) else v
+
+
+def _slice_helper(tensor, slice_spec, var=None):
+    """Tensor.__getitem__: ints, negative ints, slices with steps, tf.newaxis, `...` and scalar int
+    tensors become one StridedSlice op named 'strided_slice'; a bool mask becomes tf.boolean_mask.
+
+    >>> tf.zeros([3, 4])[1:, ::-1].shape
+    TensorShape([Dimension(2), Dimension(4)])
+    """
+    if (isinstance(slice_spec, bool) or (isinstance(slice_spec, Tensor) and slice_spec.dtype == dtypes.bool)
+            or (isinstance(slice_spec, np.ndarray) and slice_spec.dtype == bool)):
+        return boolean_mask(tensor=tensor, mask=slice_spec)
+    if not isinstance(slice_spec, (list, tuple)):
+        slice_spec = [slice_spec]
+    begin, end, strides = [], [], []
+    begin_mask = end_mask = ellipsis_mask = new_axis_mask = shrink_axis_mask = 0
+    for index, s in enumerate(slice_spec):
+        bit = 1 << index
+        if isinstance(s, builtins.slice):
+            # Python 2 gave `a[:]` as slice(None, sys.maxsize); TF treats maxsize as "to the end"
+            if s.start is not None and (isinstance(s.start, Tensor) or s.start != sys.maxsize):
+                _check_index(s.start)
+                begin.append(_plain_index(s.start))
+            else:
+                begin.append(0)
+                begin_mask |= bit
+            if s.stop is not None and (isinstance(s.stop, Tensor) or s.stop != sys.maxsize):
+                _check_index(s.stop)
+                end.append(_plain_index(s.stop))
+            else:
+                end.append(0)
+                end_mask |= bit
+            if s.step is not None:
+                _check_index(s.step)
+                strides.append(_plain_index(s.step))
+            else:
+                strides.append(1)
+        elif s is Ellipsis:
+            begin.append(0)
+            end.append(0)
+            strides.append(1)
+            ellipsis_mask |= bit
+        elif s is newaxis:
+            begin.append(0)
+            end.append(0)
+            strides.append(1)
+            new_axis_mask |= bit
+        else:
+            _check_index(s)
+            s = _plain_index(s)
+            begin.append(s)
+            end.append(s + 1)  # a tensor index builds an 'add' op here, outside the scope, as in TF
+            strides.append(1)
+            shrink_axis_mask |= bit
+    with name_scope(None, "strided_slice", [tensor] + begin + end + strides) as name:
+        if begin:
+            packed = [stack(begin), stack(end), stack(strides)]
+            if any(p.dtype.base_dtype == dtypes.int64 for p in packed):
+                packed = [_math_ops().cast(p, dtypes.int64) for p in packed]
+        else:
+            empty = constant([], dtype=dtypes.int32)
+            packed = [empty, empty, empty]
+        return strided_slice(tensor, packed[0], packed[1], packed[2], begin_mask=begin_mask, end_mask=end_mask,
+                             shrink_axis_mask=shrink_axis_mask, new_axis_mask=new_axis_mask,
+                             ellipsis_mask=ellipsis_mask, var=var, name=name)
+
+
+Tensor._override_operator("__getitem__", _slice_helper)
+
+
+# =========================================================================== Where / Select (tf.where)
+def _where_infer(condition, **_):
+    return dtypes.int64, TensorShape([None, condition.shape.ndims])
+
+
+def _where_kernel(xp, condition, **_):
+    return xp.argwhere(condition).astype(np.int64)
+
+
+register_op("Where", infer=_where_infer, kernel=_where_kernel, grad=NOT_DIFFERENTIABLE)
+
+
+def _select_infer(condition, t, e, **_):
+    """TF1's Select: `t` and `e` have one shape; `condition` is a scalar, has that shape too, or is
+    a vector as long as their first dimension."""
+    dt = t.dtype.base_dtype
+    data = merge_shapes(t.shape, e.shape)
+    cond = condition.shape
+    if cond.ndims is None or data.ndims is None:
+        return dt, data
+    if cond.ndims == 0:
+        return dt, data
+    if cond.ndims != 1 or data.ndims == 0:
+        return dt, merge_shapes(data, cond)
+    merge_shapes(cond, TensorShape([data.as_tuple()[0]]))
+    return dt, data
+
+
+def _select_kernel(xp, condition, t, e, **_):
+    if t.shape != e.shape:
+        raise _invalid("'then' and 'else' must have the same size.  but received: %s vs. %s"
+                       % (_dbg(t.shape), _dbg(e.shape)))
+    if condition.ndim == 1 and t.ndim > 1:  # one condition per row
+        if condition.shape[0] != t.shape[0]:
+            raise _invalid("Number of batches of 'then' must match size of 'cond', but saw: %d vs. %d"
+                           % (t.shape[0], condition.shape[0]))
+        return xp.where(condition.reshape((-1,) + (1,) * (t.ndim - 1)), t, e)
+    if condition.ndim != 0 and condition.shape != t.shape:
+        raise _invalid("Inputs to operation Select must have the same size and shape.  Input 0: %s != input 1: %s"
+                       % (_dbg(condition.shape), _dbg(t.shape)))
+    return xp.where(condition, t, e)
+
+
+register_op("Select", infer=_select_infer, kernel=_select_kernel, grad=GRADIENT_PENDING)
+
+
+def where(condition, x=None, y=None, name=None):
+    """TF1's tf.where. Without x and y: the int64 coordinates [num_true, rank(condition)] of the
+    true entries. With both: elements of `x` where `condition` holds, else of `y` (x and y of one
+    shape; `condition` of that shape, or a vector choosing whole rows).
+
+    >>> tf.where([[True, False], [False, True]]).shape
+    TensorShape([Dimension(None), Dimension(2)])
+    """
+    if x is None and y is None:
+        with name_scope(name, "Where", [condition]) as scope:
+            c = convert_to_tensor(condition, preferred_dtype=dtypes.bool, name="condition")
+            check_allowed("Where", "input", c.dtype, (dtypes.bool,) + NUMBER_TYPES)
+            return make_op("Where", [c], {"T": c.dtype.base_dtype}, name=scope)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    with name_scope(name, "Select", [condition, x, y]) as scope:
+        c = convert_one("Select", "condition", condition, dtype=dtypes.bool)
+        t, e = convert_same_dtype("Select", [("t", x), ("e", y)])
+        return make_op("Select", [c, t, e], {"T": t.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== Range
+_RANGE_TYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64)
+
+
+def _fmt_number(v):
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def _range_size(start, limit, delta, dtype):
+    """TF's RangeSize: the number of elements of range(start, limit, delta), computed in `dtype`,
+    or the error message when there is none."""
+    if start > limit and delta > 0:
+        return "Requires start <= limit when delta > 0: %s/%s" % (_fmt_number(start), _fmt_number(limit))
+    if start < limit and delta < 0:
+        return "Requires start >= limit when delta < 0: %s/%s" % (_fmt_number(start), _fmt_number(limit))
+    if delta == 0:
+        return "Requires delta != 0"
+    if dtype.is_integer:
+        return (abs(int(limit) - int(start)) + abs(int(delta)) - 1) // abs(int(delta))
+    t = dtype.as_numpy_dtype
+    return int(np.ceil(np.abs((t(limit) - t(start)) / t(delta))))
+
+
+def _range_infer(start, limit, delta, *, Tidx, **_):
+    for t, what in ((start, "start"), (limit, "limit"), (delta, "delta")):
+        try:
+            _with_rank(t.shape, 0)
+        except InferenceError as e:
+            raise InferenceError("%s\n\t for '%s'" % (e, what)) from None
+    vals = [constant_value(t) for t in (start, limit, delta)]
+    if any(v is None for v in vals):
+        return Tidx, TensorShape([None])
+    n = _range_size(*[v.item() for v in vals], dtype=Tidx)
+    if isinstance(n, str):
+        raise InferenceError(n)
+    return Tidx, TensorShape([n])
+
+
+def _range_kernel(xp, start, limit, delta, *, Tidx, **_):
+    for v, what in ((start, "start"), (limit, "limit"), (delta, "delta")):
+        if v.ndim != 0:
+            raise _invalid("%s must be a scalar, not shape %s" % (what, _dbg(v.shape)))
+    n = _range_size(start.item(), limit.item(), delta.item(), dtype=Tidx)
+    if isinstance(n, str):
+        raise _invalid(n)
+    dt = Tidx.as_numpy_dtype
+    if Tidx.is_integer:
+        return xp.arange(start.item(), limit.item(), delta.item(), dtype=dt)
+    # TF adds delta n times (rounding in dtype at each step) rather than computing start + i*delta
+    steps = xp.full((n,), delta.item(), dtype=dt)
+    if n:
+        steps[0] = start.item()
+    return xp.cumsum(steps, dtype=dt)
+
+
+register_op("Range", infer=_range_infer, kernel=_range_kernel, grad=NOT_DIFFERENTIABLE)
+
+
+def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TF's name
+    """The 1-D sequence start, start+delta, ... up to but excluding `limit` (`range(n)` = 0..n-1).
+
+    Without `dtype`, the widest of the arguments' types wins (int32 < int64 < float32 < float64).
+
+    >>> tf.range(3, 18, 3).shape
+    TensorShape([Dimension(5)])
+    """
+    if limit is None:
+        start, limit = 0, start
+    with name_scope(name, "Range", [start, limit, delta]) as scope:
+        args = [convert_to_tensor(v, dtype=dtype, name=n) for v, n in ((start, "start"), (limit, "limit"),
+                                                                         (delta, "delta"))]
+        if dtype is None:
+            hierarchy = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64]
+            for a in args:
+                if a.dtype.base_dtype not in hierarchy:
+                    raise TypeError("tf.range infers its dtype from int32, int64, float32 or float64 arguments, "
+                                    "got %s; pass dtype=" % a.dtype.base_dtype.name)
+            inferred = max((a.dtype.base_dtype for a in args), key=hierarchy.index)
+            args = [_math_ops().cast(a, inferred) for a in args]
+        for a, n in zip(args, ("start", "limit", "delta")):
+            check_allowed("Range", n, a.dtype, _RANGE_TYPES)
+        return make_op("Range", args, {"Tidx": args[0].dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== LinSpace
+def _linspace_infer(start, stop, num, **_):
+    for t, what in ((start, "start"), (stop, "stop"), (num, "num")):
+        try:
+            _with_rank(t.shape, 0)
+        except InferenceError as e:
+            raise InferenceError("%s\n\t for '%s'" % (e, what)) from None
+    n = _scalar_input(num)
+    if n is None:
+        return start.dtype.base_dtype, TensorShape([None])
+    if n <= 0:
+        raise InferenceError("Requires num > 0: %d" % n)
+    return start.dtype.base_dtype, TensorShape([n])
+
+
+def _linspace_kernel(xp, start, stop, num, **_):
+    n = int(num)
+    if n <= 0:
+        raise _invalid("Requires num > 0: %d" % n)
+    dt = start.dtype.type
+    if n == 1:
+        return xp.full((1,), start, dtype=dt)
+    step = (stop - start) / dt(n - 1)
+    return (start + xp.arange(n, dtype=dt) * step).astype(dt)
+
+
+register_op("LinSpace", infer=_linspace_infer, kernel=_linspace_kernel, grad=NOT_DIFFERENTIABLE)
+
+
+def linspace(start, stop, num, name=None):
+    """`num` evenly spaced values from `start` to `stop`, both included (floats).
+
+    >>> tf.linspace(10.0, 12.0, 3).shape
+    TensorShape([Dimension(3)])
+    """
+    with name_scope(name, "LinSpace", [start, stop, num]) as scope:
+        a, b = convert_same_dtype("LinSpace", [("start", start), ("stop", stop)], allowed=FLOAT_TYPES)
+        n = _index_input("LinSpace", "num", num)
+        return make_op("LinSpace", [a, b, n], {"T": a.dtype.base_dtype, "Tidx": n.dtype.base_dtype}, name=scope)
+
+
+lin_space = linspace
+
+
+# =========================================================================== boolean_mask (composite)
+def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
+    """The entries of `tensor` where the K-D bool `mask` is true (numpy's `tensor[mask]`), flattened
+    over the masked dimensions: shape [num_true] + tensor.shape[axis+K:]. Built as TF1 does, from
+    Reshape, Where, Squeeze and Gather, so it works on string tensors too.
+
+    >>> tf.boolean_mask(tf.zeros([3, 2]), [True, False, True]).shape
+    TensorShape([Dimension(None), Dimension(2)])
+    """
+    with name_scope(name, "boolean_mask", [tensor, mask]):
+        tensor = convert_to_tensor(tensor, name="tensor")
+        mask = convert_to_tensor(mask, name="mask")
+        shape_mask = mask.shape
+        ndims_mask = shape_mask.ndims
+        shape_tensor = tensor.shape
+        if ndims_mask == 0:
+            raise ValueError("mask cannot be scalar.")
+        if ndims_mask is None:
+            raise ValueError("Number of mask dimensions must be specified, even if some dimensions are None.  "
+                             "E.g. shape=[None] is ok, but shape=None is not.")
+        axis = 0 if axis is None else axis
+        shape_tensor[axis:axis + ndims_mask].assert_is_compatible_with(shape_mask)
+        leading_size = _math_ops().reduce_prod(shape(tensor)[axis:axis + ndims_mask], [0])
+        tensor = reshape(tensor, concat([shape(tensor)[:axis], [leading_size], shape(tensor)[axis + ndims_mask:]], 0))
+        first_dim = shape_tensor[axis:axis + ndims_mask].num_elements()
+        tensor.set_shape(as_shape(shape_tensor[:axis]).concatenate([first_dim])
+                         .concatenate(shape_tensor[axis + ndims_mask:]))
+        mask = reshape(mask, [-1])
+        indices = squeeze(where(mask), axis=[1])
+        return gather(tensor, indices, axis=axis)
+
+
+# =========================================================================== ReverseV2
+def _reverse_infer(tensor, axis, **_):
+    _with_rank(axis.shape, 1)
+    r = tensor.shape.ndims
+    if r is not None and r > 8:
+        raise InferenceError("reverse does not work on tensors with more than 8 dimensions")
+    v = constant_value(axis)
+    if v is not None and r is not None:
+        seen = set()
+        for i, a in enumerate(np.reshape(v, -1).tolist()):
+            c = a + r if a < 0 else a
+            if c < 0 or c >= r:
+                raise InferenceError("'axis'[%d] = %d is out of valid range [0, %d" % (i, a, r - 1))
+            if c in seen:
+                raise InferenceError("axis %d specified more than once." % c)
+            seen.add(c)
+    return tensor.dtype.base_dtype, tensor.shape
+
+
+def _reverse_kernel(xp, tensor, axis, **_):
+    r = tensor.ndim
+    axes = []
+    for i, a in enumerate(axis.reshape(-1).tolist()):
+        c = a + r if a < 0 else a
+        if c < 0 or c >= r:
+            raise _invalid("'axis'[%d] = %d is out of valid range [0, %d" % (i, a, r - 1))
+        if c in axes:
+            raise _invalid("axis %d specified more than once." % c)
+        axes.append(c)
+    return xp.flip(tensor, axis=tuple(axes)) if axes else tensor
+
+
+register_op("ReverseV2", infer=_reverse_infer, kernel=_reverse_kernel, grad=GRADIENT_PENDING, aliases_input=True)
+
+
+def reverse(tensor, axis, name=None):
+    """`tensor` with the dimensions listed in `axis` reversed.
+
+    >>> tf.reverse(tf.zeros([2, 3]), [1]).shape
+    TensorShape([Dimension(2), Dimension(3)])
+    """
+    with name_scope(name, "ReverseV2", [tensor, axis]) as scope:
+        x = convert_to_tensor(tensor, name="tensor")
+        a = _index_input("ReverseV2", "axis", axis)
+        return make_op("ReverseV2", [x, a], {"T": x.dtype.base_dtype, "Tidx": a.dtype.base_dtype}, name=scope)
+
+
+reverse_v2 = reverse

@@ -47,14 +47,27 @@ def _first_incompatible(values, dtype):
     return None
 
 
+def _as_tf_bytes(v):
+    return v.encode("utf-8") if isinstance(v, str) else v
+
+
+def _as_tf_strings(arr):
+    """An object array of bytes: TF stores strings as bytes, so a fetched string is b'...'."""
+    return np.asarray(np.frompyfunc(_as_tf_bytes, 1, 1)(arr.astype(object)), dtype=object)
+
+
 def python_to_ndarray(value, dtype=None):
     """The numpy array TF would store for `value` (TF's dtype defaults: float32, int32)."""
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype).base_dtype
     if isinstance(value, (np.ndarray, np.generic)):
+        if value.dtype.kind in "USO" and (dtype is None or dtype == dtypes.string):
+            return _as_tf_strings(np.asarray(value))
         if dtype is None:
-            return np.asarray(value) if value.dtype.kind not in "US" else np.asarray(value, dtype=object)
+            return np.asarray(value)
         return np.asarray(value).astype(dtype.as_numpy_dtype)
+    if value is None:
+        raise ValueError("None values not supported.")
     if isinstance(value, Dimension):
         value = value.value
     if isinstance(value, TensorShape):
@@ -82,12 +95,10 @@ def python_to_ndarray(value, dtype=None):
                 return arr.astype(np.int64)
             return arr.astype(np.int32)
         if arr.dtype.kind in "US":
-            return arr.astype(object)
-        if arr.dtype == np.complex128:
-            return arr
+            return _as_tf_strings(arr)
         return arr
     if dtype == dtypes.string:
-        return arr.astype(object)
+        return _as_tf_strings(arr)
     if dtype.is_integer and arr.size and arr.dtype.kind in "iu":
         info = np.iinfo(dtype.as_numpy_dtype)
         if arr.max() > info.max or arr.min() < info.min:
@@ -132,7 +143,8 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
             flat = arr.reshape(-1)
             arr = np.concatenate([flat, np.repeat(flat[-1:], n - flat.size)]).reshape(target)
         else:
-            raise TypeError("Too many elements provided. Needed at most %d, but received %d" % (n, arr.size))
+            # TF1's tf.constant builds with allow_broadcast=False: a ValueError (tf 2's constant: TypeError)
+            raise ValueError("Too many elements provided. Needed at most %d, but received %d" % (n, arr.size))
     arr = np.array(arr, order="C")  # a private, read-only copy: kernels and fetches never alias it
     arr.flags.writeable = False
     g = get_default_graph()

@@ -1,5 +1,5 @@
 """Linear-algebra ops: Qr and MatrixDiagPart (used by the orthogonal initializer)."""
-from ..framework.op_def_library import FLOAT_TYPES, convert_one, make_op
+from ..framework.op_def_library import FLOAT_COMPLEX_TYPES, convert_one, make_op
 from ..framework.op_registry import GRADIENT_PENDING, InferenceError, register_op
 from ..framework.ops import name_scope
 from ..framework.tensor_shape import TensorShape
@@ -24,7 +24,9 @@ def _qr_infer(x, *, full_matrices=False):
 
 
 def _qr_kernel(xp, x, *, full_matrices=False):
-    q, r = xp.linalg.qr(x, mode="complete" if full_matrices else "reduced")
+    # LAPACK has no half precision: factor float16 in float32 and round the factors back
+    a = x.astype(xp.float32) if x.dtype == xp.float16 else x
+    q, r = xp.linalg.qr(a, mode="complete" if full_matrices else "reduced")
     return q.astype(x.dtype, copy=False), r.astype(x.dtype, copy=False)
 
 
@@ -32,9 +34,17 @@ register_op("Qr", infer=_qr_infer, kernel=_qr_kernel, grad=GRADIENT_PENDING)
 
 
 def qr(input, full_matrices=False, name=None):  # noqa: A002 - TF's name
-    """The QR decomposition of (batches of) matrices: q, r with input = q @ r."""
+    """The QR decomposition of (batches of) matrices: q, r with input = q @ r.
+
+    input [..., M, N]; full_matrices=False gives q [..., M, K], r [..., K, N] with K = min(M, N);
+    full_matrices=True gives q [..., M, M], r [..., M, N]. Op "Qr" with outputs Qr:0 (q) and Qr:1 (r).
+
+    >>> q, r = tf.qr(tf.ones([5, 3]))
+    >>> q.shape, r.shape
+    (TensorShape([Dimension(5), Dimension(3)]), TensorShape([Dimension(3), Dimension(3)]))
+    """
     with name_scope(name, "Qr", [input]) as scope:
-        x = convert_one("Qr", "input", input, allowed=FLOAT_TYPES)
+        x = convert_one("Qr", "input", input, allowed=FLOAT_COMPLEX_TYPES)
         return tuple(make_op("Qr", [x], {"full_matrices": bool(full_matrices)}, name=scope))
 
 
@@ -58,7 +68,11 @@ register_op("MatrixDiagPart", infer=_diag_part_infer, kernel=_diag_part_kernel, 
 
 
 def matrix_diag_part(input, name=None):  # noqa: A002
-    """The main diagonal of (batches of) matrices."""
+    """The main diagonal of (batches of) matrices: [..., M, N] -> [..., min(M, N)] (tf.matrix_diag_part).
+
+    >>> tf.matrix_diag_part(tf.ones([2, 3, 4])).shape
+    TensorShape([Dimension(2), Dimension(3)])
+    """
     with name_scope(name, "MatrixDiagPart", [input]) as scope:
         x = convert_one("MatrixDiagPart", "input", input)
         return make_op("MatrixDiagPart", [x], name=scope)

@@ -10,36 +10,78 @@ from ..framework.ops import convert_to_tensor, name_scope
 __all__ = ["Print"]
 
 
+def _format_float(v, digits, more_digits, parse):
+    # TF's StrCat: the shortest of %.{digits}g that reads back as the same value, else more digits
+    text = "%.*g" % (digits, v)
+    if parse(text) != v and v == v:
+        text = "%.*g" % (more_digits, v)
+    return text
+
+
+def _format_one(v, kind, itemsize):
+    """One element as TF's PrintOneElement writes it (bools as 1/0, float32 round-trip digits)."""
+    if kind == "b":
+        return "1" if v else "0"
+    if kind == "f":
+        if itemsize >= 8:
+            return _format_float(float(v), 15, 17, float)
+        return _format_float(float(v), 6, 9, lambda t: float(np.float32(t)))
+    if kind == "c":
+        return "(%s,%s)" % (_format_one(v.real, "f", itemsize // 2), _format_one(v.imag, "f", itemsize // 2))
+    if isinstance(v, (bytes, str)):
+        return _c_escape(v.encode("utf-8") if isinstance(v, str) else v)
+    return str(v)
+
+
+_C_ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord('"'): '\\"', ord("'"): "\\'",
+              ord("\\"): "\\\\"}
+
+
+def _c_escape(b):
+    """TF's CEscape: C escapes for quotes, backslash and \\n \\r \\t; other unprintable bytes as octal."""
+    return "".join(_C_ESCAPES.get(c) or (chr(c) if 32 <= c < 127 else "\\%03o" % c) for c in b)
+
+
 def _summarize(arr, n):
-    """TF's Tensor::SummarizeValue: the first `n` values, nested in brackets by dimension, '...' if cut."""
-    flat = np.asarray(arr).reshape(-1)
-    shown = flat[:n]
-
-    def fmt(v):
-        if isinstance(v, bytes):
-            return v.decode("utf-8", "replace")
-        if isinstance(v, (np.floating, float)):
-            return "%g" % v
-        return str(v)
-    if arr.ndim <= 1:
-        return " ".join(fmt(v) for v in shown) + ("..." if flat.size > n else "")
-    # nested: reshape the shown prefix row by row
-    out = []
+    """TF's Tensor::SummarizeValue(n): the first `n` values in row-major order, nested in brackets
+    by dimension, with '...' where values were left out. [[1, 2, 3], [4, 5, 6]] with n=3: '[1 2 3]...'."""
+    arr = np.asarray(arr)
+    flat = arr.reshape(-1)
+    limit = flat.size if n < 0 else min(n, flat.size)
+    kind, itemsize = arr.dtype.kind, arr.dtype.itemsize
+    items = [_format_one(v, kind, itemsize) for v in flat[:limit].tolist()]
     shape = arr.shape
+    out = []
+    pos = [0]  # how many values have been written
 
-    def rec(dim, offset, count):
-        if dim == len(shape) - 1:
-            items = [fmt(v) for v in flat[offset:offset + min(shape[dim], max(count, 0))]]
-            return "[" + " ".join(items) + "]"
-        stride = int(np.prod(shape[dim + 1:]))
-        parts = []
-        for i in range(shape[dim]):
-            if offset + i * stride >= min(n, flat.size):
-                parts.append("...")
-                break
-            parts.append(rec(dim + 1, offset + i * stride, n - (offset + i * stride)))
-        return "[" + "".join(parts) + "]"
-    out.append(rec(0, 0, n))
+    def dim(d):
+        if pos[0] >= limit:
+            return
+        if d == len(shape) - 1:
+            for i in range(shape[d]):
+                if pos[0] >= limit:
+                    if d != 0:
+                        out.append("...")
+                    return
+                if i > 0:
+                    out.append(" ")
+                out.append(items[pos[0]])
+                pos[0] += 1
+            return
+        for _ in range(shape[d]):
+            opened = pos[0] < limit
+            if opened:
+                out.append("[")
+            dim(d + 1)
+            if pos[0] < limit or opened:
+                out.append("]")
+
+    if arr.ndim == 0:
+        out.extend(items)
+    else:
+        dim(0)
+    if flat.size > limit:
+        out.append("...")
     return "".join(out)
 
 
@@ -66,7 +108,7 @@ def Print(input_, data, message=None, first_n=None, summarize=None, name=None): 
     `data` to stderr (at most `first_n` times)."""
     with name_scope(name, "Print", [input_] + list(data)) as scope:
         x = convert_to_tensor(input_, name="input")
-        ds = [convert_to_tensor(d) for d in data]
+        ds = [convert_to_tensor(d, name="data_%d" % i) for i, d in enumerate(data)]
         attrs = {"message": message or "", "first_n": -1 if first_n is None else int(first_n),
                  "summarize": 3 if summarize is None else int(summarize)}
         return make_op("Print", [x] + ds, attrs, name=scope)

@@ -1,17 +1,18 @@
 """Math ops: elementwise arithmetic, comparisons, logic, casts, matmul, reductions, and the
 Tensor operator overloads (`a + b` is an op named 'add')."""
 import builtins
+import math
 
 import numpy as np
 
-from ..framework import dtypes
+from ..framework import dtypes, errors
 from ..framework.op_def_library import (FLOAT_COMPLEX_TYPES, FLOAT_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES,
                                         check_allowed, convert_one, convert_same_dtype, is_tensor_like, make_op)
 from ..framework.op_registry import GRADIENT_PENDING, NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.ops import Tensor, convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
 from .constant_op import constant_value
-from .shape_util import broadcast_shape, reduced_shape
+from .shape_util import broadcast_shape, merge_shapes
 
 __all__ = [
     "add", "subtract", "sub", "multiply", "mul", "divide", "div", "truediv", "realdiv", "floordiv",
@@ -39,35 +40,43 @@ def _compare_infer(x, y):
     return dtypes.bool, broadcast_shape(x.shape, y.shape)
 
 
+def _check_int_divisor(y):
+    if not y.all():
+        raise errors.InvalidArgumentError(None, None, "Integer division by zero")
+
+
 def _floordiv_kernel(xp, x, y):
     if x.dtype.kind in "iu":
-        if not y.all():
-            raise ZeroDivisionError("Integer division by zero")
+        _check_int_divisor(y)
         return xp.floor_divide(x, y)
     return xp.floor(x / y)
 
 
 def _floormod_kernel(xp, x, y):
-    if x.dtype.kind in "iu" and not y.all():
-        raise ZeroDivisionError("Integer division by zero")
-    return xp.mod(x, y)
+    if x.dtype.kind in "iu":
+        _check_int_divisor(y)
+    return xp.mod(x, y)  # the sign of y, as Python's %
 
 
 def _truncatediv_kernel(xp, x, y):
-    if not y.all():
-        raise ZeroDivisionError("Integer division by zero")
-    q = xp.abs(x) // xp.abs(y)
-    return (q * xp.sign(x) * xp.sign(y)).astype(x.dtype)
+    if x.dtype.kind in "iu":
+        _check_int_divisor(y)
+        q = xp.floor_divide(x, y)
+        # floor rounds toward -inf; step back toward zero where the division was inexact and negative
+        return q + ((q < 0) & (q * y != x)).astype(x.dtype)
+    return xp.trunc(x / y)
 
 
 def _pow_kernel(xp, x, y):
     if x.dtype.kind in "iu" and (y < 0).any():
-        raise ValueError("Integers to negative integer powers are not allowed.")
+        raise errors.InvalidArgumentError(None, None, "Integers to negative integer powers are not allowed")
     return xp.power(x, y)
 
 
 def _squared_difference_kernel(xp, x, y):
     d = xp.subtract(x, y)
+    if d.dtype.kind == "c":
+        return xp.multiply(d, xp.conj(d), out=d)  # |x - y|**2, as TF defines it for complex
     return xp.multiply(d, d, out=d)
 
 
@@ -98,7 +107,8 @@ _BINARY = {
     "LogicalOr": (lambda xp, x, y: xp.logical_or(x, y), (dtypes.bool,), True, NOT_DIFFERENTIABLE),
 }
 for _type, (_kernel, _allowed, _is_bool, _grad) in _BINARY.items():
-    register_op(_type, infer=_compare_infer if _is_bool else _binary_infer, kernel=_kernel, grad=_grad)
+    register_op(_type, infer=_compare_infer if _is_bool else _binary_infer, kernel=_kernel, grad=_grad,
+                broadcasting=True)
 
 
 def _binary(op_type, x, y, name, default_name=None):
@@ -198,27 +208,35 @@ def logical_or(x, y, name=None):
 
 
 def logical_xor(x, y, name="LogicalXor"):
-    with name_scope(name, "LogicalXor", [x, y]) as scope:
-        return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=scope)
+    """x ^ y on bools, built as TF builds it: (x | y) & ~(x & y) (no op of its own, no name scope)."""
+    return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
 
 
-def _same_dtype_pair(x, y, op_name):
-    x = convert_to_tensor(x, name="x")
-    y = convert_to_tensor(y, name="y", preferred_dtype=x.dtype.base_dtype)
+# Python 3 division: integer inputs are cast to this float type first (None: divide as is)
+_TRUEDIV_CAST = {dtypes.uint8: dtypes.float32, dtypes.int8: dtypes.float32, dtypes.uint16: dtypes.float32,
+                 dtypes.int16: dtypes.float32, dtypes.int32: dtypes.float64, dtypes.int64: dtypes.float64,
+                 dtypes.float16: None, dtypes.float32: None, dtypes.float64: None,
+                 dtypes.complex64: None, dtypes.complex128: None}
+
+
+def _same_dtype(x, y):
     if x.dtype.base_dtype != y.dtype.base_dtype:
         raise TypeError("x and y must have the same dtype, got %r != %r" % (x.dtype.base_dtype, y.dtype.base_dtype))
-    return x, y
-
-
-_TRUEDIV_CAST = {dtypes.uint8: dtypes.float32, dtypes.int8: dtypes.float32, dtypes.uint16: dtypes.float32,
-                 dtypes.int16: dtypes.float32, dtypes.int32: dtypes.float64, dtypes.int64: dtypes.float64}
 
 
 def truediv(x, y, name=None):
-    """x / y as Python 3 does: integers are cast to float first (int32 -> float64, int16 -> float32)."""
+    """x / y as Python 3 does: integers are cast to float first (int32 -> float64, int16 -> float32).
+
+    >>> tf.truediv(tf.constant(-7), 2)   # float64 -3.5, an op named 'truediv'
+    """
     with name_scope(name, "truediv", [x, y]) as scope:
-        x, y = _same_dtype_pair(x, y, "truediv")
-        target = _TRUEDIV_CAST.get(x.dtype.base_dtype)
+        x = convert_to_tensor(x, name="x")
+        y = convert_to_tensor(y, name="y", preferred_dtype=x.dtype.base_dtype)
+        _same_dtype(x, y)
+        try:
+            target = _TRUEDIV_CAST[x.dtype.base_dtype]
+        except KeyError:
+            raise TypeError("Invalid dtype %r in __truediv__" % x.dtype.base_dtype) from None
         if target is not None:
             x = cast(x, target)
             y = cast(y, target)
@@ -227,15 +245,15 @@ def truediv(x, y, name=None):
 
 def divide(x, y, name=None):
     """x / y (Python 3 true division)."""
-    if name is not None:
-        return truediv(x, y, name=name)
-    return truediv(x, y)
+    return truediv(x, y, name=name)
 
 
 def div(x, y, name=None):
     """The lecture's legacy tf.div: floor division on integers (-7 / 2 = -4), true division on floats."""
     with name_scope(name, "div", [x, y]) as scope:
-        x, y = _same_dtype_pair(x, y, "div")
+        x = convert_to_tensor(x, name="x")
+        y = convert_to_tensor(y, name="y", dtype=x.dtype.base_dtype)
+        _same_dtype(x, y)
         if x.dtype.base_dtype.is_floating or x.dtype.base_dtype.is_complex:
             return _binary("RealDiv", x, y, scope)
         return _binary("FloorDiv", x, y, scope)
@@ -247,6 +265,10 @@ sub = subtract
 
 
 def scalar_mul(scalar, x, name=None):
+    """scalar * x for a 0-D `scalar` (converted to x's dtype)."""
+    scalar = convert_to_tensor(scalar, dtype=x.dtype.base_dtype, name="scalar")
+    if scalar.shape.ndims != 0:
+        raise ValueError("Only scalar multiply works, got shape %s" % scalar.shape)
     return multiply(scalar, x, name=name)
 
 
@@ -260,8 +282,13 @@ def _bool_unary_infer(x):
 
 
 def _sigmoid_kernel(xp, x):
-    # 0.5 * (1 + tanh(x/2)) is exact and never overflows, unlike 1 / (1 + exp(-x))
-    return (xp.tanh(x * x.dtype.type(0.5)) + 1) * x.dtype.type(0.5)
+    if x.dtype.kind == "c":
+        return 1 / (1 + xp.exp(-x))
+    # 1 / (1 + exp(-|x|)) never overflows; for x < 0 the result is e / (1 + e) with e = exp(x), which
+    # keeps full relative precision far into the left tail (sigmoid(-20) = 2.06e-9, not 0)
+    e = xp.exp(-xp.abs(x))
+    r = 1 / (1 + e)
+    return xp.where(x < 0, e * r, r)
 
 
 def _rsqrt_kernel(xp, x):
@@ -276,9 +303,48 @@ def _round_kernel(xp, x):
     return xp.round(x)  # banker's rounding, as TF's Round
 
 
+# ---- Erf: a Taylor series near 0 and a Chebyshev fit of erfc(x) * exp(x**2) beyond, both evaluated
+# in float64 with xp; accurate to a few float64 ulps. The Chebyshev coefficients are computed once,
+# at import, by interpolating the standard library's erfc at Chebyshev nodes.
+_ERF_SPLIT, _ERF_TAIL_END, _ERF_CHEB_DEGREE, _ERF_TAYLOR_TERMS = 1.0, 6.0, 28, 19
+_ERF_TAYLOR = tuple(2 / math.sqrt(math.pi) * (-1) ** n / (math.factorial(n) * (2 * n + 1))
+                    for n in range(_ERF_TAYLOR_TERMS))
+
+
+def _erfcx_chebyshev(lo, hi, degree):
+    """Chebyshev coefficients of erfc(x) * exp(x**2) on [lo, hi], by interpolation at Chebyshev nodes."""
+    n = degree + 1
+    values = []
+    for k in range(n):
+        x = (hi - lo) / 2 * math.cos(math.pi * (2 * k + 1) / (2 * n)) + (hi + lo) / 2
+        values.append(math.erfc(x) * math.exp(x * x))
+    # exact integer angle numerators and fsum keep the coefficients accurate to about an ulp
+    coeffs = [2 / n * math.fsum(v * math.cos(math.pi * (j * (2 * k + 1) % (4 * n)) / (2 * n))
+                                for k, v in enumerate(values)) for j in range(n)]
+    coeffs[0] /= 2
+    return tuple(coeffs)
+
+
+_ERF_CHEB = _erfcx_chebyshev(_ERF_SPLIT, _ERF_TAIL_END, _ERF_CHEB_DEGREE)
+
+
 def _erf_kernel(xp, x):
-    import math
-    return xp.asarray(np.vectorize(math.erf, otypes=[x.dtype])(x))
+    x64 = x.astype(xp.float64)
+    a = xp.abs(x64)
+    t = a * a
+    p = xp.zeros_like(a)
+    for c in reversed(_ERF_TAYLOR):  # Horner in x**2 (|x| < 1: the series converges fast)
+        p = p * t + c
+    near = x64 * p
+    lo, hi = _ERF_SPLIT, _ERF_TAIL_END
+    u = (2 * xp.clip(a, lo, hi) - (lo + hi)) / (hi - lo)  # beyond 6, erf is 1 to float64 precision
+    b1 = xp.zeros_like(a)
+    b2 = xp.zeros_like(a)
+    for c in _ERF_CHEB[:0:-1]:  # Clenshaw's recurrence
+        b1, b2 = 2 * u * b1 - b2 + c, b1
+    erfcx = u * b1 - b2 + _ERF_CHEB[0]
+    far = xp.copysign(1 - xp.exp(-t) * erfcx, x64)
+    return xp.where(a < lo, near, far).astype(x.dtype)
 
 
 _UNARY = {
@@ -433,16 +499,22 @@ def _cast_infer(x, *, SrcT, DstT, Truncate=False):
 
 
 def _cast_kernel(xp, x, *, SrcT, DstT, Truncate=False):
-    return x.astype(DstT.as_numpy_dtype)
+    if (SrcT == dtypes.string) != (DstT == dtypes.string):
+        raise errors.UnimplementedError(None, None, "Cast %s to %s is not supported"
+                                        % (SrcT.name, DstT.name))
+    return x.astype(DstT.as_numpy_dtype)  # floats to ints truncate toward zero; to bool: x != 0
 
 
 register_op("Cast", infer=_cast_infer, kernel=_cast_kernel, grad=GRADIENT_PENDING)
 
 
 def cast(x, dtype, name=None):
-    """`x` converted to `dtype` (floats to ints truncate toward zero; to bool: nonzero is True)."""
+    """`x` converted to `dtype` (floats to ints truncate toward zero; to bool: nonzero is True).
+
+    >>> tf.cast(tf.constant([-1.7, 2.5]), tf.int32)   # [-1, 2]
+    """
     base = dtypes.as_dtype(dtype).base_dtype
-    if isinstance(x, Tensor) and x.dtype.base_dtype == base:
+    if isinstance(x, Tensor) and x.dtype == base:
         return x
     with name_scope(name, "Cast", [x]) as scope:
         x = convert_to_tensor(x, name="x")
@@ -452,9 +524,10 @@ def cast(x, dtype, name=None):
 
 
 def saturate_cast(value, dtype, name=None):
+    """`value` cast to `dtype`, clamped first to the range `dtype` can hold."""
     with name_scope(name, "saturate_cast", [value]) as scope:
         value = convert_to_tensor(value, name="value")
-        dtype = dtypes.as_dtype(dtype)
+        dtype = dtypes.as_dtype(dtype).base_dtype
         if value.dtype.min < dtype.min:
             value = maximum(value, convert_to_tensor(dtype.min, dtype=value.dtype, name="min"))
         if value.dtype.max > dtype.max:
@@ -480,20 +553,18 @@ def to_int64(x, name="ToInt64"):
 
 # =========================================================================== AddN
 def _addn_infer(*inputs, N=None, T=None):
-    shape = inputs[0].shape
-    for t in inputs[1:]:
+    # TF merges from the last input backwards, naming the input that disagrees
+    shape = inputs[-1].shape
+    for i in range(len(inputs) - 2, -1, -1):
         try:
-            shape = shape.merge_with(t.shape)
-        except ValueError:
-            raise InferenceError("Shapes must be equal rank, but are %s and %s"
-                                 % (shape.ndims, t.shape.ndims) if shape.ndims != t.shape.ndims else
-                                 "Dimension 0 in both shapes must be equal, but are %s and %s"
-                                 % (shape, t.shape)) from None
+            shape = merge_shapes(inputs[i].shape, shape)
+        except InferenceError as e:
+            raise InferenceError("%s\n\tFrom merging shape %d with other shapes." % (e, i)) from None
     return inputs[0].dtype.base_dtype, shape
 
 
 def _addn_kernel(xp, *inputs, N=None, T=None):
-    out = inputs[0] + inputs[1] if len(inputs) > 1 else inputs[0].copy()
+    out = inputs[0] + inputs[1]
     for a in inputs[2:]:
         out += a
     return out
@@ -503,24 +574,32 @@ register_op("AddN", infer=_addn_infer, kernel=_addn_kernel, grad=GRADIENT_PENDIN
 
 
 def add_n(inputs, name=None):
-    """The elementwise sum of a list of tensors of one shape and dtype."""
+    """The elementwise sum of a list of tensors of one shape and dtype (no broadcasting).
+
+    >>> tf.add_n([a, b, c])   # one op 'AddN'
+    """
     if not inputs or not isinstance(inputs, (list, tuple)):
-        raise ValueError("inputs must be a list of at least one Tensor with the same dtype and shape")
-    with name_scope(name, "AddN", inputs) as scope:
-        ts = convert_same_dtype("AddN", [("inputs", v) for v in inputs], allowed=NUMBER_TYPES)
-        if len(ts) == 1:
+        raise ValueError("inputs must be a list of at least oneTensor/IndexedSlices with the same dtype and shape")
+    ts = [convert_to_tensor(v) for v in inputs]
+    if len(ts) == 1:
+        if name:
             from .array_ops import identity
-            return identity(ts[0], name=scope)
-        return make_op("AddN", ts, {"N": len(ts), "T": ts[0].dtype.base_dtype}, name=scope)
+            return identity(ts[0], name=name)
+        return ts[0]
+    types = [t.dtype.base_dtype for t in ts]
+    if any(dt != types[0] for dt in types):
+        raise TypeError("Tensors in list passed to 'inputs' of 'AddN' Op have types [%s] that don't all match."
+                        % ", ".join(dt.name for dt in types))
+    check_allowed("AddN", "inputs", types[0], NUMBER_TYPES)
+    return make_op("AddN", ts, {"N": len(ts), "T": types[0]}, name=name)
 
 
 # =========================================================================== MatMul / BatchMatMul
 def _matmul_infer(a, b, *, transpose_a=False, transpose_b=False):
     sa, sb = a.shape, b.shape
-    if sa.ndims is not None and sa.ndims != 2:
-        raise InferenceError("Shape must be rank 2 but is rank %d" % sa.ndims)
-    if sb.ndims is not None and sb.ndims != 2:
-        raise InferenceError("Shape must be rank 2 but is rank %d" % sb.ndims)
+    for s in (sa, sb):
+        if s.ndims is not None and s.ndims != 2:
+            raise InferenceError("Shape must be rank 2 but is rank %d" % s.ndims)
     ta = sa.as_tuple() if sa.ndims is not None else (None, None)
     tb = sb.as_tuple() if sb.ndims is not None else (None, None)
     m, ka = (ta[1], ta[0]) if transpose_a else (ta[0], ta[1])
@@ -553,12 +632,13 @@ def _batch_matmul_infer(a, b, *, adj_x=False, adj_y=False):
     return a.dtype.base_dtype, batch.concatenate([m, n])
 
 
+def _adjoint(xp, x):
+    x = xp.swapaxes(x, -1, -2)
+    return xp.conj(x) if x.dtype.kind == "c" else x
+
+
 def _batch_matmul_kernel(xp, a, b, *, adj_x=False, adj_y=False):
-    if adj_x:
-        a = xp.swapaxes(a, -1, -2)
-    if adj_y:
-        b = xp.swapaxes(b, -1, -2)
-    return xp.matmul(a, b)
+    return xp.matmul(_adjoint(xp, a) if adj_x else a, _adjoint(xp, b) if adj_y else b)
 
 
 register_op("BatchMatMulV2", infer=_batch_matmul_infer, kernel=_batch_matmul_kernel, grad=GRADIENT_PENDING)
@@ -569,7 +649,8 @@ _MATMUL_TYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32, d
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, name=None):
-    """The matrix product a @ b; rank > 2 inputs multiply batches of matrices.
+    """The matrix product a @ b; when either input has rank > 2 (or unknown rank), batches of matrices
+    multiply with broadcast batch dimensions (op BatchMatMulV2).
 
     >>> tf.matmul(tf.constant([[3., 3.]]), tf.constant([[2.], [2.]])).shape
     TensorShape([Dimension(1), Dimension(1)])
@@ -580,84 +661,113 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         if transpose_b and adjoint_b:
             raise ValueError("Only one of transpose_b and adjoint_b can be True.")
         a, b = convert_same_dtype("MatMul", [("a", a), ("b", b)], allowed=_MATMUL_TYPES)
-        ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
+        if a.dtype.base_dtype.is_complex and (adjoint_a or adjoint_b or transpose_a or transpose_b):
+            # TF conjugates with a Conj op here; tfmini has no complex Conj op
+            raise NotImplementedError("transposed or adjoint complex matmul is not supported by tfmini")
         ra, rb = a.shape.ndims, b.shape.ndims
-        if (ra is not None and ra > 2) or (rb is not None and rb > 2):
-            return make_op("BatchMatMulV2", [a, b], {"adj_x": ta, "adj_y": tb}, name=scope)
-        return make_op("MatMul", [a, b], {"transpose_a": ta, "transpose_b": tb}, name=scope)
+        if ra is None or ra > 2 or rb is None or rb > 2:
+            return make_op("BatchMatMulV2", [a, b], {"adj_x": transpose_a or adjoint_a,
+                                                     "adj_y": transpose_b or adjoint_b}, name=scope)
+        return make_op("MatMul", [a, b], {"transpose_a": transpose_a or adjoint_a,
+                                          "transpose_b": transpose_b or adjoint_b}, name=scope)
 
 
 # =========================================================================== reductions
-def _reduction_axes(input_shape, axis_tensor):
-    v = constant_value(axis_tensor)
-    if v is None:
-        return "unknown"
-    return [int(a) for a in np.asarray(v).reshape(-1)]
-
-
 def _reduce_infer(x, axis, *, keep_dims=False, T=None):
-    axes = _reduction_axes(x.shape, axis)
-    if axes == "unknown":
-        if keep_dims and x.shape.ndims is not None:
-            return x.dtype.base_dtype, TensorShape([None] * x.shape.ndims)
-        return x.dtype.base_dtype, TensorShape(None)
-    return x.dtype.base_dtype, reduced_shape(x.shape, axes, keep_dims)
-
-
-def _check_axes(xp, x, axis):
-    nd = x.ndim
-    ax = axis.reshape(-1)
-    for a in ax.tolist():
+    dtype = x.dtype.base_dtype
+    if axis.shape.ndims is not None and axis.shape.ndims > 1:
+        raise InferenceError("Shape must be at most rank 1 but is rank %d" % axis.shape.ndims)
+    v = constant_value(axis)
+    nd = x.shape.ndims
+    if v is None or nd is None:
+        return dtype, TensorShape([None] * nd if keep_dims and nd is not None else None)
+    axes = set()
+    for a in np.asarray(v).reshape(-1).tolist():
         if not -nd <= a < nd:
-            raise ValueError("Invalid reduction dimension %d for input with %d dimensions" % (a, nd))
-    return tuple(a % nd for a in ax.tolist()) if nd else ()
+            raise InferenceError("Invalid reduction dimension %d for input with %d dimensions." % (a, nd))
+        axes.add(a % nd)
+    dims = []
+    for i, d in enumerate(x.shape.as_tuple()):
+        if i not in axes:
+            dims.append(d)
+        elif keep_dims:
+            dims.append(1)
+    return dtype, TensorShape(dims)
 
 
-def _make_reduce_kernel(fn_name, dtype_preserving=True):
-    def kernel(xp, x, axis, *, keep_dims=False, T=None):
-        axes = _check_axes(xp, x, axis)
-        out = getattr(xp, fn_name)(x, axis=axes, keepdims=keep_dims)
-        if dtype_preserving and out.dtype != x.dtype:
-            out = out.astype(x.dtype)
-        return out
-    kernel.__name__ = "_%s_kernel" % fn_name
-    return kernel
+def _reduction_axes(x, axis):
+    """The axes as a sorted tuple of non-negative ints; repeated axes count once, as in TF."""
+    nd = x.ndim
+    axes = set()
+    for a in axis.reshape(-1).tolist():
+        if not -nd <= a < nd:
+            raise errors.InvalidArgumentError(
+                None, None, "Invalid reduction dimension (%d for input with %d dimension(s)" % (a, nd))
+        axes.add(a % nd)
+    return tuple(sorted(axes))
+
+
+def _sum_kernel(xp, x, axis, *, keep_dims=False, T=None):
+    # numpy widens small integers when summing; TF keeps the input type (and wraps around on overflow)
+    return xp.sum(x, axis=_reduction_axes(x, axis), keepdims=keep_dims).astype(x.dtype, copy=False)
+
+
+def _prod_kernel(xp, x, axis, *, keep_dims=False, T=None):
+    return xp.prod(x, axis=_reduction_axes(x, axis), keepdims=keep_dims).astype(x.dtype, copy=False)
 
 
 def _mean_kernel(xp, x, axis, *, keep_dims=False, T=None):
-    axes = _check_axes(xp, x, axis)
-    if x.dtype.kind in "iu":
-        n = 1
-        for a in axes:
-            n *= x.shape[a]
-        s = xp.sum(x, axis=axes, keepdims=keep_dims)
-        return (s // max(n, 1)).astype(x.dtype) if n else s.astype(x.dtype)
-    return xp.mean(x, axis=axes, keepdims=keep_dims).astype(x.dtype, copy=False)
+    axes = _reduction_axes(x, axis)
+    n = 1
+    for a in axes:
+        n *= x.shape[a]
+    if x.dtype.kind not in "iu":
+        # sum / n rather than xp.mean: an empty mean is nan without numpy's "Mean of empty slice" warning;
+        # half precision sums in float32, as TF does
+        s = xp.sum(x, axis=axes, keepdims=keep_dims, dtype=xp.float32 if x.dtype == xp.float16 else None)
+        return (s / n).astype(x.dtype, copy=False)
+    # TF sums integers in 64 bits and divides with C++ integer division, which truncates toward zero:
+    # the mean of [-1, -2] is -1 (not the floor, -2); an empty mean is 0
+    s = xp.sum(x, axis=axes, keepdims=keep_dims, dtype=xp.uint64 if x.dtype.kind == "u" else xp.int64)
+    if n == 0:
+        return s.astype(x.dtype)
+    q = xp.floor_divide(s, n)
+    if x.dtype.kind == "i":
+        q = q + ((q < 0) & (q * n != s))
+    return q.astype(x.dtype)
 
 
 def _minmax_kernel(fn_name):
     def kernel(xp, x, axis, *, keep_dims=False, T=None):
-        axes = _check_axes(xp, x, axis)
+        axes = _reduction_axes(x, axis)
         if x.size == 0:
-            # TF's identity element for an empty reduction (lowest/highest value)
-            info = np.finfo(x.dtype) if x.dtype.kind == "f" else np.iinfo(x.dtype)
+            # the identity of an empty reduction: the lowest (max) or highest (min) value of the type
+            info = xp.finfo(x.dtype) if x.dtype.kind == "f" else xp.iinfo(x.dtype)
             fill = info.min if fn_name == "max" else info.max
-            shape = tuple(1 if (i in axes) else d for i, d in enumerate(x.shape)) if keep_dims else \
-                tuple(d for i, d in enumerate(x.shape) if i not in axes)
+            shape = tuple(1 if i in axes else d for i, d in enumerate(x.shape) if keep_dims or i not in axes)
             return xp.full(shape, fill, dtype=x.dtype)
         return getattr(xp, fn_name)(x, axis=axes, keepdims=keep_dims)
+    kernel.__name__ = "_%s_kernel" % fn_name
     return kernel
 
 
+def _any_kernel(xp, x, axis, *, keep_dims=False, T=None):
+    return xp.any(x, axis=_reduction_axes(x, axis), keepdims=keep_dims)
+
+
+def _all_kernel(xp, x, axis, *, keep_dims=False, T=None):
+    return xp.all(x, axis=_reduction_axes(x, axis), keepdims=keep_dims)
+
+
 _REDUCE = {
-    # type: (public name, kernel, allowed, grad)
-    "Sum": (_make_reduce_kernel("sum"), NUMBER_TYPES, GRADIENT_PENDING),
+    # type: (kernel, allowed input types, grad)
+    "Sum": (_sum_kernel, NUMBER_TYPES, GRADIENT_PENDING),
     "Mean": (_mean_kernel, NUMBER_TYPES, GRADIENT_PENDING),
     "Max": (_minmax_kernel("max"), REAL_NUMBER_TYPES, GRADIENT_PENDING),
     "Min": (_minmax_kernel("min"), REAL_NUMBER_TYPES, GRADIENT_PENDING),
-    "Prod": (_make_reduce_kernel("prod"), NUMBER_TYPES, GRADIENT_PENDING),
-    "Any": (_make_reduce_kernel("any"), (dtypes.bool,), NOT_DIFFERENTIABLE),
-    "All": (_make_reduce_kernel("all"), (dtypes.bool,), NOT_DIFFERENTIABLE),
+    "Prod": (_prod_kernel, NUMBER_TYPES, GRADIENT_PENDING),
+    "Any": (_any_kernel, (dtypes.bool,), NOT_DIFFERENTIABLE),
+    "All": (_all_kernel, (dtypes.bool,), NOT_DIFFERENTIABLE),
 }
 for _type, (_kernel, _allowed, _grad) in _REDUCE.items():
     register_op(_type, infer=_reduce_infer, kernel=_kernel, grad=_grad)
@@ -665,116 +775,148 @@ for _type, (_kernel, _allowed, _grad) in _REDUCE.items():
 
 def _resolve_keepdims(keepdims, keep_dims):
     if keepdims is not None and keep_dims is not None:
-        raise ValueError("Cannot specify both 'keep_dims' and 'keepdims'")
+        raise ValueError("Cannot specify both 'keep_dims' and 'keepdims'.")
     return builtins.bool(keepdims if keepdims is not None else (keep_dims or False))
 
 
 def _resolve_axis(axis, reduction_indices):
     if axis is not None and reduction_indices is not None:
-        raise ValueError("Cannot specify both 'axis' and 'reduction_indices'")
+        raise ValueError("Can't specify both axis' and 'reduction_indices'.")
     return axis if axis is not None else reduction_indices
 
 
-def _reduce(op_type, default_name, input_tensor, axis, keepdims, name, reduction_indices, keep_dims):
+def _all_axes(x):
+    """TF's _ReductionDims for axis=None: a Const [0..rank) when the rank is known (created outside the
+    op's name scope, so it is named 'Const'), else range(0, rank(x))."""
+    nd = x.get_shape().ndims if hasattr(x, "get_shape") else np.ndim(x)
+    if nd is not None:
+        from .constant_op import constant
+        return constant(np.arange(nd, dtype=np.int32), dtype=dtypes.int32)
+    from .array_ops import range as tf_range, rank  # noqa: A004 - TF's names
+    return tf_range(0, rank(x))
+
+
+def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep_dims):
     keepdims = _resolve_keepdims(keepdims, keep_dims)
-    axis = _resolve_axis(axis, reduction_indices)
-    with name_scope(name, default_name, [input_tensor]) as scope:
+    axis_given = _resolve_axis(axis, reduction_indices)
+    axis_t = _all_axes(input_tensor) if axis_given is None else axis_given
+    with name_scope(name, op_type, [input_tensor]) as scope:
         x = convert_one(op_type, "input", input_tensor, allowed=_REDUCE[op_type][1])
-        if axis is None:
-            nd = x.shape.ndims
-            if nd is not None:
-                from .constant_op import constant
-                axis_t = constant(np.arange(nd, dtype=np.int32), name="Const")
-            else:
-                from .array_ops import range as tf_range, rank
-                axis_t = tf_range(0, rank(x), 1)
-        elif isinstance(axis, Tensor):
-            axis_t = axis
+        if is_tensor_like(axis_t):
+            axis_t = convert_one(op_type, "reduction_indices", axis_t, allowed=(dtypes.int32, dtypes.int64))
         else:
-            from .constant_op import constant
-            axis_t = constant(axis, dtype=None if isinstance(axis, np.ndarray) else dtypes.int32,
-                              name="reduction_indices")
-            if axis_t.dtype.base_dtype not in (dtypes.int32, dtypes.int64):
-                raise TypeError("Value passed to parameter 'reduction_indices' has DataType %s not in list of "
-                                "allowed values: int32, int64" % axis_t.dtype.base_dtype.name)
-        return make_op(op_type, [x, axis_t], {"keep_dims": keepdims, "T": x.dtype.base_dtype}, name=scope)
+            axis_t = convert_one(op_type, "reduction_indices", axis_t,
+                                 dtype=None if isinstance(axis_t, np.ndarray) else dtypes.int32,
+                                 allowed=(dtypes.int32, dtypes.int64))
+        out = make_op(op_type, [x, axis_t], {"keep_dims": keepdims, "T": x.dtype.base_dtype}, name=scope)
+    if axis_given is None and not keepdims and not out.shape.is_fully_defined():
+        out.set_shape(())  # TF's _may_reduce_to_scalar: reducing everything gives a scalar
+    return out
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
-    """Sum over `axis` (an int, a list, negative allowed; None = all). `keep_dims`/`reduction_indices` are
-    the legacy spellings.
+    """Sum over `axis` (an int or a list, negative counts from the end; None = all axes). `keep_dims`
+    and `reduction_indices` are the legacy spellings of `keepdims` and `axis`.
 
-    >>> tf.reduce_sum(tf.ones((2, 2)), axis=1).shape
+    >>> tf.reduce_sum(tf.ones((2, 3)), axis=1).shape
     TensorShape([Dimension(2)])
     """
-    return _reduce("Sum", "Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+    return _reduce("Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_mean(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
-    """Mean over `axis` (integer tensors give the integer (floor) mean, as TF)."""
-    return _reduce("Mean", "Mean", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+    """Mean over `axis`. On integer tensors the result is an integer, the sum divided with truncation
+    toward zero, as TF's C++ kernel does: reduce_mean([-1, -2]) is -1."""
+    return _reduce("Mean", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_max(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
-    return _reduce("Max", "Max", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+    """Largest value over `axis` (an empty reduction gives the lowest value of the type)."""
+    return _reduce("Max", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_min(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
-    return _reduce("Min", "Min", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+    """Smallest value over `axis` (an empty reduction gives the highest value of the type)."""
+    return _reduce("Min", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_prod(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
-    return _reduce("Prod", "Prod", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+    """Product over `axis`."""
+    return _reduce("Prod", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_any(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
-    return _reduce("Any", "Any", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+    """Logical or over `axis` of a bool tensor."""
+    return _reduce("Any", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_all(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
-    return _reduce("All", "All", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+    """Logical and over `axis` of a bool tensor."""
+    return _reduce("All", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
+    """log(sum(exp(x))) over `axis`, computed as max + log(sum(exp(x - max))) so it never overflows."""
     keepdims = _resolve_keepdims(keepdims, keep_dims)
-    axis = _resolve_axis(axis, reduction_indices)
+    input_tensor = convert_to_tensor(input_tensor)
     with name_scope(name, "ReduceLogSumExp", [input_tensor]) as scope:
-        x = convert_to_tensor(input_tensor)
-        from .array_ops import stop_gradient
-        m = stop_gradient(reduce_max(x, axis, keepdims=True))
-        r = log(reduce_sum(exp(x - m), axis, keepdims=True)) + m
+        from .array_ops import reshape, shape, stop_gradient, where, zeros_like
+        raw_max = reduce_max(input_tensor, axis=axis, reduction_indices=reduction_indices, keepdims=True)
+        # an infinite max is replaced by 0, so an all -inf slice gives -inf rather than nan
+        my_max = stop_gradient(where(is_finite(raw_max), raw_max, zeros_like(raw_max)))
+        result = log(reduce_sum(exp(subtract(input_tensor, my_max)), axis, keepdims=keepdims,
+                                reduction_indices=reduction_indices))
         if not keepdims:
-            from .array_ops import squeeze
-            if axis is None:
-                from .array_ops import reshape
-                return reshape(r, [], name=scope)
-            return squeeze(r, axis if isinstance(axis, (list, tuple)) else [axis], name=scope)
-        return r
+            my_max = reshape(my_max, shape(result))
+        result = add(result, my_max, name=scope)
+    if axis is None and reduction_indices is None and not keepdims and not result.shape.is_fully_defined():
+        result.set_shape(())
+    return result
 
 
 def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=dtypes.int64, name=None,
                   reduction_indices=None, keep_dims=None):
+    """The number of nonzero (True, non-empty) entries over `axis`, as `dtype` (int64 by default)."""
+    keepdims = _resolve_keepdims(keepdims, keep_dims)
     with name_scope(name, "count_nonzero", [input_tensor]):
         x = convert_to_tensor(input_tensor, name="input_tensor")
-        zero = convert_to_tensor(np.zeros((), x.dtype.as_numpy_dtype) if x.dtype != dtypes.bool else False)
-        return cast(reduce_sum(cast(not_equal(x, zero), dtypes.int64), axis=axis, keepdims=keepdims,
-                               reduction_indices=reduction_indices, keep_dims=keep_dims), dtype)
+        from .array_ops import zeros
+        zero = zeros([], dtype=x.dtype.base_dtype)
+        return cast(reduce_sum(to_int64(not_equal(x, zero)), axis=axis, keepdims=keepdims,
+                               reduction_indices=reduction_indices), dtype=dtype)
 
 
 # =========================================================================== ArgMax / ArgMin
 def _arg_infer(x, dimension, *, output_type):
+    if dimension.shape.ndims not in (None, 0):
+        raise InferenceError("Shape must be rank 0 but is rank %d" % dimension.shape.ndims)
+    nd = x.shape.ndims
+    if nd is None:
+        return output_type, TensorShape(None)
+    if nd <= 1:
+        return output_type, TensorShape([])
     v = constant_value(dimension)
-    if v is None or x.shape.ndims is None:
-        return output_type, TensorShape(None if x.shape.ndims is None else [None] * (x.shape.ndims - 1))
-    return output_type, reduced_shape(x.shape, [int(v)], False)
+    if v is None:
+        return output_type, TensorShape([None] * (nd - 1))
+    d = int(v)
+    axis = d + nd if d < 0 else d
+    if not 0 <= axis < nd:
+        raise InferenceError("Dimension (%d) must be in the range [%d, %d), where %d is the number of "
+                             "dimensions in the input." % (d, -nd, nd, nd))
+    return output_type, TensorShape([s for i, s in enumerate(x.shape.as_tuple()) if i != axis])
 
 
 def _arg_kernel(fn_name):
     def kernel(xp, x, dimension, *, output_type):
-        axis = int(dimension)
-        if not -x.ndim <= axis < x.ndim:
-            raise ValueError("Expected dimension in the range [%d, %d), but got %d" % (-x.ndim, x.ndim, axis))
-        return getattr(xp, fn_name)(x, axis=axis).astype(output_type.as_numpy_dtype)
+        d = int(dimension)
+        if not -x.ndim <= d < x.ndim:
+            raise errors.InvalidArgumentError(
+                None, None, "Expected dimension in the range [%d, %d), but got %d" % (-x.ndim, x.ndim, d))
+        if x.shape[d] == 0:
+            raise errors.InvalidArgumentError(
+                None, None, "Reduction axis %d is empty in shape %s" % (d, list(x.shape)))
+        return getattr(xp, fn_name)(x, axis=d).astype(output_type.as_numpy_dtype)
+    kernel.__name__ = "_%s_kernel" % fn_name
     return kernel
 
 
@@ -782,64 +924,77 @@ register_op("ArgMax", infer=_arg_infer, kernel=_arg_kernel("argmax"), grad=NOT_D
 register_op("ArgMin", infer=_arg_infer, kernel=_arg_kernel("argmin"), grad=NOT_DIFFERENTIABLE)
 
 
-def _arg(op_type, input, axis, name, dimension, output_type):
+def _arg(op_type, input, axis, name, dimension, output_type):  # noqa: A002 - TF's name
     if axis is not None and dimension is not None:
         raise ValueError("Cannot specify both 'axis' and 'dimension'")
     axis = axis if axis is not None else dimension
     if axis is None:
         axis = 0
+    output_type = dtypes.as_dtype(output_type).base_dtype
     with name_scope(name, op_type, [input]) as scope:
         x = convert_one(op_type, "input", input, allowed=REAL_NUMBER_TYPES)
-        a = convert_one(op_type, "dimension", axis, dtype=dtypes.int32) if not is_tensor_like(axis) \
-            else convert_to_tensor(axis)
-        return make_op(op_type, [x, a], {"output_type": dtypes.as_dtype(output_type)}, name=scope)
+        a = convert_one(op_type, "dimension", axis, dtype=None if is_tensor_like(axis) else dtypes.int32,
+                        allowed=(dtypes.int32, dtypes.int64))
+        check_allowed(op_type, "output_type", output_type, (dtypes.int32, dtypes.int64))
+        return make_op(op_type, [x, a], {"output_type": output_type}, name=scope)
 
 
 def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
-    """The index of the largest value along `axis` (int64 by default)."""
+    """The index of the largest value along `axis` (default 0), as int64 unless `output_type` says int32.
+
+    >>> tf.argmax([[1, 5], [7, 2]], axis=1)   # [1, 0]
+    """
     return _arg("ArgMax", input, axis, name, dimension, output_type)
 
 
 def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
+    """The index of the smallest value along `axis` (default 0)."""
     return _arg("ArgMin", input, axis, name, dimension, output_type)
 
 
-# =========================================================================== ClipByValue, Cumsum
-def _clip_infer(t, lo, hi):
-    for b in (lo, hi):
-        if b.shape.ndims not in (None, 0):
-            broadcast_shape(t.shape, b.shape)
-    return t.dtype.base_dtype, t.shape
-
-
-def _clip_kernel(xp, t, lo, hi):
-    return xp.minimum(xp.maximum(t, lo), hi)
-
-
-register_op("ClipByValue", infer=_clip_infer, kernel=_clip_kernel, grad=GRADIENT_PENDING)
-
-
+# =========================================================================== clip_by_value
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
-    """`t` with values below `clip_value_min` and above `clip_value_max` clipped."""
+    """`t` with values below `clip_value_min` raised to it and values above `clip_value_max` lowered to it.
+
+    Built as TF builds it, from Minimum and Maximum ('clip_by_value/Minimum', 'clip_by_value'). The
+    bounds may broadcast against `t` but must not change its shape.
+    """
     with name_scope(name, "clip_by_value", [t, clip_value_min, clip_value_max]) as scope:
-        t, lo, hi = convert_same_dtype("ClipByValue", [("t", t), ("clip_value_min", clip_value_min),
-                                                       ("clip_value_max", clip_value_max)],
-                                       allowed=REAL_NUMBER_TYPES)
-        return make_op("ClipByValue", [t, lo, hi], name=scope)
+        t = convert_to_tensor(t, name="t")
+        t_min = minimum(t, clip_value_max)
+        _check_same_shape(t, t_min)
+        t_max = maximum(t_min, clip_value_min, name=scope)
+        _check_same_shape(t, t_max)
+        return t_max
 
 
+def _check_same_shape(t, clipped):
+    if not t.shape.is_compatible_with(clipped.shape):
+        raise ValueError("Shapes %s and %s are incompatible" % (t.shape, clipped.shape))
+
+
+# =========================================================================== Cumsum
 def _cumsum_infer(x, axis, *, exclusive=False, reverse=False):
+    if axis.shape.ndims not in (None, 0):
+        raise InferenceError("Shape must be rank 0 but is rank %d" % axis.shape.ndims)
     return x.dtype.base_dtype, x.shape
 
 
 def _cumsum_kernel(xp, x, axis, *, exclusive=False, reverse=False):
     a = int(axis)
+    if not -x.ndim <= a < x.ndim:
+        raise errors.InvalidArgumentError(
+            None, None, "ScanOp: Expected scan axis in the range [%d, %d), but got %d" % (-x.ndim, x.ndim, a))
     if reverse:
         x = xp.flip(x, a)
     out = xp.cumsum(x, axis=a, dtype=x.dtype)
-    if exclusive:
-        out = xp.concatenate([xp.zeros_like(xp.take(out, [0], axis=a)), xp.take(out, range(out.shape[a] - 1),
-                                                                                 axis=a)], axis=a)
+    if exclusive:  # shift by one along the axis: [a, b, c] -> [0, a, a+b]
+        shifted = xp.zeros_like(out)
+        dst = [slice(None)] * x.ndim
+        src = [slice(None)] * x.ndim
+        dst[a], src[a] = slice(1, None), slice(None, -1)
+        shifted[tuple(dst)] = out[tuple(src)]
+        out = shifted
     if reverse:
         out = xp.flip(out, a)
     return xp.ascontiguousarray(out)
@@ -849,10 +1004,17 @@ register_op("Cumsum", infer=_cumsum_infer, kernel=_cumsum_kernel, grad=GRADIENT_
 
 
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Running sums along `axis`; `exclusive` leaves each entry out of its own sum, `reverse` runs from
+    the end.
+
+    >>> tf.cumsum([1, 2, 3], exclusive=True, reverse=True)   # [5, 3, 0]
+    """
     with name_scope(name, "Cumsum", [x]) as scope:
         x = convert_one("Cumsum", "x", x, allowed=NUMBER_TYPES)
-        a = convert_one("Cumsum", "axis", axis, dtype=dtypes.int32)
-        return make_op("Cumsum", [x, a], {"exclusive": exclusive, "reverse": reverse}, name=scope)
+        a = convert_one("Cumsum", "axis", axis, dtype=None if is_tensor_like(axis) else dtypes.int32,
+                        allowed=(dtypes.int32, dtypes.int64))
+        return make_op("Cumsum", [x, a], {"exclusive": builtins.bool(exclusive), "reverse": builtins.bool(reverse)},
+                       name=scope)
 
 
 # =========================================================================== operator overloads

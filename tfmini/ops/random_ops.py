@@ -6,7 +6,7 @@ each run draws new values.
 """
 import numpy as np
 
-from ..framework import dtypes
+from ..framework import dtypes, errors
 from ..framework.op_def_library import FLOAT_TYPES, convert_one, make_op
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.ops import Tensor, convert_to_tensor, name_scope
@@ -23,10 +23,11 @@ def _seed_attrs(seed):
 
 
 def _shape_input(shape):
-    if isinstance(shape, Tensor):
-        return shape
+    """TF's _ShapeTensor: the 1-D int32 (or int64) shape tensor, named 'shape'."""
     if isinstance(shape, TensorShape):
         shape = shape.as_list()
+    if isinstance(shape, Tensor):
+        return convert_one("RandomStandardNormal", "shape", shape, allowed=(dtypes.int32, dtypes.int64))
     return convert_one("RandomStandardNormal", "shape", shape, dtype=dtypes.int32)
 
 
@@ -68,7 +69,11 @@ def _truncated_normal_kernel(ctx, xp, shape, *, dtype, seed=0, seed2=0):
 
 
 def _uniform_kernel(ctx, xp, shape, *, dtype, seed=0, seed2=0):
-    return xp.asarray(_sample(ctx.rng, lambda r, d, t: r.random(d, dtype=t), _dims(shape), dtype))
+    dims = _dims(shape)
+    if dtype == dtypes.float16:
+        # float32 samples could round up to 1.0 in half precision; draw on the half grid of [0, 1) instead
+        return xp.asarray((ctx.rng.integers(0, 1 << 10, size=dims) * (1.0 / (1 << 10))).astype(np.float16))
+    return xp.asarray(_sample(ctx.rng, lambda r, d, t: r.random(d, dtype=t), dims, dtype))
 
 
 register_op("RandomStandardNormal", infer=_random_infer, kernel=_standard_normal_kernel,
@@ -80,6 +85,8 @@ register_op("RandomUniform", infer=_random_infer, kernel=_uniform_kernel,
 
 
 def _scaled(op_type, default_name, shape, loc, scale, dtype, seed, name, loc_name, scale_name):
+    """TF's random_normal / truncated_normal: the standard op, then `rnd * scale` ('mul') and
+    `add(mul, loc)` named after the scope."""
     dtype = dtypes.as_dtype(dtype)
     if dtype not in FLOAT_TYPES:
         raise ValueError("Invalid dtype %r for %s; must be a floating type" % (dtype, default_name))
@@ -90,8 +97,8 @@ def _scaled(op_type, default_name, shape, loc, scale, dtype, seed, name, loc_nam
         attrs = {"dtype": dtype}
         attrs.update(_seed_attrs(seed))
         rnd = make_op(op_type, [shape_t], attrs)
-        from .math_ops import add, multiply
-        return add(multiply(rnd, scale_t), loc_t, name=scope)
+        from .math_ops import add
+        return add(rnd * scale_t, loc_t, name=scope)
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
@@ -108,13 +115,16 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
 
 # =========================================================================== RandomUniformInt
 def _uniform_int_infer(shape, minval, maxval, *, seed=0, seed2=0, Tout=None):
-    return minval.dtype.base_dtype, constant_shape(shape)
+    for bound in (minval, maxval):
+        if bound.shape.ndims not in (None, 0):
+            raise InferenceError("Shape must be rank 0 but is rank %d" % bound.shape.ndims)
+    return _random_infer(shape, dtype=minval.dtype.base_dtype)
 
 
 def _uniform_int_kernel(ctx, xp, shape, minval, maxval, *, seed=0, seed2=0, Tout=None):
     lo, hi = int(minval), int(maxval)
     if lo >= hi:
-        raise ValueError("Need minval < maxval: %d >= %d" % (lo, hi))
+        raise errors.InvalidArgumentError(None, None, "Need minval < maxval: %d >= %d" % (lo, hi))
     return xp.asarray(ctx.rng.integers(lo, hi, size=_dims(shape), dtype=minval.dtype))
 
 
@@ -140,8 +150,8 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
             attrs = dict(seeds, Tout=dtype)
             return make_op("RandomUniformInt", [shape_t, lo, hi], attrs, name=scope)
         rnd = make_op("RandomUniform", [shape_t], dict(seeds, dtype=dtype))
-        from .math_ops import add, multiply, subtract
-        return add(multiply(rnd, subtract(hi, lo)), lo, name=scope)
+        from .math_ops import add
+        return add(rnd * (hi - lo), lo, name=scope)
 
 
 # =========================================================================== RandomShuffle
@@ -161,6 +171,7 @@ register_op("RandomShuffle", infer=_shuffle_infer, kernel=_shuffle_kernel, grad=
 
 def random_shuffle(value, seed=None, name=None):
     """`value` with its first dimension randomly permuted."""
+    seeds = _seed_attrs(seed)  # before the value is converted, as TF orders it
     with name_scope(name, "RandomShuffle", [value]) as scope:
         v = convert_to_tensor(value, name="value")
-        return make_op("RandomShuffle", [v], _seed_attrs(seed), name=scope)
+        return make_op("RandomShuffle", [v], seeds, name=scope)

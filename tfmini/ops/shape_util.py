@@ -2,7 +2,7 @@
 from ..framework.op_registry import InferenceError
 from ..framework.tensor_shape import Dimension, TensorShape
 
-__all__ = ["broadcast_shape", "normalize_axis", "reduced_shape", "shape_str"]
+__all__ = ["broadcast_shape", "merge_shapes", "normalize_axis", "reduced_shape", "shape_str"]
 
 
 def shape_str(shape):
@@ -39,13 +39,34 @@ def broadcast_shape(a, b):
     return TensorShape(out)
 
 
+def merge_shapes(a, b):
+    """The most specific shape compatible with both `a` and `b` (TF's InferenceContext::Merge).
+
+    Raises InferenceError("Shapes must be equal rank, but are 1 and 2") or
+    InferenceError("Dimension 0 in both shapes must be equal, but are 2 and 3. Shapes are [2] and [3].").
+    """
+    if a.ndims is None:
+        return b
+    if b.ndims is None:
+        return a
+    if a.ndims != b.ndims:
+        raise InferenceError("Shapes must be equal rank, but are %d and %d" % (a.ndims, b.ndims))
+    dims = []
+    for i, (da, db) in enumerate(zip(a.as_tuple(), b.as_tuple())):
+        if da is not None and db is not None and da != db:
+            raise InferenceError("Dimension %d in both shapes must be equal, but are %d and %d. Shapes are %s and %s."
+                                 % (i, da, db, shape_str(a), shape_str(b)))
+        dims.append(da if da is not None else db)
+    return TensorShape(dims)
+
+
 def normalize_axis(axis, ndims, what="axis"):
     """Turn a possibly negative axis into a non-negative one, checking its range when `ndims` is known."""
     axis = int(axis)
     if ndims is None:
         return axis
     if not -ndims <= axis < ndims:
-        raise InferenceError("Invalid reduction dimension %d for input with %d dimensions" % (axis, ndims)
+        raise InferenceError("Invalid reduction dimension %d for input with %d dimensions." % (axis, ndims)
                              if what == "reduction" else
                              "%s %d is out of range for a tensor of rank %d" % (what, axis, ndims))
     return axis % ndims

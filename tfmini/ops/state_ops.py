@@ -3,14 +3,13 @@
 A variable op's output is a *reference* tensor (`float32_ref`); the executor hands ops that
 declare `ref_inputs` the variable's storage slot, and reads the current value for all others.
 """
-import numpy as np
-
 from ..framework import dtypes, errors
-from ..framework.op_def_library import make_op
-from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
-from ..framework.ops import convert_to_tensor, get_default_graph, name_scope
+from ..framework.op_def_library import NUMBER_TYPES, convert_same_dtype, make_op
+from ..framework.op_registry import NOT_DIFFERENTIABLE, register_op
+from ..framework.ops import get_default_graph, name_scope
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..runtime.state import deref
+from .shape_util import merge_shapes
 
 __all__ = ["variable_op_v2", "assign", "assign_add", "assign_sub", "is_variable_initialized"]
 
@@ -36,24 +35,23 @@ def variable_op_v2(shape, dtype, name="Variable", container="", shared_name=""):
 
 
 # =========================================================================== Assign family
-def _assign_infer(ref, value, *, validate_shape=True, use_locking=False, T=None):
+def _check_ref(op_type, ref, value):
     if not ref.dtype._is_ref:
-        raise TypeError("'%s' needs a variable (a ref tensor) as its first input, got %s; assign to a "
-                        "tf.Variable" % ("Assign", ref))
+        raise TypeError("'%s' Op requires that input 'ref' be a mutable tensor (a tf.Variable), got %s"
+                        % (op_type, ref))
     if value.dtype.base_dtype != ref.dtype.base_dtype:
-        raise TypeError("Input 'value' of 'Assign' Op has type %s that does not match type %s of argument 'ref'."
-                        % (value.dtype.base_dtype.name, ref.dtype.base_dtype.name))
+        raise TypeError("Input 'value' of '%s' Op has type %s that does not match type %s of argument 'ref'."
+                        % (op_type, value.dtype.base_dtype.name, ref.dtype.base_dtype.name))
+
+
+def _assign_infer(ref, value, *, validate_shape=True, use_locking=True, T=None):
+    _check_ref("Assign", ref, value)
     if validate_shape:
-        if not ref.shape.is_compatible_with(value.shape):
-            raise InferenceError("Shapes must be equal rank, but are %s and %s" % (ref.shape.ndims, value.shape.ndims)
-                                 if ref.shape.ndims != value.shape.ndims and None not in (ref.shape.ndims,
-                                                                                         value.shape.ndims)
-                                 else "Dimension mismatch: %s vs %s" % (ref.shape, value.shape))
-        return ref.dtype, ref.shape.merge_with(value.shape)
+        return ref.dtype, merge_shapes(ref.shape, value.shape)
     return ref.dtype, value.shape
 
 
-def _assign_kernel(xp, slot, value, *, validate_shape=True, use_locking=False, T=None):
+def _assign_kernel(xp, slot, value, *, validate_shape=True, use_locking=True, T=None):
     old = slot.value
     if validate_shape and old is not None and old.shape != value.shape:
         raise errors.InvalidArgumentError(None, None, "Assign requires shapes of both tensors to match. lhs shape= %s "
@@ -65,10 +63,12 @@ def _assign_kernel(xp, slot, value, *, validate_shape=True, use_locking=False, T
     return slot
 
 
-def _update_infer(ref, value, *, use_locking=False, T=None):
-    if not ref.dtype._is_ref:
-        raise TypeError("needs a variable (a ref tensor) as its first input, got %s" % (ref,))
-    return ref.dtype, ref.shape
+def _make_update_infer(op_type):
+    def infer(ref, value, *, use_locking=False, T=None):
+        _check_ref(op_type, ref, value)
+        return ref.dtype, merge_shapes(ref.shape, value.shape)
+    infer.__name__ = "_%s_infer" % op_type.lower()
+    return infer
 
 
 def _make_update_kernel(ufunc_name, what):
@@ -87,9 +87,9 @@ def _make_update_kernel(ufunc_name, what):
 
 register_op("Assign", infer=_assign_infer, kernel=_assign_kernel, grad=NOT_DIFFERENTIABLE, stateful=True,
             ref_inputs=(0,))
-register_op("AssignAdd", infer=_update_infer, kernel=_make_update_kernel("add", "assign_add"),
+register_op("AssignAdd", infer=_make_update_infer("AssignAdd"), kernel=_make_update_kernel("add", "assign_add"),
             grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0,))
-register_op("AssignSub", infer=_update_infer, kernel=_make_update_kernel("subtract", "assign_sub"),
+register_op("AssignSub", infer=_make_update_infer("AssignSub"), kernel=_make_update_kernel("subtract", "assign_sub"),
             grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0,))
 
 
@@ -101,32 +101,40 @@ def _ref_of(ref):
 
 def _update(op_type, ref, value, attrs, name):
     ref = _ref_of(ref)
-    if not getattr(getattr(ref, "dtype", None), "_is_ref", False):
-        raise TypeError("%s requires a tf.Variable as `ref`, got %r" % (
-            {"Assign": "tf.assign", "AssignAdd": "tf.assign_add", "AssignSub": "tf.assign_sub"}[op_type], ref))
     with name_scope(name, op_type, [ref, value]) as scope:
-        try:
-            value = convert_to_tensor(value, dtype=ref.dtype.base_dtype, name="value")
-        except ValueError:
-            v = convert_to_tensor(value, name="value")
-            raise TypeError("Input 'value' of '%s' Op has type %s that does not match type %s of argument 'ref'."
-                            % (op_type, v.dtype.base_dtype.name, ref.dtype.base_dtype.name)) from None
+        # TF's op builder: a Python value becomes a Const of the variable's type named 'value'
+        ref, value = convert_same_dtype(op_type, [("ref", ref), ("value", value)],
+                                        allowed=None if op_type == "Assign" else NUMBER_TYPES)
         return make_op(op_type, [ref, value], attrs, name=scope)
 
 
+def _is_ref(x):
+    return getattr(getattr(x, "dtype", None), "_is_ref", False)
+
+
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):
-    """Store `value` in the variable `ref`; the result is the variable (a ref tensor) after the update."""
-    return _update("Assign", ref, value, {"validate_shape": True if validate_shape is None else validate_shape,
-                                          "use_locking": bool(use_locking)}, name)
+    """Store `value` in the variable `ref`; the result is the variable (a ref tensor) after the update.
+
+    With validate_shape=False the variable takes the value's shape. Anything that is not a variable
+    is asked for its own `assign` method, as TF does (a Tensor has none: AttributeError).
+    """
+    if not _is_ref(ref):
+        return ref.assign(value, name=name)
+    return _update("Assign", ref, value, {"validate_shape": True if validate_shape is None else bool(validate_shape),
+                                          "use_locking": True if use_locking is None else bool(use_locking)}, name)
 
 
 def assign_add(ref, value, use_locking=None, name=None):
-    """ref += value, in place; the result is the variable after the update."""
+    """ref += value, in place (same shape, no broadcasting); the result is the variable after the update."""
+    if not _is_ref(ref):
+        return ref.assign_add(value)
     return _update("AssignAdd", ref, value, {"use_locking": bool(use_locking)}, name)
 
 
 def assign_sub(ref, value, use_locking=None, name=None):
-    """ref -= value, in place; the result is the variable after the update."""
+    """ref -= value, in place (same shape, no broadcasting); the result is the variable after the update."""
+    if not _is_ref(ref):
+        return ref.assign_sub(value)
     return _update("AssignSub", ref, value, {"use_locking": bool(use_locking)}, name)
 
 
@@ -136,7 +144,7 @@ def _is_init_infer(ref, *, dtype=None):
 
 
 def _is_init_kernel(xp, slot, *, dtype=None):
-    return np.asarray(slot.value is not None)
+    return xp.asarray(slot.value is not None)
 
 
 register_op("IsVariableInitialized", infer=_is_init_infer, kernel=_is_init_kernel, grad=NOT_DIFFERENTIABLE,

@@ -34,7 +34,7 @@ def _placeholder_message(t):
     msg = "You must feed a value for placeholder tensor '%s' with dtype %s" % (
         op.name, DTYPE_NAMES.get(dt.name, dt.name))
     shape = op._attrs.get("shape")
-    if shape is not None and shape.ndims is not None:
+    if shape is not None and shape.ndims:  # PlaceholderOp names the shape only when its rank is > 0
         msg += " and shape [%s]" % ",".join("?" if d is None else str(d) for d in shape.as_tuple())
     return msg
 
@@ -77,7 +77,7 @@ def _convert_feed(t, val, npt):
         if not info.min <= val <= info.max:
             raise TypeError("Type of feed value %s with type %s is not compatible with Tensor type %s. "
                             "Try explicitly setting the type of the feed tensor to a larger type "
-                            "(e.g. int64)." % (val, type(val), dtype))
+                            "(e.g. int64)." % (val, type(val), dtype.as_numpy_dtype))
     return np.asarray(val, dtype=npt)
 
 
@@ -103,7 +103,7 @@ class Plan:
     not arrays of the right dtype are converted, and every shape is checked against the tensor's.
     """
 
-    __slots__ = ("_fn", "_code", "_line_ops", "feed_convs", "ops", "source")
+    __slots__ = ("_fn", "_code", "_line_ops", "_line_inputs", "feed_convs", "ops", "source")
 
     def run(self, feed_values):
         args = []
@@ -122,7 +122,8 @@ class Plan:
         try:
             return self._fn(*args)
         except errors.OpError as e:
-            op = e.op if e.op is not None else self._failing_op(e.__traceback__)
+            # the op whose line failed (`weight/read` reading an uninitialized `weight`), as TF names it
+            op = self._failing_op(e.__traceback__) or e.op
             if op is None:
                 raise
             raise type(e)(e.node_def, op, e.message + _node_suffix(op)) from None
@@ -130,17 +131,36 @@ class Plan:
             op = self._failing_op(e.__traceback__)
             if op is None:
                 raise
+            shapes = ", ".join(self._runtime_shapes(e.__traceback__, op))
             raise errors.InvalidArgumentError(
-                None, op, "%s (op: '%s') failed on inputs of shapes %s: %s%s"
-                % (op.name, op.type, ", ".join(_shape_str(t) for t in op._inputs), e, _node_suffix(op))) from e
+                None, op, "%s (op: '%s') with input shapes: %s: %s%s"
+                % (op.name, op.type, shapes, e, _node_suffix(op))) from e
 
-    def _failing_op(self, tb):
-        op = None
+    def _failing_frame(self, tb):
+        found = None
         while tb is not None:
             if tb.tb_frame.f_code is self._code:
-                op = self._line_ops.get(tb.tb_lineno)
+                found = tb
             tb = tb.tb_next
-        return op
+        return found
+
+    def _failing_op(self, tb):
+        tb = self._failing_frame(tb)
+        return None if tb is None else self._line_ops.get(tb.tb_lineno)
+
+    def _runtime_shapes(self, tb, op):
+        """The shapes the failing op's inputs actually had, read from the plan function's frame."""
+        tb = self._failing_frame(tb)
+        names = self._line_inputs.get(tb.tb_lineno, ()) if tb is not None else ()
+        out = []
+        for t, name in zip(op._inputs, names):
+            frame = tb.tb_frame
+            v = frame.f_locals.get(name, frame.f_globals.get(name))
+            shape = getattr(v, "shape", None)
+            if shape is None and hasattr(v, "value"):  # a variable slot
+                shape = getattr(v.value, "shape", None)
+            out.append("[%s]" % ",".join(str(d) for d in shape) if shape is not None else _shape_str(t))
+        return out
 
 
 def _shape_str(t):
@@ -208,7 +228,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
             dies_after.setdefault(k, []).append(name)
 
     lines = ["def _plan_run(%s):" % ", ".join("f%d" % i for i in range(len(feed_tensors)))]
-    line_ops = {}
+    line_ops, line_inputs = {}, {}
     for k, op in enumerate(steps):
         d = op._op_def
         kname = "k%d" % op._id
@@ -233,6 +253,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         else:
             lines.append("    %s, = %s" % (", ".join(o or "_" for o in outs), call))
         line_ops[len(lines)] = op
+        line_inputs[len(lines)] = [name_of[t] for t in op._inputs]
         if k in dies_after:
             lines.append("    del " + ", ".join(dies_after[k]))
         if log_placement is not None:
@@ -257,6 +278,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
     plan._fn = fn
     plan._code = fn.__code__
     plan._line_ops = line_ops
+    plan._line_inputs = line_inputs
     plan.feed_convs = tuple(_feed_conv(t) for t in feed_tensors)
     plan.ops = tuple(steps)
     plan.source = source
@@ -264,6 +286,8 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
 
 
 def _as_tuple(value, n):
+    if n == 0:
+        return ()  # a NoOp (an initializer with no variables)
     return (value,) if n == 1 else tuple(value)
 
 

@@ -2,7 +2,8 @@
 from ...framework.ops import GraphKeys, get_collection
 
 __all__ = ["get_variables", "get_variables_by_name", "get_variables_by_suffix", "get_model_variables",
-           "get_local_variables", "get_trainable_variables", "get_unique_variable", "get_variable_full_name"]
+           "get_local_variables", "get_trainable_variables", "get_unique_variable", "get_variable_full_name",
+           "get_variables_to_restore"]
 
 
 def get_variables(scope=None, suffix=None, collection=GraphKeys.GLOBAL_VARIABLES):
@@ -18,6 +19,7 @@ def get_variables(scope=None, suffix=None, collection=GraphKeys.GLOBAL_VARIABLES
 
 
 def get_model_variables(scope=None, suffix=None):
+    """Variables in GraphKeys.MODEL_VARIABLES (what slim's layers create), filtered like get_variables."""
     return get_variables(scope, suffix, GraphKeys.MODEL_VARIABLES)
 
 
@@ -53,3 +55,23 @@ def get_unique_variable(var_op_name):
 
 def get_variable_full_name(var):
     return var.op.name
+
+
+def get_variables_to_restore(include=None, exclude=None):
+    """Global variables under the scopes in `include` (default: all) and under none in `exclude`,
+    e.g. exclude=["vgg_16/fc8"] to fine-tune a new last layer."""
+    if include is None:
+        vars_to_include = get_variables()
+    else:
+        if not isinstance(include, (list, tuple)):
+            raise TypeError("include is provided but is not a list or a tuple.")
+        vars_to_include = []
+        for scope in include:
+            vars_to_include += get_variables(scope)
+    vars_to_exclude = set()
+    if exclude is not None:
+        if not isinstance(exclude, (list, tuple)):
+            raise TypeError("exclude is provided but is not a list or a tuple.")
+        for scope in exclude:
+            vars_to_exclude |= set(get_variables(scope))
+    return [v for v in vars_to_include if v not in vars_to_exclude]

@@ -2,7 +2,7 @@
 import numbers
 
 from ...framework.ops import GraphKeys, convert_to_tensor, get_collection, name_scope, add_to_collection
-from ...ops import math_ops, nn_ops
+from ...ops import constant_op, math_ops, nn_ops
 
 __all__ = ["l1_regularizer", "l2_regularizer", "l1_l2_regularizer", "sum_regularizer", "apply_regularization"]
 
@@ -78,7 +78,11 @@ def apply_regularization(regularizer, weights_list=None):
         raise ValueError("No weights to regularize.")
     with name_scope("get_regularization_penalty", values=weights_list) as scope:
         penalties = [regularizer(w) for w in weights_list]
-        penalties = [p if p is not None else convert_to_tensor(0.0) for p in penalties]
+        penalties = [p if p is not None else constant_op.constant(0.0) for p in penalties]
+        for p in penalties:
+            if p.get_shape().ndims != 0:
+                raise ValueError("regularizer must return a scalar Tensor instead of a Tensor with rank %d."
+                                 % p.get_shape().ndims)
         summed = math_ops.add_n(penalties, name=scope)
         add_to_collection(GraphKeys.REGULARIZATION_LOSSES, summed)
         return summed

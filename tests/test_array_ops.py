@@ -1,0 +1,497 @@
+"""Array ops: the op table (static shape/dtype against the kernel, values against numpy), then TF's
+error messages, op names and the Python-level behaviour of the wrappers (tf.Tensor.__getitem__,
+list autopacking, tf.range's dtype rule)."""
+import numpy as np
+import pytest
+
+import tfmini as tf
+from optable import Row, rows_test
+
+A = np.arange(24, dtype=np.float32).reshape(2, 3, 4)  # non-square everywhere: swapped axes show
+M = np.arange(6, dtype=np.float32).reshape(2, 3)
+S = np.array([b"a", b"bb", b"ccc"], dtype=object)
+
+
+def fed(tf, value, shape, fn=lambda p: p, dtype=None):
+    """`fn` applied to a placeholder of static `shape` (None dims allowed), with the feed for `value`."""
+    value = np.asarray(value)
+    p = tf.placeholder(dtype or tf.as_dtype(value.dtype), shape)
+    return fn(p), {p: value}
+
+
+def _one_hot(indices, depth, axis=-1, on=1.0, off=0.0, dtype=np.float32):
+    indices = np.asarray(indices)
+    out = np.where(indices[..., None] == np.arange(depth), on, off).astype(dtype)
+    return np.moveaxis(out, -1, axis if axis != -1 else -1)
+
+
+CASES = [
+    # ---- placeholders, identity
+    Row("Placeholder", lambda tf: fed(tf, M, [None, 3]), M),
+    Row("PlaceholderWithDefault", lambda tf: tf.placeholder_with_default(M, [None, 3]), M),
+    Row("PlaceholderWithDefault", lambda tf: fed(tf, M[:1], [None, 3],
+                                                 lambda p: tf.placeholder_with_default(M, [None, 3]) + p),
+        M + M[:1], id="PlaceholderWithDefault-beside-feed"),
+    Row("Identity", lambda tf: tf.identity(tf.constant(M, tf.float16)), M.astype(np.float16)),
+    Row("Identity", lambda tf: tf.identity(tf.constant(["a", "bc"])), np.array([b"a", b"bc"], object),
+        id="Identity-string"),
+    Row("StopGradient", lambda tf: tf.stop_gradient(tf.constant(M, tf.float64)), M.astype(np.float64)),
+    # ---- shapes
+    Row("Shape", lambda tf: fed(tf, A, [None, 3, None], tf.shape), np.array([2, 3, 4], np.int32)),
+    Row("Shape", lambda tf: fed(tf, A, None, lambda p: tf.shape(p, out_type=tf.int64)),
+        np.array([2, 3, 4], np.int64), id="Shape-unknown-rank-int64"),
+    Row("Size", lambda tf: fed(tf, A, [None, 3, 4], tf.size), np.int32(24)),
+    Row("Rank", lambda tf: fed(tf, A, None, tf.rank), np.int32(3)),
+    # ---- filling
+    Row("Fill", lambda tf: tf.fill([2, 3], 9), np.full((2, 3), 9, np.int32)),
+    Row("Fill", lambda tf: fed(tf, M, [None, 3], lambda p: tf.fill(tf.shape(p), np.float64(1.5))),
+        np.full((2, 3), 1.5), id="Fill-shape-of-placeholder"),
+    Row("Fill", lambda tf: tf.zeros([40, 30], tf.int64), np.zeros((40, 30), np.int64), id="Fill-large-zeros"),
+    Row("Fill", lambda tf: fed(tf, M, [None, 3], lambda p: tf.ones_like(p, dtype=tf.float16)),
+        np.ones((2, 3), np.float16), id="Fill-ones_like"),
+    Row("ZerosLike", lambda tf: fed(tf, M.astype(np.int32), [None, 3], tf.zeros_like), np.zeros((2, 3), np.int32)),
+    Row("ZerosLike", lambda tf: fed(tf, S, [None], tf.zeros_like, dtype=tf.string), np.array([b""] * 3, object),
+        id="ZerosLike-string"),
+    # ---- reshaping
+    Row("Reshape", lambda tf: tf.reshape(tf.constant(A), [4, -1]), A.reshape(4, -1)),
+    Row("Reshape", lambda tf: fed(tf, A, [None, 3, 4], lambda p: tf.reshape(p, [-1, 2])), A.reshape(-1, 2),
+        id="Reshape-unknown-batch"),
+    Row("Reshape", lambda tf: fed(tf, A, [None, 3, 4], lambda p: tf.reshape(p, [tf.shape(p)[0], -1])),
+        A.reshape(2, -1), id="Reshape-packed-shape"),
+    Row("Reshape", lambda tf: tf.reshape(tf.constant([7], tf.int64), []), np.int64(7), id="Reshape-to-scalar"),
+    Row("ExpandDims", lambda tf: fed(tf, M, [None, 3], lambda p: tf.expand_dims(p, -1)), M[..., None]),
+    Row("ExpandDims", lambda tf: tf.expand_dims(tf.constant(M, tf.int64), dim=1), M.astype(np.int64)[:, None],
+        id="ExpandDims-dim"),
+    Row("Squeeze", lambda tf: tf.squeeze(tf.zeros([1, 2, 1, 3])), np.zeros((2, 3), np.float32)),
+    Row("Squeeze", lambda tf: fed(tf, A[:, :1], [None, None, 4], lambda p: tf.squeeze(p, [1])), A[:, 0],
+        id="Squeeze-unknown-dim"),
+    Row("Transpose", lambda tf: tf.transpose(tf.constant(A)), A.T),
+    Row("Transpose", lambda tf: fed(tf, A, [None, 3, 4], lambda p: tf.transpose(p, [0, 2, 1])),
+        A.transpose(0, 2, 1), id="Transpose-perm"),
+    Row("Transpose", lambda tf: fed(tf, A.astype(np.int32), None, tf.transpose), A.astype(np.int32).T,
+        id="Transpose-unknown-rank"),
+    Row("Transpose", lambda tf: tf.matrix_transpose(tf.constant(A, tf.float64)), A.astype(np.float64).transpose(0, 2, 1),
+        id="Transpose-matrix_transpose"),
+    Row("ConjugateTranspose", lambda tf: tf.transpose(tf.constant(M + 1j * M, tf.complex64), conjugate=True),
+        (M - 1j * M).T.astype(np.complex64)),
+    # ---- joining and splitting
+    Row("ConcatV2", lambda tf: tf.concat([tf.constant(A), tf.constant(A[:, :1])], 1),
+        np.concatenate([A, A[:, :1]], 1)),
+    Row("ConcatV2", lambda tf: fed(tf, M.astype(np.int32), [None, 3], lambda p: tf.concat([p, p[:, :1]], -1)),
+        np.concatenate([M, M[:, :1]], -1).astype(np.int32), id="ConcatV2-negative-axis-unknown"),
+    Row("ConcatV2", lambda tf: tf.concat([tf.constant(M, tf.float16), [[0, 1, 2]]], 0),
+        np.concatenate([M, [[0, 1, 2]]]).astype(np.float16), id="ConcatV2-python-value"),
+    Row("Pack", lambda tf: tf.stack([tf.constant(M), tf.constant(M) + 1], axis=1), np.stack([M, M + 1], 1)),
+    Row("Pack", lambda tf: tf.stack([tf.constant(2.0, tf.float64), 3.0]), np.array([2.0, 3.0]),
+        id="Pack-autopacked"),
+    Row("Pack", lambda tf: tf.stack([tf.constant("a"), tf.constant("bc")]), np.array([b"a", b"bc"], object),
+        id="Pack-string"),
+    Row("Pack", lambda tf: fed(tf, M, [None, 3], lambda p: tf.stack([p, p], -1)), np.stack([M, M], -1),
+        id="Pack-unknown-dim"),
+    Row("Unpack", lambda tf: tf.unstack(tf.constant(A), axis=1)[2], A[:, 2]),
+    Row("Unpack", lambda tf: fed(tf, M.astype(np.float16), [None, 3], lambda p: tf.unstack(p, axis=-1)[0]),
+        M[:, 0].astype(np.float16), id="Unpack-unknown-dim"),
+    Row("Split", lambda tf: tf.split(tf.constant(A), 2, axis=2)[1], A[:, :, 2:]),
+    Row("Split", lambda tf: fed(tf, A, [None, 3, 4], lambda p: tf.split(p, 3, 1)[2]), A[:, 2:],
+        id="Split-unknown-dim"),
+    Row("SplitV", lambda tf: tf.split(tf.constant(A), [1, 3], axis=2)[1], A[:, :, 1:]),
+    Row("SplitV", lambda tf: fed(tf, A.astype(np.int64), [None, 3, 4], lambda p: tf.split(p, [1, -1], 1)[1]),
+        A[:, 1:].astype(np.int64), id="SplitV-minus-one"),
+    Row("Tile", lambda tf: tf.tile(tf.constant(M), [2, 1]), np.tile(M, [2, 1])),
+    Row("Tile", lambda tf: fed(tf, M.astype(np.int32), [None, 3], lambda p: tf.tile(p, [1, 2])),
+        np.tile(M, [1, 2]).astype(np.int32), id="Tile-unknown-dim"),
+    # ---- padding
+    Row("Pad", lambda tf: tf.pad(tf.constant(M), [[1, 0], [2, 1]]), np.pad(M, [[1, 0], [2, 1]])),
+    Row("Pad", lambda tf: fed(tf, M, [None, 3], lambda p: tf.pad(p, [[0, 1], [1, 1]])), np.pad(M, [[0, 1], [1, 1]]),
+        id="Pad-unknown-dim"),
+    Row("Pad", lambda tf: tf.pad(tf.constant(["a", "b"]), [[1, 0]]), np.array([b"", b"a", b"b"], object),
+        id="Pad-string"),
+    Row("PadV2", lambda tf: tf.pad(tf.constant(M, tf.int32), [[1, 1], [0, 2]], constant_values=-1),
+        np.pad(M, [[1, 1], [0, 2]], constant_values=-1).astype(np.int32)),
+    Row("MirrorPad", lambda tf: tf.pad(tf.constant(M), [[1, 1], [2, 2]], "REFLECT"),
+        np.pad(M, [[1, 1], [2, 2]], mode="reflect")),
+    Row("MirrorPad", lambda tf: tf.pad(tf.constant(M, tf.float64), [[2, 2], [3, 3]], "symmetric"),
+        np.pad(M, [[2, 2], [3, 3]], mode="symmetric").astype(np.float64), id="MirrorPad-symmetric"),
+    # ---- gathering
+    Row("GatherV2", lambda tf: tf.gather(tf.constant(A), [[1, 0, 1]]), A[[[1, 0, 1]]]),
+    Row("GatherV2", lambda tf: fed(tf, A, [None, 3, 4], lambda p: tf.gather(p, tf.constant([3, 0], tf.int64), axis=2)),
+        A[:, :, [3, 0]], id="GatherV2-axis2-unknown"),
+    Row("GatherV2", lambda tf: tf.gather(tf.constant(["a", "b", "c"]), [2, 0]), np.array([b"c", b"a"], object),
+        id="GatherV2-string"),
+    Row("GatherV2", lambda tf: tf.boolean_mask(tf.constant(A), [[True, False, True], [False, False, True]]),
+        A[np.array([[True, False, True], [False, False, True]])], id="GatherV2-boolean_mask"),
+    Row("GatherV2", lambda tf: tf.boolean_mask(tf.constant(["x", "y", "z"]), [False, True, True]),
+        np.array([b"y", b"z"], object), id="GatherV2-boolean_mask-string"),
+    Row("GatherV2", lambda tf: fed(tf, M, [None, 3], lambda p: tf.boolean_mask(p, [True, False, True], axis=1)),
+        M[:, [0, 2]], id="GatherV2-boolean_mask-axis1"),
+    Row("OneHot", lambda tf: tf.one_hot([0, 2, -1, 1], 3), _one_hot([0, 2, -1, 1], 3)),
+    Row("OneHot", lambda tf: fed(tf, np.array([[0, 3], [1, 2]]), [None, 2],
+                                 lambda p: tf.one_hot(p, 4, on_value=5, off_value=-1, axis=0), dtype=tf.int64),
+        _one_hot([[0, 3], [1, 2]], 4, axis=0, on=5, off=-1, dtype=np.int32), id="OneHot-axis0-int"),
+    # ---- slicing
+    Row("Slice", lambda tf: tf.slice(tf.constant(A), [1, 0, 1], [1, 2, -1]), A[1:2, 0:2, 1:]),
+    Row("Slice", lambda tf: fed(tf, A, [None, 3, 4], lambda p: tf.slice(p, [0, 1, 0], [-1, 2, 2])), A[:, 1:3, :2],
+        id="Slice-unknown-dim"),
+    Row("StridedSlice", lambda tf: tf.constant(M)[1:, ::-1], M[1:, ::-1]),
+    Row("StridedSlice", lambda tf: tf.constant(A)[::-2, 1:, :-1:3], A[::-2, 1:, :-1:3], id="StridedSlice-steps"),
+    Row("StridedSlice", lambda tf: tf.constant(A)[-1, ..., 2], A[-1, ..., 2], id="StridedSlice-ellipsis"),
+    Row("StridedSlice", lambda tf: tf.constant(A)[:, tf.newaxis, -1, tf.newaxis], A[:, None, -1, None],
+        id="StridedSlice-newaxis"),
+    Row("StridedSlice", lambda tf: tf.constant(A)[tf.constant(1), 2], A[1, 2], id="StridedSlice-tensor-index"),
+    Row("StridedSlice", lambda tf: tf.constant(A.astype(np.float64))[2:-5:-1, 10:0:-2], A[2:-5:-1, 10:0:-2],
+        id="StridedSlice-clamped"),
+    Row("StridedSlice", lambda tf: tf.constant(A)[1:1], A[1:1], id="StridedSlice-empty"),
+    Row("StridedSlice", lambda tf: fed(tf, A, [None, 3, None], lambda p: p[..., 1:3]), A[..., 1:3],
+        id="StridedSlice-unknown-dims"),
+    Row("StridedSlice", lambda tf: fed(tf, M.astype(np.int32), [None, 3],
+                                       lambda p: p[tf.placeholder_with_default(1, [])]), M[1].astype(np.int32),
+        id="StridedSlice-unknown-index"),
+    Row("StridedSlice", lambda tf: tf.strided_slice(tf.constant(A), [0, 1], [2, 0], [1, 1], end_mask=2,
+                                                    shrink_axis_mask=1), A[0, 1:], id="StridedSlice-masks"),
+    # ---- selecting
+    Row("Where", lambda tf: tf.where(tf.constant(M) > 2.0), np.argwhere(M > 2)),
+    Row("Where", lambda tf: fed(tf, np.array([0, 3, 0, 1]), [None], tf.where, dtype=tf.int32),
+        np.argwhere([0, 3, 0, 1]), id="Where-numeric-unknown"),
+    Row("Select", lambda tf: tf.where(tf.constant(M) > 2.0, tf.constant(M), -tf.constant(M)), np.where(M > 2, M, -M)),
+    Row("Select", lambda tf: fed(tf, A.astype(np.int64), [None, 3, 4],
+                                 lambda p: tf.where(tf.constant([True, False]), p, 2 * p)),
+        np.where(np.array([True, False])[:, None, None], A, 2 * A).astype(np.int64), id="Select-vector-condition"),
+    # ---- ranges
+    Row("Range", lambda tf: tf.range(5), np.arange(5, dtype=np.int32)),
+    Row("Range", lambda tf: tf.range(0, 5, 0.5), np.arange(0, 5, 0.5, dtype=np.float32), id="Range-float"),
+    Row("Range", lambda tf: tf.range(0.0, 1.0, 0.1),  # TF adds delta step by step, rounding each time
+        np.cumsum(np.array([0.0] + [0.1] * 9, np.float32), dtype=np.float32), rtol=0, atol=0, id="Range-accumulates"),
+    Row("Range", lambda tf: tf.range(10, 1, -3, dtype=tf.int64), np.arange(10, 1, -3, dtype=np.int64),
+        id="Range-negative-delta"),
+    Row("Range", lambda tf: fed(tf, np.int32(4), [], tf.range), np.arange(4, dtype=np.int32), id="Range-unknown"),
+    Row("LinSpace", lambda tf: tf.linspace(10.0, 12.0, 3), np.linspace(10, 12, 3, dtype=np.float32)),
+    Row("LinSpace", lambda tf: tf.lin_space(tf.constant(-1.0, tf.float64), 1.0, 5), np.linspace(-1, 1, 5),
+        id="LinSpace-float64"),
+    # ---- reversing
+    Row("ReverseV2", lambda tf: tf.reverse(tf.constant(A), [0, -1]), A[::-1, :, ::-1]),
+    Row("ReverseV2", lambda tf: fed(tf, M.astype(np.uint8), [None, 3], lambda p: tf.reverse_v2(p, [1])),
+        M[:, ::-1].astype(np.uint8), id="ReverseV2-unknown-dim"),
+]
+
+test_row = rows_test(CASES)
+
+
+# =========================================================================== errors at graph build
+def test_reshape_element_count_mismatch():
+    with pytest.raises(ValueError, match=r"Cannot reshape a tensor with 6 elements to shape \[4\] \(4 elements\) "
+                                         r"for 'Reshape' \(op: 'Reshape'\) with input shapes: \[6\], \[1\]\."):
+        tf.reshape(tf.zeros([6]), [4])
+
+
+def test_reshape_not_divisible():
+    with pytest.raises(ValueError, match="Dimension size must be evenly divisible by 4 but is 6"):
+        tf.reshape(tf.zeros([6]), [-1, 4])
+
+
+def test_reshape_infers_the_minus_one():
+    assert tf.reshape(tf.zeros([2, 3, 4]), [-1, 6]).shape.as_list() == [4, 6]
+    p = tf.placeholder(tf.float32, [None, 3, 4])
+    assert tf.reshape(p, [-1, 12]).shape.as_list() == [None, 12]
+
+
+def test_squeeze_non_one_dimension():
+    with pytest.raises(ValueError, match=r"Can not squeeze dim\[1\], expected a dimension of 1, got 3"):
+        tf.squeeze(tf.zeros([2, 3]), [1])
+
+
+def test_squeeze_both_axis_and_squeeze_dims():
+    with pytest.raises(ValueError, match="Cannot specify both 'squeeze_dims' and 'axis'"):
+        tf.squeeze(tf.zeros([1, 3]), axis=[0], squeeze_dims=[0])
+
+
+def test_expand_dims_needs_an_axis_and_checks_it():
+    with pytest.raises(ValueError, match=r"Must specify an axis argument to tf.expand_dims\(\)"):
+        tf.expand_dims(tf.zeros([2]))
+    with pytest.raises(ValueError, match=r"dim 3 not in the interval \[-3, 2\]\."):
+        tf.expand_dims(tf.zeros([2, 3]), 3)
+
+
+def test_concat_dimension_mismatch():
+    with pytest.raises(ValueError, match=r"Dimension 0 in both shapes must be equal, but are 3 and 4\. "
+                                         r"Shapes are \[3\] and \[4\]\. for 'concat' \(op: 'ConcatV2'\)"):
+        tf.concat([tf.zeros([2, 3]), tf.zeros([2, 4])], 0)
+
+
+def test_concat_mixed_types():
+    with pytest.raises(TypeError, match=r"Tensors in list passed to 'values' of 'ConcatV2' Op have types "
+                                        r"\[float32, int32\] that don't all match\."):
+        tf.concat([tf.zeros([2]), tf.zeros([2], tf.int32)], 0)
+
+
+def test_concat_scalars():
+    with pytest.raises(ValueError, match=r"Can't concatenate scalars \(use tf.stack instead\)"):
+        tf.concat([tf.constant(1.0), tf.constant(2.0)], tf.placeholder(tf.int32))
+
+
+def test_stack_shape_mismatch():
+    with pytest.raises(ValueError, match="Shapes must be equal rank, but are 2 and 1\n\tFrom merging shape 0 "
+                                         "with other shapes. for 'stack' \\(op: 'Pack'\\)"):
+        tf.stack([tf.zeros([2, 3]), tf.zeros([3])], axis=1)
+    with pytest.raises(ValueError, match=r"axis = 3 not in \[-3, 3\)"):
+        tf.stack([tf.zeros([2, 3])], axis=3)
+
+
+def test_unstack_needs_a_known_dimension():
+    with pytest.raises(ValueError, match=r"Cannot infer num from shape \(\?, 3\)"):
+        tf.unstack(tf.placeholder(tf.float32, [None, 3]))
+    assert len(tf.unstack(tf.placeholder(tf.float32, [None, 3]), axis=1)) == 3
+
+
+def test_split_not_divisible():
+    with pytest.raises(ValueError, match="Dimension size must be evenly divisible by 2 but is 3\n\tNumber of ways "
+                                         "to split should evenly divide the split dimension"):
+        tf.split(tf.zeros([2, 3]), 2, axis=1)
+    with pytest.raises(ValueError, match=r"can't split axis of size 3 into pieces of size \[1,1\]"):
+        tf.split(tf.zeros([2, 3]), [1, 1], axis=1)
+
+
+def test_transpose_bad_perm():
+    with pytest.raises(ValueError, match="perm dim 3 is out of range of input rank 2"):
+        tf.transpose(tf.zeros([2, 3]), [0, 3])
+    with pytest.raises(ValueError, match=r"Argument 'a' should be a \(batch\) matrix, with rank >= 2\.  Found: \(3,\)"):
+        tf.matrix_transpose(tf.zeros([3]))
+
+
+def test_strided_slice_build_time_errors():
+    x = tf.zeros([2, 3])
+    with pytest.raises(ValueError, match="slice index 5 of dimension 0 out of bounds."):
+        x[5]
+    with pytest.raises(ValueError, match="Index out of range using input dim 2; input has only 2 dims"):
+        x[1, 1, 1]
+    with pytest.raises(ValueError, match="Multiple ellipses in slice spec not allowed"):
+        x[..., ...]
+    with pytest.raises(ValueError, match=r"strides\[0\] must be non-zero"):
+        x[::0]
+
+
+@pytest.mark.parametrize("index", [1.5, "a", [1.0], tf.constant(1.0)])
+def test_getitem_rejects_non_int_indices(index):
+    x = tf.zeros([3, 4])
+    with pytest.raises(TypeError, match=r"Only integers, slices \(`:`\), ellipsis \(`\.\.\.`\), tf.newaxis \(`None`\) "
+                                        r"and scalar tf.int32/tf.int64 tensors are valid indices, got "):
+        x[index]
+
+
+def test_getitem_rejects_vector_tensor_index():
+    with pytest.raises(TypeError, match=r"valid indices, got <tf.Tensor 'Const:0' shape=\(2,\) dtype=int32>"):
+        tf.zeros([3])[tf.constant([0, 1])]
+
+
+def test_where_needs_both_or_neither():
+    with pytest.raises(ValueError, match="x and y must both be non-None or both be None."):
+        tf.where(tf.constant([True]), tf.constant([1.0]))
+
+
+def test_select_vector_condition_length():
+    with pytest.raises(ValueError, match=r"Dimension 0 in both shapes must be equal, but are 3 and 2"):
+        tf.where(tf.constant([True, False, True]), tf.zeros([2, 3]), tf.ones([2, 3]))
+
+
+def test_one_hot_dtype_checks():
+    with pytest.raises(TypeError, match="dtype <dtype: 'int32'> of on_value does not match dtype parameter "
+                                        "<dtype: 'float32'>"):
+        tf.one_hot([1], 3, on_value=1, dtype=tf.float32)
+    with pytest.raises(TypeError, match="dtype <dtype: 'float32'> of on_value does not match dtype "
+                                        "<dtype: 'int32'> of off_value"):
+        tf.one_hot([1], 3, on_value=1.0, off_value=0)
+    assert tf.one_hot([1], 3, on_value=True, off_value=False).dtype == tf.bool
+
+
+def test_pad_errors():
+    with pytest.raises(ValueError, match="Unknown padding mode: FOO"):
+        tf.pad(tf.zeros([2]), [[1, 1]], "foo")
+    with pytest.raises(ValueError, match="Paddings must be non-negative"):
+        tf.pad(tf.zeros([2]), [[-1, 1]])
+
+
+def test_range_errors_and_dtypes():
+    r = tf.range(0, 5, 0.5)
+    assert [i.op.name for i in r.op.inputs] == ["range/Cast", "range/Cast_1", "range/delta"]
+    with pytest.raises(ValueError, match="Requires start <= limit when delta > 0: 5/1"):
+        tf.range(5, 1)
+    with pytest.raises(ValueError, match="Requires delta != 0"):
+        tf.range(0, 5, 0)
+    assert tf.range(5).dtype == tf.int32
+    assert tf.range(0, 5, 0.5).dtype == tf.float32
+    assert tf.range(tf.constant(3, tf.int64)).dtype == tf.int64
+    assert tf.range(1.0, 2.0, dtype=tf.float64).dtype == tf.float64
+
+
+def test_gather_and_tile_shape_errors():
+    with pytest.raises(ValueError, match="Shape must be at least rank 3 but is rank 2"):
+        tf.gather(tf.zeros([2, 3]), [0], axis=2)
+    with pytest.raises(ValueError, match="Shape must be rank 2 but is rank 3"):
+        tf.tile(tf.zeros([2, 3]), [1, 2, 3])
+
+
+def test_boolean_mask_errors():
+    with pytest.raises(ValueError, match="mask cannot be scalar."):
+        tf.boolean_mask(tf.zeros([2]), True)
+    with pytest.raises(ValueError, match=r"Number of mask dimensions must be specified"):
+        tf.boolean_mask(tf.zeros([2]), tf.placeholder(tf.bool))
+    with pytest.raises(ValueError, match=r"Shapes \(2,\) and \(3,\) are incompatible"):
+        tf.boolean_mask(tf.zeros([2, 3]), [True, False, True])
+
+
+def test_placeholder_with_default_shape_must_fit():
+    with pytest.raises(ValueError, match=r"Dimension 0 in both shapes must be equal, but are 2 and 3"):
+        tf.placeholder_with_default([1.0, 2.0], [3])
+
+
+def test_fill_negative_dims():
+    with pytest.raises(ValueError, match="Fill dimensions must be >= 0"):
+        tf.fill([-1, 2], 1.0)
+
+
+# =========================================================================== errors at run time
+def _run_error(t, feed=None):
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError) as info:
+            sess.run(t, feed)
+    return str(info.value)
+
+
+def test_gather_index_out_of_range_at_run_time():
+    msg = _run_error(tf.gather(tf.zeros([5, 2]), [0, 7]))
+    assert msg.startswith("indices[1] = 7 is not in [0, 5)")
+    p = tf.placeholder(tf.int32, [None, None])
+    msg = _run_error(tf.gather(tf.zeros([5]), p), {p: [[0, 1], [-1, 2]]})
+    assert msg.startswith("indices[1,0] = -1 is not in [0, 5)")
+
+
+def test_run_time_shape_errors():
+    p = tf.placeholder(tf.float32, [None, None])
+    feed = {p: np.zeros((2, 3), np.float32)}
+    assert _run_error(tf.squeeze(p, [1]), feed).startswith("Can not squeeze dim[1], expected a dimension of 1, got 3")
+    assert _run_error(tf.reshape(p, [4]), feed).startswith(
+        "Input to reshape is a tensor with 6 values, but the requested shape has 4")
+    assert _run_error(p[5], feed).startswith("slice index 5 of dimension 0 out of bounds.")
+    assert _run_error(tf.concat([p, p[:1]], 1), feed).startswith(
+        "ConcatOp : Dimensions of inputs should match: shape[0] = [2,3] vs. shape[1] = [1,3]")
+    assert _run_error(tf.slice(p, [0, 2], [1, 2]), feed).startswith("Expected size[1] in [0, 1], but got 2")
+
+
+# =========================================================================== names
+def test_getitem_op_names():
+    x = tf.constant(M)
+    y = x[1:, ::-1]
+    assert y.op.name == "strided_slice" and y.op.type == "StridedSlice"
+    assert [t.op.name for t in y.op.inputs] == ["Const", "strided_slice/stack", "strided_slice/stack_1",
+                                                "strided_slice/stack_2"]
+    assert y.op.get_attr("begin_mask") == 2 and y.op.get_attr("end_mask") == 3
+    assert x[0].op.name == "strided_slice_1"
+    with tf.name_scope("net"):
+        assert x[0].op.name == "net/strided_slice"
+
+
+def test_getitem_with_a_tensor_index_adds_outside_the_scope():
+    x = tf.constant(M)
+    i = tf.constant(1)
+    y = x[i]
+    assert y.shape.as_list() == [3]
+    end = y.op.inputs[2]
+    assert end.op.type == "Pack" and end.op.inputs[0].op.name == "add"
+
+
+def test_concat_and_stack_names():
+    a, b = tf.constant(M), tf.constant(M)
+    c = tf.concat([a, b], 0)
+    assert c.op.name == "concat" and c.op.inputs[2].op.name == "concat/axis"
+    one = tf.concat([a], 0)
+    assert one.op.type == "Identity" and one.op.name == "concat_1/concat"
+    assert tf.stack([a, b]).op.name == "stack"
+    assert tf.stack([1, 2]).op.type == "Const"
+
+
+def test_default_op_names():
+    x = tf.zeros([2, 3])
+    assert tf.transpose(x).op.name == "transpose"
+    assert tf.expand_dims(x, 0).op.name == "ExpandDims"
+    assert tf.squeeze(x).op.name == "Squeeze"
+    assert tf.gather(x, [0]).op.name == "GatherV2"
+    assert tf.one_hot([0], 2).op.name == "one_hot"
+    assert tf.range(3).op.name == "range"
+    assert tf.reverse(x, [0]).op.name == "ReverseV2"
+    assert tf.pad(x, [[0, 0], [1, 1]]).op.name == "Pad"
+    assert tf.tile(x, [1, 1]).op.name == "Tile"
+    assert tf.where(tf.constant([True])).op.name == "Where"
+    assert tf.unstack(x)[1].name == "unstack:1"
+    assert tf.boolean_mask(x, [True, False]).op.name == "boolean_mask/GatherV2"
+
+
+def test_split_converts_its_argument_first_as_tf_does():
+    parts = tf.split(tf.zeros([4, 2]), 2)
+    g = tf.get_default_graph()
+    assert [op.name for op in g.get_operations()][-3:] == ["Const", "split/split_dim", "split"]
+    assert [p.name for p in parts] == ["split:0", "split:1"]
+
+
+def test_shape_size_rank_are_consts_when_static():
+    x = tf.zeros([2, 3])
+    assert tf.shape(x).op.type == "Const" and tf.size(x).op.type == "Const" and tf.rank(x).op.type == "Const"
+    p = tf.placeholder(tf.float32, [None, 3])
+    assert tf.shape(p).op.type == "Shape" and tf.size(p).op.type == "Size"
+    assert tf.rank(tf.placeholder(tf.float32)).op.type == "Rank"
+
+
+# =========================================================================== autopacking, dtypes, variables
+def test_lists_holding_tensors_are_packed():
+    t = tf.constant(2.0)
+    packed = tf.convert_to_tensor([[t, 1.0], [3.0, t]])
+    assert packed.op.type == "Pack" and packed.op.name == "packed" and packed.shape.as_list() == [2, 2]
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(packed), [[2, 1], [3, 2]])
+    with pytest.raises(TypeError, match="Cannot convert a list containing a tensor of dtype"):
+        tf.convert_to_tensor([tf.constant(1), tf.constant(2.0)])
+
+
+def test_python_lists_beside_tensors_take_their_dtype():
+    x = tf.constant([1.0, 2.0], tf.float64)
+    assert (x + [1, 2]).dtype == tf.float64
+    p = tf.placeholder(tf.int32, [])
+    z = tf.zeros([p, 2])
+    assert z.shape.as_list() == [None, 2]
+    with tf.Session() as sess:
+        assert sess.run(z, {p: 3}).shape == (3, 2)
+
+
+def test_slicing_a_variable():
+    v = tf.Variable(M)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_array_equal(sess.run(v[1, ::-1]), M[1, ::-1])
+        np.testing.assert_array_equal(sess.run(v[tf.constant(0)]), M[0])
+
+
+def test_report_uninitialized_variables_uses_string_boolean_mask():
+    a = tf.Variable(1.0, name="a")
+    tf.Variable(2.0, name="b")
+    report = tf.report_uninitialized_variables()
+    with tf.Session() as sess:
+        assert list(sess.run(report)) == [b"a", b"b"]
+        sess.run(a.initializer)
+        assert list(sess.run(report)) == [b"b"]
+
+
+@pytest.mark.parametrize("dtype", [tf.float16, tf.float32, tf.float64, tf.int32, tf.int64])
+def test_index_and_join_ops_keep_the_dtype(dtype):
+    x = tf.constant(M, dtype)
+    outs = [x[1:, ::-1], tf.concat([x, x], 0), tf.stack([x, x]), tf.transpose(x), tf.tile(x, [2, 1]),
+            tf.gather(x, [1]), tf.reverse(x, [0]), tf.pad(x, [[1, 1], [0, 0]]), tf.reshape(x, [-1]),
+            tf.boolean_mask(x, [True, False])]
+    with tf.Session() as sess:
+        for t, v in zip(outs, sess.run(outs)):
+            assert t.dtype == dtype and v.dtype == dtype.as_numpy_dtype, t.op.name
+
+
+def test_fetched_slices_do_not_alias_constants():
+    x = tf.constant(M)
+    with tf.Session() as sess:
+        v = sess.run(x[0])
+        v[:] = -1
+        np.testing.assert_array_equal(sess.run(x[0]), M[0])

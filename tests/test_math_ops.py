@@ -1,0 +1,643 @@
+"""Math ops: the op table (every op type of tfmini/ops/math_ops.py against numpy, with its static
+shape and dtype), then TF's dtype rules, op names and error messages, each checked as plain tests."""
+import math
+
+import numpy as np
+import pytest
+
+import tfmini as tf
+from optable import Row, rows_test
+
+# non-square operands so a swapped axis shows; Y and YI broadcast against X and XI
+X = np.array([[1.5, -2.0, 3.0], [4.0, -5.5, 6.0]], np.float32)
+Y = np.array([2.0, -1.0, 0.5], np.float32)
+XI = np.array([[7, -7, 3], [-8, 9, 0]], np.int32)
+YI = np.array([[2], [-3]], np.int32)
+B1 = np.array([[True, False, True], [False, False, True]])
+B2 = np.array([True, False, False])
+
+
+def _unknown(dtype, value):
+    """A placeholder with every dimension unknown, and the feed that gives it `value`."""
+    ph = tf.placeholder(dtype, [None] * np.ndim(value))
+    return ph, {ph: value}
+
+
+def _erf(x):
+    return np.vectorize(math.erf, otypes=[np.float64])(np.asarray(x, np.float64))
+
+
+# =========================================================================== binary elementwise
+# (op type, public function, numpy reference, operand kinds: f floats, i ints)
+_BINARY = [
+    ("Add", lambda tf: tf.add, np.add, "fi"),
+    ("Sub", lambda tf: tf.subtract, np.subtract, "fi"),
+    ("Mul", lambda tf: tf.multiply, np.multiply, "fi"),
+    ("RealDiv", lambda tf: tf.realdiv, np.true_divide, "f"),
+    ("FloorDiv", lambda tf: tf.floordiv, np.floor_divide, "fi"),
+    ("FloorMod", lambda tf: tf.mod, np.mod, "fi"),
+    ("TruncateDiv", lambda tf: tf.truncatediv, lambda x, y: np.trunc(x / y).astype(x.dtype), "i"),
+    ("Maximum", lambda tf: tf.maximum, np.maximum, "fi"),
+    ("Minimum", lambda tf: tf.minimum, np.minimum, "fi"),
+    ("SquaredDifference", lambda tf: tf.squared_difference, lambda x, y: (x - y) ** 2, "fi"),
+    ("Less", lambda tf: tf.less, np.less, "fi"),
+    ("LessEqual", lambda tf: tf.less_equal, np.less_equal, "fi"),
+    ("Greater", lambda tf: tf.greater, np.greater, "fi"),
+    ("GreaterEqual", lambda tf: tf.greater_equal, np.greater_equal, "fi"),
+    ("Equal", lambda tf: tf.equal, np.equal, "fi"),
+    ("NotEqual", lambda tf: tf.not_equal, np.not_equal, "fi"),
+]
+
+
+def _binary_rows():
+    rows = []
+    for op_type, fn, ref, kinds in _BINARY:
+        if "f" in kinds:
+            rows.append(Row(op_type, lambda tf, fn=fn: fn(tf)(tf.constant(X), tf.constant(Y)),
+                            lambda np, ref=ref: ref(X, Y), id=op_type + "-f32-broadcast"))
+            rows.append(Row(op_type, lambda tf, fn=fn: fn(tf)(tf.constant(Y.astype(np.float64)),
+                                                              tf.constant(X.astype(np.float64))),
+                            lambda np, ref=ref: ref(Y.astype(np.float64), X.astype(np.float64)),
+                            id=op_type + "-f64-broadcast-left"))
+
+            def unknown(tf, fn=fn):
+                ph, feed = _unknown(tf.float32, X)
+                return fn(tf)(ph, tf.constant(Y)), feed
+            rows.append(Row(op_type, unknown, lambda np, ref=ref: ref(X, Y), id=op_type + "-unknown-dims"))
+        if "i" in kinds:
+            rows.append(Row(op_type, lambda tf, fn=fn: fn(tf)(tf.constant(XI), tf.constant(YI)),
+                            lambda np, ref=ref: ref(XI, YI), id=op_type + "-i32-broadcast"))
+            rows.append(Row(op_type, lambda tf, fn=fn: fn(tf)(tf.constant(XI.astype(np.int64)), 3),
+                            lambda np, ref=ref: ref(XI.astype(np.int64), np.int64(3)), id=op_type + "-i64-scalar"))
+    return rows
+
+
+_POS = np.abs(X) + 0.5
+
+CASES = _binary_rows() + [
+    Row("Pow", lambda tf: tf.pow(tf.constant(_POS), tf.constant(Y)), lambda np: np.power(_POS, Y),
+        id="Pow-f32-broadcast", rtol=1e-5),
+    Row("Pow", lambda tf: tf.pow(tf.constant(XI), tf.constant([[2], [3]])), lambda np: XI ** np.array([[2], [3]]),
+        id="Pow-i32"),
+    Row("Pow", lambda tf: tf.constant(_POS) ** 2.0, lambda np: _POS ** 2, id="Pow-operator"),
+    Row("RealDiv", lambda tf: tf.constant(XI) / tf.constant(YI), lambda np: XI / YI, id="RealDiv-truediv-i32",
+        dtype=np.float64),
+    Row("RealDiv", lambda tf: tf.constant(XI.astype(np.int16)) / 2, lambda np: (XI / 2).astype(np.float32),
+        id="RealDiv-truediv-i16", dtype=np.float32),
+    Row("RealDiv", lambda tf: tf.div(tf.constant(X), tf.constant(Y)), lambda np: X / Y, id="RealDiv-div-float"),
+    Row("FloorDiv", lambda tf: tf.div(tf.constant(XI), tf.constant(YI)), lambda np: XI // YI, id="FloorDiv-div-int"),
+    Row("FloorDiv", lambda tf: tf.constant(XI) // tf.constant(YI), lambda np: XI // YI, id="FloorDiv-operator"),
+    Row("FloorDiv", lambda tf: tf.constant(X) // tf.constant(Y), lambda np: np.floor(X / Y), id="FloorDiv-f-operator"),
+    Row("FloorMod", lambda tf: tf.constant(XI) % tf.constant(YI), lambda np: XI % YI, id="FloorMod-operator"),
+    Row("FloorMod", lambda tf: tf.constant(X) % tf.constant(Y), lambda np: np.mod(X, Y), id="FloorMod-f-operator"),
+    Row("Add", lambda tf: tf.constant(X) + tf.constant(Y), lambda np: X + Y, id="Add-operator"),
+    Row("Add", lambda tf: 1.0 + tf.constant(X), lambda np: 1 + X, id="Add-roperator"),
+    Row("Add", lambda tf: tf.add(tf.constant([b"ab", b"c"]), tf.constant(b"!")),
+        np.array([b"ab!", b"c!"], dtype=object), id="Add-string"),
+    Row("Sub", lambda tf: 1 - tf.constant(XI), lambda np: 1 - XI, id="Sub-roperator"),
+    Row("Mul", lambda tf: tf.mul(tf.constant(X), 2.0), lambda np: X * 2, id="Mul-legacy-mul"),
+    Row("Sub", lambda tf: tf.sub(tf.constant(X), 2.0), lambda np: X - 2, id="Sub-legacy-sub"),
+    Row("Less", lambda tf: tf.constant(X) < 0.0, lambda np: X < 0, id="Less-operator"),
+    Row("GreaterEqual", lambda tf: tf.constant(XI) >= 0, lambda np: XI >= 0, id="GreaterEqual-operator"),
+    Row("Equal", lambda tf: tf.equal(tf.constant(B1), tf.constant(B2)), lambda np: B1 == B2, id="Equal-bool"),
+    Row("Equal", lambda tf: tf.equal(tf.constant([b"a", b"b"]), "a"), np.array([True, False]), id="Equal-string"),
+    Row("NotEqual", lambda tf: tf.not_equal(tf.constant(B1), tf.constant(B2)), lambda np: B1 != B2,
+        id="NotEqual-bool"),
+    Row("LogicalAnd", lambda tf: tf.logical_and(tf.constant(B1), tf.constant(B2)), lambda np: B1 & B2),
+    Row("LogicalAnd", lambda tf: tf.constant(B1) & tf.constant(B2), lambda np: B1 & B2, id="LogicalAnd-operator"),
+    Row("LogicalOr", lambda tf: tf.logical_or(tf.constant(B1), tf.constant(B2)), lambda np: B1 | B2),
+    Row("LogicalOr", lambda tf: tf.constant(B1) | True, lambda np: B1 | True, id="LogicalOr-operator"),
+    Row("LogicalAnd", lambda tf: tf.logical_xor(tf.constant(B1), tf.constant(B2)), lambda np: B1 ^ B2,
+        id="LogicalAnd-xor"),
+    Row("LogicalAnd", lambda tf: tf.constant(B1) ^ tf.constant(B2), lambda np: B1 ^ B2, id="LogicalAnd-xor-operator"),
+    Row("SquaredDifference", lambda tf: tf.squared_difference(tf.constant([1 + 2j, 3j], tf.complex64), 1j),
+        np.array([2, 4], np.complex64), id="SquaredDifference-complex"),
+    Row("TruncateDiv", lambda tf: tf.truncatediv(tf.constant([-7, 7, -8, 1]), tf.constant([2, -2, 2, -3])),
+        np.array([-3, -3, -4, 0], np.int32), id="TruncateDiv-signs"),
+]
+
+# =========================================================================== unary elementwise
+_R = np.array([[0.5, 1.5, 2.5], [-0.5, -1.5, -2.3]], np.float32)
+_UNARY = [
+    # (op type, public function, numpy reference, input, rtol)
+    ("Neg", lambda tf: tf.negative, np.negative, X, 1e-6),
+    ("Abs", lambda tf: tf.abs, np.abs, X, 1e-6),
+    ("Sign", lambda tf: tf.sign, np.sign, X, 1e-6),
+    ("Square", lambda tf: tf.square, np.square, X, 1e-6),
+    ("Sqrt", lambda tf: tf.sqrt, np.sqrt, _POS, 1e-6),
+    ("Rsqrt", lambda tf: tf.rsqrt, lambda x: 1 / np.sqrt(x), _POS, 1e-6),
+    ("Exp", lambda tf: tf.exp, np.exp, X, 1e-6),
+    ("Expm1", lambda tf: tf.expm1, np.expm1, X, 1e-6),
+    ("Log", lambda tf: tf.log, np.log, _POS, 1e-6),
+    ("Log1p", lambda tf: tf.log1p, np.log1p, _POS, 1e-6),
+    ("Sin", lambda tf: tf.sin, np.sin, X, 1e-6),
+    ("Cos", lambda tf: tf.cos, np.cos, X, 1e-6),
+    ("Tan", lambda tf: tf.tan, np.tan, X, 1e-5),
+    ("Sigmoid", lambda tf: tf.sigmoid, lambda x: 1 / (1 + np.exp(-x.astype(np.float64))), X, 1e-6),
+    ("Tanh", lambda tf: tf.tanh, np.tanh, X, 1e-6),
+    ("Reciprocal", lambda tf: tf.reciprocal, lambda x: 1 / x, X, 1e-6),
+    ("Floor", lambda tf: tf.floor, np.floor, X, 1e-6),
+    ("Ceil", lambda tf: tf.ceil, np.ceil, X, 1e-6),
+    ("Round", lambda tf: tf.round, lambda x: np.array([[0, 2, 2], [-0.0, -2, -2]], x.dtype), _R, 1e-6),
+    ("Rint", lambda tf: tf.rint, np.rint, _R, 1e-6),
+    ("Erf", lambda tf: tf.erf, _erf, X, 1e-6),
+    ("IsNan", lambda tf: tf.is_nan, np.isnan, np.array([[np.nan, 1.0], [np.inf, -np.inf]], np.float32), 0),
+    ("IsInf", lambda tf: tf.is_inf, np.isinf, np.array([[np.nan, 1.0], [np.inf, -np.inf]], np.float32), 0),
+    ("IsFinite", lambda tf: tf.is_finite, np.isfinite, np.array([[np.nan, 1.0], [np.inf, -np.inf]], np.float32), 0),
+]
+
+
+def _unary_rows():
+    rows = []
+    for op_type, fn, ref, x, rtol in _UNARY:
+        rows.append(Row(op_type, lambda tf, fn=fn, x=x: fn(tf)(tf.constant(x)),
+                        lambda np, ref=ref, x=x, t=op_type: np.asarray(ref(x)).astype(
+                            np.bool_ if t.startswith("Is") else np.float32),
+                        id=op_type + "-f32", rtol=rtol))
+        x64 = x.astype(np.float64)
+        rows.append(Row(op_type, lambda tf, fn=fn, x=x64: _unknown_apply(tf, fn(tf), x),
+                        lambda np, ref=ref, x=x64: ref(x), id=op_type + "-f64-unknown-dims", rtol=1e-12, atol=1e-12))
+    return rows
+
+
+def _unknown_apply(tf, fn, x):
+    ph, feed = _unknown(tf.as_dtype(x.dtype), x)
+    return fn(ph), feed
+
+
+CASES += _unary_rows() + [
+    Row("Neg", lambda tf: -tf.constant(XI), lambda np: -XI, id="Neg-operator-i32"),
+    Row("Neg", lambda tf: tf.neg(tf.constant(X)), lambda np: -X, id="Neg-legacy-neg"),
+    Row("Abs", lambda tf: abs(tf.constant(XI.astype(np.int64))), lambda np: np.abs(XI).astype(np.int64),
+        id="Abs-operator-i64"),
+    Row("Sign", lambda tf: tf.sign(tf.constant(XI)), lambda np: np.sign(XI), id="Sign-i32"),
+    Row("Square", lambda tf: tf.square(tf.constant(XI)), lambda np: XI * XI, id="Square-i32"),
+    Row("LogicalNot", lambda tf: tf.logical_not(tf.constant(B1)), lambda np: ~B1),
+    Row("LogicalNot", lambda tf: ~tf.constant(B1), lambda np: ~B1, id="LogicalNot-operator"),
+    Row("Sigmoid", lambda tf: tf.sigmoid(tf.constant([-1000.0, -20.0, 0.0, 20.0, 1000.0])),
+        np.array([0.0, 2.0611537e-09, 0.5, 1.0, 1.0], np.float32), id="Sigmoid-tails", rtol=1e-6, atol=0),
+    Row("Sigmoid", lambda tf: tf.nn.sigmoid(tf.constant(X.astype(np.float16))),
+        lambda np: (1 / (1 + np.exp(-X.astype(np.float64)))).astype(np.float16), id="Sigmoid-f16", rtol=1e-3),
+    Row("Erf", lambda tf: tf.erf(tf.constant(np.linspace(-7, 7, 281))), lambda np: _erf(np.linspace(-7, 7, 281)),
+        id="Erf-f64-range", rtol=4e-16, atol=4e-16),
+    Row("Erf", lambda tf: tf.erf(tf.constant(np.linspace(-4, 4, 33).astype(np.float16))),
+        lambda np: _erf(np.linspace(-4, 4, 33).astype(np.float16)).astype(np.float16), id="Erf-f16", rtol=1e-3),
+    Row("Erf", lambda tf: tf.erf(tf.constant([0.0, -0.0, 1e-30, np.inf, -np.inf, np.nan])),
+        np.array([0.0, -0.0, 1.1283792e-30, 1.0, -1.0, np.nan], np.float32), id="Erf-special", rtol=1e-6, atol=0),
+]
+
+# =========================================================================== Cast
+CASES += [
+    Row("Cast", lambda tf: tf.cast(tf.constant([-1.7, -0.5, 0.5, 2.9]), tf.int32), np.array([-1, 0, 0, 2], np.int32),
+        id="Cast-float-to-int-truncates"),
+    Row("Cast", lambda tf: tf.cast(tf.constant([[0.0, -0.5], [2.0, np.nan]]), tf.bool),
+        np.array([[False, True], [True, True]]), id="Cast-float-to-bool"),
+    Row("Cast", lambda tf: tf.cast(tf.constant(B1), tf.float32), lambda np: B1.astype(np.float32), id="Cast-bool"),
+    Row("Cast", lambda tf: tf.to_float(tf.constant(XI)), lambda np: XI.astype(np.float32), id="Cast-to_float"),
+    Row("Cast", lambda tf: tf.to_double(tf.constant(XI)), lambda np: XI.astype(np.float64), id="Cast-to_double"),
+    Row("Cast", lambda tf: tf.to_int32(tf.constant(X)), lambda np: X.astype(np.int32), id="Cast-to_int32"),
+    Row("Cast", lambda tf: tf.to_int64(tf.constant(X)), lambda np: X.astype(np.int64), id="Cast-to_int64"),
+    Row("Cast", lambda tf: _unknown_apply(tf, lambda t: tf.cast(t, tf.float16), X.astype(np.float64)),
+        lambda np: X.astype(np.float16), id="Cast-unknown-dims"),
+    Row("Cast", lambda tf: tf.saturate_cast(tf.constant([-300.0, 17.8, 300.0]), tf.uint8),
+        np.array([0, 17, 255], np.uint8), id="Cast-saturate"),
+]
+
+# =========================================================================== AddN
+CASES += [
+    Row("AddN", lambda tf: tf.add_n([tf.constant(X), tf.constant(2 * X), tf.constant(-X)]), lambda np: 2 * X),
+    Row("AddN", lambda tf: tf.add_n([tf.constant(XI), tf.constant(XI)]), lambda np: 2 * XI, id="AddN-i32"),
+    Row("AddN", lambda tf: _unknown_apply(tf, lambda t: tf.add_n([t, tf.constant(X), t]), X),
+        lambda np: 3 * X, id="AddN-unknown-dims"),
+]
+
+# =========================================================================== MatMul / BatchMatMulV2
+A = np.arange(6, dtype=np.float32).reshape(2, 3) - 2
+B = np.arange(12, dtype=np.float32).reshape(3, 4) / 4
+A3 = np.arange(12, dtype=np.float32).reshape(2, 2, 3) - 5
+B4 = np.arange(24, dtype=np.float32).reshape(4, 3, 2) / 3
+
+CASES += [
+    Row("MatMul", lambda tf: tf.matmul(tf.constant(A), tf.constant(B)), lambda np: A @ B, rtol=1e-5),
+    Row("MatMul", lambda tf: tf.matmul(tf.constant(A.T), tf.constant(B), transpose_a=True), lambda np: A @ B,
+        id="MatMul-transpose_a", rtol=1e-5),
+    Row("MatMul", lambda tf: tf.matmul(tf.constant(A), tf.constant(B.T), transpose_b=True), lambda np: A @ B,
+        id="MatMul-transpose_b", rtol=1e-5),
+    Row("MatMul", lambda tf: tf.matmul(tf.constant(A.T), tf.constant(B.T), transpose_a=True, transpose_b=True),
+        lambda np: A @ B, id="MatMul-transpose-both", rtol=1e-5),
+    Row("MatMul", lambda tf: tf.matmul(tf.constant(A.T), tf.constant(B.T), adjoint_a=True, adjoint_b=True),
+        lambda np: A @ B, id="MatMul-adjoint-real", rtol=1e-5),
+    Row("MatMul", lambda tf: tf.matmul(tf.constant(XI), tf.constant(XI.T.copy())), lambda np: XI @ XI.T,
+        id="MatMul-i32"),
+    Row("MatMul", lambda tf: tf.constant(A) @ tf.constant(B), lambda np: A @ B, id="MatMul-operator", rtol=1e-5),
+    Row("MatMul", lambda tf: _unknown_apply(tf, lambda t: tf.matmul(t, tf.constant(B)), A), lambda np: A @ B,
+        id="MatMul-unknown-dims", rtol=1e-5),
+    Row("BatchMatMulV2", lambda tf: tf.matmul(tf.constant(A3), tf.constant(B.astype(np.float32))),
+        lambda np: A3 @ B, id="BatchMatMulV2-rank3-by-matrix", rtol=1e-5),
+    Row("BatchMatMulV2", lambda tf: tf.matmul(tf.constant(A3[:, None]), tf.constant(B4)),
+        lambda np: A3[:, None] @ B4, id="BatchMatMulV2-broadcast-batch", rtol=1e-5),
+    Row("BatchMatMulV2", lambda tf: tf.matmul(tf.constant(np.swapaxes(A3, 1, 2).copy()), tf.constant(B),
+                                              transpose_a=True),
+        lambda np: A3 @ B, id="BatchMatMulV2-adj_x", rtol=1e-5),
+    Row("BatchMatMulV2", lambda tf: tf.matmul(tf.constant(A3), tf.constant(np.swapaxes(B4[:2], 1, 2).copy()),
+                                              transpose_b=True),
+        lambda np: A3 @ B4[:2], id="BatchMatMulV2-adj_y", rtol=1e-5),
+    Row("BatchMatMulV2", lambda tf: _unknown_apply(tf, lambda t: tf.matmul(t, tf.constant(B4)), A3[:, None]),
+        lambda np: A3[:, None] @ B4, id="BatchMatMulV2-unknown-dims", rtol=1e-5),
+]
+
+
+def _unknown_rank_matmul(tf):
+    ph = tf.placeholder(tf.float32)
+    return tf.matmul(ph, tf.constant(B)), {ph: A}
+
+
+CASES.append(Row("BatchMatMulV2", _unknown_rank_matmul, lambda np: A @ B, id="BatchMatMulV2-unknown-rank",
+                 rtol=1e-5))
+
+# =========================================================================== reductions
+R3 = np.arange(24, dtype=np.float32).reshape(2, 3, 4) - 7.5
+RI = np.array([[-1, -2, 4], [5, -8, 0]], np.int32)
+RB = np.array([[True, False, True], [True, True, True]])
+
+# (op type, public function, numpy reference, input)
+_REDUCE = [
+    ("Sum", lambda tf: tf.reduce_sum, np.sum, R3),
+    ("Mean", lambda tf: tf.reduce_mean, np.mean, R3),
+    ("Max", lambda tf: tf.reduce_max, np.max, R3),
+    ("Min", lambda tf: tf.reduce_min, np.min, R3),
+    ("Prod", lambda tf: tf.reduce_prod, np.prod, R3 / 8),
+    ("Any", lambda tf: tf.reduce_any, np.any, RB),
+    ("All", lambda tf: tf.reduce_all, np.all, RB),
+]
+
+
+def _reduction_rows():
+    rows = []
+    for op_type, fn, ref, x in _REDUCE:
+        nd = x.ndim
+        variants = [
+            ("all", {}, dict(axis=None)),
+            ("axis-int", {"axis": 1}, dict(axis=1)),
+            ("axis-list-negative", {"axis": [0, -1]}, dict(axis=(0, nd - 1))),
+            ("keepdims", {"axis": -1, "keepdims": True}, dict(axis=nd - 1, keepdims=True)),
+            ("legacy-keep_dims", {"reduction_indices": [1], "keep_dims": True}, dict(axis=1, keepdims=True)),
+            ("legacy-reduction_indices", {"reduction_indices": 0}, dict(axis=0)),
+            ("all-keepdims", {"keepdims": True}, dict(axis=None, keepdims=True)),
+            ("repeated-axis", {"axis": [1, 1, -nd + 1]}, dict(axis=1)),
+        ]
+        for vid, kwargs, np_kwargs in variants:
+            rows.append(Row(op_type, lambda tf, fn=fn, x=x, kw=kwargs: fn(tf)(tf.constant(x), **kw),
+                            lambda np, ref=ref, x=x, kw=np_kwargs: ref(x, **kw).astype(x.dtype),
+                            id="%s-%s" % (op_type, vid), rtol=1e-5))
+        rows.append(Row(op_type, lambda tf, fn=fn, x=x: _unknown_apply(tf, lambda t: fn(tf)(t, axis=[0, -1]), x),
+                        lambda np, ref=ref, x=x: ref(x, axis=(0, x.ndim - 1)).astype(x.dtype),
+                        id=op_type + "-unknown-dims",
+                        rtol=1e-5))
+    return rows
+
+
+def _reduce_unknown_rank(tf):
+    ph = tf.placeholder(tf.float32)
+    return tf.reduce_sum(ph), {ph: R3}
+
+
+CASES += _reduction_rows() + [
+    Row("Mean", lambda tf: tf.reduce_mean(tf.constant(RI)), np.array(0, np.int32), id="Mean-int-all-truncates"),
+    Row("Mean", lambda tf: tf.reduce_mean(tf.constant(RI), axis=1), np.array([0, -1], np.int32),
+        id="Mean-int-axis-truncates-toward-zero"),
+    Row("Mean", lambda tf: tf.reduce_mean(tf.constant([-1, -2])), np.array(-1, np.int32), id="Mean-int-minus-1.5"),
+    Row("Mean", lambda tf: tf.reduce_mean(tf.constant(np.full(4, 2 ** 30, np.int32))), np.array(2 ** 30, np.int32),
+        id="Mean-int-no-overflow"),
+    Row("Mean", lambda tf: tf.reduce_mean(tf.constant(np.array([[3, 4]], np.uint8)), axis=1),
+        np.array([3], np.uint8), id="Mean-uint8"),
+    Row("Sum", lambda tf: tf.reduce_sum(tf.constant(RI), axis=0), lambda np: RI.sum(0).astype(np.int32),
+        id="Sum-int-keeps-int32"),
+    Row("Sum", _reduce_unknown_rank, lambda np: np.float32(R3.sum()), id="Sum-unknown-rank", rtol=1e-5),
+    Row("Max", lambda tf: tf.reduce_max(tf.zeros([0, 3]), axis=0), np.full(3, np.finfo(np.float32).min),
+        id="Max-empty-is-lowest"),
+    Row("Min", lambda tf: tf.reduce_min(tf.zeros([2, 0], tf.int32), axis=1), np.full(2, np.iinfo(np.int32).max),
+        id="Min-empty-int-is-highest"),
+    Row("Sum", lambda tf: tf.reduce_sum(tf.constant(R3), tf.constant([2], tf.int64)), lambda np: R3.sum(2),
+        id="Sum-int64-axis-tensor", rtol=1e-5),
+    Row("Sum", lambda tf: tf.count_nonzero(tf.constant([[0, 1, 0], [1, 1, 0]]), 1), np.array([1, 2], np.int64),
+        id="Sum-count_nonzero"),
+    Row("Max", lambda tf: tf.reduce_logsumexp(tf.constant([[0.0, 0.0, 0.0], [-np.inf, -np.inf, -np.inf]]), 1),
+        np.array([np.log(3), -np.inf], np.float32), id="Max-reduce_logsumexp", rtol=1e-6),
+]
+
+# =========================================================================== ArgMax / ArgMin
+AM = np.array([[1, 5, 3, 5], [7, -2, 0, 7], [4, 4, 9, -1]], np.float32)
+CASES += [
+    Row("ArgMax", lambda tf: tf.argmax(tf.constant(AM)), lambda np: np.argmax(AM, 0), id="ArgMax-default-axis-0",
+        dtype=np.int64),
+    Row("ArgMax", lambda tf: tf.argmax(tf.constant(AM), 1), lambda np: np.argmax(AM, 1), id="ArgMax-axis-1"),
+    Row("ArgMax", lambda tf: tf.argmax(tf.constant(AM), -1, output_type=tf.int32),
+        lambda np: np.argmax(AM, -1).astype(np.int32), id="ArgMax-int32", dtype=np.int32),
+    Row("ArgMax", lambda tf: tf.argmax(tf.constant(AM.astype(np.int32)), dimension=0),
+        lambda np: np.argmax(AM, 0), id="ArgMax-legacy-dimension"),
+    Row("ArgMax", lambda tf: tf.argmax([3, 9, 2], 0), np.array(1, np.int64), id="ArgMax-vector-to-scalar"),
+    Row("ArgMax", lambda tf: _unknown_apply(tf, lambda t: tf.argmax(t, 1), AM), lambda np: np.argmax(AM, 1),
+        id="ArgMax-unknown-dims"),
+    Row("ArgMin", lambda tf: tf.argmin(tf.constant(AM), 1), lambda np: np.argmin(AM, 1)),
+    Row("ArgMin", lambda tf: tf.argmin(tf.constant(AM)), lambda np: np.argmin(AM, 0), id="ArgMin-default-axis-0"),
+    Row("ArgMin", lambda tf: _unknown_apply(tf, lambda t: tf.argmin(t, -2), AM), lambda np: np.argmin(AM, 0),
+        id="ArgMin-unknown-dims"),
+]
+
+# =========================================================================== Cumsum
+C2 = np.arange(1, 7, dtype=np.float32).reshape(2, 3)
+
+
+def _exclusive(x, axis):
+    c = np.cumsum(x, axis)
+    return np.concatenate([np.zeros_like(np.take(c, [0], axis)), np.delete(c, -1, axis)], axis)
+
+
+CASES += [
+    Row("Cumsum", lambda tf: tf.cumsum(tf.constant(C2)), lambda np: np.cumsum(C2, 0), id="Cumsum-axis-0"),
+    Row("Cumsum", lambda tf: tf.cumsum(tf.constant(C2), axis=1), lambda np: np.cumsum(C2, 1), id="Cumsum-axis-1"),
+    Row("Cumsum", lambda tf: tf.cumsum(tf.constant(C2), axis=-1, exclusive=True), lambda np: _exclusive(C2, 1),
+        id="Cumsum-exclusive"),
+    Row("Cumsum", lambda tf: tf.cumsum(tf.constant(C2), axis=1, reverse=True),
+        lambda np: np.cumsum(C2[:, ::-1], 1)[:, ::-1], id="Cumsum-reverse"),
+    Row("Cumsum", lambda tf: tf.cumsum([1, 2, 3], exclusive=True, reverse=True), np.array([5, 3, 0], np.int32),
+        id="Cumsum-exclusive-reverse-int"),
+    Row("Cumsum", lambda tf: tf.cumsum(tf.zeros([0, 2]), exclusive=True), np.zeros((0, 2), np.float32),
+        id="Cumsum-empty"),
+    Row("Cumsum", lambda tf: _unknown_apply(tf, lambda t: tf.cumsum(t, 1, exclusive=True), C2),
+        lambda np: _exclusive(C2, 1), id="Cumsum-unknown-dims"),
+]
+
+test_row = rows_test(CASES)
+
+
+# =========================================================================== dtype rules
+def test_int_plus_float_tensor_is_a_type_error():
+    with pytest.raises(TypeError, match=r"Input 'y' of 'Add' Op has type float32 that does not match type int32 "
+                                        r"of argument 'x'\."):
+        tf.constant(1) + tf.constant(1.0)
+
+
+def test_python_float_to_int_op_is_a_type_error():
+    with pytest.raises(TypeError, match=r"^Expected int32 passed to parameter 'y' of op 'Add', got 1\.5 of type "
+                                        r"'float' instead\."):
+        tf.add(tf.constant([1, 2]), 1.5)
+
+
+def test_operator_with_python_float_on_int_tensor():
+    with pytest.raises(TypeError, match=r"Expected int32, got 1\.5 of type 'float' instead\."):
+        tf.constant(1) * 1.5
+    with pytest.raises(TypeError, match=r"Expected int32, got 1\.5 of type 'float' instead\."):
+        1.5 - tf.constant(1)
+
+
+def test_allowed_types_are_checked():
+    with pytest.raises(TypeError, match=r"Value passed to parameter 'x' has DataType int32 not in list of allowed "
+                                        r"values: float16, float32, float64"):
+        tf.sqrt(tf.constant([4]))
+    with pytest.raises(TypeError, match=r"Value passed to parameter 'x' has DataType float32 not in list of allowed "
+                                        r"values: bool"):
+        tf.logical_and(tf.constant(1.0), tf.constant(2.0))
+    with pytest.raises(TypeError, match=r"Value passed to parameter 'input' has DataType float32 not in list of "
+                                        r"allowed values: bool"):
+        tf.reduce_any(tf.constant([1.0]))
+
+
+def test_division_dtypes():
+    with tf.Session() as sess:
+        assert sess.run(tf.div(-7, 2)) == -4
+        q = tf.constant(-7) / 2
+        assert q.dtype == tf.float64 and sess.run(q) == -3.5
+        assert (tf.constant(np.int8(7)) / 2).dtype == tf.float32
+        f = tf.constant(-7) // 2
+        assert f.dtype == tf.int32 and sess.run(f) == -4
+        m = tf.constant(-7) % 2
+        assert sess.run(m) == 1 and sess.run(tf.constant(7) % -2) == -1
+        assert sess.run(tf.constant(-7.5) % 2.0) == 0.5
+        assert sess.run(tf.truncatediv(-7, 2)) == -3
+        assert sess.run(tf.divide(tf.constant(7), 2)) == 3.5
+
+
+def test_division_errors():
+    with pytest.raises(TypeError, match=r"x and y must have the same dtype, got tf\.int32 != tf\.float32"):
+        tf.truediv(tf.constant(1), tf.constant(2.0))
+    with pytest.raises(TypeError, match=r"Expected int32, got 1\.5 of type 'float' instead\."):
+        tf.div(tf.constant(1), 1.5)
+    with pytest.raises(TypeError, match=r"Invalid dtype tf\.bool in __truediv__"):
+        tf.constant(True) / tf.constant(False)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"Integer division by zero"):
+            sess.run(tf.constant([4, 2]) // tf.constant([1, 0]))
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"Integer division by zero\n\t \[\[node mod"):
+            sess.run(tf.constant([4, 2]) % tf.constant([0, 1]))
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"Integers to negative integer powers are not "
+                                                                 r"allowed"):
+            sess.run(tf.pow(tf.constant(2), tf.constant(-1)))
+
+
+def test_cast_rules():
+    x = tf.constant([1.0])
+    assert tf.cast(x, tf.float32) is x  # no op when the type already matches
+    c = tf.cast([1, 2], tf.float32, name="c")
+    assert c.op.type == "Cast" and c.op.name == "c" and c.op.get_attr("DstT") == tf.float32
+    assert tf.to_float(tf.constant(1)).op.name == "ToFloat"
+    assert tf.to_int32(tf.constant(1.0)).op.name == "ToInt32"
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.UnimplementedError, match=r"Cast string to float32 is not supported"):
+            sess.run(tf.cast(tf.constant([b"1"]), tf.float32))
+
+
+# =========================================================================== op names
+def test_op_names_follow_tf():
+    a, b = tf.constant([1, 2]), tf.constant([3, 4])
+    assert tf.add(a, b).op.name == "Add"
+    assert (a + b).op.name == "add_1"  # names are unique case-insensitively
+    c = a + 1
+    assert c.op.name == "add_2" and c.op.inputs[1].op.name == "add_2/y"
+    assert c.op.inputs[1].op.type == "Const"
+    r = 1 + a
+    assert r.op.name == "add_3" and r.op.inputs[0].op.name == "add_3/x"
+    assert (a * b).op.name == "mul" and (a - b).op.name == "sub"
+    assert tf.multiply(a, b).op.name == "Mul_1" and tf.subtract(a, b).op.name == "Sub_1"  # after 'mul', 'sub'
+    assert (a / b).op.name == "truediv" and (a // b).op.name == "floordiv" and (a % b).op.name == "mod"
+    assert tf.div(a, b).op.name == "div" and tf.div(a, b).op.type == "FloorDiv"
+    assert (-a).op.name == "Neg" and abs(a).op.name == "Abs"
+    assert (a < b).op.name == "Less" and tf.add(a, 1).op.inputs[1].op.name == "Add_4/y"
+    assert tf.add(a, b, name="my_add").op.name == "my_add"
+
+
+def test_reduction_names_and_axis_const():
+    x = tf.ones([2, 3])
+    s = tf.reduce_sum(x)
+    assert s.op.name == "Sum" and s.op.inputs[1].op.name == "Const"  # _ReductionDims runs outside the scope
+    assert list(s.op.inputs[1].op.get_attr("value")) == [0, 1]
+    m = tf.reduce_mean(x, axis=1, name="avg")
+    assert m.op.name == "avg" and m.op.inputs[1].op.name == "avg/reduction_indices"
+    assert m.op.get_attr("keep_dims") is False
+    assert tf.reduce_max(x, 0, keep_dims=True).shape.as_list() == [1, 3]
+
+
+def test_composite_op_names():
+    t = tf.clip_by_value(tf.constant([[-1.0, 5.0]]), 0.0, 4.0)
+    assert t.op.name == "clip_by_value" and t.op.type == "Maximum"
+    assert t.op.inputs[0].op.name == "clip_by_value/Minimum"
+    x = tf.logical_xor(tf.constant([True]), tf.constant([False]))
+    assert x.op.name == "LogicalXor" and x.op.type == "LogicalAnd"
+    assert tf.add_n([tf.constant(1.0), tf.constant(2.0)]).op.name == "AddN"
+    one = tf.constant(1.0)
+    assert tf.add_n([one]) is one
+    assert tf.add_n([one], name="total").op.name == "total"
+    assert tf.scalar_mul(2.0, tf.constant([1.0, 2.0])).op.type == "Mul"
+
+
+# =========================================================================== shape errors
+def test_broadcast_error_names_the_op():
+    with pytest.raises(ValueError, match=r"^Dimensions must be equal, but are 2 and 3 for 'add' \(op: 'Add'\) with "
+                                         r"input shapes: \[2\], \[3\]\.$"):
+        tf.constant([1, 2]) + tf.constant([1, 2, 3])
+
+
+def test_matmul_shape_errors():
+    with pytest.raises(ValueError, match=r"Dimensions must be equal, but are 3 and 2 for 'MatMul' \(op: 'MatMul'\) "
+                                         r"with input shapes: \[2,3\], \[2,3\]\."):
+        tf.matmul(tf.ones([2, 3]), tf.ones([2, 3]))
+    with pytest.raises(ValueError, match=r"Dimensions must be equal, but are 2 and 5 for 'MatMul_1' \(op: "
+                                         r"'BatchMatMulV2'\) with input shapes: \[2,3,4\], \[5,4,3\]\."):
+        tf.matmul(tf.ones([2, 3, 4]), tf.ones([5, 4, 3]))
+    with pytest.raises(ValueError, match=r"Shape must be at least rank 2 but is rank 1 for 'MatMul_2' \(op: "
+                                         r"'BatchMatMulV2'\)"):
+        tf.matmul(tf.ones([2, 3, 4]), tf.ones([4]))
+    with pytest.raises(ValueError, match=r"Only one of transpose_a and adjoint_a can be True\."):
+        tf.matmul(tf.ones([2, 2]), tf.ones([2, 2]), transpose_a=True, adjoint_a=True)
+
+
+def test_reduction_axis_out_of_range_at_build_time():
+    with pytest.raises(ValueError, match=r"^Invalid reduction dimension 2 for input with 2 dimensions\. for 'Sum' "
+                                         r"\(op: 'Sum'\) with input shapes: \[2,3\], \[\]"):
+        tf.reduce_sum(tf.ones([2, 3]), axis=2)
+    with pytest.raises(ValueError, match=r"Invalid reduction dimension -3 for input with 2 dimensions\. for 'Mean'"):
+        tf.reduce_mean(tf.ones([2, 3]), axis=[0, -3])
+    with pytest.raises(ValueError, match=r"Shape must be at most rank 1 but is rank 2 for 'Max'"):
+        tf.reduce_max(tf.ones([2, 3]), axis=[[0], [1]])
+
+
+def test_reduction_axis_out_of_range_at_run_time():
+    axis = tf.placeholder(tf.int32)
+    s = tf.reduce_sum(tf.ones([2, 3]), axis)
+    assert s.shape.ndims is None
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"Invalid reduction dimension \(2 for input with 2 "
+                                                                 r"dimension\(s\)"):
+            sess.run(s, {axis: 2})
+
+
+def test_reduction_argument_errors():
+    with pytest.raises(ValueError, match=r"Can't specify both axis' and 'reduction_indices'\."):
+        tf.reduce_sum(tf.ones([2]), axis=0, reduction_indices=0)
+    with pytest.raises(ValueError, match=r"Cannot specify both 'keep_dims' and 'keepdims'\."):
+        tf.reduce_sum(tf.ones([2]), keepdims=True, keep_dims=True)
+    with pytest.raises(TypeError, match=r"Expected int32 passed to parameter 'reduction_indices' of op 'Sum', got "
+                                        r"1\.5"):
+        tf.reduce_sum(tf.ones([2]), axis=1.5)
+
+
+def test_reduction_static_shapes_with_unknowns():
+    x = tf.placeholder(tf.float32, [None, 3, None])
+    assert tf.reduce_sum(x, 1).shape.as_list() == [None, None]
+    assert tf.reduce_sum(x, [0, 2], keepdims=True).shape.as_list() == [1, 3, 1]
+    assert tf.reduce_sum(x).shape.as_list() == []
+    axis = tf.placeholder(tf.int32, [1])
+    assert tf.reduce_sum(x, axis, keepdims=True).shape.as_list() == [None, None, None]
+    assert tf.reduce_sum(tf.placeholder(tf.float32), keepdims=True).shape.ndims is None
+
+
+def test_addn_errors():
+    with pytest.raises(TypeError, match=r"Tensors in list passed to 'inputs' of 'AddN' Op have types \[int32, "
+                                        r"float32\] that don't all match\."):
+        tf.add_n([tf.constant([1]), tf.constant([1.0])])
+    with pytest.raises(ValueError, match=r"Dimension 0 in both shapes must be equal, but are 2 and 3\. Shapes are "
+                                         r"\[2\] and \[3\]\.\n\tFrom merging shape 0 with other shapes\. for 'AddN' "
+                                         r"\(op: 'AddN'\) with input shapes: \[2\], \[3\]\."):
+        tf.add_n([tf.ones([2]), tf.ones([3])])
+    with pytest.raises(ValueError, match=r"Shapes must be equal rank, but are 1 and 2\n\tFrom merging shape 1"):
+        tf.add_n([tf.ones([2]), tf.ones([2]), tf.ones([2, 2])])
+    with pytest.raises(ValueError, match=r"inputs must be a list of at least one"):
+        tf.add_n([])
+
+
+def test_argmax_errors():
+    with pytest.raises(ValueError, match=r"Dimension \(2\) must be in the range \[-2, 2\), where 2 is the number of "
+                                         r"dimensions in the input\. for 'ArgMax' \(op: 'ArgMax'\)"):
+        tf.argmax(tf.ones([2, 3]), 2)
+    with pytest.raises(ValueError, match=r"Cannot specify both 'axis' and 'dimension'"):
+        tf.argmax(tf.ones([2, 3]), axis=0, dimension=0)
+    with pytest.raises(TypeError, match=r"Value passed to parameter 'output_type' has DataType float32"):
+        tf.argmax(tf.ones([2, 3]), 0, output_type=tf.float32)
+    axis = tf.placeholder(tf.int32, [])
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"Expected dimension in the range \[-2, 2\), but "
+                                                                 r"got 5"):
+            sess.run(tf.argmax(tf.ones([2, 3]), axis), {axis: 5})
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"Reduction axis 1 is empty in shape \[2, 0\]"):
+            sess.run(tf.argmin(tf.zeros([2, 0]), 1))
+
+
+def test_cumsum_errors():
+    axis = tf.placeholder(tf.int32, [])
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"ScanOp: Expected scan axis in the range \[-2, 2\), "
+                                                                 r"but got 2"):
+            sess.run(tf.cumsum(tf.ones([2, 3]), axis), {axis: 2})
+    with pytest.raises(ValueError, match=r"Shape must be rank 0 but is rank 1 for 'Cumsum_1'"):
+        tf.cumsum(tf.ones([2, 3]), [0])
+
+
+def test_clip_by_value():
+    with tf.Session() as sess:
+        got = sess.run(tf.clip_by_value(tf.constant([[-1.0, 5.0], [2.0, 9.0]]), 0.0, 4.0))
+        np.testing.assert_array_equal(got, [[0.0, 4.0], [2.0, 4.0]])
+        got = sess.run(tf.clip_by_value(tf.constant([[-1, 5], [2, 9]]), tf.constant([0, 3]), 4))
+        np.testing.assert_array_equal(got, [[0, 4], [2, 4]])
+    with pytest.raises(ValueError, match=r"Shapes \(2,\) and \(2, 2\) are incompatible"):
+        tf.clip_by_value(tf.constant([1.0, 5.0]), [[0.0], [1.0]], 4.0)
+    with pytest.raises(TypeError, match=r"Expected int32"):
+        tf.clip_by_value(tf.constant([1, 5]), 0.5, 4)
+
+
+def test_reduce_logsumexp():
+    x = np.array([[1000.0, 1000.0], [-1.0, 2.0]], np.float32)
+    with tf.Session() as sess:
+        got = sess.run(tf.reduce_logsumexp(tf.constant(x), axis=1))
+        np.testing.assert_allclose(got, [1000 + np.log(2), np.log(np.exp(-1) + np.exp(2))], rtol=1e-6)
+        got = sess.run(tf.reduce_logsumexp(tf.constant(x), axis=0, keepdims=True))
+        assert got.shape == (1, 2)
+        assert sess.run(tf.reduce_logsumexp(tf.constant(x))).shape == ()
+
+
+def test_integer_mean_truncates_like_tf():
+    # TF divides the (64-bit) integer sum with C++ integer division: toward zero, not the floor
+    with tf.Session() as sess:
+        assert sess.run(tf.reduce_mean(tf.constant([-1, -2]))) == -1
+        assert sess.run(tf.reduce_mean(tf.constant([-1, -2], tf.int64))) == -1
+        assert sess.run(tf.reduce_mean(tf.constant([1, 2]))) == 1
+        assert sess.run(tf.reduce_mean(tf.constant([-7, 0, 0]))) == -2
+        assert sess.run(tf.reduce_mean(tf.zeros([0], tf.int32))) == 0
+        assert np.isnan(sess.run(tf.reduce_mean(tf.zeros([0]))))
+
+
+def test_erf_accuracy_float64():
+    x = np.concatenate([np.linspace(-8, 8, 20001), np.logspace(-300, 0.9, 400), -np.logspace(-300, 0.9, 400)])
+    with tf.Session() as sess:
+        got = sess.run(tf.erf(tf.constant(x)))
+    want = _erf(x)
+    assert np.max(np.abs(got - want) / np.maximum(np.abs(want), 1e-300)) < 1e-15
+
+
+def test_sigmoid_keeps_precision_in_the_tail():
+    x = np.array([-80.0, -30.0, -10.0, 10.0, 30.0])
+    with tf.Session() as sess:
+        for dt in (np.float32, np.float64):
+            got = sess.run(tf.sigmoid(tf.constant(x.astype(dt))))
+            want = 1 / (1 + np.exp(-x))
+            np.testing.assert_allclose(got, want.astype(dt), rtol=1e-6 if dt == np.float32 else 1e-14)

@@ -1,0 +1,201 @@
+"""Random ops: the op table checks static shape and dtype only (values are random); plain tests check
+TF's seeding rules (graph- and op-level seeds, per-session sequences) and the samples' statistics."""
+import numpy as np
+import pytest
+
+import tfmini as tf
+from optable import Row, rows_test
+
+
+def _shape_of_placeholder(tf, make):
+    """`make(shape_tensor)` where the shape comes from a placeholder with an unknown first dimension."""
+    ph = tf.placeholder(tf.float32, [None, 3])
+    return make(tf.shape(ph)), {ph: np.zeros((5, 3), np.float32)}
+
+
+CASES = [
+    Row("RandomStandardNormal", lambda tf: tf.random_normal([2, 3]), id="RandomStandardNormal-f32"),
+    Row("RandomStandardNormal", lambda tf: tf.random_normal((4, 1, 2), mean=3.0, stddev=0.5, dtype=tf.float64),
+        id="RandomStandardNormal-f64", dtype=np.float64),
+    Row("RandomStandardNormal", lambda tf: tf.random_normal([3], dtype=tf.float16), id="RandomStandardNormal-f16"),
+    Row("RandomStandardNormal", lambda tf: tf.random_normal([]), id="RandomStandardNormal-scalar"),
+    Row("RandomStandardNormal", lambda tf: _shape_of_placeholder(tf, tf.random_normal),
+        id="RandomStandardNormal-unknown-dims"),
+    Row("TruncatedNormal", lambda tf: tf.truncated_normal([3, 2], stddev=0.1), id="TruncatedNormal-f32"),
+    Row("TruncatedNormal", lambda tf: tf.truncated_normal([2, 5], dtype=tf.float64, seed=3),
+        id="TruncatedNormal-f64", dtype=np.float64),
+    Row("TruncatedNormal", lambda tf: _shape_of_placeholder(tf, tf.truncated_normal),
+        id="TruncatedNormal-unknown-dims"),
+    Row("RandomUniform", lambda tf: tf.random_uniform([2, 3]), id="RandomUniform-f32"),
+    Row("RandomUniform", lambda tf: tf.random_uniform([3, 1], -2.0, 5.0, dtype=tf.float64),
+        id="RandomUniform-f64", dtype=np.float64),
+    Row("RandomUniform", lambda tf: tf.random_uniform([7], dtype=tf.float16), id="RandomUniform-f16",
+        dtype=np.float16),
+    Row("RandomUniform", lambda tf: _shape_of_placeholder(tf, tf.random_uniform), id="RandomUniform-unknown-dims"),
+    Row("RandomUniformInt", lambda tf: tf.random_uniform([4, 2], maxval=10, dtype=tf.int32), id="RandomUniformInt-i32",
+        dtype=np.int32),
+    Row("RandomUniformInt", lambda tf: tf.random_uniform([3], minval=-5, maxval=5, dtype=tf.int64),
+        id="RandomUniformInt-i64", dtype=np.int64),
+    Row("RandomUniformInt", lambda tf: _shape_of_placeholder(
+        tf, lambda s: tf.random_uniform(s, maxval=3, dtype=tf.int32)), id="RandomUniformInt-unknown-dims"),
+    Row("RandomShuffle", lambda tf: tf.random_shuffle(tf.constant(np.arange(8).reshape(4, 2))), id="RandomShuffle"),
+    Row("RandomShuffle", lambda tf: tf.random_shuffle([1.0, 2.0, 3.0]), id="RandomShuffle-vector"),
+]
+
+test_row = rows_test(CASES)
+
+
+def _two_sessions(fetch, feed=None):
+    with tf.Session() as s1:
+        first = s1.run(fetch, feed)
+        second = s1.run(fetch, feed)
+    with tf.Session() as s2:
+        again = s2.run(fetch, feed)
+    return first, second, again
+
+
+# =========================================================================== seeds
+def test_graph_seed_repeats_across_sessions():
+    tf.set_random_seed(1234)
+    a = tf.random_uniform([5])
+    b = tf.random_normal([5])
+    first, second, again = _two_sessions([a, b])
+    np.testing.assert_array_equal(first[0], again[0])  # a new session starts the same sequence
+    np.testing.assert_array_equal(first[1], again[1])
+    assert not np.array_equal(first[0], second[0])     # each run draws new values
+    assert not np.array_equal(first[0], first[1][:5])  # the two ops have different sequences
+
+
+def test_op_seed_alone_repeats_across_sessions_and_graphs():
+    a = tf.random_normal([6], seed=7)
+    b = tf.random_normal([6])
+    first, second, again = _two_sessions([a, b])
+    np.testing.assert_array_equal(first[0], again[0])
+    assert not np.array_equal(first[0], second[0])
+    assert not np.array_equal(first[1], again[1])  # no seed at all: every session differs
+    tf.reset_default_graph()
+    with tf.Session() as s:
+        np.testing.assert_array_equal(s.run(tf.random_normal([6], seed=7)), first[0])
+
+
+def test_same_seeds_same_values():
+    tf.set_random_seed(5)
+    a = tf.random_uniform([4], seed=2)
+    b = tf.random_uniform([4], seed=2)
+    with tf.Session() as s:
+        va, vb = s.run([a, b])
+    np.testing.assert_array_equal(va, vb)
+
+
+def test_no_seed_differs_across_sessions():
+    a = tf.random_uniform([8])
+    first, second, again = _two_sessions(a)
+    assert not np.array_equal(first, again)
+    assert not np.array_equal(first, second)
+
+
+def test_get_seed_rules():
+    assert tf.get_seed(None) == (None, None)
+    assert tf.get_seed(5) == (87654321, 5)
+    assert tf.get_seed(2 ** 31 + 5) == (87654321, 6)  # truncated into 32 bits as TF does
+    tf.constant(1.0)
+    tf.set_random_seed(3)
+    last = tf.get_default_graph()._last_id
+    assert tf.get_seed(None) == (3, last)
+    assert tf.get_seed(9) == (3, 9)
+    tf.set_random_seed(0)
+    assert tf.get_seed(0) == (0, 2 ** 31 - 1)  # (0, 0) would mean "non-deterministic"
+
+
+def test_seed_attrs_on_the_op():
+    tf.set_random_seed(11)
+    r = tf.random_normal([2], seed=4)
+    op = tf.get_default_graph().get_operation_by_name("random_normal/RandomStandardNormal")
+    assert (op.get_attr("seed"), op.get_attr("seed2")) == (11, 4)
+    assert r.op.name == "random_normal" and r.op.type == "Add"
+    names = [o.name for o in tf.get_default_graph().get_operations()]
+    assert names == ["random_normal/shape", "random_normal/mean", "random_normal/stddev",
+                     "random_normal/RandomStandardNormal", "random_normal/mul", "random_normal"]
+
+
+def test_random_uniform_names():
+    u = tf.random_uniform([2], 1.0, 3.0)
+    assert u.op.name == "random_uniform"
+    assert [o.name for o in tf.get_default_graph().get_operations()][-3:] == [
+        "random_uniform/sub", "random_uniform/mul", "random_uniform"]
+    i = tf.random_uniform([2], maxval=4, dtype=tf.int32, name="ints")
+    assert i.op.name == "ints" and i.op.type == "RandomUniformInt"
+
+
+# =========================================================================== statistics
+def test_random_normal_statistics():
+    tf.set_random_seed(42)
+    x = tf.random_normal([20000], mean=3.0, stddev=2.0)
+    with tf.Session() as s:
+        v = s.run(x)
+    assert abs(v.mean() - 3.0) < 0.06 and abs(v.std() - 2.0) < 0.06
+
+
+def test_truncated_normal_within_two_stddev():
+    tf.set_random_seed(42)
+    x = tf.truncated_normal([20000], mean=-1.0, stddev=0.5)
+    with tf.Session() as s:
+        v = s.run(x)
+    assert v.min() >= -2.0 and v.max() <= 0.0
+    assert abs(v.mean() + 1.0) < 0.02
+    assert abs(v.std() - 0.5 * 0.8796) < 0.02  # the standard deviation of a normal cut at +-2 sigma
+    assert 0.25 < (np.abs(v + 1.0) > 0.5).mean() < 0.32  # P(1 < |z| < 2) / P(|z| < 2) = 0.285
+
+
+def test_random_uniform_statistics():
+    tf.set_random_seed(42)
+    x = tf.random_uniform([20000], minval=-2.0, maxval=6.0)
+    h = tf.random_uniform([20000], dtype=tf.float16)
+    with tf.Session() as s:
+        v, vh = s.run([x, h])
+    assert v.min() >= -2.0 and v.max() < 6.0
+    assert abs(v.mean() - 2.0) < 0.1
+    assert vh.min() >= 0.0 and vh.max() < 1.0
+
+
+def test_random_uniform_int():
+    tf.set_random_seed(42)
+    x = tf.random_uniform([5000], minval=-3, maxval=4, dtype=tf.int32)
+    with tf.Session() as s:
+        v = s.run(x)
+    assert v.dtype == np.int32 and sorted(set(v.tolist())) == list(range(-3, 4))
+
+
+def test_random_uniform_int_needs_maxval():
+    with pytest.raises(ValueError, match=r"Must specify maxval for integer dtype tf\.int32"):
+        tf.random_uniform([2], dtype=tf.int32)
+    with pytest.raises(ValueError, match=r"Invalid dtype tf\.bool"):
+        tf.random_uniform([2], dtype=tf.bool)
+    bad = tf.random_uniform([2], minval=5, maxval=5, dtype=tf.int32)
+    with tf.Session() as s:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"Need minval < maxval: 5 >= 5"):
+            s.run(bad)
+
+
+def test_random_shape_errors():
+    with pytest.raises(ValueError, match=r"Shape must be rank 1 but is rank 2 for 'random_normal/"
+                                         r"RandomStandardNormal'"):
+        tf.random_normal(tf.constant([[2, 3]]))
+    with pytest.raises(TypeError, match=r"Value passed to parameter 'shape' has DataType float32"):
+        tf.random_normal(tf.constant([2.0]))
+    with pytest.raises(ValueError, match=r"Invalid dtype tf\.int32 for random_normal"):
+        tf.random_normal([2], dtype=tf.int32)
+
+
+def test_random_shuffle_permutes_rows():
+    rows = np.arange(20).reshape(10, 2)
+    tf.set_random_seed(3)
+    x = tf.random_shuffle(tf.constant(rows))
+    with tf.Session() as s:
+        draws = [s.run(x) for _ in range(5)]
+    for d in draws:
+        assert d.shape == (10, 2)
+        np.testing.assert_array_equal(d[:, 1] - d[:, 0], 1)  # rows move whole
+        assert sorted(d[:, 0].tolist()) == rows[:, 0].tolist()
+    assert any(not np.array_equal(d, rows) for d in draws)
+    assert any(not np.array_equal(d, draws[0]) for d in draws[1:])

@@ -1,0 +1,562 @@
+"""tf.Session / tf.InteractiveSession: fetch structures, feeds, plan caching, defaults, config, errors."""
+import collections
+import re
+
+import numpy as np
+import pytest
+
+import tfmini as tf
+
+Pair = collections.namedtuple("Pair", ["a", "b"])
+
+
+@pytest.fixture
+def abc():
+    a = tf.constant(1.0, name="a")
+    b = tf.constant([2.0, 3.0], name="b")
+    c = tf.add(a, b, name="c")
+    return a, b, c
+
+
+# =========================================================================== fetch structures
+def test_fetch_single_tensor_and_flat_list(sess, abc):
+    a, b, c = abc
+    assert sess.run(a) == 1.0
+    got = sess.run([a, b, c])
+    assert isinstance(got, list) and len(got) == 3
+    np.testing.assert_array_equal(got[2], [3.0, 4.0])
+
+
+def test_fetch_nested_structures(sess, abc):
+    a, b, c = abc
+    got = sess.run([a, (b, [c]), {"k": a, "n": (c,)}, Pair(a=b, b=[a])])
+    assert isinstance(got, list) and isinstance(got[1], tuple) and isinstance(got[1][1], list)
+    assert got[0] == 1.0
+    np.testing.assert_array_equal(got[1][1][0], [3.0, 4.0])
+    assert type(got[2]) is dict and set(got[2]) == {"k", "n"} and isinstance(got[2]["n"], tuple)
+    assert isinstance(got[3], Pair)
+    np.testing.assert_array_equal(got[3].a, [2.0, 3.0])
+    assert got[3].b == [1.0]
+
+
+def test_fetch_namedtuple_top_level(sess, abc):
+    a, b, _ = abc
+    got = sess.run(Pair(a, b))
+    assert type(got) is Pair and got.a == 1.0
+
+
+def test_fetch_dict_types(sess, abc):
+    a, b, c = abc
+    od = sess.run(collections.OrderedDict([("z", a), ("y", c)]))
+    assert type(od) is collections.OrderedDict and list(od) == ["z", "y"]
+    dd = sess.run(collections.defaultdict(list, {"x": a}))
+    assert type(dd) is collections.defaultdict and dd.default_factory is list
+    assert dd["x"] == 1.0 and dd["missing"] == []
+    assert sess.run({"p": a, "q": {"r": b}})["q"]["r"].tolist() == [2.0, 3.0]
+
+
+def test_fetch_empty_structures(sess):
+    assert sess.run([]) == []
+    assert sess.run(()) == ()
+    assert sess.run({}) == {}
+
+
+def test_fetch_operations_give_none(sess, abc):
+    a, _, c = abc
+    assert sess.run(c.op) is None
+    assert sess.run([c.op, a]) == [None, 1.0]
+    assert sess.run({"op": tf.no_op(), "t": a}) == {"op": None, "t": 1.0}
+    assert sess.run("c") is None  # an op name
+
+
+def test_fetch_variables(sess):
+    w = tf.Variable([[1.0, 2.0]], name="w")
+    sess.run(tf.global_variables_initializer())
+    got = sess.run(w)
+    assert isinstance(got, np.ndarray) and got.dtype == np.float32
+    np.testing.assert_array_equal(got, [[1.0, 2.0]])
+    got = sess.run({"w": w, "list": [w]})
+    np.testing.assert_array_equal(got["list"][0], [[1.0, 2.0]])
+
+
+def test_fetch_duplicates(sess, abc):
+    a, _, c = abc
+    got = sess.run([a, a, c, (a, c)])
+    assert got[0] == got[1] == got[3][0] == 1.0
+    np.testing.assert_array_equal(got[3][1], got[2])
+
+
+def test_fetch_by_name(sess, abc):
+    sess.run(tf.no_op(name="nothing"))
+    np.testing.assert_array_equal(sess.run("c:0"), [3.0, 4.0])
+    assert sess.run(["a:0", "nothing"]) == [1.0, None]
+
+
+def test_zero_d_results_are_numpy_scalars(sess):
+    f = sess.run(tf.constant(30.0))
+    i = sess.run(tf.constant(3))
+    b = sess.run(tf.constant(True))
+    assert type(f) is np.float32 and f == 30.0
+    assert type(i) is np.int32 and type(b) is np.bool_
+    assert type(sess.run(tf.constant(5.0) * tf.constant(6.0))) is np.float32
+    v = tf.Variable(2.0)
+    sess.run(v.initializer)
+    assert type(sess.run(v)) is np.float32
+    assert type(sess.run(tf.constant([1.0]))) is np.ndarray
+
+
+# =========================================================================== fetch errors
+def test_fetch_none_is_a_type_error(sess, abc):
+    with pytest.raises(TypeError, match=r"^Fetch argument None has invalid type <class 'NoneType'>$"):
+        sess.run(None)
+    with pytest.raises(TypeError, match=r"^Fetch argument None has invalid type <class 'NoneType'>$"):
+        sess.run([abc[0], None])
+
+
+def test_fetch_of_wrong_type(sess):
+    with pytest.raises(TypeError, match=re.escape("Fetch argument 5 has invalid type <class 'int'>, must be a string "
+                                                  "or Tensor. (Can not convert a int into a Tensor or Operation.)")):
+        sess.run(5)
+
+
+def test_fetch_unknown_name(sess, abc):
+    with pytest.raises(ValueError, match=re.escape(
+            "Fetch argument 'nope:0' cannot be interpreted as a Tensor. (\"The name 'nope:0' refers to a Tensor "
+            "which does not exist. The operation, 'nope', does not exist in the graph.\")")):
+        sess.run("nope:0")
+
+
+def test_fetch_from_another_graph(sess):
+    with tf.Graph().as_default():
+        other = tf.constant(1.0)
+    msg = ("Fetch argument <tf.Tensor 'Const:0' shape=() dtype=float32> cannot be interpreted as a Tensor. "
+           "(Tensor Tensor(\"Const:0\", shape=(), dtype=float32) is not an element of this graph.)")
+    with pytest.raises(ValueError, match="^" + re.escape(msg) + "$"):
+        sess.run(other)
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        sess.run([other])
+
+
+# =========================================================================== feeds
+def test_feed_placeholder_from_scalars_lists_numpy(sess):
+    x = tf.placeholder(tf.float32, name="x")
+    y = x * 2.0
+    assert sess.run(y, {x: 3}) == 6.0
+    np.testing.assert_array_equal(sess.run(y, {x: [1, 2]}), [2.0, 4.0])
+    got = sess.run(y, {x: np.array([[1.0], [2.0]], dtype=np.float64)})  # converted to the placeholder's dtype
+    assert got.dtype == np.float32 and got.shape == (2, 1)
+
+
+def test_feed_by_name(sess):
+    x = tf.placeholder(tf.float32, [2], name="x")
+    np.testing.assert_array_equal(sess.run(x + 1.0, {"x:0": [1.0, 2.0]}), [2.0, 3.0])
+
+
+def test_feed_intermediate_tensor_replaces_and_prunes(sess):
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    h = x * 2.0
+    y = h + 1.0
+    # x is never fed: h's producer is pruned
+    np.testing.assert_array_equal(sess.run(y, {h: [[1.0, 2.0]]}), [[2.0, 3.0]])
+    # a fed value wins over the value its producer would compute
+    np.testing.assert_array_equal(sess.run(y, {x: [[1.0, 2.0]], h: [[5.0, 5.0]]}), [[6.0, 6.0]])
+    np.testing.assert_array_equal(sess.run(y, {x: [[1.0, 2.0]]}), [[3.0, 5.0]])
+
+
+def test_feeding_a_stateful_ops_output_skips_the_op(sess):
+    v = tf.Variable(10.0)
+    sess.run(v.initializer)
+    inc = tf.assign_add(v, 1.0)
+    y = inc * 2.0
+    assert sess.run(y, {inc: 100.0}) == 200.0
+    assert sess.run(v) == 10.0  # the AssignAdd did not run
+    assert sess.run(y) == 22.0
+
+
+def test_feed_constant_and_variable(sess):
+    c = tf.constant(3.0)
+    d = c * 2.0
+    assert sess.run(d, {c: 5.0}) == 10.0
+    assert sess.run(d) == 6.0
+    w = tf.Variable([1.0, 2.0])
+    np.testing.assert_array_equal(sess.run(w + 1.0, {w: [5.0, 6.0]}), [6.0, 7.0])  # no initializer needed
+
+
+def test_fetch_of_a_fed_tensor_returns_the_feed_as_a_copy(sess):
+    x = tf.placeholder(tf.float32, [2])
+    arr = np.array([1.0, 2.0], np.float32)
+    got = sess.run(x, {x: arr})
+    np.testing.assert_array_equal(got, arr)
+    got[0] = 99.0
+    assert arr[0] == 1.0
+    got = sess.run(tf.identity(x), {x: arr})
+    got[0] = 99.0
+    assert arr[0] == 1.0
+
+
+def test_feed_dict_order_does_not_matter(sess):
+    x = tf.placeholder(tf.float32, name="x")
+    y = tf.placeholder(tf.float32, name="y")
+    z = x - y
+    assert sess.run(z, {x: 5.0, y: 3.0}) == 2.0
+    assert sess.run(z, {y: 3.0, x: 5.0}) == 2.0
+    assert sess.run(z, {y: 1.0, x: 5.0}) == 4.0
+    assert sess.run(z, {x: 0.0, y: 1.0}) == -1.0
+
+
+def test_feed_errors(sess):
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    y = x + 1.0
+    with pytest.raises(ValueError, match=re.escape("Cannot feed value of shape (1, 3) for Tensor 'x:0', which has "
+                                                   "shape '(?, 2)'")):
+        sess.run(y, {x: [[1, 2, 3]]})
+    with pytest.raises(ValueError, match=re.escape("Cannot feed value of shape () for Tensor 'x:0', which has shape "
+                                                   "'(?, 2)'")):
+        sess.run(y, {x: 3.0})
+    with pytest.raises(TypeError, match=r"^The value of a feed cannot be a tf.Tensor object\. Acceptable feed values "
+                                        r"include Python scalars, strings, lists, numpy ndarrays, or TensorHandles\. "
+                                        r"For reference, the tensor object was Tensor\(\"Const:0\", shape=\(1, 2\), "
+                                        r"dtype=float32\) which was passed to the feed with key"):
+        sess.run(y, {x: tf.constant([[1.0, 2.0]])})
+    with pytest.raises(TypeError, match=r"^Cannot interpret feed_dict key as Tensor: Can not convert a int into a "
+                                        r"Tensor\.$"):
+        sess.run(y, {3: 1.0})
+    with pytest.raises(TypeError, match=r"^Cannot interpret feed_dict key as Tensor: The name 'x' refers to an "
+                                        r"Operation, not a Tensor\."):
+        sess.run(y, {"x": [[1.0, 2.0]]})
+
+
+def test_feed_int_that_does_not_fit(sess):
+    x = tf.placeholder(tf.int32, name="x")
+    with pytest.raises(TypeError, match=re.escape("Type of feed value 1099511627776 with type <class 'int'> is not "
+                                                  "compatible with Tensor type <class 'numpy.int32'>. Try explicitly "
+                                                  "setting the type of the feed tensor to a larger type (e.g. int64).")):
+        sess.run(x + 1, {x: 2 ** 40})
+
+
+def test_feed_key_from_another_graph(sess):
+    with tf.Graph().as_default():
+        p = tf.placeholder(tf.float32, name="p")
+    c = tf.constant(1.0)
+    with pytest.raises(TypeError, match="^" + re.escape("Cannot interpret feed_dict key as Tensor: Tensor Tensor("
+                                                        "\"p:0\", dtype=float32) is not an element of this graph.")
+                       + "$"):
+        sess.run(c, {p: 1.0})
+
+
+def test_missing_placeholder_feed(sess):
+    x = tf.placeholder(tf.float32, [None, 2], name="x")  # placeholder-here
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=r"You must feed a value for placeholder tensor 'x' with dtype float and shape \[\?,2\]"):
+        sess.run(x * 2.0)
+    try:
+        sess.run(x * 2.0)
+    except tf.errors.InvalidArgumentError as e:
+        assert e.op is x.op
+        assert "test_session.py:%d" % _line_of("placeholder-here") in str(e)
+
+
+def _line_of(marker):
+    with open(__file__) as f:
+        for i, line in enumerate(f, 1):
+            if line.rstrip().endswith("# " + marker):
+                return i
+    raise LookupError(marker)
+
+
+# =========================================================================== plan cache
+def test_second_identical_run_builds_no_plan(sess):
+    x = tf.placeholder(tf.float32, name="x")
+    y = x * 2.0 + 1.0
+    sess.run(y, {x: 1.0})
+    n = len(sess._plans)
+    for v in (2.0, 3.0):
+        assert sess.run(y, {x: v}) == 2 * v + 1
+    assert len(sess._plans) == n
+    sess.run([y, x], {x: 1.0})  # a different fetch: a new plan
+    assert len(sess._plans) == n + 1
+    sess.run([y, x], {x: 5.0})
+    assert len(sess._plans) == n + 1
+
+
+def test_nested_fetch_reuses_plans(sess, abc):
+    a, b, c = abc
+    sess.run({"a": a, "x": [b, c]})
+    n = len(sess._plans)
+    sess.run({"a": a, "x": [b, c]})
+    assert len(sess._plans) == n
+
+
+def test_plans_see_new_control_inputs(sess):
+    v = tf.Variable(0.0)
+    sess.run(v.initializer)
+    inc = tf.assign_add(v, 1.0)
+    out = tf.identity(tf.constant(0.0))
+    sess.run(out)
+    out.op._add_control_input(inc.op)  # the graph changed under an existing plan
+    sess.run(out)
+    assert sess.run(v) == 1.0
+
+
+# =========================================================================== lifecycle and defaults
+def test_closed_session():
+    c = tf.constant(1.0)
+    sess = tf.Session()
+    sess.close()
+    with pytest.raises(RuntimeError, match=r"^Attempted to use a closed Session\.$"):
+        sess.run(c)
+    sess.close()  # closing twice is fine
+    with tf.Session() as s2:
+        pass
+    with pytest.raises(RuntimeError, match=r"^Attempted to use a closed Session\.$"):
+        s2.run(c)
+
+
+def test_with_session_makes_it_default_and_restores():
+    c = tf.constant(1.0)
+    assert tf.get_default_session() is None
+    with tf.Session() as sess:
+        assert tf.get_default_session() is sess
+        with tf.Session() as inner:
+            assert tf.get_default_session() is inner
+        assert tf.get_default_session() is sess
+        assert c.eval() == 1.0
+    assert tf.get_default_session() is None
+
+
+def test_as_default_does_not_close():
+    c = tf.constant(2.0)
+    sess = tf.Session()
+    with sess.as_default():
+        assert tf.get_default_session() is sess
+        assert c.eval() == 2.0
+    assert tf.get_default_session() is None
+    assert sess.run(c) == 2.0
+    sess.close()
+
+
+def test_interactive_session():
+    c = tf.constant(3.0)
+    sess = tf.InteractiveSession()
+    try:
+        assert tf.get_default_session() is sess
+        assert c.eval() == 3.0
+        assert tf.no_op().run() is None
+    finally:
+        sess.close()
+    assert tf.get_default_session() is None
+    with pytest.raises(ValueError, match=r"No default session is registered"):
+        c.eval()
+
+
+def test_interactive_session_with_explicit_graph_makes_it_default():
+    g = tf.Graph()
+    sess = tf.InteractiveSession(graph=g)
+    try:
+        assert tf.get_default_graph() is g
+        c = tf.constant(4.0)
+        assert c.graph is g and c.eval() == 4.0
+    finally:
+        sess.close()
+    assert tf.get_default_graph() is not g
+
+
+def test_operation_run():
+    v = tf.Variable(1.0)
+    with tf.Session() as sess:
+        v.initializer.run()
+        tf.assign(v, 5.0).op.run()
+        assert sess.run(v) == 5.0
+        assert tf.assign_add(v, 1.0).op.run(session=sess) is None
+        assert v.eval() == 6.0
+
+
+def test_session_graph_argument():
+    g = tf.Graph()
+    with g.as_default():
+        c = tf.constant(7.0)
+    sess = tf.Session(graph=g)
+    assert sess.graph is g
+    assert sess.run(c) == 7.0
+    sess.close()
+    assert tf.Session().graph is tf.get_default_graph()
+
+
+def test_session_argument_errors():
+    with pytest.raises(TypeError, match=r"^graph must be a tf.Graph, but got <class 'int'>$"):
+        tf.Session(graph=5)
+    with pytest.raises(TypeError, match=r"^config must be a tf.ConfigProto, but got <class 'int'>$"):
+        tf.Session(config=5)
+
+
+# =========================================================================== state is per session
+def test_two_sessions_hold_different_variable_values():
+    v = tf.Variable(0.0)
+    inc = tf.assign_add(v, 1.0)
+    s1, s2 = tf.Session(), tf.Session()
+    s1.run(v.initializer)
+    s2.run(v.initializer)
+    s1.run(inc)
+    s1.run(inc)
+    s2.run(tf.assign(v, 10.0))
+    assert s1.run(v) == 2.0 and s2.run(v) == 10.0
+    s3 = tf.Session()
+    with pytest.raises(tf.errors.FailedPreconditionError, match=r"Attempting to use uninitialized value Variable"):
+        s3.run(v)
+    for s in (s1, s2, s3):
+        s.close()
+
+
+def test_closing_frees_variable_values():
+    v = tf.Variable(1.0)
+    sess = tf.Session()
+    sess.run(v.initializer)
+    sess.close()
+    assert sess._state.slots == {}
+
+
+# =========================================================================== results are owned by the caller
+def test_fetched_constant_is_a_copy(sess):
+    c = tf.constant([1.0, 2.0])
+    got = sess.run(c)
+    got[0] = 100.0
+    np.testing.assert_array_equal(sess.run(c), [1.0, 2.0])
+    r = tf.reshape(c, [2, 1])
+    got = sess.run(r)
+    got[0, 0] = 100.0
+    np.testing.assert_array_equal(sess.run(c), [1.0, 2.0])
+
+
+def test_fetched_variable_is_a_copy(sess):
+    w = tf.Variable([1.0, 2.0], name="w")
+    sess.run(w.initializer)
+    for fetch in (w, w.value(), w.read_value(), tf.identity(w)):
+        got = sess.run(fetch)
+        got[0] = 100.0
+        np.testing.assert_array_equal(sess.run(w), [1.0, 2.0])
+    got = sess.run(w.assign([3.0, 4.0]))
+    got[0] = 100.0
+    np.testing.assert_array_equal(sess.run(w), [3.0, 4.0])
+
+
+def test_earlier_results_unchanged_by_in_place_updates(sess):
+    w = tf.Variable([1.0, 2.0], name="w")
+    sess.run(w.initializer)
+    before = sess.run(w)
+    read = sess.run(w.value())
+    assigned = sess.run(w.assign_add([1.0, 1.0]))
+    sess.run(tf.assign_add(w, [1.0, 1.0]))
+    sess.run(w.assign_sub([0.5, 0.5]))
+    np.testing.assert_array_equal(before, [1.0, 2.0])
+    np.testing.assert_array_equal(read, [1.0, 2.0])
+    np.testing.assert_array_equal(assigned, [2.0, 3.0])
+    np.testing.assert_array_equal(sess.run(w), [2.5, 3.5])
+
+
+def test_feed_array_is_not_aliased_by_a_variable(sess):
+    w = tf.Variable([0.0, 0.0])
+    arr = np.array([1.0, 2.0], np.float32)
+    sess.run(w.initializer)
+    w.load(arr, sess)
+    sess.run(w.assign_add([1.0, 1.0]))
+    np.testing.assert_array_equal(arr, [1.0, 2.0])
+
+
+# =========================================================================== ConfigProto
+def test_config_proto_fields():
+    cfg = tf.ConfigProto(gpu_options=tf.GPUOptions(allow_growth=True), log_device_placement=True,
+                         allow_soft_placement=True)
+    assert cfg.gpu_options.allow_growth is True
+    assert cfg.log_device_placement and cfg.allow_soft_placement
+    assert cfg.intra_op_parallelism_threads == 0
+    cfg.gpu_options.per_process_gpu_memory_fraction = 0.4
+    assert cfg.gpu_options.per_process_gpu_memory_fraction == 0.4
+    default = tf.ConfigProto()
+    assert default.gpu_options.allow_growth is False and default.log_device_placement is False
+    assert default.gpu_options is not tf.ConfigProto().gpu_options  # each message owns its sub-messages
+    assert cfg.HasField("gpu_options") and not default.HasField("gpu_options")
+    assert str(tf.ConfigProto(allow_soft_placement=True)) == "allow_soft_placement: true"
+    assert repr(tf.GPUOptions(allow_growth=True)) == "allow_growth: true"
+    assert str(tf.GPUOptions(allocator_type="BFC")) == 'allocator_type: "BFC"'
+    assert str(cfg).startswith("gpu_options {\n  per_process_gpu_memory_fraction: 0.4\n  allow_growth: true\n}")
+    with tf.Session(config=cfg) as sess:
+        assert sess.run(tf.constant(1.0)) == 1.0
+
+
+def test_config_proto_unknown_fields():
+    with pytest.raises(ValueError, match=r'^Protocol message ConfigProto has no "foo" field\.$'):
+        tf.ConfigProto(foo=1)
+    with pytest.raises(ValueError, match=r'^Protocol message GPUOptions has no "allow_grow" field\.$'):
+        tf.GPUOptions(allow_grow=True)
+    cfg = tf.ConfigProto()
+    with pytest.raises(AttributeError, match=r'Assignment not allowed \(no field "foo" in protocol message object\)'):
+        cfg.foo = 1
+
+
+def test_log_device_placement_prints_to_stderr(capsys):
+    a = tf.constant(1.0, name="a")
+    b = tf.add(a, a, name="b")
+    with tf.Session(config=tf.ConfigProto(log_device_placement=True)) as sess:
+        sess.run(b)
+    err = capsys.readouterr().err
+    assert "b: (Add): /job:localhost/replica:0/task:0/device:CPU:0" in err
+    assert "a: (Const): /job:localhost/replica:0/task:0/device:CPU:0" in err
+    with tf.Session() as sess:
+        sess.run(b)
+    assert capsys.readouterr().err == ""
+
+
+# =========================================================================== make_callable
+def test_make_callable(sess):
+    x = tf.placeholder(tf.float32, name="x")
+    f = sess.make_callable(x * 3.0, [x])
+    assert f(2.0) == 6.0
+    assert sess.make_callable([x + 1.0, tf.no_op()], [x])(1.0) == [2.0, None]
+
+
+def test_session_context_is_not_reentrant():
+    sess = tf.Session()
+    with sess:
+        with pytest.raises(RuntimeError, match=r"^Session context managers are not re-entrant\. Use "
+                                               r"`Session.as_default\(\)` if you want to enter a session multiple "
+                                               r"times\.$"):
+            with sess:
+                pass
+        with sess.as_default():  # the supported way
+            assert tf.get_default_session() is sess
+        assert tf.get_default_session() is sess
+    assert tf.get_default_session() is None
+
+
+def test_config_proto_prints_like_protobuf_text_format():
+    cfg = tf.ConfigProto(log_device_placement=True, inter_op_parallelism_threads=2,
+                         device_count={"GPU": 0}, gpu_options=tf.GPUOptions(allow_growth=True, allocator_type="BFC"))
+    assert str(cfg) == ('device_count {\n  key: "GPU"\n  value: 0\n}\n'
+                        'inter_op_parallelism_threads: 2\n'
+                        'gpu_options {\n  allocator_type: "BFC"\n  allow_growth: true\n}\n'
+                        'log_device_placement: true')
+    assert str(tf.ConfigProto()) == ""
+
+
+# =========================================================================== tf.errors
+@pytest.mark.parametrize("cls,code", [
+    ("CancelledError", 1), ("UnknownError", 2), ("InvalidArgumentError", 3), ("DeadlineExceededError", 4),
+    ("NotFoundError", 5), ("AlreadyExistsError", 6), ("PermissionDeniedError", 7), ("ResourceExhaustedError", 8),
+    ("FailedPreconditionError", 9), ("AbortedError", 10), ("OutOfRangeError", 11), ("UnimplementedError", 12),
+    ("InternalError", 13), ("UnavailableError", 14), ("DataLossError", 15), ("UnauthenticatedError", 16),
+])
+def test_error_classes_and_codes(cls, code):
+    err_cls = getattr(tf.errors, cls)
+    assert issubclass(err_cls, tf.errors.OpError) and issubclass(err_cls, Exception)
+    e = err_cls(None, None, "what happened")
+    assert e.error_code == code and e.message == "what happened" and str(e) == "what happened"
+    assert e.op is None and e.node_def is None
+    name = re.sub(r"(?<!^)(?=[A-Z])", "_", cls[:-len("Error")]).upper()
+    assert getattr(tf.errors, name) == code
+
+
+def test_op_error_carries_the_failing_op(sess):
+    x = tf.placeholder(tf.float32, name="x")
+    with pytest.raises(tf.errors.OpError) as info:
+        sess.run(x)
+    assert info.value.op is x.op and info.value.error_code == tf.errors.INVALID_ARGUMENT

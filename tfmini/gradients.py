@@ -1,0 +1,270 @@
+"""tf.gradients: reverse-mode differentiation that builds ordinary graph ops (under `gradients/`).
+
+Each op's gradient rule lives next to the op (its registry entry's `grad`), as a function
+`(op, *output_grads) -> [one gradient per input, or None]`. This module walks the graph from
+the ys back to the xs, sums gradients that reach one tensor along several paths (AddN), and,
+for broadcasting ops, reduces each input's gradient back to that input's shape — in one place,
+`_sum_to_input`, so that no rule has to.
+"""
+import collections
+
+from .framework.op_registry import GRADIENT_PENDING, NOT_DIFFERENTIABLE
+from .framework.ops import Tensor, _graph_from_inputs, convert_to_tensor, name_scope
+
+__all__ = ["gradients", "RegisterGradient", "NotDifferentiable", "hessians"]
+
+_CUSTOM_GRADIENTS = {}  # name registered with RegisterGradient -> function
+
+
+class RegisterGradient:
+    """Decorator registering a gradient function under `op_type` (for gradient_override_map).
+
+    >>> @tf.RegisterGradient("CustomSquare")
+    ... def _custom_square_grad(op, grad): ...
+    >>> with tf.get_default_graph().gradient_override_map({"Square": "CustomSquare"}):
+    ...     y = tf.square(x)
+    """
+
+    def __init__(self, op_type):
+        if not isinstance(op_type, str):
+            raise TypeError("op_type must be a string")
+        self._op_type = op_type
+
+    def __call__(self, f):
+        if self._op_type in _CUSTOM_GRADIENTS:
+            raise KeyError("Registering two gradient with name '%s'! (Previous registration was in %s)"
+                           % (self._op_type, getattr(_CUSTOM_GRADIENTS[self._op_type], "__module__", "?")))
+        _CUSTOM_GRADIENTS[self._op_type] = f
+        return f
+
+
+def NotDifferentiable(op_type):  # noqa: N802 - TF's name
+    from .framework.op_registry import set_gradient
+    set_gradient(op_type, NOT_DIFFERENTIABLE)
+
+
+def _gradient_function(op):
+    """The op's rule: an override from gradient_override_map, else its registry entry."""
+    override = op._gradient_override
+    if override is not None:
+        try:
+            return _CUSTOM_GRADIENTS[override]
+        except KeyError:
+            raise LookupError("gradient registry has no entry for: %s" % override) from None
+    g = op._op_def.grad
+    if g is NOT_DIFFERENTIABLE:
+        return None
+    if g is GRADIENT_PENDING:
+        raise LookupError("No gradient defined for operation '%s' (op type: %s)" % (op.name, op.type))
+    return g
+
+
+def _is_trainable(t):
+    """Only floating and complex tensors carry gradients."""
+    dt = t.dtype.base_dtype
+    return dt.is_floating or dt.is_complex
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+# =========================================================================== broadcasting, in one place
+def _sum_to_input(grad, t_in):
+    """`grad` (shaped like a broadcast result) summed back to the shape of the op input `t_in`."""
+    from .ops import array_ops, math_ops
+    gs, xs = grad.shape, t_in.shape
+    if gs.is_fully_defined() and xs.is_fully_defined():
+        g_dims, x_dims = gs.as_tuple(), xs.as_tuple()
+        if g_dims == x_dims:
+            return grad
+        lead = len(g_dims) - len(x_dims)
+        axes = list(range(lead)) + [lead + i for i, d in enumerate(x_dims) if d == 1 and g_dims[lead + i] != 1]
+        summed = math_ops.reduce_sum(grad, axes) if axes else grad
+        return array_ops.reshape(summed, x_dims)
+    if xs.ndims is not None and gs.ndims is not None and xs.ndims == gs.ndims and all(
+            a == b and a is not None for a, b in zip(xs.as_tuple(), gs.as_tuple())):
+        return grad
+    sx = array_ops.shape(t_in)
+    rx, _ = array_ops.broadcast_gradient_args(sx, array_ops.shape(grad))
+    return array_ops.reshape(math_ops.reduce_sum(grad, rx), sx)
+
+
+# =========================================================================== the walk
+def _consumers_map(graph):
+    consumers = collections.defaultdict(list)
+    for op in graph._ops:
+        for t in op._inputs:
+            consumers[t._op].append(op)
+    return consumers
+
+
+def _pending_count(to_ops, from_ops, consumers):
+    """Ops on a path from `from_ops` to `to_ops`, and for each, how many of its users there are on such a path."""
+    reached = set()
+    queue = collections.deque(from_ops)
+    while queue:
+        op = queue.popleft()
+        if op in reached:
+            continue
+        reached.add(op)
+        if any(_is_trainable(t) for t in op._outputs):
+            queue.extend(consumers[op])
+    reachable_to_ops = {op for op in to_ops if op in reached}
+    between, between_list = set(), []
+    queue = collections.deque(to_ops)
+    while queue:
+        op = queue.popleft()
+        if op in reached:
+            between.add(op)
+            between_list.append(op)
+            reached.remove(op)
+            queue.extend(t._op for t in op._inputs)
+    pending = collections.defaultdict(int)
+    for op in between_list:
+        for t in op._inputs:
+            if t._op in between:
+                pending[t._op] += 1
+    return reachable_to_ops, pending
+
+
+def _set_grad(grads, t, grad):
+    op_grads = grads.setdefault(t._op, [[] for _ in t._op._outputs])
+    op_grads[t._value_index].append(grad)
+
+
+def _aggregate(grads, op):
+    """Sum the partial gradients of each output of `op` (AddN), store and return them."""
+    from .ops import math_ops
+    op_grads = grads.get(op)
+    if op_grads is None:
+        return [None] * len(op._outputs)
+    out = []
+    for parts in op_grads:
+        if isinstance(parts, Tensor) or parts is None:
+            out.append(parts)
+        elif not parts:
+            out.append(None)
+        elif len(parts) == 1:
+            out.append(parts[0])
+        else:
+            out.append(math_ops.add_n(parts))
+    grads[op] = out
+    return list(out)
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False, gate_gradients=False,
+              aggregation_method=None, stop_gradients=None):
+    """Symbolic d(sum of ys)/d(x) for each x in `xs`, as new graph ops; None where x does not affect ys.
+
+    `grad_ys` weights each y (default ones); `stop_gradients` are treated as constants.
+
+    >>> x = tf.constant(3.0); y = x * x
+    >>> tf.gradients(y, x)[0]  # 2 * x
+    <tf.Tensor 'gradients/mul_grad/...' ...>
+    """
+    ys = _as_list(ys)
+    xs = _as_list(xs)
+    stop_gradients = [] if stop_gradients is None else _as_list(stop_gradients)
+    grad_ys = [None] * len(ys) if grad_ys is None else _as_list(grad_ys)
+    if len(grad_ys) != len(ys):
+        raise ValueError("Passed %d grad_ys for %d ys" % (len(grad_ys), len(ys)))
+    g = _graph_from_inputs(ys + xs + stop_gradients + [gy for gy in grad_ys if gy is not None])
+    with g.as_default(), name_scope(name, "gradients", ys + xs + stop_gradients) as grad_scope:
+        ys = [convert_to_tensor(y, name="y") for y in ys]
+        xs = [convert_to_tensor(x, name="x", as_ref=True) for x in xs]
+        stop_ops = {convert_to_tensor(t).op for t in stop_gradients}
+        grad_ys = _default_grad_ys(grad_ys, ys)
+
+        to_ops = [y._op for y in ys]
+        from_ops = [x._op for x in xs]
+        consumers = _consumers_map(g)
+        reachable_to_ops, pending = _pending_count(to_ops, from_ops, consumers)
+
+        grads = {}
+        for y, gy in zip(ys, grad_ys):
+            _set_grad(grads, y, gy)
+        queue = collections.deque()
+        seen = set()
+        for op in to_ops:
+            if pending[op] == 0 and op not in seen and op in reachable_to_ops:
+                seen.add(op)
+                queue.append(op)
+        for op in from_ops:  # an x whose inputs are not on a path needs no further walking
+            if all(pending[t._op] <= 0 for t in op._inputs):
+                stop_ops.add(op)
+
+        while queue:
+            op = queue.popleft()
+            out_grads = _aggregate(grads, op)
+            has_out_grads = any(gr is not None for gr in out_grads)
+            grad_fn = _gradient_function(op) if has_out_grads and op not in stop_ops else None
+            if grad_fn is not None:
+                from .ops import array_ops
+                for i, gr in enumerate(out_grads):
+                    if gr is None and _is_trainable(op._outputs[i]):
+                        out_grads[i] = array_ops.zeros_like(op._outputs[i])
+                with name_scope(op.name + "_grad"):
+                    in_grads = _as_list(grad_fn(op, *out_grads))
+                    if len(in_grads) != len(op._inputs):
+                        raise ValueError("Num gradients %d generated for op %s do not match num inputs %d"
+                                         % (len(in_grads), op.node_def, len(op._inputs)))
+                    if op._op_def.broadcasting:
+                        in_grads = [None if gr is None else _sum_to_input(gr, t)
+                                    for gr, t in zip(in_grads, op._inputs)]
+            else:
+                in_grads = [None] * len(op._inputs)
+            for i, (t_in, in_grad) in enumerate(zip(op._inputs, in_grads)):
+                if in_grad is None or not _is_trainable(t_in):
+                    continue
+                try:
+                    in_grad.set_shape(t_in.get_shape())
+                except ValueError:
+                    raise ValueError("Incompatible shapes between op input and calculated input gradient.  "
+                                     "Forward operation: %s.  Input index: %d. Original input shape: %s.  "
+                                     "Calculated input gradient shape: %s"
+                                     % (op.name, i, t_in.shape, in_grad.shape)) from None
+                _set_grad(grads, t_in, in_grad)
+            for t in op._inputs:
+                pending[t._op] -= 1
+                if pending[t._op] == 0:
+                    queue.append(t._op)
+
+        out = []
+        for x in xs:
+            op_grads = grads.get(x._op)
+            if op_grads is None:
+                out.append(None)
+                continue
+            gx = op_grads[x._value_index]
+            if isinstance(gx, list):
+                gx = _aggregate(grads, x._op)[x._value_index]
+            out.append(gx)
+        return out
+
+
+def _default_grad_ys(grad_ys, ys):
+    from .ops import array_ops, constant_op
+    out = []
+    for i, (y, gy) in enumerate(zip(ys, grad_ys)):
+        if gy is None:
+            if y.dtype.is_complex:
+                raise TypeError("Gradients of complex tensors must set grad_ys (y.dtype = %r)" % y.dtype)
+            out.append(array_ops.fill(array_ops.shape(y), constant_op.constant(1, dtype=y.dtype.base_dtype,
+                                                                            name="grad_ys_%d" % i)))
+        else:
+            gy = convert_to_tensor(gy, name="grad_ys_%d" % i)
+            if gy.dtype.base_dtype != y.dtype.base_dtype:
+                raise TypeError("Gradient type %s generated for real or integer-valued tensor %s with type %s "
+                                "must be real or integer" % (gy.dtype.name, y, y.dtype.name)
+                                if not y.dtype.is_floating else
+                                "Gradient type %s generated for real-valued tensor %s with type %s must be real"
+                                % (gy.dtype.name, y, y.dtype.name))
+            out.append(gy)
+    return out
+
+
+def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False, gate_gradients=False,
+             aggregation_method=None):
+    raise NotImplementedError("tf.hessians is not supported by tfmini yet")
+

@@ -1,0 +1,226 @@
+"""Training ops: the in-place variable updates optimizers apply (ApplyGradientDescent, ApplyAdam, ...).
+
+Each takes the variable and its slots as references (the executor passes their storage) and
+updates the stored arrays in place; its output is the variable (a ref tensor), as in TF.
+"""
+from ..framework import errors
+from ..framework.op_def_library import make_op
+from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
+from ..framework.ops import convert_to_tensor, name_scope
+from ..runtime.state import deref
+
+__all__ = ["apply_gradient_descent", "apply_momentum", "apply_adam", "apply_adagrad", "apply_rms_prop",
+           "apply_centered_rms_prop", "apply_adadelta"]
+
+
+def _apply_infer(n_refs):
+    """Shape rule shared by the Apply* ops: refs and grad share the variable's shape; hyperparameters are scalars."""
+    def infer(*inputs, **attrs):
+        var = inputs[0]
+        if not var.dtype._is_ref:
+            raise TypeError("Apply ops need a variable (a ref tensor) as input 'var', got %s" % var)
+        shape = var.shape
+        for t in inputs[1:n_refs]:
+            shape = shape.merge_with(t.shape)
+        grad = inputs[-1]
+        if not shape.is_compatible_with(grad.shape):
+            raise InferenceError("Shapes must be equal rank, but are %s and %s" % (shape.ndims, grad.shape.ndims)
+                                 if shape.ndims != grad.shape.ndims else
+                                 "Dimension mismatch: var %s vs grad %s" % (shape, grad.shape))
+        for t in inputs[n_refs:-1]:
+            if t.shape.ndims not in (None, 0):
+                raise InferenceError("Shape must be rank 0 but is rank %d" % t.shape.ndims)
+        return var.dtype, shape
+    return infer
+
+
+def _values(slots, grad):
+    arrays = [deref(s) for s in slots]
+    if arrays[0].shape != grad.shape:
+        raise errors.InvalidArgumentError(None, None, "var and grad do not have the same shape%s %s"
+                                          % (list(arrays[0].shape), list(grad.shape)))
+    return arrays
+
+
+# =========================================================================== ApplyGradientDescent
+def _apply_gradient_descent_kernel(xp, var, alpha, delta, *, use_locking=False):
+    v, = _values([var], delta)
+    v -= alpha * delta
+    return var
+
+
+register_op("ApplyGradientDescent", infer=_apply_infer(1), kernel=_apply_gradient_descent_kernel,
+            grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0,))
+
+
+# =========================================================================== ApplyMomentum
+def _apply_momentum_kernel(xp, var, accum, lr, grad, momentum, *, use_locking=False, use_nesterov=False):
+    v, a = _values([var, accum], grad)
+    a *= momentum
+    a += grad
+    if use_nesterov:
+        v -= grad * lr + a * (momentum * lr)
+    else:
+        v -= lr * a
+    return var
+
+
+def _momentum_infer(var, accum, lr, grad, momentum, **attrs):
+    return _apply_infer(2)(var, accum, lr, momentum, grad)
+
+
+register_op("ApplyMomentum", infer=_momentum_infer, kernel=_apply_momentum_kernel, grad=NOT_DIFFERENTIABLE,
+            stateful=True, ref_inputs=(0, 1))
+
+
+# =========================================================================== ApplyAdam
+def _apply_adam_kernel(xp, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad, *,
+                       use_locking=False, use_nesterov=False):
+    w, mm, vv = _values([var, m, v], grad)
+    lr_t = lr * xp.sqrt(1 - beta2_power) / (1 - beta1_power)
+    mm += (grad - mm) * (1 - beta1)
+    vv += (grad * grad - vv) * (1 - beta2)
+    if use_nesterov:
+        w -= (mm * beta1 + (1 - beta1) * grad) * lr_t / (xp.sqrt(vv) + epsilon)
+    else:
+        w -= mm * lr_t / (xp.sqrt(vv) + epsilon)
+    return var
+
+
+register_op("ApplyAdam", infer=_apply_infer(3), kernel=_apply_adam_kernel, grad=NOT_DIFFERENTIABLE,
+            stateful=True, ref_inputs=(0, 1, 2))
+
+
+# =========================================================================== ApplyAdagrad
+def _apply_adagrad_kernel(xp, var, accum, lr, grad, *, use_locking=False, update_slots=True):
+    v, a = _values([var, accum], grad)
+    if update_slots:
+        a += grad * grad
+    v -= lr * grad / xp.sqrt(a)
+    return var
+
+
+register_op("ApplyAdagrad", infer=_apply_infer(2), kernel=_apply_adagrad_kernel, grad=NOT_DIFFERENTIABLE,
+            stateful=True, ref_inputs=(0, 1))
+
+
+# =========================================================================== ApplyRMSProp / ApplyCenteredRMSProp
+def _apply_rms_prop_kernel(xp, var, ms, mom, lr, rho, momentum, epsilon, grad, *, use_locking=False):
+    v, s, m = _values([var, ms, mom], grad)
+    s += (grad * grad - s) * (1 - rho)
+    m *= momentum
+    m += lr * grad / xp.sqrt(s + epsilon)
+    v -= m
+    return var
+
+
+def _apply_centered_rms_prop_kernel(xp, var, mg, ms, mom, lr, rho, momentum, epsilon, grad, *, use_locking=False):
+    v, g_avg, s, m = _values([var, mg, ms, mom], grad)
+    s += (grad * grad - s) * (1 - rho)
+    g_avg += (grad - g_avg) * (1 - rho)
+    m *= momentum
+    m += lr * grad / xp.sqrt(s - g_avg * g_avg + epsilon)
+    v -= m
+    return var
+
+
+register_op("ApplyRMSProp", infer=_apply_infer(3), kernel=_apply_rms_prop_kernel, grad=NOT_DIFFERENTIABLE,
+            stateful=True, ref_inputs=(0, 1, 2))
+register_op("ApplyCenteredRMSProp", infer=_apply_infer(4), kernel=_apply_centered_rms_prop_kernel,
+            grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0, 1, 2, 3))
+
+
+# =========================================================================== ApplyAdadelta
+def _apply_adadelta_kernel(xp, var, accum, accum_update, lr, rho, epsilon, grad, *, use_locking=False):
+    v, a, au = _values([var, accum, accum_update], grad)
+    a *= rho
+    a += (1 - rho) * grad * grad
+    update = xp.sqrt(au + epsilon) / xp.sqrt(a + epsilon) * grad
+    au *= rho
+    au += (1 - rho) * update * update
+    v -= update * lr
+    return var
+
+
+register_op("ApplyAdadelta", infer=_apply_infer(3), kernel=_apply_adadelta_kernel, grad=NOT_DIFFERENTIABLE,
+            stateful=True, ref_inputs=(0, 1, 2))
+
+
+# =========================================================================== wrappers
+def _refs(*vs):
+    return [v._ref() if hasattr(v, "_ref") else v for v in vs]
+
+
+def _scalars(dtype, **named):
+    return [convert_to_tensor(v, dtype=dtype, name=k) for k, v in named.items()]
+
+
+def apply_gradient_descent(var, alpha, delta, use_locking=False, name=None):
+    """var -= alpha * delta, in place."""
+    with name_scope(name, "ApplyGradientDescent", [var, alpha, delta]) as scope:
+        (v,) = _refs(var)
+        dt = v.dtype.base_dtype
+        return make_op("ApplyGradientDescent", [v] + _scalars(dt, alpha=alpha) + [convert_to_tensor(delta, dtype=dt)],
+                       {"use_locking": use_locking}, name=scope)
+
+
+def apply_momentum(var, accum, lr, grad, momentum, use_locking=False, use_nesterov=False, name=None):
+    """accum = accum * momentum + grad; var -= lr * accum (or the Nesterov form)."""
+    with name_scope(name, "ApplyMomentum", [var, accum, lr, grad, momentum]) as scope:
+        v, a = _refs(var, accum)
+        dt = v.dtype.base_dtype
+        lr_t, = _scalars(dt, lr=lr)
+        mom_t, = _scalars(dt, momentum=momentum)
+        return make_op("ApplyMomentum", [v, a, lr_t, convert_to_tensor(grad, dtype=dt), mom_t],
+                       {"use_locking": use_locking, "use_nesterov": use_nesterov}, name=scope)
+
+
+def apply_adam(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad, use_locking=False,
+               use_nesterov=False, name=None):
+    """Adam: m, v moving moments; var -= lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon)."""
+    with name_scope(name, "ApplyAdam", [var, m, v, grad]) as scope:
+        w, mm, vv = _refs(var, m, v)
+        dt = w.dtype.base_dtype
+        sc = _scalars(dt, beta1_power=beta1_power, beta2_power=beta2_power, lr=lr, beta1=beta1, beta2=beta2,
+                      epsilon=epsilon)
+        return make_op("ApplyAdam", [w, mm, vv] + sc + [convert_to_tensor(grad, dtype=dt)],
+                       {"use_locking": use_locking, "use_nesterov": use_nesterov}, name=scope)
+
+
+def apply_adagrad(var, accum, lr, grad, use_locking=False, update_slots=True, name=None):
+    """accum += grad**2; var -= lr * grad / sqrt(accum)."""
+    with name_scope(name, "ApplyAdagrad", [var, accum, lr, grad]) as scope:
+        v, a = _refs(var, accum)
+        dt = v.dtype.base_dtype
+        return make_op("ApplyAdagrad", [v, a] + _scalars(dt, lr=lr) + [convert_to_tensor(grad, dtype=dt)],
+                       {"use_locking": use_locking, "update_slots": update_slots}, name=scope)
+
+
+def apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad, use_locking=False, name=None):
+    """ms = rho * ms + (1 - rho) * grad**2; mom = momentum * mom + lr * grad / sqrt(ms + epsilon); var -= mom."""
+    with name_scope(name, "ApplyRMSProp", [var, ms, mom, grad]) as scope:
+        v, s, m = _refs(var, ms, mom)
+        dt = v.dtype.base_dtype
+        sc = _scalars(dt, lr=lr, rho=rho, momentum=momentum, epsilon=epsilon)
+        return make_op("ApplyRMSProp", [v, s, m] + sc + [convert_to_tensor(grad, dtype=dt)],
+                       {"use_locking": use_locking}, name=scope)
+
+
+def apply_centered_rms_prop(var, mg, ms, mom, lr, rho, momentum, epsilon, grad, use_locking=False, name=None):
+    """RMSProp normalized by the centered second moment (ms - mg**2)."""
+    with name_scope(name, "ApplyCenteredRMSProp", [var, mg, ms, mom, grad]) as scope:
+        v, g_avg, s, m = _refs(var, mg, ms, mom)
+        dt = v.dtype.base_dtype
+        sc = _scalars(dt, lr=lr, rho=rho, momentum=momentum, epsilon=epsilon)
+        return make_op("ApplyCenteredRMSProp", [v, g_avg, s, m] + sc + [convert_to_tensor(grad, dtype=dt)],
+                       {"use_locking": use_locking}, name=scope)
+
+
+def apply_adadelta(var, accum, accum_update, lr, rho, epsilon, grad, use_locking=False, name=None):
+    """Adadelta's update with running averages of squared gradients and squared updates."""
+    with name_scope(name, "ApplyAdadelta", [var, accum, accum_update, grad]) as scope:
+        v, a, au = _refs(var, accum, accum_update)
+        dt = v.dtype.base_dtype
+        sc = _scalars(dt, lr=lr, rho=rho, epsilon=epsilon)
+        return make_op("ApplyAdadelta", [v, a, au] + sc + [convert_to_tensor(grad, dtype=dt)],
+                       {"use_locking": use_locking}, name=scope)
