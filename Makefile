@@ -20,10 +20,14 @@ $(VENV)/.test-installed: pyproject.toml | $(PY)
 	$(PIP) install -e '.[test]'
 	touch $@
 
+# compiled once here, as pip does for a regular install, so that `import tfmini` stays fast even
+# where PYTHONDONTWRITEBYTECODE is set
 lab: $(VENV)/.lab-installed
+	$(PY) -m compileall -q tfmini widgets
 	$(VENV)/bin/jupyter lab lessons/
 
 test: $(VENV)/.test-installed
+	$(PY) -m compileall -q tfmini widgets
 	$(PY) -m pytest
 
 test-fast: $(VENV)/.test-installed

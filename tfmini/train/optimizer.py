@@ -1,5 +1,5 @@
 """Optimizer: compute_gradients / apply_gradients / minimize, slots, and TF's update-op names."""
-from .. import gradients as gradients_lib
+from ..gradients import gradients as _gradients
 from .. import variables
 from ..framework import dtypes
 from ..framework.ops import (GraphKeys, Tensor, control_dependencies, convert_to_tensor, get_collection_ref,
@@ -76,7 +76,7 @@ class Optimizer:
         for v in var_list:
             if not isinstance(v, variables.Variable):
                 raise TypeError("Argument is not a tf.Variable: %s" % (v,))
-        grads = gradients_lib.gradients(loss, [v._ref() for v in var_list], grad_ys=grad_loss,
+        grads = _gradients(loss, [v._ref() for v in var_list], grad_ys=grad_loss,
                                         gate_gradients=(gate_gradients == Optimizer.GATE_OP),
                                         aggregation_method=aggregation_method)
         if gate_gradients == Optimizer.GATE_GRAPH:

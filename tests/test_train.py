@@ -1,0 +1,276 @@
+"""tf.train: the Apply* training ops against numpy, the optimizers (slot names, values after a few
+steps, global step), learning-rate schedules; and the lecture's AND/OR perceptron."""
+import numpy as np
+import pytest
+
+import tfmini as tf
+from optable import Row, rows_test
+from tfmini.ops import training_ops
+
+W0 = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]], np.float32)
+G = np.array([[0.1, -0.2, 0.3], [-0.4, 0.5, 0.6]], np.float32)
+
+
+def _var(value, name):
+    return tf.Variable(np.asarray(value, np.float32), name=name)
+
+
+def _apply(fn, n_slots, slot_init, *scalars):
+    def build(tf):
+        var = _var(W0, "w")
+        slots = [_var(np.full_like(W0, v), "s%d" % i) for i, v in zip(range(n_slots), slot_init)]
+        return fn(var, *slots, *scalars, tf.constant(G))
+    return build
+
+
+def _sgd_expect(np):
+    return W0 - 0.1 * G
+
+
+def _momentum_expect(np):
+    accum = 0.5 * 0.9 + G
+    return W0 - 0.1 * accum
+
+
+def _nesterov_expect(np):
+    accum = 0.5 * 0.9 + G
+    return W0 - (G * 0.1 + accum * 0.9 * 0.1)
+
+
+def _adam_expect(np):
+    b1p, b2p, lr, b1, b2, eps = 0.9, 0.999, 0.01, 0.9, 0.999, 1e-8
+    m = 0 + (G - 0) * (1 - b1)
+    v = 0 + (G * G - 0) * (1 - b2)
+    lr_t = lr * np.sqrt(1 - b2p) / (1 - b1p)
+    return W0 - lr_t * m / (np.sqrt(v) + eps)
+
+
+def _adagrad_expect(np):
+    accum = 0.1 + G * G
+    return W0 - 0.5 * G / np.sqrt(accum)
+
+
+def _rmsprop_expect(np):
+    ms = 1.0 + (G * G - 1.0) * (1 - 0.9)
+    mom = 0.0 * 0.5 + 0.01 * G / np.sqrt(ms + 1e-10)
+    return W0 - mom
+
+
+def _centered_rmsprop_expect(np):
+    ms = 1.0 + (G * G - 1.0) * (1 - 0.9)
+    mg = 0.0 + (G - 0.0) * (1 - 0.9)
+    mom = 0.01 * G / np.sqrt(ms - mg * mg + 1e-10)
+    return W0 - mom
+
+
+def _adadelta_expect(np):
+    rho, eps, lr = 0.95, 1e-6, 1.0
+    accum = rho * 0.0 + (1 - rho) * G * G
+    update = np.sqrt(0.0 + eps) / np.sqrt(accum + eps) * G
+    return W0 - update * lr
+
+
+CASES = [
+    Row("ApplyGradientDescent", _apply(training_ops.apply_gradient_descent, 0, [], 0.1), _sgd_expect, rtol=1e-5),
+    Row("ApplyMomentum", lambda tf: training_ops.apply_momentum(
+        _var(W0, "w"), _var(np.full_like(W0, 0.5), "a"), 0.1, tf.constant(G), 0.9), _momentum_expect, rtol=1e-5),
+    Row("ApplyMomentum", lambda tf: training_ops.apply_momentum(
+        _var(W0, "w"), _var(np.full_like(W0, 0.5), "a"), 0.1, tf.constant(G), 0.9, use_nesterov=True),
+        _nesterov_expect, id="ApplyMomentum-nesterov", rtol=1e-5),
+    Row("ApplyAdam", _apply(training_ops.apply_adam, 2, [0.0, 0.0], 0.9, 0.999, 0.01, 0.9, 0.999, 1e-8),
+        _adam_expect, rtol=1e-5),
+    Row("ApplyAdagrad", _apply(training_ops.apply_adagrad, 1, [0.1], 0.5), _adagrad_expect, rtol=1e-5),
+    Row("ApplyRMSProp", _apply(training_ops.apply_rms_prop, 2, [1.0, 0.0], 0.01, 0.9, 0.5, 1e-10),
+        lambda np: W0 - (0.0 * 0.5 + 0.01 * G / np.sqrt(1.0 + (G * G - 1.0) * 0.1 + 1e-10)), rtol=1e-5),
+    Row("ApplyCenteredRMSProp", _apply(training_ops.apply_centered_rms_prop, 3, [0.0, 1.0, 0.0], 0.01, 0.9, 0.0,
+                                       1e-10), _centered_rmsprop_expect, rtol=1e-5),
+    Row("ApplyAdadelta", _apply(training_ops.apply_adadelta, 2, [0.0, 0.0], 1.0, 0.95, 1e-6), _adadelta_expect,
+        rtol=1e-5),
+]
+test_row = rows_test(CASES)
+
+
+def test_apply_ops_update_in_place_and_return_the_variable():
+    w = _var(W0, "w")
+    upd = training_ops.apply_gradient_descent(w, 0.1, tf.constant(G))
+    assert upd.dtype == tf.float32_ref if hasattr(tf, "float32_ref") else upd.dtype.is_ref_dtype
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        before = sess._state.slot_for(w.op).value
+        sess.run(upd)
+        assert sess._state.slot_for(w.op).value is before  # same buffer: updated in place
+
+
+def test_apply_shape_mismatch_is_a_build_error():
+    w = _var(W0, "w")
+    with pytest.raises(ValueError, match="ApplyGradientDescent"):
+        training_ops.apply_gradient_descent(w, 0.1, tf.constant(np.ones((3, 2), np.float32)))
+
+
+# =========================================================================== optimizers
+def _quadratic():
+    w = tf.Variable(np.array([1.0, -2.0], np.float32), name="weight")
+    loss = tf.reduce_sum(tf.square(w - tf.constant([3.0, 1.0])))
+    return w, loss
+
+
+@pytest.mark.parametrize("make, slots", [
+    (lambda: tf.train.GradientDescentOptimizer(0.1), []),
+    (lambda: tf.train.MomentumOptimizer(0.1, 0.9), ["weight/Momentum:0"]),
+    (lambda: tf.train.AdamOptimizer(0.1), ["beta1_power:0", "beta2_power:0", "weight/Adam:0", "weight/Adam_1:0"]),
+    (lambda: tf.train.AdagradOptimizer(0.5), ["weight/Adagrad:0"]),
+    (lambda: tf.train.RMSPropOptimizer(0.05), ["weight/RMSProp:0", "weight/RMSProp_1:0"]),
+    (lambda: tf.train.AdadeltaOptimizer(1.0), ["weight/Adadelta:0", "weight/Adadelta_1:0"]),
+], ids=["sgd", "momentum", "adam", "adagrad", "rmsprop", "adadelta"])
+def test_optimizers_decrease_the_loss_and_name_their_slots(make, slots):
+    w, loss = _quadratic()
+    opt = make()
+    train = opt.minimize(loss)
+    assert train.type == "NoOp" and train.name == opt.get_name()
+    names = sorted(v.name for v in tf.global_variables())
+    assert names == sorted(["weight:0"] + slots)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        first = sess.run(loss)
+        for _ in range(50):
+            sess.run(train)
+        assert sess.run(loss) < first * 0.5
+
+
+def test_gradient_descent_matches_numpy_step_by_step():
+    w, loss = _quadratic()
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    wv = np.array([1.0, -2.0])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(5):
+            sess.run(train)
+            wv = wv - 0.1 * 2 * (wv - [3.0, 1.0])
+            np.testing.assert_allclose(sess.run(w), wv, rtol=1e-6)
+
+
+def test_adam_matches_numpy():
+    w, loss = _quadratic()
+    opt = tf.train.AdamOptimizer(0.1)
+    train = opt.minimize(loss)
+    assert opt.get_slot_names() == ["m", "v"]
+    assert opt.get_slot(w, "m").name == "weight/Adam:0"
+    wv, m, v = np.array([1.0, -2.0]), 0.0, 0.0
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for t in range(1, 6):
+            sess.run(train)
+            g = 2 * (wv - [3.0, 1.0])
+            m = 0.9 * m + 0.1 * g
+            v = 0.999 * v + 0.001 * g * g
+            lr_t = 0.1 * np.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
+            wv = wv - lr_t * m / (np.sqrt(v) + 1e-8)
+            np.testing.assert_allclose(sess.run(w), wv, rtol=1e-5)
+
+
+def test_rmsprop_slot_starts_at_one():
+    w, loss = _quadratic()
+    opt = tf.train.RMSPropOptimizer(0.01)
+    opt.minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_array_equal(sess.run(opt.get_slot(w, "rms")), [1.0, 1.0])
+
+
+def test_global_step_is_incremented():
+    w, loss = _quadratic()
+    step = tf.train.get_or_create_global_step()
+    assert step.name == "global_step:0" and step.dtype.base_dtype == tf.int64
+    assert tf.train.get_global_step() is step
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=step)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(3):
+            sess.run(train)
+        assert tf.train.global_step(sess, step) == 3
+    with pytest.raises(ValueError, match='"global_step" already exists.'):
+        tf.train.create_global_step()
+
+
+def test_minimize_without_gradients_raises():
+    w = tf.Variable(1.0)
+    loss = tf.constant(2.0)
+    with pytest.raises(ValueError, match="No gradients provided for any variable"):
+        tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+
+
+def test_minimize_with_no_variables_raises():
+    with pytest.raises(ValueError, match="No variables to optimize."):
+        tf.train.GradientDescentOptimizer(0.1).minimize(tf.constant(1.0))
+
+
+def test_integer_loss_is_rejected():
+    tf.Variable(1.0)
+    with pytest.raises(ValueError, match="Invalid type tf.int32 for Const:0"):
+        tf.train.GradientDescentOptimizer(0.1).minimize(tf.constant(1))
+
+
+def test_var_list_restricts_the_update():
+    a = tf.Variable(1.0, name="a")
+    b = tf.Variable(1.0, name="b")
+    train = tf.train.GradientDescentOptimizer(0.5).minimize(a * a + b * b, var_list=[a])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train)
+        assert sess.run([a, b]) == [0.0, 1.0]
+
+
+# =========================================================================== learning-rate schedules
+@pytest.mark.parametrize("step", [0, 3, 10, 25])
+def test_schedules(step):
+    gs = tf.constant(step, tf.int64)
+    lr = 0.1
+    got = {
+        "exp": tf.train.exponential_decay(lr, gs, 10, 0.5),
+        "exp_stair": tf.train.exponential_decay(lr, gs, 10, 0.5, staircase=True),
+        "natural": tf.train.natural_exp_decay(lr, gs, 10, 0.5),
+        "inverse": tf.train.inverse_time_decay(lr, gs, 10, 0.5),
+        "poly": tf.train.polynomial_decay(lr, gs, 20, end_learning_rate=0.01, power=2.0),
+        "poly_cycle": tf.train.polynomial_decay(lr, gs, 20, end_learning_rate=0.01, cycle=True),
+        "cosine": tf.train.cosine_decay(lr, gs, 20, alpha=0.1),
+        "piecewise": tf.train.piecewise_constant(gs, [5, 15], [1.0, 0.5, 0.1]),
+    }
+    p = step / 10
+    capped = min(step, 20)
+    mult = max(np.ceil(step / 20), 1)
+    want = {
+        "exp": lr * 0.5 ** p,
+        "exp_stair": lr * 0.5 ** np.floor(p),
+        "natural": lr * np.exp(-0.5 * p),
+        "inverse": lr / (1 + 0.5 * p),
+        "poly": (lr - 0.01) * (1 - capped / 20) ** 2 + 0.01,
+        "poly_cycle": (lr - 0.01) * (1 - step / (20 * mult)) + 0.01,
+        "cosine": lr * ((1 - 0.1) * 0.5 * (1 + np.cos(np.pi * capped / 20)) + 0.1),
+        "piecewise": 1.0 if step <= 5 else (0.5 if step <= 15 else 0.1),
+    }
+    with tf.Session() as sess:
+        out = sess.run(got)
+    for k in want:
+        assert out[k] == pytest.approx(want[k], rel=1e-5), k
+
+
+# =========================================================================== the lecture's perceptron
+def test_perceptron_and_or_reach_the_lecture_predictions():
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    for y, want in (([0, 0, 0, 1], [0, 0, 0, 1]), ([0, 1, 1, 1], [0, 1, 1, 1])):
+        tf.reset_default_graph()
+        inputs = tf.placeholder(tf.float32, [None, 2])
+        label = tf.placeholder(tf.int64, [None])
+        weight = tf.Variable(tf.random_normal([2, 2]))
+        bias = tf.Variable(tf.zeros([2]))
+        logit = tf.matmul(inputs, weight) + bias
+        pred_op = tf.nn.softmax(logit)
+        loss_op = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=label, logits=logit))
+        opt = tf.train.GradientDescentOptimizer(0.1).minimize(loss_op)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(500):
+                _, loss = sess.run([opt, loss_op], feed_dict={inputs: x, label: y})
+            pred = sess.run(pred_op, feed_dict={inputs: x})
+        assert loss < 0.3
+        np.testing.assert_array_equal(np.argmax(pred, axis=1), want)
