@@ -17,7 +17,7 @@ import tfmini as tf
 
 class GradRow:
     def __init__(self, op_type, build, shapes, id=None, positive=False, low=-1.0, high=1.0, inputs=None,
-                 unknown_dims=False, rtol=1e-5, atol=1e-6, wrt=None):
+                 unknown_dims=False, rtol=1e-5, atol=1e-6, wrt=None, delta=1e-6):
         self.op_type = op_type
         self.build = build
         self.shapes = shapes
@@ -27,6 +27,7 @@ class GradRow:
         self.unknown_dims = unknown_dims
         self.rtol, self.atol = rtol, atol
         self.wrt = wrt                # indices of the inputs to differentiate (default: all)
+        self.delta = delta            # finite-difference step
 
     def run(self):
         tf.reset_default_graph()
@@ -49,7 +50,7 @@ class GradRow:
                 assert symbolic[k].shape == values[i].shape, \
                     "%s: gradient shape %s for input shape %s" % (self.id, symbolic[k].shape, values[i].shape)
                 numeric = np.zeros_like(values[i])
-                h = 1e-6
+                h = self.delta
                 for idx in np.ndindex(values[i].shape):
                     plus = [v.copy() for v in values]
                     minus = [v.copy() for v in values]

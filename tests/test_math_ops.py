@@ -641,3 +641,90 @@ def test_sigmoid_keeps_precision_in_the_tail():
             got = sess.run(tf.sigmoid(tf.constant(x.astype(dt))))
             want = 1 / (1 + np.exp(-x))
             np.testing.assert_allclose(got, want.astype(dt), rtol=1e-6 if dt == np.float32 else 1e-14)
+
+
+def test_addn_never_broadcasts_at_run_time():
+    a = tf.placeholder(tf.float32, [None])
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"Inputs to operation of type AddN must have "
+                                                                 r"the same size and shape\.  Input 0: \[1\] != "
+                                                                 r"input 1: \[3\]"):
+            sess.run(tf.add_n([a, tf.ones([3])]), {a: [1.0]})
+
+
+# =========================================================================== gradients (against finite differences)
+from gradcheck import GradRow, grad_rows_test  # noqa: E402
+
+_bin = lambda fn: (lambda tf, a, b: fn(a, b))  # noqa: E731
+_un = lambda fn: (lambda tf, a: fn(a))  # noqa: E731
+
+GRAD_CASES = [
+    GradRow("Add", _bin(lambda a, b: a + b), [(2, 3), (3,)], id="Add-broadcast"),
+    GradRow("Add", _bin(lambda a, b: a + b), [(2, 3), (2, 1)], id="Add-broadcast-unknown", unknown_dims=True),
+    GradRow("Sub", _bin(lambda a, b: a - b), [(2, 1), (1, 3)], id="Sub-both-broadcast"),
+    GradRow("Mul", _bin(lambda a, b: a * b), [(2, 3), (2, 3)]),
+    GradRow("Mul", _bin(lambda a, b: a * b), [(4, 1, 3), (2, 1)], id="Mul-broadcast-unknown", unknown_dims=True),
+    GradRow("RealDiv", _bin(lambda a, b: a / b), [(2, 3), (3,)], positive=True),
+    GradRow("FloorMod", lambda tf, a, b: tf.mod(a, b), [(2, 3), (3,)], positive=True, wrt=[0]),
+    GradRow("Pow", _bin(lambda a, b: a ** b), [(2, 3), (3,)], positive=True),
+    GradRow("Maximum", lambda tf, a, b: tf.maximum(a, b), [(2, 3), (3,)]),
+    GradRow("Minimum", lambda tf, a, b: tf.minimum(a, b), [(2, 3), (2, 1)]),
+    GradRow("SquaredDifference", lambda tf, a, b: tf.squared_difference(a, b), [(2, 3), (3,)]),
+    GradRow("Neg", _un(lambda a: -a), [(2, 3)]),
+    GradRow("Abs", lambda tf, a: tf.abs(a), [(2, 3)]),
+    GradRow("Sign", lambda tf, a: tf.sign(a) * a, [(2, 3)]),
+    GradRow("Square", lambda tf, a: tf.square(a), [(3, 2)]),
+    GradRow("Sqrt", lambda tf, a: tf.sqrt(a), [(3, 2)], positive=True),
+    GradRow("Rsqrt", lambda tf, a: tf.rsqrt(a), [(3, 2)], positive=True),
+    GradRow("Exp", lambda tf, a: tf.exp(a), [(3, 2)]),
+    GradRow("Expm1", lambda tf, a: tf.expm1(a), [(3, 2)]),
+    GradRow("Log", lambda tf, a: tf.log(a), [(3, 2)], positive=True),
+    GradRow("Log1p", lambda tf, a: tf.log1p(a), [(3, 2)], positive=True),
+    GradRow("Sin", lambda tf, a: tf.sin(a), [(3, 2)]),
+    GradRow("Cos", lambda tf, a: tf.cos(a), [(3, 2)]),
+    GradRow("Tan", lambda tf, a: tf.tan(a), [(3, 2)]),
+    GradRow("Sigmoid", lambda tf, a: tf.sigmoid(a), [(3, 2)], low=-4, high=4),
+    GradRow("Tanh", lambda tf, a: tf.tanh(a), [(3, 2)]),
+    GradRow("Reciprocal", lambda tf, a: tf.reciprocal(a), [(3, 2)], positive=True),
+    GradRow("Erf", lambda tf, a: tf.erf(a), [(3, 2)]),
+    GradRow("Cast", lambda tf, a: tf.cast(tf.cast(a, tf.float32), tf.float64), [(2, 3)], rtol=1e-3, atol=1e-4,
+            delta=1e-2),
+    GradRow("AddN", lambda tf, a, b, c: tf.add_n([a, b, c]), [(2, 3)] * 3),
+    GradRow("MatMul", lambda tf, a, b: tf.matmul(a, b), [(2, 3), (3, 4)]),
+    GradRow("MatMul", lambda tf, a, b: tf.matmul(a, b, transpose_a=True), [(3, 2), (3, 4)], id="MatMul-ta"),
+    GradRow("MatMul", lambda tf, a, b: tf.matmul(a, b, transpose_b=True), [(2, 3), (4, 3)], id="MatMul-tb"),
+    GradRow("MatMul", lambda tf, a, b: tf.matmul(a, b, transpose_a=True, transpose_b=True), [(3, 2), (4, 3)],
+            id="MatMul-ta-tb"),
+    GradRow("MatMul", lambda tf, a, b: tf.matmul(a, b), [(2, 3), (3, 4)], id="MatMul-unknown", unknown_dims=True),
+    GradRow("BatchMatMulV2", lambda tf, a, b: tf.matmul(a, b), [(2, 2, 3), (3, 4)]),
+    GradRow("BatchMatMulV2", lambda tf, a, b: tf.matmul(a, b, adjoint_a=True, adjoint_b=True),
+            [(2, 3, 2), (1, 4, 3)], id="BatchMatMulV2-adjoint-broadcast"),
+    GradRow("Sum", lambda tf, a: tf.reduce_sum(a, 1), [(2, 3)]),
+    GradRow("Sum", lambda tf, a: tf.reduce_sum(a, [0, 2], keepdims=True), [(2, 3, 4)], id="Sum-keepdims"),
+    GradRow("Sum", lambda tf, a: tf.reduce_sum(a, -1), [(2, 3)], id="Sum-unknown", unknown_dims=True),
+    GradRow("Mean", lambda tf, a: tf.reduce_mean(a, 0), [(2, 3)]),
+    GradRow("Mean", lambda tf, a: tf.reduce_mean(a), [(2, 3)], id="Mean-unknown", unknown_dims=True),
+    GradRow("Max", lambda tf, a: tf.reduce_max(a, 1), [(2, 3)]),
+    GradRow("Max", lambda tf, a: tf.reduce_max(a, 1), [(2, 3)], id="Max-ties",
+            inputs=[np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 1.0]])]),  # a tie splits the gradient equally
+    GradRow("Min", lambda tf, a: tf.reduce_min(a, [0, 1]), [(2, 3)], unknown_dims=True),
+    GradRow("Prod", lambda tf, a: tf.reduce_prod(a, 1), [(2, 3)]),
+    GradRow("Prod", lambda tf, a: tf.reduce_prod(a, [0, 2]), [(2, 3, 2)], id="Prod-two-axes-unknown",
+            unknown_dims=True),
+    GradRow("Prod", lambda tf, a: tf.reduce_prod(a, 0), [(3, 2)], id="Prod-with-a-zero",
+            inputs=[np.array([[1.5, 2.0], [0.0, 3.0], [2.0, -1.0]])]),
+    GradRow("Cumsum", lambda tf, a: tf.cumsum(a, 1), [(2, 3)]),
+    GradRow("Cumsum", lambda tf, a: tf.cumsum(a, 0, exclusive=True, reverse=True), [(3, 2)], id="Cumsum-ex-rev"),
+    GradRow("Cumprod", lambda tf, a: tf.cumprod(a, 1), [(2, 3)], positive=True),
+    GradRow("Cumprod", lambda tf, a: tf.cumprod(a, 0, exclusive=True, reverse=True), [(3, 2)], positive=True,
+            id="Cumprod-ex-rev"),
+]
+test_grad_row = grad_rows_test(GRAD_CASES)
+
+CASES += [
+    Row("Cumprod", lambda tf: tf.cumprod(tf.constant(X), 1), lambda np: np.cumprod(X, 1)),
+    Row("Cumprod", lambda tf: tf.cumprod(tf.constant(X), 0, exclusive=True, reverse=True),
+        lambda np: np.flip(np.concatenate([np.ones((1, 3), np.float32), np.cumprod(np.flip(X, 0), 0)[:-1]]), 0),
+        id="Cumprod-exclusive-reverse"),
+]
+test_row = rows_test(CASES)

@@ -8,7 +8,7 @@ import numpy as np
 from ..framework import dtypes, errors
 from ..framework.op_def_library import (FLOAT_COMPLEX_TYPES, FLOAT_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES,
                                         check_allowed, convert_one, convert_same_dtype, is_tensor_like, make_op)
-from ..framework.op_registry import GRADIENT_PENDING, NOT_DIFFERENTIABLE, InferenceError, register_op
+from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.ops import Tensor, convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
 from .constant_op import constant_value
@@ -24,7 +24,7 @@ __all__ = [
     "to_double", "to_int32", "to_int64", "saturate_cast", "add_n", "matmul", "reduce_sum",
     "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_any", "reduce_all",
     "reduce_logsumexp", "argmax", "argmin", "clip_by_value", "count_nonzero", "scalar_mul",
-    "cumsum", "erf",
+    "cumsum", "cumprod", "erf",
 ]
 
 _INT_OR_FLOAT = REAL_NUMBER_TYPES
@@ -84,19 +84,63 @@ def _realdiv_kernel(xp, x, y):
     return xp.true_divide(x, y).astype(x.dtype, copy=False)
 
 
+# gradient helpers of the binary ops (the driver sums each result back to its input's shape)
+def _const(value, like):
+    return convert_to_tensor(value, dtype=like.dtype.base_dtype)
+
+
+def _zeros_like(t):
+    from .array_ops import zeros_like
+    return zeros_like(t)
+
+
+def _realdiv_grad_y(op, g):
+    x, y = op.inputs
+    return multiply(g, realdiv(realdiv(negative(x), y), y))
+
+
+def _pow_grad(op, g):
+    from .array_ops import where, ones_like, zeros_like
+    x, y = op.inputs
+    z = op.outputs[0]
+    gx = multiply(g, multiply(y, pow(x, subtract(y, _const(1, y)))))
+    # d/dy x**y = z * log(x), taken as 0 where x <= 0 (as TF does)
+    mask = greater(x, _const(0, x))
+    safe_x = where(mask, x, ones_like(x))
+    log_x = where(mask, log(safe_x), zeros_like(x))
+    return [gx, multiply(g, multiply(z, log_x))]
+
+
+def _select_grad(op, g, selector):
+    """Maximum/Minimum: the gradient goes to x where selector(x, y) holds, else to y."""
+    from .array_ops import where, zeros_like
+    x, y = op.inputs
+    mask = selector(x, y)
+    zeros = zeros_like(g)
+    return [where(mask, g, zeros), where(mask, zeros, g)]
+
+
+def _squared_difference_grad(op, g):
+    x, y = op.inputs
+    gx = multiply(multiply(_const(2, g), g), subtract(x, y))
+    return [gx, negative(gx)]
+
+
 # TF op type -> (kernel, allowed input types, result is bool, gradient slot)
 _BINARY = {
-    "Add": (lambda xp, x, y: xp.add(x, y), _ARITH + (dtypes.string,), False, GRADIENT_PENDING),
-    "Sub": (lambda xp, x, y: xp.subtract(x, y), _ARITH, False, GRADIENT_PENDING),
-    "Mul": (lambda xp, x, y: xp.multiply(x, y), _ARITH, False, GRADIENT_PENDING),
-    "RealDiv": (_realdiv_kernel, _ARITH, False, GRADIENT_PENDING),
+    "Add": (lambda xp, x, y: xp.add(x, y), _ARITH + (dtypes.string,), False, lambda op, g: [g, g]),
+    "Sub": (lambda xp, x, y: xp.subtract(x, y), _ARITH, False, lambda op, g: [g, negative(g)]),
+    "Mul": (lambda xp, x, y: xp.multiply(x, y), _ARITH, False,
+            lambda op, g: [multiply(g, op.inputs[1]), multiply(op.inputs[0], g)]),
+    "RealDiv": (_realdiv_kernel, _ARITH, False, lambda op, g: [realdiv(g, op.inputs[1]), _realdiv_grad_y(op, g)]),
     "FloorDiv": (_floordiv_kernel, _ARITH, False, NOT_DIFFERENTIABLE),
-    "FloorMod": (_floormod_kernel, _INT_OR_FLOAT, False, GRADIENT_PENDING),
+    "FloorMod": (_floormod_kernel, _INT_OR_FLOAT, False,
+                 lambda op, g: [g, multiply(g, negative(floordiv(op.inputs[0], op.inputs[1])))]),
     "TruncateDiv": (_truncatediv_kernel, _INT_OR_FLOAT, False, NOT_DIFFERENTIABLE),
-    "Pow": (_pow_kernel, _ARITH, False, GRADIENT_PENDING),
-    "Maximum": (lambda xp, x, y: xp.maximum(x, y), _INT_OR_FLOAT, False, GRADIENT_PENDING),
-    "Minimum": (lambda xp, x, y: xp.minimum(x, y), _INT_OR_FLOAT, False, GRADIENT_PENDING),
-    "SquaredDifference": (_squared_difference_kernel, _ARITH, False, GRADIENT_PENDING),
+    "Pow": (_pow_kernel, _ARITH, False, lambda op, g: _pow_grad(op, g)),
+    "Maximum": (lambda xp, x, y: xp.maximum(x, y), _INT_OR_FLOAT, False, lambda op, g: _select_grad(op, g, greater_equal)),
+    "Minimum": (lambda xp, x, y: xp.minimum(x, y), _INT_OR_FLOAT, False, lambda op, g: _select_grad(op, g, less_equal)),
+    "SquaredDifference": (_squared_difference_kernel, _ARITH, False, lambda op, g: _squared_difference_grad(op, g)),
     "Less": (lambda xp, x, y: xp.less(x, y), _INT_OR_FLOAT, True, NOT_DIFFERENTIABLE),
     "LessEqual": (lambda xp, x, y: xp.less_equal(x, y), _INT_OR_FLOAT, True, NOT_DIFFERENTIABLE),
     "Greater": (lambda xp, x, y: xp.greater(x, y), _INT_OR_FLOAT, True, NOT_DIFFERENTIABLE),
@@ -133,6 +177,7 @@ def multiply(x, y, name=None):
 
 
 def realdiv(x, y, name=None):
+    """x / y for floats (no integer cast, unlike `truediv`), with broadcasting."""
     return _binary("RealDiv", x, y, name)
 
 
@@ -154,6 +199,7 @@ floormod = mod
 
 
 def truncatediv(x, y, name=None):
+    """x / y on integers, rounded toward zero (-7 / 2 = -3), with broadcasting."""
     return _binary("TruncateDiv", x, y, name)
 
 
@@ -163,10 +209,12 @@ def pow(x, y, name=None):  # noqa: A001 - TF's name
 
 
 def maximum(x, y, name=None):
+    """The larger of x and y elementwise, with broadcasting."""
     return _binary("Maximum", x, y, name)
 
 
 def minimum(x, y, name=None):
+    """The smaller of x and y elementwise, with broadcasting."""
     return _binary("Minimum", x, y, name)
 
 
@@ -176,34 +224,42 @@ def squared_difference(x, y, name=None):
 
 
 def less(x, y, name=None):
+    """x < y elementwise, as a bool tensor."""
     return _binary("Less", x, y, name)
 
 
 def less_equal(x, y, name=None):
+    """x <= y elementwise, as a bool tensor."""
     return _binary("LessEqual", x, y, name)
 
 
 def greater(x, y, name=None):
+    """x > y elementwise, as a bool tensor."""
     return _binary("Greater", x, y, name)
 
 
 def greater_equal(x, y, name=None):
+    """x >= y elementwise, as a bool tensor."""
     return _binary("GreaterEqual", x, y, name)
 
 
 def equal(x, y, name=None):
+    """x == y elementwise (any dtype, strings too), as a bool tensor."""
     return _binary("Equal", x, y, name)
 
 
 def not_equal(x, y, name=None):
+    """x != y elementwise, as a bool tensor."""
     return _binary("NotEqual", x, y, name)
 
 
 def logical_and(x, y, name=None):
+    """x & y on bool tensors."""
     return _binary("LogicalAnd", x, y, name)
 
 
 def logical_or(x, y, name=None):
+    """x | y on bool tensors."""
     return _binary("LogicalOr", x, y, name)
 
 
@@ -349,27 +405,36 @@ def _erf_kernel(xp, x):
 
 _UNARY = {
     # type: (kernel, allowed, is_bool_result, grad)
-    "Neg": (lambda xp, x: xp.negative(x), NUMBER_TYPES, False, GRADIENT_PENDING),
-    "Abs": (lambda xp, x: xp.abs(x), REAL_NUMBER_TYPES, False, GRADIENT_PENDING),
-    "Sign": (lambda xp, x: xp.sign(x), NUMBER_TYPES, False, GRADIENT_PENDING),
-    "Square": (lambda xp, x: xp.square(x), NUMBER_TYPES, False, GRADIENT_PENDING),
-    "Sqrt": (lambda xp, x: xp.sqrt(x), FLOAT_COMPLEX_TYPES, False, GRADIENT_PENDING),
-    "Rsqrt": (_rsqrt_kernel, FLOAT_COMPLEX_TYPES, False, GRADIENT_PENDING),
-    "Exp": (lambda xp, x: xp.exp(x), FLOAT_COMPLEX_TYPES, False, GRADIENT_PENDING),
-    "Expm1": (lambda xp, x: xp.expm1(x), FLOAT_COMPLEX_TYPES, False, GRADIENT_PENDING),
-    "Log": (lambda xp, x: xp.log(x), FLOAT_COMPLEX_TYPES, False, GRADIENT_PENDING),
-    "Log1p": (lambda xp, x: xp.log1p(x), FLOAT_COMPLEX_TYPES, False, GRADIENT_PENDING),
-    "Sin": (lambda xp, x: xp.sin(x), FLOAT_COMPLEX_TYPES, False, GRADIENT_PENDING),
-    "Cos": (lambda xp, x: xp.cos(x), FLOAT_COMPLEX_TYPES, False, GRADIENT_PENDING),
-    "Tan": (lambda xp, x: xp.tan(x), FLOAT_COMPLEX_TYPES, False, GRADIENT_PENDING),
-    "Sigmoid": (_sigmoid_kernel, FLOAT_COMPLEX_TYPES, False, GRADIENT_PENDING),
-    "Tanh": (lambda xp, x: xp.tanh(x), FLOAT_COMPLEX_TYPES, False, GRADIENT_PENDING),
-    "Reciprocal": (_reciprocal_kernel, FLOAT_COMPLEX_TYPES, False, GRADIENT_PENDING),
-    "Floor": (lambda xp, x: xp.floor(x), FLOAT_TYPES, False, GRADIENT_PENDING),
-    "Ceil": (lambda xp, x: xp.ceil(x), FLOAT_TYPES, False, GRADIENT_PENDING),
-    "Round": (_round_kernel, REAL_NUMBER_TYPES, False, GRADIENT_PENDING),
-    "Rint": (lambda xp, x: xp.rint(x), FLOAT_TYPES, False, GRADIENT_PENDING),
-    "Erf": (_erf_kernel, FLOAT_TYPES, False, GRADIENT_PENDING),
+    "Neg": (lambda xp, x: xp.negative(x), NUMBER_TYPES, False, lambda op, g: [negative(g)]),
+    "Abs": (lambda xp, x: xp.abs(x), REAL_NUMBER_TYPES, False, lambda op, g: [multiply(g, sign(op.inputs[0]))]),
+    "Sign": (lambda xp, x: xp.sign(x), NUMBER_TYPES, False, lambda op, g: [_zeros_like(op.inputs[0])]),
+    "Square": (lambda xp, x: xp.square(x), NUMBER_TYPES, False,
+               lambda op, g: [multiply(g, multiply(_const(2, op.inputs[0]), op.inputs[0]))]),
+    "Sqrt": (lambda xp, x: xp.sqrt(x), FLOAT_COMPLEX_TYPES, False,
+             lambda op, g: [realdiv(multiply(g, _const(0.5, g)), op.outputs[0])]),
+    "Rsqrt": (_rsqrt_kernel, FLOAT_COMPLEX_TYPES, False,
+              lambda op, g: [multiply(g, multiply(_const(-0.5, g), pow(op.outputs[0], _const(3, g))))]),
+    "Exp": (lambda xp, x: xp.exp(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [multiply(g, op.outputs[0])]),
+    "Expm1": (lambda xp, x: xp.expm1(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [multiply(g, exp(op.inputs[0]))]),
+    "Log": (lambda xp, x: xp.log(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [multiply(g, reciprocal(op.inputs[0]))]),
+    "Log1p": (lambda xp, x: xp.log1p(x), FLOAT_COMPLEX_TYPES, False,
+              lambda op, g: [multiply(g, reciprocal(add(_const(1, g), op.inputs[0])))]),
+    "Sin": (lambda xp, x: xp.sin(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [multiply(g, cos(op.inputs[0]))]),
+    "Cos": (lambda xp, x: xp.cos(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [negative(multiply(g, sin(op.inputs[0])))]),
+    "Tan": (lambda xp, x: xp.tan(x), FLOAT_COMPLEX_TYPES, False,
+            lambda op, g: [multiply(g, square(reciprocal(cos(op.inputs[0]))))]),
+    "Sigmoid": (_sigmoid_kernel, FLOAT_COMPLEX_TYPES, False,
+                lambda op, g: [multiply(g, multiply(op.outputs[0], subtract(_const(1, g), op.outputs[0])))]),
+    "Tanh": (lambda xp, x: xp.tanh(x), FLOAT_COMPLEX_TYPES, False,
+             lambda op, g: [multiply(g, subtract(_const(1, g), square(op.outputs[0])))]),
+    "Reciprocal": (_reciprocal_kernel, FLOAT_COMPLEX_TYPES, False,
+                   lambda op, g: [negative(multiply(g, square(op.outputs[0])))]),
+    "Floor": (lambda xp, x: xp.floor(x), FLOAT_TYPES, False, NOT_DIFFERENTIABLE),
+    "Ceil": (lambda xp, x: xp.ceil(x), FLOAT_TYPES, False, NOT_DIFFERENTIABLE),
+    "Round": (_round_kernel, REAL_NUMBER_TYPES, False, NOT_DIFFERENTIABLE),
+    "Rint": (lambda xp, x: xp.rint(x), FLOAT_TYPES, False, NOT_DIFFERENTIABLE),
+    "Erf": (_erf_kernel, FLOAT_TYPES, False,
+            lambda op, g: [multiply(g, multiply(_const(2 / math.sqrt(math.pi), g), exp(negative(square(op.inputs[0])))))]),
     "IsNan": (lambda xp, x: xp.isnan(x), FLOAT_TYPES, True, NOT_DIFFERENTIABLE),
     "IsInf": (lambda xp, x: xp.isinf(x), FLOAT_TYPES, True, NOT_DIFFERENTIABLE),
     "IsFinite": (lambda xp, x: xp.isfinite(x), FLOAT_TYPES, True, NOT_DIFFERENTIABLE),
@@ -386,6 +451,7 @@ def _unary(op_type, x, name):
 
 
 def negative(x, name=None):
+    """-x elementwise."""
     return _unary("Neg", x, name)
 
 
@@ -393,50 +459,62 @@ neg = negative
 
 
 def abs(x, name=None):  # noqa: A001 - TF's name
+    """|x| elementwise (real types)."""
     return _unary("Abs", x, name)
 
 
 def sign(x, name=None):
+    """-1, 0 or 1 by the sign of x (x / |x| for complex)."""
     return _unary("Sign", x, name)
 
 
 def square(x, name=None):
+    """x * x elementwise."""
     return _unary("Square", x, name)
 
 
 def sqrt(x, name=None):
+    """The square root of x (floats)."""
     return _unary("Sqrt", x, name)
 
 
 def rsqrt(x, name=None):
+    """1 / sqrt(x) (floats)."""
     return _unary("Rsqrt", x, name)
 
 
 def exp(x, name=None):
+    """e ** x elementwise."""
     return _unary("Exp", x, name)
 
 
 def expm1(x, name=None):
+    """exp(x) - 1, accurate near 0."""
     return _unary("Expm1", x, name)
 
 
 def log(x, name=None):
+    """The natural logarithm of x (log(0) = -inf)."""
     return _unary("Log", x, name)
 
 
 def log1p(x, name=None):
+    """log(1 + x), accurate near 0."""
     return _unary("Log1p", x, name)
 
 
 def sin(x, name=None):
+    """sin(x) elementwise."""
     return _unary("Sin", x, name)
 
 
 def cos(x, name=None):
+    """cos(x) elementwise."""
     return _unary("Cos", x, name)
 
 
 def tan(x, name=None):
+    """tan(x) elementwise."""
     return _unary("Tan", x, name)
 
 
@@ -446,18 +524,22 @@ def sigmoid(x, name=None):
 
 
 def tanh(x, name=None):
+    """The hyperbolic tangent of x."""
     return _unary("Tanh", x, name)
 
 
 def reciprocal(x, name=None):
+    """1 / x elementwise (floats)."""
     return _unary("Reciprocal", x, name)
 
 
 def floor(x, name=None):
+    """The largest integer not above x (floats)."""
     return _unary("Floor", x, name)
 
 
 def ceil(x, name=None):
+    """The smallest integer not below x (floats)."""
     return _unary("Ceil", x, name)
 
 
@@ -470,26 +552,32 @@ def round(x, name=None):  # noqa: A001 - TF's name
 
 
 def rint(x, name=None):
+    """x rounded to the nearest integer, half to even (floats)."""
     return _unary("Rint", x, name)
 
 
 def erf(x, name=None):
+    """The Gauss error function of x (float16/32/64)."""
     return _unary("Erf", x, name)
 
 
 def is_nan(x, name=None):
+    """Where x is NaN, as a bool tensor."""
     return _unary("IsNan", x, name)
 
 
 def is_inf(x, name=None):
+    """Where x is +-inf, as a bool tensor."""
     return _unary("IsInf", x, name)
 
 
 def is_finite(x, name=None):
+    """Where x is neither NaN nor inf."""
     return _unary("IsFinite", x, name)
 
 
 def logical_not(x, name=None):
+    """~x on a bool tensor."""
     return _unary("LogicalNot", x, name)
 
 
@@ -505,7 +593,15 @@ def _cast_kernel(xp, x, *, SrcT, DstT, Truncate=False):
     return x.astype(DstT.as_numpy_dtype)  # floats to ints truncate toward zero; to bool: x != 0
 
 
-register_op("Cast", infer=_cast_infer, kernel=_cast_kernel, grad=GRADIENT_PENDING)
+def _cast_grad(op, grad):
+    """Gradients pass through casts between floating types only."""
+    src, dst = op.inputs[0].dtype.base_dtype, op.outputs[0].dtype.base_dtype
+    if (src.is_floating or src.is_complex) and (dst.is_floating or dst.is_complex):
+        return [cast(grad, src)]
+    return [None]
+
+
+register_op("Cast", infer=_cast_infer, kernel=_cast_kernel, grad=_cast_grad)
 
 
 def cast(x, dtype, name=None):
@@ -564,13 +660,18 @@ def _addn_infer(*inputs, N=None, T=None):
 
 
 def _addn_kernel(xp, *inputs, N=None, T=None):
+    for i, a in enumerate(inputs[1:], 1):
+        if a.shape != inputs[0].shape:  # AddN never broadcasts
+            raise errors.InvalidArgumentError(
+                None, None, "Inputs to operation of type AddN must have the same size and shape.  Input 0: "
+                "%s != input %d: %s" % (list(inputs[0].shape), i, list(a.shape)))
     out = inputs[0] + inputs[1]
     for a in inputs[2:]:
         out += a
     return out
 
 
-register_op("AddN", infer=_addn_infer, kernel=_addn_kernel, grad=GRADIENT_PENDING)
+register_op("AddN", infer=_addn_infer, kernel=_addn_kernel, grad=lambda op, g: [g] * len(op.inputs))
 
 
 def add_n(inputs, name=None):
@@ -613,7 +714,19 @@ def _matmul_kernel(xp, a, b, *, transpose_a=False, transpose_b=False):
     return xp.matmul(a.T if transpose_a else a, b.T if transpose_b else b)
 
 
-register_op("MatMul", infer=_matmul_infer, kernel=_matmul_kernel, grad=GRADIENT_PENDING)
+def _matmul_grad(op, grad):
+    a, b = op.inputs
+    ta, tb = op.get_attr("transpose_a"), op.get_attr("transpose_b")
+    if not ta and not tb:
+        return [matmul(grad, b, transpose_b=True), matmul(a, grad, transpose_a=True)]
+    if not ta and tb:
+        return [matmul(grad, b), matmul(grad, a, transpose_a=True)]
+    if ta and not tb:
+        return [matmul(b, grad, transpose_b=True), matmul(a, grad)]
+    return [matmul(b, grad, transpose_a=True, transpose_b=True), matmul(grad, a, transpose_a=True, transpose_b=True)]
+
+
+register_op("MatMul", infer=_matmul_infer, kernel=_matmul_kernel, grad=_matmul_grad)
 
 
 def _batch_matmul_infer(a, b, *, adj_x=False, adj_y=False):
@@ -641,7 +754,21 @@ def _batch_matmul_kernel(xp, a, b, *, adj_x=False, adj_y=False):
     return xp.matmul(_adjoint(xp, a) if adj_x else a, _adjoint(xp, b) if adj_y else b)
 
 
-register_op("BatchMatMulV2", infer=_batch_matmul_infer, kernel=_batch_matmul_kernel, grad=GRADIENT_PENDING)
+def _batch_matmul_grad(op, grad):
+    # output-shaped in the batch dimensions: the driver sums broadcast batch dimensions away
+    x, y = op.inputs
+    ax, ay = op.get_attr("adj_x"), op.get_attr("adj_y")
+    if not ax and not ay:
+        return [matmul(grad, y, adjoint_b=True), matmul(x, grad, adjoint_a=True)]
+    if not ax and ay:
+        return [matmul(grad, y), matmul(grad, x, adjoint_a=True)]
+    if ax and not ay:
+        return [matmul(y, grad, adjoint_b=True), matmul(x, grad)]
+    return [matmul(y, grad, adjoint_a=True, adjoint_b=True), matmul(grad, x, adjoint_a=True, adjoint_b=True)]
+
+
+register_op("BatchMatMulV2", infer=_batch_matmul_infer, kernel=_batch_matmul_kernel, grad=_batch_matmul_grad,
+            broadcasting=True)
 
 _MATMUL_TYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64,
                  dtypes.complex64, dtypes.complex128)
@@ -759,13 +886,89 @@ def _all_kernel(xp, x, axis, *, keep_dims=False, T=None):
     return xp.all(x, axis=_reduction_axes(x, axis), keepdims=keep_dims)
 
 
+# ---- gradients of the reductions: the output gradient, broadcast back over the reduced axes
+def _kept_shape(x, axis):
+    """Static (list, or None) and dynamic (tensor) shape of x with the reduced axes set to 1."""
+    from .array_ops import shape as shape_op, where
+    from .constant_op import constant
+    nd = x.shape.ndims
+    v = constant_value(axis)
+    if nd is None or v is None:
+        raise NotImplementedError("the gradient of a reduction needs the input's rank and constant axes")
+    axes = {int(a) % nd for a in np.asarray(v).reshape(-1).tolist()} if nd else set()
+    static = [1 if i in axes else d for i, d in enumerate(x.shape.as_tuple())]
+    if None not in static:
+        return static, static
+    mask = constant([i in axes for i in range(nd)])
+    return None, where(mask, constant(np.ones(nd, np.int32)), shape_op(x))
+
+
+def _broadcast_back(op, grad):
+    """The gradient of a reduction's output, reshaped to keep the reduced axes and tiled to x's shape."""
+    from .array_ops import reshape, shape as shape_op, tile
+    x, axis = op.inputs
+    static, kept = _kept_shape(x, axis)
+    g = reshape(grad, kept)
+    if static is not None and x.shape.is_fully_defined():
+        multiples = [xd // kd for xd, kd in zip(x.shape.as_tuple(), static)]
+        return tile(g, multiples) if any(m != 1 for m in multiples) else g
+    return tile(g, floordiv(shape_op(x), kept))
+
+
+def _sum_grad(op, grad):
+    return [_broadcast_back(op, grad), None]
+
+
+def _mean_grad(op, grad):
+    from .array_ops import size
+    x, y = op.inputs[0], op.outputs[0]
+    if x.shape.is_fully_defined() and y.shape.is_fully_defined():
+        factor = max(x.shape.num_elements() // max(y.shape.num_elements(), 1), 1)
+        scale = _const(1.0 / factor, grad)
+    else:
+        scale = reciprocal(cast(maximum(floordiv(size(x), maximum(size(y), 1)), 1), grad.dtype.base_dtype))
+    return [multiply(_broadcast_back(op, grad), scale), None]
+
+
+def _min_or_max_grad(op, grad):
+    """The gradient is split equally among the entries that attain the extremum (as TF does)."""
+    x, axis = op.inputs
+    y = op.outputs[0]
+    from .array_ops import reshape
+    static, kept = _kept_shape(x, axis)
+    y_kept = reshape(y, kept)
+    indicators = cast(equal(y_kept, x), grad.dtype.base_dtype)
+    num_selected = reshape(reduce_sum(indicators, axis), kept)
+    return [multiply(realdiv(indicators, num_selected), reshape(grad, kept)), None]
+
+
+def _prod_grad(op, grad):
+    """d prod / d x_i = the product of the other entries: exclusive running products from both sides,
+    exact when some entries are zero (TF's _ProdGrad)."""
+    from .array_ops import reshape, shape as shape_op, stack, transpose
+    x, axis = op.inputs
+    nd = x.shape.ndims
+    v = constant_value(axis)
+    if nd is None or v is None:
+        raise NotImplementedError("the gradient of reduce_prod needs the input's rank and constant axes")
+    reduced = sorted({int(a) % nd for a in np.asarray(v).reshape(-1).tolist()})
+    perm = reduced + [i for i in range(nd) if i not in reduced]
+    xt = transpose(x, perm)  # reduced axes first, then flattened to [n_reduced, rest]
+    sh = shape_op(xt)
+    flat = reshape(xt, stack([reduce_prod(sh[:len(reduced)]), -1]))
+    others = multiply(cumprod(flat, 0, exclusive=True), cumprod(flat, 0, exclusive=True, reverse=True))
+    inverse = [perm.index(i) for i in range(nd)]
+    others = transpose(reshape(others, sh), inverse)
+    return [multiply(_broadcast_back(op, grad), others), None]
+
+
 _REDUCE = {
     # type: (kernel, allowed input types, grad)
-    "Sum": (_sum_kernel, NUMBER_TYPES, GRADIENT_PENDING),
-    "Mean": (_mean_kernel, NUMBER_TYPES, GRADIENT_PENDING),
-    "Max": (_minmax_kernel("max"), REAL_NUMBER_TYPES, GRADIENT_PENDING),
-    "Min": (_minmax_kernel("min"), REAL_NUMBER_TYPES, GRADIENT_PENDING),
-    "Prod": (_prod_kernel, NUMBER_TYPES, GRADIENT_PENDING),
+    "Sum": (_sum_kernel, NUMBER_TYPES, _sum_grad),
+    "Mean": (_mean_kernel, NUMBER_TYPES, _mean_grad),
+    "Max": (_minmax_kernel("max"), REAL_NUMBER_TYPES, _min_or_max_grad),
+    "Min": (_minmax_kernel("min"), REAL_NUMBER_TYPES, _min_or_max_grad),
+    "Prod": (_prod_kernel, NUMBER_TYPES, _prod_grad),
     "Any": (_any_kernel, (dtypes.bool,), NOT_DIFFERENTIABLE),
     "All": (_all_kernel, (dtypes.bool,), NOT_DIFFERENTIABLE),
 }
@@ -973,34 +1176,61 @@ def _check_same_shape(t, clipped):
         raise ValueError("Shapes %s and %s are incompatible" % (t.shape, clipped.shape))
 
 
-# =========================================================================== Cumsum
-def _cumsum_infer(x, axis, *, exclusive=False, reverse=False):
+# =========================================================================== Cumsum / Cumprod
+def _scan_infer(x, axis, *, exclusive=False, reverse=False):
     if axis.shape.ndims not in (None, 0):
         raise InferenceError("Shape must be rank 0 but is rank %d" % axis.shape.ndims)
     return x.dtype.base_dtype, x.shape
 
 
-def _cumsum_kernel(xp, x, axis, *, exclusive=False, reverse=False):
-    a = int(axis)
-    if not -x.ndim <= a < x.ndim:
-        raise errors.InvalidArgumentError(
-            None, None, "ScanOp: Expected scan axis in the range [%d, %d), but got %d" % (-x.ndim, x.ndim, a))
-    if reverse:
-        x = xp.flip(x, a)
-    out = xp.cumsum(x, axis=a, dtype=x.dtype)
-    if exclusive:  # shift by one along the axis: [a, b, c] -> [0, a, a+b]
-        shifted = xp.zeros_like(out)
-        dst = [slice(None)] * x.ndim
-        src = [slice(None)] * x.ndim
-        dst[a], src[a] = slice(1, None), slice(None, -1)
-        shifted[tuple(dst)] = out[tuple(src)]
-        out = shifted
-    if reverse:
-        out = xp.flip(out, a)
-    return xp.ascontiguousarray(out)
+def _make_scan_kernel(fn_name, identity):
+    def kernel(xp, x, axis, *, exclusive=False, reverse=False):
+        a = int(axis)
+        if not -x.ndim <= a < x.ndim:
+            raise errors.InvalidArgumentError(
+                None, None, "ScanOp: Expected scan axis in the range [%d, %d), but got %d" % (-x.ndim, x.ndim, a))
+        if reverse:
+            x = xp.flip(x, a)
+        out = getattr(xp, fn_name)(x, axis=a, dtype=x.dtype)
+        if exclusive:  # shift by one along the axis: [a, b, c] -> [identity, a, a (op) b]
+            shifted = xp.full_like(out, identity)
+            dst = [slice(None)] * x.ndim
+            src = [slice(None)] * x.ndim
+            dst[a], src[a] = slice(1, None), slice(None, -1)
+            shifted[tuple(dst)] = out[tuple(src)]
+            out = shifted
+        if reverse:
+            out = xp.flip(out, a)
+        return xp.ascontiguousarray(out)
+    kernel.__name__ = "_%s_kernel" % fn_name
+    return kernel
 
 
-register_op("Cumsum", infer=_cumsum_infer, kernel=_cumsum_kernel, grad=GRADIENT_PENDING)
+def _cumsum_grad(op, grad):
+    return [cumsum(grad, op.inputs[1], exclusive=op.get_attr("exclusive"), reverse=not op.get_attr("reverse")),
+            None]
+
+
+def _cumprod_grad(op, grad):
+    # TF's rule: exact where no entry is zero
+    x, axis = op.inputs
+    ex, rev = op.get_attr("exclusive"), op.get_attr("reverse")
+    prod = cumprod(x, axis, exclusive=ex, reverse=rev)
+    out = cumsum(multiply(prod, grad), axis, exclusive=ex, reverse=not rev)
+    return [realdiv(out, x), None]
+
+
+register_op("Cumsum", infer=_scan_infer, kernel=_make_scan_kernel("cumsum", 0), grad=_cumsum_grad)
+register_op("Cumprod", infer=_scan_infer, kernel=_make_scan_kernel("cumprod", 1), grad=_cumprod_grad)
+
+
+def _scan(op_type, x, axis, exclusive, reverse, name):
+    with name_scope(name, op_type, [x]) as scope:
+        x = convert_one(op_type, "x", x, allowed=NUMBER_TYPES)
+        a = convert_one(op_type, "axis", axis, dtype=None if is_tensor_like(axis) else dtypes.int32,
+                        allowed=(dtypes.int32, dtypes.int64))
+        return make_op(op_type, [x, a], {"exclusive": builtins.bool(exclusive), "reverse": builtins.bool(reverse)},
+                       name=scope)
 
 
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
@@ -1009,12 +1239,12 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
 
     >>> tf.cumsum([1, 2, 3], exclusive=True, reverse=True)   # [5, 3, 0]
     """
-    with name_scope(name, "Cumsum", [x]) as scope:
-        x = convert_one("Cumsum", "x", x, allowed=NUMBER_TYPES)
-        a = convert_one("Cumsum", "axis", axis, dtype=None if is_tensor_like(axis) else dtypes.int32,
-                        allowed=(dtypes.int32, dtypes.int64))
-        return make_op("Cumsum", [x, a], {"exclusive": builtins.bool(exclusive), "reverse": builtins.bool(reverse)},
-                       name=scope)
+    return _scan("Cumsum", x, axis, exclusive, reverse, name)
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Running products along `axis` (`exclusive` and `reverse` as in cumsum)."""
+    return _scan("Cumprod", x, axis, exclusive, reverse, name)
 
 
 # =========================================================================== operator overloads
