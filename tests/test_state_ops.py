@@ -132,8 +132,8 @@ def test_assign_type_and_shape_errors():
     with pytest.raises(TypeError, match=r"Expected int32 passed to parameter 'value' of op 'AssignAdd', got 0\.5"):
         tf.assign_add(tf.Variable([1, 2]), 0.5)
     with pytest.raises(ValueError, match=r"Dimension 0 in both shapes must be equal, but are 2 and 3\. Shapes are "
-                                         r"\[2\] and \[3\]\. for 'Assign_\d+' \(op: 'Assign'\) with input shapes: \[2\], "
-                                         r"\[3\]\."):
+                                         r"\[2\] and \[3\]\. for 'Assign_\d+' \(op: 'Assign'\) with input shapes: "
+                                         r"\[2\], \[3\]\."):
         tf.assign(v, [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match=r"Shapes must be equal rank, but are 1 and 0 for 'AssignAdd_\d+' \(op: "
                                          r"'AssignAdd'\)"):
@@ -263,3 +263,23 @@ def test_relu_rules():
     with tf.Session() as sess:
         got = sess.run(tf.nn.relu(tf.constant([np.nan, -0.0, -3.0], tf.float32)))
     assert np.isnan(got[0]) and got[1] == 0.0 and got[2] == 0.0
+
+
+def test_update_shape_checked_at_run_time():
+    v = tf.Variable([1.0, 2.0, 3.0], name="v")
+    p = tf.placeholder(tf.float32, [None])
+    inc = tf.assign_add(v, p)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"Parameters and update must be the same size"):
+            sess.run(inc, {p: [1.0]})
+
+
+# =========================================================================== gradients
+from gradcheck import GradRow, grad_rows_test  # noqa: E402
+
+GRAD_CASES = [
+    # Print passes its first input through; the printed data gets no gradient
+    GradRow("Print", lambda tf, a: tf.Print(a * 1.0, [a], message="x", first_n=0) * 2.0, [(2, 3)]),
+]
+test_grad_row = grad_rows_test(GRAD_CASES)

@@ -4,7 +4,7 @@ import sys
 import numpy as np
 
 from ..framework.op_def_library import make_op
-from ..framework.op_registry import GRADIENT_PENDING, register_op
+from ..framework.op_registry import register_op
 from ..framework.ops import convert_to_tensor, name_scope
 
 __all__ = ["Print"]
@@ -99,7 +99,12 @@ def _print_kernel(ctx, xp, x, *data, message="", first_n=-1, summarize=3):
     return x
 
 
-register_op("Print", infer=_print_infer, kernel=_print_kernel, grad=GRADIENT_PENDING, stateful=True,
+def _print_grad(op, grad):
+    # Print passes its first input through; the printed tensors get no gradient
+    return [grad] + [None] * (len(op.inputs) - 1)
+
+
+register_op("Print", infer=_print_infer, kernel=_print_kernel, grad=_print_grad, stateful=True,
             needs_ctx=True, aliases_input=True)
 
 

@@ -338,13 +338,11 @@ def _bool_unary_infer(x):
 
 
 def _sigmoid_kernel(xp, x):
-    if x.dtype.kind == "c":
-        return 1 / (1 + xp.exp(-x))
-    # 1 / (1 + exp(-|x|)) never overflows; for x < 0 the result is e / (1 + e) with e = exp(x), which
-    # keeps full relative precision far into the left tail (sigmoid(-20) = 2.06e-9, not 0)
-    e = xp.exp(-xp.abs(x))
-    r = 1 / (1 + e)
-    return xp.where(x < 0, e * r, r)
+    # exp(-log(1 + exp(-x))) through logaddexp never overflows, and keeps full relative precision far
+    # into the left tail (sigmoid(-20) = 2.06e-9, not 0)
+    t = xp.logaddexp(x.dtype.type(0), -x)
+    xp.negative(t, out=t)
+    return xp.exp(t, out=t)
 
 
 def _rsqrt_kernel(xp, x):
@@ -823,20 +821,23 @@ def _reduce_infer(x, axis, *, keep_dims=False, T=None):
 
 
 def _reduction_axes(x, axis):
-    """The axes as a sorted tuple of non-negative ints; repeated axes count once, as in TF."""
+    """The axes as a tuple of ints (numpy takes negative ones); repeated axes count once, as in TF."""
+    ax = axis.tolist()
+    if ax.__class__ is int:
+        ax = (ax,)
     nd = x.ndim
-    axes = set()
-    for a in axis.reshape(-1).tolist():
+    for a in ax:
         if not -nd <= a < nd:
             raise errors.InvalidArgumentError(
                 None, None, "Invalid reduction dimension (%d for input with %d dimension(s)" % (a, nd))
-        axes.add(a % nd)
-    return tuple(sorted(axes))
+    if len(ax) > 1:
+        return tuple(sorted({a % nd for a in ax}))
+    return tuple(ax)
 
 
 def _sum_kernel(xp, x, axis, *, keep_dims=False, T=None):
-    # numpy widens small integers when summing; TF keeps the input type (and wraps around on overflow)
-    return xp.sum(x, axis=_reduction_axes(x, axis), keepdims=keep_dims).astype(x.dtype, copy=False)
+    # in the input's type: numpy would widen small integers; TF keeps the type (and wraps around on overflow)
+    return xp.add.reduce(x, axis=_reduction_axes(x, axis), dtype=x.dtype, keepdims=keep_dims)
 
 
 def _prod_kernel(xp, x, axis, *, keep_dims=False, T=None):
@@ -851,8 +852,8 @@ def _mean_kernel(xp, x, axis, *, keep_dims=False, T=None):
     if x.dtype.kind not in "iu":
         # sum / n rather than xp.mean: an empty mean is nan without numpy's "Mean of empty slice" warning;
         # half precision sums in float32, as TF does
-        s = xp.sum(x, axis=axes, keepdims=keep_dims, dtype=xp.float32 if x.dtype == xp.float16 else None)
-        return (s / n).astype(x.dtype, copy=False)
+        s = xp.add.reduce(x, axis=axes, keepdims=keep_dims, dtype=xp.float32 if x.dtype == xp.float16 else x.dtype)
+        return xp.true_divide(s, n).astype(x.dtype, copy=False)
     # TF sums integers in 64 bits and divides with C++ integer division, which truncates toward zero:
     # the mean of [-1, -2] is -1 (not the floor, -2); an empty mean is 0
     s = xp.sum(x, axis=axes, keepdims=keep_dims, dtype=xp.uint64 if x.dtype.kind == "u" else xp.int64)
@@ -869,11 +870,13 @@ def _minmax_kernel(fn_name):
         axes = _reduction_axes(x, axis)
         if x.size == 0:
             # the identity of an empty reduction: the lowest (max) or highest (min) value of the type
+            axes = {a % x.ndim for a in axes}
             info = xp.finfo(x.dtype) if x.dtype.kind == "f" else xp.iinfo(x.dtype)
             fill = info.min if fn_name == "max" else info.max
             shape = tuple(1 if i in axes else d for i, d in enumerate(x.shape) if keep_dims or i not in axes)
             return xp.full(shape, fill, dtype=x.dtype)
-        return getattr(xp, fn_name)(x, axis=axes, keepdims=keep_dims)
+        return getattr(xp, ufunc_name).reduce(x, axis=axes, keepdims=keep_dims)
+    ufunc_name = {"max": "maximum", "min": "minimum"}[fn_name]
     kernel.__name__ = "_%s_kernel" % fn_name
     return kernel
 
