@@ -5,7 +5,10 @@ import numpy as np
 import pytest
 
 import tfmini as tf
+from gradcheck import GradRow, grad_rows_test
 from optable import Row, rows_test
+from tfmini.framework.op_def_library import make_op
+from tfmini.ops.array_ops import broadcast_gradient_args, concat_offset, mirror_pad_grad, strided_slice_grad
 
 A = np.arange(24, dtype=np.float32).reshape(2, 3, 4)  # non-square everywhere: swapped axes show
 M = np.arange(6, dtype=np.float32).reshape(2, 3)
@@ -17,6 +20,31 @@ def fed(tf, value, shape, fn=lambda p: p, dtype=None):
     value = np.asarray(value)
     p = tf.placeholder(dtype or tf.as_dtype(value.dtype), shape)
     return fn(p), {p: value}
+
+
+def _segment_sum(data, ids, n):
+    """numpy's unsorted segment sum, one id at a time (negative ids dropped)."""
+    data, ids = np.asarray(data), np.asarray(ids)
+    out = np.zeros((n,) + data.shape[ids.ndim:], data.dtype)
+    for j in np.ndindex(ids.shape):
+        if ids[j] >= 0:
+            out[ids[j]] += data[j]
+    return out
+
+
+def _mirror_pad_adjoint(g, pads, mode):
+    """The gradient of np.pad(mode): pad an array of indices, then sum g by the index it shows."""
+    g = np.asarray(g)
+    unpadded = tuple(d - a - b for d, (a, b) in zip(g.shape, pads))
+    idx = np.pad(np.arange(int(np.prod(unpadded))).reshape(unpadded), pads, mode=mode)
+    flat = np.bincount(idx.ravel(), weights=g.ravel().astype(np.float64), minlength=idx.size)
+    return flat[:int(np.prod(unpadded))].reshape(unpadded).astype(g.dtype)
+
+
+def _strided_slice_grad_ref(shape, index, dy):
+    out = np.zeros(shape, np.asarray(dy).dtype)
+    out[index] = np.asarray(dy).reshape(out[index].shape)
+    return out
 
 
 def _one_hot(indices, depth, axis=-1, on=1.0, off=0.0, dtype=np.float32):
@@ -70,7 +98,8 @@ CASES = [
         A.transpose(0, 2, 1), id="Transpose-perm"),
     Row("Transpose", lambda tf: fed(tf, A.astype(np.int32), None, tf.transpose), A.astype(np.int32).T,
         id="Transpose-unknown-rank"),
-    Row("Transpose", lambda tf: tf.matrix_transpose(tf.constant(A, tf.float64)), A.astype(np.float64).transpose(0, 2, 1),
+    Row("Transpose", lambda tf: tf.matrix_transpose(tf.constant(A, tf.float64)),
+        A.astype(np.float64).transpose(0, 2, 1),
         id="Transpose-matrix_transpose"),
     Row("ConjugateTranspose", lambda tf: tf.transpose(tf.constant(M + 1j * M, tf.complex64), conjugate=True),
         (M - 1j * M).T.astype(np.complex64)),
@@ -171,6 +200,56 @@ CASES = [
     Row("ReverseV2", lambda tf: tf.reverse(tf.constant(A), [0, -1]), A[::-1, :, ::-1]),
     Row("ReverseV2", lambda tf: fed(tf, M.astype(np.uint8), [None, 3], lambda p: tf.reverse_v2(p, [1])),
         M[:, ::-1].astype(np.uint8), id="ReverseV2-unknown-dim"),
+    # ---- ops that gradients build
+    Row("BroadcastGradientArgs", lambda tf: broadcast_gradient_args([2, 3, 5], [1])[1],
+        np.array([0, 1, 2], np.int32)),
+    Row("BroadcastGradientArgs", lambda tf: broadcast_gradient_args([2, 3, 5], [1])[0], np.zeros([0], np.int32),
+        id="BroadcastGradientArgs-nothing-to-reduce"),
+    Row("BroadcastGradientArgs", lambda tf: broadcast_gradient_args(tf.constant([2, 1, 3], tf.int64), [4, 1])[0],
+        np.array([1], np.int64), id="BroadcastGradientArgs-int64"),
+    Row("BroadcastGradientArgs", lambda tf: broadcast_gradient_args([2, 1, 3], [4, 1])[1], np.array([0, 2], np.int32),
+        id="BroadcastGradientArgs-both-broadcast"),
+    Row("BroadcastGradientArgs", lambda tf: broadcast_gradient_args([1, 3], [1, 1])[0], np.array([0], np.int32),
+        id="BroadcastGradientArgs-ones-in-both"),  # a dim of 1 in both is reduced for both (TF's BCast)
+    Row("BroadcastGradientArgs", lambda tf: fed(tf, A, [None, 3, None], lambda p: broadcast_gradient_args(
+        tf.shape(p), tf.shape(tf.reduce_sum(p, [0, 2], keepdims=True)))[1]), np.array([0, 2], np.int32),
+        id="BroadcastGradientArgs-run-time-shapes"),
+    Row("ShapeN", lambda tf: fed(tf, A, [None, 3, None], lambda p: tf.shape_n([p, p[0]])[0]),
+        np.array([2, 3, 4], np.int32)),
+    Row("ShapeN", lambda tf: fed(tf, A, None, lambda p: tf.shape_n([p[0], p], out_type=tf.int64)[0]),
+        np.array([3, 4], np.int64), id="ShapeN-int64-unknown-rank"),
+    Row("ConcatOffset", lambda tf: concat_offset(1, [[2, 3, 4], [2, 5, 4], [2, 1, 4]])[2],
+        np.array([0, 8, 0], np.int32)),
+    Row("ConcatOffset", lambda tf: fed(tf, A, [None, 3, 4], lambda p: concat_offset(-1, tf.shape_n([p, p]))[1]),
+        np.array([0, 0, 4], np.int32), id="ConcatOffset-negative-axis-run-time-shapes"),
+    Row("InvertPermutation", lambda tf: tf.invert_permutation([3, 0, 2, 1]), np.array([1, 3, 2, 0], np.int32)),
+    Row("InvertPermutation", lambda tf: fed(tf, np.array([1, 2, 0], np.int64), [None], tf.invert_permutation),
+        np.array([2, 0, 1], np.int64), id="InvertPermutation-int64-unknown"),
+    Row("UnsortedSegmentSum", lambda tf: tf.unsorted_segment_sum(tf.constant(M), [2, 0], 4),
+        _segment_sum(M, [2, 0], 4)),
+    Row("UnsortedSegmentSum", lambda tf: tf.unsorted_segment_sum(tf.constant(A), [[1, -1, 1], [0, 1, 4]], 5),
+        _segment_sum(A, [[1, -1, 1], [0, 1, 4]], 5), id="UnsortedSegmentSum-2d-ids-repeats-negative"),
+    Row("UnsortedSegmentSum", lambda tf: fed(tf, A.astype(np.int64), [None, 3, 4], lambda p: tf.unsorted_segment_sum(
+        p, tf.constant([1, 1], tf.int64), 2)), _segment_sum(A.astype(np.int64), [1, 1], 2),
+        id="UnsortedSegmentSum-int-unknown-dim"),
+    Row("StridedSliceGrad", lambda tf: strided_slice_grad([3, 4], [1, 0], [3, 4], [1, 2], tf.constant(M[:, :2])),
+        _strided_slice_grad_ref((3, 4), np.s_[1:3, 0:4:2], M[:, :2])),
+    Row("StridedSliceGrad", lambda tf: strided_slice_grad(
+        [2, 3, 4], [-1, 0, 0, 2], [0, 0, 0, 3], [1, 1, 1, 1], tf.constant(A[-1, None, :, 2], tf.float64),
+        begin_mask=0, shrink_axis_mask=9, new_axis_mask=2, ellipsis_mask=4),
+        _strided_slice_grad_ref((2, 3, 4), np.s_[-1, :, 2], A[-1, None, :, 2].astype(np.float64)),
+        id="StridedSliceGrad-shrink-newaxis-ellipsis"),
+    Row("StridedSliceGrad", lambda tf: fed(tf, A[::-2, 1:], [None, 2, 4], lambda p: strided_slice_grad(
+        tf.constant([2, 3, 4], tf.int64), tf.constant([0, 1], tf.int64), tf.constant([0, 0], tf.int64),
+        tf.constant([-2, 1], tf.int64), p, begin_mask=1, end_mask=3)),
+        _strided_slice_grad_ref((2, 3, 4), np.s_[::-2, 1:], A[::-2, 1:]), id="StridedSliceGrad-reversed-unknown"),
+    Row("MirrorPadGrad", lambda tf: mirror_pad_grad(tf.constant(np.arange(42.0).reshape(6, 7)), [[1, 2], [2, 2]],
+                                                    "REFLECT"),
+        _mirror_pad_adjoint(np.arange(42.0).reshape(6, 7), [(1, 2), (2, 2)], "reflect")),
+    Row("MirrorPadGrad", lambda tf: fed(tf, np.arange(40, dtype=np.float32).reshape(5, 8), [None, 8],
+                                        lambda p: mirror_pad_grad(p, [[2, 0], [3, 2]], "SYMMETRIC")),
+        _mirror_pad_adjoint(np.arange(40, dtype=np.float32).reshape(5, 8), [(2, 0), (3, 2)], "symmetric"),
+        id="MirrorPadGrad-symmetric-unknown-dim"),
 ]
 
 test_row = rows_test(CASES)
@@ -495,3 +574,206 @@ def test_fetched_slices_do_not_alias_constants():
         v = sess.run(x[0])
         v[:] = -1
         np.testing.assert_array_equal(sess.run(x[0]), M[0])
+
+
+def test_fetched_views_of_a_feed_do_not_alias_it():
+    p = tf.placeholder(tf.float32, [None, 4])
+    axis = tf.placeholder_with_default(1, [])  # Split's aliased input is its second: the walk must find it
+    fetches = [p[1:], tf.reshape(p, [-1]), tf.transpose(p), tf.split(p, 2, axis=axis)[0], tf.unstack(p, 2)[1],
+               tf.squeeze(tf.expand_dims(p, 0), [0]), tf.identity(p)]
+    fed_value = np.arange(8, dtype=np.float32).reshape(2, 4)
+    with tf.Session() as sess:
+        for t, v in zip(fetches, sess.run(fetches, {p: fed_value})):
+            assert not np.shares_memory(v, fed_value), t.op.type
+
+
+# =========================================================================== ops that gradients build: errors
+def test_broadcast_gradient_args_incompatible_shapes():
+    assert _run_error(broadcast_gradient_args([2, 3], [4])[0]).startswith("Incompatible shapes: [2,3] vs. [4]")
+    with pytest.raises(ValueError, match="Shape must be rank 1 but is rank 0"):
+        broadcast_gradient_args(2, [4])
+    with pytest.raises(TypeError, match="Value passed to parameter 's0' has DataType float32 not in list of "
+                                        "allowed values: int32, int64"):
+        broadcast_gradient_args([2.0], [4.0])
+
+
+def test_concat_offset_errors():
+    assert _run_error(concat_offset(2, [[2, 3], [2, 5]])[0]).startswith("Concat dim is out of range: 2 vs. 2")
+    assert _run_error(concat_offset(1, [[2, 3], [2, 5, 1]])[0]).startswith(
+        "input 1 should contain 2 elements, but got 3")
+    assert _run_error(concat_offset(1, [[2, 3], [4, 5]])[0]).startswith(
+        "All dimensions except 1 must match. Input 1 has shape [4 5] and doesn't match input 0 with shape [2 3].")
+
+
+def test_invert_permutation_errors():
+    assert _run_error(tf.invert_permutation([0, 0, 1])).startswith("0 is duplicated in the input.")
+    assert _run_error(tf.invert_permutation([0, 3, 1])).startswith("3 is not between 0 and 3")
+    with pytest.raises(ValueError, match="Shape must be rank 1 but is rank 2"):
+        tf.invert_permutation([[0, 1]])
+
+
+def test_unsorted_segment_sum_errors():
+    assert _run_error(tf.unsorted_segment_sum(tf.zeros([3, 2]), [0, 5, 1], 3)).startswith(
+        "segment_ids[1] = 5 is out of range [0, 3)")
+    ids = tf.placeholder(tf.int32, [None])
+    assert _run_error(tf.unsorted_segment_sum(tf.zeros([3, 2]), ids, 3), {ids: [0, 1]}).startswith(
+        "data.shape = [3,2] does not start with segment_ids.shape = [2]")
+    with pytest.raises(ValueError, match="Dimension 0 in both shapes must be equal, but are 3 and 2"):
+        tf.unsorted_segment_sum(tf.zeros([3, 2]), [0, 1], 2)
+    assert tf.unsorted_segment_sum(tf.zeros([3, 2]), ids, tf.placeholder(tf.int32, [])).shape.as_list() == [None, 2]
+
+
+def test_strided_slice_grad_checks_dy():
+    g = strided_slice_grad([3, 4], [1, 0], [3, 4], [1, 2], tf.placeholder(tf.float32, [None, None]))
+    assert g.shape.as_list() == [3, 4]
+    assert _run_error(g, {g.op.inputs[4]: np.zeros((2, 3), np.float32)}).startswith(
+        "shape of dy was [2,3] instead of [2,2]")
+
+
+def test_mirror_pad_grad_shapes_and_errors():
+    assert mirror_pad_grad(tf.zeros([5, 7]), [[1, 2], [2, 2]], "REFLECT").shape.as_list() == [2, 3]
+    with pytest.raises(ValueError, match="Negative dimension size caused by subtracting 4 from 3"):
+        mirror_pad_grad(tf.zeros([3, 7]), [[2, 2], [0, 0]], "REFLECT")
+    p = tf.placeholder(tf.float32, [None, 7])
+    assert _run_error(mirror_pad_grad(p, [[2, 2], [0, 0]], "REFLECT"), {p: np.zeros((6, 7))}).startswith(
+        "paddings must be less than the output dimension size: 2, 2 not less than 2")
+
+
+# =========================================================================== gradients
+def test_gradient_op_names_and_static_shapes():
+    x = tf.placeholder(tf.float32, [None, 3, 4])
+    (g,) = tf.gradients(tf.reshape(x, [-1, 4]), x)
+    assert g.op.type == "Reshape" and g.op.name == "gradients/Reshape_grad/Reshape"
+    assert g.shape.as_list() == [None, 3, 4]
+    assert g.op.inputs[1].op.type == "Const"  # one unknown dim: a -1, no run-time Shape op
+    (g,) = tf.gradients(x[:, 1], x)
+    assert g.op.type == "StridedSliceGrad" and g.shape.as_list() == [None, 3, 4]
+    (g,) = tf.gradients(tf.gather(x, [0, 0], axis=2), x)
+    assert g.shape.as_list() == [None, 3, 4]
+
+
+def test_concat_gradient_slices_at_concat_offsets_as_tf():
+    x = tf.placeholder(tf.float32, [None, 3, 4])
+    (g,) = tf.gradients(tf.concat([x, x], 1), x)
+    assert g.op.type == "AddN" and [t.op.name for t in g.op.inputs] == ["gradients/concat_grad/Slice",
+                                                                        "gradients/concat_grad/Slice_1"]
+    assert g.op.inputs[0].op.inputs[1].op.type == "ConcatOffset"
+    assert g.op.inputs[0].op.inputs[2].op.type == "ShapeN"  # x's shape is only known at run time
+
+
+def test_gradients_through_integer_inputs_are_none():
+    x = tf.constant(M)
+    axis = tf.constant(1)
+    begin = tf.constant([0, 1])
+    ys = [tf.concat([x, x], axis), tf.slice(x, begin, [2, 1]), tf.gather(x, [1], axis=axis)]
+    for y in ys:
+        assert tf.gradients(y, [axis, begin]) == [None, None]
+
+
+def test_gather_gradient_sums_repeated_indices():
+    x = tf.constant(np.arange(12.0).reshape(4, 3))
+    (g,) = tf.gradients(tf.gather(x, [3, 1, 3, 3]), x)
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(g), [[0, 0, 0], [1, 1, 1], [0, 0, 0], [3, 3, 3]])
+
+
+def test_concat_gradient_with_unknown_axis_lengths_reads_run_time_shapes():
+    a = tf.placeholder(tf.float64, [2, None])
+    b = tf.placeholder(tf.float64, [2, None])
+    y = tf.concat([a, b], -1) * tf.constant(np.arange(10.0).reshape(2, 5))
+    ga, gb = tf.gradients(y, [a, b])
+    with tf.Session() as sess:
+        va, vb = sess.run([ga, gb], {a: np.ones((2, 2)), b: np.ones((2, 3))})
+    np.testing.assert_array_equal(va, [[0, 1], [5, 6]])
+    np.testing.assert_array_equal(vb, [[2, 3, 4], [7, 8, 9]])
+
+
+def _cplx_transpose(tf, x):
+    """A ConjugateTranspose on real input (TF's op takes any T; tf.transpose only builds it for complex)."""
+    return make_op("ConjugateTranspose", [x, tf.constant([1, 0])], {"T": x.dtype.base_dtype, "Tperm": tf.int32})
+
+
+def _dynamic_axis(tf, value):
+    """An int32 scalar known only at run time."""
+    return tf.placeholder_with_default(value, [])
+
+
+GRAD_CASES = [
+    GradRow("PlaceholderWithDefault", lambda tf, x: tf.placeholder_with_default(x, [None, 3]), [(2, 3)]),
+    GradRow("Identity", lambda tf, x: tf.identity(x), [(2, 3)]),
+    GradRow("Fill", lambda tf, x: tf.fill([2, 3], x), [()]),
+    GradRow("Fill", lambda tf, x: tf.fill(tf.shape(x)[:1], x[0, 0]), [(3, 2)], unknown_dims=True,
+            id="Fill-unknown-dims"),
+    GradRow("Reshape", lambda tf, x: tf.reshape(x, [4, -1]), [(2, 3, 4)]),
+    GradRow("Reshape", lambda tf, x: tf.reshape(x, [-1, 2]), [(2, 3, 4)], unknown_dims=True,
+            id="Reshape-unknown-dims"),
+    GradRow("Reshape", lambda tf, x: tf.reshape(tf.placeholder_with_default(x, [None, 3, 4]), [6, -1]),
+            [(2, 3, 4)], id="Reshape-one-unknown-dim"),
+    GradRow("ExpandDims", lambda tf, x: tf.expand_dims(x, -1), [(2, 3)]),
+    GradRow("ExpandDims", lambda tf, x: tf.expand_dims(x, 1), [(2, 3)], unknown_dims=True,
+            id="ExpandDims-unknown-dims"),
+    GradRow("Squeeze", lambda tf, x: tf.squeeze(x, [1]), [(2, 1, 3)]),
+    GradRow("Squeeze", lambda tf, x: tf.squeeze(x, [0, 2]), [(1, 3, 1)], unknown_dims=True,
+            id="Squeeze-unknown-dims"),
+    GradRow("Transpose", lambda tf, x: tf.transpose(x, [1, 2, 0]), [(2, 3, 4)]),
+    GradRow("Transpose", lambda tf, x: tf.transpose(x), [(2, 3)], unknown_dims=True, id="Transpose-unknown-dims"),
+    GradRow("ConjugateTranspose", _cplx_transpose, [(2, 3)]),
+    GradRow("ConcatV2", lambda tf, x, y: tf.concat([x, y, x], 1), [(2, 3), (2, 1)]),
+    GradRow("ConcatV2", lambda tf, x, y: tf.concat([x, y], -1), [(2, 3), (2, 1)], unknown_dims=True,
+            id="ConcatV2-unknown-dims"),
+    GradRow("ConcatV2", lambda tf, x, y: tf.concat([x, y], _dynamic_axis(tf, 0)), [(2, 3), (4, 3)],
+            id="ConcatV2-run-time-axis"),
+    GradRow("ConcatV2", lambda tf, x, y: tf.concat([x, y] * 9, 0), [(1, 2), (2, 2)], id="ConcatV2-18-inputs"),
+    GradRow("ConcatV2", lambda tf, x, y: tf.concat([x, y] * 9, 1), [(2, 1), (2, 3)], unknown_dims=True,
+            id="ConcatV2-18-inputs-unknown-dims"),
+    GradRow("Pack", lambda tf, x, y: tf.stack([x, y], axis=1), [(2, 3), (2, 3)]),
+    GradRow("Pack", lambda tf, x, y: tf.stack([x, y, x], axis=-1), [(2, 3), (2, 3)], unknown_dims=True,
+            id="Pack-unknown-dims"),
+    GradRow("Unpack", lambda tf, x: tf.concat(tf.unstack(x, axis=1)[::-2], 0), [(2, 3, 4)]),  # one output unused
+    GradRow("Split", lambda tf, x: tf.concat(tf.split(x, 2, axis=2)[::-1], 0), [(2, 3, 4)]),
+    GradRow("Split", lambda tf, x: tf.split(x, 3, axis=1)[1], [(2, 3, 4)], unknown_dims=True,
+            id="Split-one-piece-unknown-dims"),
+    GradRow("SplitV", lambda tf, x: tf.concat(tf.split(x, [1, 3], axis=2)[::-1], 2), [(2, 3, 4)]),
+    GradRow("SplitV", lambda tf, x: tf.split(x, [1, -1], axis=-1)[1], [(2, 3, 4)], unknown_dims=True,
+            id="SplitV-one-piece-unknown-dims"),
+    GradRow("Tile", lambda tf, x: tf.tile(x, [2, 3]), [(2, 3)]),
+    GradRow("Tile", lambda tf, x: tf.tile(x, [1, 2, 3]), [(2, 3, 1)], unknown_dims=True, id="Tile-unknown-dims"),
+    GradRow("Pad", lambda tf, x: tf.pad(x, [[1, 0], [2, 1]]), [(2, 3)]),
+    GradRow("Pad", lambda tf, x: tf.pad(x, tf.constant([[0, 1], [1, 1], [2, 0]], tf.int64)), [(2, 3, 1)],
+            unknown_dims=True, id="Pad-int64-unknown-dims"),
+    GradRow("PadV2", lambda tf, x: tf.pad(x, [[1, 1], [0, 2]], constant_values=3.0), [(2, 3)]),
+    GradRow("MirrorPad", lambda tf, x: tf.pad(x, [[1, 1], [2, 2]], "REFLECT"), [(3, 4)]),
+    GradRow("MirrorPad", lambda tf, x: tf.pad(x, [[2, 0], [3, 3]], "SYMMETRIC"), [(2, 3)], unknown_dims=True,
+            id="MirrorPad-symmetric-unknown-dims"),
+    GradRow("MirrorPadGrad", lambda tf, x: mirror_pad_grad(x, [[1, 2], [2, 2]], "REFLECT"), [(6, 7)]),
+    GradRow("MirrorPadGrad", lambda tf, x: mirror_pad_grad(x, [[2, 0], [1, 3]], "SYMMETRIC"), [(4, 7)],
+            unknown_dims=True, id="MirrorPadGrad-symmetric-unknown-dims"),
+    GradRow("GatherV2", lambda tf, x: tf.gather(x, [3, 0, 3]), [(4, 3)]),
+    GradRow("GatherV2", lambda tf, x: tf.gather(x, [[2, 2], [0, 1]], axis=1), [(2, 3, 4)], id="GatherV2-axis1"),
+    GradRow("GatherV2", lambda tf, x: tf.gather(x, tf.constant([1, 1, 0], tf.int64), axis=-1), [(2, 3, 2)],
+            unknown_dims=True, id="GatherV2-last-axis-unknown-dims"),
+    GradRow("GatherV2", lambda tf, x: tf.gather(x, [[0], [2]], axis=_dynamic_axis(tf, 1)), [(2, 3, 4)],
+            id="GatherV2-run-time-axis"),
+    GradRow("UnsortedSegmentSum", lambda tf, x: tf.unsorted_segment_sum(x, [1, -1, 1, 0], 3), [(4, 3)]),
+    GradRow("UnsortedSegmentSum", lambda tf, x: tf.unsorted_segment_sum(x, [[2, 0], [2, -1]], 4), [(2, 2, 3)],
+            unknown_dims=True, id="UnsortedSegmentSum-2d-ids-unknown-dims"),
+    GradRow("Slice", lambda tf, x: tf.slice(x, [1, 0, 1], [2, -1, 2]), [(3, 2, 4)]),
+    GradRow("Slice", lambda tf, x: tf.slice(x, tf.constant([0, 1], tf.int64), tf.constant([-1, 2], tf.int64)),
+            [(3, 4)], unknown_dims=True, id="Slice-int64-unknown-dims"),
+    GradRow("StridedSlice", lambda tf, x: x[::-2, 1:, :-1:3], [(3, 4, 5)]),
+    GradRow("StridedSlice", lambda tf, x: x[-1, tf.newaxis, ..., 2], [(2, 3, 4)], id="StridedSlice-shrink-newaxis"),
+    GradRow("StridedSlice", lambda tf, x: x[:, 1:, ::-1], [(2, 3, 4)], unknown_dims=True,
+            id="StridedSlice-unknown-dims"),
+    GradRow("StridedSlice", lambda tf, x: x[_dynamic_axis(tf, 1)], [(3, 2)], id="StridedSlice-run-time-index"),
+    GradRow("StridedSliceGrad", lambda tf, x: strided_slice_grad([3, 4], [1, 0], [3, 4], [1, 2], x), [(2, 2)]),
+    GradRow("Select", lambda tf, x, y: tf.where(tf.constant([[True, False, True], [False, False, True]]), x, y),
+            [(2, 3), (2, 3)]),
+    GradRow("Select", lambda tf, x, y: tf.where(tf.constant([True, False, True]), x, y), [(3, 2, 4), (3, 2, 4)],
+            unknown_dims=True, id="Select-row-condition-broadcast-unknown-dims"),
+    GradRow("Select", lambda tf, x, y: tf.where(tf.constant(False), x, y), [(2, 3), (2, 3)],
+            id="Select-scalar-condition"),
+    GradRow("ReverseV2", lambda tf, x: tf.reverse(x, [0, -1]), [(2, 3, 4)]),
+    GradRow("ReverseV2", lambda tf, x: tf.reverse(x, [1]), [(2, 3)], unknown_dims=True, id="ReverseV2-unknown-dims"),
+]
+
+test_grad_row = grad_rows_test(GRAD_CASES)

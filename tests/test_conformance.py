@@ -17,9 +17,6 @@ GOLDEN = json.loads((CONF / "public_golden.json").read_text())["cases"]
 
 # case -> issue that builds what it needs
 PENDING = {
-    "perceptron_and": "#4 gradients and optimizers (+ #5 softmax cross-entropy)",
-    "perceptron_or": "#4 gradients and optimizers (+ #5 softmax cross-entropy)",
-    "softmax_xent_slide_example": "#5 nn ops (softmax, cross-entropy)",
     "scope_jupyter_rerun_vgg19": "#7 slim and VGG",
     "dropout_keep_prob": "#5 nn.dropout",
     "layers_dropout_training": "#5 tf.layers",

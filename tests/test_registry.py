@@ -41,7 +41,6 @@ def test_every_gradient_rule_is_checked_numerically():
     assert not missing, "ops whose gradient has no GradRow (tests/gradcheck.py): %s" % missing
 
 
-@pytest.mark.xfail(strict=True, reason="issue #4: gradient rules are still being written")
 def test_no_op_is_left_without_a_gradient_decision():
     pending = sorted(name for name, d in op_registry.registered_ops().items()
                      if d.grad is op_registry.GRADIENT_PENDING)

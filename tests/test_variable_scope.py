@@ -1352,69 +1352,11 @@ def test_apply_regularization():
         cl.apply_regularization(lambda t: t, [w])
 
 
-# =========================================================================== op rows: Qr, MatrixDiagPart, L2Loss
+# =========================================================================== op rows: L2Loss
+# (the Qr and MatrixDiagPart rows live in tests/test_linalg_ops.py)
 _A = np.array([[2.0, -1.0, 0.5], [1.0, 3.0, -2.0], [0.0, 1.0, 1.0], [4.0, -1.0, 2.0]], dtype=np.float32)
-_AT = np.ascontiguousarray(_A.T)
-# Q and R are unique only up to the signs of Q's columns (R's rows): the Qr rows compare Q @ R, Q^T Q
-# and |R|, which are not; the static shapes of q and r reach the fetched tensor through matmul and abs.
-
-
-def _qr_reconstruct(a, full):
-    def build(tf):
-        x = tf.constant(a)
-        q, r = tf.qr(x, full_matrices=full)
-        return tf.matmul(q, r)
-    return build
-
-
-def _qr_orth(a, full):
-    def build(tf):
-        q, _ = tf.qr(tf.constant(a), full_matrices=full)
-        return tf.matmul(q, q, transpose_a=True)
-    return build
-
-
-def _qr_abs_r(a, full, feed_shape=None):
-    def build(tf):
-        if feed_shape is None:
-            x = tf.constant(a)
-            _, r = tf.qr(x, full_matrices=full)
-            return tf.abs(r)
-        x = tf.placeholder(tf.float32, feed_shape)
-        _, r = tf.qr(x, full_matrices=full)
-        return tf.abs(r), {x: a}
-    return build
-
-
-def _abs_r(a, full):
-    return np.abs(np.linalg.qr(a, mode="complete" if full else "reduced")[1])
-
 
 CASES = [
-    Row("Qr", _qr_reconstruct(_A, False), _A, id="Qr_tall_reduced_QR", atol=1e-5),
-    Row("Qr", _qr_reconstruct(_AT, False), _AT, id="Qr_wide_reduced_QR", atol=1e-5),
-    Row("Qr", _qr_reconstruct(_A, True), _A, id="Qr_tall_full_QR", atol=1e-5),
-    Row("Qr", _qr_orth(_A, False), np.eye(3, dtype=np.float32), id="Qr_tall_QtQ", atol=1e-5),
-    Row("Qr", _qr_orth(_A, True), np.eye(4, dtype=np.float32), id="Qr_full_QtQ", atol=1e-5),
-    Row("Qr", _qr_abs_r(_A, False), _abs_r(_A, False), id="Qr_tall_R", atol=1e-5),
-    Row("Qr", _qr_abs_r(_AT, True), _abs_r(_AT, True), id="Qr_wide_full_R", atol=1e-5),
-    Row("Qr", _qr_abs_r(_A, False, [None, 3]), _abs_r(_A, False), id="Qr_unknown_rows", atol=1e-5),
-    Row("Qr", _qr_abs_r(np.stack([_A, 2 * _A]), False, [2, None, None]),
-        np.abs(np.linalg.qr(np.stack([_A, 2 * _A]))[1]), id="Qr_batch_unknown_dims", atol=1e-5),
-    Row("Qr", _qr_abs_r(_A.astype(np.float64), False), _abs_r(_A.astype(np.float64), False), id="Qr_float64_R",
-        dtype=np.float64, atol=1e-12),
-    Row("Qr", _qr_reconstruct(_A.astype(np.float16), False), _A.astype(np.float16), id="Qr_float16_QR",
-        atol=2e-2, rtol=2e-2),
-    Row("Qr", _qr_reconstruct(_A.astype(np.complex64) * (1 + 1j), False), _A.astype(np.complex64) * (1 + 1j),
-        id="Qr_complex64_QR", atol=1e-5),
-    Row("MatrixDiagPart", lambda tf: tf.matrix_diag_part(tf.constant(_A)), np.diagonal(_A), id="MatrixDiagPart_tall"),
-    Row("MatrixDiagPart", lambda tf: _diag_part(tf, _AT), np.diagonal(_AT), id="MatrixDiagPart_wide"),
-    Row("MatrixDiagPart", lambda tf: _diag_part(tf, np.arange(24, dtype=np.int32).reshape(2, 3, 4)),
-        np.diagonal(np.arange(24, dtype=np.int32).reshape(2, 3, 4), axis1=-2, axis2=-1),
-        id="MatrixDiagPart_batch_int32"),
-    Row("MatrixDiagPart", lambda tf: _diag_part_fed(tf, _A, [None, 3]), np.diagonal(_A),
-        id="MatrixDiagPart_unknown_rows"),
-    Row("MatrixDiagPart", lambda tf: _diag_part_fed(tf, _A, None), np.diagonal(_A), id="MatrixDiagPart_unknown_rank"),
     Row("L2Loss", lambda tf: tf.nn.l2_loss(tf.constant(_A)), (_A.astype(np.float64) ** 2).sum() / 2,
         id="L2Loss_matrix", rtol=1e-6),
     Row("L2Loss", lambda tf: tf.nn.l2_loss(tf.constant(np.array(3.0, np.float64))), 4.5, id="L2Loss_scalar_float64",
@@ -1422,15 +1364,6 @@ CASES = [
     Row("L2Loss", lambda tf: tf.nn.l2_loss(tf.zeros([0, 3])), np.float32(0.0), id="L2Loss_empty"),
     Row("L2Loss", lambda tf: _l2_fed(tf), (_A ** 2).sum() / 2, id="L2Loss_unknown_dims", rtol=1e-6),
 ]
-
-
-def _diag_part(tf, a):
-    return tf.matrix_diag_part(tf.constant(a))
-
-
-def _diag_part_fed(tf, a, shape):
-    x = tf.placeholder(tf.as_dtype(a.dtype), shape)
-    return tf.matrix_diag_part(x), {x: a}
 
 
 def _l2_fed(tf):
@@ -1441,24 +1374,7 @@ def _l2_fed(tf):
 test_row = rows_test(CASES)
 
 
-def test_qr_static_shapes():
-    x = tf.placeholder(tf.float32, [5, 3])
-    q, r = tf.qr(x)
-    assert q.shape.as_list() == [5, 3] and r.shape.as_list() == [3, 3]
-    assert q.op.type == "Qr" and q.op.name == "Qr" and q.name == "Qr:0" and r.name == "Qr:1"
-    q, r = tf.qr(x, full_matrices=True)
-    assert q.shape.as_list() == [5, 5] and r.shape.as_list() == [5, 3]
-    q, r = tf.qr(tf.placeholder(tf.float32, [2, None, 4]))
-    assert q.shape.as_list() == [2, None, None] and r.shape.as_list() == [2, None, 4]
-    with pytest.raises(ValueError, match="Shape must be at least rank 2 but is rank 1"):
-        tf.qr(tf.placeholder(tf.float32, [3]))
-
-
-def test_matrix_diag_part_and_l2_loss_shapes_and_errors():
-    d = tf.matrix_diag_part(tf.placeholder(tf.float32, [2, None, 4]))
-    assert d.shape.as_list() == [2, None] and d.op.name == "MatrixDiagPart"
-    with pytest.raises(ValueError, match="Shape must be at least rank 2 but is rank 1"):
-        tf.matrix_diag_part(tf.placeholder(tf.float32, [3]))
+def test_l2_loss_shapes_and_errors():
     loss = tf.nn.l2_loss(tf.placeholder(tf.float32, [None, 3]))
     assert loss.shape.as_list() == [] and loss.name == "L2Loss:0"
     with pytest.raises(TypeError):

@@ -24,6 +24,7 @@ from .ops.random_ops import *  # noqa: F401,F403
 from .ops.state_ops import assign, assign_add, assign_sub
 from .ops.control_flow_ops import group, no_op, tuple, with_dependencies
 from .ops.logging_ops import Print
+from .ops.clip_ops import *  # noqa: F401,F403
 from .variables import *  # noqa: F401,F403
 from .variable_scope import (AUTO_REUSE, VariableScope, get_local_variable, get_variable, get_variable_scope,
                              no_regularizer, variable_op_scope, variable_scope)
@@ -32,9 +33,10 @@ from .init_ops import (constant_initializer, glorot_normal_initializer, glorot_u
                        random_uniform_initializer, truncated_normal_initializer, variance_scaling_initializer,
                        zeros_initializer)
 from . import init_ops as initializers
-from .ops.linalg_ops import matrix_diag_part, qr
+from .ops.linalg_ops import *  # noqa: F401,F403
+from . import linalg
 from .gradients import RegisterGradient, gradients
-from . import nn, losses, train, contrib
+from . import nn, losses, train, layers, contrib
 
 newaxis = None
 __version__ = "0.1.0"

@@ -1,2 +1,3 @@
-"""tf.losses: regularization-loss helpers now; the loss functions arrive with issue #4."""
-from .util import get_regularization_loss, get_regularization_losses  # noqa: F401
+"""tf.losses: loss functions (losses_impl) and the loss collections (util); re-exports only."""
+from .losses_impl import *  # noqa: F401,F403
+from .util import *  # noqa: F401,F403

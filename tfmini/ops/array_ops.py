@@ -13,7 +13,7 @@ import numpy as np
 from ..framework import dtypes, errors
 from ..framework.op_def_library import (FLOAT_TYPES, INT_TYPES, NUMBER_TYPES, check_allowed, convert_one,
                                         convert_same_dtype, is_tensor_like, make_op)
-from ..framework.op_registry import GRADIENT_PENDING, NOT_DIFFERENTIABLE, InferenceError, register_op
+from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.ops import (Tensor, convert_to_tensor, get_default_graph, name_scope,
                              register_tensor_conversion_function)
 from ..framework.tensor_shape import Dimension, TensorShape, as_shape
@@ -25,6 +25,7 @@ __all__ = [
     "fill", "zeros", "ones", "zeros_like", "ones_like", "reshape", "expand_dims", "squeeze", "transpose",
     "matrix_transpose", "concat", "stack", "unstack", "split", "tile", "pad", "gather", "one_hot", "slice",
     "strided_slice", "where", "range", "linspace", "lin_space", "boolean_mask", "reverse", "reverse_v2",
+    "invert_permutation", "unsorted_segment_sum", "shape_n",
 ]
 
 newaxis = None  # `t[tf.newaxis]` inserts a dimension of 1
@@ -208,7 +209,12 @@ def _pwd_kernel(xp, inp, *, dtype, shape):
     return inp
 
 
-register_op("PlaceholderWithDefault", infer=_pwd_infer, kernel=_pwd_kernel, grad=GRADIENT_PENDING,
+def _pass_through_grad(op, grad):
+    """The output is the input: its gradient passes through unchanged."""
+    return [grad]
+
+
+register_op("PlaceholderWithDefault", infer=_pwd_infer, kernel=_pwd_kernel, grad=_pass_through_grad,
             aliases_input=True)
 
 
@@ -232,7 +238,8 @@ def _identity_kernel(xp, x, **_):
     return x
 
 
-register_op("Identity", infer=_identity_infer, kernel=_identity_kernel, grad=GRADIENT_PENDING, aliases_input=True)
+register_op("Identity", infer=_identity_infer, kernel=_identity_kernel, grad=_pass_through_grad,
+            aliases_input=True)
 register_op("StopGradient", infer=_identity_infer, kernel=_identity_kernel, grad=NOT_DIFFERENTIABLE,
             aliases_input=True)
 
@@ -251,7 +258,7 @@ def stop_gradient(input, name=None):  # noqa: A002
         return make_op("StopGradient", [x], {"T": x.dtype.base_dtype}, name=scope)
 
 
-# =========================================================================== Shape / Size / Rank
+# =========================================================================== Shape / Size / Rank / ShapeN
 def _shape_infer(x, *, out_type, **_):
     return out_type, TensorShape([x.shape.ndims])
 
@@ -279,6 +286,32 @@ def _rank_kernel(xp, x, **_):
 register_op("Shape", infer=_shape_infer, kernel=_shape_kernel, grad=NOT_DIFFERENTIABLE)
 register_op("Size", infer=_size_infer, kernel=_size_kernel, grad=NOT_DIFFERENTIABLE)
 register_op("Rank", infer=_rank_infer, kernel=_rank_kernel, grad=NOT_DIFFERENTIABLE)
+
+
+def _shape_n_infer(*inputs, out_type, **_):
+    return [(out_type, TensorShape([x.shape.ndims])) for x in inputs]
+
+
+def _shape_n_kernel(xp, *arrays, out_type, **_):
+    outs = tuple(xp.asarray(a.shape, dtype=out_type.as_numpy_dtype) for a in arrays)
+    return outs[0] if len(outs) == 1 else outs
+
+
+register_op("ShapeN", infer=_shape_n_infer, kernel=_shape_n_kernel, grad=NOT_DIFFERENTIABLE)
+
+
+def shape_n(input, out_type=dtypes.int32, name=None):  # noqa: A002
+    """The shapes of the tensors in `input`, as a list of 1-D tensors, from one op.
+
+    >>> [s.shape for s in tf.shape_n([tf.zeros([2, 3]), tf.zeros([4])])]
+    [TensorShape([Dimension(2)]), TensorShape([Dimension(1)])]
+    """
+    out_type = _check_int_out_type(out_type)
+    with name_scope(name, "ShapeN", list(input)) as scope:
+        xs = _convert_list("ShapeN", "input", input)
+        out = make_op("ShapeN", xs, {"N": len(xs), "T": xs[0].dtype.base_dtype, "out_type": out_type},
+                      name=scope)
+        return [out] if isinstance(out, Tensor) else out
 
 
 def _check_int_out_type(out_type):
@@ -330,6 +363,62 @@ def rank(input, name=None):  # noqa: A002
         return make_op("Rank", [x], {"T": x.dtype.base_dtype}, name=scope)
 
 
+# =========================================================================== BroadcastGradientArgs
+def _bga_infer(s0, s1, **_):
+    _with_rank(s0.shape, 1)
+    _with_rank(s1.shape, 1)
+    dt = s0.dtype.base_dtype
+    return [(dt, TensorShape([None])), (dt, TensorShape([None]))]
+
+
+def _broadcast_reduction_axes(sx, sy):
+    """TF's BCast: the axes of the broadcast result that x and y must each be summed over
+    (ascending), or None when the shapes do not broadcast. Axes where both have size 1 are in both."""
+    if sx == sy:
+        return [], []
+    n = max(len(sx), len(sy))
+    x = [1] * (n - len(sx)) + list(sx)
+    y = [1] * (n - len(sy)) + list(sy)
+    rx, ry = [], []
+    for i, (a, b) in enumerate(zip(x, y)):
+        if a == b:
+            if a == 1:
+                rx.append(i)
+                ry.append(i)
+        elif a == 1:
+            rx.append(i)
+        elif b == 1:
+            ry.append(i)
+        else:
+            return None
+    return rx, ry
+
+
+def _bga_kernel(xp, s0, s1, **_):
+    for i, s in enumerate((s0, s1)):
+        if s.ndim != 1:
+            raise _invalid("In[%d] must be a vector.%s" % (i, _dbg(s.shape)))
+    sx, sy = [int(d) for d in s0.tolist()], [int(d) for d in s1.tolist()]
+    axes = _broadcast_reduction_axes(sx, sy)
+    if axes is None:
+        raise _invalid("Incompatible shapes: %s vs. %s" % (_dbg(sx), _dbg(sy)))
+    return xp.asarray(axes[0], dtype=s0.dtype), xp.asarray(axes[1], dtype=s0.dtype)
+
+
+register_op("BroadcastGradientArgs", infer=_bga_infer, kernel=_bga_kernel, grad=NOT_DIFFERENTIABLE)
+
+
+def broadcast_gradient_args(s0, s1, name=None):
+    """For shapes `s0` and `s1` (int32/int64 vectors) that broadcast together, the axes of the
+    result to sum each operand's gradient over: (r0, r1). TF's gen_array_ops.broadcast_gradient_args.
+
+    >>> r0, r1 = broadcast_gradient_args([2, 3, 5], [1])  # r0 = [], r1 = [0, 1, 2]
+    """
+    with name_scope(name, "BroadcastGradientArgs", [s0, s1]) as scope:
+        a, b = convert_same_dtype("BroadcastGradientArgs", [("s0", s0), ("s1", s1)], allowed=INT_TYPES)
+        return make_op("BroadcastGradientArgs", [a, b], {"T": a.dtype.base_dtype}, name=scope)
+
+
 # =========================================================================== Fill / zeros / ones
 def _fill_infer(dims, value, **_):
     _with_rank(dims.shape, 1)
@@ -352,7 +441,12 @@ def _fill_kernel(xp, dims, value, **_):
     return xp.full(target, value, dtype=value.dtype)
 
 
-register_op("Fill", infer=_fill_infer, kernel=_fill_kernel, grad=GRADIENT_PENDING)
+def _fill_grad(op, grad):
+    """Every output entry is `value`: its gradient is the sum of them all; `dims` has none."""
+    return [None, _math_ops().reduce_sum(grad)]
+
+
+register_op("Fill", infer=_fill_infer, kernel=_fill_kernel, grad=_fill_grad)
 
 
 def fill(dims, value, name=None):
@@ -518,7 +612,26 @@ def _reshape_kernel(xp, x, shape_t, **_):
     return x.reshape(target)
 
 
-register_op("Reshape", infer=_reshape_infer, kernel=_reshape_kernel, grad=GRADIENT_PENDING, aliases_input=True)
+def _reshape_grad(op, grad):
+    """`grad` reshaped back to the input's shape. With a single unknown dimension (and no 0) the
+    static shape with a -1 there does it, so no run-time Shape op is needed (as TF)."""
+    x = op.inputs[0]
+    if x.shape.ndims is not None and not x.shape.is_fully_defined():
+        dims = x.shape.as_list()
+        unknown = [i for i, d in enumerate(dims) if d is None]
+        if len(unknown) == 1 and 0 not in dims:
+            dims[unknown[0]] = -1
+            return [reshape(grad, dims), None]
+    return [reshape(grad, shape(x)), None]
+
+
+def _reshape_to_input_grad(op, grad):
+    """The gradient of an op that only changes the shape (ExpandDims, Squeeze): `grad` reshaped
+    to the input's shape; the other inputs get none."""
+    return [reshape(grad, shape(op.inputs[0]))] + [None] * (len(op.inputs) - 1)
+
+
+register_op("Reshape", infer=_reshape_infer, kernel=_reshape_kernel, grad=_reshape_grad, aliases_input=True)
 
 
 def reshape(tensor, shape, name=None):
@@ -561,7 +674,7 @@ def _expand_dims_kernel(xp, x, dim, **_):
     return xp.expand_dims(x, d if d >= 0 else d + x.ndim + 1)
 
 
-register_op("ExpandDims", infer=_expand_dims_infer, kernel=_expand_dims_kernel, grad=GRADIENT_PENDING,
+register_op("ExpandDims", infer=_expand_dims_infer, kernel=_expand_dims_kernel, grad=_reshape_to_input_grad,
             aliases_input=True)
 
 
@@ -620,7 +733,8 @@ def _squeeze_kernel(xp, x, *, squeeze_dims, **_):
     return xp.squeeze(x, axis=tuple(sorted(set(axes))))
 
 
-register_op("Squeeze", infer=_squeeze_infer, kernel=_squeeze_kernel, grad=GRADIENT_PENDING, aliases_input=True)
+register_op("Squeeze", infer=_squeeze_infer, kernel=_squeeze_kernel, grad=_reshape_to_input_grad,
+            aliases_input=True)
 
 
 def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002
@@ -687,9 +801,20 @@ def _conjugate_transpose_kernel(xp, x, perm, **_):
     return xp.conj(xp.transpose(x, _check_perm(perm, x.ndim)))
 
 
-register_op("Transpose", infer=_transpose_infer, kernel=_transpose_kernel, grad=GRADIENT_PENDING,
+def _transpose_grad(op, grad):
+    """Unshuffle: `grad` transposed by the inverse permutation."""
+    return [transpose(grad, invert_permutation(op.inputs[1])), None]
+
+
+def _conjugate_transpose_grad(op, grad):
+    """conj(unshuffle(grad))."""
+    return [transpose(grad, invert_permutation(op.inputs[1]), conjugate=True), None]
+
+
+register_op("Transpose", infer=_transpose_infer, kernel=_transpose_kernel, grad=_transpose_grad,
             aliases_input=True)
-register_op("ConjugateTranspose", infer=_transpose_infer, kernel=_conjugate_transpose_kernel, grad=GRADIENT_PENDING)
+register_op("ConjugateTranspose", infer=_transpose_infer, kernel=_conjugate_transpose_kernel,
+            grad=_conjugate_transpose_grad)
 
 
 def transpose(a, perm=None, name="transpose", conjugate=False):
@@ -715,6 +840,41 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
         if reversed_dims is not None:
             ret.set_shape(reversed_dims)
         return ret
+
+
+# =========================================================================== InvertPermutation
+def _invert_permutation_infer(x, **_):
+    return x.dtype.base_dtype, _with_rank(x.shape, 1)
+
+
+def _invert_permutation_kernel(xp, x, **_):
+    if x.ndim != 1:
+        raise _invalid("invert_permutation expects a 1D vector.")
+    n = x.shape[0]
+    seen = [False] * n
+    for d in x.tolist():  # a permutation is as long as a rank: checking it in Python is cheap
+        if not 0 <= d < n:
+            raise _invalid("%d is not between 0 and %d" % (d, n))
+        if seen[d]:
+            raise _invalid("%d is duplicated in the input." % d)
+        seen[d] = True
+    out = xp.empty((n,), dtype=x.dtype)
+    out[x] = xp.arange(n, dtype=x.dtype)
+    return out
+
+
+register_op("InvertPermutation", infer=_invert_permutation_infer, kernel=_invert_permutation_kernel,
+            grad=NOT_DIFFERENTIABLE)
+
+
+def invert_permutation(x, name=None):
+    """The inverse of the permutation `x` (an int32/int64 vector of 0..n-1): y[x[i]] = i.
+
+    >>> tf.invert_permutation([2, 0, 1])  # [1, 2, 0]
+    """
+    with name_scope(name, "InvertPermutation", [x]) as scope:
+        t = _index_input("InvertPermutation", "x", x)
+        return make_op("InvertPermutation", [t], {"T": t.dtype.base_dtype}, name=scope)
 
 
 def matrix_transpose(a, name="matrix_transpose", conjugate=False):
@@ -793,7 +953,34 @@ def _concat_kernel(xp, *arrays, **_):
     return xp.concatenate(values, axis=a)
 
 
-register_op("ConcatV2", infer=_concat_infer, kernel=_concat_kernel, grad=GRADIENT_PENDING)
+def _input_shapes(values):
+    """The inputs' shapes: Consts when all are static, else one ShapeN op (TF's _ExtractInputShapes)."""
+    sizes = []
+    for v in values:
+        s = shape(v)
+        if s.op.type != "Const":
+            return shape_n(values)
+        sizes.append(s)
+    return sizes
+
+
+def _concat_grad(op, grad):
+    """TF's rule: each input's block sliced out of `grad` at its offset along the axis (ConcatOffset);
+    with more than 16 inputs, one split by the inputs' lengths along the axis."""
+    values, axis_t = op.inputs[:-1], op.inputs[-1]
+    if len(values) == 1:
+        return [grad, None]
+    if axis_t.dtype.base_dtype != dtypes.int32:
+        axis_t = _math_ops().cast(axis_t, dtypes.int32)  # ConcatOffset and Split take an int32 axis
+    axis = _math_ops().floormod(axis_t, rank(values[0]))
+    sizes = _input_shapes(values)
+    if len(sizes) > 16:
+        lengths = squeeze(slice(stack(sizes, axis=1), stack([axis, 0]), [1, -1]))
+        return split(grad, lengths, axis) + [None]
+    return [slice(grad, begin, s) for begin, s in zip(concat_offset(axis, sizes), sizes)] + [None]
+
+
+register_op("ConcatV2", infer=_concat_infer, kernel=_concat_kernel, grad=_concat_grad)
 
 
 def concat(values, axis, name="concat"):
@@ -817,6 +1004,53 @@ def concat(values, axis, name="concat"):
         a = _index_input("ConcatV2", "axis", axis)
         return make_op("ConcatV2", vals + [a], {"N": len(vals), "T": vals[0].dtype.base_dtype,
                                                 "Tidx": a.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== ConcatOffset
+def _concat_offset_infer(concat_dim, *shapes, **_):
+    _with_rank(concat_dim.shape, 0)
+    return [(dtypes.int32, s.shape) for s in shapes]
+
+
+def _concat_offset_kernel(xp, concat_dim, *shapes, **_):
+    """Where each input starts in the concatenation: 0 everywhere but the axis, the running sum there."""
+    dims = shapes[0].size
+    c = int(concat_dim)
+    axis = c + dims if c < 0 else c
+    if not 0 <= axis < dims:
+        raise _invalid("Concat dim is out of range: %d vs. %d" % (c, dims))
+    first = shapes[0].tolist()
+    offset, outs = 0, []
+    for i, s in enumerate(shapes):
+        if s.size != dims:
+            raise _invalid("input %d should contain %d elements, but got %d" % (i, dims, s.size))
+        v = s.tolist()
+        for j in builtins.range(dims):
+            if j != axis and v[j] != first[j]:
+                raise _invalid("All dimensions except %d must match. Input %d has shape [%s] and doesn't match "
+                               "input 0 with shape [%s]." % (axis, i, " ".join(map(str, v)),
+                                                             " ".join(map(str, first))))
+        out = [0] * dims
+        out[axis] = offset
+        offset += v[axis]
+        outs.append(xp.asarray(out, dtype=np.int32))
+    return outs[0] if len(outs) == 1 else tuple(outs)
+
+
+register_op("ConcatOffset", infer=_concat_offset_infer, kernel=_concat_offset_kernel, grad=NOT_DIFFERENTIABLE)
+
+
+def concat_offset(concat_dim, shape, name=None):  # noqa: A002 - TF's name
+    """For the int32 shapes of tensors joined along `concat_dim`, where each begins in the result
+    (TF's gen_array_ops.concat_offset).
+
+    >>> concat_offset(1, [[2, 3], [2, 5]])  # [[0, 0], [0, 3]]
+    """
+    with name_scope(name, "ConcatOffset", [concat_dim] + list(shape)) as scope:
+        c = convert_one("ConcatOffset", "concat_dim", concat_dim, dtype=dtypes.int32)
+        shapes = [convert_one("ConcatOffset", "shape", s, dtype=dtypes.int32) for s in shape]
+        out = make_op("ConcatOffset", [c] + shapes, {"N": len(shapes)}, name=scope)
+        return [out] if isinstance(out, Tensor) else out
 
 
 # =========================================================================== Pack (tf.stack) and list autopacking
@@ -850,7 +1084,12 @@ def _pack_kernel(xp, *arrays, axis, **_):
     return xp.stack(arrays, axis=axis)
 
 
-register_op("Pack", infer=_pack_infer, kernel=_pack_kernel, grad=GRADIENT_PENDING)
+def _pack_grad(op, grad):
+    """`grad` unstacked along the packing axis: one piece per input."""
+    return unstack(grad, num=op.get_attr("N"), axis=op.get_attr("axis"))
+
+
+register_op("Pack", infer=_pack_infer, kernel=_pack_kernel, grad=_pack_grad)
 
 
 def stack(values, axis=0, name="stack"):
@@ -884,9 +1123,14 @@ def stack(values, axis=0, name="stack"):
                        name=scope)
 
 
+_PLAIN_VALUES = (int, float, complex, str, bytes, np.ndarray, np.generic)
+
+
 def _nested_dtype(values):
     """The dtype of the first tensor in a nested list, or None when it holds none."""
     for v in values:
+        if isinstance(v, _PLAIN_VALUES):  # the common case, checked first: lists of numbers
+            continue
         if is_tensor_like(v):
             return convert_to_tensor(v).dtype.base_dtype
         if isinstance(v, (list, tuple)):
@@ -965,7 +1209,12 @@ def _unpack_kernel(xp, value, *, num, axis, **_):
     return outs[0] if num == 1 else outs
 
 
-register_op("Unpack", infer=_unpack_infer, kernel=_unpack_kernel, grad=GRADIENT_PENDING, aliases_input=True)
+def _unpack_grad(op, *grads):
+    """The outputs' gradients stacked back along the unpacked axis."""
+    return [stack(list(grads), axis=op.get_attr("axis"))]
+
+
+register_op("Unpack", infer=_unpack_infer, kernel=_unpack_kernel, grad=_unpack_grad, aliases_input=True)
 
 
 def unstack(value, num=None, axis=0, name="unstack"):
@@ -1077,8 +1326,17 @@ def _splitv_kernel(xp, value, size_splits, split_dim, *, num_split, **_):
     return outs[0] if num_split == 1 else outs
 
 
-register_op("Split", infer=_split_infer, kernel=_split_kernel, grad=GRADIENT_PENDING, aliases_input=True)
-register_op("SplitV", infer=_splitv_infer, kernel=_splitv_kernel, grad=GRADIENT_PENDING, aliases_input=True)
+def _split_grad(op, *grads):
+    """The pieces' gradients joined back along the split axis."""
+    return [None, concat(list(grads), op.inputs[0])]
+
+
+def _splitv_grad(op, *grads):
+    return [concat(list(grads), op.inputs[2]), None, None]
+
+
+register_op("Split", infer=_split_infer, kernel=_split_kernel, grad=_split_grad, aliases_input=True)
+register_op("SplitV", infer=_splitv_infer, kernel=_splitv_kernel, grad=_splitv_grad, aliases_input=True)
 
 
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):
@@ -1136,7 +1394,24 @@ def _tile_kernel(xp, x, multiples, **_):
     return xp.tile(x, reps) if reps else x.copy()
 
 
-register_op("Tile", infer=_tile_infer, kernel=_tile_kernel, grad=GRADIENT_PENDING)
+def _tile_grad(op, grad):
+    """Sum the copies: reshape `grad` to interleaved (multiple, size) pairs per dimension, e.g.
+    input [20, 30] tiled [2, 3] -> [2, 20, 3, 30], and reduce the multiple axes (0, 2, ...)."""
+    x, multiples = op.inputs
+    m = constant_value(multiples)
+    if m is not None and x.shape.is_fully_defined():
+        split_shape = [int(v) for pair in zip(np.reshape(m, -1).tolist(), x.shape.as_list()) for v in pair]
+        axes = list(builtins.range(0, len(split_shape), 2))
+    else:
+        input_shape = shape(x, out_type=multiples.dtype.base_dtype)
+        split_shape = reshape(transpose(stack([multiples, input_shape])), [-1])
+        axes = range(0, size(split_shape), 2)
+    g = _math_ops().reduce_sum(reshape(grad, split_shape), axes)
+    g.set_shape(x.shape)
+    return [g, None]
+
+
+register_op("Tile", infer=_tile_infer, kernel=_tile_kernel, grad=_tile_grad)
 
 
 def tile(input, multiples, name=None):  # noqa: A002
@@ -1213,9 +1488,22 @@ def _mirror_pad_kernel(xp, x, paddings, *, mode, **_):
     return xp.pad(x, pads, mode="reflect" if mode == "REFLECT" else "symmetric")
 
 
-register_op("Pad", infer=_pad_infer, kernel=_pad_kernel, grad=GRADIENT_PENDING)
-register_op("PadV2", infer=_pad_infer, kernel=_padv2_kernel, grad=GRADIENT_PENDING)
-register_op("MirrorPad", infer=_pad_infer, kernel=_mirror_pad_kernel, grad=GRADIENT_PENDING)
+def _pad_grad(op, grad):
+    """The input's block cut out of `grad`: it starts at the 'before' paddings (column 0)."""
+    x, paddings = op.inputs[0], op.inputs[1]
+    before = slice(paddings, [0, 0], stack([rank(x), 1]))
+    begin = reshape(before, [-1])
+    x_grad = slice(grad, begin, shape(x, out_type=begin.dtype.base_dtype))
+    return [x_grad] + [None] * (len(op.inputs) - 1)  # PadV2's constant_values gets none, as in TF
+
+
+def _mirror_pad_grad(op, grad):
+    return [mirror_pad_grad(grad, op.inputs[1], op.get_attr("mode")), None]
+
+
+register_op("Pad", infer=_pad_infer, kernel=_pad_kernel, grad=_pad_grad)
+register_op("PadV2", infer=_pad_infer, kernel=_padv2_kernel, grad=_pad_grad)
+register_op("MirrorPad", infer=_pad_infer, kernel=_mirror_pad_kernel, grad=_mirror_pad_grad)
 
 
 def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
@@ -1244,6 +1532,73 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
         elif op_type == "MirrorPad":
             attrs["mode"] = mode
         return make_op(op_type, inputs, attrs, name=scope)
+
+
+# =========================================================================== MirrorPadGrad
+def _mirror_pad_grad_infer(x, paddings, **_):
+    """TF's MirrorPadGrad shape: the input's dims less both paddings."""
+    p_shape = _with_rank(paddings.shape, 2)
+    n = p_shape.as_tuple()[0]
+    if n is None:
+        return x.dtype.base_dtype, TensorShape(None)
+    s = _with_rank(x.shape, n)
+    merge_shapes(p_shape, TensorShape([n, 2]))
+    p = constant_value(paddings)
+    if p is None:
+        return x.dtype.base_dtype, TensorShape([None] * n)
+    dims = []
+    for (before, after), d in zip(np.asarray(p).tolist(), s.as_tuple()):
+        if before < 0 or after < 0:
+            raise InferenceError("Paddings must be non-negative")
+        dims.append(_subtract_dim(d, before + after))
+    return x.dtype.base_dtype, TensorShape(dims)
+
+
+def _mirror_pad_grad_kernel(xp, x, paddings, *, mode, **_):
+    """Fold each padded border back onto the entries it mirrors, one dimension at a time."""
+    if paddings.ndim != 2 or paddings.shape[1] != 2 or paddings.shape[0] != x.ndim:
+        raise _invalid("paddings must be a matrix with 2 columns: %s" % _dbg(paddings.shape))
+    offset = 1 if mode == "REFLECT" else 0  # REFLECT mirrors around the edge entry, SYMMETRIC after it
+    out = x
+    for d, (a, b) in enumerate(paddings.tolist()):
+        a, b = int(a), int(b)
+        if a < 0 or b < 0:
+            raise _invalid("Paddings must be non-negative: %d %d" % (a, b))
+        n = out.shape[d] - a - b
+        if a > n - offset or b > n - offset:
+            raise _invalid("paddings must be less than%s the output dimension size: %d, %d not less than %d"
+                           % ("" if offset else " or equal to", a, b, n))
+
+        def part(lo, hi, step=1):
+            index = [builtins.slice(None)] * out.ndim
+            index[d] = builtins.slice(lo, hi, step)
+            return tuple(index)
+
+        core = out[part(a, a + n)].copy()
+        if a:  # before-pad entry i mirrors entry (a - i - 1 + offset) of the core
+            core[part(offset, offset + a)] += xp.flip(out[part(0, a)], axis=d)
+        if b:  # after-pad entry j mirrors entry (n - 1 - offset - j) of the core
+            core[part(n - offset - b, n - offset)] += xp.flip(out[part(a + n, a + n + b)], axis=d)
+        out = core
+    return out if out is not x else x.copy()
+
+
+def _mirror_pad_grad_grad(op, grad):
+    return [pad(grad, op.inputs[1], op.get_attr("mode")), None]
+
+
+register_op("MirrorPadGrad", infer=_mirror_pad_grad_infer, kernel=_mirror_pad_grad_kernel,
+            grad=_mirror_pad_grad_grad)
+
+
+def mirror_pad_grad(input, paddings, mode, name=None):  # noqa: A002 - TF's name
+    """The gradient of a mirror pad: `input` (padded-shaped) with each border added back onto the
+    entries it copies, giving the unpadded shape (TF's gen_array_ops.mirror_pad_grad)."""
+    with name_scope(name, "MirrorPadGrad", [input, paddings]) as scope:
+        x = convert_to_tensor(input, name="input")
+        p = _index_input("MirrorPadGrad", "paddings", paddings)
+        return make_op("MirrorPadGrad", [x, p], {"T": x.dtype.base_dtype, "Tpaddings": p.dtype.base_dtype,
+                                                 "mode": mode.upper()}, name=scope)
 
 
 # =========================================================================== GatherV2
@@ -1279,7 +1634,45 @@ def _gather_kernel(xp, params, indices, axis, **_):
     return xp.take(params, indices, axis=a)
 
 
-register_op("GatherV2", infer=_gather_infer, kernel=_gather_kernel, grad=GRADIENT_PENDING)
+def _gather_grad(op, grad):
+    """Dense TF rule: each gathered slice's gradient is summed into the row it came from
+    (UnsortedSegmentSum). Along axis a > 0, the gathered axis is first moved to the front."""
+    params, indices, axis_t = op.inputs
+    params_shape = shape(params)
+    n_indices = reshape(size(indices), [1])  # not -1: a reshape cannot infer it when params has no entries
+    flat_indices = reshape(indices, n_indices)
+    axis = constant_value(axis_t)
+    r = params.shape.ndims
+    if axis is not None and r is not None:
+        a = int(axis) % r
+        dims = params.shape.as_list()
+        if a == 0:
+            values = reshape(grad, concat([n_indices, params_shape[1:]], 0))
+            return [unsorted_segment_sum(values, flat_indices, params_shape[0]), None, None]
+        # grad has shape params[:a] + indices + params[a+1:]; flatten the indices part, move it first
+        values = reshape(grad, concat([params_shape[:a], n_indices, params_shape[a + 1:]], 0))
+        perm = [a] + list(builtins.range(a)) + list(builtins.range(a + 1, r))
+        summed = unsorted_segment_sum(transpose(values, perm), flat_indices, params_shape[a])
+        inverse = list(builtins.range(1, a + 1)) + [0] + list(builtins.range(a + 1, r))
+        out = transpose(summed, inverse)
+        out.set_shape(dims)
+        return [out, None, None]
+    # axis or rank known only at run time: the same steps with the permutations as tensors
+    if axis_t.dtype.base_dtype != dtypes.int32:
+        axis_t = _math_ops().cast(axis_t, dtypes.int32)
+    params_rank = rank(params)
+    a = _math_ops().floormod(axis_t, params_rank)
+    outer_shape = params_shape[:a]
+    values = reshape(grad, concat([outer_shape, n_indices, params_shape[a + 1:]], 0))
+    outer = range(0, a, 1)
+    inner = range(a + 1, params_rank, 1)
+    perm = concat([reshape(a, [1]), outer, inner], 0)
+    summed = unsorted_segment_sum(transpose(values, perm), flat_indices, params_shape[a])
+    inverse = concat([outer + 1, [0], inner], 0)
+    return [reshape(transpose(summed, inverse), params_shape), None, None]
+
+
+register_op("GatherV2", infer=_gather_infer, kernel=_gather_kernel, grad=_gather_grad)
 
 
 def gather(params, indices, validate_indices=None, name=None, axis=0):
@@ -1299,6 +1692,86 @@ def gather(params, indices, validate_indices=None, name=None, axis=0):
         a = _index_input("GatherV2", "axis", axis)
         return make_op("GatherV2", [p, i, a], {"Tparams": p.dtype.base_dtype, "Tindices": i.dtype.base_dtype,
                                                "Taxis": a.dtype.base_dtype, "batch_dims": 0}, name=scope)
+
+
+# =========================================================================== UnsortedSegmentSum
+def _unsorted_segment_sum_infer(data, segment_ids, num_segments, **_):
+    """TF's UnsortedSegmentReductionShapeFn: [num_segments] + data.shape[rank(segment_ids):]."""
+    dt = data.dtype.base_dtype
+    _with_rank(num_segments.shape, 0)
+    ids = segment_ids.shape
+    if ids.ndims is not None and data.shape.ndims is not None:
+        _with_rank_at_least(data.shape, ids.ndims)
+        merge_shapes(TensorShape(data.shape.as_tuple()[:ids.ndims]), ids)
+    n = _scalar_input(num_segments)
+    if n is not None and n < 0:
+        raise InferenceError("Dimension size, given by scalar input 2, must be non-negative but is %d" % n)
+    if ids.ndims is None or data.shape.ndims is None:
+        return dt, TensorShape(None)
+    return dt, TensorShape((n,) + data.shape.as_tuple()[ids.ndims:])
+
+
+def _unsorted_segment_sum_kernel(xp, data, segment_ids, num_segments, **_):
+    """Rows of `data` summed by segment id: sort the rows by id, then add up each run of equal ids
+    (reduceat), so repeated ids need no unbuffered scatter. Negative ids are dropped, as in TF."""
+    if num_segments.ndim != 0:
+        raise _invalid("num_segments should be a scalar, not shape %s" % _dbg(num_segments.shape))
+    n = int(num_segments)
+    k = segment_ids.ndim
+    if data.shape[:k] != segment_ids.shape:
+        raise _invalid("data.shape = %s does not start with segment_ids.shape = %s"
+                       % (_dbg(data.shape), _dbg(segment_ids.shape)))
+    ids = segment_ids.reshape(-1)
+    rows = data.reshape((ids.size,) + data.shape[k:])
+    bad = ids >= n
+    if bad.any():
+        flat = int(xp.argmax(bad))
+        where_ = np.unravel_index(flat, segment_ids.shape) if k else ()
+        raise _invalid("segment_ids[%s] = %d is out of range [0, %d)"
+                       % (",".join(str(int(i)) for i in where_), int(ids[flat]), n))
+    keep = ids >= 0
+    if not keep.all():
+        ids, rows = ids[keep], rows[keep]
+    out = xp.zeros((n,) + data.shape[k:], dtype=data.dtype)
+    if ids.size:
+        order = xp.argsort(ids, kind="stable")
+        ids = ids[order]
+        starts = xp.flatnonzero(xp.concatenate([xp.ones((1,), dtype=bool), ids[1:] != ids[:-1]]))
+        out[ids[starts]] = xp.add.reduceat(rows[order], starts, axis=0)
+    return out
+
+
+def _unsorted_segment_sum_grad(op, grad):
+    """Each data row gets its segment's gradient (TF's _GatherDropNegatives: zero for negative ids)."""
+    m = _math_ops()
+    ids = op.inputs[1]
+    clipped = m.maximum(ids, zeros_like(ids))
+    gathered = gather(grad, clipped)
+    positive = m.greater_equal(ids, 0)
+    # Select wants the condition in the shape of its values: add trailing 1s, then broadcast
+    ones = ones_like(gathered, dtype=dtypes.bool)
+    cond_shape = concat([shape(positive), ones_like(shape(gathered)[rank(positive):])], 0)
+    positive = m.logical_and(reshape(positive, cond_shape), ones)
+    return [where(positive, gathered, zeros_like(gathered)), None, None]
+
+
+register_op("UnsortedSegmentSum", infer=_unsorted_segment_sum_infer, kernel=_unsorted_segment_sum_kernel,
+            grad=_unsorted_segment_sum_grad)
+
+
+def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
+    """output[i] = sum of data[j...] over the j... with segment_ids[j...] == i (zero where none);
+    ids < 0 are dropped. Shape: [num_segments] + data.shape[rank(segment_ids):].
+
+    >>> tf.unsorted_segment_sum([[1., 2.], [3., 4.], [5., 6.]], [1, 0, 1], 3)  # [[3, 4], [6, 8], [0, 0]]
+    """
+    with name_scope(name, "UnsortedSegmentSum", [data, segment_ids, num_segments]) as scope:
+        d = convert_to_tensor(data, name="data")
+        check_allowed("UnsortedSegmentSum", "data", d.dtype, NUMBER_TYPES)
+        ids = _index_input("UnsortedSegmentSum", "segment_ids", segment_ids)
+        n = _index_input("UnsortedSegmentSum", "num_segments", num_segments)
+        return make_op("UnsortedSegmentSum", [d, ids, n], {"T": d.dtype.base_dtype, "Tindices": ids.dtype.base_dtype,
+                                                           "Tnumsegments": n.dtype.base_dtype}, name=scope)
 
 
 # =========================================================================== OneHot
@@ -1431,7 +1904,17 @@ def _slice_kernel(xp, x, begin, size_a, **_):
     return x[tuple(index)]
 
 
-register_op("Slice", infer=_slice_infer, kernel=_slice_kernel, grad=GRADIENT_PENDING, aliases_input=True)
+def _slice_grad(op, grad):
+    """`grad` padded with zeros back to the input's shape: `begin` before, the rest after."""
+    x, begin = op.inputs[0], op.inputs[1]
+    index_dtype = begin.dtype.base_dtype
+    column = stack([rank(x), 1])
+    before = reshape(begin, column)
+    after = reshape(shape(x, out_type=index_dtype) - shape(op.outputs[0], out_type=index_dtype) - begin, column)
+    return [pad(grad, concat([before, after], 1)), None, None]
+
+
+register_op("Slice", infer=_slice_infer, kernel=_slice_kernel, grad=_slice_grad, aliases_input=True)
 
 
 def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
@@ -1584,6 +2067,11 @@ def _strided_slice_kernel(xp, x, begin, end, strides, *, begin_mask=0, end_mask=
                                            end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
     except InferenceError as e:
         raise _invalid(str(e)) from None
+    return x[_dense_index(dense)].reshape(final)
+
+
+def _dense_index(dense):
+    """The numpy index of a canonical dense spec from `_strided_slice_plan`."""
     index = []
     for b, e, s, shrink in dense:
         if shrink:
@@ -1592,11 +2080,73 @@ def _strided_slice_kernel(xp, x, begin, end, strides, *, begin_mask=0, end_mask=
             index.append(builtins.slice(0, 0))
         else:  # a negative stride ending before element 0 has no numpy end index
             index.append(builtins.slice(b, None if e < 0 else e, s))
-    return x[tuple(index)].reshape(final)
+    return tuple(index)
 
 
-register_op("StridedSlice", infer=_strided_slice_infer, kernel=_strided_slice_kernel, grad=GRADIENT_PENDING,
+_SLICE_MASKS = ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask")
+
+
+def _strided_slice_grad(op, grad):
+    """`grad` scattered back into zeros of the input's shape (the StridedSliceGrad op)."""
+    x, begin, end, strides = op.inputs
+    masks = {k: op.get_attr(k) for k in _SLICE_MASKS}
+    return [strided_slice_grad(shape(x, out_type=begin.dtype.base_dtype), begin, end, strides, grad, **masks),
+            None, None, None]
+
+
+register_op("StridedSlice", infer=_strided_slice_infer, kernel=_strided_slice_kernel, grad=_strided_slice_grad,
             aliases_input=True)
+
+
+# =========================================================================== StridedSliceGrad
+def _strided_slice_grad_infer(shape_t, begin, end, strides, dy, **_):
+    return dy.dtype.base_dtype, _shape_from_tensor(shape_t)
+
+
+def _strided_slice_grad_kernel(xp, shape_a, begin, end, strides, dy, *, begin_mask=0, end_mask=0, ellipsis_mask=0,
+                               new_axis_mask=0, shrink_axis_mask=0, **_):
+    if shape_a.ndim != 1:
+        raise _invalid("shape must be 1-D, got shape %s" % _dbg(shape_a.shape))
+    if not (begin.ndim == end.ndim == strides.ndim == 1 and begin.size == end.size == strides.size):
+        raise _invalid("Expected begin, end, and strides to be 1D equal size tensors, but got shapes %s, %s, and "
+                       "%s instead." % (_dbg(begin.shape), _dbg(end.shape), _dbg(strides.shape)))
+    dims = [int(d) for d in shape_a.tolist()]
+    try:
+        final, dense = _strided_slice_plan(dims, begin.tolist(), end.tolist(), strides.tolist(), begin_mask,
+                                           end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
+    except InferenceError as e:
+        raise _invalid(str(e)) from None
+    if list(dy.shape) != final:
+        raise _invalid("shape of dy was %s instead of %s" % (_dbg(dy.shape), _dbg(final)))
+    out = xp.zeros(dims, dtype=dy.dtype)
+    index = _dense_index(dense)
+    out[index] = dy.reshape(out[index].shape)
+    return out
+
+
+def _strided_slice_grad_grad(op, grad):
+    """StridedSliceGrad is linear in dy: its gradient slices `grad` as the forward op did."""
+    _, begin, end, strides, _ = op.inputs
+    masks = {k: op.get_attr(k) for k in _SLICE_MASKS}
+    return [None, None, None, None, strided_slice(grad, begin, end, strides, **masks)]
+
+
+register_op("StridedSliceGrad", infer=_strided_slice_grad_infer, kernel=_strided_slice_grad_kernel,
+            grad=_strided_slice_grad_grad)
+
+
+def strided_slice_grad(shape, begin, end, strides, dy, begin_mask=0, end_mask=0, ellipsis_mask=0,  # noqa: A002
+                       new_axis_mask=0, shrink_axis_mask=0, name=None):
+    """Zeros of `shape` with `dy` written where `strided_slice(zeros, begin, end, strides, masks)`
+    reads: the gradient of StridedSlice (TF's gen_array_ops.strided_slice_grad)."""
+    with name_scope(name, "StridedSliceGrad", [shape, begin, end, strides, dy]) as scope:
+        s, b, e, st = convert_same_dtype("StridedSliceGrad", [("shape", shape), ("begin", begin), ("end", end),
+                                                              ("strides", strides)], allowed=INT_TYPES)
+        g = convert_to_tensor(dy, name="dy")
+        attrs = {"T": g.dtype.base_dtype, "Index": s.dtype.base_dtype, "begin_mask": int(begin_mask),
+                 "end_mask": int(end_mask), "ellipsis_mask": int(ellipsis_mask),
+                 "new_axis_mask": int(new_axis_mask), "shrink_axis_mask": int(shrink_axis_mask)}
+        return make_op("StridedSliceGrad", [s, b, e, st, g], attrs, name=scope)
 
 
 def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0,
@@ -1755,7 +2305,14 @@ def _select_kernel(xp, condition, t, e, **_):
     return xp.where(condition, t, e)
 
 
-register_op("Select", infer=_select_infer, kernel=_select_kernel, grad=GRADIENT_PENDING)
+def _select_grad(op, grad):
+    """`grad` goes to `t` where the condition holds and to `e` elsewhere; zeros fill the rest."""
+    c, t = op.inputs[0], op.inputs[1]
+    zeros = zeros_like(t)
+    return [None, where(c, grad, zeros), where(c, zeros, grad)]
+
+
+register_op("Select", infer=_select_infer, kernel=_select_kernel, grad=_select_grad)
 
 
 def where(condition, x=None, y=None, name=None):
@@ -1971,7 +2528,12 @@ def _reverse_kernel(xp, tensor, axis, **_):
     return xp.flip(tensor, axis=tuple(axes)) if axes else tensor
 
 
-register_op("ReverseV2", infer=_reverse_infer, kernel=_reverse_kernel, grad=GRADIENT_PENDING, aliases_input=True)
+def _reverse_grad(op, grad):
+    """Reversing is its own inverse."""
+    return [reverse(grad, op.inputs[1]), None]
+
+
+register_op("ReverseV2", infer=_reverse_infer, kernel=_reverse_kernel, grad=_reverse_grad, aliases_input=True)
 
 
 def reverse(tensor, axis, name=None):

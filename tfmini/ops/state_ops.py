@@ -74,12 +74,9 @@ def _make_update_infer(op_type):
 def _make_update_kernel(ufunc_name, what):
     def kernel(xp, slot, value, *, use_locking=False, T=None):
         v = deref(slot)
-        try:
-            getattr(xp, ufunc_name)(v, value, out=v)
-        except ValueError:
-            raise errors.InvalidArgumentError(
-                None, None, "Must have updates.shape = ref.shape, got updates.shape %s, ref.shape %s"
-                % (list(value.shape), list(v.shape))) from None
+        if v.shape != value.shape:  # no broadcasting into a variable (shapes unknown when the graph was built)
+            raise errors.InvalidArgumentError(None, None, "Parameters and update must be the same size")
+        getattr(xp, ufunc_name)(v, value, out=v)
         return slot
     kernel.__name__ = "_%s_kernel" % what
     return kernel

@@ -298,15 +298,26 @@ def _fetch_mode(t, feeds):
         return "copy"
     if t._dtype._is_ref:
         return "deref"
-    for _ in range(64):
+    # Walk back through aliasing ops. The aliased input is not always the first (Split's value is
+    # its second), but a view has its base's dtype, so every input of the output's dtype is followed.
+    stack, seen = [t], {t}
+    while stack:
+        t = stack.pop()
         op = t._op
         if op._type == "Const":
             return "copy"
-        if not op._op_def.aliases_input or not op._inputs:
-            return "plain"
+        if not op._op_def.aliases_input:
+            continue
         if any(i._dtype._is_ref for i in op._inputs):
             return "copy"
-        t = op._inputs[0]
-        if t in feeds:
+        dt = t._dtype.base_dtype
+        for i in op._inputs:
+            if i._dtype.base_dtype != dt or i in seen:
+                continue
+            if i in feeds:
+                return "copy"
+            seen.add(i)
+            stack.append(i)
+        if len(seen) > 256:  # a long chain of views: copying is always safe
             return "copy"
-    return "copy"
+    return "plain"

@@ -1,5 +1,6 @@
 """Slot variables: per-variable optimizer state named `<var>/<Optimizer>` (`weight/Adam`, `weight/Adam_1`)."""
-from .. import init_ops, variable_scope
+from .. import init_ops
+from ..variable_scope import get_variable, variable_scope
 
 __all__ = ["create_slot_with_initializer", "create_zeros_slot"]
 
@@ -8,9 +9,9 @@ def create_slot_with_initializer(primary, initializer, shape, dtype, name):
     """A non-trainable variable shaped like `primary`, in variable scope `<primary op name>/<name>`
     made unique (so a second slot of the same optimizer becomes `<name>_1`)."""
     prefix = primary.op.name
-    with variable_scope.variable_scope(None, prefix + "/" + name):
+    with variable_scope(None, prefix + "/" + name):
         # get_variable("") inside that scope names the variable exactly after the scope
-        return variable_scope.get_variable("", initializer=initializer, trainable=False, shape=shape,
+        return get_variable("", initializer=initializer, trainable=False, shape=shape,
                                            dtype=dtype.base_dtype, validate_shape=shape.is_fully_defined())
 
 

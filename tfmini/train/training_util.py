@@ -1,5 +1,6 @@
 """The global step: a scalar int64 variable counting training steps (collection GraphKeys.GLOBAL_STEP)."""
-from .. import init_ops, variable_scope
+from .. import init_ops
+from ..variable_scope import get_variable
 from ..framework import dtypes
 from ..framework.ops import GraphKeys, get_default_graph
 
@@ -38,7 +39,7 @@ def create_global_step(graph=None):
     if get_global_step(graph) is not None:
         raise ValueError("\"global_step\" already exists.")
     with graph.as_default(), graph.name_scope(None):
-        return variable_scope.get_variable(GraphKeys.GLOBAL_STEP, shape=[], dtype=dtypes.int64,
+        return get_variable(GraphKeys.GLOBAL_STEP, shape=[], dtype=dtypes.int64,
                                            initializer=init_ops.zeros_initializer(), trainable=False,
                                            collections=[GraphKeys.GLOBAL_VARIABLES, GraphKeys.GLOBAL_STEP])
 

@@ -1,0 +1,11 @@
+"""tf.linalg: TensorFlow's linear-algebra namespace (re-exports only; the ops live in tfmini/ops)."""
+from ..ops.array_ops import matrix_transpose
+from ..ops.linalg_ops import (matrix_band_part as band_part, matrix_determinant as det, matrix_diag as diag,
+                              matrix_diag_part as diag_part, matrix_inverse as inv, matrix_set_diag as set_diag,
+                              matrix_triangular_solve as triangular_solve, qr)
+from ..ops.math_ops import matmul
+
+transpose = matrix_transpose
+
+__all__ = ["band_part", "det", "diag", "diag_part", "inv", "matmul", "matrix_transpose", "qr", "set_diag",
+           "transpose", "triangular_solve"]
