@@ -252,6 +252,14 @@ CASES = [
         id="MirrorPadGrad-symmetric-unknown-dim"),
 ]
 
+CASES += [
+    Row("BroadcastTo", lambda tf: tf.broadcast_to(tf.constant([1.0, 2.0, 3.0]), [2, 3]),
+        np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]], np.float32)),
+    Row("BroadcastTo", lambda tf: tf.broadcast_to(tf.constant([[1], [2]], tf.int32), [4, 2, 3]),
+        np.broadcast_to(np.array([[1], [2]], np.int32), (4, 2, 3)), id="BroadcastTo-lead-and-inner"),
+    Row("BroadcastTo", lambda tf: (lambda p: (tf.broadcast_to(p, tf.shape(tf.zeros([3, 2]))), {p: [[5.0, 6.0]]}))(
+        tf.placeholder(tf.float32, [None, 2])), np.full((3, 2), [5.0, 6.0], np.float32), id="BroadcastTo-unknown"),
+]
 test_row = rows_test(CASES)
 
 
@@ -776,4 +784,9 @@ GRAD_CASES = [
     GradRow("ReverseV2", lambda tf, x: tf.reverse(x, [1]), [(2, 3)], unknown_dims=True, id="ReverseV2-unknown-dims"),
 ]
 
+GRAD_CASES += [
+    GradRow("BroadcastTo", lambda tf, a: tf.broadcast_to(a, [4, 2, 3]), [(2, 1)]),
+    GradRow("BroadcastTo", lambda tf, a: tf.broadcast_to(a, [2, 3]), [(1, 3)], id="BroadcastTo-unknown",
+            unknown_dims=True),
+]
 test_grad_row = grad_rows_test(GRAD_CASES)

@@ -70,20 +70,46 @@ def _as_list(x):
 
 
 # =========================================================================== broadcasting, in one place
-def _sum_to_input(grad, t_in):
-    """`grad` (shaped like a broadcast result) summed back to the shape of the op input `t_in`."""
+def _static_reduction_axes(t_in, others, out_rank):
+    """The output axes over which the gradient of input `t_in` must be summed, decided from static
+    shapes, or None when only run-time shapes can tell (an unknown dimension that may be 1)."""
+    dims = t_in.shape.as_tuple()
+    if dims is None or out_rank is None:
+        return None
+    others = [o.shape.as_tuple() for o in others]
+    if any(o is None for o in others):
+        return None
+    lead = out_rank - len(dims)
+    axes = list(range(lead))  # axes the input does not have
+    for i, d in enumerate(dims):
+        ax = lead + i
+        if d is not None and d != 1:
+            continue  # this input sets the output's size on this axis
+        other_dims = [o[ax - (out_rank - len(o))] for o in others if ax - (out_rank - len(o)) >= 0]
+        if d == 1:
+            if any(od != 1 for od in other_dims):
+                axes.append(ax)  # broadcast (or size 1 anyway: summing a size-1 axis changes nothing)
+        elif any(od is None or od != 1 for od in other_dims):
+            return None  # an unknown size here might be 1 and have been broadcast
+    return axes
+
+
+def _sum_to_input(grad, t_in, others):
+    """`grad` (shaped like the broadcast result of a broadcasting op) summed back to the shape of the
+    op input `t_in`; `others` are the op's other inputs."""
     from .ops import array_ops, math_ops
     gs, xs = grad.shape, t_in.shape
-    if gs.is_fully_defined() and xs.is_fully_defined():
-        g_dims, x_dims = gs.as_tuple(), xs.as_tuple()
-        if g_dims == x_dims:
-            return grad
-        lead = len(g_dims) - len(x_dims)
-        axes = list(range(lead)) + [lead + i for i, d in enumerate(x_dims) if d == 1 and g_dims[lead + i] != 1]
-        summed = math_ops.reduce_sum(grad, axes) if axes else grad
-        return array_ops.reshape(summed, x_dims)
-    if xs.ndims is not None and gs.ndims is not None and xs.ndims == gs.ndims and all(
-            a == b and a is not None for a, b in zip(xs.as_tuple(), gs.as_tuple())):
+    if gs.is_fully_defined() and xs.is_fully_defined() and gs.as_tuple() == xs.as_tuple():
+        return grad
+    axes = _static_reduction_axes(t_in, others, gs.ndims)
+    if axes is not None:
+        lead = gs.ndims - xs.ndims
+        outer = [a for a in axes if a < lead]
+        inner = [a - lead for a in axes if a >= lead]
+        if outer:
+            grad = math_ops.reduce_sum(grad, outer)
+        if inner:
+            grad = math_ops.reduce_sum(grad, inner, keepdims=True)
         return grad
     sx = array_ops.shape(t_in)
     rx, _ = array_ops.broadcast_gradient_args(sx, array_ops.shape(grad))
@@ -210,8 +236,9 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                         raise ValueError("Num gradients %d generated for op %s do not match num inputs %d"
                                          % (len(in_grads), op.node_def, len(op._inputs)))
                     if op._op_def.broadcasting:
-                        in_grads = [None if gr is None else _sum_to_input(gr, t)
-                                    for gr, t in zip(in_grads, op._inputs)]
+                        in_grads = [None if gr is None else
+                                    _sum_to_input(gr, t, [o for j, o in enumerate(op._inputs) if j != i])
+                                    for i, (gr, t) in enumerate(zip(in_grads, op._inputs))]
             else:
                 in_grads = [None] * len(op._inputs)
             for i, (t_in, in_grad) in enumerate(zip(op._inputs, in_grads)):

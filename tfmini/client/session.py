@@ -190,8 +190,12 @@ class BaseSession:
         cls = fetches.__class__
         if cls is Tensor and fetches._op._graph is graph:  # fast path: one Tensor
             flat, targets, mapper = (fetches,), (), None
-        elif cls is list and all(f.__class__ is Tensor and f._op._graph is graph for f in fetches):
-            flat, targets, mapper = tuple(fetches), (), list  # fast path: a flat list of Tensors
+        elif cls is list and all((f.__class__ is Tensor and f._op._graph is graph) or
+                                 (f.__class__ is Operation and f._graph is graph) for f in fetches):
+            # fast path: a flat list of Tensors and Operations ([train_op, loss])
+            flat = tuple(f for f in fetches if f.__class__ is Tensor)
+            targets = tuple(f for f in fetches if f.__class__ is Operation)
+            mapper = list if not targets else [f.__class__ is Tensor for f in fetches]
         else:
             m = _FetchMapper(graph, fetches)
             flat, targets, mapper = tuple(m.tensors), tuple(m.targets), m
@@ -214,6 +218,9 @@ class BaseSession:
             return values[0]
         if mapper is list:
             return values
+        if mapper.__class__ is list:
+            it = iter(values)
+            return [next(it) if is_tensor else None for is_tensor in mapper]
         return mapper.build(values)
 
     def _resolve_feed_keys(self, keys):

@@ -25,7 +25,7 @@ __all__ = [
     "fill", "zeros", "ones", "zeros_like", "ones_like", "reshape", "expand_dims", "squeeze", "transpose",
     "matrix_transpose", "concat", "stack", "unstack", "split", "tile", "pad", "gather", "one_hot", "slice",
     "strided_slice", "where", "range", "linspace", "lin_space", "boolean_mask", "reverse", "reverse_v2",
-    "invert_permutation", "unsorted_segment_sum", "shape_n",
+    "invert_permutation", "unsorted_segment_sum", "shape_n", "broadcast_to",
 ]
 
 newaxis = None  # `t[tf.newaxis]` inserts a dimension of 1
@@ -419,6 +419,67 @@ def broadcast_gradient_args(s0, s1, name=None):
         return make_op("BroadcastGradientArgs", [a, b], {"T": a.dtype.base_dtype}, name=scope)
 
 
+# =========================================================================== BroadcastTo
+def _broadcast_to_infer(x, shape, **_):
+    _with_rank(shape.shape, 1)
+    target = constant_shape(shape)
+    if target.ndims is not None and x.shape.ndims is not None:
+        if x.shape.ndims > target.ndims:
+            raise InferenceError("Rank of input (%d) must be no greater than rank of output shape (%d)."
+                                 % (x.shape.ndims, target.ndims))
+        lead = target.ndims - x.shape.ndims
+        dims = list(target.as_tuple())
+        for i, d in enumerate(x.shape.as_tuple()):
+            t = dims[lead + i]
+            if d is not None and d != 1 and t is not None and t != d:
+                raise InferenceError("Incompatible shapes: %s vs. %s" % (_dbg(x.shape.as_tuple()),
+                                                                        _dbg(target.as_tuple())))
+            if t is None and d is not None and d != 1:
+                dims[lead + i] = d
+        target = TensorShape(dims)
+    return x.dtype.base_dtype, target
+
+
+def _broadcast_to_kernel(xp, x, shape, **_):
+    target = tuple(int(d) for d in shape.tolist())
+    out = xp.empty(target, x.dtype)  # a real array (a broadcast view would be read-only, with 0 strides)
+    try:
+        out[...] = x
+    except ValueError:
+        raise _invalid("Incompatible shapes: %s vs. %s" % (_dbg(x.shape), _dbg(target))) from None
+    return out
+
+
+def _broadcast_to_grad(op, grad):
+    """The gradient summed over the broadcast axes, back to the input's shape."""
+    from .math_ops import reduce_sum
+    x = op.inputs[0]
+    xs, gs = x.shape.as_tuple(), grad.shape.ndims
+    if xs is not None and None not in xs and gs is not None:
+        lead = gs - len(xs)
+        g = reduce_sum(grad, list(builtins.range(lead))) if lead else grad
+        inner = [i for i, d in enumerate(xs) if d == 1]
+        return [reduce_sum(g, inner, keepdims=True) if inner else g, None]
+    sx = shape(x)
+    rx, _ = broadcast_gradient_args(sx, op.inputs[1])
+    return [reshape(reduce_sum(grad, rx), sx), None]
+
+
+register_op("BroadcastTo", infer=_broadcast_to_infer, kernel=_broadcast_to_kernel, grad=_broadcast_to_grad)
+
+
+def broadcast_to(input, shape, name=None):  # noqa: A002 - TF's name
+    """`input` broadcast to `shape` (numpy rules: size-1 and missing leading dimensions repeat).
+
+    >>> tf.broadcast_to(tf.constant([1, 2, 3]), [2, 3])   # [[1, 2, 3], [1, 2, 3]]
+    """
+    with name_scope(name, "BroadcastTo", [input, shape]) as scope:
+        x = convert_to_tensor(input, name="input")
+        s = convert_one("BroadcastTo", "shape", shape, dtype=None if isinstance(shape, Tensor) else dtypes.int32,
+                        allowed=INT_TYPES)
+        return make_op("BroadcastTo", [x, s], {"T": x.dtype.base_dtype, "Tidx": s.dtype.base_dtype}, name=scope)
+
+
 # =========================================================================== Fill / zeros / ones
 def _fill_infer(dims, value, **_):
     _with_rank(dims.shape, 1)
@@ -671,7 +732,8 @@ def _expand_dims_kernel(xp, x, dim, **_):
     d = int(dim.reshape(-1)[0])
     if d < -x.ndim - 1 or d > x.ndim:
         raise _invalid("Tried to expand dim index %d for tensor with %d dimensions." % (d, x.ndim))
-    return xp.expand_dims(x, d if d >= 0 else d + x.ndim + 1)
+    d = d if d >= 0 else d + x.ndim + 1
+    return x.reshape(x.shape[:d] + (1,) + x.shape[d:])
 
 
 register_op("ExpandDims", infer=_expand_dims_infer, kernel=_expand_dims_kernel, grad=_reshape_to_input_grad,

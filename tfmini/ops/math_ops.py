@@ -907,15 +907,14 @@ def _kept_shape(x, axis):
 
 
 def _broadcast_back(op, grad):
-    """The gradient of a reduction's output, reshaped to keep the reduced axes and tiled to x's shape."""
-    from .array_ops import reshape, shape as shape_op, tile
+    """The gradient of a reduction's output, reshaped to keep the reduced axes and broadcast to x's shape."""
+    from .array_ops import broadcast_to, reshape, shape as shape_op
     x, axis = op.inputs
     static, kept = _kept_shape(x, axis)
     g = reshape(grad, kept)
-    if static is not None and x.shape.is_fully_defined():
-        multiples = [xd // kd for xd, kd in zip(x.shape.as_tuple(), static)]
-        return tile(g, multiples) if any(m != 1 for m in multiples) else g
-    return tile(g, floordiv(shape_op(x), kept))
+    if x.shape.is_fully_defined():
+        return g if x.shape.as_tuple() == tuple(static) else broadcast_to(g, x.shape.as_tuple())
+    return broadcast_to(g, shape_op(x))
 
 
 def _sum_grad(op, grad):
@@ -923,14 +922,18 @@ def _sum_grad(op, grad):
 
 
 def _mean_grad(op, grad):
+    """The Sum gradient divided by the number of entries averaged (known statically, or x's size / y's)."""
     from .array_ops import size
     x, y = op.inputs[0], op.outputs[0]
-    if x.shape.is_fully_defined() and y.shape.is_fully_defined():
-        factor = max(x.shape.num_elements() // max(y.shape.num_elements(), 1), 1)
-        scale = _const(1.0 / factor, grad)
-    else:
-        scale = reciprocal(cast(maximum(floordiv(size(x), maximum(size(y), 1)), 1), grad.dtype.base_dtype))
-    return [multiply(_broadcast_back(op, grad), scale), None]
+    dt = grad.dtype.base_dtype
+    g = _broadcast_back(op, grad)
+    n_y = y.shape.num_elements()
+    if x.shape.is_fully_defined() and n_y is not None:
+        return [multiply(g, _const(1.0 / max(x.shape.num_elements() // max(n_y, 1), 1), grad)), None]
+    count = cast(size(x), dt)
+    if n_y != 1:
+        count = count / cast(maximum(size(y), 1), dt)
+    return [realdiv(g, count), None]
 
 
 def _min_or_max_grad(op, grad):

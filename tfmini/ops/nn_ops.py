@@ -371,17 +371,19 @@ def _sparse_xent_kernel(xp, features, labels):
                        "shape %s" % (_dbg(features.shape), _dbg(labels.shape)))
     if c == 0:
         raise _invalid("Must have at least one class, but got logits shape %s" % _dbg(features.shape))
-    bad = (labels < 0) | (labels >= c)
-    if bad.any():  # TF's CPU kernel refuses such labels (its GPU kernel gives NaN rows instead)
+    if n and (int(labels.min()) < 0 or int(labels.max()) >= c):
+        # TF's CPU kernel refuses such labels (its GPU kernel gives NaN rows instead)
+        bad = (labels < 0) | (labels >= c)
         first = int(labels[int(bad.argmax())])
         raise _invalid("Received a label value of %d which is outside the valid range of [0, %d).  Label values: %s"
                        % (first, c, " ".join(str(int(v)) for v in labels.tolist())))
-    shifted = _shifted_logits(xp, features)
+    shifted = features - xp.maximum.reduce(features, axis=1, keepdims=True)
     e = xp.exp(shifted)
-    sums = e.sum(axis=1)
+    sums = xp.add.reduce(e, axis=1)
     rows = xp.arange(n)
-    loss = xp.log(sums) - shifted[rows, labels]
-    e /= sums[:, None]
+    loss = xp.log(sums)
+    loss -= shifted[rows, labels]
+    xp.divide(e, sums[:, None], out=e)  # e becomes the softmax, then the gradient softmax - onehot
     e[rows, labels] -= 1
     return loss, e
 

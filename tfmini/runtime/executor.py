@@ -172,8 +172,8 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
     """Prepare the computation of `fetch_tensors` and `target_ops` given `feed_tensors` (in the
     order their values will be passed to `Plan.run`).
 
-    Const ops are evaluated here, once; every other needed op becomes one line of the plan's
-    function. Raises InvalidArgumentError when a placeholder the run needs is not fed.
+    Const ops, and stateless ops on constants only, are evaluated here, once (constant folding);
+    every other needed op becomes one line of the plan's function. Raises InvalidArgumentError when a placeholder the run needs is not fed.
     """
     feeds = set(feed_tensors)
     needed = set()
@@ -199,17 +199,20 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
     for i, t in enumerate(feed_tensors):
         name_of[t] = "f%d" % i
     steps = []
+    folded = set()  # tensors whose value the plan computed once, here
     for op in order:
-        d = op._op_def
-        if not op._inputs and not d.stateful and not d.needs_ctx and not op._control_inputs:
-            # a source op without state (Const): computed now, a global of the plan's function
-            for j, t in enumerate(_as_tuple(d.kernel(xp, **op._attrs), len(op._outputs))):
-                if op._outputs[j] not in feeds:
-                    name_of[op._outputs[j]] = "c%d_%d" % (op._id, j)
-                    ns["c%d_%d" % (op._id, j)] = t
-            if log_placement is not None:
-                log_placement(op)
-            continue
+        if _foldable(op, feeds, folded):
+            values = _fold(op, ns, name_of, xp)
+            if values is not None:
+                for j, value in enumerate(values):
+                    t = op._outputs[j]
+                    if t not in feeds:
+                        name_of[t] = "c%d_%d" % (op._id, j)
+                        ns[name_of[t]] = value
+                        folded.add(t)
+                if log_placement is not None:
+                    log_placement(op)
+                continue
         for j, t in enumerate(op._outputs):
             if t not in feeds:
                 name_of[t] = "v%d_%d" % (op._id, j)
@@ -262,7 +265,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
     results = []
     for t in fetch_tensors:
         expr = name_of[t]
-        mode = _fetch_mode(t, feeds)
+        mode = "copy" if t in folded else _fetch_mode(t, feeds)
         if mode == "deref":
             expr = "deref(%s).copy()" % expr
         elif mode == "copy":
@@ -283,6 +286,32 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
     plan.ops = tuple(steps)
     plan.source = source
     return plan
+
+
+# a folded value is kept by the plan for all its runs: only small ones are worth it (TF's grappler
+# likewise limits constant folding)
+_FOLD_MAX_BYTES = 10 * 2 ** 20
+
+
+def _foldable(op, feeds, folded):
+    """Stateless ops whose inputs are all known when the plan is built (Const, and ops on Consts only)."""
+    d = op._op_def
+    if d.stateful or d.needs_ctx or op._control_inputs or op._type == "Placeholder":
+        return False
+    return all(t in folded and t not in feeds for t in op._inputs)
+
+
+def _fold(op, ns, name_of, xp):
+    """Run `op`'s kernel now on its folded inputs; None (run it every time instead) if it fails or is large,
+    so that errors surface at run time exactly as they would unfolded."""
+    try:
+        out = op._op_def.kernel(xp, *[ns[name_of[t]] for t in op._inputs], **op._attrs)
+    except Exception:  # noqa: BLE001 - the same error is raised, with the op's context, when the plan runs
+        return None
+    values = _as_tuple(out, len(op._outputs))
+    if any(getattr(v, "nbytes", 0) > _FOLD_MAX_BYTES for v in values) and op._inputs:
+        return None
+    return values
 
 
 def _as_tuple(value, n):
