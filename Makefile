@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 
-.PHONY: lab test test-fast conformance bench clean
+.PHONY: lab test test-fast conformance bench clean system-deps
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,11 @@ lab: $(VENV)/.lab-installed
 	$(PY) -m compileall -q tfmini widgets
 	$(VENV)/bin/jupyter lab lessons/
 
-test: $(VENV)/.test-installed
+# Chromium and Graphviz for the browser test (tests/browser), from Debian's packages when missing
+system-deps:
+	bash tests/browser/install_system_deps.sh
+
+test: system-deps $(VENV)/.test-installed
 	$(PY) -m compileall -q tfmini widgets
 	$(PY) -m pytest
 

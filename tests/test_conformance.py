@@ -17,26 +17,11 @@ GOLDEN = json.loads((CONF / "public_golden.json").read_text())["cases"]
 
 # case -> issue that builds what it needs
 PENDING = {
-    "scope_jupyter_rerun_vgg19": "#7 slim and VGG",
     "dropout_keep_prob": "#5 nn.dropout",
-    "layers_dropout_training": "#5 tf.layers",
-    "layers_batch_norm": "#5 tf.layers batch norm",
-    "slim_batch_norm_is_training": "#7 slim batch norm",
     "conv2d_same_valid": "#5 conv2d",
     "conv2d_multichannel": "#5 conv2d",
     "max_pool_values": "#5 pooling",
     "conv_net_wrappers": "#5 conv/pool (+ #3 get_variable)",
-    "slim_conv_vs_raw": "#7 slim",
-    "slim_layer_names": "#7 slim",
-    "slim_repeat": "#7 slim",
-    "slim_stack": "#7 slim",
-    "slim_arg_scope": "#7 slim arg_scope",
-    "slim_losses_total": "#7 slim losses",
-    "saver_lecture_layout": "#6 Saver",
-    "saver_roundtrip_new_graph": "#6 Saver",
-    "slim_restore_exclude": "#6 checkpoints + #7 slim",
-    "vgg16_end_points": "#7 VGG",
-    "vgg16_finetune_graph": "#7 VGG",
 }
 
 

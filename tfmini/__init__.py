@@ -25,6 +25,7 @@ from .ops.state_ops import assign, assign_add, assign_sub
 from .ops.control_flow_ops import group, no_op, tuple, with_dependencies
 from .ops.logging_ops import Print
 from .ops.clip_ops import *  # noqa: F401,F403
+from .ops.data_flow_ops import dynamic_partition, dynamic_stitch  # noqa: F401
 from .variables import *  # noqa: F401,F403
 from .variable_scope import (AUTO_REUSE, VariableScope, get_local_variable, get_variable, get_variable_scope,
                              no_regularizer, variable_op_scope, variable_scope)

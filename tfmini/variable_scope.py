@@ -6,6 +6,7 @@ and one scope store (the current VariableScope, and how often each scope name wa
 """
 import enum
 import inspect
+import sys
 import traceback
 
 from .framework import dtypes
@@ -84,7 +85,8 @@ class _VariableStore:
                 frames = list(found.op.traceback)[:5]  # the user's frames, innermost first, as TF prints them
                 where = "".join(traceback.format_list([(f, n, fn, _source_line(f, n)) for f, n, fn in frames]))
                 raise ValueError("Variable %s already exists, disallowed. Did you mean to set reuse=True or "
-                                 "reuse=tf.AUTO_REUSE in VarScope? Originally defined at:\n\n%s" % (name, where))
+                                 "reuse=tf.AUTO_REUSE in VarScope? Originally defined at:\n\n%s%s"
+                                 % (name, where, _notebook_hint()))
             if not shape.is_compatible_with(found.get_shape()):
                 raise ValueError("Trying to share variable %s, but specified shape %s and found shape %s."
                                  % (name, shape, found.get_shape()))
@@ -144,6 +146,22 @@ def _accepts_keyword(fn, keyword):
     except (TypeError, ValueError):
         return False
     return any(p.name == keyword or p.kind == p.VAR_KEYWORD for p in params)
+
+
+def _in_notebook():
+    """True inside a Jupyter kernel (checked without importing IPython)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def _notebook_hint():
+    # re-running a notebook cell is how learners meet "already exists"; say what fixes it
+    if not _in_notebook():
+        return ""
+    return ("In a notebook: reset the graph before re-running this cell (`%load_ext tfmini.widgets`, then "
+            "`%tfmini_reset`, or the button of `tfmini.widgets.ResetButton()`), or start the cell with "
+            "`%%tfmini_graph`.")
 
 
 def _source_line(filename, lineno):

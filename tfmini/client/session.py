@@ -1,6 +1,7 @@
 """Session and InteractiveSession: run fetches of any nesting with feeds, through cached plans."""
 import collections
 import sys
+import weakref
 
 import numpy as np
 
@@ -98,6 +99,21 @@ def _rebuild(s, values):
 
 
 # =========================================================================== Session
+_live_sessions = weakref.WeakSet()  # every session not yet garbage-collected, for open_sessions
+
+
+def open_sessions(graph=None):
+    """The sessions that are not closed yet (those on `graph`, if given), oldest first.
+
+    tfmini.widgets' reset closes the sessions of the graph it replaces through this.
+    """
+    found = [s for s in list(_live_sessions) if not s._closed and (graph is None or s._graph is graph)]
+    return sorted(found, key=lambda s: s._serial)
+
+
+_session_serials = iter(range(1, 1 << 62))
+
+
 class BaseSession:
     """The common part of Session and InteractiveSession."""
 
@@ -126,6 +142,8 @@ class BaseSession:
         self._xp = backends.numpy_backend()
         self._default_ctx = None
         self._logged_ops = set()
+        self._serial = next(_session_serials)
+        _live_sessions.add(self)
 
     # ---- properties
     @property
@@ -185,7 +203,8 @@ class BaseSession:
         Operations fetch as None; Tensors as numpy arrays (0-d as numpy scalars).
         """
         if self._closed:
-            raise RuntimeError("Attempted to use a closed Session.")
+            note = self._graph.reset_note(None) if self._graph.is_reset else None
+            raise RuntimeError("Attempted to use a closed Session." + (" " + note if note else ""))
         graph = self._graph
         cls = fetches.__class__
         if cls is Tensor and fetches._op._graph is graph:  # fast path: one Tensor

@@ -404,6 +404,7 @@ class Graph:
         self._colocation_stack = []
         self._gradient_override_map = {}
         self._lock = threading.RLock()
+        self._reset_message = None  # set by mark_reset (tfmini.widgets' notebook reset)
 
     # ---- ops
     def create_op(self, op_type, inputs, attrs=None, name=None, dtypes=None, input_types=None):
@@ -413,12 +414,14 @@ class Graph:
         Output dtypes and static shapes come from the op's inference rule.
         """
         self._check_not_finalized()
+        if self._reset_message is not None:
+            raise ValueError(self.reset_note(inputs[0] if inputs else None))
         for t in inputs:
             if not isinstance(t, Tensor):
                 raise TypeError("Input #%d is not a tensor: %r" % (list(inputs).index(t), t))
             if t._op._graph is not self:
-                raise ValueError("%s must be from the same graph as the op being created in %s."
-                                 % (t, self._describe()))
+                raise ValueError(t._op._graph.reset_note(t) or "%s must be from the same graph as the op being "
+                                 "created in %s." % (t, self._describe()))
         if name is None:
             name = op_type
         if name and name[-1] == "/":
@@ -527,11 +530,11 @@ class Graph:
                                  "must be of the form \"<op_name>:<output_index>\"." % (repr(name), types_str))
         if isinstance(obj, Tensor) and allow_tensor:
             if obj.graph is not self:
-                raise ValueError("Tensor %s is not an element of this graph." % obj)
+                raise ValueError(obj.graph.reset_note(obj) or "Tensor %s is not an element of this graph." % obj)
             return obj
         if isinstance(obj, Operation) and allow_operation:
             if obj.graph is not self:
-                raise ValueError("Operation %s is not an element of this graph." % obj)
+                raise ValueError(obj.graph.reset_note(obj) or "Operation %s is not an element of this graph." % obj)
             return obj
         raise TypeError("Can not convert a %s into a %s." % (type(obj).__name__, types_str))
 
@@ -570,6 +573,33 @@ class Graph:
 
     def _describe(self):
         return "this graph" if self is get_default_graph() else "another graph"
+
+    # ---- reset by a notebook
+    def mark_reset(self, message):
+        """Record that a notebook reset replaced this graph (tfmini.widgets' reset calls this).
+
+        Afterwards, adding ops to this graph, or using one of its tensors or operations with
+        another graph or session, raises an error that says so, instead of TF's bare "is not an
+        element of this graph". `message` is a string, or a function of the element used (Tensor,
+        Operation, Variable or None) that returns the whole explanation.
+        """
+        self._reset_message = message
+
+    @property
+    def is_reset(self):
+        """True after `mark_reset`: this graph was replaced by a notebook reset."""
+        return self._reset_message is not None
+
+    def reset_note(self, element=None):
+        """Why `element` (of this graph) can no longer be used, if this graph was reset; else None."""
+        msg = self._reset_message
+        if msg is None:
+            return None
+        if callable(msg):
+            return msg(element)
+        if element is None:
+            return "This graph was reset: %s" % msg
+        return "%s '%s' belongs to a graph that was reset: %s" % (type(element).__name__, element.name, msg)
 
     # ---- names
     def get_name_scope(self):
@@ -803,6 +833,8 @@ def _eval_using_default_session(fetches, feed_dict, graph, session=None):
             raise ValueError("Cannot execute operation using `run()`: No default session is registered. "
                              "Use `with sess.as_default():` or pass an explicit session to `run(session=sess)`")
         if session.graph is not graph:
+            if graph.is_reset:
+                raise ValueError(graph.reset_note(fetches))
             if what == "tensor":
                 raise ValueError("Cannot use the default session to evaluate tensor: the tensor's graph is "
                                  "different from the session's graph. Pass an explicit session to "
@@ -834,7 +866,8 @@ def _graph_from_inputs(values):
         if graph is None:
             graph, first = g, v
         elif g is not graph:
-            raise ValueError("%s must be from the same graph as %s." % (v, first))
+            note = graph.reset_note(first) or g.reset_note(v)
+            raise ValueError(note or "%s must be from the same graph as %s." % (v, first))
     return graph if graph is not None else get_default_graph()
 
 

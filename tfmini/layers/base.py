@@ -90,6 +90,8 @@ class Layer:
 
     def add_update(self, updates, inputs=None):
         updates = updates if isinstance(updates, (list, tuple)) else [updates]
+        # as TF's layers: an update given as a tensor is kept (and collected) as its op
+        updates = [u.op if hasattr(u, "op") and hasattr(u, "value_index") else u for u in updates]
         self._updates.extend(updates)
         for u in updates:
             add_to_collection(GraphKeys.UPDATE_OPS, u)

@@ -4,7 +4,7 @@ from .. import init_ops
 from ..framework import dtypes
 from ..framework.ops import convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
-from ..ops import array_ops, math_ops, nn_ops, state_ops
+from ..ops import array_ops, math_ops, nn_impl, state_ops
 from ..ops.constant_op import constant_value
 from .base import Layer
 
@@ -58,10 +58,8 @@ class BatchNormalization(Layer):
             if not 0 <= a < ndims:
                 raise ValueError("Invalid axis: %d" % a)
         self._axes = axes
-        if self.fused is None:
+        if self.fused is None or self.fused:  # TF 1.x: fused=True quietly falls back where it cannot be used
             self.fused = ndims == 4 and axes in ([3], [1])
-        elif self.fused and not (ndims == 4 and axes in ([3], [1])):
-            raise ValueError("Unsupported axis, fused batch norm only supports axis == [1] or axis == [3]")
         dims = [input_shape[a].value for a in axes]
         if any(d is None for d in dims):
             raise ValueError("Input has undefined `axis` dimension. Input shape: ", input_shape)
@@ -87,6 +85,31 @@ class BatchNormalization(Layer):
             update_delta = (variable - math_ops.cast(value, variable.dtype.base_dtype)) * decay
             return state_ops.assign_sub(variable, update_delta, name=scope)
 
+    def _fused_batch_norm(self, inputs, training, training_value):
+        """FusedBatchNorm's own output (so its gradient rule applies); the moving variance moves toward
+        the batch variance with Bessel's correction (n / (n - 1)), as TF's fused layer does."""
+        data_format = "NHWC" if self._axes == [3] else "NCHW"
+        param_shape = self.moving_mean.shape.as_list()
+        gamma = self.gamma if self.gamma is not None else array_ops.constant(1.0, shape=param_shape)
+        beta = self.beta if self.beta is not None else array_ops.constant(0.0, shape=param_shape)
+
+        def _inference():
+            return nn_impl.fused_batch_norm(inputs, gamma, beta, mean=self.moving_mean,
+                                            variance=self.moving_variance, epsilon=self.epsilon,
+                                            is_training=False, data_format=data_format)[0]
+
+        if training_value is False:
+            return _inference()
+        outputs, mean, variance = nn_impl.fused_batch_norm(inputs, gamma, beta, epsilon=self.epsilon,
+                                                           data_format=data_format)
+        if training_value is None:  # decided at run time: both branches, then a select
+            outputs = array_ops.where(training, outputs, _inference())
+            mean = array_ops.where(training, mean, self.moving_mean.value())
+            variance = array_ops.where(training, variance, self.moving_variance.value())
+        self.add_update(self._assign_moving_average(self.moving_mean, mean, self.momentum))
+        self.add_update(self._assign_moving_average(self.moving_variance, variance, self.momentum))
+        return outputs
+
     def call(self, inputs, training=False):
         inputs = convert_to_tensor(inputs)
         ndims = inputs.shape.ndims
@@ -103,36 +126,23 @@ class BatchNormalization(Layer):
                 return array_ops.reshape(v, broadcast_shape)
             return v
 
+        if self.fused:
+            outputs = self._fused_batch_norm(inputs, training, training_value)
+            outputs.set_shape(inputs.shape)
+            return outputs
         if training_value is False:
             mean, variance = self.moving_mean.value(), self.moving_variance.value()
         else:
-            if self.fused:
-                # the fused kernel's variance for the moving average is Bessel-corrected (n / (n - 1)), as TF's
-                data_format = "NHWC" if self._axes == [3] else "NCHW"
-                _, batch_mean, batch_var = nn_ops.fused_batch_norm(
-                    inputs, self.gamma if self.gamma is not None else array_ops.ones_like(self.moving_mean),
-                    self.beta if self.beta is not None else array_ops.zeros_like(self.moving_mean),
-                    epsilon=self.epsilon, data_format=data_format, is_training=True)
-                n = inputs.shape.num_elements() // max(inputs.shape[self._axes[0]].value, 1) \
-                    if inputs.shape.is_fully_defined() else None
-                if n is not None:
-                    biased = batch_var * ((n - 1.0) / n) if n > 1 else batch_var
-                else:
-                    nt = math_ops.cast(array_ops.size(inputs) // array_ops.shape(inputs)[self._axes[0]],
-                                       batch_var.dtype.base_dtype)
-                    biased = batch_var * ((nt - 1.0) / nt)
-                mean, variance, update_variance = batch_mean, biased, batch_var
-            else:
-                mean, variance = nn_ops.moments(inputs, reduction_axes, keep_dims=len(self._axes) > 1)
-                update_variance = variance
+            mean, variance = nn_impl.moments(inputs, reduction_axes, keep_dims=len(self._axes) > 1)
+            update_variance = variance
             if training_value is None:
                 mean = array_ops.where(training, mean, self.moving_mean.value())
                 variance = array_ops.where(training, variance, self.moving_variance.value())
                 update_variance = array_ops.where(training, update_variance, self.moving_variance.value())
             self.add_update(self._assign_moving_average(self.moving_mean, mean, self.momentum))
             self.add_update(self._assign_moving_average(self.moving_variance, update_variance, self.momentum))
-        outputs = nn_ops.batch_normalization(inputs, _broadcast(mean), _broadcast(variance), _broadcast(self.beta),
-                                             _broadcast(self.gamma), self.epsilon)
+        outputs = nn_impl.batch_normalization(inputs, _broadcast(mean), _broadcast(variance),
+                                              _broadcast(self.beta), _broadcast(self.gamma), self.epsilon)
         outputs.set_shape(inputs.shape)
         return outputs
 

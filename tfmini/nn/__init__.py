@@ -1,3 +1,5 @@
 """tf.nn: neural-network ops (re-exports only)."""
 from ..ops.nn_ops import *  # noqa: F401,F403
+from ..ops.nn_impl import *  # noqa: F401,F403
+from ..ops.embedding_ops import *  # noqa: F401,F403
 from ..ops.math_ops import sigmoid, tanh  # noqa: F401

@@ -1,22 +1,32 @@
-"""Neural-network ops (tf.nn): activations, softmax, the cross-entropies; convolution and pooling come with issue #5."""
+"""Neural-network ops (tf.nn): activations, softmax and the cross-entropies, convolution, pooling,
+bias_add, dropout, top-k and local response normalization."""
+import collections
+import numbers
+
 import numpy as np
 
-from ..framework import errors
-from ..framework.op_def_library import (FLOAT_TYPES, INT_TYPES, REAL_NUMBER_TYPES, check_allowed, convert_one,
-                                        convert_same_dtype, make_op)
-from ..framework.op_registry import InferenceError, register_op
+from ..framework import dtypes, errors
+from ..framework.op_def_library import (FLOAT_TYPES, INT_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES, check_allowed,
+                                        convert_one, convert_same_dtype, is_tensor_like, make_op)
+from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.ops import Tensor, convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
-from . import array_ops, math_ops
-from .array_ops import _dbg, _deprecated_argument_lookup, _invalid, _with_rank
-from .constant_op import constant_value
+from . import array_ops, math_ops, random_ops
+from .array_ops import _dbg, _deprecated_argument_lookup, _invalid, _with_rank, _with_rank_at_least
+from .constant_op import constant_shape, constant_value
 from .shape_util import broadcast_shape, merge_shapes
 
 __all__ = ["relu", "l2_loss", "softmax", "log_softmax", "softmax_cross_entropy_with_logits",
            "softmax_cross_entropy_with_logits_v2", "sparse_softmax_cross_entropy_with_logits",
-           "sigmoid_cross_entropy_with_logits"]
+           "sigmoid_cross_entropy_with_logits",
+           "conv2d", "conv2d_backprop_input", "conv2d_backprop_filter", "conv2d_transpose", "depthwise_conv2d",
+           "depthwise_conv2d_native", "depthwise_conv2d_native_backprop_input",
+           "depthwise_conv2d_native_backprop_filter", "separable_conv2d", "max_pool", "avg_pool", "bias_add",
+           "relu6", "elu", "selu", "leaky_relu", "softplus", "softsign", "dropout", "in_top_k", "top_k", "lrn",
+           "local_response_normalization"]
 
 
+# =========================================================================== Relu
 def _relu_infer(features):
     return features.dtype.base_dtype, features.shape
 
@@ -467,3 +477,1585 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
         relu_logits = array_ops.where(cond, logits, zeros)
         neg_abs_logits = array_ops.where(cond, -logits, logits)
         return math_ops.add(relu_logits - logits * labels, math_ops.log1p(math_ops.exp(neg_abs_logits)), name=scope)
+
+
+# =========================================================================== shared by convolution and pooling
+# Window arithmetic is TF's (core/framework/common_shape_fns.cc, core/framework/kernel_shape_util.cc). Along one
+# spatial dimension of size `in`, a window of k taps spaced by the dilation d spans eff = (k - 1) * d + 1 entries:
+#   VALID:    out = ceil((in - eff + 1) / stride), no padding;
+#   SAME:     out = ceil(in / stride), padded with max((out - 1) * stride + eff - in, 0) zeros, half before and
+#             the odd one after (so a 2x2 stride-2 window on 5 rows pads one row at the bottom);
+#   EXPLICIT: the given padding before and after, then as VALID.
+# Kernels never build a padded copy for pooling: for each window tap they compute which output positions see a
+# real input entry (`_tap_ranges`) and work on those strided slices only.
+
+_SAME_VALID = ("SAME", "VALID")
+_CONV_PADDINGS = ("SAME", "VALID", "EXPLICIT")
+_FORMATS = ("NHWC", "NCHW")
+_NHWC_HINT = (" tfmini runs this op on the CPU, where TensorFlow supports only NHWC: build the graph with "
+              "data_format='NHWC' (channels last), converting NCHW tensors with tf.transpose(x, [0, 2, 3, 1]).")
+
+
+def _merge_dim(a, b):
+    """TF's InferenceContext::Merge of two dimensions (None: unknown)."""
+    if a is not None and b is not None and a != b:
+        raise InferenceError("Dimensions must be equal, but are %d and %d" % (a, b))
+    return a if a is not None else b
+
+
+def _hwc(data_format):
+    """Axes of height, width and channels in a 4-D tensor of `data_format`."""
+    return (2, 3, 1) if data_format == "NCHW" else (1, 2, 3)
+
+
+def _attr_string(op_type, attr, value, allowed):
+    """A string attr checked as TF's op builder checks it."""
+    if not isinstance(value, str):
+        raise TypeError("Expected string for argument '%s' not %r." % (attr, value))
+    if value not in allowed:
+        raise ValueError("Attr '%s' of '%s' Op passed string '%s' not in: \"%s\"."
+                         % (attr, op_type, value, '", "'.join(allowed)))
+    return value
+
+
+def _attr_ints(fn_name, attr, value):
+    """A list-of-ints attr (strides, ksize, dilations) as TF's generated wrappers check it."""
+    if not isinstance(value, (list, tuple)):
+        raise TypeError("Expected list for '%s' argument to '%s' Op, not %r." % (attr, fn_name, value))
+    out = []
+    for v in value:
+        if isinstance(v, bool) or not isinstance(v, (numbers.Integral, np.integer)):
+            raise TypeError("Expected int for argument '%s' not %r." % (attr, v))
+        out.append(int(v))
+    return out
+
+
+def _get_sequence(value, n, channel_index, name):
+    """TF's nn_ops._get_sequence: an int or a list of 1, n or n + 2 values as the n + 2 values of a 4-D attr."""
+    if value is None:
+        return [1] * (n + 2)
+    if isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, bool):
+        value = [value]
+    elif not isinstance(value, (list, tuple)):
+        value = list(value) if hasattr(value, "__len__") else [value]
+    value = list(value)
+    if len(value) == n + 2:
+        return value
+    if len(value) == 1:
+        value = value * n
+    elif len(value) != n:
+        raise ValueError("%s should be of length 1, %d or %d but was %d" % (name, n, n + 2, len(value)))
+    return [1, 1] + value if channel_index == 1 else [1] + value + [1]
+
+
+def _convert_padding(padding):
+    """TF's nn_ops.convert_padding: 'SAME'/'VALID', or a list of four [before, after] pairs -> 'EXPLICIT'."""
+    if padding == "EXPLICIT":
+        raise ValueError('"EXPLICIT" is not a valid value for the padding parameter. To use explicit padding, the '
+                         "padding parameter must be a list.")
+    if isinstance(padding, (list, tuple)):
+        explicit = []
+        for i, pair in enumerate(padding):
+            if not isinstance(pair, (list, tuple)):
+                raise ValueError("When padding is a list, each element of padding must be a list/tuple of size 2. "
+                                 "Element with index %d of padding is not a list/tuple" % i)
+            if len(pair) != 2:
+                raise ValueError("When padding is a list, each element of padding must be a list/tuple of size 2. "
+                                 "Element with index %d of padding has size %d" % (i, len(pair)))
+            explicit.extend(int(p) for p in pair)
+        if len(padding) != 4:
+            raise ValueError("When padding is a list, it must be of size 4. Got padding of size: %d" % len(padding))
+        return "EXPLICIT", explicit
+    return padding, []
+
+
+def _check_explicit_paddings(padding, explicit_paddings, data_format):
+    """TF's CheckValidPadding (shape inference)."""
+    if padding != "EXPLICIT":
+        if explicit_paddings:
+            raise InferenceError("explicit_paddings attribute must be empty if the padding attribute is not EXPLICIT")
+        return
+    if len(explicit_paddings) != 8:
+        raise InferenceError("explicit_paddings attribute must contain 8 values, but got: %d" % len(explicit_paddings))
+    if any(p < 0 for p in explicit_paddings):
+        raise InferenceError("All elements of explicit_paddings must be nonnegative")
+    c = _hwc(data_format)[2]
+    if explicit_paddings[0] or explicit_paddings[1] or explicit_paddings[2 * c] or explicit_paddings[2 * c + 1]:
+        raise InferenceError("Nonzero explicit padding in the batch or depth dimensions is not supported")
+
+
+def _explicit_pair(padding, explicit_paddings, axis):
+    if padding != "EXPLICIT":
+        return 0, 0
+    return explicit_paddings[2 * axis], explicit_paddings[2 * axis + 1]
+
+
+def _windowed_dim(size, k, d, stride, padding, before=0, after=0):
+    """The static output length along one spatial dimension (None when unknown), with TF's messages."""
+    if stride <= 0:
+        raise InferenceError("Stride must be > 0, but got %d" % stride)
+    if d < 1:
+        raise InferenceError("Dilation rate must be >= 1, but got %d" % d)
+    if size is None:
+        return None
+    if padding == "SAME":
+        return (size + stride - 1) // stride
+    if k is None:
+        return None
+    size += before + after
+    eff = (k - 1) * d + 1
+    if size < eff:
+        raise InferenceError("Negative dimension size caused by subtracting %d from %d" % (eff, size))
+    return (size - eff + stride) // stride
+
+
+def _window(size, k, d, stride, padding, before=0, after=0):
+    """(out, pad_before, pad_after) along one spatial dimension at run time."""
+    eff = (k - 1) * d + 1
+    if padding == "SAME":
+        out = (size + stride - 1) // stride
+        total = max((out - 1) * stride + eff - size, 0)
+        before, after = total // 2, total - total // 2
+    else:
+        if padding == "VALID":
+            before = after = 0
+        num = size + before + after - eff + stride
+        out = num // stride if num >= 0 else -(-num // stride)  # C++ division truncates toward zero
+    if out < 0:
+        raise _invalid("Computed output size would be negative: %d [input_size: %d, effective_filter_size: %d, "
+                       "stride: %d]" % (out, size, eff, stride))
+    return out, before, after
+
+
+def _tap_ranges(out, size, stride, d, before, k):
+    """For each of the k taps of a window along one dimension: (output slice, input slice) for the output
+    positions whose tap reads a real (unpadded) entry, and the entries it reads; None where it reads padding only.
+
+    Output position o's tap i reads input o * stride - before + i * d.
+    """
+    taps = []
+    for i in range(k):
+        off = i * d - before
+        lo = max(0, -(off // stride))
+        hi = min(out, (size - 1 - off) // stride + 1)
+        if hi <= lo:
+            taps.append(None)
+            continue
+        start = lo * stride + off
+        taps.append((slice(lo, hi), slice(start, start + (hi - lo - 1) * stride + 1, stride)))
+    return taps
+
+
+def _taps_2d(rows, cols):
+    """(i, j, out_rows, out_cols, in_rows, in_cols) for every window tap that reads real entries, row-major."""
+    for i, r in enumerate(rows):
+        if r is None:
+            continue
+        for j, c in enumerate(cols):
+            if c is not None:
+                yield i, j, r[0], c[0], r[1], c[1]
+
+
+def _patches(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads):
+    """The windows of `x` [n, h, w, c] as a strided view [n, oh, ow, kh, kw, c] (no copy unless padding is
+    needed, then one zero-padded copy). Reshaping the view to [n*oh*ow, kh*kw*c] makes the im2col matrix.
+
+    xp.lib.stride_tricks.as_strided exists in numpy and in CuPy (cupy.lib.stride_tricks.as_strided).
+    """
+    top, bottom, left, right = pads
+    n, h, w, c = x.shape
+    if top or bottom or left or right:
+        padded = xp.zeros((n, h + top + bottom, w + left + right, c), x.dtype)
+        padded[:, top:top + h, left:left + w, :] = x
+        x = padded
+    s0, s1, s2, s3 = x.strides
+    return xp.lib.stride_tricks.as_strided(x, (n, oh, ow, kh, kw, c), (s0, s1 * sh, s2 * sw, s1 * dh, s2 * dw, s3))
+
+
+def _conv_geometry(x_shape, kh, kw, strides, dilations, padding, explicit_paddings):
+    """(oh, ow, (top, bottom, left, right)) of a NHWC convolution at run time."""
+    _, h, w, _ = x_shape
+    oh, top, bottom = _window(h, kh, dilations[1], strides[1], padding, *_explicit_pair(padding, explicit_paddings, 1))
+    ow, left, right = _window(w, kw, dilations[2], strides[2], padding, *_explicit_pair(padding, explicit_paddings, 2))
+    return oh, ow, (top, bottom, left, right)
+
+
+def _check_conv_attrs(strides, dilations, data_format, cpu_error):
+    """The checks TF's CPU conv kernels make when they are created (at the first run)."""
+    h, w, c = _hwc(data_format)
+    if strides[0] != 1 or strides[c] != 1:
+        raise _invalid("Current implementation does not yet support strides in the batch and depth dimensions.")
+    if dilations[0] != 1 or dilations[c] != 1:
+        raise _invalid("Current implementation does not yet support dilations in the batch and depth dimensions.")
+    if strides[h] <= 0 or strides[w] <= 0:
+        raise _invalid("Row and column strides should be larger than 0.")
+    if dilations[h] <= 0 or dilations[w] <= 0:
+        raise _invalid("Dilated rates should be larger than 0.")
+    if data_format != "NHWC":
+        raise cpu_error
+
+
+def _conv_infer_common(op_type, input, filter, strides, padding, explicit_paddings, data_format, dilations):
+    """Static [batch, out_h, out_w] (in the data format's order) and the merged input depth of a 2-D convolution."""
+    x = _with_rank(input.shape, 4).as_tuple()
+    f = _with_rank(filter.shape, 4).as_tuple()
+    label = "DepthwiseConv2D" if op_type == "DepthwiseConv2dNative" else op_type
+    if len(strides) != 4:
+        raise InferenceError("%s requires the stride attribute to contain 4 values, but got: %d"
+                             % (label, len(strides)))
+    if len(dilations) != 4:
+        raise InferenceError("%s requires the dilation attribute to contain 4 values, but got: %d"
+                             % (label, len(dilations)))
+    _check_explicit_paddings(padding, explicit_paddings, data_format)
+    h, w, c = _hwc(data_format)
+    depth = _merge_dim(x[c], f[2])
+    oh = _windowed_dim(x[h], f[0], dilations[h], strides[h], padding,
+                       *_explicit_pair(padding, explicit_paddings, h))
+    ow = _windowed_dim(x[w], f[1], dilations[w], strides[w], padding,
+                       *_explicit_pair(padding, explicit_paddings, w))
+    return x[0], oh, ow, depth, f
+
+
+def _shape_of_format(data_format, n, h, w, c):
+    return TensorShape([n, c, h, w] if data_format == "NCHW" else [n, h, w, c])
+
+
+def _sizes_infer(sizes):
+    """The static shape a 1-D int32 sizes input (input_sizes, filter_sizes, orig_input_shape) describes."""
+    if sizes.shape.ndims not in (None, 1):
+        raise InferenceError("Shape must be rank 1 but is rank %d" % sizes.shape.ndims)
+    s = constant_shape(sizes)
+    return TensorShape([None] * 4) if s.ndims is None else _with_rank(s, 4)
+
+
+def _sizes_value(op_label, sizes, what):
+    if sizes.ndim != 1 or sizes.shape[0] != 4:
+        raise _invalid("%s: %s input must be 1-dim, not %d" % (op_label, what, sizes.ndim) if sizes.ndim != 1
+                       else "%s: %s must have 4 elements, got %d" % (op_label, what, sizes.shape[0]))
+    return tuple(int(v) for v in sizes)
+
+
+def _backprop_dims(label, in_shape, filter_shape, dy_shape, strides, dilations, padding, explicit_paddings,
+                   depthwise=False):
+    """TF's ConvBackpropComputeDimensionsV2: checks that input, filter and out_backprop (NHWC) fit together;
+    returns (oh, ow, pads)."""
+    for what, s in (("input", in_shape), ("filter", filter_shape), ("out_backprop", dy_shape)):
+        if len(s) != 4:
+            raise _invalid("%s: %s must be 4-dimensional" % (label, what))
+    if in_shape[0] != dy_shape[0]:
+        raise _invalid("%s: input and out_backprop must have the same batch size, input batch: %d, outbackprop "
+                       "batch: %d" % (label, in_shape[0], dy_shape[0]))
+    if in_shape[3] != filter_shape[2]:
+        raise _invalid("%s: input and filter must have the same depth: %d vs %d" % (label, in_shape[3], filter_shape[2]))
+    out_depth = filter_shape[2] * filter_shape[3] if depthwise else filter_shape[3]
+    if out_depth != dy_shape[3]:
+        raise _invalid("%s: filter and out_backprop must have the same out_depth: %d vs %d"
+                       % (label, out_depth, dy_shape[3]))
+    oh, ow, pads = _conv_geometry(in_shape, filter_shape[0], filter_shape[1], strides, dilations, padding,
+                                  explicit_paddings)
+    for dim, got, want, k in ((1, dy_shape[1], oh, filter_shape[0]), (2, dy_shape[2], ow, filter_shape[1])):
+        if got != want:
+            raise _invalid("%s: Size of out_backprop doesn't match computed: actual = %d, computed = %d spatial_dim: "
+                           "%d input: %d filter: %d output: %d stride: %d dilation: %d"
+                           % (label, got, want, dim, in_shape[dim], k, got, strides[dim], dilations[dim]))
+    return oh, ow, pads
+
+
+def _conv_attrs(op_type, fn_name, strides, padding, data_format, dilations, explicit_paddings=None,
+                use_cudnn_on_gpu=None):
+    """The attrs of a convolution op, checked as TF's op builder checks them."""
+    attrs = {"strides": _attr_ints(fn_name, "strides", strides)}
+    if use_cudnn_on_gpu is not None:
+        attrs["use_cudnn_on_gpu"] = bool(use_cudnn_on_gpu)
+    allowed = _CONV_PADDINGS if explicit_paddings is not None else _SAME_VALID
+    attrs["padding"] = _attr_string(op_type, "padding", padding, allowed)
+    if explicit_paddings is not None:
+        attrs["explicit_paddings"] = _attr_ints(fn_name, "explicit_paddings", explicit_paddings)
+    attrs["data_format"] = _attr_string(op_type, "data_format", data_format, _FORMATS)
+    attrs["dilations"] = _attr_ints(fn_name, "dilations", dilations)
+    return attrs
+
+
+def _nchw_unimplemented(op_type):
+    return errors.UnimplementedError(None, None, "Generic conv implementation only supports NHWC tensor format "
+                                                 "for now." + _NHWC_HINT)
+
+
+def _nchw_invalid(kernel_name):
+    return _invalid("%s only supports NHWC." % kernel_name + _NHWC_HINT)
+
+
+# =========================================================================== Conv2D
+def _conv2d_infer(input, filter, *, strides, padding, explicit_paddings=(), data_format="NHWC",
+                  dilations=(1, 1, 1, 1), use_cudnn_on_gpu=True):
+    n, oh, ow, _, f = _conv_infer_common("Conv2D", input, filter, strides, padding, explicit_paddings, data_format,
+                                         dilations)
+    return input.dtype.base_dtype, _shape_of_format(data_format, n, oh, ow, f[3])
+
+
+def _conv2d_kernel(xp, input, filter, *, strides, padding, explicit_paddings=(), data_format="NHWC",
+                   dilations=(1, 1, 1, 1), use_cudnn_on_gpu=True):
+    """im2col: the windows as a [n*oh*ow, kh*kw*c] matrix times the filter as [kh*kw*c, out_c] (one GEMM)."""
+    _check_conv_attrs(strides, dilations, data_format, _nchw_unimplemented("Conv2D"))
+    if input.ndim != 4:
+        raise _invalid("input must be 4-dimensional%s" % _dbg(input.shape))
+    if filter.ndim != 4:
+        raise _invalid("filter must be 4-dimensional: %s" % _dbg(filter.shape))
+    n, _, _, c = input.shape
+    kh, kw, fc, out_c = filter.shape
+    if fc == 0 or c % fc:
+        raise _invalid("input depth must be evenly divisible by filter depth: %d vs %d" % (c, fc))
+    if c != fc:
+        raise errors.UnimplementedError(None, None, "Generic conv implementation does not support grouped "
+                                                    "convolutions for now.")
+    oh, ow, pads = _conv_geometry(input.shape, kh, kw, strides, dilations, padding, explicit_paddings)
+    cols = _patches(xp, input, kh, kw, strides[1], strides[2], dilations[1], dilations[2], oh, ow, pads)
+    cols = cols.reshape(n * oh * ow, kh * kw * c)  # the im2col copy
+    out = xp.matmul(cols, filter.reshape(kh * kw * c, out_c))
+    return out.reshape(n, oh, ow, out_c)
+
+
+def _conv2d_grad(op, grad):
+    """d/dinput is Conv2DBackpropInput(shape(input), filter, grad); d/dfilter is Conv2DBackpropFilter(input,
+    shape(filter), grad), with the forward op's attrs."""
+    attrs = op.node_def["attr"]
+    shape_0, shape_1 = array_ops.shape_n([op.inputs[0], op.inputs[1]])
+    return [_conv_op("Conv2DBackpropInput", [shape_0, op.inputs[1], grad], attrs),
+            _conv_op("Conv2DBackpropFilter", [op.inputs[0], shape_1, grad], attrs)]
+
+
+register_op("Conv2D", infer=_conv2d_infer, kernel=_conv2d_kernel, grad=_conv2d_grad)
+
+# the inputs of each convolution op: (parameter name, True for the float input T, else int32 sizes)
+_CONV_PARAMS = {
+    "Conv2D": (("input", True), ("filter", True)),
+    "Conv2DBackpropInput": (("input_sizes", False), ("filter", True), ("out_backprop", True)),
+    "Conv2DBackpropFilter": (("input", True), ("filter_sizes", False), ("out_backprop", True)),
+    "DepthwiseConv2dNative": (("input", True), ("filter", True)),
+    "DepthwiseConv2dNativeBackpropInput": (("input_sizes", False), ("filter", True), ("out_backprop", True)),
+    "DepthwiseConv2dNativeBackpropFilter": (("input", True), ("filter_sizes", False), ("out_backprop", True)),
+}
+
+
+def _conv_op(op_type, inputs, attrs, name=None):
+    """Build one convolution op (TF's generated wrapper): inputs converted in the op's scope, T shared."""
+    params = _CONV_PARAMS[op_type]
+    with name_scope(name, op_type, inputs) as scope:
+        floats = convert_same_dtype(op_type, [(p, v) for (p, is_t), v in zip(params, inputs) if is_t],
+                                    allowed=FLOAT_TYPES)
+        converted, k = [], 0
+        for (param, is_t), v in zip(params, inputs):
+            if is_t:
+                converted.append(floats[k])
+                k += 1
+            else:
+                converted.append(convert_one(op_type, param, v, dtype=dtypes.int32))
+        return make_op(op_type, converted, dict(attrs), name=scope)
+
+
+def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True, data_format="NHWC",  # noqa: A002
+           dilations=[1, 1, 1, 1], name=None, filters=None):  # noqa: B006 - TF's signature
+    """2-D convolution (cross-correlation, as in all of deep learning) of `input` with `filter`.
+
+    input: [batch, in_height, in_width, in_channels] (NHWC); filter: [filter_height, filter_width,
+    in_channels, out_channels]; strides and dilations: 4 ints [1, h, w, 1] (or 1 or 2 ints for h and w);
+    padding: "SAME" (output ceil(in / stride)), "VALID" (only whole windows) or a list of 4 [before, after]
+    pairs. Returns [batch, out_height, out_width, out_channels]. TF's CPU kernels support NHWC only: an NCHW
+    graph builds (shapes are inferred) but fails when run, with UnimplementedError.
+
+    >>> tf.nn.conv2d(tf.ones([1, 5, 5, 1]), tf.ones([3, 3, 1, 2]), strides=[1, 2, 2, 1], padding="SAME").shape
+    TensorShape([Dimension(1), Dimension(3), Dimension(3), Dimension(2)])
+    """
+    filter = _deprecated_argument_lookup("filters", filters, "filter", filter)
+    padding, explicit = _convert_padding(padding)
+    data_format = "NHWC" if data_format is None else data_format
+    channel_index = 1 if isinstance(data_format, str) and data_format.startswith("NC") else 3
+    strides = _get_sequence(strides, 2, channel_index, "strides")
+    dilations = _get_sequence(dilations, 2, channel_index, "dilations")
+    attrs = _conv_attrs("Conv2D", "conv2d", strides, padding, data_format, dilations, explicit, use_cudnn_on_gpu)
+    return _conv_op("Conv2D", [input, filter], attrs, name)
+
+
+# =========================================================================== Conv2DBackpropInput
+def _conv2d_backprop_input_infer(input_sizes, filter, out_backprop, **_):
+    return filter.dtype.base_dtype, _sizes_infer(input_sizes)
+
+
+def _conv2d_backprop_input_kernel(xp, input_sizes, filter, out_backprop, *, strides, padding, explicit_paddings=(),
+                                  data_format="NHWC", dilations=(1, 1, 1, 1), use_cudnn_on_gpu=True):
+    """col2im: the gradient of the im2col matrix, one filter tap at a time, added into the input entries each
+    tap read (overlapping windows accumulate)."""
+    _check_conv_attrs(strides, dilations, data_format, _nchw_invalid("Conv2DCustomBackpropInputOp"))
+    label = "Conv2DCustomBackpropInput"
+    in_shape = _sizes_value("Conv2DBackpropInput", input_sizes, "input_sizes")
+    oh, ow, pads = _backprop_dims(label, in_shape, filter.shape, out_backprop.shape, strides, dilations, padding,
+                                  explicit_paddings)
+    return _col2im(xp, out_backprop, filter, in_shape, oh, ow, pads, strides, dilations)
+
+
+def _col2im(xp, out_backprop, filter, in_shape, oh, ow, pads, strides, dilations):
+    """The input gradient of a NHWC convolution: for each filter tap (i, j), its columns of the im2col matrix's
+    gradient, out_backprop [n*oh*ow, out_c] times filter[i, j] transposed [out_c, c] (a GEMM), added into the
+    strided input entries that tap read. Per tap rather than one [n*oh*ow, kh*kw*c] product: each tap's block
+    is added while still in cache, and the big matrix is never held (measured ~2x faster on 2 cores)."""
+    n, h, w, c = in_shape
+    kh, kw, _, out_c = filter.shape
+    dy = out_backprop.reshape(n * oh * ow, out_c)
+    dx = xp.zeros(in_shape, out_backprop.dtype)
+    rows = _tap_ranges(oh, h, strides[1], dilations[1], pads[0], kh)
+    cols = _tap_ranges(ow, w, strides[2], dilations[2], pads[2], kw)
+    for i, j, ro, co, ri, ci in _taps_2d(rows, cols):
+        tap = xp.matmul(dy, filter[i, j].T).reshape(n, oh, ow, c)
+        dx[:, ri, ci, :] += tap[:, ro, co, :]
+    return dx
+
+
+def _conv2d_backprop_input_grad(op, grad):
+    """Linear in filter and out_backprop: d/dfilter = Conv2DBackpropFilter(grad, shape(filter), out_backprop),
+    d/dout_backprop = Conv2D(grad, filter); input_sizes is an int shape and gets none."""
+    attrs = op.node_def["attr"]
+    return [None,
+            _conv_op("Conv2DBackpropFilter", [grad, array_ops.shape(op.inputs[1]), op.inputs[2]], attrs),
+            _conv_op("Conv2D", [grad, op.inputs[1]], attrs)]
+
+
+register_op("Conv2DBackpropInput", infer=_conv2d_backprop_input_infer, kernel=_conv2d_backprop_input_kernel,
+            grad=_conv2d_backprop_input_grad)
+
+
+def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=None, padding=None,  # noqa: A002
+                          use_cudnn_on_gpu=True, data_format="NHWC", dilations=[1, 1, 1, 1], name=None,  # noqa: B006
+                          filters=None):
+    """The gradient of conv2d with respect to its input: input_sizes [4] (int32), filter [kh, kw, in_c, out_c],
+    out_backprop [batch, out_h, out_w, out_c] -> a tensor of shape input_sizes."""
+    filter = _deprecated_argument_lookup("filters", filters, "filter", filter)
+    padding, explicit = _convert_padding(padding)
+    attrs = _conv_attrs("Conv2DBackpropInput", "conv2d_backprop_input", strides, padding, data_format, dilations,
+                        explicit, use_cudnn_on_gpu)
+    return _conv_op("Conv2DBackpropInput", [input_sizes, filter, out_backprop], attrs, name)
+
+
+# =========================================================================== Conv2DBackpropFilter
+def _conv2d_backprop_filter_infer(input, filter_sizes, out_backprop, **_):
+    return input.dtype.base_dtype, _sizes_infer(filter_sizes)
+
+
+def _conv2d_backprop_filter_kernel(xp, input, filter_sizes, out_backprop, *, strides, padding, explicit_paddings=(),
+                                   data_format="NHWC", dilations=(1, 1, 1, 1), use_cudnn_on_gpu=True):
+    """im2col again: the windows [n*oh*ow, kh*kw*c] transposed times out_backprop [n*oh*ow, out_c] (one GEMM)."""
+    _check_conv_attrs(strides, dilations, data_format, _nchw_invalid("Conv2DCustomBackpropFilterOp"))
+    f_shape = _sizes_value("Conv2DBackpropFilter", filter_sizes, "filter_sizes")
+    oh, ow, pads = _backprop_dims("Conv2DCustomBackpropFilter", input.shape, f_shape, out_backprop.shape, strides,
+                                  dilations, padding, explicit_paddings)
+    kh, kw, c, out_c = f_shape
+    n = input.shape[0]
+    cols = _patches(xp, input, kh, kw, strides[1], strides[2], dilations[1], dilations[2], oh, ow, pads)
+    cols = cols.reshape(n * oh * ow, kh * kw * c)
+    return xp.matmul(cols.T, out_backprop.reshape(n * oh * ow, out_c)).reshape(f_shape)
+
+
+def _conv2d_backprop_filter_grad(op, grad):
+    """Linear in input and out_backprop: d/dinput = Conv2DBackpropInput(shape(input), grad, out_backprop),
+    d/dout_backprop = Conv2D(input, grad)."""
+    attrs = op.node_def["attr"]
+    return [_conv_op("Conv2DBackpropInput", [array_ops.shape(op.inputs[0]), grad, op.inputs[2]], attrs),
+            None,
+            _conv_op("Conv2D", [op.inputs[0], grad], attrs)]
+
+
+register_op("Conv2DBackpropFilter", infer=_conv2d_backprop_filter_infer, kernel=_conv2d_backprop_filter_kernel,
+            grad=_conv2d_backprop_filter_grad)
+
+
+def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, use_cudnn_on_gpu=True,  # noqa: A002
+                           data_format="NHWC", dilations=[1, 1, 1, 1], name=None):  # noqa: B006
+    """The gradient of conv2d with respect to its filter: input [batch, h, w, in_c], filter_sizes [4] (int32),
+    out_backprop [batch, out_h, out_w, out_c] -> a tensor of shape filter_sizes."""
+    padding, explicit = _convert_padding(padding)
+    attrs = _conv_attrs("Conv2DBackpropFilter", "conv2d_backprop_filter", strides, padding, data_format, dilations,
+                        explicit, use_cudnn_on_gpu)
+    return _conv_op("Conv2DBackpropFilter", [input, filter_sizes, out_backprop], attrs, name)
+
+
+# =========================================================================== conv2d_transpose
+def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None, padding="SAME",  # noqa: A002
+                     data_format="NHWC", name=None, input=None, filters=None, dilations=None):  # noqa: A002
+    """The transpose of conv2d (often called deconvolution): the gradient of conv2d with respect to its input,
+    applied to `value`.
+
+    value: [batch, h, w, in_channels]; filter: [kh, kw, output_channels, in_channels] (note the order: the
+    filter of the conv2d this transposes); output_shape: the 4 ints [batch, out_h, out_w, output_channels] of
+    the result, which conv2d with the same strides and padding would map back to value's shape.
+
+    >>> x = tf.ones([1, 3, 3, 2])
+    >>> tf.nn.conv2d_transpose(x, tf.ones([3, 3, 5, 2]), [1, 6, 6, 5], [1, 2, 2, 1]).shape
+    TensorShape([Dimension(1), Dimension(6), Dimension(6), Dimension(5)])
+    """
+    value = _deprecated_argument_lookup("input", input, "value", value)
+    filter = _deprecated_argument_lookup("filters", filters, "filter", filter)
+    with name_scope(name, "conv2d_transpose", [value, filter, output_shape]) as scope:
+        if data_format not in ("NCHW", "NHWC"):
+            raise ValueError("data_format has to be either NCHW or NHWC.")
+        value = convert_to_tensor(value, name="value")
+        filter = convert_to_tensor(filter, name="filter")
+        axis = 3 if data_format == "NHWC" else 1
+        if not value.shape[axis].is_compatible_with(filter.shape[3]):
+            raise ValueError("input channels does not match filter's input channels, {} != {}"
+                             .format(value.shape[axis], filter.shape[3]))
+        output_shape_ = convert_to_tensor(output_shape, name="output_shape")
+        if not output_shape_.shape.is_compatible_with(TensorShape([4])):
+            raise ValueError("output_shape must have shape (4,), got {}".format(output_shape_.shape))
+        if isinstance(output_shape, (list, np.ndarray)):
+            if not filter.shape[2].is_compatible_with(output_shape[axis]):
+                raise ValueError("output_shape does not match filter's output channels, {} != {}"
+                                 .format(output_shape[axis], filter.shape[2]))
+        if padding != "VALID" and padding != "SAME":
+            raise ValueError("padding must be either VALID or SAME: {}".format(padding))
+        if dilations is None:
+            dilations = [1, 1, 1, 1]
+        attrs = _conv_attrs("Conv2DBackpropInput", "conv2d_backprop_input", strides, padding, data_format,
+                            _get_sequence(dilations, 2, axis, "dilations"), [], True)
+        return _conv_op("Conv2DBackpropInput", [output_shape_, filter, value], attrs, name=scope)
+
+
+# =========================================================================== DepthwiseConv2dNative
+def _depthwise_infer(input, filter, *, strides, padding, data_format="NHWC", dilations=(1, 1, 1, 1)):
+    h = _hwc(data_format)[0]
+    if len(strides) == 4 and strides[h] != strides[h + 1]:
+        raise InferenceError("Current implementation only supports equal length strides in the row and column "
+                             "dimensions.")
+    n, oh, ow, depth, f = _conv_infer_common("DepthwiseConv2dNative", input, filter, strides, padding, (),
+                                             data_format, dilations)
+    out_c = depth * f[3] if depth is not None and f[3] is not None else None
+    return input.dtype.base_dtype, _shape_of_format(data_format, n, oh, ow, out_c)
+
+
+def _depthwise_nchw():
+    return errors.UnimplementedError(None, None, "Depthwise convolution on CPU is only supported for NHWC format"
+                                     + "." + _NHWC_HINT)
+
+
+def _depthwise_kernel(xp, input, filter, *, strides, padding, data_format="NHWC", dilations=(1, 1, 1, 1)):
+    """out[n, y, x, c * m + q] = sum over taps (i, j) of input[n, y*s + i*d, x*s + j*d, c] * filter[i, j, c, q]:
+    one broadcast multiply-add per tap on the strided slices that see real entries (no padded copy)."""
+    _check_conv_attrs(strides, dilations, data_format, _depthwise_nchw())
+    if input.ndim != 4:
+        raise _invalid("input must be 4-dimensional%s" % _dbg(input.shape))
+    if filter.ndim != 4:
+        raise _invalid("filter must be 4-dimensional: %s" % _dbg(filter.shape))
+    n, h, w, c = input.shape
+    kh, kw, fc, m = filter.shape
+    if c != fc:
+        raise _invalid("input and filter must have the same depth: %d vs %d" % (c, fc))
+    oh, ow, pads = _conv_geometry(input.shape, kh, kw, strides, dilations, padding, ())
+    out = xp.zeros((n, oh, ow, c, m), input.dtype)
+    rows = _tap_ranges(oh, h, strides[1], dilations[1], pads[0], kh)
+    cols = _tap_ranges(ow, w, strides[2], dilations[2], pads[2], kw)
+    for i, j, ro, co, ri, ci in _taps_2d(rows, cols):
+        out[:, ro, co] += input[:, ri, ci, :, None] * filter[i, j]
+    return out.reshape(n, oh, ow, c * m)
+
+
+def _depthwise_grad(op, grad):
+    attrs = op.node_def["attr"]
+    return [_conv_op("DepthwiseConv2dNativeBackpropInput", [array_ops.shape(op.inputs[0]), op.inputs[1], grad], attrs),
+            _conv_op("DepthwiseConv2dNativeBackpropFilter", [op.inputs[0], array_ops.shape(op.inputs[1]), grad],
+                     attrs)]
+
+
+register_op("DepthwiseConv2dNative", infer=_depthwise_infer, kernel=_depthwise_kernel, grad=_depthwise_grad)
+
+
+def _depthwise_attrs(fn_name, strides, padding, data_format, dilations):
+    data_format = "NHWC" if data_format is None else data_format
+    dilations = [1, 1, 1, 1] if dilations is None else dilations
+    return _conv_attrs("DepthwiseConv2dNative", fn_name, strides, padding, data_format, dilations)
+
+
+def depthwise_conv2d_native(input, filter, strides, padding, data_format="NHWC", dilations=[1, 1, 1, 1],  # noqa
+                            name=None):
+    """Each input channel convolved with its own `channel_multiplier` filters.
+
+    input [batch, h, w, in_channels], filter [kh, kw, in_channels, channel_multiplier] ->
+    [batch, out_h, out_w, in_channels * channel_multiplier]; strides must be equal in h and w.
+    """
+    attrs = _depthwise_attrs("depthwise_conv2d_native", strides, padding, data_format, dilations)
+    return _conv_op("DepthwiseConv2dNative", [input, filter], attrs, name)
+
+
+def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None, data_format=None,  # noqa: A002
+                     dilations=None):
+    """Depthwise 2-D convolution (tf.nn.depthwise_conv2d): as depthwise_conv2d_native, with an optional
+    atrous `rate` [rh, rw] (strides must then be 1). The op is named `depthwise`.
+
+    >>> tf.nn.depthwise_conv2d(tf.ones([1, 4, 4, 2]), tf.ones([3, 3, 2, 3]), [1, 1, 1, 1], "SAME").shape
+    TensorShape([Dimension(1), Dimension(4), Dimension(4), Dimension(6)])
+    """
+    rate = _deprecated_argument_lookup("dilations", dilations, "rate", rate)
+    with name_scope(name, "depthwise", [input, filter]) as scope:
+        input = convert_to_tensor(input, name="tensor_in")
+        filter = convert_to_tensor(filter, name="filter_in")
+        return _depthwise_native(input, filter, strides, padding, rate, data_format, scope)
+
+
+def _depthwise_native(input, filter, strides, padding, rate, data_format, name):
+    """The DepthwiseConv2dNative op of tf.nn.depthwise_conv2d; an atrous rate becomes its dilations (TF reaches
+    the same values through space_to_batch)."""
+    rate = [1, 1] if rate is None else list(rate)
+    if len(rate) != 2:
+        raise ValueError("rate must be of length 2, got %d" % len(rate))
+    if any(r < 1 for r in rate):
+        raise ValueError("dilation_rate must be positive")
+    data_format = "NHWC" if data_format is None else data_format
+    strides4 = _get_sequence(strides, 2, 1 if data_format.startswith("NC") else 3, "strides")
+    if any(r > 1 for r in rate) and any(s > 1 for s in strides4):
+        raise ValueError("strides > 1 not supported in conjunction with dilation_rate > 1")
+    dilations = [1, 1] + rate if data_format == "NCHW" else [1] + rate + [1]
+    attrs = _depthwise_attrs("depthwise_conv2d_native", strides4, padding, data_format, dilations)
+    return _conv_op("DepthwiseConv2dNative", [input, filter], attrs, name)
+
+
+# =========================================================================== DepthwiseConv2dNativeBackpropInput
+def _depthwise_backprop_input_kernel(xp, input_sizes, filter, out_backprop, *, strides, padding, data_format="NHWC",
+                                     dilations=(1, 1, 1, 1)):
+    _check_conv_attrs(strides, dilations, data_format, _depthwise_nchw())
+    in_shape = _sizes_value("DepthwiseConv2DBackpropInput", input_sizes, "input_sizes")
+    oh, ow, pads = _backprop_dims("DepthwiseConv2DBackpropInput", in_shape, filter.shape, out_backprop.shape, strides,
+                                  dilations, padding, (), depthwise=True)
+    n, h, w, c = in_shape
+    kh, kw, _, m = filter.shape
+    dy = out_backprop.reshape(n, oh, ow, c, m)
+    dx = xp.zeros(in_shape, out_backprop.dtype)
+    rows = _tap_ranges(oh, h, strides[1], dilations[1], pads[0], kh)
+    cols = _tap_ranges(ow, w, strides[2], dilations[2], pads[2], kw)
+    for i, j, ro, co, ri, ci in _taps_2d(rows, cols):
+        dx[:, ri, ci, :] += (dy[:, ro, co] * filter[i, j]).sum(axis=-1)
+    return dx
+
+
+def _depthwise_backprop_input_grad(op, grad):
+    attrs = op.node_def["attr"]
+    return [None,
+            _conv_op("DepthwiseConv2dNativeBackpropFilter", [grad, array_ops.shape(op.inputs[1]), op.inputs[2]],
+                     attrs),
+            _conv_op("DepthwiseConv2dNative", [grad, op.inputs[1]], attrs)]
+
+
+register_op("DepthwiseConv2dNativeBackpropInput", infer=_conv2d_backprop_input_infer,
+            kernel=_depthwise_backprop_input_kernel, grad=_depthwise_backprop_input_grad)
+
+
+def depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop, strides, padding,  # noqa: A002
+                                           data_format="NHWC", dilations=[1, 1, 1, 1], name=None):  # noqa: B006
+    """The gradient of depthwise_conv2d_native with respect to its input (a tensor of shape input_sizes)."""
+    attrs = _depthwise_attrs("depthwise_conv2d_native_backprop_input", strides, padding, data_format, dilations)
+    return _conv_op("DepthwiseConv2dNativeBackpropInput", [input_sizes, filter, out_backprop], attrs, name)
+
+
+# =========================================================================== DepthwiseConv2dNativeBackpropFilter
+def _depthwise_backprop_filter_kernel(xp, input, filter_sizes, out_backprop, *, strides, padding, data_format="NHWC",
+                                      dilations=(1, 1, 1, 1)):
+    _check_conv_attrs(strides, dilations, data_format, _depthwise_nchw())
+    f_shape = _sizes_value("DepthwiseConv2DBackpropFilter", filter_sizes, "filter_sizes")
+    oh, ow, pads = _backprop_dims("DepthwiseConv2DBackpropFilter", input.shape, f_shape, out_backprop.shape, strides,
+                                  dilations, padding, (), depthwise=True)
+    n, h, w, c = input.shape
+    kh, kw, _, m = f_shape
+    dy = out_backprop.reshape(n, oh, ow, c, m)
+    df = xp.zeros(f_shape, out_backprop.dtype)
+    rows = _tap_ranges(oh, h, strides[1], dilations[1], pads[0], kh)
+    cols = _tap_ranges(ow, w, strides[2], dilations[2], pads[2], kw)
+    for i, j, ro, co, ri, ci in _taps_2d(rows, cols):
+        df[i, j] = (input[:, ri, ci, :, None] * dy[:, ro, co]).sum(axis=(0, 1, 2))
+    return df
+
+
+def _depthwise_backprop_filter_grad(op, grad):
+    attrs = op.node_def["attr"]
+    return [_conv_op("DepthwiseConv2dNativeBackpropInput", [array_ops.shape(op.inputs[0]), grad, op.inputs[2]],
+                     attrs),
+            None,
+            _conv_op("DepthwiseConv2dNative", [op.inputs[0], grad], attrs)]
+
+
+register_op("DepthwiseConv2dNativeBackpropFilter", infer=_conv2d_backprop_filter_infer,
+            kernel=_depthwise_backprop_filter_kernel, grad=_depthwise_backprop_filter_grad)
+
+
+def depthwise_conv2d_native_backprop_filter(input, filter_sizes, out_backprop, strides, padding,  # noqa: A002
+                                            data_format="NHWC", dilations=[1, 1, 1, 1], name=None):  # noqa: B006
+    """The gradient of depthwise_conv2d_native with respect to its filter (a tensor of shape filter_sizes)."""
+    attrs = _depthwise_attrs("depthwise_conv2d_native_backprop_filter", strides, padding, data_format, dilations)
+    return _conv_op("DepthwiseConv2dNativeBackpropFilter", [input, filter_sizes, out_backprop], attrs, name)
+
+
+# =========================================================================== separable_conv2d
+def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding, rate=None, name=None,  # noqa: A002
+                     data_format=None, dilations=None):
+    """A depthwise convolution, then a 1x1 convolution mixing the channels.
+
+    depthwise_filter [kh, kw, in_channels, channel_multiplier]; pointwise_filter
+    [1, 1, in_channels * channel_multiplier, out_channels]. The depthwise op is `<name>/depthwise`, the 1x1
+    Conv2D is the scope's name (default `separable_conv2d`).
+    """
+    rate = _deprecated_argument_lookup("dilations", dilations, "rate", rate)
+    with name_scope(name, "separable_conv2d", [input, depthwise_filter, pointwise_filter]) as scope:
+        input = convert_to_tensor(input, name="tensor_in")
+        depthwise_filter = convert_to_tensor(depthwise_filter, name="depthwise_filter")
+        pointwise_filter = convert_to_tensor(pointwise_filter, name="pointwise_filter")
+        pw = pointwise_filter.shape.with_rank(4)
+        pw[0].assert_is_compatible_with(1)
+        pw[1].assert_is_compatible_with(1)
+        depthwise = _depthwise_native(input, depthwise_filter, strides, padding, rate, data_format, "depthwise")
+        return conv2d(depthwise, pointwise_filter, [1, 1, 1, 1], padding="VALID",
+                      data_format="NHWC" if data_format is None else data_format, name=scope)
+
+
+# =========================================================================== shared by pooling
+def _pool_infer_common(op_type, value, ksize, strides, padding, data_format):
+    x = _with_rank(value.shape, 4).as_tuple()
+    if len(strides) != 4:
+        raise InferenceError("%s requires the stride attribute to contain 4 values, but got: %d"
+                             % (op_type, len(strides)))
+    if len(ksize) != 4:
+        raise InferenceError("%s requires the ksize attribute to contain 4 values, but got: %d" % (op_type, len(ksize)))
+    h, w, c = _hwc(data_format)
+    oh = _windowed_dim(x[h], ksize[h], 1, strides[h], padding)
+    ow = _windowed_dim(x[w], ksize[w], 1, strides[w], padding)
+    depth = x[c] if ksize[c] == 1 else None
+    return _shape_of_format(data_format, x[0], oh, ow, depth)
+
+
+def _pool_geometry(kernel_name, in_shape, ksize, strides, padding, data_format):
+    """The checks TF's CPU pooling kernels make, then the taps of the window: (oh, ow, rows, cols)."""
+    if data_format != "NHWC":
+        raise _invalid("Default %s only supports NHWC on device type CPU." % kernel_name + _NHWC_HINT)
+    if ksize[0] != 1 or strides[0] != 1:
+        raise _invalid("Pooling is not yet supported on the batch dimension.")
+    if ksize[3] != 1 or strides[3] != 1:
+        raise errors.UnimplementedError(None, None, "Non-spatial pooling is not yet supported. Volunteers? :)")
+    if any(k <= 0 for k in ksize):
+        raise _invalid("Sliding window ksize for dimension %d was zero." % min(i for i, k in enumerate(ksize) if k <= 0))
+    if len(in_shape) != 4:
+        raise _invalid("tensor_in must be 4-dimensional")
+    _, h, w, _ = in_shape
+    oh, top, _ = _window(h, ksize[1], 1, strides[1], padding)
+    ow, left, _ = _window(w, ksize[2], 1, strides[2], padding)
+    return oh, ow, _tap_ranges(oh, h, strides[1], 1, top, ksize[1]), _tap_ranges(ow, w, strides[2], 1, left, ksize[2])
+
+
+def _pool_attrs(op_type, fn_name, ksize, strides, padding, data_format):
+    return {"ksize": _attr_ints(fn_name, "ksize", ksize), "strides": _attr_ints(fn_name, "strides", strides),
+            "padding": _attr_string(op_type, "padding", padding, _SAME_VALID),
+            "data_format": _attr_string(op_type, "data_format", data_format, _FORMATS)}
+
+
+def _pool_args(value, ksize, strides, data_format):
+    """TF's max_pool/avg_pool argument handling: ints or lists of 1, 2 or 4 for ksize and strides."""
+    data_format = "NHWC" if data_format is None else data_format
+    channel_index = 1 if isinstance(data_format, str) and data_format.startswith("NC") else 3
+    ksize = _get_sequence(ksize, 2, channel_index, "ksize")
+    strides = _get_sequence(strides, 2, channel_index, "strides")
+    if any(v == 0 for v in ksize):
+        raise ValueError("ksize cannot be zero.")
+    return ksize, strides, data_format
+
+
+def _first_max_hits(xp, x, out, rows, cols):
+    """For each window tap, row-major: (out rows, out cols, in rows, in cols, hit), hit marking the output
+    positions whose window has its first maximum at this tap (TF's CPU rule: ties go to the earliest entry)."""
+    taken = xp.zeros(out.shape, dtype=bool)
+    for _, _, ro, co, ri, ci in _taps_2d(rows, cols):
+        t = taken[:, ro, co, :]
+        hit = xp.logical_and(x[:, ri, ci, :] == out[:, ro, co, :], xp.logical_not(t))
+        t |= hit  # a view: marks `taken`
+        yield ro, co, ri, ci, hit
+
+
+# =========================================================================== MaxPool
+def _max_pool_infer(input, *, ksize, strides, padding, data_format="NHWC"):
+    return input.dtype.base_dtype, _pool_infer_common("MaxPool", input, ksize, strides, padding, data_format)
+
+
+def _max_pool_kernel(xp, input, *, ksize, strides, padding, data_format="NHWC"):
+    """The running maximum over the window taps, each tap one strided slice of the input (padding never wins)."""
+    oh, ow, rows, cols = _pool_geometry("MaxPoolingOp", input.shape, ksize, strides, padding, data_format)
+    n, _, _, c = input.shape
+    taps = list(_taps_2d(rows, cols))
+    full = [t for t in taps if t[2] == slice(0, oh) and t[3] == slice(0, ow)]
+    if full:  # a tap every window has: start from a copy of it
+        out = input[:, full[0][4], full[0][5], :].copy()
+        taps.remove(full[0])
+    else:
+        lowest = -np.inf if input.dtype.kind == "f" else np.iinfo(input.dtype).min
+        out = xp.full((n, oh, ow, c), lowest, input.dtype)
+    for _, _, ro, co, ri, ci in taps:
+        view = out[:, ro, co, :]
+        xp.maximum(view, input[:, ri, ci, :], out=view)
+    return out
+
+
+def _max_pool_grad(op, grad):
+    """MaxPoolGrad: each output's gradient goes to its window's (first) maximum."""
+    return [_pool_op("MaxPoolGrad", [op.inputs[0], op.outputs[0], grad], op.node_def["attr"])]
+
+
+register_op("MaxPool", infer=_max_pool_infer, kernel=_max_pool_kernel, grad=_max_pool_grad)
+
+_POOL_PARAMS = {
+    "MaxPool": (("input", True),),
+    "AvgPool": (("value", True),),
+    "MaxPoolGrad": (("orig_input", True), ("orig_output", True), ("grad", True)),
+    "MaxPoolGradGrad": (("orig_input", True), ("orig_output", True), ("grad", True)),
+    "AvgPoolGrad": (("orig_input_shape", False), ("grad", True)),
+}
+_POOL_TYPES = {"MaxPool": REAL_NUMBER_TYPES, "MaxPoolGrad": REAL_NUMBER_TYPES, "MaxPoolGradGrad": REAL_NUMBER_TYPES,
+               "AvgPool": FLOAT_TYPES, "AvgPoolGrad": FLOAT_TYPES}
+
+
+def _pool_op(op_type, inputs, attrs, name=None):
+    """Build one pooling op (TF's generated wrapper): inputs converted in the op's scope, T shared."""
+    params = _POOL_PARAMS[op_type]
+    with name_scope(name, op_type, inputs) as scope:
+        floats = convert_same_dtype(op_type, [(p, v) for (p, is_t), v in zip(params, inputs) if is_t],
+                                    allowed=_POOL_TYPES[op_type])
+        converted = ([convert_one(op_type, params[0][0], inputs[0], dtype=dtypes.int32)] if not params[0][1] else [])
+        return make_op(op_type, converted + floats, dict(attrs), name=scope)
+
+
+def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002
+    """The maximum of each window of `value` [batch, height, width, channels].
+
+    ksize and strides: 4 ints [1, h, w, 1] (or 1 or 2 ints); padding "SAME" (output ceil(in / stride), the
+    maximum over the real entries of each window) or "VALID" (whole windows only).
+
+    >>> tf.nn.max_pool(x, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="SAME")  # [n, 28, 28, c] -> [n, 14, 14, c]
+    """
+    value = _deprecated_argument_lookup("input", input, "value", value)
+    with name_scope(name, "MaxPool", [value]) as scope:
+        ksize, strides, data_format = _pool_args(value, ksize, strides, data_format)
+        value = convert_to_tensor(value, name="input")
+        return _pool_op("MaxPool", [value], _pool_attrs("MaxPool", "max_pool", ksize, strides, padding, data_format),
+                        name=scope)
+
+
+# =========================================================================== MaxPoolGrad
+def _max_pool_grad_infer(orig_input, orig_output, grad, **_):
+    return orig_input.dtype.base_dtype, _with_rank(orig_input.shape, 4)
+
+
+def _check_pool_grad_inputs(orig_input, orig_output, grad):
+    for what, a in (("tensor_in", orig_input), ("tensor_out", orig_output), ("out_backprop", grad)):
+        if a.ndim != 4:
+            raise _invalid("%s must be 4-dimensional" % what)
+
+
+def _max_pool_grad_kernel(xp, orig_input, orig_output, grad, *, ksize, strides, padding, data_format="NHWC"):
+    """For each tap, the gradients of the windows whose first maximum it holds, added into a zero array at the
+    entries the tap reads (overlapping windows accumulate)."""
+    _check_pool_grad_inputs(orig_input, orig_output, grad)
+    oh, ow, rows, cols = _pool_geometry("MaxPoolingGradOp", orig_input.shape, ksize, strides, padding, data_format)
+    if orig_output.shape != grad.shape or orig_output.shape[1:3] != (oh, ow):
+        raise _invalid("Expected orig_output shape to be %s, but got %s (out_backprop %s)"
+                       % (_dbg((orig_input.shape[0], oh, ow, orig_input.shape[3])), _dbg(orig_output.shape),
+                          _dbg(grad.shape)))
+    dx = xp.zeros(orig_input.shape, grad.dtype)
+    zero = grad.dtype.type(0)
+    for ro, co, ri, ci, hit in _first_max_hits(xp, orig_input, orig_output, rows, cols):
+        dx[:, ri, ci, :] += xp.where(hit, grad[:, ro, co, :], zero)
+    return dx
+
+
+def _max_pool_grad_grad(op, grad):
+    """Linear in `grad`: MaxPoolGradGrad picks, for each window, the incoming gradient at its maximum."""
+    return [array_ops.zeros_like(op.inputs[0]), array_ops.zeros_like(op.inputs[1]),
+            _pool_op("MaxPoolGradGrad", [op.inputs[0], op.inputs[1], grad], op.node_def["attr"])]
+
+
+register_op("MaxPoolGrad", infer=_max_pool_grad_infer, kernel=_max_pool_grad_kernel, grad=_max_pool_grad_grad)
+
+
+# =========================================================================== MaxPoolGradGrad
+def _max_pool_grad_grad_infer(orig_input, orig_output, grad, **_):
+    return orig_input.dtype.base_dtype, _with_rank(orig_output.shape, 4)
+
+
+def _max_pool_grad_grad_kernel(xp, orig_input, orig_output, grad, *, ksize, strides, padding, data_format="NHWC"):
+    """out[window] = grad at the window's first maximum (`grad` is shaped like orig_input)."""
+    _check_pool_grad_inputs(orig_input, orig_output, grad)
+    oh, ow, rows, cols = _pool_geometry("MaxPoolingGradGradOp", orig_input.shape, ksize, strides, padding,
+                                        data_format)
+    if grad.shape != orig_input.shape:
+        raise _invalid("Expected grad shape to be %s, but got %s" % (_dbg(orig_input.shape), _dbg(grad.shape)))
+    out = xp.zeros(orig_output.shape, grad.dtype)
+    zero = grad.dtype.type(0)
+    for ro, co, ri, ci, hit in _first_max_hits(xp, orig_input, orig_output, rows, cols):
+        out[:, ro, co, :] += xp.where(hit, grad[:, ri, ci, :], zero)
+    return out
+
+
+def _max_pool_grad_grad_grad(op, grad):
+    return [array_ops.zeros_like(op.inputs[0]), array_ops.zeros_like(op.inputs[1]),
+            _pool_op("MaxPoolGrad", [op.inputs[0], op.inputs[1], grad], op.node_def["attr"])]
+
+
+register_op("MaxPoolGradGrad", infer=_max_pool_grad_grad_infer, kernel=_max_pool_grad_grad_kernel,
+            grad=_max_pool_grad_grad_grad)
+
+
+# =========================================================================== AvgPool
+def _avg_pool_infer(value, *, ksize, strides, padding, data_format="NHWC"):
+    return value.dtype.base_dtype, _pool_infer_common("AvgPool", value, ksize, strides, padding, data_format)
+
+
+def _window_counts(xp, oh, ow, in_shape, ksize, strides, padding, dtype):
+    """[oh, ow, 1]: how many real (unpadded) entries each window holds: SAME averages over those only."""
+    counts = []
+    for out, size, k, s in ((oh, in_shape[1], ksize[1], strides[1]), (ow, in_shape[2], ksize[2], strides[2])):
+        _, before, _ = _window(size, k, 1, s, padding)
+        start = xp.arange(out) * s - before
+        counts.append(xp.minimum(start + k, size) - xp.maximum(start, 0))
+    return (counts[0][:, None] * counts[1][None, :]).astype(dtype)[:, :, None]
+
+
+def _avg_pool_kernel(xp, value, *, ksize, strides, padding, data_format="NHWC"):
+    """The sum over the window taps (strided slices of real entries), divided by each window's count of them."""
+    oh, ow, rows, cols = _pool_geometry("AvgPoolingOp", value.shape, ksize, strides, padding, data_format)
+    n, _, _, c = value.shape
+    out = xp.zeros((n, oh, ow, c), value.dtype)
+    for _, _, ro, co, ri, ci in _taps_2d(rows, cols):
+        out[:, ro, co, :] += value[:, ri, ci, :]
+    out /= _window_counts(xp, oh, ow, value.shape, ksize, strides, padding, value.dtype)
+    return out
+
+
+def _avg_pool_grad(op, grad):
+    """AvgPoolGrad: each output's gradient shared equally by the real entries of its window."""
+    return [_pool_op("AvgPoolGrad", [array_ops.shape(op.inputs[0]), grad], op.node_def["attr"])]
+
+
+register_op("AvgPool", infer=_avg_pool_infer, kernel=_avg_pool_kernel, grad=_avg_pool_grad)
+
+
+def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002
+    """The mean of each window of `value` [batch, height, width, channels]; with SAME padding each window
+    averages its real entries only (a corner window of a 3x3 pool divides by 4, not 9).
+
+    >>> tf.nn.avg_pool(x, ksize=[1, 3, 3, 1], strides=[1, 2, 2, 1], padding="SAME")
+    """
+    value = _deprecated_argument_lookup("input", input, "value", value)
+    with name_scope(name, "AvgPool", [value]) as scope:
+        ksize, strides, data_format = _pool_args(value, ksize, strides, data_format)
+        value = convert_to_tensor(value, name="input")
+        return _pool_op("AvgPool", [value], _pool_attrs("AvgPool", "avg_pool", ksize, strides, padding, data_format),
+                        name=scope)
+
+
+# =========================================================================== AvgPoolGrad
+def _avg_pool_grad_infer(orig_input_shape, grad, **_):
+    return grad.dtype.base_dtype, _sizes_infer(orig_input_shape)
+
+
+def _avg_pool_grad_kernel(xp, orig_input_shape, grad, *, ksize, strides, padding, data_format="NHWC"):
+    if orig_input_shape.ndim != 1 or orig_input_shape.shape[0] != 4:
+        raise _invalid("orig_input_shape must be 1-dimensional and 4 elements")
+    if grad.ndim != 4:
+        raise _invalid("out_backprop must be 4-dimensional")
+    in_shape = tuple(int(v) for v in orig_input_shape)
+    oh, ow, rows, cols = _pool_geometry("AvgPoolingGradOp", in_shape, ksize, strides, padding, data_format)
+    if grad.shape != (in_shape[0], oh, ow, in_shape[3]):
+        raise _invalid("out_backprop has shape %s, but the windows of an input of shape %s make %s"
+                       % (_dbg(grad.shape), _dbg(in_shape), _dbg((in_shape[0], oh, ow, in_shape[3]))))
+    share = grad / _window_counts(xp, oh, ow, in_shape, ksize, strides, padding, grad.dtype)
+    dx = xp.zeros(in_shape, grad.dtype)
+    for _, _, ro, co, ri, ci in _taps_2d(rows, cols):
+        dx[:, ri, ci, :] += share[:, ro, co, :]
+    return dx
+
+
+def _avg_pool_grad_grad(op, grad):
+    """Linear in `grad`: its gradient is the average pool of the incoming gradient."""
+    return [None, _pool_op("AvgPool", [grad], op.node_def["attr"])]
+
+
+register_op("AvgPoolGrad", infer=_avg_pool_grad_infer, kernel=_avg_pool_grad_kernel, grad=_avg_pool_grad_grad)
+
+
+# =========================================================================== BiasAdd
+def _bias_axis(data_format, ndim):
+    return 1 if data_format == "NCHW" and ndim > 2 else ndim - 1
+
+
+def _bias_add_infer(value, bias, *, data_format="NHWC"):
+    x = _with_rank_at_least(value.shape, 2)
+    b = _with_rank(bias.shape, 1)
+    if x.ndims is None:
+        return value.dtype.base_dtype, x
+    dims = list(x.as_tuple())
+    axis = _bias_axis(data_format, len(dims))
+    dims[axis] = _merge_dim(dims[axis], b.as_tuple()[0])
+    return value.dtype.base_dtype, TensorShape(dims)
+
+
+def _bias_add_kernel(xp, value, bias, *, data_format="NHWC"):
+    if value.ndim < 2:
+        raise _invalid("Input tensor must be at least 2D: %s" % _dbg(value.shape))
+    if bias.ndim != 1:
+        raise _invalid("Biases must be 1D: %s" % _dbg(bias.shape))
+    axis = _bias_axis(data_format, value.ndim)
+    if bias.shape[0] != value.shape[axis]:
+        raise _invalid("Must provide as many biases as the %s dimension of the input tensor: %s vs. %s"
+                       % ("channel" if axis == 1 else "last", _dbg(bias.shape), _dbg(value.shape)))
+    if axis != value.ndim - 1:
+        bias = bias.reshape((-1,) + (1,) * (value.ndim - 2))
+    return value + bias
+
+
+def _bias_add_grad(op, grad):
+    """The value's gradient is grad; the bias's is grad summed over all but the channel axis (BiasAddGrad)."""
+    return [grad, _bias_add_grad_op(grad, op.get_attr("data_format"))]
+
+
+register_op("BiasAdd", infer=_bias_add_infer, kernel=_bias_add_kernel, grad=_bias_add_grad)
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """value + bias, the 1-D `bias` added along the channel axis of `value` (the last, or axis 1 for NC...).
+
+    >>> tf.nn.bias_add(tf.zeros([2, 3]), [1., 2., 3.])   # [[1, 2, 3], [1, 2, 3]]
+    """
+    with name_scope(name, "BiasAdd", [value, bias]) as scope:
+        if data_format is not None:
+            if data_format.startswith("NC"):
+                data_format = "NCHW"
+            elif data_format.startswith("N") and data_format.endswith("C"):
+                data_format = "NHWC"
+            else:
+                raise ValueError("data_format must be of the form `N...C` or `NC...`")
+        value = convert_to_tensor(value, name="input")
+        check_allowed("BiasAdd", "value", value.dtype, NUMBER_TYPES)
+        bias = convert_to_tensor(bias, dtype=value.dtype.base_dtype, name="bias")
+        return make_op("BiasAdd", [value, bias], {"data_format": data_format or "NHWC"}, name=scope)
+
+
+# =========================================================================== BiasAddGrad
+def _bias_add_grad_infer(out_backprop, *, data_format="NHWC"):
+    x = _with_rank_at_least(out_backprop.shape, 2)
+    if x.ndims is None:
+        return out_backprop.dtype.base_dtype, TensorShape([None])
+    return out_backprop.dtype.base_dtype, TensorShape([x.as_tuple()[_bias_axis(data_format, x.ndims)]])
+
+
+def _bias_add_grad_kernel(xp, out_backprop, *, data_format="NHWC"):
+    if out_backprop.ndim < 2:
+        raise _invalid("Input tensor must be at least 2D: %s" % _dbg(out_backprop.shape))
+    axis = _bias_axis(data_format, out_backprop.ndim)
+    if axis == out_backprop.ndim - 1:
+        return out_backprop.reshape(-1, out_backprop.shape[-1]).sum(axis=0)
+    return out_backprop.sum(axis=tuple(a for a in range(out_backprop.ndim) if a != axis))
+
+
+def _bias_add_grad_grad(op, grad):
+    """BiasAddGrad is linear: its gradient is `grad` broadcast back along the channel axis."""
+    x = op.inputs[0]
+    return [bias_add(array_ops.zeros_like(x), grad, data_format=op.get_attr("data_format"))]
+
+
+register_op("BiasAddGrad", infer=_bias_add_grad_infer, kernel=_bias_add_grad_kernel, grad=_bias_add_grad_grad)
+
+
+def _bias_add_grad_op(out_backprop, data_format="NHWC", name=None):
+    with name_scope(name, "BiasAddGrad", [out_backprop]) as scope:
+        g = convert_one("BiasAddGrad", "out_backprop", out_backprop, allowed=NUMBER_TYPES)
+        return make_op("BiasAddGrad", [g], {"data_format": data_format}, name=scope)
+
+
+# =========================================================================== shared by the activations
+def _activation(op_type, features, name, allowed=FLOAT_TYPES, attrs=None):
+    """TF's generated activation wrapper: `features` converted in the op's scope."""
+    with name_scope(name, op_type, [features]) as scope:
+        x = convert_one(op_type, "features", features, allowed=allowed)
+        return make_op(op_type, [x], attrs, name=scope)
+
+
+def _activation_grad_op(op_type, gradients, second, second_param, attrs=None):
+    """An activation's backward op (ReluGrad's kin): (gradients, features or outputs) -> input gradient."""
+    with name_scope(None, op_type, [gradients, second]) as scope:
+        g, x = convert_same_dtype(op_type, [("gradients", gradients), (second_param, second)], allowed=FLOAT_TYPES
+                                  if op_type != "Relu6Grad" else REAL_NUMBER_TYPES)
+        return make_op(op_type, [g, x], attrs, name=scope)
+
+
+def _activation_grad_infer(gradients, features, **_):
+    return _relu_grad_infer(gradients, features)
+
+
+def _same_infer(features, **_):
+    return features.dtype.base_dtype, features.shape
+
+
+# =========================================================================== Relu6
+def _relu6_kernel(xp, features):
+    return xp.minimum(xp.maximum(features, features.dtype.type(0)), features.dtype.type(6))
+
+
+def _relu6_grad(op, grad):
+    return [_activation_grad_op("Relu6Grad", grad, op.inputs[0], "features")]
+
+
+register_op("Relu6", infer=_same_infer, kernel=_relu6_kernel, grad=_relu6_grad)
+
+
+def relu6(features, name=None):
+    """min(max(features, 0), 6) elementwise.
+
+    >>> tf.nn.relu6([-1., 3., 8.])   # [0., 3., 6.]
+    """
+    with name_scope(name, "Relu6", [features]) as scope:
+        features = convert_to_tensor(features, name="features")
+        return _activation("Relu6", features, scope, allowed=REAL_NUMBER_TYPES)
+
+
+# =========================================================================== Relu6Grad
+def _relu6_grad_kernel(xp, gradients, features):
+    inside = xp.logical_and(features > 0, features < 6)
+    return xp.where(inside, gradients, gradients.dtype.type(0))
+
+
+def _relu6_grad_grad(op, grad):
+    """Linear in `gradients` (the same mask); `features` only choose the mask."""
+    x = op.inputs[1]
+    return [_activation_grad_op("Relu6Grad", grad, x, "features"), array_ops.zeros_like(x)]
+
+
+register_op("Relu6Grad", infer=_relu_grad_infer, kernel=_relu6_grad_kernel, grad=_relu6_grad_grad)
+
+
+# =========================================================================== Elu
+def _elu_kernel(xp, features):
+    # expm1 of min(x, 0): the branch not taken never overflows
+    return xp.where(features > 0, features, xp.expm1(xp.minimum(features, features.dtype.type(0))))
+
+
+def _elu_grad(op, grad):
+    """EluGrad from the output: 1 where x > 0, else exp(x) = output + 1."""
+    return [_activation_grad_op("EluGrad", grad, op.outputs[0], "outputs")]
+
+
+register_op("Elu", infer=_same_infer, kernel=_elu_kernel, grad=_elu_grad)
+
+
+def elu(features, name=None):
+    """x where x > 0, else exp(x) - 1 (the exponential linear unit)."""
+    return _activation("Elu", features, name)
+
+
+# =========================================================================== EluGrad
+def _elu_grad_kernel(xp, gradients, outputs):
+    return xp.where(outputs < 0, gradients * (outputs + outputs.dtype.type(1)), gradients)
+
+
+def _elu_grad_grad(op, grad):
+    y = op.inputs[1]
+    return [_activation_grad_op("EluGrad", grad, y, "outputs"),
+            array_ops.where(y < 0, grad * op.inputs[0], array_ops.zeros_like(y))]
+
+
+register_op("EluGrad", infer=_relu_grad_infer, kernel=_elu_grad_kernel, grad=_elu_grad_grad)
+
+
+# =========================================================================== Selu
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _selu_kernel(xp, features):
+    t = features.dtype.type
+    neg = t(_SELU_ALPHA) * xp.expm1(xp.minimum(features, t(0)))
+    return t(_SELU_SCALE) * xp.where(features > 0, features, neg)
+
+
+def _selu_grad(op, grad):
+    return [_activation_grad_op("SeluGrad", grad, op.outputs[0], "outputs")]
+
+
+register_op("Selu", infer=_same_infer, kernel=_selu_kernel, grad=_selu_grad)
+
+
+def selu(features, name=None):
+    """scale * (x where x > 0, else alpha * (exp(x) - 1)), with the self-normalizing constants
+    alpha = 1.6733, scale = 1.0507."""
+    return _activation("Selu", features, name)
+
+
+# =========================================================================== SeluGrad
+def _selu_grad_kernel(xp, gradients, outputs):
+    t = outputs.dtype.type
+    return xp.where(outputs < 0, gradients * (outputs + t(_SELU_SCALE * _SELU_ALPHA)), gradients * t(_SELU_SCALE))
+
+
+def _selu_grad_grad(op, grad):
+    y = op.inputs[1]
+    return [_activation_grad_op("SeluGrad", grad, y, "outputs"),
+            array_ops.where(y < 0, grad * op.inputs[0], array_ops.zeros_like(y))]
+
+
+register_op("SeluGrad", infer=_relu_grad_infer, kernel=_selu_grad_kernel, grad=_selu_grad_grad)
+
+
+# =========================================================================== LeakyRelu
+def _leaky_relu_kernel(xp, features, *, alpha=0.2):
+    return xp.where(features > 0, features, features * features.dtype.type(alpha))
+
+
+def _leaky_relu_grad(op, grad):
+    return [_activation_grad_op("LeakyReluGrad", grad, op.inputs[0], "features", {"alpha": op.get_attr("alpha")})]
+
+
+register_op("LeakyRelu", infer=_same_infer, kernel=_leaky_relu_kernel, grad=_leaky_relu_grad)
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    """x where x > 0, else alpha * x. Integer features are cast to float32 first.
+
+    >>> tf.nn.leaky_relu([-1., 2.])   # [-0.2, 2.]
+    """
+    with name_scope(name, "LeakyRelu", [features, alpha]) as scope:
+        features = convert_to_tensor(features, name="features")
+        if features.dtype.is_integer:
+            features = math_ops.cast(features, dtypes.float32)
+        if isinstance(alpha, np.ndarray):
+            alpha = alpha.item()
+        return _activation("LeakyRelu", features, scope, attrs={"alpha": float(alpha)})
+
+
+# =========================================================================== LeakyReluGrad
+def _leaky_relu_grad_kernel(xp, gradients, features, *, alpha=0.2):
+    return xp.where(features > 0, gradients, gradients * gradients.dtype.type(alpha))
+
+
+def _leaky_relu_grad_grad(op, grad):
+    x = op.inputs[1]
+    return [_activation_grad_op("LeakyReluGrad", grad, x, "features", {"alpha": op.get_attr("alpha")}),
+            array_ops.zeros_like(x)]
+
+
+register_op("LeakyReluGrad", infer=_activation_grad_infer, kernel=_leaky_relu_grad_kernel, grad=_leaky_relu_grad_grad)
+
+
+# =========================================================================== Softplus
+def _softplus_kernel(xp, features):
+    return xp.logaddexp(features, features.dtype.type(0))  # log(1 + exp(x)) without overflow
+
+
+def _softplus_grad(op, grad):
+    return [_activation_grad_op("SoftplusGrad", grad, op.inputs[0], "features")]
+
+
+register_op("Softplus", infer=_same_infer, kernel=_softplus_kernel, grad=_softplus_grad)
+
+
+def softplus(features, name=None):
+    """log(exp(features) + 1), computed without overflow."""
+    return _activation("Softplus", features, name)
+
+
+# =========================================================================== SoftplusGrad
+def _softplus_grad_kernel(xp, gradients, features):
+    e = xp.exp(-xp.abs(features))  # sigmoid(x) from exp(-|x|): never overflows
+    return gradients * xp.where(features >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _softplus_grad_grad(op, grad):
+    """d/dgradients = sigmoid(x); d/dx = gradients * sigmoid'(x) = gradients / (exp(-x) + 2 + exp(x))."""
+    dy, x = op.inputs
+    d2x = grad * dy / (math_ops.exp(-x) + 2.0 + math_ops.exp(x))
+    return [_activation_grad_op("SoftplusGrad", grad, x, "features"), d2x]
+
+
+register_op("SoftplusGrad", infer=_relu_grad_infer, kernel=_softplus_grad_kernel, grad=_softplus_grad_grad)
+
+
+# =========================================================================== Softsign
+def _softsign_kernel(xp, features):
+    return features / (1 + xp.abs(features))
+
+
+def _softsign_grad(op, grad):
+    return [_activation_grad_op("SoftsignGrad", grad, op.inputs[0], "features")]
+
+
+register_op("Softsign", infer=_same_infer, kernel=_softsign_kernel, grad=_softsign_grad)
+
+
+def softsign(features, name=None):
+    """features / (abs(features) + 1)."""
+    return _activation("Softsign", features, name)
+
+
+# =========================================================================== SoftsignGrad
+def _softsign_grad_kernel(xp, gradients, features):
+    d = 1 + xp.abs(features)
+    return gradients / (d * d)
+
+
+def _softsign_grad_grad(op, grad):
+    """d/dgradients = 1 / (1 + |x|)^2; d/dx = gradients * -2 sign(x) / (1 + |x|)^3."""
+    dy, x = op.inputs
+    d = 1.0 + math_ops.abs(x)
+    return [_activation_grad_op("SoftsignGrad", grad, x, "features"),
+            -2.0 * grad * dy * math_ops.sign(x) / (d * d * d)]
+
+
+register_op("SoftsignGrad", infer=_relu_grad_infer, kernel=_softsign_grad_kernel, grad=_softsign_grad_grad)
+
+
+# =========================================================================== dropout
+def _get_noise_shape(x, noise_shape):
+    """TF's: noise_shape with its unknown (None) dims taken from x's static shape; where that is unknown too,
+    from tf.shape(x) at run time (where TF would fail to convert the partial shape)."""
+    if noise_shape is None:
+        return array_ops.shape(x)
+    if isinstance(noise_shape, Tensor):
+        return noise_shape
+    try:
+        ns = TensorShape(noise_shape)
+    except (TypeError, ValueError):
+        return noise_shape
+    if x.shape.ndims is None or ns.ndims != x.shape.ndims:
+        return noise_shape
+    dims = [n if n is not None else d for d, n in zip(x.shape.as_tuple(), ns.as_tuple())]
+    if all(d is not None for d in dims):
+        return dims
+    dynamic = array_ops.shape(x)
+    return array_ops.stack([dynamic[i] if d is None else d for i, d in enumerate(dims)])
+
+
+def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):  # noqa: C901 - TF's checks
+    """Each entry of `x` zeroed with probability 1 - keep_prob, the survivors scaled by 1 / keep_prob, so the
+    expected sum is unchanged. Give `keep_prob` (a float in (0, 1] or a scalar tensor, e.g. a placeholder fed
+    0.5 when training and 1.0 when testing, where the result is exactly x) or `rate` = 1 - keep_prob.
+
+    noise_shape: the shape of the random keep/drop pattern, broadcast against x ([k, 1, 1, n] drops whole
+    feature maps of a [k, h, w, n] x). Built as TF builds it, under `dropout/`: keep_prob + a RandomUniform
+    sample in [0, 1), floored to 0 or 1, times x / keep_prob.
+
+    >>> keep_prob = tf.placeholder(tf.float32)
+    >>> h = tf.nn.dropout(h, keep_prob)   # feed {keep_prob: 0.5} to train, {keep_prob: 1.0} to test
+    """
+    if keep_prob is not None and rate is not None:
+        raise ValueError("Cannot specify both 'keep_prob' and 'rate'")
+    if keep_prob is None and rate is None:
+        raise ValueError("You must provide a rate to dropout.")
+    if keep_prob is not None:
+        if not (isinstance(keep_prob, numbers.Real) or is_tensor_like(keep_prob)):
+            raise ValueError("keep_prob must be a floating point number or Tensor (got %r)" % (keep_prob,))
+        if isinstance(keep_prob, numbers.Real) and not 0 < keep_prob <= 1:
+            raise ValueError("keep_prob must be a scalar tensor or a float in the range (0, 1], got %g" % keep_prob)
+    elif isinstance(rate, numbers.Real) and not 0 <= rate < 1:
+        raise ValueError("rate must be a scalar tensor or a float in the range [0, 1), got %g" % rate)
+    with name_scope(name, "dropout", [x]):
+        x = convert_to_tensor(x, name="x")
+        if not x.dtype.is_floating:
+            raise ValueError("x has to be a floating point tensor since it's going to be scaled. Got a %s tensor "
+                             "instead." % x.dtype)
+        if keep_prob is None:
+            if isinstance(rate, numbers.Real):
+                keep_prob = 1.0 - float(rate)
+            else:
+                rate = convert_to_tensor(rate, dtype=x.dtype.base_dtype, name="rate")
+                rate.shape.assert_is_compatible_with(TensorShape([]))
+                keep_prob = 1 - rate
+        keep_prob = convert_to_tensor(keep_prob, dtype=x.dtype.base_dtype, name="keep_prob")
+        keep_prob.shape.assert_is_compatible_with(TensorShape([]))
+        kv = constant_value(keep_prob)
+        if kv is not None and np.ndim(kv) == 0 and kv == 1:
+            return x
+        # uniform in [keep_prob, 1 + keep_prob): floor is 1 with probability keep_prob, else 0
+        random_tensor = keep_prob + random_ops.random_uniform(_get_noise_shape(x, noise_shape), seed=seed,
+                                                              dtype=x.dtype.base_dtype)
+        binary_tensor = math_ops.floor(random_tensor)
+        ret = math_ops.divide(x, keep_prob) * binary_tensor
+        ret.set_shape(x.shape)
+        return ret
+
+
+# =========================================================================== InTopKV2
+def _in_top_k_infer(predictions, targets, k, **_):
+    p = _with_rank(predictions.shape, 2).as_tuple()
+    t = _with_rank(targets.shape, 1)
+    if k.shape.ndims not in (None, 0):
+        raise InferenceError("Shape must be rank 0 but is rank %d" % k.shape.ndims)
+    return dtypes.bool, TensorShape([_merge_dim(p[0], t.as_tuple()[0])])
+
+
+def _in_top_k_kernel(xp, predictions, targets, k, **_):
+    if predictions.ndim != 2:
+        raise _invalid("predictions must be 2-dimensional")
+    if targets.ndim != 1:
+        raise _invalid("targets must be 1-dimensional")
+    if k.ndim != 0:
+        raise _invalid("k must be 0-D, got shape %s" % _dbg(k.shape))
+    n, classes = predictions.shape
+    if targets.shape[0] != n:
+        raise _invalid("First dimension of predictions %d must match length of targets %d" % (n, targets.shape[0]))
+    valid = xp.logical_and(targets >= 0, targets < classes)
+    target_pred = predictions[xp.arange(n), xp.where(valid, targets, 0)]
+    more = (predictions > target_pred[:, None]).sum(axis=1)
+    # TF's rule: a target out of range, or a row holding a non-finite prediction, is never in the top k
+    ok = xp.logical_and(valid, xp.isfinite(predictions).all(axis=1))
+    return xp.logical_and(ok, more < int(k))
+
+
+register_op("InTopKV2", infer=_in_top_k_infer, kernel=_in_top_k_kernel, grad=NOT_DIFFERENTIABLE)
+
+
+def in_top_k(predictions, targets, k, name=None):
+    """out[i] = whether targets[i] is among the k largest of predictions[i] (ties at the boundary count as in).
+
+    predictions: float32 [batch, classes]; targets: int32/int64 [batch]; returns bool [batch].
+
+    >>> tf.nn.in_top_k([[0.1, 0.8, 0.1], [0.6, 0.3, 0.1]], [1, 2], 1)   # [True, False]
+    """
+    with name_scope(name, "in_top_k"):
+        p = convert_one("InTopKV2", "predictions", predictions, dtype=dtypes.float32)
+        t = convert_one("InTopKV2", "targets", targets, allowed=INT_TYPES)
+        kt = convert_one("InTopKV2", "k", k, dtype=t.dtype.base_dtype)
+        return make_op("InTopKV2", [p, t, kt], {"T": t.dtype.base_dtype})
+
+
+# =========================================================================== TopKV2
+TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
+
+
+def _top_k_infer(input, k, *, sorted=True):
+    x = _with_rank_at_least(input.shape, 1)
+    if k.shape.ndims not in (None, 0):
+        raise InferenceError("Shape must be rank 0 but is rank %d" % k.shape.ndims)
+    kv = constant_value(k)
+    if kv is not None:
+        kv = int(kv)
+        if kv < 0:
+            raise InferenceError("Dimension size, given by scalar input 1, must be non-negative but is %d" % kv)
+    if x.ndims is None:
+        out = TensorShape(None)
+    else:
+        dims = x.as_tuple()
+        if kv is not None and dims[-1] is not None and dims[-1] < kv:
+            raise InferenceError("input must have last dimension >= k = %d but is %d" % (kv, dims[-1]))
+        out = TensorShape(list(dims[:-1]) + [kv])
+    return [(input.dtype.base_dtype, out), (dtypes.int32, out)]
+
+
+def _top_k_kernel(xp, input, k, *, sorted=True):
+    k = int(k)
+    if k < 0:
+        raise _invalid("Need k >= 0, got %d" % k)
+    if input.ndim < 1:
+        raise _invalid("input must be >= 1-D, got shape %s" % _dbg(input.shape))
+    if input.shape[-1] < k:
+        raise _invalid("input must have at least k columns. Had %d, needed %d" % (input.shape[-1], k))
+    keys = input.astype(np.int64) if input.dtype.kind == "u" else input
+    # a stable sort of the negated values: the largest first, equal values in index order (TF's tie rule)
+    idx = xp.argsort(-keys, axis=-1, kind="stable")[..., :k]
+    return xp.take_along_axis(input, idx, axis=-1), idx.astype(np.int32)
+
+
+def _top_k_grad(op, grad, _):
+    """The values' gradient scattered back to the positions the indices name (TF's rule, with
+    unsorted_segment_sum over the flattened input in place of scatter_nd)."""
+    x, indices = op.inputs[0], op.outputs[1]
+    in_shape = array_ops.shape(x)
+    in_lastdim = in_shape[-1]
+    ind_2d = array_ops.reshape(indices, array_ops.stack([-1, array_ops.shape(indices)[-1]]))
+    outerdim = array_ops.shape(ind_2d)[0]
+    offsets = array_ops.expand_dims(array_ops.range(0, outerdim * in_lastdim, in_lastdim), -1)
+    flat_ind = array_ops.reshape(ind_2d + offsets, [-1])
+    flat = array_ops.unsorted_segment_sum(array_ops.reshape(grad, [-1]), flat_ind, math_ops.reduce_prod(in_shape))
+    return [array_ops.reshape(flat, in_shape), None]
+
+
+register_op("TopKV2", infer=_top_k_infer, kernel=_top_k_kernel, grad=_top_k_grad)
+
+
+def top_k(input, k=1, sorted=True, name=None):  # noqa: A002 - TF's names
+    """The k largest entries along the last axis of `input`, largest first, and their indices (int32).
+
+    Returns (values, indices), each shaped input.shape[:-1] + [k]; equal values keep index order.
+
+    >>> values, indices = tf.nn.top_k([[1., 3., 2.]], k=2)   # [[3., 2.]], [[1, 2]]
+    """
+    with name_scope(name, "TopKV2", [input, k]) as scope:
+        x = convert_one("TopKV2", "input", input, allowed=REAL_NUMBER_TYPES)
+        kt = convert_one("TopKV2", "k", k, dtype=dtypes.int32)
+        return TopKV2(*make_op("TopKV2", [x, kt], {"sorted": bool(sorted)}, name=scope))
+
+
+# =========================================================================== LRN
+_LRN_TYPES = (dtypes.float16, dtypes.float32)
+
+
+def _lrn_infer(input, **_):
+    return input.dtype.base_dtype, _with_rank(input.shape, 4)
+
+
+def _window_sum(xp, a, radius):
+    """sum(a[..., d - radius : d + radius + 1]) over the last axis, for each d (zeros beyond the ends)."""
+    s = a.copy()
+    for r in range(1, min(radius, a.shape[-1] - 1) + 1):
+        s[..., r:] += a[..., :-r]
+        s[..., :-r] += a[..., r:]
+    return s
+
+
+def _lrn_kernel(xp, input, *, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5):
+    if input.ndim != 4:
+        raise _invalid("in must be 4-dimensional")
+    t = input.dtype.type
+    norm = t(bias) + t(alpha) * _window_sum(xp, input * input, depth_radius)
+    return input * norm ** t(-beta)
+
+
+def _lrn_grad(op, grad):
+    attrs = op.node_def["attr"]
+    with name_scope(None, "LRNGrad", [grad, op.inputs[0], op.outputs[0]]) as scope:
+        return [make_op("LRNGrad", [grad, op.inputs[0], op.outputs[0]], attrs, name=scope)]
+
+
+register_op("LRN", infer=_lrn_infer, kernel=_lrn_kernel, grad=_lrn_grad)
+
+
+def lrn(input, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5, name=None):  # noqa: A002
+    """Local response normalization across channels of a 4-D `input` (float32 or float16):
+
+        out[..., d] = input[..., d] / (bias + alpha * sum(input[..., d-r : d+r+1] ** 2)) ** beta
+    """
+    with name_scope(name, "LRN", [input]) as scope:
+        x = convert_one("LRN", "input", input, allowed=_LRN_TYPES)
+        attrs = {"depth_radius": int(depth_radius), "bias": float(bias), "alpha": float(alpha), "beta": float(beta)}
+        return make_op("LRN", [x], attrs, name=scope)
+
+
+local_response_normalization = lrn
+
+
+# =========================================================================== LRNGrad
+def _lrn_grad_infer(input_grads, input_image, output_image, **_):
+    s = merge_shapes(_with_rank(input_grads.shape, 4), merge_shapes(input_image.shape, output_image.shape))
+    return input_grads.dtype.base_dtype, s
+
+
+def _lrn_grad_kernel(xp, input_grads, input_image, output_image, *, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5):
+    """With N = bias + alpha * window_sum(x^2): dx_j = g_j N_j^-beta - 2 alpha beta x_j window_sum(g y / N)_j."""
+    if not (input_grads.ndim == input_image.ndim == output_image.ndim == 4):
+        raise _invalid("inputs must be 4-dimensional")
+    if not (input_grads.shape == input_image.shape == output_image.shape):
+        raise _invalid("input_grads, input_image, and out_image should have the same shape")
+    t = input_image.dtype.type
+    x = input_image
+    norm = t(bias) + t(alpha) * _window_sum(xp, x * x, depth_radius)
+    inner = _window_sum(xp, input_grads * output_image / norm, depth_radius)
+    return input_grads * norm ** t(-beta) - t(2 * alpha * beta) * x * inner
+
+
+register_op("LRNGrad", infer=_lrn_grad_infer, kernel=_lrn_grad_kernel, grad=NOT_DIFFERENTIABLE)

@@ -53,6 +53,11 @@ def _assign_infer(ref, value, *, validate_shape=True, use_locking=True, T=None):
 
 def _assign_kernel(xp, slot, value, *, validate_shape=True, use_locking=True, T=None):
     old = slot.value
+    if validate_shape and old is None:  # an uninitialized variable has its declared shape (TF's LegacyVar)
+        declared = slot.op._attrs.get("shape")
+        if declared is not None and declared.is_fully_defined() and declared.as_tuple() != value.shape:
+            raise errors.InvalidArgumentError(None, None, "Assign requires shapes of both tensors to match. lhs "
+                                              "shape= %s rhs shape= %s" % (list(declared.as_tuple()), list(value.shape)))
     if validate_shape and old is not None and old.shape != value.shape:
         raise errors.InvalidArgumentError(None, None, "Assign requires shapes of both tensors to match. lhs shape= %s "
                                           "rhs shape= %s" % (list(old.shape), list(value.shape)))

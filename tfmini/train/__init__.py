@@ -1,12 +1,16 @@
-"""tf.train: optimizers, the global step, learning-rate schedules (Saver arrives with issue #6)."""
+"""tf.train: optimizers, the global step, learning-rate schedules, Saver and checkpoint reading."""
 from .adadelta import AdadeltaOptimizer  # noqa: F401
 from .adagrad import AdagradOptimizer  # noqa: F401
 from .adam import AdamOptimizer  # noqa: F401
+from .checkpoint_utils import (NewCheckpointReader, init_from_checkpoint, list_variables,  # noqa: F401
+                               load_checkpoint, load_variable)
 from .gradient_descent import GradientDescentOptimizer  # noqa: F401
 from .learning_rate_decay import (cosine_decay, exponential_decay, inverse_time_decay,  # noqa: F401
                                   natural_exp_decay, piecewise_constant, polynomial_decay)
 from .momentum import MomentumOptimizer  # noqa: F401
 from .optimizer import Optimizer  # noqa: F401
 from .rmsprop import RMSPropOptimizer  # noqa: F401
+from .saver import (CheckpointState, Saver, SaverDef, checkpoint_exists, get_checkpoint_state,  # noqa: F401
+                    latest_checkpoint, update_checkpoint_state)
 from .training_util import (assert_global_step, create_global_step, get_global_step,  # noqa: F401
                             get_or_create_global_step, global_step)

@@ -1,9 +1,12 @@
-"""TF-Slim (`import tfmini.contrib.slim as slim`): so far its variable helpers, initializers and
-regularizers; layers, arg_scope, losses and nets arrive with issue #7."""
-from ..framework.variables import (get_local_variables, get_model_variables, get_trainable_variables,  # noqa: F401
-                                   get_unique_variable, get_variable_full_name, get_variables,
-                                   get_variables_by_name, get_variables_by_suffix)
-from ..layers.initializers import (variance_scaling_initializer, xavier_initializer,  # noqa: F401
-                                   xavier_initializer_conv2d)
-from ..layers.regularizers import (apply_regularization, l1_l2_regularizer, l1_regularizer,  # noqa: F401
-                                   l2_regularizer, sum_regularizer)
+"""TF-Slim (`import tfmini.contrib.slim as slim`, or `slim = tf.contrib.slim`): layers with TF-Slim's names,
+arg_scope, repeat/stack, variable helpers, initializers and regularizers, and the submodules losses,
+layers (tf.contrib.layers), learning, model_analyzer, nets (`from tfmini.contrib.slim.nets import vgg`),
+utils and variables."""
+from ..framework.arg_scope import *  # noqa: F401,F403
+from ..framework.variables import *  # noqa: F401,F403
+from ..layers.layers import *  # noqa: F401,F403
+from ..layers.normalization import batch_norm  # noqa: F401
+from ..layers.initializers import *  # noqa: F401,F403
+from ..layers.regularizers import *  # noqa: F401,F403
+from .. import layers  # noqa: F401 - slim.layers.conv2d, as in TF-Slim
+from . import learning, losses, model_analyzer, nets, utils, variables  # noqa: F401
