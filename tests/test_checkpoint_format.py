@@ -484,3 +484,29 @@ def test_readers_never_unpickle_or_eval():
         src = open(path).read()
         for bad in ("pickle", "allow_pickle=True", "eval(", "exec(", "marshal", "shelve"):
             assert bad not in src, "%s uses %s" % (path, bad)
+
+
+def test_google_crc32c_backend_is_used_when_present(monkeypatch):
+    """With the `ckpt` extra installed, google_crc32c computes the checksums (fed bytes, as its C
+    entry point requires); checked here with a stand-in module, since the extra is optional."""
+    import importlib.util
+    import sys
+    import types
+    calls = []
+
+    def fake_extend(crc, chunk):
+        assert type(chunk) is bytes
+        calls.append(len(chunk))
+        return crc32c._extend_fallback(crc, chunk)
+    fake = types.ModuleType("google_crc32c")
+    fake.implementation = "c"
+    fake.extend = fake_extend
+    monkeypatch.setitem(sys.modules, "google_crc32c", fake)
+    spec = importlib.util.spec_from_file_location("crc32c_with_c", crc32c.__file__)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.BACKEND == "google-crc32c"
+    data = np.random.default_rng(0).integers(0, 256, (1 << 23) + 5, dtype=np.uint8)
+    assert mod.value(data) == crc32c._extend_fallback(0, data)
+    assert calls == [1 << 23, 5]
+    assert mod.value(b"123456789") == 0xE3069283

@@ -16,13 +16,7 @@ CONF = SHARED / "conformance"
 GOLDEN = json.loads((CONF / "public_golden.json").read_text())["cases"]
 
 # case -> issue that builds what it needs
-PENDING = {
-    "dropout_keep_prob": "#5 nn.dropout",
-    "conv2d_same_valid": "#5 conv2d",
-    "conv2d_multichannel": "#5 conv2d",
-    "max_pool_values": "#5 pooling",
-    "conv_net_wrappers": "#5 conv/pool (+ #3 get_variable)",
-}
+PENDING = {}
 
 
 def _params():

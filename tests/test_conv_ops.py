@@ -309,6 +309,8 @@ CASES = [
         id="TopKV2-indices-ties"),
     Row("TopKV2", _fed_fn(np.array([[5, 1, 9, 3]], np.uint8), [None, None], lambda tf, p: tf.nn.top_k(p, 3).values),
         np.array([[9, 5, 3]], np.uint8), id="TopKV2-uint8-unknown"),
+    Row("TopKV2", lambda tf: tf.nn.top_k(np.array([-128, 127, 0, -128], np.int8), 4).indices,
+        np.array([1, 2, 0, 3], np.int32), id="TopKV2-int8-extremes"),
     # ---------------------------------------------------------------- LRN, LRNGrad
     Row("LRN", lambda tf: tf.nn.lrn(X, 2, 1.5, 0.3, 0.75), lambda np: np_lrn(X, 2, 1.5, 0.3, 0.75), rtol=1e-5),
     Row("LRN", lambda tf: tf.nn.local_response_normalization(X), lambda np: np_lrn(X, 5, 1.0, 1.0, 0.5), rtol=1e-5,
@@ -421,3 +423,369 @@ GRAD_CASES = [
 ]
 
 test_grad_row = grad_rows_test(GRAD_CASES)
+
+
+# =========================================================================== conformance-style values
+def _run(t, feed=None):
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        return sess.run(t, feed)
+
+
+def test_conv2d_same_valid_lecture_values():
+    """The slide's 5x5 example (values as real TF gives them): SAME pads the odd row at the bottom."""
+    tf.reset_default_graph()
+    k = np.array([[1, 0, -1], [2, 1, 0], [0, 1, 1]], np.float32).reshape(3, 3, 1, 1)
+    same2 = tf.nn.conv2d(IMG, k, strides=[1, 2, 2, 1], padding="SAME")
+    valid2 = tf.nn.conv2d(IMG, k, strides=[1, 2, 2, 1], padding="VALID")
+    assert same2.shape.as_list() == [1, 3, 3, 1] and valid2.shape.as_list() == [1, 2, 2, 1]
+    a, b = _run([same2, valid2])
+    np.testing.assert_array_equal(a[0, :, :, 0], [[11, 19, 19], [35, 67, 67], [4, 62, 88]])
+    np.testing.assert_array_equal(b[0, :, :, 0], [[37, 47], [87, 97]])
+
+
+def test_pool_lecture_values():
+    tf.reset_default_graph()
+    mx = tf.nn.max_pool(IMG, ksize=[1, 3, 3, 1], strides=[1, 2, 2, 1], padding="SAME")
+    odd = tf.nn.max_pool(IMG, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="SAME")
+    av = tf.nn.avg_pool(IMG, ksize=[1, 3, 3, 1], strides=[1, 2, 2, 1], padding="SAME")
+    a, b, c = _run([mx, odd, av])
+    np.testing.assert_array_equal(a[0, :, :, 0], [[6, 8, 9], [16, 18, 19], [21, 23, 24]])
+    np.testing.assert_array_equal(b[0, :, :, 0], [[6, 8, 9], [16, 18, 19], [21, 23, 24]])
+    # SAME averages the real entries only: the corner window holds 0, 1, 5, 6
+    np.testing.assert_array_equal(c[0, :, :, 0], [[3, 4.5, 6], [10.5, 12, 13.5], [18, 19.5, 21]])
+
+
+def test_kernels_keep_float32_and_return_contiguous_arrays():
+    tf.reset_default_graph()
+    x = tf.constant(X)
+    f = tf.constant(F)
+    y = tf.nn.conv2d(x, f, [1, 2, 2, 1], "SAME")
+    outs = [y, tf.nn.max_pool(x, 3, 2, "SAME"), tf.nn.avg_pool(x, 3, 2, "SAME"), tf.nn.bias_add(x, [1., 2., 3.])]
+    outs += tf.gradients(tf.reduce_sum(tf.square(y)), [x, f])
+    outs += tf.gradients(tf.reduce_sum(outs[1] * outs[2]), x)
+    for v in _run(outs):
+        assert v.dtype == np.float32 and v.flags.c_contiguous
+
+
+def test_max_pool_gradient_goes_to_the_first_maximum_of_overlapping_windows():
+    """3x3 stride-2 SAME windows overlap; a constant input ties everywhere, so TF's rule (first maximum of each
+    window, in row-major order) decides where each window's gradient lands."""
+    tf.reset_default_graph()
+    x = tf.constant(np.ones((1, 5, 5, 1), np.float32))
+    y = tf.nn.max_pool(x, [1, 3, 3, 1], [1, 2, 2, 1], "SAME")
+    g = _run(tf.gradients(y, x)[0])[0, :, :, 0]
+    want = np.zeros((5, 5))
+    for r0 in (0, 1, 3):        # each window's top-left real entry: rows -1+2i clipped to 0
+        for c0 in (0, 1, 3):
+            want[r0, c0] += 1
+    np.testing.assert_array_equal(g, want)
+
+
+# =========================================================================== errors (TF's classes and wording)
+def test_conv2d_build_time_errors():
+    tf.reset_default_graph()
+    with pytest.raises(ValueError, match=r"Dimensions must be equal, but are 2 and 3 for 'Conv2D' \(op: 'Conv2D'\) "
+                                         r"with input shapes: \[1,5,5,2\], \[3,3,3,4\]"):
+        tf.nn.conv2d(tf.zeros([1, 5, 5, 2]), tf.zeros([3, 3, 3, 4]), [1, 1, 1, 1], "SAME")
+    with pytest.raises(ValueError, match="Negative dimension size caused by subtracting 3 from 2 for 'Conv2D_1'"):
+        tf.nn.conv2d(tf.zeros([1, 2, 2, 1]), tf.zeros([3, 3, 1, 1]), [1, 1, 1, 1], "VALID")
+    with pytest.raises(ValueError, match="Shape must be rank 4 but is rank 3"):
+        tf.nn.conv2d(tf.zeros([2, 2, 1]), tf.zeros([3, 3, 1, 1]), [1, 1, 1, 1], "VALID")
+    with pytest.raises(ValueError, match="Attr 'padding' of 'Conv2D' Op passed string 'same' not in: \"SAME\", "
+                                         "\"VALID\", \"EXPLICIT\"."):
+        tf.nn.conv2d(tf.zeros([1, 2, 2, 1]), tf.zeros([1, 1, 1, 1]), [1, 1, 1, 1], "same")
+    with pytest.raises(ValueError, match="Attr 'data_format' of 'Conv2D' Op passed string 'NHCW' not in"):
+        tf.nn.conv2d(tf.zeros([1, 2, 2, 1]), tf.zeros([1, 1, 1, 1]), [1, 1, 1, 1], "SAME", data_format="NHCW")
+    with pytest.raises(ValueError, match="strides should be of length 1, 2 or 4 but was 3"):
+        tf.nn.conv2d(tf.zeros([1, 2, 2, 1]), tf.zeros([1, 1, 1, 1]), [1, 1, 1], "SAME")
+    with pytest.raises(ValueError, match="Stride must be > 0, but got 0"):
+        tf.nn.conv2d(tf.zeros([1, 2, 2, 1]), tf.zeros([1, 1, 1, 1]), [1, 0, 1, 1], "SAME")
+    with pytest.raises(TypeError, match="Value passed to parameter 'input' has DataType int32 not in list of allowed"):
+        tf.nn.conv2d(tf.zeros([1, 2, 2, 1], tf.int32), tf.zeros([1, 1, 1, 1], tf.int32), [1, 1, 1, 1], "SAME")
+    with pytest.raises(TypeError, match="Input 'filter' of 'Conv2D' Op has type float64 that does not match type "
+                                        "float32 of argument 'input'."):
+        tf.nn.conv2d(tf.zeros([1, 2, 2, 1]), tf.zeros([1, 1, 1, 1], tf.float64), [1, 1, 1, 1], "SAME")
+    with pytest.raises(TypeError, match="Expected list for 'strides' argument to 'conv2d_backprop_input' Op"):
+        tf.nn.conv2d_backprop_input([1, 2, 2, 1], tf.zeros([1, 1, 1, 1]), tf.zeros([1, 2, 2, 1]), 1, "SAME")
+
+
+def test_conv2d_explicit_padding_errors():
+    tf.reset_default_graph()
+    x, f = tf.zeros([1, 4, 4, 2]), tf.zeros([3, 3, 2, 1])
+    with pytest.raises(ValueError, match="Nonzero explicit padding in the batch or depth dimensions is not supported"):
+        tf.nn.conv2d(x, f, [1, 1, 1, 1], [[1, 0], [0, 0], [0, 0], [0, 0]])
+    with pytest.raises(ValueError, match="When padding is a list, it must be of size 4. Got padding of size: 3"):
+        tf.nn.conv2d(x, f, [1, 1, 1, 1], [[0, 0], [0, 0], [0, 0]])
+    with pytest.raises(ValueError, match="Element with index 1 of padding has size 3"):
+        tf.nn.conv2d(x, f, [1, 1, 1, 1], [[0, 0], [0, 0, 1], [0, 0], [0, 0]])
+    with pytest.raises(ValueError, match='"EXPLICIT" is not a valid value for the padding parameter'):
+        tf.nn.conv2d(x, f, [1, 1, 1, 1], "EXPLICIT")
+    with pytest.raises(ValueError, match="All elements of explicit_paddings must be nonnegative"):
+        tf.nn.conv2d(x, f, [1, 1, 1, 1], [[0, 0], [-1, 0], [0, 0], [0, 0]])
+
+
+def test_nchw_builds_but_fails_on_the_cpu_with_tf_error_and_a_fix():
+    """TF infers NCHW shapes, and its CPU kernels refuse NCHW when the graph runs."""
+    tf.reset_default_graph()
+    y = tf.nn.conv2d(tf.zeros([1, 1, 5, 5]), tf.zeros([3, 3, 1, 2]), [1, 1, 2, 2], "SAME", data_format="NCHW")
+    assert y.shape.as_list() == [1, 2, 3, 3]
+    with pytest.raises(errors.UnimplementedError, match=r"Generic conv implementation only supports NHWC tensor "
+                                                        r"format for now\..*data_format='NHWC'.*tf.transpose"):
+        _run(y)
+    p = tf.nn.max_pool(tf.zeros([1, 1, 4, 4]), [1, 1, 2, 2], [1, 1, 2, 2], "SAME", data_format="NCHW")
+    assert p.shape.as_list() == [1, 1, 2, 2]
+    with pytest.raises(errors.InvalidArgumentError, match="Default MaxPoolingOp only supports NHWC on device type CPU"):
+        _run(p)
+    a = tf.nn.avg_pool(tf.zeros([1, 1, 4, 4]), [1, 1, 2, 2], [1, 1, 2, 2], "SAME", data_format="NCHW")
+    with pytest.raises(errors.InvalidArgumentError, match="Default AvgPoolingOp only supports NHWC on device type CPU"):
+        _run(a)
+    bi = tf.nn.conv2d_backprop_input([1, 1, 4, 4], tf.zeros([3, 3, 1, 2]), tf.zeros([1, 2, 4, 4]), [1, 1, 1, 1],
+                                     "SAME", data_format="NCHW")
+    with pytest.raises(errors.InvalidArgumentError, match="Conv2DCustomBackpropInputOp only supports NHWC."):
+        _run(bi)
+    bf = tf.nn.conv2d_backprop_filter(tf.zeros([1, 1, 4, 4]), [3, 3, 1, 2], tf.zeros([1, 2, 4, 4]), [1, 1, 1, 1],
+                                      "SAME", data_format="NCHW")
+    with pytest.raises(errors.InvalidArgumentError, match="Conv2DCustomBackpropFilterOp only supports NHWC."):
+        _run(bf)
+    d = tf.nn.depthwise_conv2d(tf.zeros([1, 1, 4, 4]), tf.zeros([3, 3, 1, 2]), [1, 1, 1, 1], "SAME",
+                               data_format="NCHW")
+    assert d.shape.as_list() == [1, 2, 4, 4]
+    with pytest.raises(errors.UnimplementedError, match="Depthwise convolution on CPU is only supported for NHWC"):
+        _run(d)
+
+
+def test_conv2d_run_time_errors():
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.float32, [None, None, None, None])
+    y = tf.nn.conv2d(p, tf.zeros([3, 3, 2, 2]), [1, 1, 1, 1], "VALID")
+    with pytest.raises(errors.InvalidArgumentError, match=r"Computed output size would be negative: -1 \[input_size: "
+                                                          r"1, effective_filter_size: 3, stride: 1\]"):
+        _run(y, {p: np.zeros((1, 1, 4, 2))})
+    with pytest.raises(errors.InvalidArgumentError, match="input depth must be evenly divisible by filter depth: "
+                                                          "3 vs 2"):
+        _run(y, {p: np.zeros((1, 4, 4, 3))})
+    with pytest.raises(errors.InvalidArgumentError, match="Current implementation does not yet support strides in "
+                                                          "the batch and depth dimensions."):
+        _run(tf.nn.conv2d(tf.zeros([1, 5, 5, 1]), tf.zeros([3, 3, 1, 2]), [2, 1, 1, 1], "SAME"))
+    bi = tf.nn.conv2d_backprop_input([1, 5, 5, 1], tf.zeros([3, 3, 1, 2]), tf.zeros([1, 4, 4, 2]), [1, 1, 1, 1],
+                                     "SAME")
+    with pytest.raises(errors.InvalidArgumentError, match="Conv2DCustomBackpropInput: Size of out_backprop doesn't "
+                                                          "match computed: actual = 4, computed = 5 spatial_dim: 1"):
+        _run(bi)
+    bf = tf.nn.conv2d_backprop_filter(tf.zeros([1, 5, 5, 1]), [3, 3, 1, 2], tf.zeros([1, 5, 5, 3]), [1, 1, 1, 1],
+                                      "SAME")
+    with pytest.raises(errors.InvalidArgumentError, match="Conv2DCustomBackpropFilter: filter and out_backprop must "
+                                                          "have the same out_depth"):
+        _run(bf)
+
+
+def test_conv2d_transpose_checks_output_shape():
+    tf.reset_default_graph()
+    v = tf.zeros([1, 3, 3, 2])
+    with pytest.raises(ValueError, match="input channels does not match filter's input channels, 2 != 4"):
+        tf.nn.conv2d_transpose(v, tf.zeros([3, 3, 5, 4]), [1, 6, 6, 5], [1, 2, 2, 1])
+    with pytest.raises(ValueError, match="output_shape does not match filter's output channels, 4 != 5"):
+        tf.nn.conv2d_transpose(v, tf.zeros([3, 3, 5, 2]), [1, 6, 6, 4], [1, 2, 2, 1])
+    with pytest.raises(ValueError, match=r"output_shape must have shape \(4,\), got \(3,\)"):
+        tf.nn.conv2d_transpose(v, tf.zeros([3, 3, 5, 2]), [1, 6, 6], [1, 2, 2, 1])
+    with pytest.raises(ValueError, match="padding must be either VALID or SAME: FULL"):
+        tf.nn.conv2d_transpose(v, tf.zeros([3, 3, 5, 2]), [1, 6, 6, 5], [1, 2, 2, 1], "FULL")
+    with pytest.raises(ValueError, match="data_format has to be either NCHW or NHWC."):
+        tf.nn.conv2d_transpose(v, tf.zeros([3, 3, 5, 2]), [1, 6, 6, 5], [1, 2, 2, 1], data_format="HWC")
+    y = tf.nn.conv2d_transpose(v, tf.zeros([3, 3, 5, 2]), [1, 7, 7, 5], [1, 2, 2, 1], name="up")  # 7 -> 4, not 3
+    assert y.name == "up:0" and y.shape.as_list() == [1, 7, 7, 5]
+    with pytest.raises(errors.InvalidArgumentError, match="Size of out_backprop doesn't match computed: actual = 3, "
+                                                          "computed = 4"):
+        _run(y)
+
+
+def test_pooling_errors():
+    tf.reset_default_graph()
+    with pytest.raises(ValueError, match=r"Negative dimension size caused by subtracting 2 from 1 for 'MaxPool' "
+                                         r"\(op: 'MaxPool'\) with input shapes: \[\?,1,1,64\]"):
+        tf.nn.max_pool(tf.placeholder(tf.float32, [None, 1, 1, 64]), 2, 2, "VALID")
+    with pytest.raises(ValueError, match="ksize cannot be zero."):
+        tf.nn.max_pool(tf.zeros([1, 4, 4, 2]), [1, 0, 2, 1], [1, 2, 2, 1], "SAME")
+    with pytest.raises(ValueError, match="Attr 'padding' of 'AvgPool' Op passed string 'FULL' not in: \"SAME\", "
+                                         "\"VALID\"."):
+        tf.nn.avg_pool(tf.zeros([1, 4, 4, 2]), 2, 2, "FULL")
+    with pytest.raises(TypeError, match="DataType int32 not in list of allowed values"):
+        tf.nn.avg_pool(tf.zeros([1, 4, 4, 2], tf.int32), 2, 2, "SAME")
+    with pytest.raises(errors.InvalidArgumentError, match="Pooling is not yet supported on the batch dimension."):
+        _run(tf.nn.max_pool(tf.zeros([2, 4, 4, 2]), [2, 2, 2, 1], [1, 2, 2, 1], "SAME"))
+    with pytest.raises(errors.UnimplementedError, match="Non-spatial pooling is not yet supported."):
+        _run(tf.nn.avg_pool(tf.zeros([2, 4, 4, 2]), [1, 1, 1, 2], [1, 1, 1, 2], "VALID"))
+
+
+def test_bias_add_errors():
+    tf.reset_default_graph()
+    with pytest.raises(ValueError, match=r"Dimensions must be equal, but are 3 and 4 for 'BiasAdd' \(op: 'BiasAdd'\)"):
+        tf.nn.bias_add(tf.zeros([2, 3]), tf.zeros([4]))
+    with pytest.raises(ValueError, match="Shape must be at least rank 2 but is rank 1"):
+        tf.nn.bias_add(tf.zeros([3]), tf.zeros([3]))
+    with pytest.raises(ValueError, match="data_format must be of the form `N...C` or `NC...`"):
+        tf.nn.bias_add(tf.zeros([2, 3]), tf.zeros([3]), data_format="HWC")
+    with pytest.raises(ValueError, match="Tensor conversion requested dtype float32 for Tensor with dtype int32"):
+        tf.nn.bias_add(tf.zeros([2, 3]), tf.zeros([3], tf.int32))
+    p = tf.placeholder(tf.float32)
+    with pytest.raises(errors.InvalidArgumentError, match=r"Must provide as many biases as the last dimension of the "
+                                                          r"input tensor: \[3\] vs. \[2,4\]"):
+        _run(tf.nn.bias_add(p, [1., 2., 3.]), {p: np.zeros((2, 4))})
+
+
+def test_top_k_and_in_top_k_errors():
+    tf.reset_default_graph()
+    with pytest.raises(ValueError, match="input must have last dimension >= k = 5 but is 3"):
+        tf.nn.top_k(tf.zeros([2, 3]), 5)
+    with pytest.raises(ValueError, match="Dimension size, given by scalar input 1, must be non-negative but is -1"):
+        tf.nn.top_k(tf.zeros([2, 3]), -1)
+    k = tf.placeholder(tf.int32)
+    with pytest.raises(errors.InvalidArgumentError, match="input must have at least k columns. Had 3, needed 4"):
+        _run(tf.nn.top_k(tf.zeros([2, 3]), k).values, {k: 4})
+    with pytest.raises(ValueError, match=r"Dimensions must be equal, but are 2 and 3 for 'in_top_k/InTopKV2'"):
+        tf.nn.in_top_k(tf.zeros([2, 3]), [1, 2, 0], 1)
+    with pytest.raises(TypeError, match="Expected float32 passed to parameter 'predictions'|float64"):
+        tf.nn.in_top_k(tf.zeros([2, 3], tf.float64), [1, 2], 1)
+
+
+def test_activation_and_lrn_errors():
+    tf.reset_default_graph()
+    with pytest.raises(TypeError, match="Value passed to parameter 'features' has DataType int32 not in list"):
+        tf.nn.elu(tf.zeros([2], tf.int32))
+    with pytest.raises(TypeError, match="Value passed to parameter 'input' has DataType float64 not in list of allowed "
+                                        "values: float16, float32"):
+        tf.nn.lrn(tf.zeros([1, 2, 2, 3], tf.float64))
+    with pytest.raises(ValueError, match="Shape must be rank 4 but is rank 2"):
+        tf.nn.lrn(tf.zeros([2, 3]))
+    with pytest.raises(ValueError, match="Current implementation only supports equal length strides in the row and "
+                                         "column dimensions."):
+        tf.nn.depthwise_conv2d(tf.zeros([1, 4, 4, 2]), tf.zeros([3, 3, 2, 1]), [1, 2, 1, 1], "SAME")
+    with pytest.raises(ValueError, match="strides > 1 not supported in conjunction with dilation_rate > 1"):
+        tf.nn.depthwise_conv2d(tf.zeros([1, 4, 4, 2]), tf.zeros([3, 3, 2, 1]), [1, 2, 2, 1], "SAME", rate=[2, 2])
+    with pytest.raises(ValueError, match="Dimensions 3 and 1 are not compatible"):
+        tf.nn.separable_conv2d(tf.zeros([1, 4, 4, 2]), tf.zeros([3, 3, 2, 1]), tf.zeros([3, 1, 2, 3]), [1, 1, 1, 1],
+                               "SAME")
+
+
+# =========================================================================== dropout
+def test_dropout_keep_prob_placeholder_train_and_test():
+    tf.reset_default_graph()
+    xv = np.arange(1, 20001, dtype=np.float32).reshape(100, 200)
+    keep_prob = tf.placeholder(tf.float32)
+    out = tf.nn.dropout(tf.constant(xv), keep_prob)
+    assert out.name == "dropout/mul:0" and out.shape.as_list() == [100, 200] and out.dtype == tf.float32
+    types = [op.type for op in tf.get_default_graph().get_operations() if op.name.startswith("dropout/")]
+    assert "RandomUniform" in types and "Floor" in types
+    with tf.Session() as sess:
+        train = sess.run(out, {keep_prob: 0.5})
+        test = sess.run(out, {keep_prob: 1.0})
+        train2 = sess.run(out, {keep_prob: 0.8})
+    np.testing.assert_array_equal(test, xv)              # keep_prob 1: exactly x
+    kept = train != 0
+    assert abs(kept.mean() - 0.5) < 0.02
+    np.testing.assert_array_equal(train[kept], 2 * xv[kept])
+    assert abs((train2 != 0).mean() - 0.8) < 0.02
+    np.testing.assert_allclose(train2[train2 != 0], xv[train2 != 0] / np.float32(0.8), rtol=1e-6)
+
+
+def test_dropout_python_keep_prob_rate_noise_shape_and_seed():
+    tf.reset_default_graph()
+    x = tf.ones([8, 4, 4, 16])
+    assert tf.nn.dropout(x, 1.0) is x                    # known keep_prob 1: no ops at all, as TF
+    assert tf.nn.dropout(x, rate=0.0) is x
+    d = tf.nn.dropout(x, 0.25, noise_shape=[8, 1, 1, 16], seed=3)
+    r = tf.nn.dropout(x, rate=tf.constant(0.75), noise_shape=[None, 1, 1, 16])
+    tf.set_random_seed(1)
+    s1 = tf.nn.dropout(x, 0.5, seed=5)
+    a, b = _run([d, r])
+    assert set(np.unique(a)) <= {0.0, 4.0} and set(np.unique(b)) <= {0.0, 4.0}
+    assert (a == a[:, :1, :1, :]).all() and (b == b[:, :1, :1, :]).all()   # whole feature maps kept or dropped
+    assert 0 < (a != 0).mean() < 0.6
+    first, again = _run(s1), _run(s1)                    # a graph and op seed: each new session repeats
+    np.testing.assert_array_equal(first, again)
+
+
+def test_dropout_errors():
+    tf.reset_default_graph()
+    x = tf.zeros([2, 3])
+    with pytest.raises(ValueError, match=r"keep_prob must be a scalar tensor or a float in the range \(0, 1\], got 0"):
+        tf.nn.dropout(x, 0.0)
+    with pytest.raises(ValueError, match=r"keep_prob must be a scalar tensor or a float in the range \(0, 1\], got 1.5"):
+        tf.nn.dropout(x, 1.5)
+    with pytest.raises(ValueError, match=r"rate must be a scalar tensor or a float in the range \[0, 1\), got 1"):
+        tf.nn.dropout(x, rate=1.0)
+    with pytest.raises(ValueError, match="You must provide a rate to dropout."):
+        tf.nn.dropout(x)
+    with pytest.raises(ValueError, match="Cannot specify both 'keep_prob' and 'rate'"):
+        tf.nn.dropout(x, 0.5, rate=0.5)
+    with pytest.raises(ValueError, match="keep_prob must be a floating point number or Tensor"):
+        tf.nn.dropout(x, "0.5")
+    with pytest.raises(ValueError, match="x has to be a floating point tensor since it's going to be scaled."):
+        tf.nn.dropout(tf.zeros([2], tf.int32), 0.5)
+    with pytest.raises(ValueError, match=r"Shapes \(2,\) and \(\) are incompatible"):
+        tf.nn.dropout(x, tf.placeholder(tf.float32, [2]))
+
+
+def test_dropout_gradient_is_the_mask_over_keep_prob():
+    tf.reset_default_graph()
+    x = tf.constant(np.ones((50, 40), np.float32))
+    y = tf.nn.dropout(x, 0.5)
+    out, g = _run([y, tf.gradients(tf.reduce_sum(y), x)[0]])
+    np.testing.assert_array_equal(g, out)                # x is ones: the gradient equals the output
+
+
+# =========================================================================== names and the lecture's conv net
+def test_op_names_follow_tf():
+    tf.reset_default_graph()
+    img, k = tf.ones([1, 4, 4, 1]), tf.ones([2, 2, 1, 1])
+    got = [tf.nn.conv2d(img, k, [1, 1, 1, 1], "SAME"), tf.nn.max_pool(img, 2, 2, "SAME"),
+           tf.nn.avg_pool(img, 2, 2, "SAME"), tf.nn.bias_add(img, [1.0]), tf.nn.relu6(img), tf.nn.elu(img),
+           tf.nn.selu(img), tf.nn.leaky_relu(img), tf.nn.softplus(img), tf.nn.softsign(img), tf.nn.lrn(img),
+           tf.nn.depthwise_conv2d(img, k, [1, 1, 1, 1], "SAME"),
+           tf.nn.conv2d_transpose(img, k, [1, 8, 8, 1], [1, 2, 2, 1]), tf.nn.top_k([[1.0, 2.0]]).indices,
+           tf.nn.in_top_k([[0.1, 0.9]], [1], 1)]
+    assert [t.name for t in got] == [
+        "Conv2D:0", "MaxPool:0", "AvgPool:0", "BiasAdd:0", "Relu6:0", "Elu:0", "Selu:0", "LeakyRelu:0", "Softplus:0",
+        "Softsign:0", "LRN:0", "depthwise:0", "conv2d_transpose:0", "TopKV2:1", "in_top_k/InTopKV2:0"]
+    s = tf.nn.separable_conv2d(img, k, tf.ones([1, 1, 1, 3]), [1, 1, 1, 1], "SAME")
+    assert s.name == "separable_conv2d:0"
+    assert tf.get_default_graph().get_operation_by_name("separable_conv2d/depthwise").type == "DepthwiseConv2dNative"
+    w = tf.Variable(tf.ones([3, 3, 1, 2]), name="w")
+    y = tf.nn.conv2d(tf.ones([1, 5, 5, 1]), w, [1, 1, 1, 1], "SAME", name="conv")
+    (gw,) = tf.gradients(tf.reduce_sum(y), w)
+    assert gw.name == "gradients/conv_grad/Conv2DBackpropFilter:0" and gw.shape.as_list() == [3, 3, 1, 2]
+
+
+def test_conv_net_trains():
+    """The lecture's conv_net (5x5x32 conv, 2x2 max pool, 5x5x64 conv, max pool, fc 1024, dropout, fc 10):
+    static shapes as TF, every variable gets a gradient, and a few Adam steps fit a small batch."""
+    tf.reset_default_graph()
+    tf.set_random_seed(0)
+    rng = np.random.RandomState(0)
+    x = tf.placeholder(tf.float32, [None, 784])
+    y = tf.placeholder(tf.float32, [None, 10])
+    keep_prob = tf.placeholder(tf.float32)
+    h = tf.reshape(x, [-1, 28, 28, 1])
+    for i, (n_in, n_out) in enumerate([(1, 32), (32, 64)]):
+        w = tf.Variable(tf.truncated_normal([5, 5, n_in, n_out], stddev=0.1))
+        b = tf.Variable(tf.zeros([n_out]))
+        h = tf.nn.max_pool(tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(h, w, [1, 1, 1, 1], "SAME"), b)),
+                           [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+    assert h.shape.as_list() == [None, 7, 7, 64]
+    w1 = tf.Variable(tf.truncated_normal([7 * 7 * 64, 1024], stddev=0.02))
+    h = tf.nn.dropout(tf.nn.relu(tf.matmul(tf.reshape(h, [-1, 7 * 7 * 64]), w1)), keep_prob)
+    logits = tf.matmul(h, tf.Variable(tf.truncated_normal([1024, 10], stddev=0.02)))
+    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))
+    grads = tf.gradients(loss, tf.trainable_variables())
+    assert all(g is not None for g in grads)
+    train = tf.train.AdamOptimizer(1e-3).minimize(loss)
+    xb = rng.rand(8, 784).astype(np.float32)
+    yb = np.eye(10, dtype=np.float32)[rng.randint(0, 10, 8)]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        before = sess.run(loss, {x: xb, y: yb, keep_prob: 1.0})
+        for _ in range(10):
+            sess.run(train, {x: xb, y: yb, keep_prob: 0.75})
+        after = sess.run(loss, {x: xb, y: yb, keep_prob: 1.0})
+    assert after < 0.5 * before

@@ -319,9 +319,10 @@ def test_restore_into_another_shape_names_both(tmp_path):
     tf.Variable(np.zeros((3, 2), np.float32), name="w")
     saver = tf.train.Saver()
     with tf.Session() as sess:
-        with pytest.raises(tf.errors.InvalidArgumentError, match="(?s)mismatch between the current graph and the graph "
-                           "from the checkpoint.*Assign requires shapes of both tensors to match. lhs shape= \\[3, 2\\] "
-                           "rhs shape= \\[2, 3\\].*save/Assign"):
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match="(?s)mismatch between the current graph and the graph from the checkpoint.*"
+                                 "Assign requires shapes of both tensors to match. lhs shape= \\[3, 2\\] "
+                                 "rhs shape= \\[2, 3\\].*save/Assign"):
             saver.restore(sess, str(tmp_path / "m"))
 
 
@@ -341,8 +342,8 @@ def test_restore_other_dtype(tmp_path):
     tf.Variable(X.astype(np.float64), name="w")
     saver = tf.train.Saver()
     with tf.Session() as sess:
-        with pytest.raises(tf.errors.InvalidArgumentError, match="tensor_name = w; expected dtype double does not equal "
-                                                                 "restored dtype float"):
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match="tensor_name = w; expected dtype double does not equal restored dtype float"):
             saver.restore(sess, str(tmp_path / "m"))
 
 
@@ -447,8 +448,8 @@ def test_state_file_round_trip_and_escapes(tmp_path):
 
 
 def test_state_file_relative_paths(tmp_path):
-    tf.train.update_checkpoint_state(str(tmp_path), str(tmp_path / "m-1"), [str(tmp_path / "m-0"), str(tmp_path / "m-1")],
-                                     save_relative_paths=True)
+    tf.train.update_checkpoint_state(str(tmp_path), str(tmp_path / "m-1"),
+                                     [str(tmp_path / "m-0"), str(tmp_path / "m-1")], save_relative_paths=True)
     assert (tmp_path / "checkpoint").read_text() == ('model_checkpoint_path: "m-1"\n'
                                                      'all_model_checkpoint_paths: "m-0"\n'
                                                      'all_model_checkpoint_paths: "m-1"\n')

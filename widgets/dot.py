@@ -376,7 +376,13 @@ def view_to_dot(model, view, run=None, selected=None):
             emit_clusters(tree[lane], lane, (), "    ")
         lines.append("  }")
 
+    def into_closed_lane(src, dst):
+        # what a collapsed side lane reads (forward activations, variables) would only clutter
+        return view.units[dst].kind == "lane" and view.units[src].lane == "main"
+
     for (src, dst), tensors in view.edges.items():
+        if into_closed_lane(src, dst):
+            continue
         cross = view.units[src].lane != view.units[dst].lane
         t0 = model.tensors[tensors[0]]
         label = "%s %s" % (t0.shape_text, t0.dtype.replace("_ref", ""))
@@ -395,6 +401,8 @@ def view_to_dot(model, view, run=None, selected=None):
                 attrs.update(color='"%s"' % DIM)
         lines.append("  %s -> %s [%s];" % (src, dst, ", ".join("%s=%s" % kv for kv in attrs.items())))
     for src, dst in sorted(view.control_edges):
+        if into_closed_lane(src, dst):
+            continue
         cross = view.units[src].lane != view.units[dst].lane
         lines.append("  %s -> %s [style=dashed, arrowhead=odot%s];" % (
             src, dst, ', constraint=false, color="#c4b5fd"' if cross else ""))

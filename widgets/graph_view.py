@@ -100,7 +100,11 @@ class GraphView:
 
     def __init__(self, graph=None, fetches=None, feed_dict=None, session=None, expanded=(), side_lane=True,
                  fold=True, height=720):
-        self._graph_arg = graph
+        import tfmini as tf
+        # widget callbacks may run on another thread than the cells (ipykernel's subshells), where the
+        # default graph is another one (it is per thread, as in TF): keep the graph, follow it after cells
+        self._follow_default = graph is None
+        self._graph = graph if graph is not None else tf.get_default_graph()
         self.fetches = fetches
         self.feed_dict = feed_dict
         self.session = session
@@ -116,6 +120,7 @@ class GraphView:
         self.dot = ""
         self._seen = None
         self._mode = render.backend()
+        self._default_session = tf.get_default_session()
         try:
             import ipywidgets as w
         except ImportError:
@@ -161,8 +166,7 @@ class GraphView:
 
     @property
     def graph(self):
-        import tfmini as tf
-        return self._graph_arg if self._graph_arg is not None else tf.get_default_graph()
+        return self._graph
 
     def _rebuild(self):
         g = self.graph
@@ -273,8 +277,7 @@ class GraphView:
     def run(self, session=None):
         """Run `sess.run(fetches, feed_dict)` and keep each executed op's output shape and first
         values for the cards; returns what `sess.run` returned."""
-        import tfmini as tf
-        sess = session or self.session or tf.get_default_session()
+        sess = session or self.session or self._default_session
         if sess is None:
             raise ValueError("GraphView.run needs a session: GraphView(..., session=sess) or a default session")
         if self.fetches is None:
@@ -332,12 +335,15 @@ class GraphView:
             self._set_status("%s: %s" % (type(e).__name__, e), error=True)
 
     def _on_cell_executed(self, _result=None):
-        g = self.graph
+        # runs after each cell, on the cells' thread
+        import tfmini as tf
+        if self._follow_default and tf.get_default_graph() is not self._graph:
+            # the default graph was replaced (a reset): the old fetches belong to the old graph
+            self._graph = tf.get_default_graph()
+            self.fetches = self.feed_dict = None
+            self.values = {}
+        g = self._graph
         if self._seen != (id(g), g.version):
-            if self._graph_arg is None and self._seen is not None and self._seen[0] != id(g):
-                # the default graph was replaced (a reset): the old fetches belong to the old graph
-                self.fetches = self.feed_dict = None
-                self.values = {}
             self._rebuild()
 
     # ---- display

@@ -117,6 +117,7 @@ class TrainingMonitor:
         Figure, FigureCanvasAgg = self._plt
         names = [m for m in self.metrics if self.history[m][0]]
         fig = Figure(figsize=(3.2 * max(1, len(names)), 2.4), dpi=90)
+        self._width_px = int(3.2 * max(1, len(names)) * 90)
         FigureCanvasAgg(fig)
         for i, name in enumerate(names):
             ax = fig.add_subplot(1, len(names), i + 1)
@@ -137,6 +138,7 @@ class TrainingMonitor:
         png = self.figure_png()
         if png is not None:
             self.image.value = png
+            self.image.layout.width = "%dpx" % self._width_px  # the figure's own size, not the cell's width
 
     def _ipython_display_(self):
         from IPython.display import display

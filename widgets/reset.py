@@ -10,6 +10,7 @@
    it belongs to a graph that was reset and which cell to re-run, instead of TF's bare
    "is not an element of this graph".
 """
+import threading
 import time
 
 __all__ = ["reset", "ResetRefused", "ResetButton", "stale_message"]
@@ -70,7 +71,15 @@ class ResetButton:
     """
 
     def __init__(self, description="Reset graph"):
+        import asyncio
         import ipywidgets as w
+        # a click may arrive on another thread than the cells (ipykernel's subshells), and the
+        # default graph is per thread: the reset is handed to the cells' thread and its event loop
+        self._thread = threading.get_ident()
+        try:
+            self._loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._loop = None
         self.button = w.Button(description=description, icon="refresh", button_style="warning",
                                tooltip="New empty default graph; close the old graph's sessions")
         self.button.add_class("tfmini-reset")
@@ -84,6 +93,12 @@ class ResetButton:
         self._on_click(self.button)
 
     def _on_click(self, _button):
+        if threading.get_ident() != self._thread and self._loop is not None:
+            self._loop.call_soon_threadsafe(self._reset_here)
+        else:
+            self._reset_here()
+
+    def _reset_here(self):
         import html
         try:
             msg = reset(how="the Reset button")

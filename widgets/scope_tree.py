@@ -183,7 +183,10 @@ class ScopeTree:
     _live = weakref.WeakSet()
 
     def __init__(self, graph=None, session=None, open_levels=1):
-        self._graph_arg = graph
+        import tfmini as tf
+        # kept, not looked up in callbacks: those may run on another thread (see GraphView)
+        self._follow_default = graph is None
+        self._graph = graph if graph is not None else tf.get_default_graph()
         self.session = session
         self.open_levels = open_levels
         self._seen = None
@@ -200,8 +203,7 @@ class ScopeTree:
 
     @property
     def graph(self):
-        import tfmini as tf
-        return self._graph_arg if self._graph_arg is not None else tf.get_default_graph()
+        return self._graph
 
     @property
     def root(self):
@@ -221,7 +223,11 @@ class ScopeTree:
             self.html.value = tree_html(self._root, self.open_levels)
 
     def _on_cell_executed(self, _result=None):
-        g = self.graph
+        # runs after each cell, on the cells' thread: the default graph may have been replaced
+        import tfmini as tf
+        if self._follow_default and tf.get_default_graph() is not self._graph:
+            self._graph = tf.get_default_graph()
+        g = self._graph
         if self._seen != (id(g), g.version):
             self.refresh()
 

@@ -230,6 +230,11 @@ def _key_str(key):
     return key.decode("utf-8", "surrogateescape")
 
 
+def _shown(key):
+    """A key as messages print it (bytes that are not UTF-8 become U+FFFD, never a lone surrogate)."""
+    return _key_bytes(key).decode("utf-8", "replace")
+
+
 # =========================================================================== V2 writing
 def _tensor_bytes(arr):
     """(bytes-like payload, crc32c) of one non-string tensor as TF lays it out (little-endian)."""
@@ -312,7 +317,7 @@ def write_bundle(prefix, tensors):
                     raise errors.InvalidArgumentError(None, None, "A tensor cannot be saved under the empty name: "
                                                       "it is reserved for the checkpoint's header")
                 if key in entries:
-                    raise errors.InvalidArgumentError(None, None, "Adding duplicate key: %s" % key.decode("utf-8", "replace"))
+                    raise errors.InvalidArgumentError(None, None, "Adding duplicate key: %s" % _shown(key))
                 arr = np.asarray(arr)
                 dt = dtypes.as_dtype(arr.dtype if arr.dtype.kind in "OSU" else arr.dtype.newbyteorder("="))
                 if dt == dtypes.string:
@@ -368,8 +373,7 @@ class BundleReader:
         self.prefix = os.fspath(prefix)
         path = index_filename(self.prefix)
         try:
-            with open(path, "rb") as f:
-                data = f.read()
+            data = _map_file(path)
         except OSError as e:
             raise _os_error(e, path, "Failed to open checkpoint index") from None
         try:
@@ -393,7 +397,8 @@ class BundleReader:
                                        % (path, self.num_shards))
         endianness = header.get("endianness", 0)
         if endianness not in (0, 1):
-            raise errors.DataLossError(None, None, "Unable to read file (%s): unknown endianness %d" % (path, endianness))
+            raise errors.DataLossError(None, None, "Unable to read file (%s): unknown endianness %d"
+                                       % (path, endianness))
         self._byteorder = "<" if endianness == 0 else ">"
         _check_versions(header.get("version", {}), TENSOR_BUNDLE_VERSION, 0, "Checkpoint")
         self._path = path
@@ -419,7 +424,7 @@ class BundleReader:
         if e is not None:
             return e
         raw = self._raw.get(bkey)
-        key = _key_str(bkey)
+        key = _shown(bkey)
         if raw is None:
             raise errors.NotFoundError(None, None, "Key %s not found in checkpoint" % key)
         what = "key %s in %s" % (key, self._path)
@@ -455,10 +460,11 @@ class BundleReader:
         slices = msg.get("slices")
         if not slices:
             return self._value(key, msg, dt, dims)
+        bkey, key = _key_bytes(key), _shown(key)
         pieces = []
         for s in slices:
             extents = _slice_extents(s, dims, "tensor %s in %s" % (key, self._path))
-            smsg, sdt, sdims = self._entry(encode_tensor_name_slice(_key_bytes(key), extents))
+            smsg, sdt, sdims = self._entry(encode_tensor_name_slice(bkey, extents))
             if sdt != dt or sdims != _slice_shape(extents, dims):
                 raise errors.DataLossError(None, None, "Slice of %s in %s does not match its tensor's dtype/shape"
                                            % (key, self._path))
@@ -466,6 +472,7 @@ class BundleReader:
         return _assemble(key, dims, dt, pieces, self.prefix)
 
     def _value(self, key, msg, dt, dims):
+        key = _shown(key)
         n = _num_elements(dims)
         size = msg.get("size", 0)
         offset = msg.get("offset", 0)
@@ -473,17 +480,18 @@ class BundleReader:
         if dt == dtypes.string:
             if size < n:
                 raise errors.DataLossError(None, None, "Invalid size in bundle entry: key %s; stored size %d; "
-                                           "expected size is at least %d" % (key, size, n))
+                                           "expected size is at least %d (in %s)" % (key, size, n, self._path))
         else:
             expected = n * dt.size
             if size != expected:
                 raise errors.DataLossError(None, None, "Invalid size in bundle entry: key %s; stored size %d; "
-                                           "expected size %d" % (key, size, expected))
+                                           "expected size %d (in %s)" % (key, size, expected, self._path))
         if not 0 <= shard < self.num_shards:
-            raise errors.DataLossError(None, None, "Bundle entry for key %s names data shard %d of %d"
-                                       % (key, shard, self.num_shards))
+            raise errors.DataLossError(None, None, "Bundle entry for key %s in %s names data shard %d "
+                                       "of %d" % (key, self._path, shard, self.num_shards))
         if offset < 0:
-            raise errors.DataLossError(None, None, "Bundle entry for key %s has offset %d" % (key, offset))
+            raise errors.DataLossError(None, None, "Bundle entry for key %s in %s has offset %d"
+                                       % (key, self._path, offset))
         buf = self._read_data(key, shard, offset, size)
         stored = crc32c.unmask(msg.get("crc32c", 0))
         if dt == dtypes.string:
@@ -665,7 +673,8 @@ class V1Reader:
             except ProtoError as e:
                 raise errors.DataLossError(None, None, "Unable to parse %s: %s" % (what, e)) from None
             if saved.get("name", "") != key:
-                raise errors.DataLossError(None, None, "The slice stored for %s names tensor %r" % (what, saved.get("name")))
+                raise errors.DataLossError(None, None, "The slice stored for %s names tensor %r"
+                                           % (what, saved.get("name")))
             pieces.append((extents, _proto_values(saved.get("data", {}), dt, _num_elements(_slice_shape(extents, dims)),
                                                   what)))
         if not pieces:

@@ -79,7 +79,8 @@ def _save_v2_kernel(xp, prefix, tensor_names, shape_and_slices, *tensors, dtypes
     path = _scalar_prefix(prefix, "SaveV2")
     names = _check_inputs("SaveV2", tensor_names, shape_and_slices)
     if len(names) != len(tensors):
-        raise errors.InvalidArgumentError(None, None, "Got %d tensor names but %d tensors." % (len(names), len(tensors)))
+        raise errors.InvalidArgumentError(None, None, "Got %d tensor names but %d tensors."
+                                          % (len(names), len(tensors)))
     tensor_bundle.write_bundle(path, [(n, _host(t)) for n, t in zip(names, tensors)])
 
 

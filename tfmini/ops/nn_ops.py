@@ -680,8 +680,9 @@ def _conv_geometry(x_shape, kh, kw, strides, dilations, padding, explicit_paddin
     return oh, ow, (top, bottom, left, right)
 
 
-def _check_conv_attrs(strides, dilations, data_format, cpu_error):
-    """The checks TF's CPU conv kernels make when they are created (at the first run)."""
+def _check_conv_attrs(strides, dilations, data_format, nchw_error):
+    """The checks TF's CPU conv kernels make when they are created (at the first run); `nchw_error()` is the
+    error the op's CPU kernel gives for NCHW."""
     h, w, c = _hwc(data_format)
     if strides[0] != 1 or strides[c] != 1:
         raise _invalid("Current implementation does not yet support strides in the batch and depth dimensions.")
@@ -692,7 +693,7 @@ def _check_conv_attrs(strides, dilations, data_format, cpu_error):
     if dilations[h] <= 0 or dilations[w] <= 0:
         raise _invalid("Dilated rates should be larger than 0.")
     if data_format != "NHWC":
-        raise cpu_error
+        raise nchw_error()
 
 
 def _conv_infer_common(op_type, input, filter, strides, padding, explicit_paddings, data_format, dilations):
@@ -776,13 +777,17 @@ def _conv_attrs(op_type, fn_name, strides, padding, data_format, dilations, expl
     return attrs
 
 
-def _nchw_unimplemented(op_type):
+def _nchw_unimplemented():
     return errors.UnimplementedError(None, None, "Generic conv implementation only supports NHWC tensor format "
                                                  "for now." + _NHWC_HINT)
 
 
-def _nchw_invalid(kernel_name):
-    return _invalid("%s only supports NHWC." % kernel_name + _NHWC_HINT)
+def _nchw_backprop_input():
+    return _invalid("Conv2DCustomBackpropInputOp only supports NHWC." + _NHWC_HINT)
+
+
+def _nchw_backprop_filter():
+    return _invalid("Conv2DCustomBackpropFilterOp only supports NHWC." + _NHWC_HINT)
 
 
 # =========================================================================== Conv2D
@@ -796,7 +801,7 @@ def _conv2d_infer(input, filter, *, strides, padding, explicit_paddings=(), data
 def _conv2d_kernel(xp, input, filter, *, strides, padding, explicit_paddings=(), data_format="NHWC",
                    dilations=(1, 1, 1, 1), use_cudnn_on_gpu=True):
     """im2col: the windows as a [n*oh*ow, kh*kw*c] matrix times the filter as [kh*kw*c, out_c] (one GEMM)."""
-    _check_conv_attrs(strides, dilations, data_format, _nchw_unimplemented("Conv2D"))
+    _check_conv_attrs(strides, dilations, data_format, _nchw_unimplemented)
     if input.ndim != 4:
         raise _invalid("input must be 4-dimensional%s" % _dbg(input.shape))
     if filter.ndim != 4:
@@ -885,7 +890,7 @@ def _conv2d_backprop_input_kernel(xp, input_sizes, filter, out_backprop, *, stri
                                   data_format="NHWC", dilations=(1, 1, 1, 1), use_cudnn_on_gpu=True):
     """col2im: the gradient of the im2col matrix, one filter tap at a time, added into the input entries each
     tap read (overlapping windows accumulate)."""
-    _check_conv_attrs(strides, dilations, data_format, _nchw_invalid("Conv2DCustomBackpropInputOp"))
+    _check_conv_attrs(strides, dilations, data_format, _nchw_backprop_input)
     label = "Conv2DCustomBackpropInput"
     in_shape = _sizes_value("Conv2DBackpropInput", input_sizes, "input_sizes")
     oh, ow, pads = _backprop_dims(label, in_shape, filter.shape, out_backprop.shape, strides, dilations, padding,
@@ -943,7 +948,7 @@ def _conv2d_backprop_filter_infer(input, filter_sizes, out_backprop, **_):
 def _conv2d_backprop_filter_kernel(xp, input, filter_sizes, out_backprop, *, strides, padding, explicit_paddings=(),
                                    data_format="NHWC", dilations=(1, 1, 1, 1), use_cudnn_on_gpu=True):
     """im2col again: the windows [n*oh*ow, kh*kw*c] transposed times out_backprop [n*oh*ow, out_c] (one GEMM)."""
-    _check_conv_attrs(strides, dilations, data_format, _nchw_invalid("Conv2DCustomBackpropFilterOp"))
+    _check_conv_attrs(strides, dilations, data_format, _nchw_backprop_filter)
     f_shape = _sizes_value("Conv2DBackpropFilter", filter_sizes, "filter_sizes")
     oh, ow, pads = _backprop_dims("Conv2DCustomBackpropFilter", input.shape, f_shape, out_backprop.shape, strides,
                                   dilations, padding, explicit_paddings)
@@ -1038,7 +1043,7 @@ def _depthwise_nchw():
 def _depthwise_kernel(xp, input, filter, *, strides, padding, data_format="NHWC", dilations=(1, 1, 1, 1)):
     """out[n, y, x, c * m + q] = sum over taps (i, j) of input[n, y*s + i*d, x*s + j*d, c] * filter[i, j, c, q]:
     one broadcast multiply-add per tap on the strided slices that see real entries (no padded copy)."""
-    _check_conv_attrs(strides, dilations, data_format, _depthwise_nchw())
+    _check_conv_attrs(strides, dilations, data_format, _depthwise_nchw)
     if input.ndim != 4:
         raise _invalid("input must be 4-dimensional%s" % _dbg(input.shape))
     if filter.ndim != 4:
@@ -1118,7 +1123,7 @@ def _depthwise_native(input, filter, strides, padding, rate, data_format, name):
 # =========================================================================== DepthwiseConv2dNativeBackpropInput
 def _depthwise_backprop_input_kernel(xp, input_sizes, filter, out_backprop, *, strides, padding, data_format="NHWC",
                                      dilations=(1, 1, 1, 1)):
-    _check_conv_attrs(strides, dilations, data_format, _depthwise_nchw())
+    _check_conv_attrs(strides, dilations, data_format, _depthwise_nchw)
     in_shape = _sizes_value("DepthwiseConv2DBackpropInput", input_sizes, "input_sizes")
     oh, ow, pads = _backprop_dims("DepthwiseConv2DBackpropInput", in_shape, filter.shape, out_backprop.shape, strides,
                                   dilations, padding, (), depthwise=True)
@@ -1155,7 +1160,7 @@ def depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop, st
 # =========================================================================== DepthwiseConv2dNativeBackpropFilter
 def _depthwise_backprop_filter_kernel(xp, input, filter_sizes, out_backprop, *, strides, padding, data_format="NHWC",
                                       dilations=(1, 1, 1, 1)):
-    _check_conv_attrs(strides, dilations, data_format, _depthwise_nchw())
+    _check_conv_attrs(strides, dilations, data_format, _depthwise_nchw)
     f_shape = _sizes_value("DepthwiseConv2DBackpropFilter", filter_sizes, "filter_sizes")
     oh, ow, pads = _backprop_dims("DepthwiseConv2DBackpropFilter", input.shape, f_shape, out_backprop.shape, strides,
                                   dilations, padding, (), depthwise=True)
@@ -1250,7 +1255,7 @@ def _pool_attrs(op_type, fn_name, ksize, strides, padding, data_format):
             "data_format": _attr_string(op_type, "data_format", data_format, _FORMATS)}
 
 
-def _pool_args(value, ksize, strides, data_format):
+def _pool_args(ksize, strides, data_format):
     """TF's max_pool/avg_pool argument handling: ints or lists of 1, 2 or 4 for ksize and strides."""
     data_format = "NHWC" if data_format is None else data_format
     channel_index = 1 if isinstance(data_format, str) and data_format.startswith("NC") else 3
@@ -1333,7 +1338,7 @@ def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
     """
     value = _deprecated_argument_lookup("input", input, "value", value)
     with name_scope(name, "MaxPool", [value]) as scope:
-        ksize, strides, data_format = _pool_args(value, ksize, strides, data_format)
+        ksize, strides, data_format = _pool_args(ksize, strides, data_format)
         value = convert_to_tensor(value, name="input")
         return _pool_op("MaxPool", [value], _pool_attrs("MaxPool", "max_pool", ksize, strides, padding, data_format),
                         name=scope)
@@ -1445,7 +1450,7 @@ def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
     """
     value = _deprecated_argument_lookup("input", input, "value", value)
     with name_scope(name, "AvgPool", [value]) as scope:
-        ksize, strides, data_format = _pool_args(value, ksize, strides, data_format)
+        ksize, strides, data_format = _pool_args(ksize, strides, data_format)
         value = convert_to_tensor(value, name="input")
         return _pool_op("AvgPool", [value], _pool_attrs("AvgPool", "avg_pool", ksize, strides, padding, data_format),
                         name=scope)
@@ -1505,7 +1510,7 @@ def _bias_add_kernel(xp, value, bias, *, data_format="NHWC"):
     axis = _bias_axis(data_format, value.ndim)
     if bias.shape[0] != value.shape[axis]:
         raise _invalid("Must provide as many biases as the %s dimension of the input tensor: %s vs. %s"
-                       % ("channel" if axis == 1 else "last", _dbg(bias.shape), _dbg(value.shape)))
+                       % ("last" if axis == value.ndim - 1 else "channel", _dbg(bias.shape), _dbg(value.shape)))
     if axis != value.ndim - 1:
         bias = bias.reshape((-1,) + (1,) * (value.ndim - 2))
     return value + bias
@@ -1955,7 +1960,7 @@ def _top_k_kernel(xp, input, k, *, sorted=True):
         raise _invalid("input must be >= 1-D, got shape %s" % _dbg(input.shape))
     if input.shape[-1] < k:
         raise _invalid("input must have at least k columns. Had %d, needed %d" % (input.shape[-1], k))
-    keys = input.astype(np.int64) if input.dtype.kind == "u" else input
+    keys = input.astype(np.int64) if input.dtype.kind in "iu" else input  # -x never overflows in int64
     # a stable sort of the negated values: the largest first, equal values in index order (TF's tie rule)
     idx = xp.argsort(-keys, axis=-1, kind="stable")[..., :k]
     return xp.take_along_axis(input, idx, axis=-1), idx.astype(np.int32)

@@ -15,11 +15,12 @@ The `checkpoint` state file (text protobuf: `model_checkpoint_path`, `all_model_
 is replaced atomically, after the checkpoint it names is complete.
 """
 import glob
-import logging
 import os
 import random
 import re
 import time
+
+import numpy as np
 
 from ..framework import errors, ops
 from ..framework.ops import GraphKeys, Tensor, get_default_graph
@@ -31,7 +32,9 @@ __all__ = ["Saver", "SaverDef", "CheckpointState", "latest_checkpoint", "get_che
            "checkpoint_exists", "update_checkpoint_state", "generate_checkpoint_state_proto",
            "remove_checkpoint", "get_checkpoint_mtimes", "meta_graph_filename"]
 
-_log = logging.getLogger("tfmini")
+def _log():
+    import logging  # only when there is something to say: `import tfmini` stays light
+    return logging.getLogger("tfmini")
 
 
 # =========================================================================== protos
@@ -70,7 +73,9 @@ class SaverDef:
         return isinstance(other, SaverDef) and self._as_dict() == other._as_dict()
 
     def __repr__(self):
-        return _text_format(self._as_dict(), self._FIELDS)
+        text = _text_format(self._as_dict(), self._FIELDS)
+        return text.replace("version: %d\n" % self.version, "version: %s\n" % ("LEGACY", "V1", "V2")[self.version]) \
+            if self.version in (0, 1, 2) else text
 
 
 class CheckpointState:
@@ -115,7 +120,7 @@ def _format_scalar(v):
     if isinstance(v, str):
         return '"%s"' % _c_escape(v)
     if isinstance(v, float):
-        return repr(v) if v != int(v) or abs(v) >= 1e16 else "%d" % v if v else "0"
+        return repr(v)  # 1500000000.0, inf, nan: what protobuf's Python text format writes
     return str(v)
 
 
@@ -134,7 +139,7 @@ class _ParseError(ValueError):
     pass
 
 
-_TOKEN = re.compile(r"""\s*(?:\#[^\n]*\n\s*)*(?:
+_TOKEN = re.compile(r"""\s*(?:\#[^\n]*(?:\n|$)\s*)*(?:
     (?P<ident>[A-Za-z_][A-Za-z0-9_]*) |
     (?P<colon>:) |
     (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*') |
@@ -291,8 +296,8 @@ def get_checkpoint_state(checkpoint_dir, latest_filename=None):
             text = f.read(1 << 24).decode("utf-8")
         ckpt = _parse_checkpoint_state(text)
     except (OSError, UnicodeDecodeError, _ParseError) as e:
-        _log.warning("%s: %s", type(e).__name__, e)
-        _log.warning("%s: Checkpoint ignored", path)
+        _log().warning("%s: %s", type(e).__name__, e)
+        _log().warning("%s: Checkpoint ignored", path)
         return None
     if not ckpt.model_checkpoint_path:
         raise ValueError("Invalid checkpoint state loaded from " + checkpoint_dir)
@@ -322,7 +327,7 @@ def latest_checkpoint(checkpoint_dir, latest_filename=None):
     if ckpt and ckpt.model_checkpoint_path:
         if checkpoint_exists(ckpt.model_checkpoint_path):
             return ckpt.model_checkpoint_path
-        _log.error("Couldn't match files for checkpoint %s", ckpt.model_checkpoint_path)
+        _log().error("Couldn't match files for checkpoint %s", ckpt.model_checkpoint_path)
     return None
 
 
@@ -371,7 +376,7 @@ def _op_list_to_dict(var_list):
     if not isinstance(var_list, (list, tuple, set)):
         raise TypeError("Variables to save should be passed in a dict or a list: %s" % (var_list,))
     out = {}
-    for var in sorted(var_list, key=lambda v: v.name):
+    for var in sorted(var_list, key=lambda v: str(getattr(v, "name", v))):
         ref = _ref_tensor(var)
         if ref is None:
             raise TypeError("Variable to save is not a Variable: %s" % (var,))
@@ -461,6 +466,8 @@ class Saver:
 
     # ---- building the graph
     def build(self):
+        """Add the save/restore ops to the default graph (called by __init__ unless defer_build)."""
+        self._graph = get_default_graph()
         self._build(self._filename, build_save=True, build_restore=True)
 
     def _build(self, checkpoint_path, build_save, build_restore):
@@ -486,7 +493,7 @@ class Saver:
         names = var_list if isinstance(var_list, dict) else _op_list_to_dict(var_list)
         saveables = _saveables(names)
         max_to_keep = self._max_to_keep or 0
-        with self._graph.as_default(), ops.name_scope(self._name, "save", [ref for _, ref in saveables]) as scope:
+        with self._graph.as_default(), ops.name_scope(self._name, "save", [ref for _, ref in saveables]):
             filename_tensor = array_ops.placeholder_with_default(filename or "model", shape=(), name="filename")
             # the name "Const" is TF's, kept for checkpoints' sake
             filename_tensor = array_ops.placeholder_with_default(filename_tensor, shape=(), name="Const")
@@ -507,7 +514,6 @@ class Saver:
                     else:
                         assigns.append(state_ops.assign(ref, value, validate_shape=ref.shape.is_fully_defined()))
                 restore_op = control_flow_ops.group(*assigns, name="restore_all")
-        del scope
         return SaverDef(filename_tensor_name=filename_tensor.name,
                         save_tensor_name=save_tensor.name if save_tensor is not None else "",
                         restore_op_name=restore_op.name if restore_op is not None else "",
@@ -544,7 +550,7 @@ class Saver:
         try:
             remove_checkpoint(p[0], self.saver_def.version, meta_graph_suffix)
         except Exception as e:  # noqa: BLE001 - as TF: a failed cleanup never fails a save
-            _log.warning("Ignoring: %s", e)
+            _log().warning("Ignoring: %s", e)
 
     @property
     def last_checkpoints(self):
@@ -595,12 +601,10 @@ class Saver:
         if isinstance(save_path, bytes):
             save_path = save_path.decode("utf-8")
         if global_step is not None:
-            if not isinstance(global_step, int) or isinstance(global_step, bool):
-                import numpy as np
-                if isinstance(global_step, np.integer):
-                    global_step = int(global_step)
-                else:
-                    global_step = training_util.global_step(sess, global_step)
+            if isinstance(global_step, (int, np.integer)):
+                global_step = int(global_step)
+            else:  # a tensor or variable: its value in `sess`
+                global_step = training_util.global_step(sess, global_step)
             if self._pad_step_number:
                 checkpoint_file = "%s-%s" % (save_path, "{:08d}".format(global_step))
             else:
@@ -650,7 +654,7 @@ class Saver:
             save_path = save_path.decode("utf-8")
         if not checkpoint_exists(save_path):
             raise ValueError("The passed save_path is not a valid checkpoint: " + save_path)
-        _log.info("Restoring parameters from %s", save_path)
+        _log().info("Restoring parameters from %s", save_path)
         try:
             sess.run(self.saver_def.restore_op_name, {self.saver_def.filename_tensor_name: save_path})
         except errors.NotFoundError as err:
