@@ -103,10 +103,6 @@ def fed(tf, value, shape, dtype=None):
     return p, {p: value}
 
 
-def _conv_attrs(s=(1, 1), padding="SAME", d=(1, 1)):
-    return dict(strides=[1, s[0], s[1], 1], padding=padding, dilations=[1, d[0], d[1], 1])
-
-
 def _pool_attrs(k, s, padding):
     return nn_ops._pool_attrs("MaxPool", "max_pool", [1, k[0], k[1], 1], [1, s[0], s[1], 1], padding, "NHWC")
 
@@ -155,7 +151,6 @@ def _elu(x):
 
 SELU_A, SELU_S = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 A6 = np.array([[-2.0, 0.0, 0.5, 5.9, 6.0, 7.5], [3.0, -0.1, 1.0, -4.0, 6.5, 2.0]], np.float32)
-DY = RNG.randn(2, 7, 6, 4).astype(np.float32)          # conv2d(X, F) SAME stride 1 gradient
 XS = RNG.randn(1, 5, 4, 2).astype(np.float32)          # small input for the adjoint references
 FS = RNG.randn(3, 2, 2, 3).astype(np.float32)
 DYS = RNG.randn(1, 3, 2, 3).astype(np.float32)         # conv2d(XS, FS) SAME stride 2 gradient

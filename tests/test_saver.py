@@ -303,6 +303,36 @@ def test_empty_saver(tmp_path):
         assert saver.restore(sess, str(tmp_path / "m")) is None
 
 
+def test_recover_and_remove_checkpoints(tmp_path):
+    v = tf.Variable(1.0, name="v")
+    saver = tf.train.Saver(max_to_keep=2)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        for step in (1, 2):
+            saver.save(sess, str(tmp_path / "m"), global_step=step)
+        state = tf.train.get_checkpoint_state(str(tmp_path))
+        again = tf.train.Saver(max_to_keep=2)  # a new run takes up the kept checkpoints
+        again.recover_last_checkpoints(state.all_model_checkpoint_paths)
+        assert again.last_checkpoints == [str(tmp_path / "m-1"), str(tmp_path / "m-2")]
+        assert len(tf.train.get_checkpoint_mtimes(again.last_checkpoints)) == 2
+        again.save(sess, str(tmp_path / "m"), global_step=3)  # so m-1 is now deleted
+    assert not tf.train.checkpoint_exists(str(tmp_path / "m-1"))
+    tf.train.remove_checkpoint(str(tmp_path / "m-2"))
+    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "m-3.data-00000-of-00001", "m-3.index", "m-3.meta"]
+
+
+def test_saver_from_a_saver_def():
+    v = tf.Variable(1.0, name="v")
+    first = tf.train.Saver()
+    sd = tf.train.SaverDef.FromString(first.saver_def.SerializeToString())
+    assert sd == first.saver_def and "version: V2" in repr(sd)
+    second = tf.train.Saver(saver_def=sd)
+    assert second.as_saver_def() is sd
+    with pytest.raises(NotImplementedError, match="binary MetaGraphDefs only"):
+        second.export_meta_graph(as_text=True)
+    assert v is not None
+
+
 # =========================================================================== errors
 def _saved(tmp_path, **variables):
     vs = [tf.Variable(v, name=n) for n, v in variables.items()]

@@ -37,6 +37,7 @@ from . import init_ops as initializers
 from .ops.linalg_ops import *  # noqa: F401,F403
 from . import linalg
 from .gradients import RegisterGradient, gradients
+from .framework.graph_io import import_graph_def
 from . import nn, losses, train, layers, contrib
 
 newaxis = None

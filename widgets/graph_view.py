@@ -94,12 +94,13 @@ class GraphView:
     Collapse open and close scopes, folded stacks and side lanes. With `fetches` (and
     `feed_dict`) the ops that `sess.run(fetches, feed_dict)` would execute are lit and missing
     feeds are red; with a `session`, Run executes that call and the cards then show values.
+    `renderer` forces 'dot', 'wasm' (Graphviz in the browser) or 'text' (default: the best here).
     """
 
     _live = weakref.WeakSet()
 
     def __init__(self, graph=None, fetches=None, feed_dict=None, session=None, expanded=(), side_lane=True,
-                 fold=True, height=720):
+                 fold=True, height=720, renderer=None):
         import tfmini as tf
         # widget callbacks may run on another thread than the cells (ipykernel's subshells), where the
         # default graph is another one (it is per thread, as in TF): keep the graph, follow it after cells
@@ -119,7 +120,7 @@ class GraphView:
         self.run_info = None
         self.dot = ""
         self._seen = None
-        self._mode = render.backend()
+        self._mode = renderer or render.backend()  # 'dot', 'wasm' or 'text'
         self._default_session = tf.get_default_session()
         try:
             import ipywidgets as w

@@ -477,6 +477,12 @@ class Graph:
     def get_operations(self):
         return list(self._ops)
 
+    def as_graph_def(self, from_version=None, add_shapes=False):
+        """This graph as a GraphDef protocol buffer with TF's op names and attributes (what
+        TensorBoard draws); needs protobuf (pip install tfmini[tensorboard]). See framework/graph_io.py."""
+        from .graph_io import as_graph_def
+        return as_graph_def(self, from_version, add_shapes)
+
     def get_operation_by_name(self, name):
         if not isinstance(name, str):
             raise TypeError("Operation names are strings (or similar), not %s." % type(name).__name__)

@@ -10,7 +10,8 @@ from .learning_rate_decay import (cosine_decay, exponential_decay, inverse_time_
 from .momentum import MomentumOptimizer  # noqa: F401
 from .optimizer import Optimizer  # noqa: F401
 from .rmsprop import RMSPropOptimizer  # noqa: F401
-from .saver import (CheckpointState, Saver, SaverDef, checkpoint_exists, get_checkpoint_state,  # noqa: F401
-                    latest_checkpoint, update_checkpoint_state)
+from .saver import (CheckpointState, Saver, SaverDef, checkpoint_exists, generate_checkpoint_state_proto,  # noqa: F401
+                    get_checkpoint_mtimes, get_checkpoint_state, latest_checkpoint, remove_checkpoint,
+                    update_checkpoint_state)
 from .training_util import (assert_global_step, create_global_step, get_global_step,  # noqa: F401
                             get_or_create_global_step, global_step)

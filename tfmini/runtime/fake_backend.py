@@ -1,0 +1,517 @@
+"""The fake device backend: numpy standing in for a GPU, to test placement and transfers anywhere.
+
+Its arrays (`FakeArray`) are a type of their own that refuses to mix with numpy the way CuPy's do,
+and a little stricter: a kernel that hands a host (numpy) array to a device function, calls a
+numpy function on a device array, or converts one implicitly (`np.asarray(x)`) gets a TypeError
+here, on any machine, instead of on the first GPU it meets. Reading a device value into Python
+(`int(x)`, `x.tolist()`, `x.item()`) works, as on CuPy, but each such synchronisation is counted
+in `STATS["syncs"]` (with the caller in `STATS["sync_sites"]`) so tests can require a training
+step to have none. Explicit transfers (`to_device`, `to_host`) are counted too.
+
+Device memory is simulated: each device buffer is charged to the memory pool that is current
+when it is created (a session's, see runtime/memory.py) and returned when numpy frees it, against
+a device of `DEVICE.total_bytes` (4 GiB unless `configure` says otherwise).
+
+    xp = fake_backend.XP
+    a = fake_backend.to_device(np.ones(3))   # FakeArray
+    xp.add(a, 1.0)                           # FakeArray
+    xp.add(a, np.ones(3))                    # TypeError: a host array mixed with device arrays
+"""
+import sys
+import threading
+import types
+import weakref
+
+import numpy as np
+
+__all__ = ["FakeArray", "FakeOutOfMemoryError", "XP", "STATS", "DEVICE", "to_device", "to_host",
+           "reset_stats", "configure", "is_device_array"]
+
+STATS = {"h2d": 0, "d2h": 0, "syncs": 0, "sync_sites": []}
+
+
+def reset_stats():
+    STATS.update(h2d=0, d2h=0, syncs=0, sync_sites=[])
+
+
+class FakeOutOfMemoryError(MemoryError):
+    """The fake device ran out of memory (CuPy raises cupy.cuda.memory.OutOfMemoryError)."""
+
+    def __init__(self, size, in_use, limit):
+        super().__init__("Out of memory allocating %d bytes (allocated so far: %d bytes, limit set to: %d bytes)."
+                         % (size, in_use, limit))
+        self.size, self.in_use, self.limit = size, in_use, limit
+
+
+# =========================================================================== simulated memory
+class _Device:
+    """The fake GPU: how much memory it has and how much the pools have taken from it."""
+
+    def __init__(self, total_bytes):
+        self.total_bytes = total_bytes
+        self.reserved = 0  # bytes held by all pools together
+
+    @property
+    def free_bytes(self):
+        return self.total_bytes - self.reserved
+
+
+DEVICE = _Device(4 << 30)
+
+
+def configure(total_bytes=None):
+    """Set the fake device's memory size (tests use small ones to provoke out-of-memory)."""
+    if total_bytes is not None:
+        DEVICE.total_bytes = int(total_bytes)
+
+
+class FakePool:
+    """A memory pool on the fake device, the counterpart of a CuPy MemoryPool with a limit.
+
+    `reserve` bytes are taken from the device at once (TF's default: most of the memory, up front);
+    beyond that the pool grows on demand, in 2 MiB steps, up to `limit` (0: the whole device).
+    """
+
+    _STEP = 2 << 20
+
+    def __init__(self, limit=0, reserve=0):
+        self.limit = int(limit)
+        self.in_use = 0
+        self.held = 0
+        self.closed = False
+        self._buffers = {}  # id(root ndarray) -> bytes, for buffers alive in this pool
+        if reserve:
+            self._take(int(reserve), int(reserve))
+
+    def _take(self, nbytes, needed):
+        if DEVICE.free_bytes < nbytes:
+            raise FakeOutOfMemoryError(needed, self.in_use, self.limit or DEVICE.total_bytes)
+        DEVICE.reserved += nbytes
+        self.held += nbytes
+
+    def allocate(self, nbytes):
+        if self.closed:  # a value made after close (a finalizer's stray work): charge nothing
+            return
+        want = self.in_use + nbytes
+        if self.limit and want > self.limit:
+            raise FakeOutOfMemoryError(nbytes, self.in_use, self.limit)
+        if want > self.held:
+            grow = -(-(want - self.held) // self._STEP) * self._STEP
+            if self.limit:
+                grow = min(grow, self.limit - self.held)
+            self._take(max(grow, want - self.held), nbytes)
+        self.in_use = want
+
+    def release(self, nbytes):
+        if not self.closed:
+            self.in_use -= nbytes
+
+    def close(self):
+        """Give everything back to the device (the session closed)."""
+        if not self.closed:
+            DEVICE.reserved -= self.held
+            self.held = 0
+            self.in_use = 0
+            self.closed = True
+            self._buffers.clear()
+
+
+_DEFAULT_POOL = FakePool()  # buffers made outside any session (tests that call the backend directly)
+_current = threading.local()
+
+
+def current_pool():
+    return getattr(_current, "pool", None) or _DEFAULT_POOL
+
+
+class using_pool:
+    """Charge the device buffers made inside the block to `pool` (cupy.cuda.using_allocator)."""
+
+    __slots__ = ("pool", "saved")
+
+    def __init__(self, pool):
+        self.pool = pool
+
+    def __enter__(self):
+        self.saved = getattr(_current, "pool", None)
+        _current.pool = self.pool
+
+    def __exit__(self, *exc):
+        _current.pool = self.saved
+
+
+def _root(a):
+    """The array that owns `a`'s memory (views and as_strided windows charge nothing new)."""
+    seen = 0
+    while True:
+        b = getattr(a, "base", None)
+        if b is None or seen > 64:
+            return a
+        a = b
+        seen += 1
+
+
+def _charge(arr):
+    root = _root(arr)
+    pool = current_pool()
+    key = id(root)
+    for p in (pool, _DEFAULT_POOL):
+        if key in p._buffers:
+            return
+    if not isinstance(root, np.ndarray):
+        return
+    n = int(root.nbytes)
+    pool.allocate(n)
+    pool._buffers[key] = n
+    try:
+        weakref.finalize(root, _uncharge, pool, key, n)
+    except TypeError:
+        pass
+
+
+def _uncharge(pool, key, n):
+    if pool._buffers.pop(key, None) is not None:
+        pool.release(n)
+
+
+# =========================================================================== the array type
+_UNSUPPORTED_KINDS = "OUSVMm"  # object, strings, void, datetimes: CuPy has no such arrays
+
+
+def _check_dtype(a):
+    if a.dtype.kind in _UNSUPPORTED_KINDS:
+        raise TypeError("Unsupported dtype %s: a GPU array holds numbers and booleans only" % a.dtype)
+
+
+def _wrap(a):
+    """numpy results -> device values (0-d arrays for scalars, as CuPy returns)."""
+    if isinstance(a, np.ndarray):
+        _check_dtype(a)
+        _charge(a)
+        return FakeArray(a)
+    if isinstance(a, np.generic):
+        a = np.asarray(a)
+        _check_dtype(a)
+        _charge(a)
+        return FakeArray(a)
+    if isinstance(a, tuple):
+        return tuple(_wrap(v) for v in a)
+    if isinstance(a, list):
+        return [_wrap(v) for v in a]
+    return a
+
+
+def _host_array_error(where):
+    return TypeError("Unsupported type <class 'numpy.ndarray'>: %s got a host (numpy) array where a device array "
+                     "is needed; move it with xp.asarray(...) first (CuPy refuses implicit transfers)" % where)
+
+
+def _unwrap(v, where, allow_host):
+    if v.__class__ is FakeArray:
+        return v._a
+    if isinstance(v, np.ndarray):
+        if not allow_host:
+            raise _host_array_error(where)
+        return v
+    if isinstance(v, (list, tuple)):
+        items = [_unwrap(x, where, allow_host) for x in v]
+        return items if isinstance(v, list) else tuple(items)
+    if isinstance(v, dict):
+        return {k: _unwrap(x, where, allow_host) for k, x in v.items()}
+    return v
+
+
+def _sync(what):
+    STATS["syncs"] += 1
+    f = sys._getframe(2)
+    STATS["sync_sites"].append("%s at %s:%d" % (what, f.f_code.co_filename, f.f_lineno))
+
+
+def _binary(name):
+    op = getattr(np.ndarray, name)
+
+    def method(self, other):
+        if other.__class__ is FakeArray:
+            other = other._a
+        elif isinstance(other, np.ndarray):
+            raise _host_array_error("the operator %s" % name)
+        elif isinstance(other, (list, tuple)):
+            raise TypeError("Unsupported type %s: the operator %s takes device arrays and scalars" % (type(other), name))
+        return _wrap(op(self._a, other))
+    method.__name__ = name
+    return method
+
+
+def _inplace(name):
+    op = getattr(np.ndarray, name)
+
+    def method(self, other):
+        if other.__class__ is FakeArray:
+            other = other._a
+        elif isinstance(other, np.ndarray):
+            raise _host_array_error("the operator %s" % name)
+        op(self._a, other)
+        return self
+    method.__name__ = name
+    return method
+
+
+def _unary(name):
+    op = getattr(np.ndarray, name)
+
+    def method(self):
+        return _wrap(op(self._a))
+    method.__name__ = name
+    return method
+
+
+_SYNC_METHODS = {"tolist", "item", "tobytes"}
+_HOST_METHODS = {"tofile", "dump", "dumps"}
+
+
+class FakeArray:
+    """A device array of the fake backend: a numpy array that only device functions may touch."""
+
+    __slots__ = ("_a", "__weakref__")
+    __array_priority__ = 100
+
+    def __init__(self, a):
+        self._a = a
+
+    # ---- what CuPy refuses
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError("Implicit conversion to a NumPy array is not allowed. Please use `.get()` to construct a "
+                        "NumPy array explicitly. (a device array reached numpy: a kernel must use xp, and the "
+                        "executor moves values between host and device)")
+
+    def __array_function__(self, func, types_, args, kwargs):
+        raise TypeError("numpy.%s was called on a device array: kernels must call xp.%s"
+                        % (func.__name__, func.__name__))
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        # numpy scalars meet device arrays as CuPy allows (np.float32(2) * x); numpy arrays do not
+        if method != "__call__":
+            raise TypeError("numpy.%s.%s was called on a device array: kernels must call xp.%s.%s"
+                            % (ufunc.__name__, method, ufunc.__name__, method))
+        args = [_unwrap(v, "numpy.%s" % ufunc.__name__, False) for v in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(_unwrap(v, "numpy.%s" % ufunc.__name__, False) for v in kwargs["out"])
+        return _wrap(getattr(ufunc, method)(*args, **kwargs))
+
+    # ---- explicit transfer, as cupy.ndarray.get
+    def get(self):
+        STATS["d2h"] += 1
+        return self._a.copy()
+
+    # ---- reading into Python: allowed (CuPy syncs too), counted
+    def __bool__(self):
+        _sync("bool()")
+        return bool(self._a)
+
+    def __int__(self):
+        _sync("int()")
+        return int(self._a)
+
+    def __float__(self):
+        _sync("float()")
+        return float(self._a)
+
+    def __complex__(self):
+        _sync("complex()")
+        return complex(self._a)
+
+    def __index__(self):
+        _sync("operator.index()")
+        return self._a.__index__()
+
+    def __len__(self):
+        return len(self._a)
+
+    def __iter__(self):
+        for i in range(len(self._a)):
+            yield self[i]
+
+    def __repr__(self):
+        return "fake_device_array(%r)" % (self._a,)
+
+    __str__ = __repr__
+
+    def __hash__(self):
+        raise TypeError("unhashable type: 'FakeArray'")
+
+    # ---- attributes
+    shape = property(lambda self: self._a.shape)
+    dtype = property(lambda self: self._a.dtype)
+    ndim = property(lambda self: self._a.ndim)
+    size = property(lambda self: self._a.size)
+    nbytes = property(lambda self: self._a.nbytes)
+    itemsize = property(lambda self: self._a.itemsize)
+    strides = property(lambda self: self._a.strides)
+    flags = property(lambda self: self._a.flags)
+    T = property(lambda self: FakeArray(self._a.T))
+    real = property(lambda self: _wrap(self._a.real))
+    imag = property(lambda self: _wrap(self._a.imag))
+
+    @property
+    def base(self):
+        b = self._a.base
+        return FakeArray(b) if isinstance(b, np.ndarray) else None
+
+    def __getattr__(self, name):
+        attr = getattr(self._a, name)
+        if name in _HOST_METHODS:
+            raise TypeError("cupy.ndarray has no %s: read it to the host with .get() first" % name)
+        if callable(attr):
+            def method(*args, **kwargs):
+                if name in _SYNC_METHODS:
+                    _sync(".%s()" % name)
+                args, kwargs = _unwrap(args, ".%s()" % name, False), _unwrap(kwargs, ".%s()" % name, False)
+                out = attr(*args, **kwargs)
+                if name in _SYNC_METHODS:
+                    return out
+                return _wrap(out)
+            return method
+        return _wrap(attr)
+
+    # ---- indexing
+    def __getitem__(self, key):
+        key = _unwrap(key, "indexing", True)  # CuPy takes numpy index arrays
+        return _wrap(self._a[key])
+
+    def __setitem__(self, key, value):
+        key = _unwrap(key, "indexing", True)
+        if isinstance(value, (list, tuple)):
+            raise TypeError("Unsupported type %s: assign a device array or a scalar" % type(value))
+        self._a[key] = _unwrap(value, "item assignment", False)
+
+    # ---- operators
+    for _n in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
+               "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__pow__", "__rpow__",
+               "__matmul__", "__rmatmul__", "__and__", "__rand__", "__or__", "__ror__", "__xor__", "__rxor__",
+               "__lshift__", "__rlshift__", "__rshift__", "__rrshift__", "__lt__", "__le__", "__gt__", "__ge__",
+               "__eq__", "__ne__", "__divmod__"):
+        locals()[_n] = _binary(_n)
+    for _n in ("__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__", "__ipow__",
+               "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__"):
+        locals()[_n] = _inplace(_n)
+    for _n in ("__neg__", "__pos__", "__abs__", "__invert__"):
+        locals()[_n] = _unary(_n)
+    del _n
+
+
+def is_device_array(v):
+    return v.__class__ is FakeArray
+
+
+# =========================================================================== the xp module
+# numpy functions CuPy does not have (kernels calling them would fail on the GPU)
+_NOT_IN_CUPY = {"errstate", "frompyfunc", "nditer", "ndindex", "seterr", "geterr", "vectorize", "object_",
+                "str_", "bytes_", "char", "rec", "ma", "matrix", "asmatrix", "piecewise", "apply_along_axis",
+                "apply_over_axes", "fromiter", "genfromtxt", "loadtxt", "savetxt", "set_printoptions"}
+# functions that take host data to make a device array
+_CREATION = {"asarray", "array", "asanyarray", "ascontiguousarray", "asfortranarray"}
+# CuPy's ufunc methods exist for a few ufuncs only (cupy/_core/_kernel.pyx)
+_UFUNC_METHODS = {"reduce": {"add", "multiply"}, "accumulate": {"add", "multiply"}, "reduceat": {"add"},
+                  "at": {"add", "subtract", "maximum", "minimum"}, "outer": None}
+
+
+class _Ufunc:
+    """A numpy ufunc seen from the device: operands must be device arrays or scalars."""
+
+    def __init__(self, uf):
+        self._uf = uf
+        self.__name__ = uf.__name__
+        self.nin, self.nout, self.identity = uf.nin, uf.nout, uf.identity
+
+    def _args(self, what, args, kwargs):
+        for v in args:
+            if isinstance(v, (list, tuple)):
+                raise TypeError("Unsupported type %s: xp.%s takes device arrays and scalars" % (type(v), what))
+        return _unwrap(args, "xp.%s" % what, False), _unwrap(kwargs, "xp.%s" % what, False)
+
+    def __call__(self, *args, **kwargs):
+        args, kwargs = self._args(self.__name__, args, kwargs)
+        return _wrap(self._uf(*args, **kwargs))
+
+    def __getattr__(self, method):
+        allowed = _UFUNC_METHODS.get(method, ())
+        if allowed == ():
+            return getattr(self._uf, method)
+        if allowed is not None and self.__name__ not in allowed:
+            raise NotImplementedError("`%s.%s` is not supported yet (CuPy has %s.%s only for %s)"
+                                      % (self.__name__, method, "ufunc", method, ", ".join(sorted(allowed))))
+        fn = getattr(self._uf, method)
+        what = "%s.%s" % (self.__name__, method)
+
+        def call(*args, **kwargs):
+            if method == "reduce" and ({"initial", "where"} & set(kwargs)):
+                raise TypeError("CuPy's ufunc.reduce takes no initial= or where=")
+            if method in ("reduce", "accumulate", "reduceat") and args and args[0].__class__ is not FakeArray:
+                raise TypeError("xp.%s needs a device array (CuPy calls its .sum/.prod method)" % what)
+            a, k = self._args(what, args, kwargs)
+            return _wrap(fn(*a, **k))
+        return call
+
+
+class _Namespace(types.ModuleType):
+    """numpy (or one of its submodules) as the device sees it."""
+
+    def __init__(self, mod, path):
+        super().__init__(path)
+        self._mod = mod
+        self._path = path
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name in _NOT_IN_CUPY:
+            raise AttributeError("module 'cupy' has no attribute '%s' (numpy has it; the GPU does not)" % name)
+        if name == "ndarray":
+            return FakeArray
+        attr = getattr(self._mod, name)
+        if isinstance(attr, types.ModuleType):
+            out = _Namespace(attr, "%s.%s" % (self._path, name))
+        elif isinstance(attr, np.ufunc):
+            out = _Ufunc(attr)
+        elif isinstance(attr, type) or not callable(attr):
+            out = attr  # dtypes and constants: the same objects CuPy re-exports
+        else:
+            out = _function(attr, "%s.%s" % (self._path, name), name in _CREATION)
+        object.__setattr__(self, name, out)
+        return out
+
+
+def _function(fn, what, creation):
+    def call(*args, **kwargs):
+        if creation:
+            if args and args[0].__class__ is not FakeArray and isinstance(args[0], (np.ndarray, np.generic, list,
+                                                                                 tuple, int, float, complex, bool)):
+                STATS["h2d"] += 1
+            a, k = _unwrap(args, what, True), _unwrap(kwargs, what, True)
+            out = fn(*a, **k)
+            if isinstance(out, np.ndarray) and args and isinstance(args[0], np.ndarray) and out is args[0]:
+                out = out.copy()  # host memory never becomes device memory in place
+            return _wrap(np.asarray(out) if not isinstance(out, np.ndarray) else out)
+        a, k = _unwrap(args, what, False), _unwrap(kwargs, what, False)
+        return _wrap(fn(*a, **k))
+    call.__name__ = fn.__name__ if hasattr(fn, "__name__") else what
+    return call
+
+
+XP = _Namespace(np, "xp")
+
+
+# =========================================================================== transfers
+def to_device(a):
+    """A host value as a device array (a copy, as a host-to-device transfer is)."""
+    STATS["h2d"] += 1
+    a = np.array(a, copy=True)
+    _check_dtype(a)
+    _charge(a)
+    return FakeArray(a)
+
+
+def to_host(a):
+    """A device array as a new numpy array."""
+    STATS["d2h"] += 1
+    return a._a.copy()
