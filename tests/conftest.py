@@ -1,13 +1,43 @@
-"""Shared fixtures: every test starts on a fresh default graph."""
+"""Shared fixtures: every test starts on a fresh default graph; `backend` runs a test on each backend."""
+import importlib.util
 import os
 import pathlib
 
 import pytest
 
-import tfmini as tf
+# Tests not parametrized by backend run on the CPU (set TFMINI_BACKEND=fake to run them all on the fake GPU),
+# and GPU sessions grow their memory instead of reserving most of it each time (TF's variable of that name).
+os.environ.setdefault("TFMINI_BACKEND", "numpy")
+os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
+
+import tfmini as tf  # noqa: E402
+from tfmini.runtime import backends, device  # noqa: E402
+from tfmini.runtime.executor import device_folding  # noqa: E402
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 SHARED = pathlib.Path(os.environ.get("TFMINI_SHARED", REPO.parent / "shared")).resolve()
+
+
+def _gpu_problem():
+    """None when CuPy finds a GPU here, else why the GPU cases are skipped."""
+    if importlib.util.find_spec("cupy") is None:
+        return "no GPU: CuPy is not installed (pip install '.[gpu]' on a machine with an NVIDIA GPU)"
+    problem = backends.cupy_status()
+    return None if problem is None else "no GPU: " + problem
+
+
+GPU_PROBLEM = _gpu_problem()
+# numpy: the CPU; fake: numpy standing in for a GPU (placement and transfers, on any machine); cupy: a real GPU
+BACKENDS = ["numpy", "fake", pytest.param("cupy", marks=pytest.mark.skipif(GPU_PROBLEM is not None,
+                                                                          reason=str(GPU_PROBLEM)))]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    """The name of the backend whose GPU the test's sessions use ('numpy' means no GPU). On a GPU
+    backend ops on constants are not folded, so that every kernel runs on the device."""
+    with device.use_backend(request.param), device_folding(request.param == "numpy"):
+        yield request.param
 
 
 @pytest.fixture(autouse=True)

@@ -69,6 +69,6 @@ def grad_rows_test(cases):
     assert not dup, "duplicate grad row ids: %s" % sorted(dup)
 
     @pytest.mark.parametrize("row", cases, ids=ids)
-    def test_grad_row(row):
+    def test_grad_row(row, backend):  # every row on every backend (conftest.BACKENDS)
         row.run()
     return test_grad_row

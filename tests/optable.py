@@ -57,6 +57,6 @@ def rows_test(cases):
     assert not dup, "duplicate row ids: %s" % sorted(dup)
 
     @pytest.mark.parametrize("row", cases, ids=ids)
-    def test_row(row):
+    def test_row(row, backend):  # every row on every backend (conftest.BACKENDS)
         row.run()
     return test_row

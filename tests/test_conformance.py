@@ -35,7 +35,7 @@ def harness():
 
 
 @pytest.mark.parametrize("name", list(_params()))
-def test_case(harness, name):
+def test_case(harness, name, backend):  # every case on every backend (conftest.BACKENDS)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         code = harness.main(["--impl", "tfmini", "--cases", str(CONF / "public_cases.py"),

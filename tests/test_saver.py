@@ -328,8 +328,7 @@ def test_saver_from_a_saver_def():
     assert sd == first.saver_def and "version: V2" in repr(sd)
     second = tf.train.Saver(saver_def=sd)
     assert second.as_saver_def() is sd
-    with pytest.raises(NotImplementedError, match="binary MetaGraphDefs only"):
-        second.export_meta_graph(as_text=True)
+    assert second.export_meta_graph(as_text=True) is not None  # text files: tests/test_graph_def.py
     assert v is not None
 
 

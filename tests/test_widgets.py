@@ -131,6 +131,16 @@ def test_expand_opens_a_cluster_and_collapse_closes_it():
     assert 'label="inner"' in text and 'label="outer"' in text
 
 
+def test_a_variable_is_one_node_until_opened():
+    w = tf.Variable(tf.zeros([3, 2]), name="W")
+    m = wmodel.GraphModel.from_graph(tf.get_default_graph())
+    closed = units_by_key(tw.build_view(m, side_lane=False))
+    assert set(closed) == {"W"} and closed["W"].style == "variable" and closed["W"].label == "W\n3x2"
+    opened = units_by_key(tw.build_view(m, expanded={"W"}, side_lane=False))
+    assert set(opened) == {"W", "W/read"} and opened["W"].cluster == opened["W/read"].cluster == ("W",)
+    assert w.name == "W:0"
+
+
 def test_operand_constants_stay_with_their_op():
     x = tf.placeholder(tf.float32, [2], name="x")
     y = x * 2.0
@@ -222,7 +232,6 @@ def test_edges_carry_static_shape_and_dtype():
 
 # =========================================================================== highlighting a run
 def test_highlight_lights_exactly_the_ops_the_run_executes():
-    from tfmini.client.session import open_sessions  # noqa: F401 - the registry reset uses
     from tfmini.runtime.backends import numpy_backend
     from tfmini.runtime.executor import build_plan
     from tfmini.runtime.state import SessionState

@@ -38,7 +38,19 @@ from .ops.linalg_ops import *  # noqa: F401,F403
 from . import linalg
 from .gradients import RegisterGradient, gradients
 from .framework.graph_io import import_graph_def
-from . import nn, losses, train, layers, contrib
+from . import nn, losses, train, layers, contrib, summary
+
+# TensorFlow's message classes (tf.GraphDef, tf.Summary, ...) need protobuf: built on first use
+_MESSAGES = ("GraphDef", "NodeDef", "AttrValue", "TensorProto", "TensorShapeProto", "VersionDef", "MetaGraphDef",
+             "CollectionDef", "VariableDef", "Summary", "SummaryMetadata", "SummaryDescription", "HistogramProto",
+             "Event", "SessionLog", "LogMessage", "TaggedRunMetadata")
+
+
+def __getattr__(name):
+    if name in _MESSAGES:
+        from .framework import messages
+        return messages.get(name)
+    raise AttributeError("module 'tfmini' has no attribute %r" % name)
 
 newaxis = None
 __version__ = "0.1.0"

@@ -39,7 +39,10 @@ class Variable:
                  import_scope=None, constraint=None, use_resource=None, synchronization=None,
                  aggregation=None, shape=None):
         if variable_def is not None:
-            raise NotImplementedError("Variable(variable_def=...) arrives with import_meta_graph")
+            if initial_value is not None:
+                raise ValueError("variable_def and initial_value are mutually exclusive.")
+            self._init_from_proto(variable_def, import_scope)
+            return
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         init_from_fn = callable(initial_value)
@@ -84,6 +87,29 @@ class Variable:
         self._caching_device = caching_device
         self._save_slice_info = None
         add_to_collections(collections, self)
+
+    def _init_from_proto(self, variable_def, import_scope=None):
+        """Wrap the ops of an imported graph that make a variable (what tf.train.import_meta_graph
+        does with each VariableDef: a message, its bytes, or a dict of its fields)."""
+        from .framework.meta_graph import prepend_name_scope, variable_def_fields
+        fields = variable_def_fields(variable_def)
+        g = get_default_graph()
+
+        def element(key):
+            return g.as_graph_element(prepend_name_scope(fields[key], import_scope))
+        self._variable = element("variable_name")
+        self._initializer_op = element("initializer_name")
+        self._snapshot = element("snapshot_name")
+        self._initial_value = element("initial_value_name") if fields.get("initial_value_name") else None
+        self._trainable = bool(fields.get("trainable", False))
+        self._constraint = None
+        self._caching_device = None
+        self._save_slice_info = None
+
+    @staticmethod
+    def from_proto(variable_def, import_scope=None):
+        """A Variable over the imported ops a VariableDef names."""
+        return Variable(variable_def=variable_def, import_scope=import_scope)
 
     # ---- identity
     @property

@@ -115,8 +115,7 @@ def _unit_key(model, name, scopes, expanded):
             return ("op", prefix), tuple(open_scopes)
         if prefix not in expanded:
             return ("scope", prefix), tuple(open_scopes)
-        if prefix != name:
-            open_scopes.append(prefix)
+        open_scopes.append(prefix)  # an op named like its scope ('W' of 'W/read') is drawn inside it
     return ("op", name), tuple(open_scopes)
 
 

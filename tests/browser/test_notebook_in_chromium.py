@@ -209,7 +209,7 @@ def _run_cell(page, i, timeout=60):
     raise AssertionError("cell %d did not finish in %ds: %s" % (i, timeout, page.evaluate(_JS_STATE, i)))
 
 
-def test_notebook_graph_tree_reset_in_chromium():
+def test_notebook_graph_tree_reset_in_chromium(capsys):
     t_start = time.time()
     _require_system_packages()
     from playwright.sync_api import sync_playwright
@@ -301,7 +301,8 @@ def test_notebook_graph_tree_reset_in_chromium():
     finally:
         lab.stop()
         shutil.rmtree(root, ignore_errors=True)
-    print("\nscreenshot: %s (and after-reset.png%s); %d nodes collapsed, %d with mlp expanded"
-          % (shot, ", wasm.png" if wasm else "", expected_nodes, expanded_nodes))
     elapsed = time.time() - t_start
+    with capsys.disabled():  # shown whatever pytest captures
+        print("\nbrowser test: screenshot %s (and after-reset.png%s); %d graph nodes collapsed, %d with mlp "
+              "expanded; %.0fs" % (shot, ", wasm.png" if wasm else "", expected_nodes, expanded_nodes, elapsed))
     assert elapsed < BUDGET_S, "the browser test took %.0fs (budget %ds)" % (elapsed, BUDGET_S)

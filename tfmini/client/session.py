@@ -7,8 +7,8 @@ import numpy as np
 
 from ..framework import errors, ops
 from ..framework.ops import Operation, Tensor
-from ..runtime import backends
-from ..runtime.executor import build_plan
+from ..runtime import backends, device
+from ..runtime.executor import DevicePlan, build_plan
 from ..runtime.state import SessionState
 from .config import ConfigProto
 
@@ -114,6 +114,18 @@ def open_sessions(graph=None):
 _session_serials = iter(range(1, 1 << 62))
 
 
+def _free_gpu_memory_of(graph):
+    """tf.reset_default_graph(): the GPU sessions of the replaced graph are closed, so that their
+    device memory (most of the GPU, without allow_growth) is free for the next graph's session."""
+    for s in open_sessions(graph):
+        if s._devices is not None and s._devices.gpu is not None:
+            s._closed_by_reset = True
+            s.close()
+
+
+ops._reset_hooks.append(_free_gpu_memory_of)
+
+
 class BaseSession:
     """The common part of Session and InteractiveSession."""
 
@@ -136,14 +148,19 @@ class BaseSession:
         self._config = config if config is not None else ConfigProto()
         self._target = target or ""
         self._closed = False
+        self._closed_by_reset = False
         self._state = SessionState()
         self._plans = {}
         self._plans_version = graph._version
         self._xp = backends.numpy_backend()
+        self._devices = None  # set first: close() must work even if finding the devices fails
+        self._devices = device.Devices(self._config, device.gpu_for_config(self._config))
         self._default_ctx = None
         self._logged_ops = set()
         self._serial = next(_session_serials)
         _live_sessions.add(self)
+        if self._config.log_device_placement:
+            self._log_device_mapping()
 
     # ---- properties
     @property
@@ -159,7 +176,11 @@ class BaseSession:
         return self._target
 
     def list_devices(self):
-        return [_DeviceAttributes("/job:localhost/replica:0/task:0/device:CPU:0", "CPU")]
+        out = [_DeviceAttributes("/job:localhost/replica:0/task:0/device:CPU:0", "CPU")]
+        if self._devices is not None and self._devices.gpu is not None:
+            mem = self._devices.memory
+            out.append(_DeviceAttributes(device.DEVICE_NAMES[device.GPU], "GPU", mem.limit or mem.total))
+        return out
 
     # ---- lifecycle
     def close(self):
@@ -167,7 +188,13 @@ class BaseSession:
         if not self._closed:
             self._closed = True
             self._state.clear()
+            if self._devices is not None and self._devices.gpu is not None:
+                for plan in self._plans.values():
+                    if isinstance(plan, DevicePlan):
+                        plan.release()
             self._plans.clear()
+            if self._devices is not None:
+                self._devices.close()  # the GPU memory goes back to the device
 
     def as_default(self):
         """A context manager that makes this the default session (for `eval()`/`run()`)."""
@@ -204,6 +231,9 @@ class BaseSession:
         """
         if self._closed:
             note = self._graph.reset_note(None) if self._graph.is_reset else None
+            if note is None and self._closed_by_reset:
+                note = ("tf.reset_default_graph() closed it, to give its GPU memory back: make a new Session "
+                        "for the new graph.")
             raise RuntimeError("Attempted to use a closed Session." + (" " + note if note else ""))
         graph = self._graph
         cls = fetches.__class__
@@ -227,7 +257,7 @@ class BaseSession:
         if plan is None:
             feed_tensors = self._resolve_feed_keys(feed_keys)
             log = self._log_placement if self._config.log_device_placement else None
-            plan = build_plan(self._state, flat, targets, feed_tensors, self._xp, log)
+            plan = build_plan(self._state, flat, targets, feed_tensors, self._xp, log, self._devices)
             self._plans[key] = plan
         values = plan.run(feed_dict.values() if feed_keys else ())
         for i, v in enumerate(values):
@@ -259,7 +289,16 @@ class BaseSession:
         if op in self._logged_ops:
             return
         self._logged_ops.add(op)
-        sys.stderr.write("%s: (%s): /job:localhost/replica:0/task:0/device:CPU:0\n" % (op.name, op.type))
+        sys.stderr.write("%s: (%s): %s\n" % (op.name, op.type, device.DEVICE_NAMES[self._devices.place(op)]))
+
+    def _log_device_mapping(self):
+        """TF's first log_device_placement lines: the GPUs this session uses."""
+        gpu = self._devices.gpu
+        if gpu is None:
+            sys.stderr.write("Device mapping: no known devices.\n")
+        else:
+            sys.stderr.write("Device mapping:\n%s -> device: 0, %s\n"
+                             % (device.DEVICE_NAMES[device.GPU], gpu.device_description()))
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """A Python function that runs `fetches` with positional feeds for `feed_list`."""
@@ -276,10 +315,10 @@ class BaseSession:
 
 
 class _DeviceAttributes:
-    def __init__(self, name, device_type):
+    def __init__(self, name, device_type, memory_limit_bytes=0):
         self.name = name
         self.device_type = device_type
-        self.memory_limit_bytes = 0
+        self.memory_limit_bytes = memory_limit_bytes
 
     def __repr__(self):
         return "_DeviceAttributes(%s, %s, %d)" % (self.name, self.device_type, self.memory_limit_bytes)

@@ -13,9 +13,7 @@ with it). Serializing needs numpy only (tfmini/io/proto.py); the protobuf `Graph
 >>> [n.op for n in tf.get_default_graph().as_graph_def().node]
 ['Placeholder']
 """
-import inspect
 import os
-import socket
 
 import numpy as np
 
@@ -177,12 +175,19 @@ def _parse_table(text):
     return table
 
 
-_SIGNATURES = _parse_table(_TF_OPS)
+_TABLE = {}
+
+
+def _signature(op_type):
+    """TensorFlow's signature of `op_type`, or None (the table is parsed on first use)."""
+    if not _TABLE:
+        _TABLE.update(_parse_table(_TF_OPS))
+    return _TABLE.get(op_type)
 
 
 def tf_signature_known(op_type):
     """Whether graph_io knows TensorFlow's signature of `op_type` (tests check every registered op)."""
-    return op_type in _SIGNATURES
+    return _signature(op_type) is not None
 
 
 def _derive(args, tensors, out):
@@ -413,7 +418,7 @@ def attr_from_proto(d):
 # =========================================================================== Graph -> GraphDef
 def _tf_attrs(op):
     """{name: AttrValue dict} of `op` as TensorFlow declares its attributes."""
-    sig = _SIGNATURES.get(op.type)
+    sig = _signature(op.type)
     if sig is None:  # not a TF op: tfmini's attributes, types guessed
         pairs = [(k, attr_value(v)) for k, v in op._attrs.items()]
         return {k: v for k, v in pairs if v is not None}
@@ -492,6 +497,7 @@ _ACCEPTED = {}
 def _accepted_names(fn, skip, n_inputs):
     """The keyword names `fn` takes after its `skip` leading arguments and `n_inputs` tensors, and
     whether it takes **kwargs."""
+    import inspect
     params = list(inspect.signature(fn).parameters.values())[skip:]
     var_pos = any(p.kind == p.VAR_POSITIONAL for p in params)
     var_kw = any(p.kind == p.VAR_KEYWORD for p in params)
@@ -555,37 +561,16 @@ def _topological(nodes):
 
 
 def import_graph_def(graph_def, input_map=None, return_elements=None, name=None, op_dict=None,
-                     producer_op_list=None, clear_devices=False):
+                     producer_op_list=None):
     """Import a GraphDef into the default graph, as `tf.import_graph_def` does; returns the
-    elements named in `return_elements` (ops or 'op:i' tensors), or None.
+    elements named in `return_elements` (ops, or 'op:i' tensors), else None.
 
-    name: the prefix of the imported names (default 'import'; '' for none). Names that already
-    exist are made unique. input_map: {'name:i' in graph_def: Tensor} replaces those inputs.
-    `graph_def` is a GraphDef message, its serialized bytes, or its dict form.
+    name: the prefix of the imported names (default 'import', made unique; '' for none); a name
+    already in the graph is made unique. input_map: {'op:i' of graph_def: Tensor} feeds those
+    inputs from the graph instead. `graph_def` is a GraphDef message, its bytes, or its dict form.
+    Shapes recorded in `_output_shapes` refine the shapes tfmini infers.
     """
-    from .ops import Tensor, get_default_graph, name_scope, canonical_device
-    from .op_registry import get_op_def
-    gd = graph_def_from(graph_def)
-    g = get_default_graph()
-    input_map = dict(input_map or {})
-    for k, v in input_map.items():
-        if not isinstance(k, str):
-            raise TypeError("input_map must be a dictionary mapping strings to Tensor objects.")
-        if not isinstance(v, Tensor):
-            raise TypeError("input_map must be a dictionary mapping strings to Tensor objects.")
-    wanted = {(_split_input(k)[0], _split_input(k)[1]): v for k, v in input_map.items()}
-    nodes = gd.get("node", [])
-    node_names = {n["name"] for n in nodes}
-    missing = sorted(k for k in input_map if _split_input(k)[0] not in node_names)
-    if missing:
-        raise ValueError("Attempted to map inputs that were not found in graph_def: [%s]" % ", ".join(missing))
-    created = {}
-    # TF's importer: a name scope named `name` (default "import", made unique), "" for the top level
-    with name_scope(name, "import", list(input_map.values())) as scope:
-        with g.name_scope(None):
-            for node in _topological(nodes):
-                created[node["name"]] = _import_node(g, node, scope, created, wanted, clear_devices,
-                                                     get_op_def, canonical_device)
+    created = import_nodes(graph_def, input_map, name)
     if return_elements is None:
         return None
     out = []
@@ -599,11 +584,38 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     return out
 
 
+def import_nodes(graph_def, input_map=None, name=None, clear_devices=False):
+    """Import the nodes of `graph_def` into the default graph; returns {node name: new Operation}."""
+    from .ops import Tensor, get_default_graph, name_scope, canonical_device
+    from .op_registry import get_op_def
+    gd = graph_def_from(graph_def)
+    g = get_default_graph()
+    input_map = dict(input_map or {})
+    for k, v in input_map.items():
+        if not isinstance(k, str) or not isinstance(v, Tensor):
+            raise TypeError("input_map must be a dictionary mapping strings to Tensor objects.")
+    wanted = {_split_input(k)[:2]: v for k, v in input_map.items()}
+    nodes = gd.get("node", [])
+    node_names = {n["name"] for n in nodes}
+    missing = sorted(k for k in input_map if _split_input(k)[0] not in node_names)
+    if missing:
+        raise ValueError("Attempted to map inputs that were not found in graph_def: [%s]" % ", ".join(missing))
+    created = {}
+    # TF's importer: a name scope named `name` (default "import", made unique), "" for the top level
+    with name_scope(name, "import", list(input_map.values())) as scope:
+        with g.name_scope(None):
+            for node in _topological(nodes):
+                created[node["name"]] = _import_node(g, node, scope, created, wanted, clear_devices,
+                                                     get_op_def, canonical_device)
+    return created
+
+
 def _import_node(g, node, scope, created, wanted, clear_devices, get_op_def, canonical_device):
     op_type = node.get("op", "")
     try:
         op_def = get_op_def(op_type)
     except KeyError:
+        import socket
         raise errors.NotFoundError(None, None, "Op type not registered '%s' in binary running on %s. Make sure the "
                                    "Op and Kernel are registered in the binary running in this process. (tfmini "
                                    "has no op '%s'.)" % (op_type, socket.gethostname(), op_type)) from None

@@ -131,7 +131,7 @@ def require_protobuf(what="This"):
         import google.protobuf  # noqa: F401
         from google.protobuf import descriptor_pb2, descriptor_pool, message_factory  # noqa: F401
     except ImportError:
-        raise ImportError("%s needs the protobuf package, which tfmini installs only with its TensorBoard extra: "
+        raise ImportError("%s needs the protobuf package, which tfmini installs with its TensorBoard extra: "
                           "pip install tfmini[%s]" % (what or "This", EXTRA)) from None
 
 
@@ -174,8 +174,8 @@ def _file_descriptor():
     return fdp
 
 
-def _build():
-    require_protobuf("TensorFlow's message classes")
+def _build(what):
+    require_protobuf(what)
     from google.protobuf import descriptor_pool, message_factory
     pool = descriptor_pool.DescriptorPool()  # private: real TensorFlow's own classes may be loaded too
     pool.Add(_file_descriptor())
@@ -192,7 +192,7 @@ def _build():
 def get(name):
     """The protobuf class of message `name` ("GraphDef", "Summary", "Summary.Value", ...)."""
     if _Lazy.classes is None:
-        _Lazy.classes = _build()
+        _Lazy.classes = _build("tf.%s" % name)
     try:
         return _Lazy.classes[name]
     except KeyError:

@@ -40,10 +40,10 @@ class OpDef:
     """Everything the system knows about one op type."""
 
     __slots__ = ("type", "infer", "kernel", "grad", "stateful", "ref_inputs", "needs_ctx",
-                 "aliases_input", "broadcasting", "module")
+                 "aliases_input", "broadcasting", "module", "cpu_only", "shape_only")
 
     def __init__(self, type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, broadcasting,
-                 module):
+                 module, cpu_only=False, shape_only=False):
         self.type = type
         self.infer = infer
         self.kernel = kernel
@@ -54,6 +54,8 @@ class OpDef:
         self.aliases_input = aliases_input
         self.broadcasting = broadcasting
         self.module = module
+        self.cpu_only = cpu_only
+        self.shape_only = shape_only
 
     def __repr__(self):
         return "<OpDef %s from %s>" % (self.type, self.module)
@@ -63,7 +65,7 @@ _REGISTRY = {}
 
 
 def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), needs_ctx=False,
-                aliases_input=False, broadcasting=False):
+                aliases_input=False, broadcasting=False, cpu_only=False, shape_only=False):
     """Declare op `type`. Raises KeyError if it is declared twice (one op, one place).
 
     stateful:      the op has side effects or draws random numbers (never pruned as pure).
@@ -72,6 +74,9 @@ def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), nee
     aliases_input: the kernel may return (a view of) an input array; fetches copy such values.
     broadcasting:  inputs broadcast against each other; tf.gradients sums each input's gradient
                    back to that input's shape, so the rule returns output-shaped gradients.
+    cpu_only:      the op has no GPU kernel (as TF's Print): it runs on the CPU wherever it is placed.
+    shape_only:    the kernel reads only its inputs' shapes (Shape, Size, Rank): on a GPU it still runs
+                   on the host and never moves its inputs.
     """
     if type in _REGISTRY:
         raise KeyError("Op type %r is already registered in %s" % (type, _REGISTRY[type].module))
@@ -80,7 +85,7 @@ def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), nee
     if not (callable(grad) or grad is NOT_DIFFERENTIABLE or grad is GRADIENT_PENDING):
         raise TypeError("Op %r: grad must be a function, NOT_DIFFERENTIABLE or GRADIENT_PENDING" % type)
     d = OpDef(type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, broadcasting,
-              getattr(kernel, "__module__", "?"))
+              getattr(kernel, "__module__", "?"), cpu_only, shape_only)
     _REGISTRY[type] = d
     return d
 

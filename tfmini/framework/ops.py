@@ -815,12 +815,19 @@ def get_default_graph():
     return _default_graph_stack.get_default()
 
 
+_reset_hooks = []  # called with the replaced graph; client/session.py frees its GPU sessions' memory
+
+
 def reset_default_graph():
     """Clear the default graph stack and start a new, empty global default graph."""
     if not _default_graph_stack.is_cleared():
         raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you need a "
                              "cleared graph, exit the nesting and create a new graph.")
+    old = _default_graph_stack._global_default_graph
     _default_graph_stack.reset()
+    if old is not None:
+        for hook in _reset_hooks:
+            hook(old)
 
 
 def get_default_session():

@@ -283,9 +283,10 @@ def _rank_kernel(xp, x, **_):
     return xp.asarray(x.ndim, dtype=np.int32)
 
 
-register_op("Shape", infer=_shape_infer, kernel=_shape_kernel, grad=NOT_DIFFERENTIABLE)
-register_op("Size", infer=_size_infer, kernel=_size_kernel, grad=NOT_DIFFERENTIABLE)
-register_op("Rank", infer=_rank_infer, kernel=_rank_kernel, grad=NOT_DIFFERENTIABLE)
+# shape_only: on a GPU these read only shapes and give host values (TF's HostMemory("output"))
+register_op("Shape", infer=_shape_infer, kernel=_shape_kernel, grad=NOT_DIFFERENTIABLE, shape_only=True)
+register_op("Size", infer=_size_infer, kernel=_size_kernel, grad=NOT_DIFFERENTIABLE, shape_only=True)
+register_op("Rank", infer=_rank_infer, kernel=_rank_kernel, grad=NOT_DIFFERENTIABLE, shape_only=True)
 
 
 def _shape_n_infer(*inputs, out_type, **_):
@@ -297,7 +298,8 @@ def _shape_n_kernel(xp, *arrays, out_type, **_):
     return outs[0] if len(outs) == 1 else outs
 
 
-register_op("ShapeN", infer=_shape_n_infer, kernel=_shape_n_kernel, grad=NOT_DIFFERENTIABLE)
+register_op("ShapeN", infer=_shape_n_infer, kernel=_shape_n_kernel, grad=NOT_DIFFERENTIABLE,
+            shape_only=True)
 
 
 def shape_n(input, out_type=dtypes.int32, name=None):  # noqa: A002
@@ -1682,6 +1684,7 @@ def _gather_infer(params, indices, axis_t, *, batch_dims=0, **_):
 
 
 def _gather_kernel(xp, params, indices, axis, **_):
+    indices = xp.asarray(indices)  # int32 indices reach a GPU kernel in host memory
     a = int(axis)
     if not -params.ndim <= a < params.ndim:
         raise _invalid("Expected axis in the range [%d, %d), but got %d" % (-params.ndim, params.ndim, a))
@@ -1779,6 +1782,7 @@ def _unsorted_segment_sum_kernel(xp, data, segment_ids, num_segments, **_):
     if num_segments.ndim != 0:
         raise _invalid("num_segments should be a scalar, not shape %s" % _dbg(num_segments.shape))
     n = int(num_segments)
+    segment_ids = xp.asarray(segment_ids)  # int32 ids reach a GPU kernel in host memory
     k = segment_ids.ndim
     if data.shape[:k] != segment_ids.shape:
         raise _invalid("data.shape = %s does not start with segment_ids.shape = %s"
@@ -1854,6 +1858,8 @@ def _one_hot_infer(indices, depth, on_value, off_value, *, axis, T, **_):
 
 
 def _one_hot_kernel(xp, indices, depth, on_value, off_value, *, axis, T, **_):
+    # int32 values reach a GPU kernel in host memory
+    indices, on_value, off_value = xp.asarray(indices), xp.asarray(on_value), xp.asarray(off_value)
     n = int(depth)
     if n < 0:
         raise _invalid("depth must be non-negative, got: %d" % n)
@@ -2353,6 +2359,7 @@ def _select_infer(condition, t, e, **_):
 
 
 def _select_kernel(xp, condition, t, e, **_):
+    t, e = xp.asarray(t), xp.asarray(e)  # int32 values reach a GPU kernel in host memory
     if t.shape != e.shape:
         raise _invalid("'then' and 'else' must have the same size.  but received: %s vs. %s"
                        % (_dbg(t.shape), _dbg(e.shape)))

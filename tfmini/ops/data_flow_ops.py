@@ -43,6 +43,7 @@ def _dynamic_partition_infer(data, partitions, *, num_partitions, **_):
 
 
 def _dynamic_partition_kernel(xp, data, partitions, *, num_partitions, **_):
+    partitions = xp.asarray(partitions)  # int32 partitions reach a GPU kernel in host memory
     k = partitions.ndim
     if data.shape[:k] != partitions.shape:
         raise _invalid("data.shape must start with partitions.shape, got data.shape = %s, partitions.shape = %s"
@@ -114,7 +115,7 @@ def _dynamic_stitch_infer(*inputs, N, **_):
 
 
 def _dynamic_stitch_kernel(xp, *arrays, N, **_):
-    indices, data = arrays[:N], arrays[N:]
+    indices, data = [xp.asarray(i) for i in arrays[:N]], arrays[N:]  # int32 indices arrive in host memory on a GPU
     extra = None
     max_index = -1
     for i, (ind, d) in enumerate(zip(indices, data)):

@@ -104,8 +104,9 @@ def _print_grad(op, grad):
     return [grad] + [None] * (len(op.inputs) - 1)
 
 
+# TF has no GPU kernel for Print: on a GPU machine it runs on the CPU, its inputs copied to the host
 register_op("Print", infer=_print_infer, kernel=_print_kernel, grad=_print_grad, stateful=True,
-            needs_ctx=True, aliases_input=True)
+            needs_ctx=True, aliases_input=True, cpu_only=True)
 
 
 def Print(input_, data, message=None, first_n=None, summarize=None, name=None):  # noqa: N802 - TF's name

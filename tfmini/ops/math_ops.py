@@ -875,8 +875,7 @@ def _minmax_kernel(fn_name):
             fill = info.min if fn_name == "max" else info.max
             shape = tuple(1 if i in axes else d for i, d in enumerate(x.shape) if keep_dims or i not in axes)
             return xp.full(shape, fill, dtype=x.dtype)
-        return getattr(xp, ufunc_name).reduce(x, axis=axes, keepdims=keep_dims)
-    ufunc_name = {"max": "maximum", "min": "minimum"}[fn_name]
+        return getattr(x, fn_name)(axis=axes, keepdims=keep_dims)  # CuPy has no maximum.reduce
     kernel.__name__ = "_%s_kernel" % fn_name
     return kernel
 

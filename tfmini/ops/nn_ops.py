@@ -375,6 +375,7 @@ def _sparse_xent_infer(features, labels):
 
 
 def _sparse_xent_kernel(xp, features, labels):
+    labels = xp.asarray(labels)  # int32 labels reach a GPU kernel in host memory
     n, c = features.shape
     if labels.shape[0] != n:
         raise _invalid("logits and labels must have the same first dimension, got logits shape %s and labels "
@@ -387,7 +388,7 @@ def _sparse_xent_kernel(xp, features, labels):
         first = int(labels[int(bad.argmax())])
         raise _invalid("Received a label value of %d which is outside the valid range of [0, %d).  Label values: %s"
                        % (first, c, " ".join(str(int(v)) for v in labels.tolist())))
-    shifted = features - xp.maximum.reduce(features, axis=1, keepdims=True)
+    shifted = features - features.max(axis=1, keepdims=True)
     e = xp.exp(shifted)
     sums = xp.add.reduce(e, axis=1)
     rows = xp.arange(n)
@@ -1904,6 +1905,7 @@ def _in_top_k_kernel(xp, predictions, targets, k, **_):
     n, classes = predictions.shape
     if targets.shape[0] != n:
         raise _invalid("First dimension of predictions %d must match length of targets %d" % (n, targets.shape[0]))
+    targets = xp.asarray(targets)  # int32 targets reach a GPU kernel in host memory
     valid = xp.logical_and(targets >= 0, targets < classes)
     target_pred = predictions[xp.arange(n), xp.where(valid, targets, 0)]
     more = (predictions > target_pred[:, None]).sum(axis=1)

@@ -26,6 +26,7 @@ class GpuBackend:
     xp = None                  # the module kernels receive on this device
     oom_errors = ()            # exceptions that mean the device ran out of memory
     kernels = {}               # op type -> fast-path kernel with the shared kernel's signature
+    checked_kernel = None      # (kernel, op) -> kernel that checks what it returns (the fake backend's)
 
     def to_device(self, host_array):
         raise NotImplementedError
@@ -63,9 +64,23 @@ class FakeGpuBackend(GpuBackend):
         self._m = fake_backend
         self.xp = fake_backend.XP
         self.oom_errors = (fake_backend.FakeOutOfMemoryError,)
-        self.kernels = {}
+        from .cupy_backend import XP_KERNELS  # the GPU's own kernels that need nothing but xp
+        self.kernels = dict(XP_KERNELS)
         self.to_device = fake_backend.to_device
         self.to_host = fake_backend.to_host
+
+    def checked_kernel(self, kernel, op):
+        """`kernel` that fails when it returns a host array for a device op (a kernel that left xp)."""
+        fake_array = self._m.FakeArray
+
+        def check(*args, **kwargs):
+            out = kernel(*args, **kwargs)
+            for v in (out if isinstance(out, tuple) else (out,)):
+                if v is not None and v.__class__ is not fake_array and not hasattr(v, "op"):  # slots have .op
+                    raise TypeError("the kernel of %s (op: '%s') returned %s on the device: kernels must make "
+                                    "their results with xp" % (op.name, op.type, type(v).__name__))
+            return out
+        return check
 
     def device_description(self):
         return "name: tfmini fake GPU (numpy), pci bus id: 0000:00:00.0, compute capability: 0.0"

@@ -14,7 +14,7 @@ import numpy as np
 
 from .backends import GpuBackend
 
-__all__ = ["load", "CupyBackend", "CupyPool"]
+__all__ = ["load", "CupyBackend", "CupyPool", "XP_KERNELS"]
 
 
 def load():
@@ -100,6 +100,35 @@ class CupyBackend(GpuBackend):
         self._cupy.cuda.get_current_stream().synchronize()
 
 
+# =========================================================================== GPU semantics, in plain xp
+# Kernels written with xp alone that differ from the shared ones the way TF's GPU kernels differ from
+# its CPU kernels. The fake backend uses them too, so they are tested on every machine.
+def _sparse_xent_gpu(xp, features, labels):
+    """SparseSoftmaxCrossEntropyWithLogits as TF's GPU kernel: the labels are not checked against the
+    class count (that is a device-to-host round trip every step); a row whose label is out of range
+    gets NaN loss and gradient."""
+    from ..ops import nn_ops
+    n, c = features.shape
+    if labels.shape[0] != n or c == 0:
+        return nn_ops._sparse_xent_kernel(xp, features, labels)  # the shape errors, with their messages
+    labels = xp.asarray(labels)
+    shifted = features - features.max(axis=1, keepdims=True)
+    e = xp.exp(shifted)
+    sums = e.sum(axis=1)
+    rows = xp.arange(n)
+    bad = (labels < 0) | (labels >= c)
+    safe = xp.where(bad, 0, labels)
+    loss = xp.log(sums)
+    loss -= shifted[rows, safe]
+    e /= sums[:, None]
+    e[rows, safe] -= 1
+    nan = features.dtype.type(float("nan"))
+    return xp.where(bad, nan, loss), xp.where(bad[:, None], nan, e)
+
+
+XP_KERNELS = {"SparseSoftmaxCrossEntropyWithLogits": _sparse_xent_gpu}
+
+
 # =========================================================================== fast paths
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -165,31 +194,11 @@ def _fast_paths(cupy):
         adam(grad, lr, beta1, beta2, epsilon, beta1_power, beta2_power, bool(use_nesterov), w, mm, vv)
         return var
 
-    def sparse_xent_kernel(xp, features, labels):
-        # TF's GPU kernel: no check of the labels against the class count (a host round trip per step);
-        # a row with an out-of-range label gets NaN loss and gradient
-        n, c = features.shape
-        if labels.shape[0] != n or c == 0 or features.dtype not in _FLOATS:
-            return nn_ops._sparse_xent_kernel(xp, features, labels)
-        shifted = features - features.max(axis=1, keepdims=True)
-        e = cupy.exp(shifted)
-        sums = e.sum(axis=1)
-        rows = cupy.arange(n)
-        bad = (labels < 0) | (labels >= c)
-        safe = cupy.where(bad, 0, labels)
-        loss = cupy.log(sums)
-        loss -= shifted[rows, safe]
-        e /= sums[:, None]
-        e[rows, safe] -= 1
-        loss = cupy.where(bad, features.dtype.type(np.nan), loss)
-        e = cupy.where(bad[:, None], features.dtype.type(np.nan), e)
-        return loss, e
-
     return {
         "Sigmoid": sigmoid_kernel,
         "ReluGrad": relu_grad_kernel,
         "ApplyGradientDescent": sgd_kernel,
         "ApplyMomentum": momentum_kernel,
         "ApplyAdam": adam_kernel,
-        "SparseSoftmaxCrossEntropyWithLogits": sparse_xent_kernel,
+        **XP_KERNELS,
     }

@@ -15,7 +15,7 @@ from ..framework import errors
 from ..framework.ops import format_user_frame
 from .state import deref
 
-__all__ = ["Plan", "build_plan", "DTYPE_NAMES"]
+__all__ = ["Plan", "DevicePlan", "build_plan", "device_folding", "DTYPE_NAMES"]
 
 # TF's DataTypeString, used in messages ("with dtype float and shape [?,2]")
 DTYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
@@ -121,20 +121,26 @@ class Plan:
             args.append(v)
         try:
             return self._fn(*args)
-        except errors.OpError as e:
+        except Exception as e:
+            self._reraise(e)
+            raise
+
+    def _reraise(self, e):
+        """Raise `e`, a failure inside the plan's function, as TF reports it: naming the op."""
+        if isinstance(e, errors.OpError):
             # the op whose line failed (`weight/read` reading an uninitialized `weight`), as TF names it
             op = self._failing_op(e.__traceback__) or e.op
             if op is None:
-                raise
+                return
             raise type(e)(e.node_def, op, e.message + _node_suffix(op)) from None
-        except Exception as e:  # a numpy error inside a kernel: report it as TF would, with the op
-            op = self._failing_op(e.__traceback__)
-            if op is None:
-                raise
-            shapes = ", ".join(self._runtime_shapes(e.__traceback__, op))
-            raise errors.InvalidArgumentError(
-                None, op, "%s (op: '%s') with input shapes: %s: %s%s"
-                % (op.name, op.type, shapes, e, _node_suffix(op))) from e
+        # a numpy error inside a kernel: report it as TF would, with the op
+        op = self._failing_op(e.__traceback__)
+        if op is None:
+            return
+        shapes = ", ".join(self._runtime_shapes(e.__traceback__, op))
+        raise errors.InvalidArgumentError(
+            None, op, "%s (op: '%s') with input shapes: %s: %s%s"
+            % (op.name, op.type, shapes, e, _node_suffix(op))) from e
 
     def _failing_frame(self, tb):
         found = None
@@ -168,14 +174,8 @@ def _shape_str(t):
     return "?" if s is None else "[%s]" % ",".join("?" if d is None else str(d) for d in s)
 
 
-def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement=None):
-    """Prepare the computation of `fetch_tensors` and `target_ops` given `feed_tensors` (in the
-    order their values will be passed to `Plan.run`).
-
-    Const ops, and stateless ops on constants only, are evaluated here, once (constant folding);
-    every other needed op becomes one line of the plan's function. Raises InvalidArgumentError when a placeholder the run needs is not fed.
-    """
-    feeds = set(feed_tensors)
+def _needed_in_order(fetch_tensors, target_ops, feeds):
+    """The ops a run needs, in execution order; InvalidArgumentError for a placeholder left unfed."""
     needed = set()
     stack = [t._op for t in fetch_tensors if t not in feeds] + list(target_ops)
     while stack:
@@ -192,7 +192,24 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
     for op in sorted(needed, key=lambda o: o._id):
         if op._type == "Placeholder":
             raise errors.InvalidArgumentError(None, op, _placeholder_message(op._outputs[0]) + _node_suffix(op))
-    order = _topo_order(needed)
+    return _topo_order(needed)
+
+
+def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement=None, devices=None):
+    """Prepare the computation of `fetch_tensors` and `target_ops` given `feed_tensors` (in the
+    order their values will be passed to `Plan.run`).
+
+    Const ops, and stateless ops on constants only, are evaluated here, once (constant folding);
+    every other needed op becomes one line of the plan's function. Raises InvalidArgumentError when a placeholder the run needs is not fed.
+    `devices` (runtime/device.py) places each op; with a GPU the plan is a `DevicePlan`.
+    """
+    feeds = set(feed_tensors)
+    order = _needed_in_order(fetch_tensors, target_ops, feeds)
+    if devices is not None:
+        for op in order:
+            devices.place(op)  # placement errors, and the no-GPU note, come before anything runs
+        if devices.gpu is not None:
+            return _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log_placement, devices)
 
     ns = {"deref": deref, "xp": xp}
     name_of = {}  # Tensor -> Python expression naming its value inside the function
@@ -350,3 +367,284 @@ def _fetch_mode(t, feeds):
         if len(seen) > 256:  # a long chain of views: copying is always safe
             return "copy"
     return "plain"
+
+
+# =========================================================================== plans with a GPU
+class DevicePlan(Plan):
+    """A plan whose ops run on the CPU and a GPU: its function moves values between host and device
+    with explicit `todev`/`tohost` lines where an op on one device reads a value made on the other,
+    and at feeds and fetches. Runs allocate from the session's GPU memory pool."""
+
+    __slots__ = ("_ns", "_memory", "_gpu", "_sync")
+
+    def run(self, feed_values):
+        args = []
+        for conv, v in zip(self.feed_convs, feed_values):
+            npt, rank, known, t = conv
+            if v.__class__ is not _ndarray or v.dtype != npt:
+                v = _convert_feed(t, v, npt)
+            if rank >= 0:
+                s = v.shape
+                if len(s) != rank:
+                    _bad_feed_shape(t, s)
+                for i, d in known:
+                    if s[i] != d:
+                        _bad_feed_shape(t, s)
+            args.append(v)
+        with self._memory.using():
+            try:
+                out = self._fn(*args)
+                if self._sync:
+                    self._gpu.synchronize()  # a run that fetches nothing still ends when its ops have
+                return out
+            except self._gpu.oom_errors as e:
+                op = self._failing_op(e.__traceback__)
+                if op is None:
+                    raise
+                shapes = ", ".join(self._runtime_shapes(e.__traceback__, op))
+                msg = self._memory.oom_message(e, op, shapes, _GPU_NAME)
+                raise errors.ResourceExhaustedError(
+                    None, op, msg + _node_suffix(op) + "\nHint: If you want to see a list of allocated tensors when "
+                    "OOM happens, add report_tensor_allocations_upon_oom to RunOptions for current allocation "
+                    "info.\n") from None
+            except Exception as e:
+                self._reraise(e)
+                raise
+
+    def release(self):
+        """Drop the device values this plan holds (folded constants): the session is closing."""
+        self._ns.clear()
+        self._fn = None
+
+
+_GPU_NAME = "/job:localhost/replica:0/task:0/device:GPU:0"
+_HOST, _DEV = "h", "d"
+# Tests of GPU kernels turn folding off (`device_folding(False)`): ops on constants then run on the
+# device like any other instead of once on the host when the plan is built. Consts are still folded.
+_FOLD_ON_DEVICE = [True]
+
+
+class device_folding:
+    """`with device_folding(False):` plans built inside run every op but Const on its device."""
+
+    def __init__(self, on):
+        self.on = on
+
+    def __enter__(self):
+        self.saved = _FOLD_ON_DEVICE[0]
+        _FOLD_ON_DEVICE[0] = self.on
+
+    def __exit__(self, *exc):
+        _FOLD_ON_DEVICE[0] = self.saved
+
+
+def _host_memory(t):
+    base = t._dtype.base_dtype
+    return base.name in ("int32", "string")
+
+
+def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log_placement, devices):
+    """The plan of a session with a GPU. Each value has a home: the device for what GPU ops make
+    (int32 and strings stay on the host, as in TF), the host for what CPU ops make and for what a
+    GPU op computes from host values only (shape arithmetic). An op reads each input where it runs;
+    a value is copied to the other side once, on the line before its first reader there."""
+    from .device import GPU, variable_of
+    gpu, memory = devices.gpu, devices.memory
+    ns = {"deref": deref, "xp": xp, "gxp": gpu.xp, "todev": gpu.to_device, "tohost": gpu.to_host}
+    name_of = {}
+    home = {}      # local name -> _HOST or _DEV: where the value is made
+    have = {}      # (local name, side) -> expression holding it on that side
+    folded_value = {}
+
+    def placed_home(t):
+        return _DEV if devices.place(t._op) == GPU and not _host_memory(t) else _HOST
+
+    def var_home(t):
+        v = variable_of(t)
+        if v is None or devices.place(v) != GPU or _host_memory(t):
+            return _HOST
+        return _DEV
+
+    for i, t in enumerate(feed_tensors):
+        n = name_of[t] = "f%d" % i
+        home[n] = placed_home(t)
+        have[(n, _HOST)] = n
+
+    lines = []     # [text, names it reads, op (for errors) or None, names of its inputs]
+    folded = set()
+    fold = _FOLD_ON_DEVICE[0]
+    with memory.using():
+        for op in order:
+            if (fold or op._type == "Const") and _foldable(op, feeds, folded):
+                values = _fold(op, ns, name_of, xp)
+                if values is not None:
+                    for j, value in enumerate(values):
+                        t = op._outputs[j]
+                        if t not in feeds:
+                            n = name_of[t] = "c%d_%d" % (op._id, j)
+                            ns[n] = value
+                            folded_value[n] = value
+                            home[n] = placed_home(t)
+                            have[(n, _HOST)] = n
+                            folded.add(t)
+                    if log_placement is not None:
+                        log_placement(op)
+                    continue
+            d = op._op_def
+            refs = d.ref_inputs
+            ref_in = [i in refs and t._dtype._is_ref and t not in feeds for i, t in enumerate(op._inputs)]
+
+            def where_is(t, is_ref):
+                if t._dtype._is_ref and t not in feeds:
+                    return var_home(t)
+                return home[name_of[t]]
+
+            if devices.place(op) != GPU:
+                side = _HOST
+            elif refs:
+                first = [t for t, r in zip(op._inputs, ref_in) if r]
+                side = var_home(first[0]) if first else _DEV
+            elif d.shape_only:
+                side = None  # reads shapes only: every input where it is, the result on the host
+            else:
+                # values made from host values only stay on the host (shape arithmetic; a Const that could
+                # not be folded because of a control dependency, when it is int32)
+                homes = [where_is(t, r) for t, r in zip(op._inputs, ref_in)]
+                if homes:
+                    side = _HOST if all(h == _HOST for h in homes) else _DEV
+                else:
+                    side = _HOST if op._outputs and all(_host_memory(t) for t in op._outputs) else _DEV
+            # int32 inputs stay in host memory (shapes, axes, sizes) unless the op computes on int32 data
+            # on the device: an int32 input already there, or an int32 result
+            int32_on_device = side == _DEV and (
+                any(_host_memory(t) and where_is(t, r) == _DEV for t, r in zip(op._inputs, ref_in) if not r)
+                or any(_host_memory(t) for t in op._outputs))
+
+            args = ["ctx%d" % op._id] if d.needs_ctx else []
+            args.append("gxp" if side == _DEV else "xp")
+            if d.needs_ctx:
+                ns["ctx%d" % op._id] = state.context_for(op)
+            reads, inputs = [], []
+            for i, t in enumerate(op._inputs):
+                if ref_in[i]:
+                    n = name_of[t]
+                    args.append(n)
+                    reads.append(n)
+                    inputs.append(n)
+                    continue
+                at = where_is(t, False)
+                want = at if side is None else side
+                if want == _DEV and _host_memory(t) and at == _HOST and not int32_on_device:
+                    want = _HOST  # int32 stays in host memory: shapes, axes, sizes
+                if t._dtype._is_ref and t not in feeds:
+                    expr = "deref(%s)" % name_of[t]
+                    if want != at:
+                        expr = ("todev(%s)" if want == _DEV else "tohost(%s)") % expr
+                    args.append(expr)
+                    reads.append(name_of[t])
+                    inputs.append(name_of[t])
+                    continue
+                n = name_of[t]
+                expr = have.get((n, want))
+                if expr is None:
+                    if n in folded_value:  # a constant: copied once, now
+                        expr = "%s_%s" % (n, want)
+                        ns[expr] = gpu.to_device(folded_value[n]) if want == _DEV else gpu.to_host(folded_value[n])
+                    else:
+                        expr = "%s_%s" % (n, want)
+                        lines.append(["    %s = %s(%s)" % (expr, "todev" if want == _DEV else "tohost", n),
+                                      [n], op, None])
+                    have[(n, want)] = expr
+                args.append(expr)
+                reads.append(expr)
+                inputs.append(expr)
+            for a, (key, value) in enumerate(op._attrs.items()):
+                ns["a%d_%d" % (op._id, a)] = value
+                args.append("%s=a%d_%d" % (key, op._id, a))
+            kernel = d.kernel
+            if side == _DEV:
+                kernel = gpu.kernels.get(op._type, kernel)
+                if gpu.checked_kernel is not None:
+                    kernel = gpu.checked_kernel(kernel, op)
+            ns["k%d" % op._id] = kernel
+            call = "k%d(%s)" % (op._id, ", ".join(args))
+            outs = []
+            for j, t in enumerate(op._outputs):
+                if t in feeds:
+                    outs.append("_")
+                    continue
+                n = name_of[t] = "v%d_%d" % (op._id, j)
+                s = _HOST if side is None else side
+                home[n] = s
+                have[(n, s)] = n
+                outs.append(n)
+            if not outs:
+                text = "    " + call
+            elif len(outs) == 1:
+                text = "    %s = %s" % (outs[0], call)
+            else:
+                text = "    %s, = %s" % (", ".join(outs), call)
+            lines.append([text, reads, op, inputs])
+            if log_placement is not None:
+                log_placement(op)
+
+        results, keep, fetch_reads = [], set(), []
+        for t in fetch_tensors:
+            if t in folded:
+                results.append("%s.copy()" % name_of[t])
+                continue
+            n = name_of[t]
+            if t._dtype._is_ref and t not in feeds:
+                expr = "tohost(deref(%s))" % n if var_home(t) == _DEV else "deref(%s).copy()" % n
+            elif (n, _HOST) in have:
+                h = have[(n, _HOST)]
+                mode = "copy" if t in feeds else ("plain" if h != n or home[n] == _DEV else _fetch_mode(t, feeds))
+                expr = "%s.copy()" % h if mode == "copy" else h
+                keep.add(h)
+            else:
+                expr = "tohost(%s)" % n
+            keep.add(n)
+            fetch_reads.append(n)
+            results.append(expr)
+
+    # when each local dies: after the last line that reads it, unless a fetch needs it
+    last_use = {}
+    for k, (_, reads, _, _) in enumerate(lines):
+        for n in reads:
+            if n[0] in "vf":
+                last_use[n] = k
+    for n in list(last_use):
+        if n in keep:
+            del last_use[n]
+    dies_after = {}
+    for n, k in last_use.items():
+        dies_after.setdefault(k, []).append(n)
+
+    src = ["def _plan_run(%s):" % ", ".join("f%d" % i for i in range(len(feed_tensors)))]
+    line_ops, line_inputs = {}, {}
+    for k, (text, _, op, inputs) in enumerate(lines):
+        src.append(text)
+        if op is not None:
+            line_ops[len(src)] = op
+            line_inputs[len(src)] = inputs if inputs is not None else []
+        if k in dies_after:
+            src.append("    del " + ", ".join(sorted(dies_after[k])))
+    src.append("    return [%s]" % ", ".join(results))
+    source = "\n".join(src) + "\n"
+    code = compile(source, "<tfmini plan %d>" % next(_plan_ids), "exec")
+    exec(code, ns)  # our own generated source, built above from the graph; never user input
+    fn = ns["_plan_run"]
+
+    plan = DevicePlan()
+    plan._fn = fn
+    plan._code = fn.__code__
+    plan._line_ops = line_ops
+    plan._line_inputs = line_inputs
+    plan.feed_convs = tuple(_feed_conv(t) for t in feed_tensors)
+    plan.ops = tuple(line[2] for line in lines if line[3] is not None)
+    plan.source = source
+    plan._ns = ns
+    plan._memory = memory
+    plan._gpu = gpu
+    plan._sync = not fetch_tensors
+    return plan

@@ -74,16 +74,19 @@ class FakePool:
 
     _STEP = 2 << 20
 
-    def __init__(self, limit=0, reserve=0):
+    def __init__(self, limit=0, reserve=0, takes_device_memory=True):
         self.limit = int(limit)
         self.in_use = 0
         self.held = 0
         self.closed = False
+        self._takes = takes_device_memory
         self._buffers = {}  # id(root ndarray) -> bytes, for buffers alive in this pool
         if reserve:
             self._take(int(reserve), int(reserve))
 
     def _take(self, nbytes, needed):
+        if not self._takes:
+            return
         if DEVICE.free_bytes < nbytes:
             raise FakeOutOfMemoryError(needed, self.in_use, self.limit or DEVICE.total_bytes)
         DEVICE.reserved += nbytes
@@ -109,14 +112,16 @@ class FakePool:
     def close(self):
         """Give everything back to the device (the session closed)."""
         if not self.closed:
-            DEVICE.reserved -= self.held
+            if self._takes:
+                DEVICE.reserved -= self.held
             self.held = 0
             self.in_use = 0
             self.closed = True
             self._buffers.clear()
 
 
-_DEFAULT_POOL = FakePool()  # buffers made outside any session (tests that call the backend directly)
+# buffers made outside any session (tests that call the backend directly): not charged to the device
+_DEFAULT_POOL = FakePool(takes_device_memory=False)
 _current = threading.local()
 
 
@@ -224,7 +229,13 @@ def _unwrap(v, where, allow_host):
 def _sync(what):
     STATS["syncs"] += 1
     f = sys._getframe(2)
-    STATS["sync_sites"].append("%s at %s:%d" % (what, f.f_code.co_filename, f.f_lineno))
+    site = "%s at %s:%d" % (what, f.f_code.co_filename, f.f_lineno)
+    while f is not None:  # the plan line that called the kernel: tests map it to the op
+        if f.f_code.co_filename.startswith("<tfmini plan"):
+            site += " (%s line %d)" % (f.f_code.co_filename, f.f_lineno)
+            break
+        f = f.f_back
+    STATS["sync_sites"].append(site)
 
 
 def _binary(name):
@@ -358,6 +369,8 @@ class FakeArray:
         return FakeArray(b) if isinstance(b, np.ndarray) else None
 
     def __getattr__(self, name):
+        if name.startswith("__"):  # never __array_interface__ or __array_struct__: numpy would read the host data
+            raise AttributeError("'FakeArray' object has no attribute '%s'" % name)
         attr = getattr(self._a, name)
         if name in _HOST_METHODS:
             raise TypeError("cupy.ndarray has no %s: read it to the host with .get() first" % name)

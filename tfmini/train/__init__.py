@@ -1,4 +1,4 @@
-"""tf.train: optimizers, the global step, learning-rate schedules, Saver and checkpoint reading."""
+"""tf.train: optimizers, the global step, learning-rate schedules, Saver and checkpoint reading, meta graphs."""
 from .adadelta import AdadeltaOptimizer  # noqa: F401
 from .adagrad import AdagradOptimizer  # noqa: F401
 from .adam import AdamOptimizer  # noqa: F401
@@ -15,3 +15,6 @@ from .saver import (CheckpointState, Saver, SaverDef, checkpoint_exists, generat
                     update_checkpoint_state)
 from .training_util import (assert_global_step, create_global_step, get_global_step,  # noqa: F401
                             get_or_create_global_step, global_step)
+from ..framework.graph_io import write_graph  # noqa: F401
+from ..framework.meta_graph import export_meta_graph, import_meta_graph  # noqa: F401
+from ..summary.summary_iterator import summary_iterator  # noqa: F401

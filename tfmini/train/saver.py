@@ -24,7 +24,7 @@ import numpy as np
 
 from ..framework import errors, ops
 from ..framework.ops import GraphKeys, Tensor, get_default_graph
-from ..io import meta_graph, proto, tensor_bundle
+from ..io import proto, tensor_bundle
 from ..ops import array_ops, control_flow_ops, io_ops, state_ops
 from . import training_util
 
@@ -665,13 +665,10 @@ class Saver:
     def export_meta_graph(self, filename=None, collection_list=None, as_text=False, export_scope=None,
                           clear_devices=False, clear_extraneous_savers=False, strip_default_attrs=False,
                           save_debug_info=False, graph=None):
-        """Write the graph, this Saver's SaverDef and the collections as a binary MetaGraphDef;
-        returns its bytes."""
-        if as_text:
-            raise NotImplementedError("tfmini writes binary MetaGraphDefs only (as_text=False)")
-        g = graph if graph is not None else self._graph
-        saver = self.saver_def._as_dict() if self.saver_def else None
-        data = meta_graph.meta_graph_def_bytes(g, saver, collection_list, clear_devices)
-        if filename:
-            _atomic_write(filename, data)
-        return data
+        """Write the graph, this Saver's SaverDef and the collections as a MetaGraphDef (text format
+        with as_text=True, which needs protobuf); returns the MetaGraphDef (its bytes without
+        protobuf). See tfmini/framework/meta_graph.py."""
+        from ..framework.meta_graph import export_meta_graph
+        return export_meta_graph(filename, saver_def=self.saver_def, collection_list=collection_list,
+                                 as_text=as_text, graph=graph if graph is not None else self._graph,
+                                 export_scope=export_scope, clear_devices=clear_devices)

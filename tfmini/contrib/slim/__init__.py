@@ -8,5 +8,6 @@ from ..layers.layers import *  # noqa: F401,F403
 from ..layers.normalization import batch_norm  # noqa: F401
 from ..layers.initializers import *  # noqa: F401,F403
 from ..layers.regularizers import *  # noqa: F401,F403
+from ..layers.summaries import *  # noqa: F401,F403
 from .. import layers  # noqa: F401 - slim.layers.conv2d, as in TF-Slim
 from . import learning, losses, model_analyzer, nets, utils, variables  # noqa: F401
