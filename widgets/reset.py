@@ -48,6 +48,7 @@ def reset(how="tfmini.widgets.reset()"):
     from tfmini.client.session import open_sessions
 
     old = tf.get_default_graph()
+    sessions = open_sessions(old)  # before the reset, which already closes GPU sessions (to free their memory)
     try:
         tf.reset_default_graph()
     except AssertionError:
@@ -55,7 +56,6 @@ def reset(how="tfmini.widgets.reset()"):
             "tfmini_reset: refusing to reset inside a `with graph.as_default():` block (a `with tf.Session() "
             "as sess:` block opens one too): the code in the block still uses graph %r. Reset outside the "
             "block, or use a new tf.Graph() in the block." % old) from None
-    sessions = open_sessions(old)
     for s in sessions:
         s.close()
     old.mark_reset(stale_message(time.strftime("%H:%M:%S"), how))
