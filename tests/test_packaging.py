@@ -24,8 +24,8 @@ def test_import_is_fast_and_numpy_only():
             "bad = [m for m in ('cupy', 'scipy', 'pandas', 'matplotlib', 'ipywidgets', 'IPython') if m in sys.modules];"
             "print(dt, bad)")
     times = []
-    for _ in range(3):
+    for _ in range(5):  # best of 5: the machine is shared, and the figure asked for is what import costs
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split(None, 1)
         times.append(float(out[0]))
         assert out[1].strip() == "[]", "import tfmini pulled in: " + out[1]
-    assert min(times) < 0.3, "import tfmini took %.3fs (best of 3)" % min(times)
+    assert min(times) < 0.3, "import tfmini took %.3fs (best of 5)" % min(times)

@@ -39,6 +39,7 @@ from . import linalg
 from .gradients import RegisterGradient, gradients
 from .framework.graph_io import import_graph_def
 from . import nn, losses, train, layers, contrib, summary
+from . import metrics
 
 # TensorFlow's message classes (tf.GraphDef, tf.Summary, ...) need protobuf: built on first use
 _MESSAGES = ("GraphDef", "NodeDef", "AttrValue", "TensorProto", "TensorShapeProto", "VersionDef", "MetaGraphDef",

@@ -14,6 +14,7 @@ with it). Serializing needs numpy only (tfmini/io/proto.py); the protobuf `Graph
 ['Placeholder']
 """
 import os
+import threading
 
 import numpy as np
 
@@ -683,6 +684,18 @@ def write_graph(graph_or_graph_def, logdir, name, as_text=True):
     if not os.path.isdir(logdir):
         os.makedirs(logdir, exist_ok=True)
     path = os.path.join(logdir, os.fspath(name))
-    from ..train.saver import _atomic_write  # the one atomic file write (temporary file, then rename)
-    _atomic_write(path, data)
+    atomic_write(path, data)
     return path
+
+
+def atomic_write(path, data):
+    """Write `data` to `path` through a temporary file and a rename: readers see the old file or the new one."""
+    tmp = "%s.tmp%d.%d" % (path, os.getpid(), threading.get_ident())
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise

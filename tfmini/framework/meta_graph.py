@@ -11,7 +11,9 @@ built from the SaverDef, so
     saver = tf.train.import_meta_graph("run/model-100.meta")
     saver.restore(sess, "run/model-100")
 
-works as in TensorFlow. Binary files need numpy only; text ones (as_text=True) need protobuf.
+works as in TensorFlow (`import_meta_graph` itself is in tfmini/train/meta_graph_io.py: it makes
+Savers and Variables, which live above the framework). Binary files need numpy only; text ones
+(as_text=True) need protobuf.
 """
 import os
 
@@ -19,8 +21,9 @@ from ..io import proto
 from . import errors, graph_io, messages
 from .ops import GraphKeys, Operation, Tensor, get_default_graph
 
-__all__ = ["export_meta_graph", "import_meta_graph", "meta_graph_def_bytes", "meta_graph_def_dict",
-           "read_meta_graph_file", "variable_def_fields", "prepend_name_scope", "strip_name_scope"]
+__all__ = ["export_meta_graph", "import_scoped_meta_graph", "meta_graph_def_bytes", "meta_graph_def_dict",
+           "read_meta_graph_file", "variable_def_fields", "prepend_name_scope", "strip_name_scope",
+           "VARIABLE_COLLECTIONS"]
 
 def _log():
     import logging  # only when there is something to say: `import tfmini` stays light
@@ -57,8 +60,8 @@ def strip_name_scope(name, export_scope):
 
 # =========================================================================== export
 def _is_variable(x):
-    from ..variables import Variable
-    return isinstance(x, Variable)
+    """A tf.Variable (recognised by its parts: the framework does not import tfmini.variables)."""
+    return all(hasattr(x, a) for a in ("_ref", "initializer", "value", "trainable")) and not isinstance(x, Tensor)
 
 
 def _variable_def(v, export_scope=None):
@@ -179,11 +182,10 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
         if as_text:
             messages.require_protobuf("export_meta_graph(as_text=True)")
             out = messages.text_format(messages.from_bytes("MetaGraphDef", data)).encode("utf-8")
-        from ..train.saver import _atomic_write
         parent = os.path.dirname(os.fspath(filename))
         if parent and not os.path.isdir(parent):
             os.makedirs(parent, exist_ok=True)
-        _atomic_write(os.fspath(filename), out)
+        graph_io.atomic_write(os.fspath(filename), out)
     if messages.available():
         return messages.from_bytes("MetaGraphDef", data)
     return data
@@ -250,15 +252,15 @@ def _renamer(created, import_scope):
     return rename
 
 
-def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, input_map=None, **kwargs):
-    """Recreate a saved graph in the default graph; returns a Saver for its variables (None when
-    it has none). `meta_graph_or_file` is a `.meta` path, a MetaGraphDef message, its bytes or dict.
+def import_scoped_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, input_map=None,
+                             make_variable=None, make_saver=None):
+    """Import a MetaGraphDef's graph and collections into the default graph; returns the
+    MetaGraphDef (dict) and a function mapping names in it to the names the import gave.
 
-    >>> saver = tf.train.import_meta_graph("run/model-100.meta")
-    >>> saver.restore(sess, "run/model-100")
-    >>> logits = tf.get_default_graph().get_tensor_by_name("out/BiasAdd:0")
+    make_variable(fields): the object for a VariableDef's fields (names already renamed);
+    make_saver(saver_def_fields): the object for a SaverDef in the "savers" collection.
+    Without them those collections keep the raw bytes.
     """
-    from ..variables import Variable
     meta = _meta_graph_from(meta_graph_or_file)
     g = get_default_graph()
     created = graph_io.import_nodes(meta.get("graph_def", {}), input_map=input_map, name=import_scope or "",
@@ -268,41 +270,29 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     for entry in meta.get("collection_def", []):
         key, cdef = entry.get("key", ""), entry.get("value", {})
         try:
-            _import_collection(g, key, cdef, rename, variables, Variable)
+            _import_collection(g, key, cdef, rename, variables, make_variable, make_saver)
         except (KeyError, ValueError, TypeError, proto.ProtoError) as e:
             _log().warning("Cannot identify data type for collection %s. Skipping. (%s)", key, e)
-    if "saver_def" in meta:
-        from ..train.saver import Saver, SaverDef
-        sd = dict(meta["saver_def"])
-        for k in ("filename_tensor_name", "save_tensor_name", "restore_op_name"):
-            if sd.get(k):
-                sd[k] = rename(sd[k])
-        return Saver(saver_def=SaverDef(**sd), name=import_scope)
-    if g.get_collection(GraphKeys.GLOBAL_VARIABLES) or g.get_collection(GraphKeys.SAVEABLE_OBJECTS):
-        from ..train.saver import Saver
-        return Saver()
-    _log().info("Saver not created because there are no variables in the graph to restore")
-    return None
+    return meta, rename
 
 
-def _import_collection(g, key, cdef, rename, variables, variable_cls):
+def _import_collection(g, key, cdef, rename, variables, make_variable, make_saver):
     if "node_list" in cdef:
         for name in cdef["node_list"].get("value", []):
             g.add_to_collection(key, g.as_graph_element(rename(name)))
     elif "bytes_list" in cdef:
         values = cdef["bytes_list"].get("value", [])
-        if key in VARIABLE_COLLECTIONS:
+        if key in VARIABLE_COLLECTIONS and make_variable is not None:
             for raw in values:
                 fields = proto.decode(proto.VARIABLE_DEF, raw)
                 name = rename(fields["variable_name"])
-                if name not in variables:
+                if name not in variables:  # one Variable, however many collections hold it
                     fields = {k: rename(v) if isinstance(v, str) else v for k, v in fields.items()}
-                    variables[name] = variable_cls(variable_def=fields)
+                    variables[name] = make_variable(fields)
                 g.add_to_collection(key, variables[name])
-        elif key == GraphKeys.SAVERS:
-            from ..train.saver import Saver, SaverDef
+        elif key == GraphKeys.SAVERS and make_saver is not None:
             for raw in values:
-                g.add_to_collection(key, Saver(saver_def=SaverDef.FromString(raw)))
+                g.add_to_collection(key, make_saver(proto.decode(proto.SAVER_DEF, raw)))
         else:
             for raw in values:
                 g.add_to_collection(key, raw)

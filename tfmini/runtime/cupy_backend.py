@@ -50,21 +50,23 @@ class CupyPool:
             self.pool.set_limit(size=self.limit)
         self.closed = False
         if reserve:
-            block = self.pool.malloc(int(reserve))
-            del block
+            self.pool.malloc(int(reserve))  # freed at once, into the pool, which keeps it
 
     @property
     def in_use(self):
-        return self.pool.used_bytes()
+        return self.pool.used_bytes() if self.pool is not None else 0
 
     @property
     def held(self):
-        return self.pool.total_bytes()
+        return self.pool.total_bytes() if self.pool is not None else 0
 
     def close(self):
+        """Free what the pool caches, and let go of it: buffers still alive (an exception's traceback
+        can hold some) go straight back to the device when they die."""
         if not self.closed:
             self.closed = True
             self.pool.free_all_blocks()
+            self.pool = None
 
 
 class CupyBackend(GpuBackend):

@@ -5,6 +5,10 @@ constants, deciding when each intermediate dies. It then writes the run as one s
 Python function (as torch.fx does for its graphs): one line per kernel call, each intermediate a
 local variable deleted after its last use. A cached run is a call of that function — no graph
 walking, no dictionaries, no argument lists built per step. `Plan.source` shows the code.
+
+A session with a GPU gets a `DevicePlan`: the same function, with each kernel called on its op's
+device (`xp` numpy or `gxp` the GPU's module) and explicit `todev`/`tohost` lines where a value
+crosses between host and device. Sessions without a GPU build exactly the code they always did.
 """
 import heapq
 import itertools
@@ -159,9 +163,10 @@ class Plan:
         tb = self._failing_frame(tb)
         names = self._line_inputs.get(tb.tb_lineno, ()) if tb is not None else ()
         out = []
+        names = list(names) + [None] * (len(op._inputs) - len(names))  # a transfer line knows no inputs yet
         for t, name in zip(op._inputs, names):
             frame = tb.tb_frame
-            v = frame.f_locals.get(name, frame.f_globals.get(name))
+            v = frame.f_locals.get(name, frame.f_globals.get(name)) if name is not None else None
             shape = getattr(v, "shape", None)
             if shape is None and hasattr(v, "value"):  # a variable slot
                 shape = getattr(v.value, "shape", None)
@@ -187,7 +192,8 @@ def _needed_in_order(fetch_tensors, target_ops, feeds):
             if t not in feeds and t._op not in needed:
                 stack.append(t._op)
         for c in op._control_inputs:
-            if c not in needed:
+            # a control input on a fed placeholder is satisfied by the feed (TF moves it to the feed's Recv)
+            if c not in needed and not (c._type == "Placeholder" and c._outputs[0] in feeds):
                 stack.append(c)
     for op in sorted(needed, key=lambda o: o._id):
         if op._type == "Placeholder":
@@ -438,18 +444,17 @@ class device_folding:
         _FOLD_ON_DEVICE[0] = self.saved
 
 
-def _host_memory(t):
-    base = t._dtype.base_dtype
-    return base.name in ("int32", "string")
-
-
 def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log_placement, devices):
     """The plan of a session with a GPU. Each value has a home: the device for what GPU ops make
     (int32 and strings stay on the host, as in TF), the host for what CPU ops make and for what a
     GPU op computes from host values only (shape arithmetic). An op reads each input where it runs;
     a value is copied to the other side once, on the line before its first reader there."""
-    from .device import GPU, variable_of
+    from .device import GPU, host_memory_dtype, variable_of
     gpu, memory = devices.gpu, devices.memory
+
+    def _host_memory(t):
+        return host_memory_dtype(t._dtype)
+
     ns = {"deref": deref, "xp": xp, "gxp": gpu.xp, "todev": gpu.to_device, "tohost": gpu.to_host}
     name_of = {}
     home = {}      # local name -> _HOST or _DEV: where the value is made
@@ -464,6 +469,11 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         if v is None or devices.place(v) != GPU or _host_memory(t):
             return _HOST
         return _DEV
+
+    def where_is(t):
+        if t._dtype._is_ref and t not in feeds:
+            return var_home(t)  # a variable's value, read where it is kept
+        return home[name_of[t]]
 
     for i, t in enumerate(feed_tensors):
         n = name_of[t] = "f%d" % i
@@ -494,11 +504,6 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             refs = d.ref_inputs
             ref_in = [i in refs and t._dtype._is_ref and t not in feeds for i, t in enumerate(op._inputs)]
 
-            def where_is(t, is_ref):
-                if t._dtype._is_ref and t not in feeds:
-                    return var_home(t)
-                return home[name_of[t]]
-
             if devices.place(op) != GPU:
                 side = _HOST
             elif refs:
@@ -509,7 +514,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             else:
                 # values made from host values only stay on the host (shape arithmetic; a Const that could
                 # not be folded because of a control dependency, when it is int32)
-                homes = [where_is(t, r) for t, r in zip(op._inputs, ref_in)]
+                homes = [where_is(t) for t in op._inputs]
                 if homes:
                     side = _HOST if all(h == _HOST for h in homes) else _DEV
                 else:
@@ -517,7 +522,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             # int32 inputs stay in host memory (shapes, axes, sizes) unless the op computes on int32 data
             # on the device: an int32 input already there, or an int32 result
             int32_on_device = side == _DEV and (
-                any(_host_memory(t) and where_is(t, r) == _DEV for t, r in zip(op._inputs, ref_in) if not r)
+                any(_host_memory(t) and where_is(t) == _DEV for t, r in zip(op._inputs, ref_in) if not r)
                 or any(_host_memory(t) for t in op._outputs))
 
             args = ["ctx%d" % op._id] if d.needs_ctx else []
@@ -532,7 +537,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
                     reads.append(n)
                     inputs.append(n)
                     continue
-                at = where_is(t, False)
+                at = where_is(t)
                 want = at if side is None else side
                 if want == _DEV and _host_memory(t) and at == _HOST and not int32_on_device:
                     want = _HOST  # int32 stays in host memory: shapes, axes, sizes
@@ -588,7 +593,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             if log_placement is not None:
                 log_placement(op)
 
-        results, keep, fetch_reads = [], set(), []
+        results, keep = [], set()
         for t in fetch_tensors:
             if t in folded:
                 results.append("%s.copy()" % name_of[t])
@@ -604,7 +609,6 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             else:
                 expr = "tohost(%s)" % n
             keep.add(n)
-            fetch_reads.append(n)
             results.append(expr)
 
     # when each local dies: after the last line that reads it, unless a fetch needs it

@@ -247,7 +247,8 @@ def _binary(name):
         elif isinstance(other, np.ndarray):
             raise _host_array_error("the operator %s" % name)
         elif isinstance(other, (list, tuple)):
-            raise TypeError("Unsupported type %s: the operator %s takes device arrays and scalars" % (type(other), name))
+            raise TypeError("Unsupported type %s: the operator %s takes device arrays and scalars"
+                            % (type(other), name))
         return _wrap(op(self._a, other))
     method.__name__ = name
     return method
@@ -425,7 +426,7 @@ _NOT_IN_CUPY = {"errstate", "frompyfunc", "nditer", "ndindex", "seterr", "geterr
 _CREATION = {"asarray", "array", "asanyarray", "ascontiguousarray", "asfortranarray"}
 # CuPy's ufunc methods exist for a few ufuncs only (cupy/_core/_kernel.pyx)
 _UFUNC_METHODS = {"reduce": {"add", "multiply"}, "accumulate": {"add", "multiply"}, "reduceat": {"add"},
-                  "at": {"add", "subtract", "maximum", "minimum"}, "outer": None}
+                  "at": {"add", "maximum", "minimum"}, "outer": None}
 
 
 class _Ufunc:

@@ -15,7 +15,6 @@ message objects such as `tf.Summary(...)` or `tf.SessionLog(...)`.
 """
 import atexit
 import os
-import socket
 import struct
 import threading
 import time
@@ -69,6 +68,7 @@ class EventFileWriter:
         self._open()
 
     def _open(self):
+        import socket  # here, not at the top: `import tfmini` stays light
         base = os.path.join(self._logdir, "events.out.tfevents.%010d.%s%s"
                             % (int(time.time()), socket.gethostname(), self._suffix))
         path, n = base, 0

@@ -16,5 +16,6 @@ from .saver import (CheckpointState, Saver, SaverDef, checkpoint_exists, generat
 from .training_util import (assert_global_step, create_global_step, get_global_step,  # noqa: F401
                             get_or_create_global_step, global_step)
 from ..framework.graph_io import write_graph  # noqa: F401
-from ..framework.meta_graph import export_meta_graph, import_meta_graph  # noqa: F401
+from ..framework.meta_graph import export_meta_graph  # noqa: F401
+from .meta_graph_io import import_meta_graph  # noqa: F401
 from ..summary.summary_iterator import summary_iterator  # noqa: F401
