@@ -24,7 +24,7 @@ $(VENV)/.test-installed: pyproject.toml | $(PY)
 # where PYTHONDONTWRITEBYTECODE is set
 lab: $(VENV)/.lab-installed
 	$(PY) -m compileall -q tfmini widgets
-	$(VENV)/bin/jupyter lab lessons/
+	$(VENV)/bin/jupyter lab lessons/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # Chromium and Graphviz for the browser test (tests/browser), from Debian's packages when missing
 system-deps:
