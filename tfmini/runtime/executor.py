@@ -109,7 +109,8 @@ class Plan:
 
     __slots__ = ("_fn", "_code", "_line_ops", "_line_inputs", "feed_convs", "ops", "source")
 
-    def run(self, feed_values):
+    def _checked_feeds(self, feed_values):
+        """The feed values as arrays of the fed tensors' dtypes, each shape checked against the tensor's."""
         args = []
         for conv, v in zip(self.feed_convs, feed_values):
             npt, rank, known, t = conv
@@ -123,6 +124,10 @@ class Plan:
                     if s[i] != d:
                         _bad_feed_shape(t, s)
             args.append(v)
+        return args
+
+    def run(self, feed_values):
+        args = self._checked_feeds(feed_values)
         try:
             return self._fn(*args)
         except Exception as e:
@@ -384,19 +389,7 @@ class DevicePlan(Plan):
     __slots__ = ("_ns", "_memory", "_gpu", "_sync")
 
     def run(self, feed_values):
-        args = []
-        for conv, v in zip(self.feed_convs, feed_values):
-            npt, rank, known, t = conv
-            if v.__class__ is not _ndarray or v.dtype != npt:
-                v = _convert_feed(t, v, npt)
-            if rank >= 0:
-                s = v.shape
-                if len(s) != rank:
-                    _bad_feed_shape(t, s)
-                for i, d in known:
-                    if s[i] != d:
-                        _bad_feed_shape(t, s)
-            args.append(v)
+        args = self._checked_feeds(feed_values)
         with self._memory.using():
             try:
                 out = self._fn(*args)
