@@ -90,6 +90,22 @@ def _bad_feed_shape(t, shape):
                      % (tuple(shape), t.name, str(t._shape)))
 
 
+def _compile(plan, source, ns, line_ops, line_inputs, feed_tensors, ops):
+    """Fill `plan` with the function compiled from `source` (our own generated code, built from the
+    graph; never user input) and what error reports need to map its lines back to ops."""
+    code = compile(source, "<tfmini plan %d>" % next(_plan_ids), "exec")
+    exec(code, ns)
+    fn = ns["_plan_run"]
+    plan._fn = fn
+    plan._code = fn.__code__
+    plan._line_ops = line_ops
+    plan._line_inputs = line_inputs
+    plan.feed_convs = tuple(_feed_conv(t) for t in feed_tensors)
+    plan.ops = tuple(ops)
+    plan.source = source
+    return plan
+
+
 def _feed_conv(t):
     """(numpy dtype, rank or -1, ((axis, size), ...) known sizes, tensor) for checking one feed."""
     npt = np.dtype(t._dtype.base_dtype.as_numpy_dtype)
@@ -301,18 +317,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         results.append(expr)
     lines.append("    return [%s]" % ", ".join(results))
     source = "\n".join(lines) + "\n"
-    code = compile(source, "<tfmini plan %d>" % next(_plan_ids), "exec")
-    exec(code, ns)  # our own generated source, built above from the graph; never user input
-    fn = ns["_plan_run"]
-
-    plan = Plan()
-    plan._fn = fn
-    plan._code = fn.__code__
-    plan._line_ops = line_ops
-    plan._line_inputs = line_inputs
-    plan.feed_convs = tuple(_feed_conv(t) for t in feed_tensors)
-    plan.ops = tuple(steps)
-    plan.source = source
+    plan = _compile(Plan(), source, ns, line_ops, line_inputs, feed_tensors, steps)
     return plan
 
 
@@ -628,18 +633,8 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             src.append("    del " + ", ".join(sorted(dies_after[k])))
     src.append("    return [%s]" % ", ".join(results))
     source = "\n".join(src) + "\n"
-    code = compile(source, "<tfmini plan %d>" % next(_plan_ids), "exec")
-    exec(code, ns)  # our own generated source, built above from the graph; never user input
-    fn = ns["_plan_run"]
-
-    plan = DevicePlan()
-    plan._fn = fn
-    plan._code = fn.__code__
-    plan._line_ops = line_ops
-    plan._line_inputs = line_inputs
-    plan.feed_convs = tuple(_feed_conv(t) for t in feed_tensors)
-    plan.ops = tuple(line[2] for line in lines if line[3] is not None)
-    plan.source = source
+    plan = _compile(DevicePlan(), source, ns, line_ops, line_inputs, feed_tensors,
+                    [line[2] for line in lines if line[3] is not None])
     plan._ns = ns
     plan._memory = memory
     plan._gpu = gpu

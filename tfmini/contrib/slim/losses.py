@@ -10,8 +10,9 @@ Each returns the mean loss (a scalar) and adds it to GraphKeys.LOSSES, so that
 `weights` scales the loss: a scalar, a [batch] vector (one weight per example), or the shape of
 the per-element losses; the mean is over the elements with a non-zero weight.
 """
+from ...losses import util as _util
 from ...framework import dtypes
-from ...framework.ops import GraphKeys, add_to_collection, convert_to_tensor, get_collection, name_scope
+from ...framework.ops import convert_to_tensor, name_scope
 from ...ops import array_ops, math_ops, nn_ops
 from ..framework.arg_scope import add_arg_scope
 
@@ -82,29 +83,11 @@ def compute_weighted_loss(losses, weights=1.0, scope=None):
 
 
 # =========================================================================== the loss collection
-@add_arg_scope
-def add_loss(loss, loss_collection=GraphKeys.LOSSES):
-    """Add a loss you computed yourself to `loss_collection`, so get_total_loss() counts it."""
-    if loss_collection:
-        add_to_collection(loss_collection, loss)
-
-
-def get_losses(scope=None, loss_collection=GraphKeys.LOSSES):
-    """The losses added so far (by these functions, tf.losses.* and add_loss), filtered by `scope`."""
-    return get_collection(loss_collection, scope)
-
-
-def get_regularization_losses(scope=None):
-    """The regularization losses: one per variable created with a regularizer (weights_regularizer=...)."""
-    return get_collection(GraphKeys.REGULARIZATION_LOSSES, scope)
-
-
-def get_total_loss(add_regularization_losses=True, name="total_loss"):
-    """add_n of get_losses() and, unless `add_regularization_losses` is False, get_regularization_losses()."""
-    losses = get_losses()
-    if add_regularization_losses:
-        losses += get_regularization_losses()
-    return math_ops.add_n(losses, name=name)
+# the collection helpers are tf.losses' own (tfmini/losses/util.py); slim's add_loss is also arg-scoped
+add_loss = add_arg_scope(_util.add_loss)
+get_losses = _util.get_losses
+get_regularization_losses = _util.get_regularization_losses
+get_total_loss = _util.get_total_loss
 
 
 # =========================================================================== the losses
