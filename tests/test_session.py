@@ -287,6 +287,51 @@ def test_nested_fetch_reuses_plans(sess, abc):
     assert len(sess._plans) == n
 
 
+def _last_plan(sess):
+    return list(sess._plans.values())[-1]
+
+
+def test_shape_derived_ops_rerun_only_when_shapes_change(sess):
+    """The Mean gradient on an unknown batch size (Shape, Size, Cast, RealDiv) is computed once per batch
+    size and reused; a new size recomputes it."""
+    x = tf.placeholder(tf.float32, [None, 3])
+    w = tf.Variable(np.arange(6, dtype=np.float32).reshape(3, 2))
+    loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))
+    g, = tf.gradients(loss, [w])
+    sess.run(w.initializer)
+    wv = sess.run(w)
+    src = None
+    rng = np.random.RandomState(0)
+    for n in (4, 4, 3, 4, 1, 3):
+        xv = rng.randn(n, 3).astype(np.float32)
+        want = 2 * xv.T @ (xv @ wv) / (n * 2)
+        np.testing.assert_allclose(sess.run(g, {x: xv}), want, rtol=1e-5)
+        src = src or _last_plan(sess).source
+    assert "_b" in src and ".shape,)" in src  # the block and its key
+    assert len(sess._plans) == 3  # w's initializer, reading w, and one plan for every batch size
+
+
+def test_fetched_shape_derived_value_is_a_copy(sess):
+    x = tf.placeholder(tf.float32, [None, 2])
+    s = tf.cast(tf.shape(x), tf.float32) * 2.0
+    v1 = sess.run(s, {x: np.zeros((3, 2))})
+    v1[0] = 99.0
+    np.testing.assert_array_equal(sess.run(s, {x: np.zeros((3, 2))}), [6.0, 4.0])
+    np.testing.assert_array_equal(sess.run(s, {x: np.zeros((5, 2))}), [10.0, 4.0])
+
+
+def test_error_in_a_shape_derived_op_names_it_and_is_not_cached(sess):
+    x = tf.placeholder(tf.float32, [None])
+    z = tf.zeros(tf.shape(x) - 3, name="shrunk")
+    assert sess.run(z, {x: np.ones(5)}).shape == (2,)
+    with pytest.raises(tf.errors.InvalidArgumentError) as e:
+        sess.run(z, {x: np.ones(1)})
+    assert "shrunk" in str(e.value)
+    assert sess.run(z, {x: np.ones(5)}).shape == (2,)
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        sess.run(z, {x: np.ones(1)})
+
+
 def test_plans_see_new_control_inputs(sess):
     v = tf.Variable(0.0)
     sess.run(v.initializer)

@@ -262,12 +262,27 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
                 name_of[t] = "v%d_%d" % (op._id, j)
         steps.append(op)
 
-    # when each local dies: after the last step that reads it, unless it is fetched
+    if log_placement is not None:
+        for op in steps:
+            log_placement(op)
+
+    # ops computed from shapes alone (the Mean gradient's Shape/Size/Cast/RealDiv on an unknown batch
+    # size) run once per new input shape: `items` is the emission order, each a step or such a block
+    items, cached = _shape_blocks(steps, feeds, folded)
+
+    def reads_of(item):
+        if item.__class__ is not _Block:
+            return [name_of[t] for t in item._inputs]
+        inside = {t for op in item.ops for t in op._outputs}
+        return [name_of[t] for op in item.ops for t in op._inputs if t not in inside] + \
+            [name_of[t] for t in item.sources]
+
+    # when each local dies: after the last item that reads it, unless it is fetched
     last_use = {}
-    for k, op in enumerate(steps):
-        for t in op._inputs:
-            if name_of[t][0] in "vf":
-                last_use[name_of[t]] = k
+    for k, item in enumerate(items):
+        for n in reads_of(item):
+            if n[0] in "vf":
+                last_use[n] = k
     keep = {name_of[t] for t in fetch_tensors}
     dies_after = {}
     for name, k in last_use.items():
@@ -276,7 +291,8 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
 
     lines = ["def _plan_run(%s):" % ", ".join("f%d" % i for i in range(len(feed_tensors)))]
     line_ops, line_inputs = {}, {}
-    for k, op in enumerate(steps):
+
+    def emit(op, indent):
         d = op._op_def
         kname = "k%d" % op._id
         ns[kname] = d.kernel
@@ -294,22 +310,48 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         call = "%s(%s)" % (kname, ", ".join(args))
         outs = [name_of.get(t) for t in op._outputs]
         if not outs:
-            lines.append("    " + call)
+            lines.append(indent + call)
         elif len(outs) == 1:
-            lines.append("    %s = %s" % (outs[0] or "_", call))
+            lines.append("%s%s = %s" % (indent, outs[0] or "_", call))
         else:
-            lines.append("    %s, = %s" % (", ".join(o or "_" for o in outs), call))
+            lines.append("%s%s, = %s" % (indent, ", ".join(o or "_" for o in outs), call))
         line_ops[len(lines)] = op
         line_inputs[len(lines)] = [name_of[t] for t in op._inputs]
+
+    for k, item in enumerate(items):
+        if item.__class__ is not _Block:
+            emit(item, "    ")
+        else:
+            # the block's values, reused while its sources keep their shapes
+            b = "_b%d" % k
+            ns[b] = [((), ())]
+            ns["_cacheable"] = _cacheable
+            inside = [t for op in item.ops for t in op._outputs]
+            later = set(keep)
+            for other in items[k + 1:]:
+                later.update(reads_of(other))
+            out = [name_of[t] for t in inside if name_of[t] in later]
+            key = "(%s,)" % ", ".join("%s.shape" % name_of[t] for t in item.sources)
+            tup = "(%s,)" % ", ".join(out) if out else "()"
+            lines.append("    %s_k = %s" % (b, key))
+            lines.append("    %s_c = %s[0]" % (b, b))
+            lines.append("    if %s_k == %s_c[0]:" % (b, b))
+            lines.append("        %s = %s_c[1]" % (tup, b))
+            lines.append("    else:")
+            for op in item.ops:
+                emit(op, "        ")
+            lines.append("        if _cacheable(%s):" % tup)
+            lines.append("            %s[0] = (%s_k, %s)" % (b, b, tup))
+            dead = [name_of[t] for t in inside if name_of[t] not in later]
+            if dead:
+                lines.append("        del " + ", ".join(dead))
         if k in dies_after:
             lines.append("    del " + ", ".join(dies_after[k]))
-        if log_placement is not None:
-            log_placement(op)
 
     results = []
     for t in fetch_tensors:
         expr = name_of[t]
-        mode = "copy" if t in folded else _fetch_mode(t, feeds)
+        mode = "copy" if t in folded or t in cached else _fetch_mode(t, feeds, cached)
         if mode == "deref":
             expr = "deref(%s).copy()" % expr
         elif mode == "copy":
@@ -319,6 +361,73 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
     source = "\n".join(lines) + "\n"
     plan = _compile(Plan(), source, ns, line_ops, line_inputs, feed_tensors, steps)
     return plan
+
+
+class _Block:
+    """Ops of a plan whose values follow from the shapes of `sources` (and constants) alone."""
+
+    __slots__ = ("ops", "sources")
+
+    def __init__(self, sources):
+        self.ops = []
+        self.sources = sources
+
+
+def _shape_blocks(steps, feeds, folded):
+    """Order `steps` for emission, gathering the ops that depend only on input shapes into blocks.
+
+    A Shape/Size/Rank op reads only its input's shape; a stateless op whose inputs are constants or
+    such values computes the same result whenever those shapes repeat (TF's grappler folds them
+    when shapes are static; a fed batch dimension keeps them dynamic). Each such op goes into a block
+    placed right after its last source is made, and the plan reruns the block only when the
+    sources' shapes change. Returns (items, the tensors blocks compute)."""
+    sources_of = {}  # tensor -> frozenset of the tensors whose shapes determine it
+    derived = set()
+    for op in steps:
+        d = op._op_def
+        if (d.stateful or d.needs_ctx or op._control_inputs or op._type == "Placeholder"
+                or any(t._dtype._is_ref or t in feeds for t in op._outputs)
+                or any(t._dtype._is_ref and t not in feeds for t in op._inputs)):
+            continue
+        if d.shape_only:
+            srcs = frozenset().union(*[sources_of.get(t, (t,)) for t in op._inputs])
+        elif op._inputs and all(t in folded or t in sources_of for t in op._inputs):
+            srcs = frozenset().union(*[sources_of[t] for t in op._inputs if t in sources_of])
+        else:
+            continue
+        if not srcs:
+            continue
+        derived.add(op)
+        for t in op._outputs:
+            sources_of[t] = srcs
+    if not derived:
+        return list(steps), set()
+    plain = [op for op in steps if op not in derived]
+    made_at = {t: k for k, op in enumerate(plain) for t in op._outputs}
+    blocks = {}  # position in `plain` after which a block runs (-1: first) -> _Block
+    for op in steps:
+        if op in derived:
+            srcs = sources_of[op._outputs[0]] if op._outputs else frozenset()
+            at = max(made_at.get(t, -1) for t in srcs)
+            block = blocks.get(at)
+            if block is None:
+                block = blocks[at] = _Block(set())
+            block.ops.append(op)
+            block.sources |= srcs
+    items = []
+    for k in range(-1, len(plain)):
+        if k >= 0:
+            items.append(plain[k])
+        if k in blocks:
+            b = blocks[k]
+            b.sources = sorted(b.sources, key=lambda t: (t._op._id, t._value_index))
+            items.append(b)
+    return items, {t for op in derived for t in op._outputs}
+
+
+def _cacheable(values):
+    """Whether a block's results are small enough for the plan to keep between runs."""
+    return sum(getattr(v, "nbytes", 0) for v in values) <= _FOLD_MAX_BYTES
 
 
 # a folded value is kept by the plan for all its runs: only small ones are worth it (TF's grappler
@@ -353,7 +462,7 @@ def _as_tuple(value, n):
     return (value,) if n == 1 else tuple(value)
 
 
-def _fetch_mode(t, feeds):
+def _fetch_mode(t, feeds, kept=()):
     """How a fetched value leaves the plan: variable slots are read and copied; values that may
     alias a constant's or a variable's storage (or a feed) are copied, so the caller owns them."""
     if t in feeds:
@@ -366,7 +475,7 @@ def _fetch_mode(t, feeds):
     while stack:
         t = stack.pop()
         op = t._op
-        if op._type == "Const":
+        if op._type == "Const" or t in kept:
             return "copy"
         if not op._op_def.aliases_input:
             continue
