@@ -332,6 +332,23 @@ def test_error_in_a_shape_derived_op_names_it_and_is_not_cached(sess):
         sess.run(z, {x: np.ones(1)})
 
 
+def test_plans_skip_trivial_kernels(sess):
+    """Variable slots are bound when the plan is built; Identity and NoOp cost no kernel call."""
+    v = tf.Variable([1.0, 2.0], name="v")
+    step = tf.group(tf.assign_add(v, tf.identity(v.value()) * 0.5))
+    with pytest.raises(tf.errors.FailedPreconditionError, match="uninitialized value v"):
+        sess.run(step)
+    sess.run(v.initializer)
+    sess.run(step)
+    np.testing.assert_array_equal(sess.run(v), [1.5, 3.0])
+    src = _last_plan(sess).source
+    assert "deref(s" in src  # the slot, a constant of the plan
+    ops = {op.type for op in _last_plan(sess).ops}
+    assert "VariableV2" not in ops
+    step_src = [p.source for p in sess._plans.values() if "AssignAdd" in {op.type for op in p.ops}][0]
+    assert step_src.count("(xp") == 2  # Mul and AssignAdd: the read, the Identity and the NoOp are no calls
+
+
 def test_plans_see_new_control_inputs(sess):
     v = tf.Variable(0.0)
     sess.run(v.initializer)

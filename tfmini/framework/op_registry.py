@@ -40,10 +40,11 @@ class OpDef:
     """Everything the system knows about one op type."""
 
     __slots__ = ("type", "infer", "kernel", "grad", "stateful", "ref_inputs", "needs_ctx",
-                 "aliases_input", "broadcasting", "module", "cpu_only", "shape_only")
+                 "aliases_input", "broadcasting", "module", "cpu_only", "shape_only", "trivial",
+                 "session_constant")
 
     def __init__(self, type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, broadcasting,
-                 module, cpu_only=False, shape_only=False):
+                 module, cpu_only=False, shape_only=False, trivial=False, session_constant=False):
         self.type = type
         self.infer = infer
         self.kernel = kernel
@@ -56,6 +57,8 @@ class OpDef:
         self.module = module
         self.cpu_only = cpu_only
         self.shape_only = shape_only
+        self.trivial = trivial
+        self.session_constant = session_constant
 
     def __repr__(self):
         return "<OpDef %s from %s>" % (self.type, self.module)
@@ -65,7 +68,8 @@ _REGISTRY = {}
 
 
 def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), needs_ctx=False,
-                aliases_input=False, broadcasting=False, cpu_only=False, shape_only=False):
+                aliases_input=False, broadcasting=False, cpu_only=False, shape_only=False, trivial=False,
+                session_constant=False):
     """Declare op `type`. Raises KeyError if it is declared twice (one op, one place).
 
     stateful:      the op has side effects or draws random numbers (never pruned as pure).
@@ -77,15 +81,21 @@ def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), nee
     cpu_only:      the op has no GPU kernel (as TF's Print): it runs on the CPU wherever it is placed.
     shape_only:    the kernel reads only its inputs' shapes (Shape, Size, Rank): on a GPU it still runs
                    on the host and never moves its inputs.
+    trivial:       the kernel does no work: it returns its first input as it is (Identity) or nothing
+                   (NoOp); a CPU plan writes the input's name instead of calling it.
+    session_constant: the kernel's result is fixed for the life of a session (a variable's storage
+                   slot): a CPU plan calls it once, when it is built.
     """
     if type in _REGISTRY:
         raise KeyError("Op type %r is already registered in %s" % (type, _REGISTRY[type].module))
+    if trivial and (stateful or needs_ctx):
+        raise TypeError("Op %r: a trivial op has no state" % type)
     if not callable(infer) or not callable(kernel):
         raise TypeError("Op %r needs callable infer and kernel" % type)
     if not (callable(grad) or grad is NOT_DIFFERENTIABLE or grad is GRADIENT_PENDING):
         raise TypeError("Op %r: grad must be a function, NOT_DIFFERENTIABLE or GRADIENT_PENDING" % type)
     d = OpDef(type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, broadcasting,
-              getattr(kernel, "__module__", "?"), cpu_only, shape_only)
+              getattr(kernel, "__module__", "?"), cpu_only, shape_only, trivial, session_constant)
     _REGISTRY[type] = d
     return d
 

@@ -239,9 +239,9 @@ def _identity_kernel(xp, x, **_):
 
 
 register_op("Identity", infer=_identity_infer, kernel=_identity_kernel, grad=_pass_through_grad,
-            aliases_input=True)
+            aliases_input=True, trivial=True)
 register_op("StopGradient", infer=_identity_infer, kernel=_identity_kernel, grad=NOT_DIFFERENTIABLE,
-            aliases_input=True)
+            aliases_input=True, trivial=True)
 
 
 def identity(input, name=None):  # noqa: A002

@@ -24,7 +24,7 @@ def _variable_kernel(ctx, xp, *, shape, dtype, container="", shared_name=""):
 
 
 register_op("VariableV2", infer=_variable_infer, kernel=_variable_kernel, grad=NOT_DIFFERENTIABLE,
-            stateful=True, needs_ctx=True)
+            stateful=True, needs_ctx=True, session_constant=True)
 
 
 def variable_op_v2(shape, dtype, name="Variable", container="", shared_name=""):

@@ -257,6 +257,15 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
                 if log_placement is not None:
                     log_placement(op)
                 continue
+        if op._op_def.session_constant and not any(t in feeds for t in op._outputs):
+            # a variable's storage slot: the same object for every run of this session
+            values = _as_tuple(op._op_def.kernel(state.context_for(op), xp, **op._attrs), len(op._outputs))
+            for j, t in enumerate(op._outputs):
+                name_of[t] = "s%d_%d" % (op._id, j)
+                ns[name_of[t]] = values[j]
+            if log_placement is not None:
+                log_placement(op)
+            continue
         for j, t in enumerate(op._outputs):
             if t not in feeds:
                 name_of[t] = "v%d_%d" % (op._id, j)
@@ -294,6 +303,14 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
 
     def emit(op, indent):
         d = op._op_def
+        if d.trivial:
+            if op._outputs:  # Identity: its output is its input
+                t = op._inputs[0]
+                expr = "deref(%s)" % name_of[t] if t._dtype._is_ref and t not in feeds else name_of[t]
+                lines.append("%s%s = %s" % (indent, name_of.get(op._outputs[0]) or "_", expr))
+                line_ops[len(lines)] = op
+                line_inputs[len(lines)] = [name_of[t]]
+            return
         kname = "k%d" % op._id
         ns[kname] = d.kernel
         args = ["ctx%d" % op._id, "xp"] if d.needs_ctx else ["xp"]
