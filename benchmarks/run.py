@@ -364,11 +364,16 @@ def measure(workload, framework, min_time):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", action="append", default=[], help="run only these workloads")
+    ap.add_argument("--only", action="append", default=[],
+                    help="run only these workloads (repeat it, or separate names with commas)")
     ap.add_argument("--json", help="write the results to this file")
     ap.add_argument("--min-time", type=float, default=0.2, help="seconds per timing batch")
     ap.add_argument("--worker", nargs=2, metavar=("WORKLOAD", "FRAMEWORK"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    args.only = [n for names in args.only for n in names.split(",") if n]
+    unknown = [n for n in args.only if n not in WORKLOADS]
+    if unknown:
+        ap.error("unknown workload(s) %s; the workloads are %s" % (", ".join(unknown), ", ".join(WORKLOADS)))
     if args.worker:
         print(json.dumps(worker(args.worker[0], args.worker[1], args.min_time)))
         return 0

@@ -823,9 +823,11 @@ def _reduce_infer(x, axis, *, keep_dims=False, T=None):
 def _reduction_axes(x, axis):
     """The axes as a tuple of ints (numpy takes negative ones); repeated axes count once, as in TF."""
     ax = axis.tolist()
-    if ax.__class__ is int:
-        ax = (ax,)
     nd = x.ndim
+    if ax.__class__ is int:
+        if -nd <= ax < nd:
+            return (ax,)
+        ax = (ax,)
     for a in ax:
         if not -nd <= a < nd:
             raise errors.InvalidArgumentError(
@@ -846,17 +848,20 @@ def _prod_kernel(xp, x, axis, *, keep_dims=False, T=None):
 
 def _mean_kernel(xp, x, axis, *, keep_dims=False, T=None):
     axes = _reduction_axes(x, axis)
-    n = 1
-    for a in axes:
-        n *= x.shape[a]
-    if x.dtype.kind not in "iu":
-        # sum / n rather than xp.mean: an empty mean is nan without numpy's "Mean of empty slice" warning;
+    dt = x.dtype
+    if dt.kind == "f" or dt.kind == "c":
         # half precision sums in float32, as TF does
-        s = xp.add.reduce(x, axis=axes, keepdims=keep_dims, dtype=xp.float32 if x.dtype == xp.float16 else x.dtype)
-        return xp.true_divide(s, n).astype(x.dtype, copy=False)
+        s = xp.add.reduce(x, axis=axes, keepdims=keep_dims, dtype=xp.float32 if dt.itemsize == 2 else dt)
+        count = s.size
+        n = x.size // count if count else 1
+        if n == 0:  # an empty mean is nan (without numpy's warning about 0/0)
+            return xp.full(xp.shape(s), xp.nan, dtype=dt)
+        s = s / n
+        return s if dt.itemsize != 2 else s.astype(dt)
     # TF sums integers in 64 bits and divides with C++ integer division, which truncates toward zero:
     # the mean of [-1, -2] is -1 (not the floor, -2); an empty mean is 0
     s = xp.sum(x, axis=axes, keepdims=keep_dims, dtype=xp.uint64 if x.dtype.kind == "u" else xp.int64)
+    n = x.size // s.size if s.size else 1
     if n == 0:
         return s.astype(x.dtype)
     q = xp.floor_divide(s, n)

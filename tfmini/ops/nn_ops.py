@@ -382,20 +382,29 @@ def _sparse_xent_kernel(xp, features, labels):
                        "shape %s" % (_dbg(features.shape), _dbg(labels.shape)))
     if c == 0:
         raise _invalid("Must have at least one class, but got logits shape %s" % _dbg(features.shape))
-    if n and (int(labels.min()) < 0 or int(labels.max()) >= c):
-        # TF's CPU kernel refuses such labels (its GPU kernel gives NaN rows instead)
-        bad = (labels < 0) | (labels >= c)
-        first = int(labels[int(bad.argmax())])
-        raise _invalid("Received a label value of %d which is outside the valid range of [0, %d).  Label values: %s"
-                       % (first, c, " ".join(str(int(v)) for v in labels.tolist())))
+    if n:
+        # a short batch is checked in Python (one numpy reduction costs more than the whole list)
+        if n <= 64:
+            listed = labels.tolist()
+            bad = min(listed) < 0 or max(listed) >= c
+        else:
+            bad = int(labels.min()) < 0 or int(labels.max()) >= c
+        if bad:
+            # TF's CPU kernel refuses such labels (its GPU kernel gives NaN rows instead)
+            listed = labels.tolist()
+            first = next(v for v in listed if not 0 <= v < c)
+            raise _invalid("Received a label value of %d which is outside the valid range of [0, %d).  Label "
+                           "values: %s" % (first, c, " ".join(str(int(v)) for v in listed)))
     shifted = features - features.max(axis=1, keepdims=True)
     e = xp.exp(shifted)
     sums = xp.add.reduce(e, axis=1)
-    rows = xp.arange(n)
+    picked = xp.arange(0, n * c, c)  # flat index of each row's label
+    picked += labels
     loss = xp.log(sums)
-    loss -= shifted[rows, labels]
-    xp.divide(e, sums[:, None], out=e)  # e becomes the softmax, then the gradient softmax - onehot
-    e[rows, labels] -= 1
+    loss -= shifted.reshape(-1).take(picked)
+    e /= sums[:, None]  # e becomes the softmax, then the gradient softmax - onehot
+    flat = e.reshape(-1)
+    flat[picked] -= 1
     return loss, e
 
 
