@@ -477,6 +477,57 @@ def test_max_pool_gradient_goes_to_the_first_maximum_of_overlapping_windows():
     np.testing.assert_array_equal(g, want)
 
 
+def _first_max_reference(x, g, k):
+    """MaxPoolGrad for k x k stride-k windows: each window's gradient to its first maximum (row-major)."""
+    dx = np.zeros_like(x)
+    n, h, w, c = x.shape
+    for b in range(n):
+        for r in range(h // k):
+            for q in range(w // k):
+                for ch in range(c):
+                    win = x[b, r * k:(r + 1) * k, q * k:(q + 1) * k, ch]
+                    i, j = np.unravel_index(np.argmax(win), win.shape)  # argmax: the first maximum
+                    dx[b, r * k + i, q * k + j, ch] += g[b, r, q, ch]
+    return dx
+
+
+@pytest.mark.parametrize("k,padding", [(2, "SAME"), (2, "VALID"), (3, "VALID")])
+def test_tiling_max_pool_gradient_ties_go_to_the_first_maximum(k, padding):
+    """Windows that tile the input (the lecture's 2x2 pools after a ReLU, full of zero ties) take the tiled kernel;
+    it must agree with TF's rule entry by entry, also for an infinite gradient (no nan next to it)."""
+    rng = np.random.RandomState(3)
+    x = np.maximum(rng.randn(2, 6, 6, 3), 0).astype(np.float32)
+    x[0, :3, :3, 0] = 0.5  # a window of equal positive maxima
+    tf.reset_default_graph()
+    xt = tf.constant(x)
+    y = tf.nn.max_pool(xt, [1, k, k, 1], [1, k, k, 1], padding)
+    g = rng.randn(2, 6 // k, 6 // k, 3).astype(np.float32)
+    g[1, 0, 0, 1] = np.inf
+    dx = _run(tf.gradients(y, xt, grad_ys=tf.constant(g))[0])
+    np.testing.assert_array_equal(dx, _first_max_reference(x, g, k))
+
+
+def test_relu_grad_is_tfs_product():
+    """TF's ReluGrad is gradients * (features > 0): 0 at and below zero, the gradient above."""
+    tf.reset_default_graph()
+    f = tf.constant([-1.0, 0.0, 2.0, 3.0])
+    g = tf.constant([5.0, 6.0, 7.0, np.inf])
+    np.testing.assert_array_equal(_run(nn_ops._relu_grad_op(g, f)), [0.0, 0.0, 7.0, np.inf])
+
+
+def test_bias_add_grad_sums_many_rows_exactly_enough():
+    """Long columns are summed by BLAS (ones @ matrix): float32 sums of 50,176 rows agree with float64 ones."""
+    tf.reset_default_graph()
+    v = np.random.RandomState(5).rand(64, 28, 28, 32).astype(np.float32)
+    x = tf.placeholder(tf.float32, [None, 28, 28, 32])
+    b = tf.Variable(tf.zeros([32]))
+    gb, = tf.gradients(tf.reduce_sum(tf.nn.bias_add(x, b) * v), [b])
+    with tf.Session() as sess:
+        sess.run(b.initializer)
+        got = sess.run(gb, {x: v})
+    np.testing.assert_allclose(got, v.astype(np.float64).reshape(-1, 32).sum(0), rtol=1e-5)
+
+
 # =========================================================================== errors (TF's classes and wording)
 def test_conv2d_build_time_errors():
     tf.reset_default_graph()

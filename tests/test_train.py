@@ -168,6 +168,28 @@ def test_adam_matches_numpy():
             np.testing.assert_allclose(sess.run(w), wv, rtol=1e-5)
 
 
+@pytest.mark.parametrize("make", [
+    lambda: tf.train.AdamOptimizer(0.01), lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.9), lambda: tf.train.RMSPropOptimizer(0.01, centered=True),
+    lambda: tf.train.AdadeltaOptimizer(1.0)])
+def test_large_variables_update_in_blocks_exactly_as_in_one_pass(make, monkeypatch):
+    """Variables above two blocks (fc weights) are updated block by block for the cache; every entry must
+    come out bit for bit as the one-pass update gives it."""
+    def three_steps():
+        tf.reset_default_graph()
+        w = tf.Variable(np.random.RandomState(0).randn(700, 500).astype(np.float32))
+        x = tf.constant(np.random.RandomState(1).randn(500, 3).astype(np.float32))
+        train = make().minimize(tf.reduce_mean(tf.square(tf.matmul(w, x))))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(3):
+                sess.run(train)
+            return sess.run(w)
+    assert 700 * 500 > 2 * training_ops._BLOCK
+    blocked = three_steps()
+    monkeypatch.setattr(training_ops, "_BLOCK", 10 ** 9)
+    np.testing.assert_array_equal(blocked, three_steps())
+
+
 def test_rmsprop_slot_starts_at_one():
     w, loss = _quadratic()
     opt = tf.train.RMSPropOptimizer(0.01)

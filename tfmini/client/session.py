@@ -7,7 +7,7 @@ import numpy as np
 
 from ..framework import errors, ops
 from ..framework.ops import Operation, Tensor
-from ..runtime import backends, device
+from ..runtime import backends, device, host_memory
 from ..runtime.executor import DevicePlan, build_plan
 from ..runtime.state import SessionState
 from .config import ConfigProto
@@ -153,6 +153,7 @@ class BaseSession:
         self._plans = {}
         self._plans_version = graph._version
         self._xp = backends.numpy_backend()
+        host_memory.tune_malloc()
         self._devices = None  # set first: close() must work even if finding the devices fails
         self._devices = device.Devices(self._config, device.gpu_for_config(self._config))
         self._default_ctx = None
@@ -195,6 +196,7 @@ class BaseSession:
             self._plans.clear()
             if self._devices is not None:
                 self._devices.close()  # the GPU memory goes back to the device
+            host_memory.release_free_memory()
 
     def as_default(self):
         """A context manager that makes this the default session (for `eval()`/`run()`)."""

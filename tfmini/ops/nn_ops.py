@@ -56,7 +56,9 @@ def _relu_grad_infer(gradients, features):
 
 
 def _relu_grad_kernel(xp, gradients, features):
-    return xp.where(features > 0, gradients, gradients.dtype.type(0))
+    # TF's kernel: gradients * (features > 0) (a product: an infinite gradient at a negative input gives
+    # nan, as in TF); numpy's `where` is ~10x slower than this product
+    return xp.multiply(gradients, features > 0, dtype=gradients.dtype)
 
 
 def _relu_grad_grad(op, grad):
@@ -1374,11 +1376,44 @@ def _max_pool_grad_kernel(xp, orig_input, orig_output, grad, *, ksize, strides, 
         raise _invalid("Expected orig_output shape to be %s, but got %s (out_backprop %s)"
                        % (_dbg((orig_input.shape[0], oh, ow, orig_input.shape[3])), _dbg(orig_output.shape),
                           _dbg(grad.shape)))
+    n, h, w, c = orig_input.shape
+    kh, kw = ksize[1], ksize[2]
+    if (kh, kw) == (strides[1], strides[2]) and (oh * kh, ow * kw) == (h, w):
+        return _tiled_max_pool_grad(xp, orig_input, orig_output, grad, kh, kw)
     dx = xp.zeros(orig_input.shape, grad.dtype)
-    zero = grad.dtype.type(0)
     for ro, co, ri, ci, hit in _first_max_hits(xp, orig_input, orig_output, rows, cols):
-        dx[:, ri, ci, :] += xp.where(hit, grad[:, ro, co, :], zero)
+        dx[:, ri, ci, :] += _masked(xp, grad[:, ro, co, :], hit)
     return dx
+
+
+def _tiled_max_pool_grad(xp, x, out, grad, kh, kw):
+    """MaxPoolGrad when the windows tile the input exactly (ksize == strides, no padding: the lecture's 2x2
+    pools): the input viewed as [n, oh, kh, ow, kw, c], each entry compared with its window's maximum, ties
+    left to the window's first maximum (TF's CPU rule), times the window's gradient. No zero-filled array and
+    no scatter: every input entry belongs to exactly one window."""
+    n, h, w, c = x.shape
+    oh, ow = h // kh, w // kw
+    hits = x.reshape(n, oh, kh, ow, kw, c) == out.reshape(n, oh, 1, ow, 1, c)
+    taken = None
+    for i in range(kh):
+        for j in range(kw):
+            tap = hits[:, :, i, :, j, :]
+            if taken is None:
+                taken = tap.copy()
+                continue
+            tie = tap & taken  # an earlier tap of the window holds the maximum too
+            taken |= tap
+            tap ^= tie
+    return _masked(xp, grad.reshape(n, oh, 1, ow, 1, c), hits).reshape(x.shape)
+
+
+def _masked(xp, values, mask):
+    """`values` where `mask` holds, else 0 (broadcasting). A product is ~10x faster than numpy's `where`; it
+    is exact unless a value is inf or nan (times 0 gives nan), so those go through `where`, as TF routes a
+    pooling gradient only to the maxima. On a GPU `where` is fast, and the check would wait for the device."""
+    if values.__class__ is not np.ndarray or (values.dtype.kind == "f" and not np.isfinite(values).all()):
+        return xp.where(mask, values, values.dtype.type(0))
+    return np.multiply(values, mask, dtype=values.dtype)
 
 
 def _max_pool_grad_grad(op, grad):
@@ -1403,9 +1438,8 @@ def _max_pool_grad_grad_kernel(xp, orig_input, orig_output, grad, *, ksize, stri
     if grad.shape != orig_input.shape:
         raise _invalid("Expected grad shape to be %s, but got %s" % (_dbg(orig_input.shape), _dbg(grad.shape)))
     out = xp.zeros(orig_output.shape, grad.dtype)
-    zero = grad.dtype.type(0)
     for ro, co, ri, ci, hit in _first_max_hits(xp, orig_input, orig_output, rows, cols):
-        out[:, ro, co, :] += xp.where(hit, grad[:, ri, ci, :], zero)
+        out[:, ro, co, :] += _masked(xp, grad[:, ri, ci, :], hit)
     return out
 
 
@@ -1566,7 +1600,7 @@ def _bias_add_grad_kernel(xp, out_backprop, *, data_format="NHWC"):
         raise _invalid("Input tensor must be at least 2D: %s" % _dbg(out_backprop.shape))
     axis = _bias_axis(data_format, out_backprop.ndim)
     if axis == out_backprop.ndim - 1:
-        return out_backprop.reshape(-1, out_backprop.shape[-1]).sum(axis=0)
+        return math_ops.column_sums(xp, out_backprop.reshape(-1, out_backprop.shape[-1]))
     return out_backprop.sum(axis=tuple(a for a in range(out_backprop.ndim) if a != axis))
 
 
@@ -1634,7 +1668,7 @@ def relu6(features, name=None):
 # =========================================================================== Relu6Grad
 def _relu6_grad_kernel(xp, gradients, features):
     inside = xp.logical_and(features > 0, features < 6)
-    return xp.where(inside, gradients, gradients.dtype.type(0))
+    return xp.multiply(gradients, inside, dtype=gradients.dtype)  # TF: gradients * ((f > 0) & (f < 6))
 
 
 def _relu6_grad_grad(op, grad):

@@ -3,6 +3,8 @@
 Each takes the variable and its slots as references (the executor passes their storage) and
 updates the stored arrays in place; its output is the variable (a ref tensor), as in TF.
 """
+import numpy as np
+
 from ..framework import errors
 from ..framework.op_def_library import make_op
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
@@ -32,6 +34,26 @@ def _apply_infer(n_refs):
                 raise InferenceError("Shape must be rank 0 but is rank %d" % t.shape.ndims)
         return var.dtype, shape
     return infer
+
+
+# elements per block of an in-place update: the expressions' temporaries (a few arrays of this many
+# entries) stay in the CPU's cache instead of streaming the whole variable through memory once per
+# operation (Adam on the CNN's 3136x1024 fc weights: ~21 ms in whole-array passes, ~10 ms in blocks)
+_BLOCK = 1 << 17
+
+
+def _in_blocks(update, arrays, grad):
+    """Run `update(*arrays, grad)` (in-place arithmetic on the variable and its slots) over consecutive
+    blocks of the flattened arrays; a small or non-contiguous variable, or a GPU array, in one call."""
+    n = grad.size
+    if n <= 2 * _BLOCK or grad.__class__ is not np.ndarray or not all(a.flags.c_contiguous for a in arrays):
+        update(*arrays, grad)
+        return
+    flat = [a.reshape(-1) for a in arrays]  # views: the updates land in the stored arrays
+    g = grad.reshape(-1)
+    for i in range(0, n, _BLOCK):
+        j = i + _BLOCK
+        update(*[a[i:j] for a in flat], g[i:j])
 
 
 def _values(slots, grad):
@@ -76,14 +98,17 @@ register_op("ApplyMomentum", infer=_momentum_infer, kernel=_apply_momentum_kerne
 # =========================================================================== ApplyAdam
 def _apply_adam_kernel(xp, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad, *,
                        use_locking=False, use_nesterov=False):
-    w, mm, vv = _values([var, m, v], grad)
     lr_t = lr * xp.sqrt(1 - beta2_power) / (1 - beta1_power)
-    mm += (grad - mm) * (1 - beta1)
-    vv += (grad * grad - vv) * (1 - beta2)
-    if use_nesterov:
-        w -= (mm * beta1 + (1 - beta1) * grad) * lr_t / (xp.sqrt(vv) + epsilon)
-    else:
-        w -= mm * lr_t / (xp.sqrt(vv) + epsilon)
+
+    def update(w, mm, vv, grad):
+        mm += (grad - mm) * (1 - beta1)
+        vv += (grad * grad - vv) * (1 - beta2)
+        if use_nesterov:
+            w -= (mm * beta1 + (1 - beta1) * grad) * lr_t / (xp.sqrt(vv) + epsilon)
+        else:
+            w -= mm * lr_t / (xp.sqrt(vv) + epsilon)
+
+    _in_blocks(update, _values([var, m, v], grad), grad)
     return var
 
 
@@ -106,21 +131,25 @@ register_op("ApplyAdagrad", infer=_apply_infer(2), kernel=_apply_adagrad_kernel,
 
 # =========================================================================== ApplyRMSProp / ApplyCenteredRMSProp
 def _apply_rms_prop_kernel(xp, var, ms, mom, lr, rho, momentum, epsilon, grad, *, use_locking=False):
-    v, s, m = _values([var, ms, mom], grad)
-    s += (grad * grad - s) * (1 - rho)
-    m *= momentum
-    m += lr * grad / xp.sqrt(s + epsilon)
-    v -= m
+    def update(v, s, m, grad):
+        s += (grad * grad - s) * (1 - rho)
+        m *= momentum
+        m += lr * grad / xp.sqrt(s + epsilon)
+        v -= m
+
+    _in_blocks(update, _values([var, ms, mom], grad), grad)
     return var
 
 
 def _apply_centered_rms_prop_kernel(xp, var, mg, ms, mom, lr, rho, momentum, epsilon, grad, *, use_locking=False):
-    v, g_avg, s, m = _values([var, mg, ms, mom], grad)
-    s += (grad * grad - s) * (1 - rho)
-    g_avg += (grad - g_avg) * (1 - rho)
-    m *= momentum
-    m += lr * grad / xp.sqrt(s - g_avg * g_avg + epsilon)
-    v -= m
+    def update(v, g_avg, s, m, grad):
+        s += (grad * grad - s) * (1 - rho)
+        g_avg += (grad - g_avg) * (1 - rho)
+        m *= momentum
+        m += lr * grad / xp.sqrt(s - g_avg * g_avg + epsilon)
+        v -= m
+
+    _in_blocks(update, _values([var, mg, ms, mom], grad), grad)
     return var
 
 
@@ -132,13 +161,15 @@ register_op("ApplyCenteredRMSProp", infer=_apply_infer(4), kernel=_apply_centere
 
 # =========================================================================== ApplyAdadelta
 def _apply_adadelta_kernel(xp, var, accum, accum_update, lr, rho, epsilon, grad, *, use_locking=False):
-    v, a, au = _values([var, accum, accum_update], grad)
-    a *= rho
-    a += (1 - rho) * grad * grad
-    update = xp.sqrt(au + epsilon) / xp.sqrt(a + epsilon) * grad
-    au *= rho
-    au += (1 - rho) * update * update
-    v -= update * lr
+    def update(v, a, au, grad):
+        a *= rho
+        a += (1 - rho) * grad * grad
+        step = xp.sqrt(au + epsilon) / xp.sqrt(a + epsilon) * grad
+        au *= rho
+        au += (1 - rho) * step * step
+        v -= step * lr
+
+    _in_blocks(update, _values([var, accum, accum_update], grad), grad)
     return var
 
 
