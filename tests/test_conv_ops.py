@@ -477,6 +477,29 @@ def test_max_pool_gradient_goes_to_the_first_maximum_of_overlapping_windows():
     np.testing.assert_array_equal(g, want)
 
 
+@pytest.mark.parametrize("strides,padding,dilations", [
+    ([1, 1, 1, 1], "SAME", [1, 1, 1, 1]), ([1, 1, 1, 1], "VALID", [1, 1, 1, 1]), ([1, 2, 2, 1], "SAME", [1, 1, 1, 1]),
+    ([1, 1, 1, 1], "SAME", [1, 2, 2, 1]), ([1, 1, 1, 1], [[0, 0], [3, 0], [0, 1], [0, 0]], [1, 1, 1, 1])])
+def test_convolutions_in_image_blocks_agree_with_one_gemm(strides, padding, dilations, monkeypatch):
+    """Big batches are convolved a few images at a time (the im2col block stays in cache); forward, input and
+    filter gradients must not depend on the blocking."""
+    x = np.random.RandomState(11).randn(5, 9, 8, 3).astype(np.float32)
+    f = np.random.RandomState(12).randn(3, 2, 3, 4).astype(np.float32)
+
+    def run():
+        tf.reset_default_graph()
+        xt, ft = tf.constant(x), tf.constant(f)
+        y = tf.nn.conv2d(xt, ft, strides, padding, dilations=dilations)
+        w = tf.constant(np.random.RandomState(13).randn(*y.shape.as_list()).astype(np.float32))
+        return _run([y] + tf.gradients(tf.reduce_sum(y * w), [xt, ft]))
+
+    whole = run()
+    for size in (1, 2000, 20000):  # a row of one image, a few rows, several images per block
+        monkeypatch.setattr(nn_ops, "_IM2COL_BLOCK_BYTES", size)
+        for a, b in zip(run(), whole):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+
+
 def _first_max_reference(x, g, k):
     """MaxPoolGrad for k x k stride-k windows: each window's gradient to its first maximum (row-major)."""
     dx = np.zeros_like(x)
