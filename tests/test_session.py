@@ -622,3 +622,37 @@ def test_op_error_carries_the_failing_op(sess):
     with pytest.raises(tf.errors.OpError) as info:
         sess.run(x)
     assert info.value.op is x.op and info.value.error_code == tf.errors.INVALID_ARGUMENT
+
+
+def test_host_memory_is_kept_for_reuse_between_runs():
+    """Large results come from the heap and go back to it (no page faults per run); TFMINI_MALLOC_TUNING=0 leaves
+    malloc alone. Checked in fresh processes: the setting is per process."""
+    import os
+    import subprocess
+    import sys
+    code = """if True:
+        import resource, sys, numpy as np
+        sys.path.insert(0, %r)
+        import tfmini as tf
+        from tfmini.runtime import host_memory
+        x = tf.placeholder(tf.float32, [None, 512])
+        y = tf.nn.relu(tf.matmul(x, tf.ones([512, 512]))) * 2.0 + 1.0
+        sess = tf.Session()
+        feed = {x: np.ones((256, 512), np.float32)}
+        sess.run(y, feed)
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        for _ in range(20):
+            sess.run(y, feed)
+        faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 20
+        sess.close()
+        print(host_memory.tune_malloc(), faults)
+    """ % os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    tuned, faults = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                   check=True).stdout.split()
+    if tuned != "True":
+        pytest.skip("not glibc: malloc is left as it is")
+    assert float(faults) < 10  # each run's 512 KiB arrays reuse freed memory
+    env = dict(os.environ, TFMINI_MALLOC_TUNING="0")
+    tuned, faults = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                   env=env).stdout.split()
+    assert tuned == "False" and float(faults) > 100  # glibc maps and unmaps each one
