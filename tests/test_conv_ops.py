@@ -480,11 +480,12 @@ def test_max_pool_gradient_goes_to_the_first_maximum_of_overlapping_windows():
 @pytest.mark.parametrize("strides,padding,dilations", [
     ([1, 1, 1, 1], "SAME", [1, 1, 1, 1]), ([1, 1, 1, 1], "VALID", [1, 1, 1, 1]), ([1, 2, 2, 1], "SAME", [1, 1, 1, 1]),
     ([1, 1, 1, 1], "SAME", [1, 2, 2, 1]), ([1, 1, 1, 1], [[0, 0], [3, 0], [0, 1], [0, 0]], [1, 1, 1, 1])])
-def test_convolutions_in_image_blocks_agree_with_one_gemm(strides, padding, dilations, monkeypatch):
+@pytest.mark.parametrize("depth", [1, 5])  # unfolded tap by tap (grayscale, RGB), or window by window
+def test_convolutions_in_image_blocks_agree_with_one_gemm(strides, padding, dilations, depth, monkeypatch):
     """Big batches are convolved a few images at a time (the im2col block stays in cache); forward, input and
     filter gradients must not depend on the blocking."""
-    x = np.random.RandomState(11).randn(5, 9, 8, 3).astype(np.float32)
-    f = np.random.RandomState(12).randn(3, 2, 3, 4).astype(np.float32)
+    x = np.random.RandomState(11).randn(5, 9, 8, depth).astype(np.float32)
+    f = np.random.RandomState(12).randn(3, 2, depth, 4).astype(np.float32)
 
     def run():
         tf.reset_default_graph()
