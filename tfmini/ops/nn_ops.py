@@ -869,8 +869,11 @@ def _conv2d_kernel(xp, input, filter, *, strides, padding, explicit_paddings=(),
 
 # An im2col matrix is copied and multiplied a block of images at a time, each block's matrix about this
 # many bytes: it is still in the CPU's cache when the GEMM reads it. The lecture's second conv at batch 64
-# (a [12544, 800] matrix, 40 MB, in one piece) took 24 ms; in blocks of two images, 14 ms.
+# (a [12544, 800] matrix, 40 MB, in one piece) took 24 ms; in blocks of two images, 14 ms. A block has at
+# least _IM2COL_MIN_ROWS rows, though: the GEMM packs the whole filter for every block, and VGG's 3x3x512
+# filters (9 MB) over blocks of 83 rows took 34 ms where blocks of 192 rows or more take 25-27 ms.
 _IM2COL_BLOCK_BYTES = 3 << 19
+_IM2COL_MIN_ROWS = 192
 
 
 def _image_blocks(x, oh, ow, row_bytes):
@@ -879,13 +882,13 @@ def _image_blocks(x, oh, ow, row_bytes):
     image. One block on a GPU (its GEMMs want the whole batch)."""
     n = x.shape[0]
     everything = slice(None)
-    if x.__class__ is not np.ndarray or n == 0:
+    if x.__class__ is not np.ndarray or n == 0 or oh * ow == 0:
         return [(everything, everything)]
-    image = oh * ow * row_bytes
-    if image <= _IM2COL_BLOCK_BYTES:
-        per = max(1, _IM2COL_BLOCK_BYTES // max(1, image))
+    rows = max(_IM2COL_BLOCK_BYTES // max(1, row_bytes), _IM2COL_MIN_ROWS, 1)
+    if oh * ow <= rows:
+        per = rows // (oh * ow)
         return [(slice(i, min(n, i + per)), everything) for i in range(0, n, per)]
-    lines = max(1, _IM2COL_BLOCK_BYTES // max(1, ow * row_bytes))
+    lines = -(-rows // ow)
     return [(slice(i, i + 1), slice(r, min(oh, r + lines))) for i in range(n) for r in range(0, oh, lines)]
 
 
