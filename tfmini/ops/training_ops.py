@@ -99,14 +99,28 @@ register_op("ApplyMomentum", infer=_momentum_infer, kernel=_apply_momentum_kerne
 def _apply_adam_kernel(xp, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad, *,
                        use_locking=False, use_nesterov=False):
     lr_t = lr * xp.sqrt(1 - beta2_power) / (1 - beta1_power)
+    one_minus_beta1, one_minus_beta2 = 1 - beta1, 1 - beta2
 
     def update(w, mm, vv, grad):
-        mm += (grad - mm) * (1 - beta1)
-        vv += (grad * grad - vv) * (1 - beta2)
+        # TF's expressions, operation for operation, in two scratch arrays instead of one new array per step:
+        # m += (g - m) * (1 - beta1); v += (g * g - v) * (1 - beta2); w -= m * lr_t / (sqrt(v) + epsilon)
+        t = xp.subtract(grad, mm)
+        t *= one_minus_beta1
+        mm += t
+        xp.multiply(grad, grad, out=t)
+        t -= vv
+        t *= one_minus_beta2
+        vv += t
+        u = xp.sqrt(vv)
+        u += epsilon
         if use_nesterov:
-            w -= (mm * beta1 + (1 - beta1) * grad) * lr_t / (xp.sqrt(vv) + epsilon)
+            xp.multiply(mm, beta1, out=t)
+            t += one_minus_beta1 * grad
+            t *= lr_t
         else:
-            w -= mm * lr_t / (xp.sqrt(vv) + epsilon)
+            xp.multiply(mm, lr_t, out=t)
+        t /= u
+        w -= t
 
     _in_blocks(update, _values([var, m, v], grad), grad)
     return var
