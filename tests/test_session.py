@@ -311,6 +311,22 @@ def test_shape_derived_ops_rerun_only_when_shapes_change(sess):
     assert len(sess._plans) == 3  # w's initializer, reading w, and one plan for every batch size
 
 
+def test_shape_block_with_two_sources_reruns_when_either_changes(sess):
+    """Broadcasting two fed tensors of unknown shapes: the gradient's reduction axes come from both shapes
+    (BroadcastGradientArgs on two Shape ops), one block keyed on both."""
+    x = tf.placeholder(tf.float32, [None, None])
+    y = tf.placeholder(tf.float32, [None, None])
+    gx, gy = tf.gradients(tf.reduce_sum((x + y) * 2.0), [x, y])
+    src = None
+    for xs, ys in [((2, 3), (2, 3)), ((2, 3), (1, 3)), ((2, 3), (2, 1)), ((4, 3), (4, 1)),
+                   ((2, 3), (1, 3))]:
+        a, b = sess.run([gx, gy], {x: np.ones(xs), y: np.ones(ys)})
+        np.testing.assert_array_equal(a, np.full(xs, 2.0))
+        np.testing.assert_array_equal(b, np.full(ys, 2.0 * np.prod(xs) / np.prod(ys)))
+        src = src or _last_plan(sess).source
+    assert "_b" in src and ".shape, " in src  # one block, its key naming both sources
+
+
 def test_fetched_shape_derived_value_is_a_copy(sess):
     x = tf.placeholder(tf.float32, [None, 2])
     s = tf.cast(tf.shape(x), tf.float32) * 2.0
