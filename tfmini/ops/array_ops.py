@@ -657,14 +657,16 @@ def _reshape_infer(x, shape_t, **_):
 
 
 def _reshape_kernel(xp, x, shape_t, **_):
-    target = [int(d) for d in shape_t.reshape(-1)]
+    target = shape_t.reshape(-1).tolist()
     unknown = [i for i, d in enumerate(target) if d == -1]
     if len(unknown) > 1:
         raise _invalid("Only one input size may be -1, not both %d and %d" % (unknown[0], unknown[1]))
+    known = 1  # Python ints: a product of the sizes, without numpy's per-call cost
     for i, d in enumerate(target):
         if d < -1:
             raise _invalid("Size %d must be non-negative, not %d" % (i, d))
-    known = int(np.prod([d for d in target if d != -1], dtype=np.int64))
+        if d != -1:
+            known *= d
     if unknown:
         if known == 0 or x.size % known:
             raise _invalid("Input to reshape is a tensor with %d values, but the requested shape requires a "
