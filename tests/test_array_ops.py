@@ -185,6 +185,10 @@ CASES = [
     Row("Select", lambda tf: fed(tf, A.astype(np.int64), [None, 3, 4],
                                  lambda p: tf.where(tf.constant([True, False]), p, 2 * p)),
         np.where(np.array([True, False])[:, None, None], A, 2 * A).astype(np.int64), id="Select-vector-condition"),
+    Row("Select", lambda tf: fed(tf, False, [], lambda c: tf.where(c, tf.constant(M), -tf.constant(M)), dtype=tf.bool),
+        -M, id="Select-scalar-condition-false"),
+    Row("Select", lambda tf: fed(tf, True, [], lambda c: tf.where(c, tf.constant(M), -tf.constant(M)), dtype=tf.bool),
+        M, id="Select-scalar-condition-true"),
     # ---- ranges
     Row("Range", lambda tf: tf.range(5), np.arange(5, dtype=np.int32)),
     Row("Range", lambda tf: tf.range(0, 5, 0.5), np.arange(0, 5, 0.5, dtype=np.float32), id="Range-float"),

