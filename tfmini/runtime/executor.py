@@ -238,7 +238,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         if devices.gpu is not None:
             return _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log_placement, devices)
 
-    ns = {"deref": deref, "xp": xp}
+    ns = {"deref": deref, "xp": xp, "_cacheable": _cacheable}
     name_of = {}  # Tensor -> Python expression naming its value inside the function
     for i, t in enumerate(feed_tensors):
         name_of[t] = "f%d" % i
@@ -342,12 +342,9 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
             # the block's values, reused while its sources keep their shapes
             b = "_b%d" % k
             ns[b] = [((), ())]
-            ns["_cacheable"] = _cacheable
-            inside = [t for op in item.ops for t in op._outputs]
-            later = set(keep)
-            for other in items[k + 1:]:
-                later.update(reads_of(other))
-            out = [name_of[t] for t in inside if name_of[t] in later]
+            # a value made inside is used after the block iff a later item reads it or it is fetched
+            inside = [name_of[t] for op in item.ops for t in op._outputs]
+            out = [n for n in inside if n in keep or n in last_use]
             key = "(%s,)" % ", ".join("%s.shape" % name_of[t] for t in item.sources)
             tup = "(%s,)" % ", ".join(out) if out else "()"
             lines.append("    %s_k = %s" % (b, key))
@@ -359,7 +356,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
                 emit(op, "        ")
             lines.append("        if _cacheable(%s):" % tup)
             lines.append("            %s[0] = (%s_k, %s)" % (b, b, tup))
-            dead = [name_of[t] for t in inside if name_of[t] not in later]
+            dead = [n for n in inside if n not in out]
             if dead:
                 lines.append("        del " + ", ".join(dead))
         if k in dies_after:
@@ -368,7 +365,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
     results = []
     for t in fetch_tensors:
         expr = name_of[t]
-        mode = "copy" if t in folded or t in cached else _fetch_mode(t, feeds, cached)
+        mode = "copy" if t in folded else _fetch_mode(t, feeds, cached)
         if mode == "deref":
             expr = "deref(%s).copy()" % expr
         elif mode == "copy":
@@ -399,7 +396,7 @@ def _shape_blocks(steps, feeds, folded):
     placed right after its last source is made, and the plan reruns the block only when the
     sources' shapes change. Returns (items, the tensors blocks compute)."""
     sources_of = {}  # tensor -> frozenset of the tensors whose shapes determine it
-    derived = set()
+    derived = {}  # op -> the same, for the ops that go into blocks
     for op in steps:
         d = op._op_def
         if (d.stateful or d.needs_ctx or op._control_inputs or op._type == "Placeholder"
@@ -414,7 +411,7 @@ def _shape_blocks(steps, feeds, folded):
             continue
         if not srcs:
             continue
-        derived.add(op)
+        derived[op] = srcs
         for t in op._outputs:
             sources_of[t] = srcs
     if not derived:
@@ -423,8 +420,8 @@ def _shape_blocks(steps, feeds, folded):
     made_at = {t: k for k, op in enumerate(plain) for t in op._outputs}
     blocks = {}  # position in `plain` after which a block runs (-1: first) -> _Block
     for op in steps:
-        if op in derived:
-            srcs = sources_of[op._outputs[0]] if op._outputs else frozenset()
+        srcs = derived.get(op)
+        if srcs is not None:
             at = max(made_at.get(t, -1) for t in srcs)
             block = blocks.get(at)
             if block is None:
@@ -481,7 +478,8 @@ def _as_tuple(value, n):
 
 def _fetch_mode(t, feeds, kept=()):
     """How a fetched value leaves the plan: variable slots are read and copied; values that may
-    alias a constant's or a variable's storage (or a feed) are copied, so the caller owns them."""
+    alias a constant's or a variable's storage, a feed, or a value the plan `kept` between runs are
+    copied, so the caller owns them."""
     if t in feeds:
         return "copy"
     if t._dtype._is_ref:
