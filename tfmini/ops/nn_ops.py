@@ -898,11 +898,11 @@ def _conv_gemm(xp, x, filter, sh, sw, dh, dw, oh, ow, pads):
     n, _, _, c = x.shape
     kh, kw, _, out_c = filter.shape
     fm = filter.reshape(kh * kw * c, out_c)
-    blocks = list(_im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads)) if x.__class__ is not np.ndarray else None
-    if blocks is not None and len(blocks) == 1:  # a GPU: one GEMM over the whole batch
-        return xp.matmul(blocks[0][2], fm).reshape(n, oh, ow, out_c)
+    blocks = _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads)
+    if x.__class__ is not np.ndarray:  # a GPU: one block, one GEMM over the whole batch
+        return xp.matmul(next(blocks)[2], fm).reshape(n, oh, ow, out_c)
     out = xp.empty((n, oh, ow, out_c), xp.result_type(x, filter))
-    for images, rows, m in blocks or _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads):
+    for images, rows, m in blocks:
         xp.matmul(m, fm, out=out[images, rows].reshape(m.shape[0], out_c))  # one block's copy, then its GEMM
     return out
 
