@@ -18,7 +18,8 @@ from ..framework.ops import (Tensor, convert_to_tensor, get_default_graph, name_
                              register_tensor_conversion_function)
 from ..framework.tensor_shape import Dimension, TensorShape, as_shape
 from .constant_op import constant, constant_shape, constant_value, python_to_ndarray
-from .shape_util import merge_shapes, shape_str
+from .shape_util import merge_shapes, shape_str, static_dim as _dim, with_rank as _with_rank, \
+    with_rank_at_least as _with_rank_at_least
 
 __all__ = [
     "placeholder", "placeholder_with_default", "identity", "stop_gradient", "shape", "size", "rank",
@@ -33,25 +34,6 @@ newaxis = None  # `t[tf.newaxis]` inserts a dimension of 1
 
 # =========================================================================== shape-rule helpers
 # The pieces of TF's InferenceContext the rules below need, with its messages.
-def _dim(shape, i):
-    """Dimension `i` of a static shape (negative counts from the end); None if unknown."""
-    return None if shape.ndims is None else shape.as_tuple()[i]
-
-
-def _with_rank(shape, rank):
-    if shape.ndims is None:
-        return TensorShape([None] * rank)
-    if shape.ndims != rank:
-        raise InferenceError("Shape must be rank %d but is rank %d" % (rank, shape.ndims))
-    return shape
-
-
-def _with_rank_at_least(shape, rank):
-    if shape.ndims is not None and shape.ndims < rank:
-        raise InferenceError("Shape must be at least rank %d but is rank %d" % (rank, shape.ndims))
-    return shape
-
-
 def _with_value(dim, value):
     if dim is not None and dim != value:
         raise InferenceError("Dimension must be %d but is %d" % (value, dim))

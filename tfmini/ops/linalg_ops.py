@@ -9,7 +9,7 @@ from ..framework.op_registry import InferenceError, register_op
 from ..framework.ops import name_scope
 from ..framework.tensor_shape import TensorShape
 from . import array_ops, math_ops
-from .shape_util import merge_shapes
+from .shape_util import merge_shapes, static_dim as _dim, with_rank as _with_rank, with_rank_at_least as _at_least
 
 __all__ = ["matrix_band_part", "matrix_diag", "matrix_diag_part", "matrix_set_diag", "matrix_triangular_solve",
            "matrix_inverse", "matrix_determinant", "qr"]
@@ -20,24 +20,6 @@ _SOLVE_TYPES = (dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex
 
 # =========================================================================== shape-rule helpers
 # The pieces of TF's InferenceContext these rules need, with its messages.
-def _at_least(shape, rank):
-    if shape.ndims is not None and shape.ndims < rank:
-        raise InferenceError("Shape must be at least rank %d but is rank %d" % (rank, shape.ndims))
-    return shape
-
-
-def _with_rank(shape, rank):
-    if shape.ndims is None:
-        return TensorShape([None] * rank)
-    if shape.ndims != rank:
-        raise InferenceError("Shape must be rank %d but is rank %d" % (rank, shape.ndims))
-    return shape
-
-
-def _dim(shape, i):
-    return None if shape.ndims is None else shape.as_tuple()[i]
-
-
 def _batch(shape):
     """The dimensions before the last two (unknown rank stays unknown)."""
     return TensorShape(None) if shape.ndims is None else TensorShape(list(shape.as_tuple()[:-2]))

@@ -92,3 +92,23 @@ def reduced_shape(shape, axes, keepdims):
 
 def dim(v):
     return v.value if isinstance(v, Dimension) else v
+
+
+# ---- the pieces of TF's InferenceContext shape rules need, with its messages
+def static_dim(shape, i):
+    """Dimension `i` of a static shape (negative counts from the end); None if unknown."""
+    return None if shape.ndims is None else shape.as_tuple()[i]
+
+
+def with_rank(shape, rank):
+    if shape.ndims is None:
+        return TensorShape([None] * rank)
+    if shape.ndims != rank:
+        raise InferenceError("Shape must be rank %d but is rank %d" % (rank, shape.ndims))
+    return shape
+
+
+def with_rank_at_least(shape, rank):
+    if shape.ndims is not None and shape.ndims < rank:
+        raise InferenceError("Shape must be at least rank %d but is rank %d" % (rank, shape.ndims))
+    return shape
