@@ -728,3 +728,19 @@ CASES += [
         id="Cumprod-exclusive-reverse"),
 ]
 test_row = rows_test(CASES)
+
+
+def test_sums_over_leading_axes_of_large_arrays():
+    """Sums over the leading axes of an array of 256 entries or more take BLAS (a matrix's column sums); the
+    result must match numpy's for any spelling of those axes, and integers keep their type."""
+    x = np.random.RandomState(3).rand(8, 6, 5, 4).astype(np.float32)
+    i = np.arange(8 * 6 * 5 * 4, dtype=np.int32).reshape(8, 6, 5, 4)
+    tf.reset_default_graph()
+    outs = [tf.reduce_sum(tf.constant(x), axes) for axes in ([0], [0, 1], [1, 0], [-4, -3, -2], [0, 2])]
+    outs.append(tf.reduce_sum(tf.constant(i), [0, 1]))
+    with tf.Session() as sess:
+        got = sess.run(outs)
+    for g, axes in zip(got, [(0,), (0, 1), (0, 1), (0, 1, 2), (0, 2)]):
+        np.testing.assert_allclose(g, x.astype(np.float64).sum(axis=axes), rtol=1e-5)
+    assert got[-1].dtype == np.int32
+    np.testing.assert_array_equal(got[-1], i.sum(axis=(0, 1)))
