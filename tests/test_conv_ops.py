@@ -10,6 +10,7 @@ from gradcheck import GradRow, grad_rows_test
 from optable import Row, rows_test
 from tfmini.framework import errors
 from tfmini.ops import nn_ops
+from tfmini.runtime import backends
 
 RNG = np.random.RandomState(7)
 X = RNG.randn(2, 7, 6, 3).astype(np.float32)         # NHWC, odd and non-square
@@ -860,3 +861,32 @@ def test_conv_net_trains():
             sess.run(train, {x: xb, y: yb, keep_prob: 0.75})
         after = sess.run(loss, {x: xb, y: yb, keep_prob: 1.0})
     assert after < 0.5 * before
+
+
+@pytest.mark.parametrize("depth", [1, 5])  # tap by tap, or window by window
+@pytest.mark.parametrize("batch", [1, 6])  # bias added after each GEMM, or carried in it (ones column)
+@pytest.mark.parametrize("block", [None, 1, 2000])
+def test_fused_conv_kernel_is_conv_then_bias_then_relu(depth, batch, block, monkeypatch):
+    """_FusedConv2D's kernel (what a plan calls for Conv2D -> BiasAdd [-> Relu]) against the three kernels,
+    for any blocking, on the CPU and on the fake GPU (one GEMM, the bias and ReLU applied after it)."""
+    rng = np.random.RandomState(depth + batch)
+    x = rng.randn(batch, 7, 5, depth).astype(np.float32)
+    f = rng.randn(3, 2, depth, 4).astype(np.float32)
+    b = rng.randn(4).astype(np.float32)
+    attrs = dict(strides=[1, 2, 1, 1], padding="SAME", data_format="NHWC", dilations=[1, 1, 1, 1])
+    conv = nn_ops._conv2d_kernel(np, x, f, **attrs)
+    if block is not None:
+        monkeypatch.setattr(nn_ops, "_IM2COL_MIN_ROWS", 1)
+        monkeypatch.setattr(nn_ops, "_IM2COL_BLOCK_BYTES", block)
+    fake = backends.gpu_backend("fake")
+    for activation in ("Relu", None):
+        want = conv + b
+        if activation:
+            want = np.maximum(want, 0)
+        got = nn_ops._fused_conv2d_kernel(np, x, f, b, activation=activation, **attrs)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+        on_device = nn_ops._fused_conv2d_kernel(fake.xp, fake.to_device(x), fake.to_device(f), fake.to_device(b),
+                                                activation=activation, **attrs)  # buffers outside any session
+        np.testing.assert_allclose(fake.to_host(on_device), want, rtol=1e-5, atol=1e-5)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Must provide as many biases"):
+        nn_ops._fused_conv2d_kernel(np, x, f, b[:3], activation=None, **attrs)

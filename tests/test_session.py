@@ -376,6 +376,112 @@ def test_plans_see_new_control_inputs(sess):
     assert sess.run(v) == 1.0
 
 
+# =========================================================================== fused Conv2D + BiasAdd + Relu
+def _fused_lines(src):
+    return [line for line in src.splitlines() if "_fused(" in line]
+
+
+def _conv_reference(xv, wv, bv, relu=True):
+    """SAME, stride 1 cross-correlation in plain numpy, then bias and ReLU."""
+    kh, kw = wv.shape[:2]
+    n, h, w, _ = xv.shape
+    p = np.pad(xv, ((0, 0), ((kh - 1) // 2, kh // 2), ((kw - 1) // 2, kw // 2), (0, 0)))
+    out = np.zeros((n, h, w, wv.shape[3]))
+    for i in range(kh):
+        for j in range(kw):
+            out += np.einsum("nhwc,cd->nhwd", p[:, i:i + h, j:j + w], wv[i, j])
+    out += bv
+    return np.maximum(out, 0) if relu else out
+
+
+@pytest.mark.parametrize("depth, batch", [(1, 2), (3, 1), (5, 3), (5, 40)])
+def test_conv_bias_relu_run_as_one_fused_call(sess, depth, batch):
+    """A CPU plan computes Conv2D -> BiasAdd -> Relu in one call (TF's remapper: _FusedConv2D) when nothing
+    else reads the intermediate values; the result is the unfused one. Depths 1-3 take the tap-by-tap im2col,
+    5 the window copy; a small output adds the bias after the GEMM, a large one carries it in the GEMM."""
+    rng = np.random.RandomState(depth)
+    x = tf.placeholder(tf.float32, [None, 7, 6, depth])
+    w = tf.Variable(rng.randn(3, 3, depth, 4).astype(np.float32))
+    b = tf.Variable(rng.randn(4).astype(np.float32))
+    y = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"), b))
+    sess.run(tf.global_variables_initializer())
+    xv = rng.randn(batch, 7, 6, depth).astype(np.float32)
+    got = sess.run(y, {x: xv})
+    assert len(_fused_lines(_last_plan(sess).source)) == 1
+    assert "activation='Relu'" in _fused_lines(_last_plan(sess).source)[0]
+    np.testing.assert_allclose(got, _conv_reference(xv, sess.run(w), sess.run(b)), rtol=1e-5, atol=1e-5)
+    assert (got >= 0).all() and (got == 0).any()
+    unfused, conv = sess.run([y, y.op.inputs[0].op.inputs[0]], {x: xv})  # the conv fetched: three calls
+    assert not _fused_lines(_last_plan(sess).source)
+    np.testing.assert_allclose(got, unfused, rtol=1e-6, atol=1e-6)
+
+
+def test_conv_bias_without_relu_fuses_and_a_fetched_bias_add_does_not(sess):
+    x = tf.placeholder(tf.float32, [None, 5, 5, 2])
+    w = tf.constant(np.linspace(-1, 1, 36, dtype=np.float32).reshape(3, 3, 2, 2))
+    z = tf.nn.bias_add(tf.nn.conv2d(x, w, [1, 1, 1, 1], "VALID"), tf.constant([0.5, -0.5]))
+    y = tf.nn.relu(z)
+    xv = np.random.RandomState(0).randn(2, 5, 5, 2).astype(np.float32)
+    zv = sess.run(z, {x: xv})
+    assert "activation=None" in _fused_lines(_last_plan(sess).source)[0]
+    zv2, yv = sess.run([z, y], {x: xv})
+    src = _last_plan(sess).source
+    assert "activation=None" in _fused_lines(src)[0] and "activation='Relu'" not in src
+    np.testing.assert_array_equal(zv, zv2)
+    np.testing.assert_array_equal(yv, np.maximum(zv, 0))
+
+
+def test_no_fusion_when_another_op_reads_the_conv_or_a_control_edge_touches_it(sess):
+    x = tf.placeholder(tf.float32, [None, 4, 4, 1])
+    w = tf.ones([2, 2, 1, 3])
+    conv = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
+    b = tf.constant([1.0, 2.0, 3.0])
+    y = tf.nn.relu(tf.nn.bias_add(conv, b))
+    xv = np.ones((1, 4, 4, 1), np.float32)
+    total = tf.reduce_sum(conv) + tf.reduce_sum(y)  # conv read twice
+    sess.run(total, {x: xv})
+    assert not _fused_lines(_last_plan(sess).source)
+    with tf.control_dependencies([conv.op]):
+        after = tf.identity(y)
+    sess.run(after, {x: xv})
+    assert not _fused_lines(_last_plan(sess).source)
+    fed = sess.run(y, {x: xv, conv: np.zeros((1, 4, 4, 3), np.float32)})  # a fed conv: BiasAdd reads the feed
+    np.testing.assert_array_equal(fed[0, 0, 0], [1.0, 2.0, 3.0])
+    assert not _fused_lines(_last_plan(sess).source)
+
+
+def test_a_failing_fused_conv_names_the_conv(sess):
+    x = tf.placeholder(tf.float32, [None, None, None, None])
+    w = tf.ones([3, 3, 2, 4])
+    y = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME", name="the_conv"), tf.zeros([4])))
+    assert sess.run(y, {x: np.ones((1, 4, 4, 2))}).shape == (1, 4, 4, 4)
+    assert _fused_lines(_last_plan(sess).source)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="input depth must be evenly divisible by filter "
+                                                             "depth: 3 vs 2") as e:
+        sess.run(y, {x: np.ones((1, 4, 4, 3))})
+    assert "the_conv" in str(e.value)
+
+
+def test_fused_conv_gradients_equal_the_unfused(sess):
+    """Training plans fuse the forward chain too (the gradients read the Relu output and the conv's inputs,
+    never the intermediate values); one SGD step matches the plan that fetches the conv output."""
+    rng = np.random.RandomState(3)
+    x = tf.placeholder(tf.float32, [None, 6, 6, 2])
+    w = tf.Variable(rng.randn(3, 3, 2, 3).astype(np.float32))
+    b = tf.Variable(rng.randn(3).astype(np.float32))
+    conv = tf.nn.conv2d(x, w, [1, 2, 2, 1], "SAME")
+    loss = tf.reduce_sum(tf.square(tf.nn.relu(tf.nn.bias_add(conv, b))))
+    grads = tf.gradients(loss, [w, b])
+    sess.run(tf.global_variables_initializer())
+    xv = rng.randn(3, 6, 6, 2).astype(np.float32)
+    fused = sess.run(grads, {x: xv})
+    assert _fused_lines(_last_plan(sess).source)
+    unfused = sess.run(grads + [conv], {x: xv})[:2]
+    assert not _fused_lines(_last_plan(sess).source)
+    for a, u in zip(fused, unfused):
+        np.testing.assert_allclose(a, u, rtol=1e-5, atol=1e-5)
+
+
 # =========================================================================== lifecycle and defaults
 def test_closed_session():
     c = tf.constant(1.0)

@@ -41,10 +41,10 @@ class OpDef:
 
     __slots__ = ("type", "infer", "kernel", "grad", "stateful", "ref_inputs", "needs_ctx",
                  "aliases_input", "broadcasting", "module", "cpu_only", "shape_only", "trivial",
-                 "session_constant")
+                 "session_constant", "fused_bias")
 
     def __init__(self, type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, broadcasting,
-                 module, cpu_only=False, shape_only=False, trivial=False, session_constant=False):
+                 module, cpu_only=False, shape_only=False, trivial=False, session_constant=False, fused_bias=None):
         self.type = type
         self.infer = infer
         self.kernel = kernel
@@ -59,6 +59,7 @@ class OpDef:
         self.shape_only = shape_only
         self.trivial = trivial
         self.session_constant = session_constant
+        self.fused_bias = fused_bias
 
     def __repr__(self):
         return "<OpDef %s from %s>" % (self.type, self.module)
@@ -69,7 +70,7 @@ _REGISTRY = {}
 
 def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), needs_ctx=False,
                 aliases_input=False, broadcasting=False, cpu_only=False, shape_only=False, trivial=False,
-                session_constant=False):
+                session_constant=False, fused_bias=None):
     """Declare op `type`. Raises KeyError if it is declared twice (one op, one place).
 
     stateful:      the op has side effects or draws random numbers (never pruned as pure).
@@ -85,17 +86,22 @@ def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), nee
                    (NoOp); a CPU plan writes the input's name instead of calling it.
     session_constant: the kernel's result is fixed for the life of a session (a variable's storage
                    slot): a CPU plan calls it once, when it is built.
+    fused_bias:    a kernel `k(xp, *inputs, bias, *, activation, **attrs)` computing the op, then BiasAdd
+                   of `bias` on the last axis, then `activation` ("Relu" or None) in one pass: a CPU plan
+                   uses it where nothing else reads the intermediate values (TF's grappler remapper
+                   makes _FusedConv2D the same way).
     """
     if type in _REGISTRY:
         raise KeyError("Op type %r is already registered in %s" % (type, _REGISTRY[type].module))
     if trivial and (stateful or needs_ctx):
         raise TypeError("Op %r: a trivial op has no state" % type)
-    if not callable(infer) or not callable(kernel):
-        raise TypeError("Op %r needs callable infer and kernel" % type)
+    if not callable(infer) or not callable(kernel) or not (fused_bias is None or callable(fused_bias)):
+        raise TypeError("Op %r needs callable infer and kernel (and fused_bias, if given)" % type)
     if not (callable(grad) or grad is NOT_DIFFERENTIABLE or grad is GRADIENT_PENDING):
         raise TypeError("Op %r: grad must be a function, NOT_DIFFERENTIABLE or GRADIENT_PENDING" % type)
     d = OpDef(type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, broadcasting,
-              getattr(kernel, "__module__", "?"), cpu_only, shape_only, trivial, session_constant)
+              getattr(kernel, "__module__", "?"), cpu_only, shape_only, trivial, session_constant,
+              fused_bias)
     _REGISTRY[type] = d
     return d
 

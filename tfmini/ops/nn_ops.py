@@ -696,30 +696,45 @@ def _padded(xp, x, pads):
 _TAP_MAJOR_DEPTH = 4
 
 
-def _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads):
+def _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads, ones=False):
     """The im2col matrix of a NHWC convolution, block by block (see `_image_blocks`): yields
-    (images, output rows, matrix [the block's output positions, kh*kw*c]) in the filter's (kh, kw, c) order."""
+    (images, output rows, matrix [the block's output positions, kh*kw*c]) in the filter's (kh, kw, c) order.
+    With `ones`, each matrix has one more column, of ones: times a filter matrix with the bias as its last
+    row, the GEMM adds the bias as it goes."""
     n, _, _, c = x.shape
     k = kh * kw * c
-    blocks = _image_blocks(x, oh, ow, k * x.itemsize)
+    width = k + 1 if ones else k
+    blocks = _image_blocks(x, oh, ow, width * x.itemsize)
     tap_major = c < _TAP_MAJOR_DEPTH and x.__class__ is np.ndarray
     if not tap_major:
         cols = _patches(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads)
     else:
         channels_first = _padded(xp, x, pads).transpose(3, 0, 1, 2)  # [c, n, H, W]: a tap copies rows of ow floats
+    buf = None
     for images, rows in blocks:
         r0, r1, _ = rows.indices(oh)
         i0, i1, _ = images.indices(n)
         count = (i1 - i0) * (r1 - r0) * ow
         if not tap_major:
-            yield images, rows, cols[images, rows].reshape(count, k)
+            if not ones:
+                yield images, rows, cols[images, rows].reshape(count, k)
+                continue
+            if buf is None or buf.shape[0] < count:  # one buffer for all blocks: each GEMM is done with it
+                buf = xp.empty((count, width), x.dtype)
+                buf[:, k] = 1
+            m = buf[:count]
+            m[:, :k].reshape(i1 - i0, r1 - r0, ow, kh, kw, c, copy=False)[...] = cols[images, rows]
+            yield images, rows, m
             continue
-        m = xp.empty((kh, kw, c, i1 - i0, r1 - r0, ow), x.dtype)
+        m = xp.empty((width, count), x.dtype)
+        taps = m[:k].reshape(kh, kw, c, i1 - i0, r1 - r0, ow)
         for i in range(kh):
             top = r0 * sh + i * dh
             for j in range(kw):
-                m[i, j] = channels_first[:, i0:i1, top:top + (r1 - r0 - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw]
-        yield images, rows, m.reshape(k, count).T  # a transposed view: BLAS reads it as it is
+                taps[i, j] = channels_first[:, i0:i1, top:top + (r1 - r0 - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw]
+        if ones:
+            m[k] = 1
+        yield images, rows, m.T  # a transposed view: BLAS reads it as it is
 
 
 def _conv_geometry(x_shape, kh, kw, strides, dilations, padding, explicit_paddings):
@@ -849,8 +864,9 @@ def _conv2d_infer(input, filter, *, strides, padding, explicit_paddings=(), data
 
 
 def _conv2d_kernel(xp, input, filter, *, strides, padding, explicit_paddings=(), data_format="NHWC",
-                   dilations=(1, 1, 1, 1), use_cudnn_on_gpu=True):
-    """im2col: the windows as a [n*oh*ow, kh*kw*c] matrix times the filter as [kh*kw*c, out_c] (one GEMM)."""
+                   dilations=(1, 1, 1, 1), use_cudnn_on_gpu=True, bias=None, activation=None):
+    """im2col: the windows as a [n*oh*ow, kh*kw*c] matrix times the filter as [kh*kw*c, out_c] (BLAS GEMMs,
+    a block of windows at a time)."""
     _check_conv_attrs(strides, dilations, data_format, _nchw_unimplemented)
     if input.ndim != 4:
         raise _invalid("input must be 4-dimensional%s" % _dbg(input.shape))
@@ -864,7 +880,16 @@ def _conv2d_kernel(xp, input, filter, *, strides, padding, explicit_paddings=(),
         raise errors.UnimplementedError(None, None, "Generic conv implementation does not support grouped "
                                                     "convolutions for now.")
     oh, ow, pads = _conv_geometry(input.shape, kh, kw, strides, dilations, padding, explicit_paddings)
-    return _conv_gemm(xp, input, filter, strides[1], strides[2], dilations[1], dilations[2], oh, ow, pads)
+    return _conv_gemm(xp, input, filter, strides[1], strides[2], dilations[1], dilations[2], oh, ow, pads,
+                      bias=bias, relu=activation == "Relu")
+
+
+def _fused_conv2d_kernel(xp, input, filter, bias, *, activation, **attrs):
+    """Conv2D, then BiasAdd, then `activation` ("Relu" or None), in one pass (TF's _FusedConv2D). A plan uses
+    it only where BiasAdd's checks hold statically: `bias` has the filter's out_channels entries."""
+    if bias.shape != filter.shape[-1:]:  # a variable created with validate_shape=False changed its shape
+        _bias_add_kernel(xp, xp.empty((0,) + filter.shape[-1:], filter.dtype), bias)  # BiasAdd's error
+    return _conv2d_kernel(xp, input, filter, bias=bias, activation=activation, **attrs)
 
 
 # An im2col matrix is copied and multiplied a block of images at a time, each block's matrix about this
@@ -892,18 +917,35 @@ def _image_blocks(x, oh, ow, row_bytes):
     return [(slice(i, i + 1), slice(r, min(oh, r + lines))) for i in range(n) for r in range(0, oh, lines)]
 
 
-def _conv_gemm(xp, x, filter, sh, sw, dh, dw, oh, ow, pads):
+def _conv_gemm(xp, x, filter, sh, sw, dh, dw, oh, ow, pads, bias=None, relu=False):
     """A NHWC convolution as im2col + GEMM: the windows of each block of images as a [rows, kh*kw*c] matrix
-    times the filter as [kh*kw*c, out_c]."""
+    times the filter as [kh*kw*c, out_c]. With `bias` (out_c), the bias rides in the GEMM (a column of ones
+    in the matrix, the bias as the filter's last row); with `relu`, each block's result is clipped at 0
+    while it is still in the cache (the fused kernel TF's remapper uses, _FusedConv2D)."""
     n, _, _, c = x.shape
     kh, kw, _, out_c = filter.shape
     fm = filter.reshape(kh * kw * c, out_c)
-    blocks = _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads)
     if x.__class__ is not np.ndarray:  # a GPU: one block, one GEMM over the whole batch
-        return xp.matmul(next(blocks)[2], fm).reshape(n, oh, ow, out_c)
+        out = xp.matmul(next(_im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads))[2], fm)
+        if bias is not None:
+            out += bias
+        if relu:
+            xp.maximum(out, 0, out=out)
+        return out.reshape(n, oh, ow, out_c)
+    # the bias rides in the GEMM where the filter matrix is small next to the output (copying VGG's 400 MB
+    # fc6 filter to append a row would cost more than adding the bias to its 4096 outputs)
+    fold = bias is not None and n * oh * ow >= 4 * fm.shape[0]
+    if fold:
+        fm = np.concatenate([fm, bias.reshape(1, out_c)])
+    add = bias if bias is not None and not fold else None
     out = xp.empty((n, oh, ow, out_c), xp.result_type(x, filter))
-    for images, rows, m in blocks:
-        xp.matmul(m, fm, out=out[images, rows].reshape(m.shape[0], out_c))  # one block's copy, then its GEMM
+    for images, rows, m in _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads, ones=fold):
+        o = out[images, rows].reshape(m.shape[0], out_c)
+        xp.matmul(m, fm, out=o)  # one block's copy, then its GEMM
+        if add is not None:
+            xp.add(o, add, out=o)
+        if relu:
+            xp.maximum(o, 0, out=o)
     return out
 
 
@@ -916,7 +958,7 @@ def _conv2d_grad(op, grad):
             _conv_op("Conv2DBackpropFilter", [op.inputs[0], shape_1, grad], attrs)]
 
 
-register_op("Conv2D", infer=_conv2d_infer, kernel=_conv2d_kernel, grad=_conv2d_grad)
+register_op("Conv2D", infer=_conv2d_infer, kernel=_conv2d_kernel, grad=_conv2d_grad, fused_bias=_fused_conv2d_kernel)
 
 # the inputs of each convolution op: (parameter name, True for the float input T, else int32 sizes)
 _CONV_PARAMS = {

@@ -278,8 +278,12 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
     # ops computed from shapes alone (the Mean gradient's Shape/Size/Cast/RealDiv on an unknown batch
     # size) run once per new input shape: `items` is the emission order, each a step or such a block
     items, cached = _shape_blocks(steps, feeds, folded)
+    keep = {name_of[t] for t in fetch_tensors}
+    items = _remap(items, feeds, set(fetch_tensors))
 
     def reads_of(item):
+        if item.__class__ is _Fused:
+            return [name_of[t] for t in item.inputs]
         if item.__class__ is not _Block:
             return [name_of[t] for t in item._inputs]
         inside = {t for op in item.ops for t in op._outputs}
@@ -292,7 +296,6 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         for n in reads_of(item):
             if n[0] in "vf":
                 last_use[n] = k
-    keep = {name_of[t] for t in fetch_tensors}
     dies_after = {}
     for name, k in last_use.items():
         if name not in keep:
@@ -335,8 +338,25 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         line_ops[len(lines)] = op
         line_inputs[len(lines)] = [name_of[t] for t in op._inputs]
 
+    def emit_fused(item):
+        # one call for op + BiasAdd (+ Relu); an error in it is the op's (BiasAdd's checks hold statically)
+        op = item.ops[0]
+        kname = "k%d_fused" % op._id
+        ns[kname] = op._op_def.fused_bias
+        args = ["xp"] + ["deref(%s)" % name_of[t] if t._dtype._is_ref and t not in feeds else name_of[t]
+                         for t in item.inputs]
+        for a, (key, value) in enumerate(op._attrs.items()):
+            ns["a%d_%d" % (op._id, a)] = value
+            args.append("%s=a%d_%d" % (key, op._id, a))
+        args.append("activation=%r" % (item.ops[2]._type if len(item.ops) == 3 else None))
+        lines.append("    %s = %s(%s)" % (name_of[item.ops[-1]._outputs[0]], kname, ", ".join(args)))
+        line_ops[len(lines)] = op
+        line_inputs[len(lines)] = [name_of[t] for t in op._inputs]
+
     for k, item in enumerate(items):
-        if item.__class__ is not _Block:
+        if item.__class__ is _Fused:
+            emit_fused(item)
+        elif item.__class__ is not _Block:
             emit(item, "    ")
         else:
             # the block's values, reused while its sources keep their shapes
@@ -375,6 +395,68 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
     source = "\n".join(lines) + "\n"
     plan = _compile(Plan(), source, ns, line_ops, line_inputs, feed_tensors, steps)
     return plan
+
+
+class _Fused:
+    """An op, the BiasAdd of its result and, optionally, the Relu of that, computed by one kernel (the op
+    def's `fused_bias`): `ops` (op, BiasAdd[, Relu]), `inputs` (the op's inputs, then the bias)."""
+
+    __slots__ = ("ops", "inputs")
+
+    def __init__(self, ops):
+        self.ops = ops
+        self.inputs = list(ops[0]._inputs) + [ops[1]._inputs[1]]
+
+
+def _remap(items, feeds, fetched):
+    """Fuse op -> BiasAdd [-> Relu] chains, as TF's grappler remapper makes _FusedConv2D, where the op has a
+    `fused_bias` kernel, its result and the BiasAdd's are read by nothing else (not fetched, fed, or read
+    by another op), no control edge touches the chain, and BiasAdd's checks hold statically (NHWC, a bias
+    with as many entries as the result's known last dimension). The fused item takes the place of the
+    chain's last op: every value it reads is made by then."""
+    plain = [item for item in items if item.__class__ is not _Block]
+    if not any(op._op_def.fused_bias is not None for op in plain):
+        return items
+    readers, controlled = {}, set()
+    for item in items:
+        for op in (item.ops if item.__class__ is _Block else (item,)):
+            for t in op._inputs:
+                readers.setdefault(t, []).append(op)
+            controlled.update(op._control_inputs)
+
+    def only_reader(t, op_type):
+        r = readers.get(t, ())
+        if len(r) != 1 or t in fetched or t in feeds or r[0]._type != op_type:
+            return None
+        op = r[0]
+        if op._control_inputs or op in controlled or op._inputs[0] is not t:
+            return None
+        return op
+
+    in_items = set(plain)
+    chains = {}  # the chain's last op -> the chain
+    gone = set()
+    for op in plain:
+        if op._op_def.fused_bias is None or op._control_inputs or op in controlled or \
+                op._attrs.get("data_format", "NHWC") != "NHWC" or len(op._outputs) != 1:
+            continue
+        y = op._outputs[0]
+        bias_add = only_reader(y, "BiasAdd")
+        if bias_add is None or bias_add not in in_items or bias_add._attrs.get("data_format", "NHWC") != "NHWC":
+            continue
+        bias = bias_add._inputs[1]
+        dims, bias_dims = y._shape.as_tuple(), bias._shape.as_tuple()
+        if bias is y or not dims or dims[-1] is None or bias_dims != (dims[-1],):
+            continue
+        chain = (op, bias_add)
+        relu = only_reader(bias_add._outputs[0], "Relu")
+        if relu is not None and relu in in_items:
+            chain += (relu,)
+        chains[chain[-1]] = _Fused(chain)
+        gone.update(chain[:-1])
+    if not chains:
+        return items
+    return [chains.get(item, item) for item in items if item not in gone]
 
 
 class _Block:
