@@ -890,3 +890,62 @@ def test_fused_conv_kernel_is_conv_then_bias_then_relu(depth, batch, block, monk
         np.testing.assert_allclose(fake.to_host(on_device), want, rtol=1e-5, atol=1e-5)
     with pytest.raises(tf.errors.InvalidArgumentError, match="Must provide as many biases"):
         nn_ops._fused_conv2d_kernel(np, x, f, b[:3], activation=None, **attrs)
+
+
+def _direct_conv(x, f, pads):
+    """A stride-1 NHWC cross-correlation in float64 numpy, zero padding (top, bottom, left, right)."""
+    top, bottom, left, right = pads
+    p = np.pad(x.astype(np.float64), ((0, 0), (top, bottom), (left, right), (0, 0)))
+    kh, kw = f.shape[:2]
+    oh, ow = p.shape[1] - kh + 1, p.shape[2] - kw + 1
+    out = np.zeros((x.shape[0], oh, ow, f.shape[3]))
+    for i in range(kh):
+        for j in range(kw):
+            out += np.einsum("nhwc,ck->nhwk", p[:, i:i + oh, j:j + ow], f[i, j].astype(np.float64))
+    return out
+
+
+@pytest.mark.parametrize("n,h,w,pads", [(1, 8, 8, (1, 1, 1, 1)), (2, 7, 9, (1, 1, 1, 1)), (1, 9, 6, (0, 0, 0, 0)),
+                                        (3, 5, 5, (2, 0, 1, 3)), (1, 3, 3, (0, 0, 0, 0))])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("block", [None, 1])  # one block per image, or a tile row at a time
+def test_winograd_convolution_equals_the_direct_one(n, h, w, pads, dtype, block, monkeypatch):
+    """F(2x2, 3x3) (3x3, stride 1, deep inputs) against a float64 direct convolution: even and odd output
+    sizes, padding on any side or none, several images, and the bias and ReLU of the fused kernel."""
+    monkeypatch.setattr(nn_ops, "_WINOGRAD_MIN_DEPTH", 1)
+    monkeypatch.setattr(nn_ops, "_WINOGRAD_MIN_TILES", 1)
+    if block:
+        monkeypatch.setattr(nn_ops, "_WINOGRAD_BLOCK_BYTES", block)
+        monkeypatch.setattr(nn_ops, "_WINOGRAD_MIN_ROWS", 1)
+    rng = np.random.RandomState(h * w + n)
+    x = rng.randn(n, h, w, 5).astype(dtype)
+    f = rng.randn(3, 3, 5, 6).astype(dtype)
+    b = rng.randn(6).astype(dtype)
+    oh, ow = h + pads[0] + pads[1] - 2, w + pads[2] + pads[3] - 2
+    assert nn_ops._winograd_applies(x, f, 1, 1, 1, 1, oh, ow)
+    want = _direct_conv(x, f, pads)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    got = nn_ops._conv_gemm(np, x, f, 1, 1, 1, 1, oh, ow, pads)
+    assert got.dtype == dtype and got.shape == want.shape and got.flags.c_contiguous
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+    fused = nn_ops._conv_gemm(np, x, f, 1, 1, 1, 1, oh, ow, pads, bias=b, relu=True)
+    np.testing.assert_allclose(fused, np.maximum(want + b, 0), rtol=tol, atol=tol)
+
+
+def test_winograd_takes_deep_3x3_convolutions_and_their_input_gradients():
+    """At VGG's depths the forward conv and the stride-1 input gradient (a conv with the turned filter) go
+    through Winograd; their values match a float64 reference, the filter gradient (no Winograd) too."""
+    rng = np.random.RandomState(0)
+    x = rng.randn(1, 24, 22, 128).astype(np.float32)
+    f = (rng.randn(3, 3, 128, 128) / 30).astype(np.float32)
+    assert nn_ops._winograd_applies(x, f, 1, 1, 1, 1, 24, 22)
+    assert not nn_ops._winograd_applies(x, f, 2, 2, 1, 1, 12, 11)  # strided: im2col
+    assert not nn_ops._winograd_applies(x[..., :64], f[:, :, :64], 1, 1, 1, 1, 24, 22)  # shallow: im2col
+    assert not nn_ops._winograd_applies(x[:, :8, :8], f, 1, 1, 1, 1, 8, 8)  # 16 tiles: im2col
+    xt, ft = tf.constant(x), tf.constant(f)
+    y = tf.nn.conv2d(xt, ft, [1, 1, 1, 1], "SAME")
+    dy = rng.randn(1, 24, 22, 128).astype(np.float32)
+    got_y, got_dx = _run([y, tf.gradients(y, xt, grad_ys=tf.constant(dy))[0]])
+    np.testing.assert_allclose(got_y, _direct_conv(x, f, (1, 1, 1, 1)), rtol=1e-4, atol=1e-4)
+    turned = f[::-1, ::-1].transpose(0, 1, 3, 2)
+    np.testing.assert_allclose(got_dx, _direct_conv(dy, turned, (1, 1, 1, 1)), rtol=1e-4, atol=1e-4)
