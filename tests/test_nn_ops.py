@@ -575,3 +575,24 @@ def test_clip_gradients_with_an_optimizer(sess):
     sess.run(tf.global_variables_initializer())
     sess.run(step)
     np.testing.assert_allclose(sess.run(v), [3.0 - 0.06, 4.0 - 0.08], rtol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(64, 28, 28, 32), (3, 5), (2000,), (16384,), (16385,), (7, 3, 1031), (0, 3), ()])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_relu_against_a_row_of_zeros_is_numpys_maximum(shape, dtype):
+    """Relu compares contiguous arrays with a broadcast row of zeros (numpy's SIMD loop) instead of the scalar 0:
+    the same values, NaN and infinities included, +0.0 for negatives, into a new array or in place."""
+    from tfmini.ops import nn_ops
+    x = np.array(np.random.RandomState(0).randn(*shape)).astype(dtype)
+    if x.size:
+        x.flat[::7], x.flat[1::11], x.flat[2::13], x.flat[3::17] = np.nan, -0.0, -np.inf, np.inf
+    want = np.maximum(x, dtype(0))
+    for got in (nn_ops._clipped_at_zero(np, x), nn_ops._clipped_at_zero(np, x.copy(), out=np.empty_like(x))):
+        assert got.shape == want.shape and got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+        assert (np.signbit(got) == np.signbit(want)).all()
+    inplace = x.copy()
+    assert nn_ops._clipped_at_zero(np, inplace, out=inplace) is inplace
+    np.testing.assert_array_equal(inplace, want)
+    strided = x[..., ::2] if x.ndim else x  # not contiguous: numpy's maximum as it is
+    np.testing.assert_array_equal(nn_ops._clipped_at_zero(np, strided), np.maximum(strided, dtype(0)))

@@ -32,7 +32,37 @@ def _relu_infer(features):
 
 
 def _relu_kernel(xp, features):
-    return xp.maximum(features, features.dtype.type(0))
+    return _clipped_at_zero(xp, features)
+
+
+# numpy 2.4's `maximum` against a scalar skips its SIMD loop: max(x, 0) runs ~3x slower than max(x, zeros) with
+# an array of zeros (6 vs 19 us for 32K floats in cache). A contiguous array is compared, in rows of this many
+# entries, with a row of zeros broadcast down it (one read-only row per dtype, kept; rows of 4096 entries hit
+# 4K aliasing here and ran 14x slower).
+_ZERO_ROW = 16384
+_zero_rows = {}
+
+
+def _clipped_at_zero(xp, x, out=None):
+    """max(x, 0) (into `out`, if given: an array shaped like `x`), NaN kept, as numpy's maximum does."""
+    if x.__class__ is not np.ndarray or x.dtype.kind != "f" or not x.flags.c_contiguous \
+            or (out is not None and not out.flags.c_contiguous):
+        return xp.maximum(x, x.dtype.type(0), out=out)
+    zeros = _zero_rows.get(x.dtype)
+    if zeros is None:
+        zeros = np.zeros((1, _ZERO_ROW), x.dtype)
+        zeros.flags.writeable = False
+        zeros = _zero_rows.setdefault(x.dtype, zeros)
+    if out is None:
+        out = np.empty_like(x)
+    src, dst = x.reshape(-1), out.reshape(-1)
+    whole = x.size - x.size % _ZERO_ROW
+    if whole:
+        np.maximum(src[:whole].reshape(-1, _ZERO_ROW), zeros, out=dst[:whole].reshape(-1, _ZERO_ROW))
+    if whole < x.size:
+        rest = x.size - whole
+        np.maximum(src[whole:].reshape(1, rest), zeros[:, :rest], out=dst[whole:].reshape(1, rest))
+    return out
 
 
 def _relu_grad(op, grad):
@@ -992,7 +1022,7 @@ def _winograd_conv(x, filter, oh, ow, pads, bias=None, relu=False):
                 y1 -= s[pp, 3]
             o = out[i, 2 * r0:2 * r1].reshape(r, 2, tw, 2, k)
             if relu:
-                np.maximum(y, 0, out=o)
+                _clipped_at_zero(np, y, out=o)
             else:
                 o[...] = y
     if (2 * th, 2 * tw) != (oh, ow):  # odd output sizes: the last tile row or column was padding
@@ -1030,7 +1060,7 @@ def _conv_gemm(xp, x, filter, sh, sw, dh, dw, oh, ow, pads, bias=None, relu=Fals
         if add is not None:
             xp.add(o, add, out=o)
         if relu:
-            xp.maximum(o, 0, out=o)
+            _clipped_at_zero(xp, o, out=o)
     return out
 
 
