@@ -582,7 +582,6 @@ def test_clip_gradients_with_an_optimizer(sess):
 def test_relu_against_a_row_of_zeros_is_numpys_maximum(shape, dtype):
     """Relu compares contiguous arrays with a broadcast row of zeros (numpy's SIMD loop) instead of the scalar 0:
     the same values, NaN and infinities included, +0.0 for negatives, into a new array or in place."""
-    from tfmini.ops import nn_ops
     x = np.array(np.random.RandomState(0).randn(*shape)).astype(dtype)
     if x.size:
         x.flat[::7], x.flat[1::11], x.flat[2::13], x.flat[3::17] = np.nan, -0.0, -np.inf, np.inf
