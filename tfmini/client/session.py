@@ -7,7 +7,7 @@ import numpy as np
 
 from ..framework import errors, ops
 from ..framework.ops import Operation, Tensor
-from ..runtime import backends, device, host_memory
+from ..runtime import backends, device, host_memory, intra_op
 from ..runtime.executor import DevicePlan, build_plan
 from ..runtime.state import SessionState
 from .config import ConfigProto
@@ -154,6 +154,8 @@ class BaseSession:
         self._plans_version = graph._version
         self._xp = backends.numpy_backend()
         host_memory.tune_malloc()
+        if self._config.intra_op_parallelism_threads:  # TF's knob; here the process's pool (runtime/intra_op.py)
+            intra_op.set_threads(self._config.intra_op_parallelism_threads)
         self._devices = None  # set first: close() must work even if finding the devices fails
         self._devices = device.Devices(self._config, device.gpu_for_config(self._config))
         self._default_ctx = None

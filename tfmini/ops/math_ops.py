@@ -11,6 +11,7 @@ from ..framework.op_def_library import (FLOAT_COMPLEX_TYPES, FLOAT_TYPES, NUMBER
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.ops import Tensor, convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
+from ..runtime import intra_op
 from .constant_op import constant_value
 from .shape_util import broadcast_shape, merge_shapes
 
@@ -709,7 +710,49 @@ def _matmul_infer(a, b, *, transpose_a=False, transpose_b=False):
 
 
 def _matmul_kernel(xp, a, b, *, transpose_a=False, transpose_b=False):
-    return xp.matmul(a.T if transpose_a else a, b.T if transpose_b else b)
+    return blocked_matmul(xp, a.T if transpose_a else a, b.T if transpose_b else b)
+
+
+# a product of at least this many multiply-adds is cut into blocks that the intra-op threads take one at a
+# time (runtime/intra_op.py); smaller ones are one call
+_BLOCKED_MATMUL_MACS = 1 << 21
+_MATMUL_BLOCK = 128  # rows, columns or depth a block has, at least
+
+
+def blocked_matmul(xp, a, b):
+    """a @ b of two matrices (or numpy's matmul as it is, for anything else), in blocks for the intra-op
+    threads: of rows or of columns of the result (each thread packs what it multiplies, so as few blocks as
+    threads, but more for large products: a thread slowed by another program then does fewer), or of the
+    shared dimension for a product with a few rows (a layer at batch 1: each thread streams its own rows of
+    b, and the partial products are added)."""
+    if a.__class__ is not np.ndarray or b.__class__ is not np.ndarray or a.ndim != 2 or b.ndim != 2 \
+            or a.shape[1] != b.shape[0] or intra_op.threads() == 1:
+        return xp.matmul(a, b)
+    m, k = a.shape
+    n = b.shape[1]
+    macs = m * n * k
+    if macs < _BLOCKED_MATMUL_MACS:
+        return np.matmul(a, b)
+    threads = intra_op.threads()
+    if m < _MATMUL_BLOCK // 4 and k >= threads * _MATMUL_BLOCK:
+        edges = [k * i // threads for i in range(threads + 1)]
+        return intra_op.parallel_sum(lambda i: np.matmul(a[:, edges[i]:edges[i + 1]], b[edges[i]:edges[i + 1]]),
+                                     threads)
+    out = np.empty((m, n), np.result_type(a, b))
+    by_rows = m >= n
+    size = m if by_rows else n
+    count = max(1, min((4 if macs >= 32 * _BLOCKED_MATMUL_MACS else 1) * threads, size // _MATMUL_BLOCK))
+    edges = [size * i // count for i in range(count + 1)]
+
+    def block(i):
+        lo, hi = edges[i], edges[i + 1]
+        if by_rows:
+            np.matmul(a[lo:hi], b, out=out[lo:hi])
+        else:
+            np.matmul(a, b[:, lo:hi], out=out[:, lo:hi])
+
+    intra_op.parallel_for(block, count)
+    return out
 
 
 def _matmul_grad(op, grad):

@@ -11,6 +11,7 @@ from ..framework.op_def_library import (FLOAT_TYPES, INT_TYPES, NUMBER_TYPES, RE
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.ops import Tensor, convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
+from ..runtime import intra_op
 from . import array_ops, math_ops, random_ops
 from .array_ops import _dbg, _deprecated_argument_lookup, _invalid, _with_rank, _with_rank_at_least
 from .constant_op import constant_shape, constant_value
@@ -727,10 +728,11 @@ _TAP_MAJOR_DEPTH = 4
 
 
 def _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads, ones=False):
-    """The im2col matrix of a NHWC convolution, block by block (see `_image_blocks`): yields
-    (images, output rows, matrix [the block's output positions, kh*kw*c]) in the filter's (kh, kw, c) order.
-    With `ones`, each matrix has one more column, of ones: times a filter matrix with the bias as its last
-    row, the GEMM adds the bias as it goes."""
+    """The im2col matrix of a NHWC convolution in blocks (see `_image_blocks`): returns (blocks, matrix) where
+    blocks[b] is (images, output rows) and matrix(b) makes that block's matrix [its output positions,
+    kh*kw*c], columns in the filter's (kh, kw, c) order. Each call makes a new matrix, so threads can make
+    blocks at once. With `ones`, each matrix has one more column, of ones: times a filter matrix with the
+    bias as its last row, the GEMM adds the bias as it goes."""
     n, _, _, c = x.shape
     k = kh * kw * c
     width = k + 1 if ones else k
@@ -740,22 +742,19 @@ def _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads, ones=False):
         cols = _patches(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads)
     else:
         channels_first = _padded(xp, x, pads).transpose(3, 0, 1, 2)  # [c, n, H, W]: a tap copies rows of ow floats
-    buf = None
-    for images, rows in blocks:
+
+    def matrix(b):
+        images, rows = blocks[b]
         r0, r1, _ = rows.indices(oh)
         i0, i1, _ = images.indices(n)
         count = (i1 - i0) * (r1 - r0) * ow
         if not tap_major:
             if not ones:
-                yield images, rows, cols[images, rows].reshape(count, k)
-                continue
-            if buf is None or buf.shape[0] < count:  # one buffer for all blocks: each GEMM is done with it
-                buf = xp.empty((count, width), x.dtype)
-                buf[:, k] = 1
-            m = buf[:count]
+                return cols[images, rows].reshape(count, k)
+            m = xp.empty((count, width), x.dtype)
+            m[:, k] = 1
             m[:, :k].reshape(i1 - i0, r1 - r0, ow, kh, kw, c, copy=False)[...] = cols[images, rows]
-            yield images, rows, m
-            continue
+            return m
         m = xp.empty((width, count), x.dtype)
         taps = m[:k].reshape(kh, kw, c, i1 - i0, r1 - r0, ow)
         for i in range(kh):
@@ -764,7 +763,9 @@ def _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads, ones=False):
                 taps[i, j] = channels_first[:, i0:i1, top:top + (r1 - r0 - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw]
         if ones:
             m[k] = 1
-        yield images, rows, m.T  # a transposed view: BLAS reads it as it is
+        return m.T  # a transposed view: BLAS reads it as it is
+
+    return blocks, matrix
 
 
 def _conv_geometry(x_shape, kh, kw, strides, dilations, padding, explicit_paddings):
@@ -990,41 +991,45 @@ def _winograd_conv(x, filter, oh, ow, pads, bias=None, relu=False):
     out = np.empty((n, 2 * th, 2 * tw, k), dt)
     per_row = tw * 16 * max(c, k) * dt.itemsize
     step = max(1, min(th, _WINOGRAD_BLOCK_BYTES // per_row), -(-_WINOGRAD_MIN_ROWS // tw))
-    for i in range(n):
-        for r0 in range(0, th, step):
-            r1 = min(th, r0 + step)
-            r = r1 - r0
-            q = p[i, 2 * r0:2 * r1 + 2]
-            d0, d1, d2, d3 = (q[j:j + 2 * r:2] for j in range(4))
-            rows_t = (d0 - d2, d1 + d2, d2 - d1, d1 - d3)  # B^T d: along the rows
-            v = np.empty((4, 4, r, tw, c), dt)
-            for a, t in enumerate(rows_t):  # then along the columns
-                e0, e1, e2, e3 = t[:, 0, :tw], t[:, 1, :tw], t[:, 0, 1:], t[:, 1, 1:]
-                np.subtract(e0, e2, out=v[a, 0])
-                np.add(e1, e2, out=v[a, 1])
-                np.subtract(e2, e1, out=v[a, 2])
-                np.subtract(e1, e3, out=v[a, 3])
-            m = np.matmul(v.reshape(16, r * tw, c), u).reshape(4, 4, r, tw, k)
-            if bias is not None:
-                m[1, 1] += bias
-            s = np.empty((2, 4, r, tw, k), dt)  # A^T M: along the rows
-            for b in range(4):
-                np.add(m[0, b], m[1, b], out=s[0, b])
-                s[0, b] += m[2, b]
-                np.subtract(m[1, b], m[2, b], out=s[1, b])
-                s[1, b] -= m[3, b]
-            y = np.empty((r, 2, tw, 2, k), dt)  # then along the columns: output rows 2r+p, columns 2t+q
-            for pp in range(2):
-                y0, y1 = y[:, pp, :, 0], y[:, pp, :, 1]
-                np.add(s[pp, 0], s[pp, 1], out=y0)
-                y0 += s[pp, 2]
-                np.subtract(s[pp, 1], s[pp, 2], out=y1)
-                y1 -= s[pp, 3]
-            o = out[i, 2 * r0:2 * r1].reshape(r, 2, tw, 2, k)
-            if relu:
-                _clipped_at_zero(np, y, out=o)
-            else:
-                o[...] = y
+    jobs = [(i, r0) for i in range(n) for r0 in range(0, th, step)]
+
+    def block(b):  # one block of tile rows, start to finish, in one thread
+        i, r0 = jobs[b]
+        r1 = min(th, r0 + step)
+        r = r1 - r0
+        q = p[i, 2 * r0:2 * r1 + 2]
+        d0, d1, d2, d3 = (q[j:j + 2 * r:2] for j in range(4))
+        rows_t = (d0 - d2, d1 + d2, d2 - d1, d1 - d3)  # B^T d: along the rows
+        v = np.empty((4, 4, r, tw, c), dt)
+        for a, t in enumerate(rows_t):  # then along the columns
+            e0, e1, e2, e3 = t[:, 0, :tw], t[:, 1, :tw], t[:, 0, 1:], t[:, 1, 1:]
+            np.subtract(e0, e2, out=v[a, 0])
+            np.add(e1, e2, out=v[a, 1])
+            np.subtract(e2, e1, out=v[a, 2])
+            np.subtract(e1, e3, out=v[a, 3])
+        m = np.matmul(v.reshape(16, r * tw, c), u).reshape(4, 4, r, tw, k)
+        if bias is not None:
+            m[1, 1] += bias
+        s = np.empty((2, 4, r, tw, k), dt)  # A^T M: along the rows
+        for col in range(4):
+            np.add(m[0, col], m[1, col], out=s[0, col])
+            s[0, col] += m[2, col]
+            np.subtract(m[1, col], m[2, col], out=s[1, col])
+            s[1, col] -= m[3, col]
+        y = np.empty((r, 2, tw, 2, k), dt)  # then along the columns: output rows 2r+p, columns 2t+q
+        for pp in range(2):
+            y0, y1 = y[:, pp, :, 0], y[:, pp, :, 1]
+            np.add(s[pp, 0], s[pp, 1], out=y0)
+            y0 += s[pp, 2]
+            np.subtract(s[pp, 1], s[pp, 2], out=y1)
+            y1 -= s[pp, 3]
+        o = out[i, 2 * r0:2 * r1].reshape(r, 2, tw, 2, k)
+        if relu:
+            _clipped_at_zero(np, y, out=o)
+        else:
+            o[...] = y
+
+    intra_op.parallel_for(block, len(jobs))
     if (2 * th, 2 * tw) != (oh, ow):  # odd output sizes: the last tile row or column was padding
         out = np.ascontiguousarray(out[:, :oh, :ow])
     return out
@@ -1041,7 +1046,7 @@ def _conv_gemm(xp, x, filter, sh, sw, dh, dw, oh, ow, pads, bias=None, relu=Fals
     kh, kw, _, out_c = filter.shape
     fm = filter.reshape(kh * kw * c, out_c)
     if x.__class__ is not np.ndarray:  # a GPU: one block, one GEMM over the whole batch
-        out = xp.matmul(next(_im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads))[2], fm)
+        out = xp.matmul(_im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads)[1](0), fm)
         if bias is not None:
             out += bias
         if relu:
@@ -1053,14 +1058,27 @@ def _conv_gemm(xp, x, filter, sh, sw, dh, dw, oh, ow, pads, bias=None, relu=Fals
     if fold:
         fm = np.concatenate([fm, bias.reshape(1, out_c)])
     add = bias if bias is not None and not fold else None
-    out = xp.empty((n, oh, ow, out_c), xp.result_type(x, filter))
-    for images, rows, m in _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads, ones=fold):
-        o = out[images, rows].reshape(m.shape[0], out_c)
-        xp.matmul(m, fm, out=o)  # one block's copy, then its GEMM
+    blocks, matrix = _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads, ones=fold)
+    if len(blocks) == 1:  # one matrix (VGG's fc6, a 7x7 conv on 7x7): the product itself in blocks
+        o = math_ops.blocked_matmul(xp, matrix(0), fm)
         if add is not None:
             xp.add(o, add, out=o)
         if relu:
             _clipped_at_zero(xp, o, out=o)
+        return o.reshape(n, oh, ow, out_c)
+    out = xp.empty((n, oh, ow, out_c), xp.result_type(x, filter))
+
+    def block(b):  # one block's copy, then its GEMM, bias and ReLU, in one thread while they are in its cache
+        m = matrix(b)
+        images, rows = blocks[b]
+        o = out[images, rows].reshape(m.shape[0], out_c)
+        xp.matmul(m, fm, out=o)
+        if add is not None:
+            xp.add(o, add, out=o)
+        if relu:
+            _clipped_at_zero(xp, o, out=o)
+
+    intra_op.parallel_for(block, len(blocks))
     return out
 
 
@@ -1221,15 +1239,14 @@ def _conv2d_backprop_filter_kernel(xp, input, filter_sizes, out_backprop, *, str
     oh, ow, pads = _backprop_dims("Conv2DCustomBackpropFilter", input.shape, f_shape, out_backprop.shape, strides,
                                   dilations, padding, explicit_paddings)
     kh, kw, c, out_c = f_shape
-    total = None
-    for images, rows, m in _im2col(xp, input, kh, kw, strides[1], strides[2], dilations[1], dilations[2], oh, ow,
-                                   pads):  # the sum over the batch, a block at a time (see _conv_gemm)
-        part = xp.matmul(m.T, out_backprop[images, rows].reshape(m.shape[0], out_c))
-        if total is None:
-            total = part
-        else:
-            total += part
-    return total.reshape(f_shape)
+    blocks, matrix = _im2col(xp, input, kh, kw, strides[1], strides[2], dilations[1], dilations[2], oh, ow, pads)
+
+    def block(b):  # the sum over the batch, a block at a time (see _conv_gemm)
+        m = matrix(b)
+        images, rows = blocks[b]
+        return xp.matmul(m.T, out_backprop[images, rows].reshape(m.shape[0], out_c))
+
+    return intra_op.parallel_sum(block, len(blocks)).reshape(f_shape)
 
 
 def _conv2d_backprop_filter_grad(op, grad):

@@ -9,6 +9,7 @@ from ..framework import errors
 from ..framework.op_def_library import make_op
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.ops import convert_to_tensor, name_scope
+from ..runtime import intra_op
 from ..runtime.state import deref
 
 __all__ = ["apply_gradient_descent", "apply_momentum", "apply_adam", "apply_adagrad", "apply_rms_prop",
@@ -38,22 +39,27 @@ def _apply_infer(n_refs):
 
 # elements per block of an in-place update: the expressions' temporaries (a few arrays of this many
 # entries) stay in the CPU's cache instead of streaming the whole variable through memory once per
-# operation (Adam on the CNN's 3136x1024 fc weights: ~21 ms in whole-array passes, ~10 ms in blocks)
-_BLOCK = 1 << 17
+# operation (Adam on the CNN's 3136x1024 fc weights: ~21 ms in whole-array passes, ~10 ms in blocks of
+# 128K entries on one thread), and the intra-op threads share the blocks
+_BLOCK = 1 << 15
 
 
 def _in_blocks(update, arrays, grad):
     """Run `update(*arrays, grad)` (in-place arithmetic on the variable and its slots) over consecutive
-    blocks of the flattened arrays; a small or non-contiguous variable, or a GPU array, in one call."""
+    blocks of the flattened arrays, the intra-op threads taking blocks one at a time; a small or
+    non-contiguous variable, or a GPU array, in one call."""
     n = grad.size
     if n <= 2 * _BLOCK or grad.__class__ is not np.ndarray or not all(a.flags.c_contiguous for a in arrays):
         update(*arrays, grad)
         return
     flat = [a.reshape(-1) for a in arrays]  # views: the updates land in the stored arrays
     g = grad.reshape(-1)
-    for i in range(0, n, _BLOCK):
-        j = i + _BLOCK
+
+    def block(b):
+        i, j = b * _BLOCK, (b + 1) * _BLOCK
         update(*[a[i:j] for a in flat], g[i:j])
+
+    intra_op.parallel_for(block, -(-n // _BLOCK))
 
 
 def _values(slots, grad):

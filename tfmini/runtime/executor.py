@@ -17,6 +17,7 @@ import numpy as np
 
 from ..framework import errors
 from ..framework.ops import format_user_frame
+from . import intra_op
 from .state import deref
 
 __all__ = ["Plan", "DevicePlan", "build_plan", "device_folding", "DTYPE_NAMES"]
@@ -145,7 +146,8 @@ class Plan:
     def run(self, feed_values):
         args = self._checked_feeds(feed_values)
         try:
-            return self._fn(*args)
+            with intra_op.one_blas_thread():  # the kernels' blocks share the cores (runtime/intra_op.py)
+                return self._fn(*args)
         except Exception as e:
             self._reraise(e)
             raise
