@@ -146,7 +146,7 @@ class Plan:
     def run(self, feed_values):
         args = self._checked_feeds(feed_values)
         try:
-            with intra_op.one_blas_thread():  # the kernels' blocks share the cores (runtime/intra_op.py)
+            with intra_op.run_scope():  # the kernels' blocks share the cores (runtime/intra_op.py)
                 return self._fn(*args)
         except Exception as e:
             self._reraise(e)

@@ -17,7 +17,7 @@ import itertools
 import os
 import threading
 
-__all__ = ["threads", "parallel_for", "parallel_sum", "set_threads", "one_blas_thread"]
+__all__ = ["threads", "parallel_for", "parallel_sum", "set_threads", "one_blas_thread", "run_scope"]
 
 
 def _cores():
@@ -85,10 +85,31 @@ def set_threads(n):
         _state["threads"] = n if _state["blas"] is not None else 1
 
 
+_local = threading.local()  # .run: the plan run this thread is in (a `run_scope`), if any
+
+
+class run_scope:
+    """A plan's run: the first kernel that uses the pool sets BLAS to one thread, for the rest of the run
+    (each product then runs in the thread that calls it, and BLAS's own threads, which would spin while
+    the pool works, stay asleep); the end of the run sets it back. A run that never uses the pool (the
+    perceptron) never touches BLAS's setting."""
+
+    __slots__ = ("restore", "outer")
+
+    def __enter__(self):
+        self.restore = None
+        self.outer = getattr(_local, "run", None)
+        _local.run = self
+        return self
+
+    def __exit__(self, *exc):
+        _local.run = self.outer
+        if self.restore is not None:
+            _state["blas"][0](self.restore)
+
+
 class one_blas_thread:
-    """BLAS at one thread within (a plan's run, a kernel's blocks): each product runs in the thread that
-    calls it, and BLAS's own threads, which would spin while the pool works, stay asleep. Nested uses
-    cost one call."""
+    """BLAS at one thread within (a kernel's blocks outside any plan run); nested uses cost one call."""
 
     __slots__ = ("before",)
 
@@ -103,6 +124,20 @@ class one_blas_thread:
     def __exit__(self, *exc):
         if self.before != 1:
             _state["blas"][0](self.before)
+
+
+def _blas_single_for_this_run():
+    """Within a plan's run: BLAS at one thread from now to the run's end. Returns whether in a run."""
+    run = getattr(_local, "run", None)
+    if run is None:
+        return False
+    if run.restore is None:
+        setter, getter = _state["blas"]
+        before = getter()
+        if before != 1:
+            setter(1)
+            run.restore = before
+    return True
 
 
 class _Call:
@@ -179,11 +214,24 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_pool)
 
 
+class _Nothing:
+    __slots__ = ()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+
+_NOTHING = _Nothing()
+
+
 def _run(work, n, accumulate):
     k = threads()
     call = _Call(work, n, accumulate)
     if k > 1 and n > 1:
-        with one_blas_thread():
+        with _NOTHING if _blas_single_for_this_run() else one_blas_thread():
             helpers = min(k, n) - 1
             jobs = _jobs(helpers) if _state["pool"] is None or _state["pool"][1] < helpers else _state["pool"][0]
             for _ in range(helpers):
