@@ -138,3 +138,26 @@ def test_a_forked_child_starts_its_own_pool(two_threads):
             os._exit(2)
     _, status = os.waitpid(pid, 0)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def test_a_run_sets_blas_to_one_thread_only_when_a_kernel_uses_the_pool(monkeypatch, two_threads):
+    """Plan runs that use the pool set BLAS to one thread once and back at the end; tiny runs never call BLAS's
+    setter (a call per run would cost the perceptron's step)."""
+    calls = []
+    state = {"n": 4}
+
+    def setter(n):
+        calls.append(n)
+        state["n"] = n
+
+    monkeypatch.setitem(intra_op._state, "blas", (setter, lambda: state["n"]))
+    monkeypatch.setitem(intra_op._state, "threads", 2)
+    monkeypatch.setattr(math_ops, "_BLOCKED_MATMUL_MACS", 1 << 12)
+    x = tf.placeholder(tf.float32, [None, 64])
+    big = tf.matmul(tf.matmul(x, tf.ones([64, 64])), tf.ones([64, 64]))
+    small = tf.reduce_sum(x) + 1.0
+    with tf.Session() as s:
+        s.run(small, {x: np.ones((2, 64))})
+        assert calls == []
+        s.run(big, {x: np.ones((256, 64))})  # two blocked products: one switch, then back
+        assert calls == [1, 4] and state["n"] == 4
