@@ -710,7 +710,13 @@ def _matmul_infer(a, b, *, transpose_a=False, transpose_b=False):
 
 
 def _matmul_kernel(xp, a, b, *, transpose_a=False, transpose_b=False):
-    return blocked_matmul(xp, a.T if transpose_a else a, b.T if transpose_b else b)
+    if transpose_a:
+        a = a.T
+    if transpose_b:
+        b = b.T
+    if a.size * b.shape[-1] < _BLOCKED_MATMUL_MACS:  # small (the perceptron's): as cheap a call as can be
+        return xp.matmul(a, b)
+    return blocked_matmul(xp, a, b)
 
 
 # a product of at least this many multiply-adds is cut into blocks that the intra-op threads take one at a
@@ -725,14 +731,12 @@ def blocked_matmul(xp, a, b):
     threads, but more for large products: a thread slowed by another program then does fewer), or of the
     shared dimension for a product with a few rows (a layer at batch 1: each thread streams its own rows of
     b, and the partial products are added)."""
-    if a.__class__ is not np.ndarray or b.__class__ is not np.ndarray or a.ndim != 2 or b.ndim != 2 \
-            or a.shape[1] != b.shape[0] or intra_op.threads() == 1:
+    if a.ndim != 2 or b.ndim != 2 or a.size * b.shape[1] < _BLOCKED_MATMUL_MACS or a.__class__ is not np.ndarray \
+            or b.__class__ is not np.ndarray or a.shape[1] != b.shape[0] or intra_op.threads() == 1:
         return xp.matmul(a, b)
     m, k = a.shape
     n = b.shape[1]
     macs = m * n * k
-    if macs < _BLOCKED_MATMUL_MACS:
-        return np.matmul(a, b)
     threads = intra_op.threads()
     if m < _MATMUL_BLOCK // 4 and k >= threads * _MATMUL_BLOCK:
         edges = [k * i // threads for i in range(threads + 1)]

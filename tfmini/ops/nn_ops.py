@@ -46,9 +46,9 @@ _zero_rows = {}
 
 def _clipped_at_zero(xp, x, out=None):
     """max(x, 0) (into `out`, if given: an array shaped like `x`), NaN kept, as numpy's maximum does."""
-    if x.__class__ is not np.ndarray or x.dtype.kind != "f" or not x.flags.c_contiguous \
+    if x.size < _ZERO_ROW // 4 or x.__class__ is not np.ndarray or x.dtype.kind != "f" or not x.flags.c_contiguous \
             or (out is not None and not out.flags.c_contiguous):
-        return xp.maximum(x, x.dtype.type(0), out=out)
+        return xp.maximum(x, x.dtype.type(0), out=out)  # small (a call's cost is all there is), or not numpy's
     zeros = _zero_rows.get(x.dtype)
     if zeros is None:
         zeros = np.zeros((1, _ZERO_ROW), x.dtype)

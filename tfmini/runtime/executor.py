@@ -145,12 +145,16 @@ class Plan:
 
     def run(self, feed_values):
         args = self._checked_feeds(feed_values)
+        intra_op.runs += 1  # the kernels' blocks share the cores (runtime/intra_op.py)
         try:
-            with intra_op.run_scope():  # the kernels' blocks share the cores (runtime/intra_op.py)
-                return self._fn(*args)
+            return self._fn(*args)
         except Exception as e:
             self._reraise(e)
             raise
+        finally:
+            intra_op.runs -= 1
+            if intra_op.lowered is not None and not intra_op.runs:
+                intra_op.end_of_run()
 
     def _reraise(self, e):
         """Raise `e`, a failure inside the plan's function, as TF reports it: naming the op."""

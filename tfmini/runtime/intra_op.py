@@ -17,7 +17,7 @@ import itertools
 import os
 import threading
 
-__all__ = ["threads", "parallel_for", "parallel_sum", "set_threads", "one_blas_thread", "run_scope"]
+__all__ = ["threads", "parallel_for", "parallel_sum", "set_threads", "one_blas_thread", "end_of_run"]
 
 
 def _cores():
@@ -85,27 +85,21 @@ def set_threads(n):
         _state["threads"] = n if _state["blas"] is not None else 1
 
 
-_local = threading.local()  # .run: the plan run this thread is in (a `run_scope`), if any
+# plan runs in progress (Plan.run counts them), and BLAS's thread count before a kernel of the current run
+# set it to one (None: untouched). The first kernel of a run that uses the pool sets BLAS to one thread,
+# for the rest of the run (each product then runs in the thread that calls it, and BLAS's own threads,
+# which would spin while the pool works, stay asleep); the run's end sets it back (`end_of_run`). A run
+# that never uses the pool (the perceptron) never touches BLAS's setting, and pays two counter updates.
+runs = 0
+lowered = None
 
 
-class run_scope:
-    """A plan's run: the first kernel that uses the pool sets BLAS to one thread, for the rest of the run
-    (each product then runs in the thread that calls it, and BLAS's own threads, which would spin while
-    the pool works, stay asleep); the end of the run sets it back. A run that never uses the pool (the
-    perceptron) never touches BLAS's setting."""
-
-    __slots__ = ("restore", "outer")
-
-    def __enter__(self):
-        self.restore = None
-        self.outer = getattr(_local, "run", None)
-        _local.run = self
-        return self
-
-    def __exit__(self, *exc):
-        _local.run = self.outer
-        if self.restore is not None:
-            _state["blas"][0](self.restore)
+def end_of_run():
+    """Called by Plan.run once no run is in progress and `lowered` is set: BLAS's threads as they were."""
+    global lowered
+    before, lowered = lowered, None
+    if before is not None:
+        _state["blas"][0](before)
 
 
 class one_blas_thread:
@@ -128,15 +122,15 @@ class one_blas_thread:
 
 def _blas_single_for_this_run():
     """Within a plan's run: BLAS at one thread from now to the run's end. Returns whether in a run."""
-    run = getattr(_local, "run", None)
-    if run is None:
+    global lowered
+    if not runs:
         return False
-    if run.restore is None:
+    if lowered is None:
         setter, getter = _state["blas"]
         before = getter()
         if before != 1:
             setter(1)
-            run.restore = before
+            lowered = before
     return True
 
 
