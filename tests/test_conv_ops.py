@@ -949,3 +949,32 @@ def test_winograd_takes_deep_3x3_convolutions_and_their_input_gradients():
     np.testing.assert_allclose(got_y, _direct_conv(x, f, (1, 1, 1, 1)), rtol=1e-4, atol=1e-4)
     turned = f[::-1, ::-1].transpose(0, 1, 3, 2)
     np.testing.assert_allclose(got_dx, _direct_conv(dy, turned, (1, 1, 1, 1)), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("ksize,strides,padding", [(2, 2, "SAME"), (3, 2, "SAME"), (2, 2, "VALID")])
+def test_pooling_in_image_blocks_on_the_pool_threads_equals_one_block(ksize, strides, padding, monkeypatch):
+    """MaxPool, its gradient and ReluGrad split a large batch into image blocks for the intra-op threads: the same
+    values (ties, from ReLU zeros, still go to each window's first maximum)."""
+    from tfmini.runtime import intra_op
+    rng = np.random.RandomState(ksize)
+    x = np.maximum(rng.randn(7, 8, 6, 3), 0).astype(np.float32)
+    k, s = [1, ksize, ksize, 1], [1, strides, strides, 1]
+
+    def run():
+        tf.reset_default_graph()
+        xt = tf.constant(x)
+        y = tf.nn.max_pool(xt, k, s, padding)
+        g = tf.constant(rng.__class__(1).randn(*y.shape.as_list()).astype(np.float32))
+        r = tf.nn.relu(xt - 0.5)
+        return _run([y, tf.gradients(y, xt, grad_ys=g)[0], tf.gradients(r, xt, grad_ys=tf.constant(x))[0]])
+
+    whole = run()
+    before = intra_op.threads()
+    monkeypatch.setattr(nn_ops, "_BATCH_BLOCK_MIN", 1)
+    try:
+        intra_op.set_threads(2)
+        assert len(nn_ops._batch_blocks(x)) > 2  # several blocks
+        for a, b in zip(run(), whole):
+            np.testing.assert_array_equal(a, b)
+    finally:
+        intra_op.set_threads(before)

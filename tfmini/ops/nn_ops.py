@@ -88,8 +88,19 @@ def _relu_grad_infer(gradients, features):
 
 def _relu_grad_kernel(xp, gradients, features):
     # TF's kernel: gradients * (features > 0) (a product: an infinite gradient at a negative input gives
-    # nan, as in TF); numpy's `where` is ~10x slower than this product
-    return xp.multiply(gradients, features > 0, dtype=gradients.dtype)
+    # nan, as in TF); numpy's `where` is ~10x slower than this product. Large batches: a block of images per
+    # intra-op thread.
+    if gradients.shape != features.shape or len(_batch_blocks(gradients)) <= 2:
+        return xp.multiply(gradients, features > 0, dtype=gradients.dtype)
+    out = xp.empty(gradients.shape, gradients.dtype)
+
+    def images(b):
+        i = slice(*edges[b:b + 2])
+        xp.multiply(gradients[i], features[i] > 0, dtype=gradients.dtype, out=out[i])
+
+    edges = _batch_blocks(gradients)
+    intra_op.parallel_for(images, len(edges) - 1)
+    return out
 
 
 def _relu_grad_grad(op, grad):
@@ -1573,21 +1584,44 @@ def _max_pool_infer(input, *, ksize, strides, padding, data_format="NHWC"):
 
 
 def _max_pool_kernel(xp, input, *, ksize, strides, padding, data_format="NHWC"):
-    """The running maximum over the window taps, each tap one strided slice of the input (padding never wins)."""
+    """The running maximum over the window taps, each tap one strided slice of the input (padding never wins);
+    large batches a block of images per intra-op thread."""
     oh, ow, rows, cols = _pool_geometry("MaxPoolingOp", input.shape, ksize, strides, padding, data_format)
     n, _, _, c = input.shape
     taps = list(_taps_2d(rows, cols))
     full = [t for t in taps if t[2] == slice(0, oh) and t[3] == slice(0, ow)]
     if full:  # a tap every window has: start from a copy of it
-        out = input[:, full[0][4], full[0][5], :].copy()
         taps.remove(full[0])
+        out = xp.empty((n, oh, ow, c), input.dtype)
     else:
         lowest = -np.inf if input.dtype.kind == "f" else np.iinfo(input.dtype).min
         out = xp.full((n, oh, ow, c), lowest, input.dtype)
-    for _, _, ro, co, ri, ci in taps:
-        view = out[:, ro, co, :]
-        xp.maximum(view, input[:, ri, ci, :], out=view)
+
+    def images(b):
+        i = slice(*edges[b:b + 2])
+        if full:
+            out[i] = input[i, full[0][4], full[0][5], :]
+        for _, _, ro, co, ri, ci in taps:
+            view = out[i, ro, co, :]
+            xp.maximum(view, input[i, ri, ci, :], out=view)
+
+    edges = _batch_blocks(input)
+    intra_op.parallel_for(images, len(edges) - 1)
     return out
+
+
+# elementwise kernels over a batch (pooling and its gradient) split it in blocks of images for the intra-op
+# threads when the input has at least this many entries
+_BATCH_BLOCK_MIN = 1 << 18
+
+
+def _batch_blocks(x):
+    """Edges of the image blocks [edges[b], edges[b + 1]) for the intra-op threads (one block: all of x)."""
+    n = x.shape[0]
+    if x.__class__ is not np.ndarray or x.size < _BATCH_BLOCK_MIN or n < 2:
+        return [0, n]
+    count = min(n, 2 * intra_op.threads())
+    return [n * b // count for b in range(count + 1)]
 
 
 def _max_pool_grad(op, grad):
@@ -1668,30 +1702,44 @@ def _tiled_max_pool_grad(xp, x, out, grad, kh, kw):
     """MaxPoolGrad when the windows tile the input exactly (ksize == strides, no padding: the lecture's 2x2
     pools): the input viewed as [n, oh, kh, ow, kw, c], each entry compared with its window's maximum, ties
     left to the window's first maximum (TF's CPU rule), times the window's gradient. No zero-filled array and
-    no scatter: every input entry belongs to exactly one window."""
+    no scatter: every input entry belongs to exactly one window. Large batches a block of images per thread."""
     n, h, w, c = x.shape
     oh, ow = h // kh, w // kw
-    hits = x.reshape(n, oh, kh, ow, kw, c) == out.reshape(n, oh, 1, ow, 1, c)
-    taken = None
-    for i in range(kh):
-        for j in range(kw):
-            tap = hits[:, :, i, :, j, :]
-            if taken is None:
-                taken = tap.copy()
-                continue
-            tie = tap & taken  # an earlier tap of the window holds the maximum too
-            taken |= tap
-            tap ^= tie
-    return _masked(xp, grad.reshape(n, oh, 1, ow, 1, c), hits).reshape(x.shape)
+    dx = xp.empty(x.shape, grad.dtype)
+
+    def images(b):
+        i = slice(*edges[b:b + 2])
+        m = i.stop - i.start
+        hits = x[i].reshape(m, oh, kh, ow, kw, c) == out[i].reshape(m, oh, 1, ow, 1, c)
+        taken = None
+        for r in range(kh):
+            for q in range(kw):
+                tap = hits[:, :, r, :, q, :]
+                if taken is None:
+                    taken = tap.copy()
+                    continue
+                tie = tap & taken  # an earlier tap of the window holds the maximum too
+                taken |= tap
+                tap ^= tie
+        _masked(xp, grad[i].reshape(m, oh, 1, ow, 1, c), hits, out=dx[i].reshape(hits.shape))
+
+    edges = _batch_blocks(x)
+    intra_op.parallel_for(images, len(edges) - 1)
+    return dx
 
 
-def _masked(xp, values, mask):
-    """`values` where `mask` holds, else 0 (broadcasting). A product is ~10x faster than numpy's `where`; it
-    is exact unless a value is inf or nan (times 0 gives nan), so those go through `where`, as TF routes a
-    pooling gradient only to the maxima. On a GPU `where` is fast, and the check would wait for the device."""
+def _masked(xp, values, mask, out=None):
+    """`values` where `mask` holds, else 0 (broadcasting; into `out` if given). A product is ~10x faster than
+    numpy's `where`; it is exact unless a value is inf or nan (times 0 gives nan), so those go through `where`,
+    as TF routes a pooling gradient only to the maxima. On a GPU `where` is fast, and the check would wait for
+    the device."""
     if values.__class__ is not np.ndarray or (values.dtype.kind == "f" and not np.isfinite(values).all()):
-        return xp.where(mask, values, values.dtype.type(0))
-    return np.multiply(values, mask, dtype=values.dtype)
+        result = xp.where(mask, values, values.dtype.type(0))
+        if out is None:
+            return result
+        out[...] = result
+        return out
+    return np.multiply(values, mask, dtype=values.dtype, out=out)
 
 
 def _max_pool_grad_grad(op, grad):
