@@ -90,16 +90,11 @@ def _relu_grad_kernel(xp, gradients, features):
     # TF's kernel: gradients * (features > 0) (a product: an infinite gradient at a negative input gives
     # nan, as in TF); numpy's `where` is ~10x slower than this product. Large batches: a block of images per
     # intra-op thread.
-    if gradients.shape != features.shape or len(_batch_blocks(gradients)) <= 2:
+    if gradients.shape != features.shape or gradients.size < _BATCH_BLOCK_MIN:
         return xp.multiply(gradients, features > 0, dtype=gradients.dtype)
     out = xp.empty(gradients.shape, gradients.dtype)
-
-    def images(b):
-        i = slice(*edges[b:b + 2])
-        xp.multiply(gradients[i], features[i] > 0, dtype=gradients.dtype, out=out[i])
-
-    edges = _batch_blocks(gradients)
-    intra_op.parallel_for(images, len(edges) - 1)
+    _over_image_blocks(gradients, lambda i: xp.multiply(gradients[i], features[i] > 0, dtype=gradients.dtype,
+                                                        out=out[i]))
     return out
 
 
@@ -1056,38 +1051,30 @@ def _conv_gemm(xp, x, filter, sh, sw, dh, dw, oh, ow, pads, bias=None, relu=Fals
     n, _, _, c = x.shape
     kh, kw, _, out_c = filter.shape
     fm = filter.reshape(kh * kw * c, out_c)
-    if x.__class__ is not np.ndarray:  # a GPU: one block, one GEMM over the whole batch
-        out = xp.matmul(_im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads)[1](0), fm)
-        if bias is not None:
-            out += bias
-        if relu:
-            xp.maximum(out, 0, out=out)
-        return out.reshape(n, oh, ow, out_c)
     # the bias rides in the GEMM where the filter matrix is small next to the output (copying VGG's 400 MB
-    # fc6 filter to append a row would cost more than adding the bias to its 4096 outputs)
-    fold = bias is not None and n * oh * ow >= 4 * fm.shape[0]
+    # fc6 filter to append a row would cost more than adding the bias to its 4096 outputs); not on a GPU,
+    # where the whole batch is one GEMM
+    fold = bias is not None and x.__class__ is np.ndarray and n * oh * ow >= 4 * fm.shape[0]
     if fold:
         fm = np.concatenate([fm, bias.reshape(1, out_c)])
-    add = bias if bias is not None and not fold else None
-    blocks, matrix = _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads, ones=fold)
-    if len(blocks) == 1:  # one matrix (VGG's fc6, a 7x7 conv on 7x7): the product itself in blocks
-        o = math_ops.blocked_matmul(xp, matrix(0), fm)
+    add = None if fold else bias
+
+    def finish(o):  # the bias (when not in the GEMM) and ReLU on a block of the result, in place
         if add is not None:
             xp.add(o, add, out=o)
         if relu:
             _clipped_at_zero(xp, o, out=o)
-        return o.reshape(n, oh, ow, out_c)
+        return o
+
+    blocks, matrix = _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads, ones=fold)
+    if len(blocks) == 1:  # one matrix (a GPU's batch, VGG's fc6 as a 7x7 conv on 7x7): the product in blocks
+        return finish(math_ops.blocked_matmul(xp, matrix(0), fm)).reshape(n, oh, ow, out_c)
     out = xp.empty((n, oh, ow, out_c), xp.result_type(x, filter))
 
     def block(b):  # one block's copy, then its GEMM, bias and ReLU, in one thread while they are in its cache
         m = matrix(b)
         images, rows = blocks[b]
-        o = out[images, rows].reshape(m.shape[0], out_c)
-        xp.matmul(m, fm, out=o)
-        if add is not None:
-            xp.add(o, add, out=o)
-        if relu:
-            _clipped_at_zero(xp, o, out=o)
+        finish(xp.matmul(m, fm, out=out[images, rows].reshape(m.shape[0], out_c)))
 
     intra_op.parallel_for(block, len(blocks))
     return out
@@ -1597,16 +1584,14 @@ def _max_pool_kernel(xp, input, *, ksize, strides, padding, data_format="NHWC"):
         lowest = -np.inf if input.dtype.kind == "f" else np.iinfo(input.dtype).min
         out = xp.full((n, oh, ow, c), lowest, input.dtype)
 
-    def images(b):
-        i = slice(*edges[b:b + 2])
+    def images(i):
         if full:
             out[i] = input[i, full[0][4], full[0][5], :]
         for _, _, ro, co, ri, ci in taps:
             view = out[i, ro, co, :]
             xp.maximum(view, input[i, ri, ci, :], out=view)
 
-    edges = _batch_blocks(input)
-    intra_op.parallel_for(images, len(edges) - 1)
+    _over_image_blocks(input, images)
     return out
 
 
@@ -1622,6 +1607,12 @@ def _batch_blocks(x):
         return [0, n]
     count = min(n, 2 * intra_op.threads())
     return [n * b // count for b in range(count + 1)]
+
+
+def _over_image_blocks(x, work):
+    """work(images) for slices of x's batch that together cover it, on the intra-op threads."""
+    edges = _batch_blocks(x)
+    intra_op.parallel_for(lambda b: work(slice(edges[b], edges[b + 1])), len(edges) - 1)
 
 
 def _max_pool_grad(op, grad):
@@ -1707,8 +1698,7 @@ def _tiled_max_pool_grad(xp, x, out, grad, kh, kw):
     oh, ow = h // kh, w // kw
     dx = xp.empty(x.shape, grad.dtype)
 
-    def images(b):
-        i = slice(*edges[b:b + 2])
+    def images(i):
         m = i.stop - i.start
         hits = x[i].reshape(m, oh, kh, ow, kw, c) == out[i].reshape(m, oh, 1, ow, 1, c)
         taken = None
@@ -1723,8 +1713,7 @@ def _tiled_max_pool_grad(xp, x, out, grad, kh, kw):
                 tap ^= tie
         _masked(xp, grad[i].reshape(m, oh, 1, ow, 1, c), hits, out=dx[i].reshape(hits.shape))
 
-    edges = _batch_blocks(x)
-    intra_op.parallel_for(images, len(edges) - 1)
+    _over_image_blocks(x, images)
     return dx
 
 

@@ -310,13 +310,21 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
     lines = ["def _plan_run(%s):" % ", ".join("f%d" % i for i in range(len(feed_tensors)))]
     line_ops, line_inputs = {}, {}
 
+    def value_of(t):
+        """The expression for input `t` of a call: a variable's value is read when the op runs."""
+        return "deref(%s)" % name_of[t] if t._dtype._is_ref and t not in feeds else name_of[t]
+
+    def attr_args(op):
+        for a, (key, value) in enumerate(op._attrs.items()):
+            ns["a%d_%d" % (op._id, a)] = value
+            yield "%s=a%d_%d" % (key, op._id, a)
+
     def emit(op, indent):
         d = op._op_def
         if d.trivial:
             if op._outputs:  # Identity: its output is its input
                 t = op._inputs[0]
-                expr = "deref(%s)" % name_of[t] if t._dtype._is_ref and t not in feeds else name_of[t]
-                lines.append("%s%s = %s" % (indent, name_of.get(op._outputs[0]) or "_", expr))
+                lines.append("%s%s = %s" % (indent, name_of.get(op._outputs[0]) or "_", value_of(t)))
                 line_ops[len(lines)] = op
                 line_inputs[len(lines)] = [name_of[t]]
             return
@@ -325,14 +333,8 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         args = ["ctx%d" % op._id, "xp"] if d.needs_ctx else ["xp"]
         if d.needs_ctx:
             ns["ctx%d" % op._id] = state.context_for(op)
-        for i, t in enumerate(op._inputs):
-            expr = name_of[t]
-            if t._dtype._is_ref and t not in feeds and i not in d.ref_inputs:
-                expr = "deref(%s)" % expr  # read the variable's value when this op runs
-            args.append(expr)
-        for a, (key, value) in enumerate(op._attrs.items()):
-            ns["a%d_%d" % (op._id, a)] = value
-            args.append("%s=a%d_%d" % (key, op._id, a))
+        args += [name_of[t] if i in d.ref_inputs else value_of(t) for i, t in enumerate(op._inputs)]
+        args += attr_args(op)
         call = "%s(%s)" % (kname, ", ".join(args))
         outs = [name_of.get(t) for t in op._outputs]
         if not outs:
@@ -349,11 +351,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         op = item.ops[0]
         kname = "k%d_fused" % op._id
         ns[kname] = op._op_def.fused_bias
-        args = ["xp"] + ["deref(%s)" % name_of[t] if t._dtype._is_ref and t not in feeds else name_of[t]
-                         for t in item.inputs]
-        for a, (key, value) in enumerate(op._attrs.items()):
-            ns["a%d_%d" % (op._id, a)] = value
-            args.append("%s=a%d_%d" % (key, op._id, a))
+        args = ["xp"] + [value_of(t) for t in item.inputs] + list(attr_args(op))
         args.append("activation=%r" % (item.ops[2]._type if len(item.ops) == 3 else None))
         lines.append("    %s = %s(%s)" % (name_of[item.ops[-1]._outputs[0]], kname, ", ".join(args)))
         line_ops[len(lines)] = op

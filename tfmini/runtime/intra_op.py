@@ -8,11 +8,12 @@ lecture's CNN inference took 25 ms on an idle 2-core machine here and 110-130 ms
 (TensorFlow: 40-60 ms). Blocks taken one at a time go to whichever thread is free, and the copies and
 elementwise work around each product (im2col, bias, ReLU) run on every core too.
 
-While blocks run, numpy's BLAS is set to one thread (its OpenBLAS, through `openblas_set_num_threads`,
-found among the libraries this process loaded; Linux). Where no such library is found (macOS's
-Accelerate, MKL, other systems), or with one core, `parallel_for` runs the blocks in the calling thread
-and BLAS keeps its own threads. TFMINI_NUM_THREADS=N sets the pool's size (1: no pool).
+From the first pooled kernel of a plan's run to the run's end, numpy's BLAS is set to one thread (its
+OpenBLAS, through `openblas_set_num_threads`, found among the libraries this process loaded; Linux).
+Where no such library is found (macOS's Accelerate, MKL, other systems), or with one core,
+`parallel_for` runs the blocks in the calling thread and BLAS keeps its own threads. TFMINI_NUM_THREADS=N sets the pool's size (1: no pool).
 """
+import contextlib
 import itertools
 import os
 import threading
@@ -134,6 +135,14 @@ def _blas_single_for_this_run():
     return True
 
 
+def _plus(total, value):
+    """total + value, adding in place into total (None: nothing yet)."""
+    if total is None:
+        return value
+    total += value
+    return total
+
+
 class _Call:
     """One kernel's blocks: threads take indices from `counter` until n; `done` counts the blocks finished
     (the caller returns once it is n: a thread that wakes late finds nothing left and costs nothing)."""
@@ -163,10 +172,7 @@ class _Call:
                     taken += 1
                 break
             if self.accumulate:
-                if total is None:
-                    total = value
-                else:
-                    total += value
+                total = _plus(total, value)
         if taken:
             with self.cond:
                 if total is not None:
@@ -180,15 +186,15 @@ class _Call:
 
 def _worker(jobs):
     while True:
-        call = jobs.get()
-        if call is None:
-            return
-        call.drain()
+        jobs.get().drain()
 
 
 def _jobs(workers):
     """The queue the pool's threads wait on, with at least `workers` threads (started on first use, and
     again in a forked child)."""
+    pool = _state["pool"]
+    if pool is not None and pool[1] >= workers:
+        return pool[0]
     with _lock:
         jobs, started = _state["pool"] or (None, 0)
         if jobs is None:
@@ -208,34 +214,25 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_pool)
 
 
-class _Nothing:
-    __slots__ = ()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return None
-
-
-_NOTHING = _Nothing()
-
-
 def _run(work, n, accumulate):
-    k = threads()
+    """The results of the threads that did blocks (each thread's sum, with `accumulate`)."""
+    if n <= 1 or threads() <= 1:  # the calling thread alone: no call object, no lock
+        total = None
+        for i in range(n):
+            value = work(i)
+            if accumulate:
+                total = _plus(total, value)
+        return [] if total is None else [total]
     call = _Call(work, n, accumulate)
-    if k > 1 and n > 1:
-        with _NOTHING if _blas_single_for_this_run() else one_blas_thread():
-            helpers = min(k, n) - 1
-            jobs = _jobs(helpers) if _state["pool"] is None or _state["pool"][1] < helpers else _state["pool"][0]
-            for _ in range(helpers):
-                jobs.put(call)
-            call.drain()
-            with call.cond:
-                while call.done < n:
-                    call.cond.wait()
-    else:
+    with contextlib.nullcontext() if _blas_single_for_this_run() else one_blas_thread():
+        helpers = min(threads(), n) - 1
+        jobs = _jobs(helpers)
+        for _ in range(helpers):
+            jobs.put(call)
         call.drain()
+        with call.cond:
+            while call.done < n:
+                call.cond.wait()
     if call.error is not None:
         raise call.error
     return call.parts
@@ -250,10 +247,5 @@ def parallel_sum(work, n):
     """The sum of work(i) over i in range(n) (arrays, added in place per thread; None if n is 0)."""
     total = None
     for part in _run(work, n, True):
-        if part is None:
-            continue
-        if total is None:
-            total = part
-        else:
-            total += part
+        total = _plus(total, part)
     return total
