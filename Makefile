@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 
-.PHONY: lab test test-fast conformance bench clean system-deps
+.PHONY: lab test test-fast test-fake conformance bench clean system-deps
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ system-deps:
 test: system-deps $(VENV)/.test-installed
 	$(PY) -m compileall -q tfmini widgets
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-fake
+
+# the unit suite again with every session on the fake GPU (numpy standing in for CuPy, stricter than CuPy
+# about host/device mixing and CuPy's missing functions): the GPU code paths, checked on any machine
+test-fake: $(VENV)/.test-installed
+	TFMINI_BACKEND=fake $(PY) -m pytest -q -o addopts=-ra tests --ignore=tests/browser
 
 test-fast: $(VENV)/.test-installed
 	$(PY) -m pytest -x -q

@@ -40,6 +40,14 @@ def backend(request):
         yield request.param
 
 
+@pytest.fixture
+def on_cpu():
+    """For tests of what the CPU does (its plan's fusions and caches, its kernels' checks, its BLAS threads):
+    they run on the CPU even when TFMINI_BACKEND=fake or cupy runs the rest of the suite on a GPU."""
+    with device.use_backend("numpy"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_graph():
     tf.reset_default_graph()

@@ -5,6 +5,7 @@ so it is checked on every machine; the tests at the end need a real GPU (CuPy) a
 without one. The op, gradient and conformance tables run on every backend through the `backend`
 fixture (tests/conftest.py).
 """
+import importlib.util
 import os
 import subprocess
 import sys
@@ -67,10 +68,32 @@ def test_fake_arrays_refuse_numpy():
         xp.maximum.reduce(a, axis=0)
     with pytest.raises(AttributeError, match=r"module 'cupy' has no attribute 'errstate'"):
         xp.errstate
+    with pytest.raises(AttributeError, match=r"module 'cupy\.linalg' has no attribute 'multi_dot'"):
+        xp.linalg.multi_dot
+    with pytest.raises(AttributeError, match=r"^xp\.vectorize is not for kernels"):
+        xp.vectorize
+    with pytest.raises(AttributeError, match=r"'cupy\.ndarray' object has no attribute 'resize'"):
+        a.resize
+    with pytest.raises(NotImplementedError, match=r"`multiply\.at` is not supported yet"):
+        xp.multiply.at(a, 0, 2.0)
+    xp.subtract.at(a, 0, 1.0)  # CuPy scatters add, subtract, maximum, minimum and the bitwise ops
+    a[0] += 1.0
     with pytest.raises(TypeError, match=r"^Unsupported dtype object"):
         fake_backend.to_device(np.array([b"a"], dtype=object))
     np.testing.assert_array_equal(a.get(), np.arange(6.0).reshape(2, 3))
     assert (np.float32(2) * a).get()[1, 2] == 10.0  # numpy scalars mix, as on CuPy
+
+
+@pytest.mark.skipif(importlib.util.find_spec("cupy") is None, reason="CuPy is not installed (no GPU needed)")
+def test_fake_backend_refuses_what_cupy_lacks():
+    """The fake device's list of numpy names that CuPy lacks is complete for the CuPy installed here
+    (the list was made with CuPy 14.2; importing CuPy needs no GPU)."""
+    import cupy
+    pairs = {"xp": (np, cupy), "xp.linalg": (np.linalg, cupy.linalg), "xp.random": (np.random, cupy.random),
+             "xp.fft": (np.fft, cupy.fft), "xp.lib": (np.lib, cupy.lib), "ndarray": (np.ndarray, cupy.ndarray)}
+    for path, (host, dev) in pairs.items():
+        lacking = {n for n in dir(host) if not n.startswith("_")} - set(dir(dev))
+        assert lacking <= fake_backend._NOT_IN_CUPY[path] | fake_backend._HOST_ONLY, (path, sorted(lacking))
 
 
 def test_fake_arrays_count_reads_into_python():

@@ -140,6 +140,7 @@ def test_a_forked_child_starts_its_own_pool(two_threads):
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
 
+@pytest.mark.usefixtures("on_cpu")
 def test_a_run_sets_blas_to_one_thread_only_when_a_kernel_uses_the_pool(monkeypatch, two_threads):
     """Plan runs that use the pool set BLAS to one thread once and back at the end; tiny runs never call BLAS's
     setter (a call per run would cost the perceptron's step)."""

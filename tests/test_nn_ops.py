@@ -362,6 +362,7 @@ def test_sparse_cross_entropy_build_time_errors():
         _sparse_op(tf, L3, IDX)
 
 
+@pytest.mark.usefixtures("on_cpu")
 def test_sparse_cross_entropy_run_time_errors(sess):
     x = tf.placeholder(tf.float32, [None, 3])
     y = tf.placeholder(tf.int32, [None])

@@ -291,6 +291,7 @@ def _last_plan(sess):
     return list(sess._plans.values())[-1]
 
 
+@pytest.mark.usefixtures("on_cpu")
 def test_shape_derived_ops_rerun_only_when_shapes_change(sess):
     """The Mean gradient on an unknown batch size (Shape, Size, Cast, RealDiv) is computed once per batch
     size and reused; a new size recomputes it."""
@@ -311,6 +312,7 @@ def test_shape_derived_ops_rerun_only_when_shapes_change(sess):
     assert len(sess._plans) == 3  # w's initializer, reading w, and one plan for every batch size
 
 
+@pytest.mark.usefixtures("on_cpu")
 def test_shape_block_with_two_sources_reruns_when_either_changes(sess):
     """Broadcasting two fed tensors of unknown shapes: the gradient's reduction axes come from both shapes
     (BroadcastGradientArgs on two Shape ops), one block keyed on both."""
@@ -348,6 +350,7 @@ def test_error_in_a_shape_derived_op_names_it_and_is_not_cached(sess):
         sess.run(z, {x: np.ones(1)})
 
 
+@pytest.mark.usefixtures("on_cpu")
 def test_plans_skip_trivial_kernels(sess):
     """Variable slots are bound when the plan is built; Identity and NoOp cost no kernel call."""
     v = tf.Variable([1.0, 2.0], name="v")
@@ -394,6 +397,7 @@ def _conv_reference(xv, wv, bv, relu=True):
     return np.maximum(out, 0) if relu else out
 
 
+@pytest.mark.usefixtures("on_cpu")
 @pytest.mark.parametrize("depth, batch", [(1, 2), (3, 1), (5, 3), (5, 40)])
 def test_conv_bias_relu_run_as_one_fused_call(sess, depth, batch):
     """A CPU plan computes Conv2D -> BiasAdd -> Relu in one call (TF's remapper: _FusedConv2D) when nothing
@@ -416,6 +420,7 @@ def test_conv_bias_relu_run_as_one_fused_call(sess, depth, batch):
     np.testing.assert_allclose(got, unfused, rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.usefixtures("on_cpu")
 def test_conv_bias_without_relu_fuses_and_a_fetched_bias_add_does_not(sess):
     x = tf.placeholder(tf.float32, [None, 5, 5, 2])
     w = tf.constant(np.linspace(-1, 1, 36, dtype=np.float32).reshape(3, 3, 2, 2))
@@ -450,6 +455,7 @@ def test_no_fusion_when_another_op_reads_the_conv_or_a_control_edge_touches_it(s
     assert not _fused_lines(_last_plan(sess).source)
 
 
+@pytest.mark.usefixtures("on_cpu")
 def test_a_failing_fused_conv_names_the_conv(sess):
     x = tf.placeholder(tf.float32, [None, None, None, None])
     w = tf.ones([3, 3, 2, 4])
@@ -462,6 +468,7 @@ def test_a_failing_fused_conv_names_the_conv(sess):
     assert "the_conv" in str(e.value)
 
 
+@pytest.mark.usefixtures("on_cpu")
 def test_fused_conv_gradients_equal_the_unfused(sess):
     """Training plans fuse the forward chain too (the gradients read the Relu output and the conv's inputs,
     never the intermediate values); one SGD step matches the plan that fetches the conv output."""
@@ -677,6 +684,7 @@ def test_config_proto_unknown_fields():
         cfg.foo = 1
 
 
+@pytest.mark.usefixtures("on_cpu")
 def test_log_device_placement_prints_to_stderr(capsys):
     a = tf.constant(1.0, name="a")
     b = tf.add(a, a, name="b")

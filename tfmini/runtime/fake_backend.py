@@ -372,6 +372,8 @@ class FakeArray:
     def __getattr__(self, name):
         if name.startswith("__"):  # never __array_interface__ or __array_struct__: numpy would read the host data
             raise AttributeError("'FakeArray' object has no attribute '%s'" % name)
+        if name in _NOT_IN_CUPY["ndarray"]:
+            raise AttributeError("'cupy.ndarray' object has no attribute '%s' (numpy's has; CuPy's does not)" % name)
         attr = getattr(self._a, name)
         if name in _HOST_METHODS:
             raise TypeError("cupy.ndarray has no %s: read it to the host with .get() first" % name)
@@ -418,15 +420,39 @@ def is_device_array(v):
 
 
 # =========================================================================== the xp module
-# numpy functions CuPy does not have (kernels calling them would fail on the GPU)
-_NOT_IN_CUPY = {"errstate", "frompyfunc", "nditer", "ndindex", "seterr", "geterr", "vectorize", "object_",
-                "str_", "bytes_", "char", "rec", "ma", "matrix", "asmatrix", "piecewise", "apply_along_axis",
-                "apply_over_axes", "fromiter", "genfromtxt", "loadtxt", "savetxt", "set_printoptions"}
+# What numpy has and CuPy does not, per namespace (numpy 2.4 against CuPy 14.2: `dir()` of each, compared by
+# tests/test_devices.py::test_fake_backend_refuses_what_cupy_lacks wherever CuPy imports): a kernel using one
+# of these fails on the GPU, so the fake device refuses it too.
+_NOT_IN_CUPY = {
+    "xp": frozenset((
+        "False_", "ScalarType", "True_", "asmatrix", "block", "bmat", "busday_count", "busday_offset",
+        "busdaycalendar", "bytes_", "char", "character", "clongdouble", "complex256", "core", "ctypeslib",
+        "datetime64", "datetime_as_string", "datetime_data", "dtypes", "einsum_path", "emath", "errstate", "f2py",
+        "flexible", "float128", "frompyfunc", "fromregex", "geomspace", "get_include", "getbufsize", "geterr",
+        "geterrcall", "histogram_bin_edges", "info", "insert", "is_busday", "isnat", "little_endian",
+        "longdouble", "ma", "matrix", "matvec", "memmap", "nanpercentile", "nanquantile", "ndenumerate", "nditer",
+        "nested_iters", "object_", "polyder", "polydiv", "polyint", "rec", "recarray", "record", "sctypeDict",
+        "setbufsize", "seterr", "seterrcall", "show_runtime", "spacing", "str_", "strings", "test", "timedelta64",
+        "typecodes", "unstack", "vecdot", "vecmat", "void")),
+    "xp.linalg": frozenset(("diagonal", "matrix_norm", "multi_dot", "outer", "svdvals", "tensordot", "test", "trace",
+                            "vecdot", "vector_norm")),
+    "xp.random": frozenset(("Generator", "MT19937", "PCG64", "PCG64DXSM", "Philox", "SFC64", "SeedSequence",
+                            "bit_generator", "get_bit_generator", "get_state", "mtrand", "set_bit_generator",
+                            "set_state", "test")),
+    "xp.fft": frozenset(("test",)),
+    "xp.lib": frozenset(("Arrayterator", "NumpyVersion", "add_docstring", "add_newdoc", "array_utils", "format",
+                         "introspect", "mixins", "npyio", "scimath", "test", "tracemalloc_domain")),
+    "ndarray": frozenset(("ctypes", "getfield", "resize", "setfield", "setflags", "to_device")),
+}
+# What CuPy has but runs on the host, loops in Python or compiles per call: never right inside a kernel
+_HOST_ONLY = frozenset(("ndindex", "vectorize", "piecewise", "apply_along_axis", "apply_over_axes", "fromiter",
+                        "genfromtxt", "loadtxt", "savetxt", "set_printoptions"))
 # functions that take host data to make a device array
 _CREATION = {"asarray", "array", "asanyarray", "ascontiguousarray", "asfortranarray"}
-# CuPy's ufunc methods exist for a few ufuncs only (cupy/_core/_kernel.pyx)
+# CuPy's ufunc methods exist for a few ufuncs only (CuPy 14.2; each other ufunc raises NotImplementedError)
 _UFUNC_METHODS = {"reduce": {"add", "multiply"}, "accumulate": {"add", "multiply"}, "reduceat": {"add"},
-                  "at": {"add", "maximum", "minimum"}, "outer": None}
+                  "at": {"add", "subtract", "maximum", "minimum", "bitwise_and", "bitwise_or", "bitwise_xor"},
+                  "outer": None}
 
 
 class _Ufunc:
@@ -478,8 +504,12 @@ class _Namespace(types.ModuleType):
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
-        if name in _NOT_IN_CUPY:
-            raise AttributeError("module 'cupy' has no attribute '%s' (numpy has it; the GPU does not)" % name)
+        if name in _NOT_IN_CUPY.get(self._path, ()):
+            raise AttributeError("module '%s' has no attribute '%s' (numpy has it; the GPU does not)"
+                                 % (self._path.replace("xp", "cupy", 1), name))
+        if name in _HOST_ONLY:
+            raise AttributeError("xp.%s is not for kernels: CuPy's runs on the host or compiles Python per call"
+                                 % name)
         if name == "ndarray":
             return FakeArray
         attr = getattr(self._mod, name)
