@@ -85,7 +85,7 @@ def test_fake_arrays_refuse_numpy():
 
 
 @pytest.mark.skipif(importlib.util.find_spec("cupy") is None, reason="CuPy is not installed (no GPU needed)")
-def test_fake_backend_refuses_what_cupy_lacks():
+def test_the_stand_in_device_refuses_what_cupy_lacks():
     """The fake device's list of numpy names that CuPy lacks is complete for the CuPy installed here
     (the list was made with CuPy 14.2; importing CuPy needs no GPU)."""
     import cupy

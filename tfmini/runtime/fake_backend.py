@@ -421,7 +421,7 @@ def is_device_array(v):
 
 # =========================================================================== the xp module
 # What numpy has and CuPy does not, per namespace (numpy 2.4 against CuPy 14.2: `dir()` of each, compared by
-# tests/test_devices.py::test_fake_backend_refuses_what_cupy_lacks wherever CuPy imports): a kernel using one
+# tests/test_devices.py::test_the_stand_in_device_refuses_what_cupy_lacks wherever CuPy imports): a kernel using one
 # of these fails on the GPU, so the fake device refuses it too.
 _NOT_IN_CUPY = {
     "xp": frozenset((
