@@ -573,7 +573,62 @@ def _int_mod_by_zero():
     return tf.mod(a, tf.constant([2, 0]))  # @floormod
 
 
+def _matmul_runtime():
+    x = tf.placeholder(tf.float32, [None, None])
+    w = tf.placeholder(tf.float32, [None, 10])
+    return tf.matmul(x, w), {x: np.ones((2, 785)), w: np.ones((784, 10))}  # @matmul
+
+
+def _matmul_runtime_large():  # a product big enough to be cut into blocks for the intra-op threads
+    x = tf.placeholder(tf.float32, [None, None])
+    w = tf.placeholder(tf.float32, [None, 256])
+    return tf.matmul(x, w), {x: np.ones((512, 785)), w: np.ones((784, 256))}
+
+
+def _matmul_runtime_transposed():
+    x = tf.placeholder(tf.float32, [None, None])
+    return tf.matmul(x, x, transpose_b=True), {x: np.ones((2, 3))}
+
+
+def _add_runtime_mismatch():
+    x = tf.placeholder(tf.float32)
+    y = tf.placeholder(tf.float32)
+    return x + y, {x: np.ones((2, 3)), y: np.ones(4)}  # @add_runtime
+
+
+def _equal_runtime_mismatch():  # the lecture's accuracy, with predictions and labels of different batches
+    p = tf.placeholder(tf.int64, [None])
+    y = tf.placeholder(tf.int64, [None])
+    return tf.equal(p, y), {p: np.zeros(2), y: np.zeros(3)}
+
+
+def _batch_matmul_runtime(adjoint_a, b_shape):
+    def build():
+        a = tf.placeholder(tf.float32, [None, None, None])
+        b = tf.placeholder(tf.float32, [None, None, None])
+        return tf.matmul(a, b, adjoint_a=adjoint_a), {a: np.ones((2, 2, 3)), b: np.ones(b_shape)}
+    return build
+
+
 RUNTIME = [
+    # MatMulOp::Compute, BinaryOpShared (BCast), BaseBatchMatMulOp::Compute (MatMulBCast)
+    row("matmul_runtime", at_run(_matmul_runtime, lambda b: _sess_run(*b)), tf.errors.InvalidArgumentError,
+        ("Matrix size-incompatible: In[0]: [2,785], In[1]: [784,10]",) + defined_at("MatMul", "matmul")),
+    row("matmul_runtime_large", at_run(_matmul_runtime_large, lambda b: _sess_run(*b)),
+        tf.errors.InvalidArgumentError, "Matrix size-incompatible: In[0]: [512,785], In[1]: [784,256]"),
+    row("matmul_runtime_transposed", at_run(_matmul_runtime_transposed, lambda b: _sess_run(*b)), None, None),
+    row("add_runtime_mismatch", at_run(_add_runtime_mismatch, lambda b: _sess_run(*b)),
+        tf.errors.InvalidArgumentError,
+        ("Incompatible shapes: [2,3] vs. [4]",) + defined_at("add", "add_runtime")),
+    row("equal_runtime_mismatch", at_run(_equal_runtime_mismatch, lambda b: _sess_run(*b)),
+        tf.errors.InvalidArgumentError, "Incompatible shapes: [2] vs. [3]"),
+    row("batch_matmul_contraction", at_run(_batch_matmul_runtime(False, (2, 2, 3)), lambda b: _sess_run(*b)),
+        tf.errors.InvalidArgumentError, "In[0] mismatch In[1] shape: 3 vs. 2: [2,2,3] [2,2,3] 0 0"),
+    row("batch_matmul_adjoint", at_run(_batch_matmul_runtime(True, (2, 3, 2)), lambda b: _sess_run(*b)),
+        tf.errors.InvalidArgumentError, "In[0] mismatch In[1] shape: 2 vs. 3: [2,2,3] [2,3,2] 1 0"),
+    row("batch_matmul_batch_dims", at_run(_batch_matmul_runtime(False, (3, 3, 2)), lambda b: _sess_run(*b)),
+        tf.errors.InvalidArgumentError,
+        "In[0] and In[1] must have compatible batch dimensions: [2,2,3] vs. [3,3,2]"),
     # ReshapeOp::Compute
     row("reshape_runtime", at_run(_reshape_runtime, lambda b: _sess_run(*b)), tf.errors.InvalidArgumentError,
         "Input to reshape is a tensor with 6 values, but the requested shape has 8"),
@@ -725,11 +780,16 @@ def test_bad_input(misuse, cls, message):
         call = lambda: misuse.run(built)  # noqa: E731
     else:
         call = misuse
+    if cls is None:  # a near miss that is fine: it must run
+        call()
+        return
     with pytest.raises(cls, match=re.escape(messages[0])) as info:
         call()
     text = str(info.value)
     for m in messages[1:]:
         assert m in text, "%r not in the message:\n%s" % (m, text)
+    # TF's error alone: never numpy's, chained below it ("The above exception was the direct cause ...")
+    assert info.value.__cause__ is None, info.value.__cause__
 
 
 def test_table_is_large_and_ids_unique():

@@ -744,3 +744,26 @@ def test_sums_over_leading_axes_of_large_arrays():
         np.testing.assert_allclose(g, x.astype(np.float64).sum(axis=axes), rtol=1e-5)
     assert got[-1].dtype == np.int32
     np.testing.assert_array_equal(got[-1], i.sum(axis=(0, 1)))
+
+
+# =========================================================================== run-time shapes that do not broadcast
+def _broadcasting_ops():
+    from tfmini.framework import op_registry
+    return sorted(name for name, d in op_registry.registered_ops().items()
+                  if d.broadcasting and d.explain is op_registry.incompatible_shapes
+                  and name != "SoftmaxCrossEntropyWithLogits")  # checks its shapes itself (test_nn_ops)
+
+
+@pytest.mark.parametrize("op_type", _broadcasting_ops())
+def test_shapes_that_do_not_broadcast_at_run_time_get_tfs_message(op_type, backend):
+    """BinaryOpShared's check (BCast): TF's message, naming the op, and no numpy error chained below it."""
+    from tfmini.framework.op_def_library import make_op
+    dtype = tf.bool if op_type.startswith("Logical") else tf.float32
+    x, y = tf.placeholder(dtype), tf.placeholder(dtype)
+    z = make_op(op_type, [x, y], name="the_op")
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"^Incompatible shapes: \[2,3\] vs\. \[4\]\n\t \[\[node the_op \(defined at ") as e:
+            sess.run(z, {x: np.ones((2, 3)), y: np.ones(4)})
+    assert e.value.__cause__ is None
+    assert e.value.op is z.op

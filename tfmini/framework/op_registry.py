@@ -14,7 +14,7 @@ Every op type is declared once, next to its public wrapper, with
 """
 
 __all__ = ["OpDef", "register_op", "get_op_def", "registered_ops", "InferenceError",
-           "NOT_DIFFERENTIABLE", "GRADIENT_PENDING"]
+           "NOT_DIFFERENTIABLE", "GRADIENT_PENDING", "debug_string", "incompatible_shapes"]
 
 
 class _Marker:
@@ -41,10 +41,11 @@ class OpDef:
 
     __slots__ = ("type", "infer", "kernel", "grad", "stateful", "ref_inputs", "needs_ctx",
                  "aliases_input", "broadcasting", "module", "cpu_only", "shape_only", "trivial",
-                 "session_constant", "fused_bias")
+                 "session_constant", "fused_bias", "explain")
 
     def __init__(self, type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, broadcasting,
-                 module, cpu_only=False, shape_only=False, trivial=False, session_constant=False, fused_bias=None):
+                 module, cpu_only=False, shape_only=False, trivial=False, session_constant=False, fused_bias=None,
+                 explain=None):
         self.type = type
         self.infer = infer
         self.kernel = kernel
@@ -60,6 +61,7 @@ class OpDef:
         self.trivial = trivial
         self.session_constant = session_constant
         self.fused_bias = fused_bias
+        self.explain = explain
 
     def __repr__(self):
         return "<OpDef %s from %s>" % (self.type, self.module)
@@ -70,7 +72,7 @@ _REGISTRY = {}
 
 def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), needs_ctx=False,
                 aliases_input=False, broadcasting=False, cpu_only=False, shape_only=False, trivial=False,
-                session_constant=False, fused_bias=None):
+                session_constant=False, fused_bias=None, explain=None):
     """Declare op `type`. Raises KeyError if it is declared twice (one op, one place).
 
     stateful:      the op has side effects or draws random numbers (never pruned as pure).
@@ -90,20 +92,42 @@ def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), nee
                    of `bias` on the last axis, then `activation` ("Relu" or None) in one pass: a CPU plan
                    uses it where nothing else reads the intermediate values (TF's grappler remapper
                    makes _FusedConv2D the same way).
+    explain:       `explain(shapes, **attrs)`: given the run-time shapes (tuples) of the inputs of a kernel
+                   that failed with an error of its array library (numpy's "operands could not be broadcast"),
+                   TF's message for them, or None. Broadcasting ops get `incompatible_shapes` unless they
+                   give their own; a kernel's own checks (raising TF's errors) are better where they are cheap.
     """
     if type in _REGISTRY:
         raise KeyError("Op type %r is already registered in %s" % (type, _REGISTRY[type].module))
     if trivial and (stateful or needs_ctx):
         raise TypeError("Op %r: a trivial op has no state" % type)
-    if not callable(infer) or not callable(kernel) or not (fused_bias is None or callable(fused_bias)):
-        raise TypeError("Op %r needs callable infer and kernel (and fused_bias, if given)" % type)
+    if not callable(infer) or not callable(kernel) or not all(f is None or callable(f) for f in (fused_bias, explain)):
+        raise TypeError("Op %r needs callable infer and kernel (and fused_bias and explain, if given)" % type)
+    if explain is None and broadcasting:
+        explain = incompatible_shapes
     if not (callable(grad) or grad is NOT_DIFFERENTIABLE or grad is GRADIENT_PENDING):
         raise TypeError("Op %r: grad must be a function, NOT_DIFFERENTIABLE or GRADIENT_PENDING" % type)
     d = OpDef(type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, broadcasting,
               getattr(kernel, "__module__", "?"), cpu_only, shape_only, trivial, session_constant,
-              fused_bias)
+              fused_bias, explain)
     _REGISTRY[type] = d
     return d
+
+
+def debug_string(shape):
+    """A run-time shape as TF's TensorShape::DebugString prints it: [2,3]."""
+    return "[%s]" % ",".join(str(d) for d in shape)
+
+
+def incompatible_shapes(shapes, **attrs):
+    """TF's message for the inputs of a broadcasting op whose shapes do not broadcast (BCast), else None."""
+    if len(shapes) < 2:
+        return None
+    x, y = shapes[0], shapes[1]
+    for dx, dy in zip(reversed(x), reversed(y)):
+        if dx != dy and dx != 1 and dy != 1:
+            return "Incompatible shapes: %s vs. %s" % (debug_string(x), debug_string(y))
+    return None
 
 
 def set_gradient(type, grad):

@@ -8,7 +8,7 @@ import numpy as np
 from ..framework import dtypes, errors
 from ..framework.op_def_library import (FLOAT_COMPLEX_TYPES, FLOAT_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES,
                                         check_allowed, convert_one, convert_same_dtype, is_tensor_like, make_op)
-from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
+from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, debug_string, incompatible_shapes, register_op
 from ..framework.ops import Tensor, convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
 from ..runtime import intra_op
@@ -771,7 +771,18 @@ def _matmul_grad(op, grad):
     return [matmul(b, grad, transpose_a=True, transpose_b=True), matmul(grad, a, transpose_a=True, transpose_b=True)]
 
 
-register_op("MatMul", infer=_matmul_infer, kernel=_matmul_kernel, grad=_matmul_grad)
+def _matmul_explain(shapes, *, transpose_a=False, transpose_b=False):
+    """TF's MatMul kernel's messages for run-time shapes numpy refused."""
+    a, b = shapes
+    for i, s in enumerate(shapes):
+        if len(s) != 2:
+            return "In[%d] is not a matrix" % i
+    if a[0 if transpose_a else 1] != b[1 if transpose_b else 0]:
+        return "Matrix size-incompatible: In[0]: %s, In[1]: %s" % (debug_string(a), debug_string(b))
+    return None
+
+
+register_op("MatMul", infer=_matmul_infer, kernel=_matmul_kernel, grad=_matmul_grad, explain=_matmul_explain)
 
 
 def _batch_matmul_infer(a, b, *, adj_x=False, adj_y=False):
@@ -812,8 +823,23 @@ def _batch_matmul_grad(op, grad):
     return [matmul(y, grad, adjoint_a=True, adjoint_b=True), matmul(grad, x, adjoint_a=True, adjoint_b=True)]
 
 
+def _batch_matmul_explain(shapes, *, adj_x=False, adj_y=False):
+    """TF's BatchMatMulV2 kernel's messages for run-time shapes numpy refused."""
+    a, b = shapes
+    for i, s in enumerate(shapes):
+        if len(s) < 2:
+            return "In[%d] ndims must be >= 2: %d" % (i, len(s))
+    if incompatible_shapes([a[:-2], b[:-2]]) is not None:
+        return "In[0] and In[1] must have compatible batch dimensions: %s vs. %s" % (debug_string(a), debug_string(b))
+    ka, kb = a[-2 if adj_x else -1], b[-1 if adj_y else -2]
+    if ka != kb:
+        return "In[0] mismatch In[1] shape: %d vs. %d: %s %s %d %d" % (ka, kb, debug_string(a), debug_string(b),
+                                                                      adj_x, adj_y)
+    return None
+
+
 register_op("BatchMatMulV2", infer=_batch_matmul_infer, kernel=_batch_matmul_kernel, grad=_batch_matmul_grad,
-            broadcasting=True)
+            broadcasting=True, explain=_batch_matmul_explain)
 
 _MATMUL_TYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64,
                  dtypes.complex64, dtypes.complex128)

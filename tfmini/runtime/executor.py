@@ -164,14 +164,19 @@ class Plan:
             if op is None:
                 return
             raise type(e)(e.node_def, op, e.message + _node_suffix(op)) from None
-        # a numpy error inside a kernel: report it as TF would, with the op
+        # a failure inside a kernel that is not a TF error (numpy's): TF's message where the op's def
+        # knows it from the inputs' run-time shapes ("Incompatible shapes: [2,3] vs. [4]"), else numpy's
         op = self._failing_op(e.__traceback__)
         if op is None:
             return
-        shapes = ", ".join(self._runtime_shapes(e.__traceback__, op))
+        shapes = self._runtime_shapes(e.__traceback__, op)
+        explain = op._op_def.explain
+        message = explain(shapes, **op._attrs) if explain is not None and None not in shapes else None
+        if message is not None:
+            raise errors.InvalidArgumentError(None, op, message + _node_suffix(op)) from None
         raise errors.InvalidArgumentError(
             None, op, "%s (op: '%s') with input shapes: %s: %s%s"
-            % (op.name, op.type, shapes, e, _node_suffix(op))) from e
+            % (op.name, op.type, self._shapes_str(shapes, op), e, _node_suffix(op))) from e
 
     def _failing_frame(self, tb):
         found = None
@@ -186,19 +191,27 @@ class Plan:
         return None if tb is None else self._line_ops.get(tb.tb_lineno)
 
     def _runtime_shapes(self, tb, op):
-        """The shapes the failing op's inputs actually had, read from the plan function's frame."""
+        """The shapes (tuples) the failing op's inputs actually had, read from the plan function's frame;
+        None for one it cannot find."""
         tb = self._failing_frame(tb)
         names = self._line_inputs.get(tb.tb_lineno, ()) if tb is not None else ()
         out = []
         names = list(names) + [None] * (len(op._inputs) - len(names))  # a transfer line knows no inputs yet
-        for t, name in zip(op._inputs, names):
-            frame = tb.tb_frame
-            v = frame.f_locals.get(name, frame.f_globals.get(name)) if name is not None else None
+        for name in names[:len(op._inputs)]:
+            v = None
+            if name is not None:
+                frame = tb.tb_frame
+                v = frame.f_locals.get(name, frame.f_globals.get(name))
             shape = getattr(v, "shape", None)
             if shape is None and hasattr(v, "value"):  # a variable slot
                 shape = getattr(v.value, "shape", None)
-            out.append("[%s]" % ",".join(str(d) for d in shape) if shape is not None else _shape_str(t))
+            out.append(None if shape is None else tuple(int(d) for d in shape))
         return out
+
+    @staticmethod
+    def _shapes_str(shapes, op):
+        return ", ".join(_shape_str(t) if s is None else "[%s]" % ",".join(map(str, s))
+                         for s, t in zip(shapes, op._inputs))
 
 
 def _shape_str(t):
@@ -615,7 +628,7 @@ class DevicePlan(Plan):
                 op = self._failing_op(e.__traceback__)
                 if op is None:
                     raise
-                shapes = ", ".join(self._runtime_shapes(e.__traceback__, op))
+                shapes = self._shapes_str(self._runtime_shapes(e.__traceback__, op), op)
                 msg = self._memory.oom_message(e, op, shapes, _GPU_NAME)
                 raise errors.ResourceExhaustedError(
                     None, op, msg + _node_suffix(op) + "\nHint: If you want to see a list of allocated tensors when "
