@@ -176,6 +176,7 @@ def _fetch_tensor_of_other_graph():
 
 
 def _fetch_none():
+    tf.constant(0.0)
     _sess_run(None)
 
 
@@ -743,7 +744,24 @@ def _mix_graphs_in_one_op():
     tf.add(a, b)
 
 
+def _run_tensor_of_a_reset_graph():
+    a = tf.constant(1.0)
+    tf.reset_default_graph()
+    with tf.Session() as s:  # a session of the new, empty default graph
+        s.run(a)
+
+
+def _minimize_a_tensor():
+    x = tf.placeholder(tf.float32, [None, 2])
+    h = tf.matmul(x, tf.Variable(tf.ones([2, 1])))
+    tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_mean(h), var_list=[h])
+
+
 GRAPHS = [
+    row("run_tensor_of_a_reset_graph", _run_tensor_of_a_reset_graph, RuntimeError,
+        "The Session graph is empty.  Add operations to the graph before calling run()."),
+    row("minimize_a_tensor", _minimize_a_tensor, NotImplementedError, "('Trying to update a Tensor ', <tf.Tensor "
+        "'MatMul:0' shape=(?, 1) dtype=float32>)"),
     row("modify_finalized_graph", _modify_finalized_graph, RuntimeError, "Graph is finalized and cannot be modified."),
     row("bad_op_name", _bad_op_name, ValueError, "'bad name!' is not a valid node name"),
     row("bad_scope_name", _bad_scope_name, ValueError, "'bad name!' is not a valid scope name"),

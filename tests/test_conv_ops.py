@@ -684,7 +684,7 @@ def test_pooling_errors():
         tf.nn.avg_pool(tf.zeros([1, 4, 4, 2]), 2, 2, "FULL")
     with pytest.raises(TypeError, match="DataType int32 not in list of allowed values"):
         tf.nn.avg_pool(tf.zeros([1, 4, 4, 2], tf.int32), 2, 2, "SAME")
-    with pytest.raises(errors.InvalidArgumentError, match="Pooling is not yet supported on the batch dimension."):
+    with pytest.raises(errors.UnimplementedError, match="Pooling is not yet supported on the batch dimension."):
         _run(tf.nn.max_pool(tf.zeros([2, 4, 4, 2]), [2, 2, 2, 1], [1, 2, 2, 1], "SAME"))
     with pytest.raises(errors.UnimplementedError, match="Non-spatial pooling is not yet supported."):
         _run(tf.nn.avg_pool(tf.zeros([2, 4, 4, 2]), [1, 1, 1, 2], [1, 1, 1, 2], "VALID"))

@@ -56,6 +56,10 @@ def test_fetch_dict_types(sess, abc):
 
 
 def test_fetch_empty_structures(sess):
+    with pytest.raises(RuntimeError, match=r"^The Session graph is empty\.  Add operations to the graph before "
+                                           r"calling run\(\)\.$"):
+        sess.run([])
+    tf.constant(0.0)
     assert sess.run([]) == []
     assert sess.run(()) == ()
     assert sess.run({}) == {}
@@ -114,6 +118,7 @@ def test_fetch_none_is_a_type_error(sess, abc):
 
 
 def test_fetch_of_wrong_type(sess):
+    tf.constant(0.0)
     with pytest.raises(TypeError, match=re.escape("Fetch argument 5 has invalid type <class 'int'>, must be a string "
                                                   "or Tensor. (Can not convert a int into a Tensor or Operation.)")):
         sess.run(5)
@@ -127,6 +132,7 @@ def test_fetch_unknown_name(sess, abc):
 
 
 def test_fetch_from_another_graph(sess):
+    tf.constant(0.0)
     with tf.Graph().as_default():
         other = tf.constant(1.0)
     msg = ("Fetch argument <tf.Tensor 'Const:0' shape=() dtype=float32> cannot be interpreted as a Tensor. "

@@ -227,6 +227,14 @@ class BaseSession:
             pass
 
     # ---- running
+    @staticmethod
+    def _empty_graph(fetches):
+        first = fetches[0] if isinstance(fetches, (list, tuple)) and fetches else fetches
+        g = getattr(first, "graph", None)
+        note = g.reset_note(first) if isinstance(first, (Tensor, Operation)) and g is not None else None
+        raise RuntimeError("The Session graph is empty.  Add operations to the graph before calling run()."
+                           + (" (%s)" % note if note else ""))
+
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         """Compute `fetches` (a graph element or any nesting of lists, tuples, namedtuples and dicts
         of them) with `feed_dict` values substituted; returns values in the same structure.
@@ -240,6 +248,8 @@ class BaseSession:
                         "for the new graph.")
             raise RuntimeError("Attempted to use a closed Session." + (" " + note if note else ""))
         graph = self._graph
+        if not graph._last_id:  # fetching a tensor of the graph tf.reset_default_graph() replaced, say
+            self._empty_graph(fetches)
         cls = fetches.__class__
         if cls is Tensor and fetches._op._graph is graph:  # fast path: one Tensor
             flat, targets, mapper = (fetches,), (), None

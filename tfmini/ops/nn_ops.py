@@ -1524,7 +1524,7 @@ def _pool_geometry(kernel_name, in_shape, ksize, strides, padding, data_format):
     if data_format != "NHWC":
         raise _invalid("Default %s only supports NHWC on device type CPU." % kernel_name + _NHWC_HINT)
     if ksize[0] != 1 or strides[0] != 1:
-        raise _invalid("Pooling is not yet supported on the batch dimension.")
+        raise errors.UnimplementedError(None, None, "Pooling is not yet supported on the batch dimension.")
     if ksize[3] != 1 or strides[3] != 1:
         raise errors.UnimplementedError(None, None, "Non-spatial pooling is not yet supported. Volunteers? :)")
     if any(k <= 0 for k in ksize):

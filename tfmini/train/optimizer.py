@@ -71,14 +71,14 @@ class Optimizer:
             var_list = variables.trainable_variables()
         else:
             var_list = list(var_list.values()) if isinstance(var_list, dict) else list(var_list)
+        for v in var_list:  # TF's _get_processor: a Tensor is differentiated against, but apply_gradients refuses it
+            if not isinstance(v, (variables.Variable, Tensor)):
+                raise NotImplementedError("Trying to optimize unsupported type ", v)
         if not var_list:
             raise ValueError("No variables to optimize.")
-        for v in var_list:
-            if not isinstance(v, variables.Variable):
-                raise TypeError("Argument is not a tf.Variable: %s" % (v,))
-        grads = _gradients(loss, [v._ref() for v in var_list], grad_ys=grad_loss,
-                                        gate_gradients=(gate_gradients == Optimizer.GATE_OP),
-                                        aggregation_method=aggregation_method)
+        grads = _gradients(loss, [v._ref() if isinstance(v, variables.Variable) else v for v in var_list],
+                           grad_ys=grad_loss, gate_gradients=(gate_gradients == Optimizer.GATE_OP),
+                           aggregation_method=aggregation_method)
         if gate_gradients == Optimizer.GATE_GRAPH:
             grads = control_flow_ops.tuple(grads)
         grads_and_vars = list(zip(grads, var_list))
@@ -101,7 +101,7 @@ class Optimizer:
                 if not isinstance(g, Tensor):
                     raise TypeError("Gradient must be a Tensor, IndexedSlices, or None: %s" % (g,))
             if not isinstance(v, variables.Variable):
-                raise NotImplementedError("Trying to update a Tensor %s" % (v,))
+                raise NotImplementedError("Trying to update a Tensor ", v)
             converted.append((g, v))
         var_list = [v for g, v in converted if g is not None]
         if not var_list:
