@@ -1,16 +1,44 @@
 """tf.layers.Layer: TF 1.x's layer base — a variable scope made unique per layer (`dense`, `dense_1`),
 variables through get_variable, ops in the scope's original name scope."""
 import re
+import weakref
 
 from ..variable_scope import VariableScope, get_variable, variable_scope
-from ..framework.ops import GraphKeys, add_to_collection, convert_to_tensor, name_scope
+from ..framework.ops import GraphKeys, add_to_collection, convert_to_tensor, get_default_graph, name_scope
 
-__all__ = ["Layer", "InputSpec"]
+__all__ = ["Layer", "InputSpec", "get_activation"]
 
 
 def _to_snake_case(name):
     s = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
+
+
+_LAYER_NAMES = weakref.WeakKeyDictionary()  # graph -> {base name: layers so named}
+
+
+def _unique_layer_name(base_name):
+    """An unnamed layer's name, unique in the default graph as Keras makes it: dense, dense_1, dense_2."""
+    used = _LAYER_NAMES.setdefault(get_default_graph(), {})
+    n = used.get(base_name, 0)
+    used[base_name] = n + 1
+    return base_name if n == 0 else "%s_%d" % (base_name, n)
+
+
+def get_activation(identifier):
+    """A layer's `activation`: None, a function, or the name of one as Keras knows it (`activation='relu'`)."""
+    if identifier is None or callable(identifier):
+        return identifier
+    if isinstance(identifier, str):
+        from ..ops import math_ops, nn_ops
+        known = {"relu": nn_ops.relu, "sigmoid": math_ops.sigmoid, "tanh": math_ops.tanh, "softmax": nn_ops.softmax,
+                 "elu": nn_ops.elu, "selu": nn_ops.selu, "softplus": nn_ops.softplus, "softsign": nn_ops.softsign,
+                 "exponential": math_ops.exp, "linear": lambda x: x,
+                 "hard_sigmoid": lambda x: math_ops.clip_by_value(0.2 * x + 0.5, 0.0, 1.0)}
+        if identifier not in known:
+            raise ValueError("Unknown activation function:" + identifier)
+        return known[identifier]
+    raise ValueError("Could not interpret activation function identifier:", identifier)
 
 
 class InputSpec:
@@ -19,6 +47,25 @@ class InputSpec:
     def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None, min_ndim=None, axes=None):
         self.dtype, self.shape, self.ndim = dtype, shape, ndim
         self.max_ndim, self.min_ndim, self.axes = max_ndim, min_ndim, axes or {}
+
+    def check(self, x, layer_name, index=0):
+        """Keras's assert_input_compatibility: ValueError when tensor `x` does not fit."""
+        shape = x.shape
+        ndim = shape.ndims
+        where = "Input %d of layer %s is incompatible with the layer: " % (index, layer_name)
+        received = ". Full shape received: %s" % (shape.as_list() if ndim is not None else None,)
+        if self.ndim is not None and ndim != self.ndim:
+            raise ValueError(where + "expected ndim=%d, found ndim=%s%s" % (self.ndim, ndim, received))
+        if self.max_ndim is not None and ndim is not None and ndim > self.max_ndim:
+            raise ValueError(where + "expected max_ndim=%d, found ndim=%d" % (self.max_ndim, ndim))
+        if self.min_ndim is not None and ndim is not None and ndim < self.min_ndim:
+            raise ValueError(where + ": expected min_ndim=%d, found ndim=%d%s" % (self.min_ndim, ndim, received))
+        if ndim is not None:
+            dims = shape.as_list()
+            for axis, value in self.axes.items():
+                if value is not None and dims[axis] not in (value, None):
+                    raise ValueError(where + "expected axis %d of input shape to have value %d but received input "
+                                     "with shape %s" % (axis, value, dims))
 
 
 class Layer:
@@ -43,7 +90,7 @@ class Layer:
             base_name = name
         if not name:
             base_name = _to_snake_case(type(self).__name__)
-        self._name = name if isinstance(name, str) and name else base_name
+        self._name = name if isinstance(name, str) and name else _unique_layer_name(base_name)
         self._base_name = base_name
         self._scope = None
         self._current_scope = None
@@ -137,6 +184,9 @@ class Layer:
         with variable_scope(self._scope, reuse=reuse, auxiliary_name_scope=False) as scope_obj:
             self._current_scope = scope_obj
             with name_scope(self._scope.original_name_scope):
+                if self.input_spec is not None:
+                    for i, x in enumerate(inputs if isinstance(inputs, (list, tuple)) else [inputs]):
+                        self.input_spec.check(convert_to_tensor(x), self.name, i)
                 if not self.built:
                     first = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
                     first = convert_to_tensor(first)

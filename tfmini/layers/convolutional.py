@@ -3,7 +3,7 @@ from .. import init_ops
 from ..framework.ops import convert_to_tensor
 from ..framework.tensor_shape import TensorShape
 from ..ops import array_ops, nn_ops
-from .base import Layer
+from .base import InputSpec, Layer, get_activation
 
 __all__ = ["Conv2D", "conv2d", "Conv2DTranspose", "conv2d_transpose"]
 
@@ -46,10 +46,11 @@ class Conv2D(Layer):
         self.padding = _padding(padding)
         self.data_format = _data_format(data_format)
         self.dilation_rate = _pair(dilation_rate, "dilation_rate")
-        self.activation, self.use_bias = activation, use_bias
+        self.activation, self.use_bias = get_activation(activation), use_bias
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+        self.input_spec = InputSpec(ndim=4)
 
     def _channel_axis(self):
         return -1 if self.data_format == "NHWC" else 1
@@ -59,6 +60,7 @@ class Conv2D(Layer):
         if input_shape.ndims is None or input_shape[self._channel_axis()].value is None:
             raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
         in_channels = input_shape[self._channel_axis()].value
+        self.input_spec = InputSpec(ndim=4, axes={self._channel_axis(): in_channels})
         self.kernel = self.add_weight("kernel", shape=list(self.kernel_size) + [in_channels, self.filters],
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
@@ -117,6 +119,7 @@ class Conv2DTranspose(Conv2D):
         in_channels = input_shape[self._channel_axis()].value
         if in_channels is None:
             raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
+        self.input_spec = InputSpec(ndim=4, axes={self._channel_axis(): in_channels})
         self.kernel = self.add_weight("kernel", shape=list(self.kernel_size) + [self.filters, in_channels],
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)

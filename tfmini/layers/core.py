@@ -3,7 +3,7 @@ from .. import init_ops
 from ..framework.ops import convert_to_tensor
 from ..framework.tensor_shape import TensorShape
 from ..ops import array_ops, math_ops, nn_ops
-from .base import Layer
+from .base import InputSpec, Layer, get_activation
 
 __all__ = ["Dense", "dense", "Dropout", "dropout", "Flatten", "flatten"]
 
@@ -17,17 +17,19 @@ class Dense(Layer):
                  name=None, **kwargs):
         super().__init__(trainable=trainable, name=name, **kwargs)
         self.units = int(units)
-        self.activation = activation
+        self.activation = get_activation(activation)
         self.use_bias = use_bias
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.activity_regularizer = activity_regularizer
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+        self.input_spec = InputSpec(min_ndim=2)
 
     def build(self, input_shape):
         input_shape = TensorShape(input_shape)
         if input_shape.ndims is None or input_shape[-1].value is None:
             raise ValueError("The last dimension of the inputs to `Dense` should be defined. Found `None`.")
+        self.input_spec = InputSpec(min_ndim=2, axes={-1: input_shape[-1].value})
         self.kernel = self.add_weight("kernel", shape=[input_shape[-1].value, self.units],
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)

@@ -1,6 +1,6 @@
 """tf.layers pooling layers: max_pooling2d and average_pooling2d (`max_pooling2d/MaxPool:0`)."""
 from ..ops import nn_ops
-from .base import Layer
+from .base import InputSpec, Layer
 from .convolutional import _data_format, _padding, _pair
 
 __all__ = ["MaxPooling2D", "max_pooling2d", "AveragePooling2D", "average_pooling2d"]
@@ -15,6 +15,7 @@ class _Pooling2D(Layer):
         self.strides = _pair(strides, "strides")
         self.padding = _padding(padding)
         self.data_format = _data_format(data_format)
+        self.input_spec = InputSpec(ndim=4)
 
     def call(self, inputs):
         (ph, pw), (sh, sw) = self.pool_size, self.strides
