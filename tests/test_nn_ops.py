@@ -17,6 +17,9 @@ IDX = np.array([1, 0, 3], np.int32)
 BIG = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, 1e4], [1e4, 1e4, -1e4]], np.float32)
 
 
+BIG_L2 = np.full((1 << 22) + 7, 0.1, np.float32)
+
+
 # =========================================================================== numpy references
 def np_softmax(x, axis=-1):
     e = np.exp(x - x.max(axis=axis, keepdims=True))
@@ -136,6 +139,11 @@ CASES = [
         np.array([3, 0, 0], np.int32), id="ReluGrad-int32"),
     Row("L2Loss", lambda tf: tf.nn.l2_loss(tf.constant(L)), np.float32((L.astype(np.float64) ** 2).sum() / 2),
         id="L2Loss-nn", rtol=1e-6),
+    # 4M entries plus a tail: one float32 dot sums them 0.3 % low; TF's sum, and tfmini's, is exact to float32
+    Row("L2Loss", lambda tf: _fed_fn(tf, BIG_L2, [None], tf.nn.l2_loss), np.float32(0.005 * BIG_L2.size),
+        id="L2Loss-4M", rtol=2e-6),
+    Row("L2Loss", lambda tf: tf.nn.l2_loss(tf.constant(np.full(5000, 0.1, np.float16))), np.float16(25.0),
+        id="L2Loss-f16", rtol=1e-3),
 ]
 
 test_row = rows_test(CASES)

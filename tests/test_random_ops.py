@@ -199,3 +199,19 @@ def test_random_shuffle_permutes_rows():
         assert sorted(d[:, 0].tolist()) == rows[:, 0].tolist()
     assert any(not np.array_equal(d, rows) for d in draws)
     assert any(not np.array_equal(d, draws[0]) for d in draws[1:])
+
+
+@pytest.mark.parametrize("dtype, top", [(np.float32, np.float32(1 - 2.0 ** -23)), (np.float64, 1 - 2.0 ** -52)])
+def test_uniform_stays_below_tfs_largest_sample_so_dropout_at_keep_prob_one_is_exact(dtype, top):
+    """numpy's largest float32 sample, 1 - 2**-24, would make keep_prob 1.0 + u round to 2.0 and dropout double
+    that element at test time (one element in 16.8M, every evaluation); TF's samples stop at 1 - 2**-23."""
+    from tfmini.ops import random_ops
+
+    class Highest:  # a generator whose every draw is numpy's largest
+        def random(self, dims, dtype):
+            return np.full(dims, np.nextafter(dtype(1), dtype(0)), dtype=dtype)
+
+    u = random_ops._uniform(Highest(), (3,), dtype)
+    assert u.dtype == dtype and (u == top).all()
+    one = dtype(1)
+    assert np.floor(one + u[0]) == 1 and np.floor(one + np.nextafter(one, dtype(0))) == 2  # the bug it avoids

@@ -121,7 +121,27 @@ def _l2_loss_infer(t):
 
 
 def _l2_loss_kernel(xp, t):
-    return xp.asarray(xp.vdot(t, t) * 0.5, dtype=t.dtype) if t.size else xp.zeros((), t.dtype)
+    """sum(t**2) / 2, as accurate as TF's tree-shaped sum: one BLAS dot per row of 4096 entries, the rows' sums
+    added pairwise (a single float32 dot of VGG's fc6 weights, 103M entries, came out 2 % low); float16 in float32."""
+    if not t.size:
+        return xp.zeros((), t.dtype)
+    flat = t.reshape(-1)
+    if flat.dtype == np.float16:
+        flat = flat.astype(np.float32)
+    n = flat.size
+    rows = n // _L2_ROW
+    if rows < 2:
+        total = xp.vdot(flat, flat)
+    else:
+        m = rows * _L2_ROW
+        block = flat[:m].reshape(rows, _L2_ROW)
+        total = xp.matmul(block[:, None, :], block[:, :, None]).sum()
+        if m < n:
+            total = total + xp.vdot(flat[m:], flat[m:])
+    return xp.asarray(total * 0.5, dtype=t.dtype)
+
+
+_L2_ROW = 4096
 
 
 def _l2_loss_grad(op, grad):

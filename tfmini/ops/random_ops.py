@@ -73,7 +73,18 @@ def _uniform_kernel(ctx, xp, shape, *, dtype, seed=0, seed2=0):
     if dtype == dtypes.float16:
         # float32 samples could round up to 1.0 in half precision; draw on the half grid of [0, 1) instead
         return xp.asarray((ctx.rng.integers(0, 1 << 10, size=dims) * (1.0 / (1 << 10))).astype(np.float16))
-    return xp.asarray(_sample(ctx.rng, lambda r, d, t: r.random(d, dtype=t), dims, dtype))
+    return xp.asarray(_sample(ctx.rng, _uniform, dims, dtype))
+
+
+# TF's largest uniform sample: its kernels fill 23 (float32) or 52 (float64) mantissa bits, numpy's 24 or 53. The
+# largest of numpy's, 1 - 2**-24, makes dropout's `keep_prob + u` round up to 2.0 when keep_prob is 1 (a fed
+# 1.0 at test time) and floor() then doubles that element; TF's largest never does.
+_UNIFORM_TOP = {np.dtype(np.float32): np.float32(1 - 2.0 ** -23), np.dtype(np.float64): 1 - 2.0 ** -52}
+
+
+def _uniform(rng, dims, t):
+    u = rng.random(dims, dtype=t)
+    return np.minimum(u, _UNIFORM_TOP[np.dtype(t)], out=u)
 
 
 register_op("RandomStandardNormal", infer=_random_infer, kernel=_standard_normal_kernel,
