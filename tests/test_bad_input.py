@@ -511,7 +511,15 @@ def _zeros_negative_dim():
     tf.zeros([2, -3])
 
 
+def _sparse_xent_one_hot_float_labels():  # the labels of softmax_cross_entropy_with_logits given to the sparse one
+    y = tf.placeholder(tf.float32, [None, 10])
+    logits = tf.placeholder(tf.float32, [None, 10])
+    tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits)
+
+
 SHAPES = [
+    row("sparse_xent_one_hot_float_labels", _sparse_xent_one_hot_float_labels, ValueError,
+        "Rank mismatch: Rank of labels (received 2) should equal rank of logits minus 1 (received 2)."),
     row("broadcast_incompatible", _broadcast_incompatible, ValueError,
         "Dimensions must be equal, but are 3 and 4 for 'Add' (op: 'Add') with input shapes: [2,3], [4]."),
     row("matmul_inner_mismatch", _matmul_inner_mismatch, ValueError,

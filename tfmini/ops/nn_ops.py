@@ -492,8 +492,6 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
     with name_scope(name, "SparseSoftmaxCrossEntropyWithLogits", [labels, logits]):
         labels = convert_to_tensor(labels)
         logits = convert_to_tensor(logits)
-        check_allowed("SparseSoftmaxCrossEntropyWithLogits", "features", logits.dtype, FLOAT_TYPES)
-        check_allowed("SparseSoftmaxCrossEntropyWithLogits", "labels", labels.dtype, INT_TYPES)
         labels_static_shape = labels.shape
         labels_shape = array_ops.shape(labels)
         logits_shape = logits.shape
@@ -510,6 +508,9 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
         if static_shapes_fully_defined and labels_static_shape.as_tuple() != outer.as_tuple():
             raise ValueError("Shape mismatch: The shape of labels (received %s) should equal the shape of logits "
                              "except for the last dimension (received %s)." % (labels_static_shape, logits_shape))
+        # the op's dtype checks come after TF's shape checks: one-hot float labels are a rank mismatch first
+        check_allowed("SparseSoftmaxCrossEntropyWithLogits", "features", logits.dtype, FLOAT_TYPES)
+        check_allowed("SparseSoftmaxCrossEntropyWithLogits", "labels", labels.dtype, INT_TYPES)
         if logits_ndims == 2:
             cost, _ = make_op("SparseSoftmaxCrossEntropyWithLogits", [logits, labels], name=name)
             return cost
