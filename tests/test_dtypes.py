@@ -50,6 +50,15 @@ def test_aliases_and_python_types():
     assert tf.as_dtype(object) is tf.string
 
 
+@pytest.mark.parametrize("py_type", [int, str, bytes, complex])
+def test_other_python_types_are_no_dtype(py_type):
+    """TF's _PYTHON_TO_TF knows float, bool and object only: `tf.cast(x, int)` fails where it is written."""
+    with pytest.raises(TypeError, match=r"^Cannot convert value <class '%s'> to a TensorFlow DType\.$" % py_type.__name__):
+        tf.as_dtype(py_type)
+    with pytest.raises(TypeError, match="to a TensorFlow DType"):
+        tf.cast(tf.constant([1.5]), py_type)
+
+
 def test_string_dtype():
     assert tf.string.name == "string"
     assert tf.as_dtype("string") is tf.string

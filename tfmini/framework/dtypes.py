@@ -167,7 +167,8 @@ _BY_NAME.update({"half": float16, "double": float64, "float": float32,
                  "half_ref": half_ref, "double_ref": double_ref, "float_ref": _REF["float32"]})
 _BY_ENUM = {d.as_datatype_enum: d for d in list(_BASE.values()) + list(_REF.values())}
 _BY_NP = {np.dtype(t): _BASE[n] for n, t, _ in _TABLE if t is not np.object_}
-_BY_PY = {float: float32, int: int32, _builtin_bool: bool, str: string, bytes: string}
+# TF's _PYTHON_TO_TF: other Python types (int, str) are no dtype (`tf.cast(x, int)` is a TypeError, as in TF)
+_BY_PY = {float: float32, _builtin_bool: bool, object: string}
 
 
 def as_dtype(type_value):
@@ -188,7 +189,8 @@ def as_dtype(type_value):
             return d
     elif isinstance(type_value, type) and type_value in _BY_PY:
         return _BY_PY[type_value]
-    elif type_value is not None:  # np.dtype(None) would be float64
+    elif type_value is not None and not (isinstance(type_value, type) and not issubclass(type_value, np.generic)):
+        # (np.dtype(None) would be float64, np.dtype(int) int64)
         try:
             # numpy dtypes and scalar types, and objects with a `.dtype` (arrays), as TF accepts
             has_dtype = hasattr(type_value, "dtype") and not isinstance(type_value, type)
