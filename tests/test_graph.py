@@ -604,3 +604,16 @@ def test_set_shape_feeds_checked_against_it():
         with pytest.raises(ValueError, match=r"Cannot feed value of shape \(3,\) for Tensor 'Placeholder:0', which "
                                              r"has shape '\(2,\)'"):
             sess.run(y, {x: [1.0, 2.0, 3.0]})
+
+
+def test_an_op_prints_as_its_node_def():
+    """print(op) shows the NodeDef in protobuf's text format, as TF does; op.node_def is the message itself."""
+    pytest.importorskip("google.protobuf", reason="protobuf comes with tfmini[tensorboard]")
+    a = tf.constant(5.0, name="a")
+    b = tf.multiply(a, 2.0, name="mul")
+    assert str(b.op) == ('name: "mul"\nop: "Mul"\ninput: "a"\ninput: "mul/y"\n'
+                         'attr {\n  key: "T"\n  value {\n    type: DT_FLOAT\n  }\n}\n')
+    nd = a.op.node_def
+    assert (nd.name, nd.op, list(nd.input)) == ("a", "Const", [])
+    assert nd.attr["dtype"].type == 1 and nd.attr["value"].tensor.float_val == [5.0]
+    assert list(b.op.node_def.input) == ["a", "mul/y"]

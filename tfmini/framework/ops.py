@@ -317,8 +317,14 @@ class Operation:
 
     @property
     def node_def(self):
-        return {"name": self._name, "op": self._type, "input": [t._as_node_def_input() for t in self._inputs]
-                + ["^" + c._name for c in self._control_inputs], "device": self._device, "attr": dict(self._attrs)}
+        """This op as TF's NodeDef message (`.name`, `.op`, `.input`, `.attr["dtype"].type`) when protobuf is
+        installed (tfmini[tensorboard], part of the lab), else the same fields in the dict form of tfmini/io/proto."""
+        from . import graph_io, messages
+        node = graph_io._node_def(self, False, False)
+        if not messages.available():
+            return node
+        from ..io import proto
+        return messages.from_bytes("NodeDef", proto.encode(proto.NODE_DEF, node))
 
     def get_attr(self, name):
         try:
@@ -347,6 +353,11 @@ class Operation:
         return "<tf.Operation '%s' type=%s>" % (self._name, self._type)
 
     def __str__(self):
+        """The NodeDef in protobuf's text format, as TF prints an op (a plainer listing without protobuf)."""
+        from . import messages
+        if messages.available():
+            from google.protobuf import text_format
+            return text_format.MessageToString(self.node_def)
         lines = ['name: "%s"' % self._name, 'op: "%s"' % self._type]
         lines += ['input: "%s"' % t._as_node_def_input() for t in self._inputs]
         lines += ['input: "^%s"' % c._name for c in self._control_inputs]

@@ -1104,7 +1104,7 @@ def _conv_gemm(xp, x, filter, sh, sw, dh, dw, oh, ow, pads, bias=None, relu=Fals
 def _conv2d_grad(op, grad):
     """d/dinput is Conv2DBackpropInput(shape(input), filter, grad); d/dfilter is Conv2DBackpropFilter(input,
     shape(filter), grad), with the forward op's attrs."""
-    attrs = op.node_def["attr"]
+    attrs = dict(op._attrs)
     shape_0, shape_1 = array_ops.shape_n([op.inputs[0], op.inputs[1]])
     return [_conv_op("Conv2DBackpropInput", [shape_0, op.inputs[1], grad], attrs),
             _conv_op("Conv2DBackpropFilter", [op.inputs[0], shape_1, grad], attrs)]
@@ -1223,7 +1223,7 @@ def _col2im(xp, out_backprop, filter, in_shape, oh, ow, pads, strides, dilations
 def _conv2d_backprop_input_grad(op, grad):
     """Linear in filter and out_backprop: d/dfilter = Conv2DBackpropFilter(grad, shape(filter), out_backprop),
     d/dout_backprop = Conv2D(grad, filter); input_sizes is an int shape and gets none."""
-    attrs = op.node_def["attr"]
+    attrs = dict(op._attrs)
     return [None,
             _conv_op("Conv2DBackpropFilter", [grad, array_ops.shape(op.inputs[1]), op.inputs[2]], attrs),
             _conv_op("Conv2D", [grad, op.inputs[1]], attrs)]
@@ -1271,7 +1271,7 @@ def _conv2d_backprop_filter_kernel(xp, input, filter_sizes, out_backprop, *, str
 def _conv2d_backprop_filter_grad(op, grad):
     """Linear in input and out_backprop: d/dinput = Conv2DBackpropInput(shape(input), grad, out_backprop),
     d/dout_backprop = Conv2D(input, grad)."""
-    attrs = op.node_def["attr"]
+    attrs = dict(op._attrs)
     return [_conv_op("Conv2DBackpropInput", [array_ops.shape(op.inputs[0]), grad, op.inputs[2]], attrs),
             None,
             _conv_op("Conv2D", [op.inputs[0], grad], attrs)]
@@ -1371,7 +1371,7 @@ def _depthwise_kernel(xp, input, filter, *, strides, padding, data_format="NHWC"
 
 
 def _depthwise_grad(op, grad):
-    attrs = op.node_def["attr"]
+    attrs = dict(op._attrs)
     return [_conv_op("DepthwiseConv2dNativeBackpropInput", [array_ops.shape(op.inputs[0]), op.inputs[1], grad], attrs),
             _conv_op("DepthwiseConv2dNativeBackpropFilter", [op.inputs[0], array_ops.shape(op.inputs[1]), grad],
                      attrs)]
@@ -1448,7 +1448,7 @@ def _depthwise_backprop_input_kernel(xp, input_sizes, filter, out_backprop, *, s
 
 
 def _depthwise_backprop_input_grad(op, grad):
-    attrs = op.node_def["attr"]
+    attrs = dict(op._attrs)
     return [None,
             _conv_op("DepthwiseConv2dNativeBackpropFilter", [grad, array_ops.shape(op.inputs[1]), op.inputs[2]],
                      attrs),
@@ -1485,7 +1485,7 @@ def _depthwise_backprop_filter_kernel(xp, input, filter_sizes, out_backprop, *, 
 
 
 def _depthwise_backprop_filter_grad(op, grad):
-    attrs = op.node_def["attr"]
+    attrs = dict(op._attrs)
     return [_conv_op("DepthwiseConv2dNativeBackpropInput", [array_ops.shape(op.inputs[0]), grad, op.inputs[2]],
                      attrs),
             None,
@@ -1638,7 +1638,7 @@ def _over_image_blocks(x, work):
 
 def _max_pool_grad(op, grad):
     """MaxPoolGrad: each output's gradient goes to its window's (first) maximum."""
-    return [_pool_op("MaxPoolGrad", [op.inputs[0], op.outputs[0], grad], op.node_def["attr"])]
+    return [_pool_op("MaxPoolGrad", [op.inputs[0], op.outputs[0], grad], dict(op._attrs))]
 
 
 register_op("MaxPool", infer=_max_pool_infer, kernel=_max_pool_kernel, grad=_max_pool_grad)
@@ -1755,7 +1755,7 @@ def _masked(xp, values, mask, out=None):
 def _max_pool_grad_grad(op, grad):
     """Linear in `grad`: MaxPoolGradGrad picks, for each window, the incoming gradient at its maximum."""
     return [array_ops.zeros_like(op.inputs[0]), array_ops.zeros_like(op.inputs[1]),
-            _pool_op("MaxPoolGradGrad", [op.inputs[0], op.inputs[1], grad], op.node_def["attr"])]
+            _pool_op("MaxPoolGradGrad", [op.inputs[0], op.inputs[1], grad], dict(op._attrs))]
 
 
 register_op("MaxPoolGrad", infer=_max_pool_grad_infer, kernel=_max_pool_grad_kernel, grad=_max_pool_grad_grad)
@@ -1781,7 +1781,7 @@ def _max_pool_grad_grad_kernel(xp, orig_input, orig_output, grad, *, ksize, stri
 
 def _max_pool_grad_grad_grad(op, grad):
     return [array_ops.zeros_like(op.inputs[0]), array_ops.zeros_like(op.inputs[1]),
-            _pool_op("MaxPoolGrad", [op.inputs[0], op.inputs[1], grad], op.node_def["attr"])]
+            _pool_op("MaxPoolGrad", [op.inputs[0], op.inputs[1], grad], dict(op._attrs))]
 
 
 register_op("MaxPoolGradGrad", infer=_max_pool_grad_grad_infer, kernel=_max_pool_grad_grad_kernel,
@@ -1816,7 +1816,7 @@ def _avg_pool_kernel(xp, value, *, ksize, strides, padding, data_format="NHWC"):
 
 def _avg_pool_grad(op, grad):
     """AvgPoolGrad: each output's gradient shared equally by the real entries of its window."""
-    return [_pool_op("AvgPoolGrad", [array_ops.shape(op.inputs[0]), grad], op.node_def["attr"])]
+    return [_pool_op("AvgPoolGrad", [array_ops.shape(op.inputs[0]), grad], dict(op._attrs))]
 
 
 register_op("AvgPool", infer=_avg_pool_infer, kernel=_avg_pool_kernel, grad=_avg_pool_grad)
@@ -1860,7 +1860,7 @@ def _avg_pool_grad_kernel(xp, orig_input_shape, grad, *, ksize, strides, padding
 
 def _avg_pool_grad_grad(op, grad):
     """Linear in `grad`: its gradient is the average pool of the incoming gradient."""
-    return [None, _pool_op("AvgPool", [grad], op.node_def["attr"])]
+    return [None, _pool_op("AvgPool", [grad], dict(op._attrs))]
 
 
 register_op("AvgPoolGrad", infer=_avg_pool_grad_infer, kernel=_avg_pool_grad_kernel, grad=_avg_pool_grad_grad)
@@ -2403,7 +2403,7 @@ def _lrn_kernel(xp, input, *, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5):
 
 
 def _lrn_grad(op, grad):
-    attrs = op.node_def["attr"]
+    attrs = dict(op._attrs)
     with name_scope(None, "LRNGrad", [grad, op.inputs[0], op.outputs[0]]) as scope:
         return [make_op("LRNGrad", [grad, op.inputs[0], op.outputs[0]], attrs, name=scope)]
 
