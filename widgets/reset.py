@@ -7,8 +7,8 @@
 2. start a new, empty default graph (`tf.reset_default_graph()`);
 3. close every open session of the old graph, which frees the values they hold;
 4. mark the old graph (`Graph.mark_reset`), so that using one of its tensors later says that
-   it belongs to a graph that was reset and which cell to re-run, instead of TF's bare
-   "is not an element of this graph".
+   it belongs to a graph that was reset and which cell to re-run, beside TF's bare "is not an
+   element of this graph" (or "The Session graph is empty", in a session of the new graph).
 """
 import threading
 import time
