@@ -296,3 +296,30 @@ def test_perceptron_and_or_reach_the_lecture_predictions():
             pred = sess.run(pred_op, feed_dict={inputs: x})
         assert loss < 0.3
         np.testing.assert_array_equal(np.argmax(pred, axis=1), want)
+
+
+def test_gate_op_groups_each_ops_input_gradients_as_tf():
+    """minimize()/compute_gradients() default to GATE_OP: an op's input gradients go through
+    `<op>_grad/tuple` (a group_deps NoOp and control_dependency Identities), so the gradients an optimizer
+    applies carry TF's names; tf.gradients (gate_gradients=False) and GATE_NONE make no tuple."""
+    x = tf.placeholder(tf.float32, [None, 2])
+    w = tf.Variable(tf.ones([2, 1]), name="w")
+    b = tf.Variable(0.0, name="b")
+    loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b))
+    opt = tf.train.GradientDescentOptimizer(0.1)
+    gated = opt.compute_gradients(loss)
+    assert [g.name for g, _ in gated] == ["gradients/MatMul_grad/tuple/control_dependency_1:0",
+                                          "gradients/add_grad/tuple/control_dependency_1:0"]
+    g = tf.get_default_graph()
+    deps = g.get_operation_by_name("gradients/MatMul_grad/tuple/group_deps")
+    assert deps.type == "NoOp" and {op.type for op in deps.control_inputs} == {"MatMul"}
+    assert g.get_operation_by_name("gradients/MatMul_grad/tuple/control_dependency").control_inputs == [deps]
+    plain = tf.gradients(loss, [w, b])
+    none = opt.compute_gradients(loss, gate_gradients=tf.train.Optimizer.GATE_NONE)
+    assert "tuple" not in plain[0].name and "tuple" not in none[0][0].name
+    feed = {x: np.array([[1.0, 2.0], [3.0, -1.0]], np.float32)}
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        a, c = s.run([[gv[0] for gv in gated], plain], feed)
+        for u, v in zip(a, c):
+            np.testing.assert_allclose(u, v, rtol=1e-6)

@@ -239,6 +239,11 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                         in_grads = [None if gr is None else
                                     _sum_to_input(gr, t, [o for j, o in enumerate(op._inputs) if j != i])
                                     for i, (gr, t) in enumerate(zip(in_grads, op._inputs))]
+                    if gate_gradients and sum(gr is not None for gr in in_grads) > 1:
+                        # each of the op's input gradients is ready only when all are (the optimizers' default
+                        # GATE_OP): `<op>_grad/tuple/group_deps` and `.../tuple/control_dependency[_1]`, as TF
+                        from .ops import control_flow_ops
+                        in_grads = control_flow_ops.tuple(in_grads)
             else:
                 in_grads = [None] * len(op._inputs)
             for i, (t_in, in_grad) in enumerate(zip(op._inputs, in_grads)):
