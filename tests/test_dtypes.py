@@ -53,7 +53,8 @@ def test_aliases_and_python_types():
 @pytest.mark.parametrize("py_type", [int, str, bytes, complex])
 def test_other_python_types_are_no_dtype(py_type):
     """TF's _PYTHON_TO_TF knows float, bool and object only: `tf.cast(x, int)` fails where it is written."""
-    with pytest.raises(TypeError, match=r"^Cannot convert value <class '%s'> to a TensorFlow DType\.$" % py_type.__name__):
+    message = r"^Cannot convert value <class '%s'> to a TensorFlow DType\.$" % py_type.__name__
+    with pytest.raises(TypeError, match=message):
         tf.as_dtype(py_type)
     with pytest.raises(TypeError, match="to a TensorFlow DType"):
         tf.cast(tf.constant([1.5]), py_type)
