@@ -323,3 +323,21 @@ def test_gate_op_groups_each_ops_input_gradients_as_tf():
         a, c = s.run([[gv[0] for gv in gated], plain], feed)
         for u, v in zip(a, c):
             np.testing.assert_allclose(u, v, rtol=1e-6)
+
+
+def test_gate_op_does_not_compute_gradients_nothing_uses():
+    """TF's gate waits for every input gradient of an op, the one for the labels placeholder of `out - y` too; tfmini's
+    waits for those on a path to the variables, so a training step computes no gradient for a placeholder."""
+    x = tf.placeholder(tf.float32, [None, 2])
+    y = tf.placeholder(tf.float32, [None, 1])
+    w = tf.Variable(tf.ones([2, 1]))
+    loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - y))
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    g = tf.get_default_graph()
+    assert g.get_operation_by_name("gradients/sub_grad/tuple/control_dependency_1").type == "Identity"
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        s.run(train, {x: np.ones((4, 2), np.float32), y: np.zeros((4, 1), np.float32)})
+        ran = {op.name for op in list(s._plans.values())[-1].ops}
+    assert "gradients/MatMul_grad/MatMul_1" in ran  # w's gradient
+    assert not any(n.startswith("gradients/sub_grad/Neg") or n == "gradients/MatMul_grad/MatMul" for n in ran)

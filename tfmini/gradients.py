@@ -126,7 +126,8 @@ def _consumers_map(graph):
 
 
 def _pending_count(to_ops, from_ops, consumers):
-    """Ops on a path from `from_ops` to `to_ops`, and for each, how many of its users there are on such a path."""
+    """The `to_ops` reached from `from_ops`; for each op on a path from one to the other, how many of its users
+    there are on such a path; and the set of those ops."""
     reached = set()
     queue = collections.deque(from_ops)
     while queue:
@@ -151,7 +152,7 @@ def _pending_count(to_ops, from_ops, consumers):
         for t in op._inputs:
             if t._op in between:
                 pending[t._op] += 1
-    return reachable_to_ops, pending
+    return reachable_to_ops, pending, between
 
 
 def _set_grad(grads, t, grad):
@@ -205,7 +206,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
         to_ops = [y._op for y in ys]
         from_ops = [x._op for x in xs]
         consumers = _consumers_map(g)
-        reachable_to_ops, pending = _pending_count(to_ops, from_ops, consumers)
+        reachable_to_ops, pending, between = _pending_count(to_ops, from_ops, consumers)
 
         grads = {}
         for y, gy in zip(ys, grad_ys):
@@ -240,10 +241,14 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                                     _sum_to_input(gr, t, [o for j, o in enumerate(op._inputs) if j != i])
                                     for i, (gr, t) in enumerate(zip(in_grads, op._inputs))]
                     if gate_gradients and sum(gr is not None for gr in in_grads) > 1:
-                        # each of the op's input gradients is ready only when all are (the optimizers' default
-                        # GATE_OP): `<op>_grad/tuple/group_deps` and `.../tuple/control_dependency[_1]`, as TF
+                        # GATE_OP, the optimizers' default: TF's control_flow_ops.tuple of the op's input gradients
+                        # (`<op>_grad/tuple/group_deps`, `.../tuple/control_dependency[_1]`). Its gate waits for the
+                        # gradients on a path to `xs`: TF's waits for all, computing the gradient for a placeholder
+                        # (`y` in `out - y`) every step only to wait for it; in a plan run in order, nothing else
+                        # can tell the two apart
                         from .ops import control_flow_ops
-                        in_grads = control_flow_ops.tuple(in_grads)
+                        used = {i for i, t in enumerate(op._inputs) if t._op in between and in_grads[i] is not None}
+                        in_grads = control_flow_ops._gated_tuple(in_grads, used or None)
             else:
                 in_grads = [None] * len(op._inputs)
             for i, (t_in, in_grad) in enumerate(zip(op._inputs, in_grads)):

@@ -71,10 +71,17 @@ def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF's name
 
     Entries that are Operations come back as a group run after the gate; None stays None.
     """
+    return _gated_tuple(tensors, None, name, control_inputs)
+
+
+def _gated_tuple(tensors, gate_on, name=None, control_inputs=None):
+    """`tuple(tensors)` whose gate waits for the entries at the positions `gate_on` gives (all when None):
+    the same ops and names, less work where some entries are not otherwise needed (tf.gradients)."""
     with name_scope(name, "tuple", tensors):
         tensors = [t if t is None or isinstance(t, (Tensor, Operation)) else convert_to_tensor(t)
                    for t in tensors]
-        gating_ops = [t if isinstance(t, Operation) else t.op for t in tensors if t is not None]
+        gating_ops = [t if isinstance(t, Operation) else t.op for i, t in enumerate(tensors)
+                      if t is not None and (gate_on is None or i in gate_on)]
         for c in control_inputs or ():
             if isinstance(c, Tensor):
                 c = c.op
