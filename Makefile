@@ -36,9 +36,10 @@ test: system-deps $(VENV)/.test-installed
 	$(MAKE) --no-print-directory test-fake
 
 # the unit suite again with every session on the fake GPU (numpy standing in for CuPy, stricter than CuPy
-# about host/device mixing and CuPy's missing functions): the GPU code paths, checked on any machine
+# about host/device mixing and CuPy's missing functions): the GPU code paths, checked on any machine; the
+# tests parametrized by backend ran on the fake GPU in the plain pass already
 test-fake: $(VENV)/.test-installed
-	TFMINI_BACKEND=fake $(PY) -m pytest -q -o addopts=-ra tests --ignore=tests/browser
+	TFMINI_BACKEND=fake $(PY) -m pytest -q -o addopts=-ra tests --ignore=tests/browser --skip-backend-rows
 
 test-fast: $(VENV)/.test-installed
 	$(PY) -m pytest -x -q

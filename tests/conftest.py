@@ -32,6 +32,18 @@ BACKENDS = ["numpy", "fake", pytest.param("cupy", marks=pytest.mark.skipif(GPU_P
                                                                           reason=str(GPU_PROBLEM)))]
 
 
+def pytest_addoption(parser):
+    parser.addoption("--skip-backend-rows", action="store_true",
+                     help="deselect the tests parametrized by `backend` (make test-fake: the plain pass ran them)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--skip-backend-rows"):
+        keep = [i for i in items if "backend" not in getattr(getattr(i, "callspec", None), "params", {})]
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request):
     """The name of the backend whose GPU the test's sessions use ('numpy' means no GPU). On a GPU

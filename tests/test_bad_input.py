@@ -619,6 +619,18 @@ def _batch_matmul_runtime(adjoint_a, b_shape):
     return build
 
 
+def _matmul_of_unknown_rank():  # tf.matmul builds BatchMatMulV2 when a rank is unknown
+    a, b = tf.placeholder(tf.float32), tf.placeholder(tf.float32)
+    return tf.matmul(a, b), {a: np.ones((2, 3)), b: np.ones(3)}
+
+
+def _raw_matmul_of_unknown_rank():
+    from tfmini.framework.op_def_library import make_op
+    a, b = tf.placeholder(tf.float32), tf.placeholder(tf.float32)
+    return make_op("MatMul", [a, b], {"transpose_a": False, "transpose_b": False}), {a: np.ones((2, 3)),
+                                                                                    b: np.ones(3)}
+
+
 RUNTIME = [
     # MatMulOp::Compute, BinaryOpShared (BCast), BaseBatchMatMulOp::Compute (MatMulBCast)
     row("matmul_runtime", at_run(_matmul_runtime, lambda b: _sess_run(*b)), tf.errors.InvalidArgumentError,
@@ -635,6 +647,10 @@ RUNTIME = [
         tf.errors.InvalidArgumentError, "In[0] mismatch In[1] shape: 3 vs. 2: [2,2,3] [2,2,3] 0 0"),
     row("batch_matmul_adjoint", at_run(_batch_matmul_runtime(True, (2, 3, 2)), lambda b: _sess_run(*b)),
         tf.errors.InvalidArgumentError, "In[0] mismatch In[1] shape: 2 vs. 3: [2,2,3] [2,3,2] 1 0"),
+    row("batch_matmul_vector", at_run(_matmul_of_unknown_rank, lambda b: _sess_run(*b)),
+        tf.errors.InvalidArgumentError, "In[1] ndims must be >= 2: 1"),  # numpy would give a vector
+    row("raw_matmul_vector", at_run(_raw_matmul_of_unknown_rank, lambda b: _sess_run(*b)),
+        tf.errors.InvalidArgumentError, "In[1] is not a matrix"),
     row("batch_matmul_batch_dims", at_run(_batch_matmul_runtime(False, (3, 3, 2)), lambda b: _sess_run(*b)),
         tf.errors.InvalidArgumentError,
         "In[0] and In[1] must have compatible batch dimensions: [2,2,3] vs. [3,3,2]"),

@@ -68,3 +68,24 @@ def test_unnamed_layers_get_unique_names_per_graph():
     assert (a(x).name, b(x).name, c(x).name) == ("dense/BiasAdd:0", "dense_1/BiasAdd:0", "fc/BiasAdd:0")
     with tf.Graph().as_default():
         assert tf.layers.Dense(3).name == "dense"
+
+
+def test_an_input_of_unknown_rank_is_refused():
+    with pytest.raises(ValueError, match=r"^Input 0 of layer conv2d is incompatible with the layer: its rank is "
+                                         r"undefined, but the layer requires a defined rank\.$"):
+        tf.layers.conv2d(tf.placeholder(tf.float32), 4, 3)
+    with pytest.raises(ValueError, match=r"^Input 0 of layer dense is incompatible with the layer: its rank is "):
+        tf.layers.dense(tf.placeholder(tf.float32), 4)
+
+
+def test_a_numpy_input_becomes_one_constant_outside_the_layer():
+    tf.layers.dense(np.ones((3, 4), np.float32), 2)
+    consts = [op.name for op in tf.get_default_graph().get_operations() if op.type == "Const"
+              and not op.name.startswith("dense/kernel") and not op.name.startswith("dense/bias")]
+    assert consts == ["Const"]
+
+
+def test_a_nested_list_is_several_inputs_as_in_keras():
+    with pytest.raises(ValueError, match=r"^Layer dense expects 1 inputs, but it received 2 input tensors\. Inputs "
+                                         r"received: \[<tf\.Tensor 'Const:0' shape=\(\) dtype=float32>, "):
+        tf.layers.dense([[1.0, 2.0]], 4)

@@ -341,3 +341,17 @@ def test_gate_op_does_not_compute_gradients_nothing_uses():
         ran = {op.name for op in list(s._plans.values())[-1].ops}
     assert "gradients/MatMul_grad/MatMul_1" in ran  # w's gradient
     assert not any(n.startswith("gradients/sub_grad/Neg") or n == "gradients/MatMul_grad/MatMul" for n in ran)
+
+
+def test_a_tensor_in_var_list_is_refused_only_when_it_has_a_gradient():
+    x = tf.placeholder(tf.float32, [None, 2])
+    w = tf.Variable(tf.ones([2, 1]))
+    h = tf.matmul(x, w)
+    loss = tf.reduce_mean(tf.square(h))
+    unrelated = tf.constant([1.0]) * 2.0
+    assert tf.train.GradientDescentOptimizer(0.1).minimize(loss, var_list=[w, unrelated]).type == "NoOp"
+    with pytest.raises(ValueError, match="^No gradients provided for any variable"):
+        tf.train.AdamOptimizer(0.1).minimize(loss, var_list=[unrelated])
+    with pytest.raises(NotImplementedError) as e:
+        tf.train.AdamOptimizer(0.1).minimize(loss, var_list=[w, h])
+    assert e.value.args == ("Trying to update a Tensor ", h)

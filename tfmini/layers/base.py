@@ -41,6 +41,19 @@ def get_activation(identifier):
     raise ValueError("Could not interpret activation function identifier:", identifier)
 
 
+def _convert_non_tensor(x):
+    import numpy as np
+    if isinstance(x, (list, tuple)):
+        return type(x)(_convert_non_tensor(v) for v in x)
+    return convert_to_tensor(x) if isinstance(x, (np.ndarray, float, int)) else x
+
+
+def _flatten(inputs):
+    if isinstance(inputs, (list, tuple)):
+        return [leaf for x in inputs for leaf in _flatten(x)]
+    return [inputs]
+
+
 class InputSpec:
     """What a layer accepts: rank bounds and known axis sizes (checked when it is called)."""
 
@@ -53,6 +66,8 @@ class InputSpec:
         shape = x.shape
         ndim = shape.ndims
         where = "Input %d of layer %s is incompatible with the layer: " % (index, layer_name)
+        if ndim is None and (self.ndim is not None or self.min_ndim is not None or self.max_ndim is not None):
+            raise ValueError(where + "its rank is undefined, but the layer requires a defined rank.")
         received = ". Full shape received: %s" % (shape.as_list() if ndim is not None else None,)
         if self.ndim is not None and ndim != self.ndim:
             raise ValueError(where + "expected ndim=%d, found ndim=%s%s" % (self.ndim, ndim, received))
@@ -179,14 +194,19 @@ class Layer:
 
     def __call__(self, inputs, *args, **kwargs):
         scope = kwargs.pop("scope", None)
+        # numpy arrays and numbers become tensors once, in the caller's name scope (Keras's _convert_non_tensor)
+        inputs = _convert_non_tensor(inputs) if isinstance(inputs, (list, tuple)) else convert_to_tensor(inputs)
+        if self.input_spec is not None:
+            flat = _flatten(inputs)
+            if len(flat) != 1:
+                raise ValueError("Layer %s expects 1 inputs, but it received %d input tensors. Inputs received: %s"
+                                 % (self.name, len(flat), flat))
+            self.input_spec.check(convert_to_tensor(flat[0]), self.name, 0)
         self._set_scope(scope)
         reuse = True if self.built else self._reuse
         with variable_scope(self._scope, reuse=reuse, auxiliary_name_scope=False) as scope_obj:
             self._current_scope = scope_obj
             with name_scope(self._scope.original_name_scope):
-                if self.input_spec is not None:
-                    for i, x in enumerate(inputs if isinstance(inputs, (list, tuple)) else [inputs]):
-                        self.input_spec.check(convert_to_tensor(x), self.name, i)
                 if not self.built:
                     first = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
                     first = convert_to_tensor(first)

@@ -710,6 +710,8 @@ def _matmul_infer(a, b, *, transpose_a=False, transpose_b=False):
 
 
 def _matmul_kernel(xp, a, b, *, transpose_a=False, transpose_b=False):
+    if a.ndim != 2 or b.ndim != 2:  # numpy would take a vector or a batch (inputs of unknown rank reach here)
+        raise errors.InvalidArgumentError(None, None, "In[%d] is not a matrix" % (0 if a.ndim != 2 else 1))
     if transpose_a:
         a = a.T
     if transpose_b:
@@ -773,10 +775,7 @@ def _matmul_grad(op, grad):
 
 def _matmul_explain(shapes, *, transpose_a=False, transpose_b=False):
     """TF's MatMul kernel's messages for run-time shapes numpy refused."""
-    a, b = shapes
-    for i, s in enumerate(shapes):
-        if len(s) != 2:
-            return "In[%d] is not a matrix" % i
+    a, b = shapes  # matrices: the kernel checked
     if a[0 if transpose_a else 1] != b[1 if transpose_b else 0]:
         return "Matrix size-incompatible: In[0]: %s, In[1]: %s" % (debug_string(a), debug_string(b))
     return None
@@ -807,6 +806,9 @@ def _adjoint(xp, x):
 
 
 def _batch_matmul_kernel(xp, a, b, *, adj_x=False, adj_y=False):
+    if a.ndim < 2 or b.ndim < 2:  # numpy would take a vector
+        raise errors.InvalidArgumentError(None, None, "In[%d] ndims must be >= 2: %d"
+                                          % ((0, a.ndim) if a.ndim < 2 else (1, b.ndim)))
     return xp.matmul(_adjoint(xp, a) if adj_x else a, _adjoint(xp, b) if adj_y else b)
 
 
@@ -825,10 +827,7 @@ def _batch_matmul_grad(op, grad):
 
 def _batch_matmul_explain(shapes, *, adj_x=False, adj_y=False):
     """TF's BatchMatMulV2 kernel's messages for run-time shapes numpy refused."""
-    a, b = shapes
-    for i, s in enumerate(shapes):
-        if len(s) < 2:
-            return "In[%d] ndims must be >= 2: %d" % (i, len(s))
+    a, b = shapes  # of rank 2 or more: the kernel checked
     if incompatible_shapes([a[:-2], b[:-2]]) is not None:
         return "In[0] and In[1] must have compatible batch dimensions: %s vs. %s" % (debug_string(a), debug_string(b))
     ka, kb = a[-2 if adj_x else -1], b[-1 if adj_y else -2]

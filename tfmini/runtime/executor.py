@@ -171,7 +171,12 @@ class Plan:
             return
         shapes = self._runtime_shapes(e.__traceback__, op)
         explain = op._op_def.explain
-        message = explain(shapes, **op._attrs) if explain is not None and None not in shapes else None
+        message = None
+        if explain is not None and None not in shapes:
+            try:
+                message = explain(shapes, **op._attrs)
+            except Exception:  # noqa: BLE001 - a hook that cannot tell leaves numpy's message
+                message = None
         if message is not None:
             raise errors.InvalidArgumentError(None, op, message + _node_suffix(op)) from None
         raise errors.InvalidArgumentError(

@@ -100,12 +100,13 @@ class Optimizer:
                                     % (g,)) from None
                 if not isinstance(g, Tensor):
                     raise TypeError("Gradient must be a Tensor, IndexedSlices, or None: %s" % (g,))
-            if not isinstance(v, variables.Variable):
-                raise NotImplementedError("Trying to update a Tensor ", v)
             converted.append((g, v))
         var_list = [v for g, v in converted if g is not None]
         if not var_list:
             raise ValueError("No gradients provided for any variable: %s." % ([str(v) for _, v in converted],))
+        for v in var_list:  # a Tensor with a gradient: TF's _TensorProcessor.update_op refuses it
+            if not isinstance(v, variables.Variable):
+                raise NotImplementedError("Trying to update a Tensor ", v)
         with control_dependencies(None):
             self._create_slots(var_list)
         update_ops = []
