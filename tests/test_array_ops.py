@@ -270,7 +270,8 @@ test_row = rows_test(CASES)
 # =========================================================================== errors at graph build
 def test_reshape_element_count_mismatch():
     with pytest.raises(ValueError, match=r"Cannot reshape a tensor with 6 elements to shape \[4\] \(4 elements\) "
-                                         r"for 'Reshape' \(op: 'Reshape'\) with input shapes: \[6\], \[1\]\."):
+                                         r"for 'Reshape' \(op: 'Reshape'\) with input shapes: \[6\], \[1\] and with "
+                                         r"input tensors computed as partial shapes: input\[1\] = \[4\]\.$"):
         tf.reshape(tf.zeros([6]), [4])
 
 

@@ -508,7 +508,15 @@ def _zeros_minus_one():
 
 
 def _zeros_negative_dim():
+    tf.zeros([2, -1])
+
+
+def _zeros_invalid_dim():
     tf.zeros([2, -3])
+
+
+def _reduce_mean_axis_out_of_range():
+    tf.reduce_mean(tf.zeros([2, 3]), axis=2)
 
 
 def _sparse_xent_one_hot_float_labels():  # the labels of softmax_cross_entropy_with_logits given to the sparse one
@@ -542,8 +550,15 @@ SHAPES = [
     # tf.zeros catches the Const's ValueError and builds a Fill, whose shape fn rejects any negative dim
     row("zeros_minus_one", _zeros_minus_one, ValueError,
         "Fill dimensions must be >= 0 for 'zeros' (op: 'Fill') with input shapes: [2], []"),
+    # ShapeRefiner reruns FillShape with the dims as a partial shape ([2,?]) and as a value: the value check fails,
+    # and the message names the partial shape; -3 is no dimension at all, refused before the check
     row("zeros_negative_dim", _zeros_negative_dim, ValueError,
-        "Fill dimensions must be >= 0 for 'zeros' (op: 'Fill') with input shapes: [2], []"),
+        "Fill dimensions must be >= 0 for 'zeros' (op: 'Fill') with input shapes: [2], [] and with input tensors "
+        "computed as partial shapes: input[0] = [2,?]."),
+    row("zeros_invalid_dim", _zeros_invalid_dim, ValueError, "Invalid value in tensor used for shape: -3"),
+    row("reduce_axis_names_its_value", _reduce_mean_axis_out_of_range, ValueError,
+        "Invalid reduction dimension 2 for input with 2 dimensions. for 'Mean' (op: 'Mean') with input shapes: "
+        "[2,3], [] and with computed input tensors: input[1] = <2>."),
 ]
 
 

@@ -13,6 +13,8 @@ Every op type is declared once, next to its public wrapper, with
   `NOT_DIFFERENTIABLE`, or `GRADIENT_PENDING` for an op whose rule a later issue writes.
 """
 
+import threading
+
 __all__ = ["OpDef", "register_op", "get_op_def", "registered_ops", "InferenceError",
            "NOT_DIFFERENTIABLE", "GRADIENT_PENDING", "debug_string", "incompatible_shapes"]
 
@@ -34,6 +36,16 @@ GRADIENT_PENDING = _Marker("GRADIENT_PENDING")
 
 class InferenceError(ValueError):
     """A shape/dtype rule failed; the graph turns it into TF's ValueError with op context."""
+
+
+class _InferenceReads(threading.local):
+    """The input values an inference rule read while it ran (constant_value / constant_shape), so that a shape
+    error can add TF's "and with computed input tensors: input[1] = <2>" context: None outside inference, else a
+    list of ("tensor" or "shape", tensor, value)."""
+    reads = None
+
+
+INFERENCE_READS = _InferenceReads()
 
 
 class OpDef:

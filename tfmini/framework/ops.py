@@ -6,7 +6,7 @@ import sys
 import threading
 
 from . import dtypes
-from .op_registry import InferenceError, get_op_def
+from .op_registry import INFERENCE_READS, InferenceError, get_op_def
 from .tensor_shape import TensorShape, as_shape
 
 __all__ = [
@@ -458,11 +458,16 @@ class Graph:
 
     def _infer(self, op):
         d = op._op_def
+        saved = INFERENCE_READS.reads
+        INFERENCE_READS.reads = reads = []
         try:
             spec = d.infer(*op._inputs, **op._attrs)
         except InferenceError as e:
             shapes = ", ".join(_shape_for_msg(t._shape) for t in op._inputs)
-            raise ValueError("%s for '%s' (op: '%s') with input shapes: %s." % (e, op._name, op._type, shapes)) from None
+            raise ValueError("%s for '%s' (op: '%s') with input shapes: %s%s." % (e, op._name, op._type, shapes,
+                                                                                _inputs_read(op, reads))) from None
+        finally:
+            INFERENCE_READS.reads = saved
         if isinstance(spec, tuple):
             spec = [spec]
         return [Tensor(op, i, dt, s if isinstance(s, TensorShape) else TensorShape(s))
@@ -764,6 +769,36 @@ class Graph:
 
     def __repr__(self):
         return "<tfmini.Graph with %d ops at 0x%x>" % (len(self._ops), id(self))
+
+
+def _inputs_read(op, reads):
+    """TF's InferenceContext error context: the input values the shape function read, by input index."""
+    values, shapes = {}, {}
+    for kind, t, v in reads:
+        for i, x in enumerate(op._inputs):
+            if x is t:
+                if kind == "shape":
+                    if v.ndims is not None:
+                        shapes[i] = _shape_for_msg(v)
+                else:
+                    values.setdefault(i, _summarize(v))
+                break
+    out = ""
+    tensors = ["input[%d] = <%s>" % (i, values[i]) for i in sorted(values) if i not in shapes]
+    if tensors:
+        out += " and with computed input tensors: " + ", ".join(tensors)
+    if shapes:
+        out += " and with input tensors computed as partial shapes: " + ",".join(
+            "input[%d] = %s" % (i, shapes[i]) for i in sorted(shapes))
+    return out
+
+
+def _summarize(value, max_entries=256):
+    """Tensor::SummarizeValue: the entries, space-separated, '...' past `max_entries`."""
+    import numpy as np
+    flat = np.asarray(value).reshape(-1)
+    text = " ".join(x.decode(errors="replace") if isinstance(x, bytes) else str(x) for x in flat[:max_entries].tolist())
+    return text + ("..." if flat.size > max_entries else "")
 
 
 def _shape_for_msg(shape):

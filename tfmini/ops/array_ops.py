@@ -17,7 +17,7 @@ from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register
 from ..framework.ops import (Tensor, convert_to_tensor, get_default_graph, name_scope,
                              register_tensor_conversion_function)
 from ..framework.tensor_shape import Dimension, TensorShape, as_shape
-from .constant_op import constant, constant_shape, constant_value, python_to_ndarray
+from .constant_op import constant, constant_shape, constant_value, python_to_ndarray, read_as_shape
 from .shape_util import merge_shapes, shape_str, static_dim as _dim, with_rank as _with_rank, \
     with_rank_at_least as _with_rank_at_least
 
@@ -84,6 +84,10 @@ def _shape_from_tensor(t):
     """The static shape a 1-D shape tensor describes: -1 and unknown entries are `?` (TF's
     MakeShapeFromShapeTensor, which also sees into Packs of scalars and Shape ops)."""
     _with_rank(t.shape, 1)
+    return read_as_shape(t, _shape_of_value)
+
+
+def _shape_of_value(t):
     v = constant_value(t)
     if v is None:
         return constant_shape(t)
@@ -468,10 +472,11 @@ def broadcast_to(input, shape, name=None):  # noqa: A002 - TF's name
 def _fill_infer(dims, value, **_):
     _with_rank(dims.shape, 1)
     _with_rank(value.shape, 0)
+    shape = _shape_from_tensor(dims)
     v = constant_value(dims)
     if v is not None and (np.asarray(v) < 0).any():
         raise InferenceError("Fill dimensions must be >= 0")
-    return value.dtype.base_dtype, _shape_from_tensor(dims)
+    return value.dtype.base_dtype, shape
 
 
 def _fill_kernel(xp, dims, value, **_):
@@ -1421,6 +1426,10 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
 
 # =========================================================================== Tile
 def _tile_infer(x, multiples, **_):
+    _with_rank(multiples.shape, 1)
+    n = multiples.shape.as_tuple()[0]
+    if x.shape.ndims is not None and n is not None:
+        _with_rank(TensorShape([None] * n), x.shape.ndims)  # before the value is read, as TF's TileShape
     m = _shape_from_tensor(multiples)
     if x.shape.ndims is not None:
         m = _with_rank(m, x.shape.ndims)

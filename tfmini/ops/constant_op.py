@@ -4,7 +4,7 @@ import numbers
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.op_registry import NOT_DIFFERENTIABLE, register_op
+from ..framework.op_registry import INFERENCE_READS, NOT_DIFFERENTIABLE, register_op
 from ..framework.ops import get_default_graph
 from ..framework.tensor_shape import Dimension, TensorShape
 
@@ -155,6 +155,14 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
 def constant_value(tensor):
     """The value of `tensor` if it is known when the graph is built (a Const, or the Shape of a
     fully known tensor), else None. Shape inference uses this where TF does."""
+    value = _constant_value(tensor)
+    reads = INFERENCE_READS.reads
+    if reads is not None and value is not None:
+        reads.append(("tensor", tensor, value))  # TF's c->input_tensor(i), for a shape error's context
+    return value
+
+
+def _constant_value(tensor):
     if tensor is None:
         return None
     op = tensor.op
@@ -177,18 +185,18 @@ def constant_value(tensor):
             return np.array(s.ndims, dtype=np.int32)
         return None
     if t == "Identity" or t == "StopGradient":
-        return constant_value(op.inputs[0])
+        return _constant_value(op.inputs[0])
     if t == "Cast":
-        v = constant_value(op.inputs[0])
+        v = _constant_value(op.inputs[0])
         return None if v is None else v.astype(tensor.dtype.as_numpy_dtype)
     if t == "Pack":
-        vals = [constant_value(i) for i in op.inputs]
+        vals = [_constant_value(i) for i in op.inputs]
         if any(v is None for v in vals):
             return None
         return np.stack(vals, axis=op.get_attr("axis"))
     if t == "ConcatV2":
-        vals = [constant_value(i) for i in op.inputs[:-1]]
-        axis = constant_value(op.inputs[-1])
+        vals = [_constant_value(i) for i in op.inputs[:-1]]
+        axis = _constant_value(op.inputs[-1])
         if axis is None or any(v is None for v in vals):
             return None
         return np.concatenate(vals, axis=int(axis))
@@ -198,6 +206,24 @@ def constant_value(tensor):
 def constant_shape(tensor):
     """A TensorShape from a 1-D shape tensor: known entries where the value is partly known
     (a Pack of constants and unknowns, as TF's `tensor_util.constant_value_as_shape`)."""
+    return read_as_shape(tensor, _constant_shape)
+
+
+def read_as_shape(tensor, compute):
+    """`compute(tensor)`, a shape read from a shape tensor, noted for a shape error's context as TF's
+    MakeShapeFromShapeTensor notes it ("input tensors computed as partial shapes"), not as a value read."""
+    reads = INFERENCE_READS.reads
+    INFERENCE_READS.reads = None
+    try:
+        shape = compute(tensor)
+    finally:
+        INFERENCE_READS.reads = reads
+    if reads is not None:
+        reads.append(("shape", tensor, shape))
+    return shape
+
+
+def _constant_shape(tensor):
     if tensor.shape.ndims == 0:
         v = constant_value(tensor)
         if v is not None:
