@@ -672,9 +672,9 @@ def test_config_proto_fields():
     assert default.gpu_options.allow_growth is False and default.log_device_placement is False
     assert default.gpu_options is not tf.ConfigProto().gpu_options  # each message owns its sub-messages
     assert cfg.HasField("gpu_options") and not default.HasField("gpu_options")
-    assert str(tf.ConfigProto(allow_soft_placement=True)) == "allow_soft_placement: true"
-    assert repr(tf.GPUOptions(allow_growth=True)) == "allow_growth: true"
-    assert str(tf.GPUOptions(allocator_type="BFC")) == 'allocator_type: "BFC"'
+    assert str(tf.ConfigProto(allow_soft_placement=True)) == "allow_soft_placement: true\n"
+    assert repr(tf.GPUOptions(allow_growth=True)) == "allow_growth: true\n"
+    assert str(tf.GPUOptions(allocator_type="BFC")) == 'allocator_type: "BFC"\n'
     assert str(cfg).startswith("gpu_options {\n  per_process_gpu_memory_fraction: 0.4\n  allow_growth: true\n}")
     with tf.Session(config=cfg) as sess:
         assert sess.run(tf.constant(1.0)) == 1.0
@@ -732,8 +732,8 @@ def test_config_proto_prints_like_protobuf_text_format():
     assert str(cfg) == ('device_count {\n  key: "GPU"\n  value: 0\n}\n'
                         'inter_op_parallelism_threads: 2\n'
                         'gpu_options {\n  allocator_type: "BFC"\n  allow_growth: true\n}\n'
-                        'log_device_placement: true')
-    assert str(tf.ConfigProto()) == ""
+                        'log_device_placement: true\n')  # a newline after every field, as protobuf's
+    assert str(tf.ConfigProto()) == "" and repr(cfg) == str(cfg)
 
 
 # =========================================================================== tf.errors

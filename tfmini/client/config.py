@@ -34,6 +34,13 @@ class _Message:
         return type(self) is type(other) and all(getattr(self, k) == getattr(other, k) for k in self._fields)
 
     def __repr__(self):
+        """Protobuf's text format, as print(config) shows it in TF: one line per field, each ending in a newline."""
+        body = self._text()
+        return body + "\n" if body else ""
+
+    __str__ = __repr__
+
+    def _text(self):
         parts = []
         for k, default in self._fields.items():
             v = getattr(self, k)
@@ -41,7 +48,7 @@ class _Message:
             if v == d:
                 continue
             if isinstance(v, _Message):
-                parts.append("%s {\n  %s\n}" % (k, repr(v).replace("\n", "\n  ")))
+                parts.append("%s {\n  %s\n}" % (k, v._text().replace("\n", "\n  ")))
             elif isinstance(v, dict):  # a protobuf map prints as one entry block per key
                 parts += ["%s {\n  key: %s\n  value: %s\n}" % (k, _text(kk), _text(vv)) for kk, vv in v.items()]
             elif isinstance(v, list):
