@@ -507,6 +507,10 @@ def _zeros_minus_one():
     tf.zeros([-1, 2])  # -1 as in tf.reshape
 
 
+def _reduce_sum_float_axis():
+    tf.reduce_sum(tf.zeros([2, 3]), axis=1.0)
+
+
 def _zeros_negative_dim():
     tf.zeros([2, -1])
 
@@ -556,6 +560,9 @@ SHAPES = [
         "Fill dimensions must be >= 0 for 'zeros' (op: 'Fill') with input shapes: [2], [] and with input tensors "
         "computed as partial shapes: input[0] = [2,?]."),
     row("zeros_invalid_dim", _zeros_invalid_dim, ValueError, "Invalid value in tensor used for shape: -3"),
+    row("reduce_sum_float_axis", _reduce_sum_float_axis, TypeError,
+        "Value passed to parameter 'reduction_indices' has DataType float32 not in list of allowed values: int32, "
+        "int64"),
     row("reduce_axis_names_its_value", _reduce_mean_axis_out_of_range, ValueError,
         "Invalid reduction dimension 2 for input with 2 dimensions. for 'Mean' (op: 'Mean') with input shapes: "
         "[2,3], [] and with computed input tensors: input[1] = <2>."),

@@ -537,9 +537,12 @@ def test_reduction_argument_errors():
         tf.reduce_sum(tf.ones([2]), axis=0, reduction_indices=0)
     with pytest.raises(ValueError, match=r"Cannot specify both 'keep_dims' and 'keepdims'\."):
         tf.reduce_sum(tf.ones([2]), keepdims=True, keep_dims=True)
-    with pytest.raises(TypeError, match=r"Expected int32 passed to parameter 'reduction_indices' of op 'Sum', got "
-                                        r"1\.5"):
+    # Tidx has a default (int32), not a fixed type: op_def_library converts with int32 preferred, gets a float32
+    # tensor, and the type check refuses it
+    with pytest.raises(TypeError, match=r"^Value passed to parameter 'reduction_indices' has DataType float32 not in "
+                                        r"list of allowed values: int32, int64$"):
         tf.reduce_sum(tf.ones([2]), axis=1.5)
+    assert tf.reduce_sum(tf.ones([2]), axis=np.int64(0)).op.inputs[1].dtype == tf.int64  # a numpy scalar keeps its type
 
 
 def test_reduction_static_shapes_with_unknowns():

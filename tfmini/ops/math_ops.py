@@ -1108,10 +1108,10 @@ def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep
         x = convert_one(op_type, "input", input_tensor, allowed=_REDUCE[op_type][1])
         if is_tensor_like(axis_t):
             axis_t = convert_one(op_type, "reduction_indices", axis_t, allowed=(dtypes.int32, dtypes.int64))
-        else:
-            axis_t = convert_one(op_type, "reduction_indices", axis_t,
-                                 dtype=None if isinstance(axis_t, np.ndarray) else dtypes.int32,
-                                 allowed=(dtypes.int32, dtypes.int64))
+        else:  # int32 where it fits, else the value's own type, then the op's type check (axis=1.0 is float32)
+            axis_t = convert_to_tensor(axis_t, name="reduction_indices",
+                                       preferred_dtype=None if isinstance(axis_t, (np.ndarray, np.generic)) else dtypes.int32)
+            check_allowed(op_type, "reduction_indices", axis_t.dtype, (dtypes.int32, dtypes.int64))
         out = make_op(op_type, [x, axis_t], {"keep_dims": keepdims, "T": x.dtype.base_dtype}, name=scope)
     if axis_given is None and not keepdims and not out.shape.is_fully_defined():
         out.set_shape(())  # TF's _may_reduce_to_scalar: reducing everything gives a scalar
