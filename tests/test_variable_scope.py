@@ -1321,7 +1321,7 @@ def test_regularizer_scale_errors():
     for make in (cl.l1_regularizer, cl.l2_regularizer):
         with pytest.raises(ValueError, match=r"^scale cannot be an integer: 1$"):
             make(1)
-        with pytest.raises(ValueError, match=r"^Setting a scale less than 0 on a regularizer: -0\.5$"):
+        with pytest.raises(ValueError, match=r"^Setting a scale less than 0 on a regularizer: -0\.5\.$"):
             make(-0.5)
     with pytest.raises(ValueError, match=r"^scale_l1 cannot be an integer: 2$"):
         cl.l1_l2_regularizer(scale_l1=2)

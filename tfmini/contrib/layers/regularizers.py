@@ -12,7 +12,7 @@ def _check_scale(scale):
         raise ValueError("scale cannot be an integer: %s" % (scale,))
     if isinstance(scale, numbers.Real):
         if scale < 0.0:
-            raise ValueError("Setting a scale less than 0 on a regularizer: %g" % scale)
+            raise ValueError("Setting a scale less than 0 on a regularizer: %g." % scale)
         if scale == 0.0:
             return False
     return True
