@@ -564,3 +564,22 @@ def test_cupy_fast_paths_match_the_shared_kernels(op_type):
         want = want if isinstance(want, tuple) else (want,)
         for a, b in zip(got, want):
             np.testing.assert_allclose(cupy.asnumpy(a), b, rtol=1e-5, atol=1e-6, err_msg=op_type)
+
+
+def test_device_plans_call_no_kernel_for_identity_or_noop(fake):
+    """As CPU plans: an Identity (a variable's read, GATE_OP's control_dependency) is its input, a NoOp (a group,
+    GATE_OP's group_deps) is nothing; the training step's values are the same."""
+    x = tf.placeholder(tf.float32, [None, 2])
+    w = tf.Variable([[1.0], [-1.0]])
+    loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    feed = {x: np.array([[1.0, 2.0], [3.0, 1.0]], np.float32)}
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        sess.run(train, feed)
+        plan = list(sess._plans.values())[-1]
+        got = sess.run(w)
+    trivial = {op._id for op in tf.get_default_graph().get_operations() if op.type in ("Identity", "NoOp")}
+    assert trivial and not any("k%d(" % i in plan.source for i in trivial)
+    # w - 0.1 * x^T (2 (x w) / 2): x w = [-1, 2]
+    np.testing.assert_allclose(got, [[1.0 - 0.1 * (1 * -1 + 3 * 2)], [-1.0 - 0.1 * (2 * -1 + 1 * 2)]], rtol=1e-6)

@@ -792,13 +792,18 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             for a, (key, value) in enumerate(op._attrs.items()):
                 ns["a%d_%d" % (op._id, a)] = value
                 args.append("%s=a%d_%d" % (key, op._id, a))
+            if d.trivial and not op._outputs:  # a NoOp (a group, a gradient gate): nothing to run
+                if log_placement is not None:
+                    log_placement(op)
+                continue
             kernel = d.kernel
             if side == _DEV:
                 kernel = gpu.kernels.get(op._type, kernel)
                 if gpu.checked_kernel is not None:
                     kernel = gpu.checked_kernel(kernel, op)
             ns["k%d" % op._id] = kernel
-            call = "k%d(%s)" % (op._id, ", ".join(args))
+            # Identity's value is its input, read (and moved) where it runs: no call, as in CPU plans
+            call = args[1] if d.trivial else "k%d(%s)" % (op._id, ", ".join(args))
             outs = []
             for j, t in enumerate(op._outputs):
                 if t in feeds:
