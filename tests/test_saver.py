@@ -350,8 +350,8 @@ def test_restore_into_another_shape_names_both(tmp_path):
     with tf.Session() as sess:
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match="(?s)mismatch between the current graph and the graph from the checkpoint.*"
-                                 "Assign requires shapes of both tensors to match. lhs shape= \\[3, 2\\] "
-                                 "rhs shape= \\[2, 3\\].*save/Assign"):
+                                 "Assign requires shapes of both tensors to match. lhs shape= \\[3,2\\] "
+                                 "rhs shape= \\[2,3\\].*save/Assign"):
             saver.restore(sess, str(tmp_path / "m"))
 
 

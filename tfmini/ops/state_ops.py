@@ -5,7 +5,7 @@ declare `ref_inputs` the variable's storage slot, and reads the current value fo
 """
 from ..framework import dtypes, errors
 from ..framework.op_def_library import NUMBER_TYPES, convert_same_dtype, make_op
-from ..framework.op_registry import NOT_DIFFERENTIABLE, register_op
+from ..framework.op_registry import NOT_DIFFERENTIABLE, debug_string, register_op
 from ..framework.ops import get_default_graph, name_scope
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..runtime.state import deref
@@ -57,10 +57,10 @@ def _assign_kernel(xp, slot, value, *, validate_shape=True, use_locking=True, T=
         declared = slot.op._attrs.get("shape")
         if declared is not None and declared.is_fully_defined() and declared.as_tuple() != value.shape:
             raise errors.InvalidArgumentError(None, None, "Assign requires shapes of both tensors to match. lhs "
-                                              "shape= %s rhs shape= %s" % (list(declared.as_tuple()), list(value.shape)))
+                                              "shape= %s rhs shape= %s" % (debug_string(declared.as_tuple()), debug_string(value.shape)))
     if validate_shape and old is not None and old.shape != value.shape:
         raise errors.InvalidArgumentError(None, None, "Assign requires shapes of both tensors to match. lhs shape= %s "
-                                          "rhs shape= %s" % (list(old.shape), list(value.shape)))
+                                          "rhs shape= %s" % (debug_string(old.shape), debug_string(value.shape)))
     if old is not None and old.shape == value.shape:
         old[...] = value  # in place: the variable keeps its buffer
     else:
