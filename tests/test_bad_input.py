@@ -511,10 +511,6 @@ def _reduce_sum_float_axis():
     tf.reduce_sum(tf.zeros([2, 3]), axis=1.0)
 
 
-def _zeros_negative_dim():
-    tf.zeros([2, -1])
-
-
 def _zeros_invalid_dim():
     tf.zeros([2, -3])
 
@@ -552,13 +548,11 @@ SHAPES = [
     row("concat_rank_mismatch", _concat_rank_mismatch, ValueError,
         "Shapes must be equal rank, but are 1 and 0 for 'concat' (op: 'ConcatV2') with input shapes: [2,3], [2], []"),
     # tf.zeros catches the Const's ValueError and builds a Fill, whose shape fn rejects any negative dim
-    row("zeros_minus_one", _zeros_minus_one, ValueError,
-        "Fill dimensions must be >= 0 for 'zeros' (op: 'Fill') with input shapes: [2], []"),
-    # ShapeRefiner reruns FillShape with the dims as a partial shape ([2,?]) and as a value: the value check fails,
+    # ShapeRefiner reruns FillShape with the dims as a partial shape ([?,2]) and as a value: the value check fails,
     # and the message names the partial shape; -3 is no dimension at all, refused before the check
-    row("zeros_negative_dim", _zeros_negative_dim, ValueError,
+    row("zeros_minus_one", _zeros_minus_one, ValueError,
         "Fill dimensions must be >= 0 for 'zeros' (op: 'Fill') with input shapes: [2], [] and with input tensors "
-        "computed as partial shapes: input[0] = [2,?]."),
+        "computed as partial shapes: input[0] = [?,2]."),
     row("zeros_invalid_dim", _zeros_invalid_dim, ValueError, "Invalid value in tensor used for shape: -3"),
     row("reduce_sum_float_axis", _reduce_sum_float_axis, TypeError,
         "Value passed to parameter 'reduction_indices' has DataType float32 not in list of allowed values: int32, "
