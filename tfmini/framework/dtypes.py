@@ -189,8 +189,8 @@ def as_dtype(type_value):
             return d
     elif isinstance(type_value, type) and type_value in _BY_PY:
         return _BY_PY[type_value]
-    elif type_value is not None and not (isinstance(type_value, type) and not issubclass(type_value, np.generic)):
-        # (np.dtype(None) would be float64, np.dtype(int) int64)
+    elif type_value is not None and (not isinstance(type_value, type) or issubclass(type_value, np.generic)):
+        # not None (np.dtype(None) would be float64) nor another Python type (np.dtype(int) would be int64)
         try:
             # numpy dtypes and scalar types, and objects with a `.dtype` (arrays), as TF accepts
             has_dtype = hasattr(type_value, "dtype") and not isinstance(type_value, type)

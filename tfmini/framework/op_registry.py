@@ -128,7 +128,7 @@ def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), nee
 
 def debug_string(shape):
     """A run-time shape as TF's TensorShape::DebugString prints it: [2,3]."""
-    return "[%s]" % ",".join(str(d) for d in shape)
+    return "[%s]" % ",".join(str(int(d)) for d in shape)
 
 
 def incompatible_shapes(shapes, **attrs):

@@ -3,6 +3,8 @@ variables through get_variable, ops in the scope's original name scope."""
 import re
 import weakref
 
+import numpy as np
+
 from ..variable_scope import VariableScope, get_variable, variable_scope
 from ..framework.ops import GraphKeys, add_to_collection, convert_to_tensor, get_default_graph, name_scope
 
@@ -42,7 +44,6 @@ def get_activation(identifier):
 
 
 def _convert_non_tensor(x):
-    import numpy as np
     if isinstance(x, (list, tuple)):
         return type(x)(_convert_non_tensor(v) for v in x)
     return convert_to_tensor(x) if isinstance(x, (np.ndarray, float, int)) else x

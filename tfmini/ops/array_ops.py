@@ -14,6 +14,7 @@ from ..framework import dtypes, errors
 from ..framework.op_def_library import (FLOAT_TYPES, INT_TYPES, NUMBER_TYPES, check_allowed, convert_one,
                                         convert_same_dtype, is_tensor_like, make_op)
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
+from ..framework.op_registry import debug_string as _dbg  # a run-time shape as TF prints it: [2,3]
 from ..framework.ops import (Tensor, convert_to_tensor, get_default_graph, name_scope,
                              register_tensor_conversion_function)
 from ..framework.tensor_shape import Dimension, TensorShape, as_shape
@@ -97,11 +98,6 @@ def _shape_of_value(t):
             raise InferenceError("Invalid value in tensor used for shape: %d" % d)
         dims.append(None if d == -1 else int(d))
     return TensorShape(dims)
-
-
-def _dbg(shape):
-    """A runtime shape as TF prints it: [2,3]."""
-    return "[%s]" % ",".join(str(int(d)) for d in shape)
 
 
 def _invalid(message):

@@ -6,6 +6,7 @@ Every op works on the last two dimensions and treats the leading ones as a batch
 from ..framework import dtypes, errors
 from ..framework.op_def_library import FLOAT_COMPLEX_TYPES, INT_TYPES, convert_one, convert_same_dtype, make_op
 from ..framework.op_registry import InferenceError, register_op
+from ..framework.op_registry import debug_string as _dbg  # a run-time shape as TF prints it: [2,3]
 from ..framework.ops import name_scope
 from ..framework.tensor_shape import TensorShape
 from . import array_ops, math_ops
@@ -51,11 +52,6 @@ def _batch_square(shape):
 def _invalid(message):
     """The error a kernel raises for bad runtime input; the executor adds the op and the user's line."""
     return errors.InvalidArgumentError(None, None, message)
-
-
-def _dbg(shape):
-    """A runtime shape as TF prints it: [2,3]."""
-    return "[%s]" % ",".join(str(int(d)) for d in shape)
 
 
 def _check_matrix_inputs(*arrays):

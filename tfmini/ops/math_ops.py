@@ -1109,8 +1109,9 @@ def _reduce(op_type, input_tensor, axis, keepdims, name, reduction_indices, keep
         if is_tensor_like(axis_t):
             axis_t = convert_one(op_type, "reduction_indices", axis_t, allowed=(dtypes.int32, dtypes.int64))
         else:  # int32 where it fits, else the value's own type, then the op's type check (axis=1.0 is float32)
+            numpy_value = isinstance(axis_t, (np.ndarray, np.generic))  # keeps its own integer type
             axis_t = convert_to_tensor(axis_t, name="reduction_indices",
-                                       preferred_dtype=None if isinstance(axis_t, (np.ndarray, np.generic)) else dtypes.int32)
+                                       preferred_dtype=None if numpy_value else dtypes.int32)
             check_allowed(op_type, "reduction_indices", axis_t.dtype, (dtypes.int32, dtypes.int64))
         out = make_op(op_type, [x, axis_t], {"keep_dims": keepdims, "T": x.dtype.base_dtype}, name=scope)
     if axis_given is None and not keepdims and not out.shape.is_fully_defined():

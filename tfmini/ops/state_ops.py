@@ -57,7 +57,8 @@ def _assign_kernel(xp, slot, value, *, validate_shape=True, use_locking=True, T=
         declared = slot.op._attrs.get("shape")
         if declared is not None and declared.is_fully_defined() and declared.as_tuple() != value.shape:
             raise errors.InvalidArgumentError(None, None, "Assign requires shapes of both tensors to match. lhs "
-                                              "shape= %s rhs shape= %s" % (debug_string(declared.as_tuple()), debug_string(value.shape)))
+                                              "shape= %s rhs shape= %s"
+                                              % (debug_string(declared.as_tuple()), debug_string(value.shape)))
     if validate_shape and old is not None and old.shape != value.shape:
         raise errors.InvalidArgumentError(None, None, "Assign requires shapes of both tensors to match. lhs shape= %s "
                                           "rhs shape= %s" % (debug_string(old.shape), debug_string(value.shape)))

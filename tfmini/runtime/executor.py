@@ -17,6 +17,7 @@ import numpy as np
 
 from ..framework import errors
 from ..framework.ops import format_user_frame
+from ..framework.op_registry import debug_string
 from . import intra_op
 from .state import deref
 
@@ -215,8 +216,7 @@ class Plan:
 
     @staticmethod
     def _shapes_str(shapes, op):
-        return ", ".join(_shape_str(t) if s is None else "[%s]" % ",".join(map(str, s))
-                         for s, t in zip(shapes, op._inputs))
+        return ", ".join(_shape_str(t) if s is None else debug_string(s) for s, t in zip(shapes, op._inputs))
 
 
 def _shape_str(t):
@@ -796,14 +796,16 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
                 if log_placement is not None:
                     log_placement(op)
                 continue
-            kernel = d.kernel
-            if side == _DEV:
-                kernel = gpu.kernels.get(op._type, kernel)
-                if gpu.checked_kernel is not None:
-                    kernel = gpu.checked_kernel(kernel, op)
-            ns["k%d" % op._id] = kernel
-            # Identity's value is its input, read (and moved) where it runs: no call, as in CPU plans
-            call = args[1] if d.trivial else "k%d(%s)" % (op._id, ", ".join(args))
+            if d.trivial:  # Identity's value is its input, read (and moved) where it runs: no call, as in CPU plans
+                call = args[1]  # after the array module; a trivial op takes no context
+            else:
+                kernel = d.kernel
+                if side == _DEV:
+                    kernel = gpu.kernels.get(op._type, kernel)
+                    if gpu.checked_kernel is not None:
+                        kernel = gpu.checked_kernel(kernel, op)
+                ns["k%d" % op._id] = kernel
+                call = "k%d(%s)" % (op._id, ", ".join(args))
             outs = []
             for j, t in enumerate(op._outputs):
                 if t in feeds:
