@@ -566,6 +566,50 @@ def test_cupy_fast_paths_match_the_shared_kernels(op_type):
             np.testing.assert_allclose(cupy.asnumpy(a), b, rtol=1e-5, atol=1e-6, err_msg=op_type)
 
 
+@needs_gpu
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+def test_cupy_pooling_xent_and_l2_fast_paths_match_the_shared_kernels(dt):
+    """The fused kernels of cupy_backend against the shared ones on numpy: pooling over windows that overlap,
+    pad and tie (ties go to the window's first maximum), the sparse cross-entropy with labels out of range
+    (NaN rows, TF's GPU rule), and L2Loss over 4M entries (exact to float32)."""
+    import cupy
+    from tfmini.framework.op_registry import get_op_def
+    from tfmini.ops import nn_ops
+    from tfmini.runtime import backends
+    fast = backends.gpu_backend("cupy").kernels
+    rng = np.random.RandomState(1)
+    for h, w, k, s, padding in [(28, 28, 2, 2, "SAME"), (7, 9, 3, 2, "SAME"), (8, 5, 3, 1, "SAME"),
+                                (9, 7, 2, 1, "VALID"), (5, 5, 3, 3, "SAME"), (6, 6, 1, 2, "VALID")]:
+        x = rng.randint(0, 4, (2, h, w, 3)).astype(dt)  # small integers: many ties
+        attrs = dict(ksize=[1, k, k, 1], strides=[1, s, s, 1], padding=padding)
+        got = fast["MaxPool"](cupy, cupy.asarray(x), **attrs)
+        want = get_op_def("MaxPool").kernel(np, x, **attrs)
+        np.testing.assert_array_equal(cupy.asnumpy(got), want, err_msg=str(attrs))
+        g = rng.randn(*want.shape).astype(dt)
+        got = fast["MaxPoolGrad"](cupy, cupy.asarray(x), cupy.asarray(want), cupy.asarray(g), **attrs)
+        want = get_op_def("MaxPoolGrad").kernel(np, x, want, g, **attrs)
+        np.testing.assert_allclose(cupy.asnumpy(got), want, rtol=1e-6, atol=1e-6, err_msg=str(attrs))
+    for n, c in [(64, 10), (3, 1000), (5, 1)]:
+        x = (rng.randn(n, c) * 8).astype(dt)
+        labels = rng.randint(0, c, n)
+        loss, grad = fast["SparseSoftmaxCrossEntropyWithLogits"](cupy, cupy.asarray(x), cupy.asarray(labels))
+        want_loss, want_grad = nn_ops._sparse_xent_kernel(np, x, labels)
+        np.testing.assert_allclose(cupy.asnumpy(loss), want_loss, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(cupy.asnumpy(grad), want_grad, rtol=1e-5, atol=1e-6)
+        labels[0], labels[-1] = c, -1
+        loss, grad = fast["SparseSoftmaxCrossEntropyWithLogits"](cupy, cupy.asarray(x), labels.astype(np.int32))
+        loss, grad = cupy.asnumpy(loss), cupy.asnumpy(grad)
+        assert np.isnan(loss[[0, -1]]).all() and np.isnan(grad[[0, -1]]).all()
+        if n > 2:
+            assert not np.isnan(loss[1:-1]).any()
+    big = np.full(4 * 2 ** 20 + 3, 0.1, dt)
+    got = fast["L2Loss"](cupy, cupy.asarray(big))
+    assert got.shape == () and got.dtype == dt
+    # float32: the exact sum rounded once; float64: sums in other orders agree to rounding
+    want = dt((big.astype(np.float64) ** 2).sum() / 2)
+    np.testing.assert_allclose(cupy.asnumpy(got), want, rtol=1e-12 if dt == np.float64 else 0)
+
+
 def test_device_plans_call_no_kernel_for_identity_or_noop(fake):
     """As CPU plans: an Identity (a variable's read, GATE_OP's control_dependency) is its input, a NoOp (a group,
     GATE_OP's group_deps) is nothing; the training step's values are the same."""

@@ -162,6 +162,129 @@ def _fast_paths(cupy):
         }
         """, "tfmini_adam")
 
+    sparse_xent = cupy.ElementwiseKernel(
+        # one thread a row: its maximum, the sum of exponentials, the loss and the row of softmax - onehot;
+        # a label out of range gives a NaN row, as TF's GPU kernel
+        "raw T x, L label, int64 c, T nan_value", "T loss, raw T grad",
+        """
+        const ptrdiff_t base = (ptrdiff_t)i * c;
+        if (label < 0 || label >= c) {
+            loss = nan_value;
+            for (ptrdiff_t j = 0; j < c; ++j) grad[base + j] = nan_value;
+        } else {
+            T m = x[base];
+            for (ptrdiff_t j = 1; j < c; ++j) { const T v = x[base + j]; if (v > m || v != v) m = v; }
+            T s = 0;
+            for (ptrdiff_t j = 0; j < c; ++j) s += exp(x[base + j] - m);
+            loss = log(s) - (x[base + label] - m);
+            for (ptrdiff_t j = 0; j < c; ++j) grad[base + j] = exp(x[base + j] - m) / s - (j == label ? (T)1 : (T)0);
+        }
+        """, "tfmini_sparse_xent")
+    # pooling in NHWC, one thread an output entry (MaxPool) or an input entry (MaxPoolGrad: the windows that hold
+    # it, each scanned row-major for its first maximum, as TF's kernels break ties); padding never wins
+    pool_params = ("int32 h, int32 w, int32 c, int32 oh, int32 ow, int32 kh, int32 kw, int32 sh, int32 sw, "
+                   "int32 pt, int32 pl")
+    max_pool = cupy.ElementwiseKernel(
+        "raw T x, " + pool_params, "T y",
+        """
+        const int ch = i % c;
+        ptrdiff_t t = i / c;
+        const int ox = t % ow; t /= ow;
+        const int oy = t % oh;
+        const ptrdiff_t b = t / oh;
+        const int ys = oy * sh - pt, xs = ox * sw - pl;
+        const int y0 = max(ys, 0), y1 = min(ys + kh, h), x0 = max(xs, 0), x1 = min(xs + kw, w);
+        T m = x[((b * h + y0) * w + x0) * c + ch];
+        for (int r = y0; r < y1; ++r)
+            for (int q = x0; q < x1; ++q) {
+                const T v = x[((b * h + r) * w + q) * c + ch];
+                if (v > m || v != v) m = v;
+            }
+        y = m;
+        """, "tfmini_max_pool")
+    max_pool_grad = cupy.ElementwiseKernel(
+        "raw T x, raw T y, raw T g, " + pool_params, "T dx",
+        """
+        const int ch = i % c;
+        ptrdiff_t t = i / c;
+        const int col = t % w; t /= w;
+        const int row = t % h;
+        const ptrdiff_t b = t / h;
+        const int ylo = row + pt - kh + 1, xlo = col + pl - kw + 1;
+        const int oy0 = ylo <= 0 ? 0 : (ylo + sh - 1) / sh, ox0 = xlo <= 0 ? 0 : (xlo + sw - 1) / sw;
+        const int oy1 = min((row + pt) / sh, oh - 1), ox1 = min((col + pl) / sw, ow - 1);
+        T acc = 0;
+        for (int oy = oy0; oy <= oy1; ++oy)
+            for (int ox = ox0; ox <= ox1; ++ox) {
+                const ptrdiff_t o = ((b * oh + oy) * ow + ox) * c + ch;
+                const T m = y[o];
+                const int ys = oy * sh - pt, xs = ox * sw - pl;
+                const int y0 = max(ys, 0), y1 = min(ys + kh, h), x0 = max(xs, 0), x1 = min(xs + kw, w);
+                bool found = false, mine = false;
+                for (int r = y0; r < y1 && !found; ++r)
+                    for (int q = x0; q < x1 && !found; ++q)
+                        if (x[((b * h + r) * w + q) * c + ch] == m) {
+                            found = true;
+                            mine = r == row && q == col;
+                        }
+                if (mine) acc += g[o];
+            }
+        dx = acc;
+        """, "tfmini_max_pool_grad")
+    # half the sum of squares, accumulated in float64: float32 results exact to their last bit (TF's tree-shaped
+    # float32 sum is about as close; one float32 pass over 4M entries was 4e-6 off)
+    l2_loss = cupy.ReductionKernel("T x", "T y", "(double)x * (double)x", "a + b", "y = (T)(a * 0.5)", "0",
+                                   "tfmini_l2_loss", reduce_type="double")
+
+    def sparse_xent_kernel(xp, features, labels):
+        if features.dtype not in _FLOATS or features.ndim != 2 or not features.shape[1] \
+                or getattr(labels, "ndim", 0) != 1 or labels.shape[0] != features.shape[0]:
+            return _sparse_xent_gpu(xp, features, labels)  # the checks, with TF's messages
+        features = xp.ascontiguousarray(features)
+        loss = xp.empty(features.shape[0], features.dtype)
+        grad = xp.empty_like(features)
+        sparse_xent(features, xp.asarray(labels), features.shape[1], float("nan"), loss, grad)
+        return loss, grad
+
+    def _pool_geometry(x, ksize, strides, padding, data_format):
+        """The kernels' geometry arguments, or None where the shared kernel must run (its checks, or a layout
+        or type the fast kernels do not take)."""
+        if x.dtype not in _FLOATS or data_format != "NHWC" or x.ndim != 4 or padding not in ("SAME", "VALID") \
+                or ksize[0] != 1 or strides[0] != 1 or ksize[3] != 1 or strides[3] != 1 or min(ksize) <= 0 \
+                or min(strides) <= 0 or not x.size:
+            return None
+        n, h, w, c = x.shape
+        oh, pt, _ = nn_ops._window(h, ksize[1], 1, strides[1], padding)
+        ow, pl, _ = nn_ops._window(w, ksize[2], 1, strides[2], padding)
+        if not oh or not ow:
+            return None
+        return (n, oh, ow, c), (h, w, c, oh, ow, ksize[1], ksize[2], strides[1], strides[2], pt, pl)
+
+    def max_pool_kernel(xp, input, *, ksize, strides, padding, data_format="NHWC"):  # noqa: A002
+        geometry = _pool_geometry(input, ksize, strides, padding, data_format)
+        if geometry is None:
+            return nn_ops._max_pool_kernel(xp, input, ksize=ksize, strides=strides, padding=padding,
+                                           data_format=data_format)
+        out = xp.empty(geometry[0], input.dtype)
+        max_pool(xp.ascontiguousarray(input), *geometry[1], out)
+        return out
+
+    def max_pool_grad_kernel(xp, orig_input, orig_output, grad, *, ksize, strides, padding, data_format="NHWC"):
+        geometry = _pool_geometry(orig_input, ksize, strides, padding, data_format)
+        if geometry is None or orig_output.shape != geometry[0] or grad.shape != geometry[0] \
+                or orig_output.dtype != orig_input.dtype or grad.dtype != orig_input.dtype:
+            return nn_ops._max_pool_grad_kernel(xp, orig_input, orig_output, grad, ksize=ksize, strides=strides,
+                                                padding=padding, data_format=data_format)
+        dx = xp.empty(orig_input.shape, grad.dtype)
+        max_pool_grad(xp.ascontiguousarray(orig_input), xp.ascontiguousarray(orig_output),
+                      xp.ascontiguousarray(grad), *geometry[1], dx)
+        return dx
+
+    def l2_loss_kernel(xp, t):
+        if t.dtype not in _FLOATS or not t.size:
+            return nn_ops._l2_loss_kernel(xp, t)
+        return l2_loss(t)
+
     def sigmoid_kernel(xp, x):
         if x.dtype not in _FLOATS:
             return math_ops._sigmoid_kernel(xp, x)
@@ -202,5 +325,8 @@ def _fast_paths(cupy):
         "ApplyGradientDescent": sgd_kernel,
         "ApplyMomentum": momentum_kernel,
         "ApplyAdam": adam_kernel,
-        **XP_KERNELS,
+        "SparseSoftmaxCrossEntropyWithLogits": sparse_xent_kernel,
+        "MaxPool": max_pool_kernel,
+        "MaxPoolGrad": max_pool_grad_kernel,
+        "L2Loss": l2_loss_kernel,
     }
