@@ -754,6 +754,18 @@ def _padded(xp, x, pads):
 _TAP_MAJOR_DEPTH = 4
 
 
+# A device's own im2col and col2im (one fused kernel each), by the class of its arrays: a GPU backend registers
+# them (runtime/cupy_backend.py), and the convolutions below use them for that device's arrays. They take what
+# the numpy versions take and return the same matrices; None where they do not apply (the numpy versions run).
+_DEVICE_IM2COL = {}
+
+
+def register_device_im2col(array_class, im2col, col2im):
+    """im2col(x, kh, kw, sh, sw, dh, dw, oh, ow, pads) -> [n*oh*ow, kh*kw*c] or None;
+    col2im(cols, in_shape, kh, kw, sh, sw, dh, dw, oh, ow, pads) -> the input gradient [n, h, w, c] or None."""
+    _DEVICE_IM2COL[array_class] = (im2col, col2im)
+
+
 def _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads, ones=False):
     """The im2col matrix of a NHWC convolution in blocks (see `_image_blocks`): returns (blocks, matrix) where
     blocks[b] is (images, output rows) and matrix(b) makes that block's matrix [its output positions,
@@ -761,6 +773,11 @@ def _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads, ones=False):
     blocks at once. With `ones`, each matrix has one more column, of ones: times a filter matrix with the
     bias as its last row, the GEMM adds the bias as it goes."""
     n, _, _, c = x.shape
+    device = _DEVICE_IM2COL.get(x.__class__)
+    if device is not None and not ones:
+        m = device[0](x, kh, kw, sh, sw, dh, dw, oh, ow, pads)
+        if m is not None:
+            return [(slice(None), slice(None))], lambda b: m
     k = kh * kw * c
     width = k + 1 if ones else k
     blocks = _image_blocks(x, oh, ow, width * x.itemsize)
@@ -1176,6 +1193,15 @@ def _conv2d_backprop_input_kernel(xp, input_sizes, filter, out_backprop, *, stri
     in_shape = _sizes_value("Conv2DBackpropInput", input_sizes, "input_sizes")
     oh, ow, pads = _backprop_dims(label, in_shape, filter.shape, out_backprop.shape, strides, dilations, padding,
                                   explicit_paddings)
+    device = _DEVICE_IM2COL.get(out_backprop.__class__)
+    if device is not None and out_backprop.size and filter.size:
+        # the gradient of the im2col matrix, out_backprop [n*oh*ow, out_c] times the filter [kh*kw*c, out_c]
+        # transposed, folded back onto the input entries each column read (one GEMM, one gather)
+        kh, kw, c, out_c = filter.shape
+        dcols = xp.matmul(out_backprop.reshape(-1, out_c), filter.reshape(kh * kw * c, out_c).T)
+        dx = device[1](dcols, in_shape, kh, kw, strides[1], strides[2], dilations[1], dilations[2], oh, ow, pads)
+        if dx is not None:
+            return dx
     full = _full_correlation_pads(in_shape, filter.shape, oh, ow, pads, strides, dilations)
     if full is not None and out_backprop.size and filter.size:
         # stride 1: the input gradient is itself a convolution, of out_backprop with the filter turned by 180

@@ -236,6 +236,74 @@ def _fast_paths(cupy):
     l2_loss = cupy.ReductionKernel("T x", "T y", "(double)x * (double)x", "a + b", "y = (T)(a * 0.5)", "0",
                                    "tfmini_l2_loss", reduce_type="double")
 
+    # im2col and col2im of a NHWC convolution, one thread a matrix entry (im2col) or an input entry (col2im: the
+    # sum of the matrix entries that read it); 32-bit index arithmetic, so the callers check the sizes
+    conv_params = ("int32 h, int32 w, int32 c, int32 oh, int32 ow, int32 kh, int32 kw, int32 sh, int32 sw, "
+                   "int32 dh, int32 dw, int32 pt, int32 pl")
+    im2col = cupy.ElementwiseKernel(
+        "raw T x, " + conv_params, "T col",
+        """
+        const unsigned int k = kh * kw * c;
+        const unsigned int j = (unsigned int)i;
+        const unsigned int r = j / k;
+        const int rem = j - r * k;
+        const int tap = rem / c, ch = rem - tap * c;
+        const int ti = tap / kw, tj = tap - ti * kw;
+        const unsigned int t = r / ow;
+        const int ox = r - t * ow;
+        const unsigned int b = t / oh;
+        const int oy = t - b * oh;
+        const int y = oy * sh - pt + ti * dh, xx = ox * sw - pl + tj * dw;
+        col = (y >= 0 && y < h && xx >= 0 && xx < w) ? x[(((ptrdiff_t)b * h + y) * w + xx) * c + ch] : (T)0;
+        """, "tfmini_im2col")
+    col2im = cupy.ElementwiseKernel(
+        "raw T cols, " + conv_params, "T dx",
+        """
+        const int k = kh * kw * c;
+        const unsigned int j = (unsigned int)i;
+        const unsigned int q = j / c;
+        const int ch = j - q * c;
+        const unsigned int t = q / w;
+        const int xx = q - t * w;
+        const unsigned int b = t / h;
+        const int y = t - b * h;
+        T acc = 0;
+        for (int ti = 0; ti < kh; ++ti) {
+            const int ys = y + pt - ti * dh;  // oy * sh for the window whose tap ti reads row y
+            if (ys < 0 || ys % sh) continue;
+            const int oy = ys / sh;
+            if (oy >= oh) continue;
+            for (int tj = 0; tj < kw; ++tj) {
+                const int xs = xx + pl - tj * dw;
+                if (xs < 0 || xs % sw) continue;
+                const int ox = xs / sw;
+                if (ox >= ow) continue;
+                acc += cols[(((ptrdiff_t)b * oh + oy) * ow + ox) * k + (ti * kw + tj) * c + ch];
+            }
+        }
+        dx = acc;
+        """, "tfmini_col2im")
+    small = 1 << 31
+
+    def im2col_kernel(x, kh, kw, sh, sw, dh, dw, oh, ow, pads):
+        n, h, w, c = x.shape
+        k = kh * kw * c
+        if n * oh * ow * k >= small or x.size >= small or not x.size or not k:
+            return None
+        cols = cupy.empty((n * oh * ow, k), x.dtype)
+        im2col(cupy.ascontiguousarray(x), h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, pads[0], pads[2], cols)
+        return cols
+
+    def col2im_kernel(cols, in_shape, kh, kw, sh, sw, dh, dw, oh, ow, pads):
+        n, h, w, c = in_shape
+        if cols.size >= small or n * h * w * c >= small:
+            return None
+        dx = cupy.empty(tuple(in_shape), cols.dtype)
+        col2im(cupy.ascontiguousarray(cols), h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, pads[0], pads[2], dx)
+        return dx
+
+    nn_ops.register_device_im2col(cupy.ndarray, im2col_kernel, col2im_kernel)
+
     def sparse_xent_kernel(xp, features, labels):
         if features.dtype not in _FLOATS or features.ndim != 2 or not features.shape[1] \
                 or getattr(labels, "ndim", 0) != 1 or labels.shape[0] != features.shape[0]:
