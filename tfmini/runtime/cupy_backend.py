@@ -3,10 +3,14 @@
 Imported only when a session looks for a GPU (never by `import tfmini`). `load()` returns the
 backend, or None and the reason when CuPy is missing or finds no CUDA device.
 
-Fast paths (`KERNELS`) replace a shared kernel on the GPU where the shared one launches many small
-kernels or reads a value back to the host; each keeps the shared kernel's signature, checks and
-messages, and falls back to it for dtypes it does not cover. `TFMINI_CUPY_FAST=0` turns them off
-(scripts/gpu_check compares both ways).
+Fast paths (`_fast_paths`) replace a shared kernel on the GPU where the shared one launches many small
+kernels or reads a value back to the host: Sigmoid, ReluGrad, the SGD/Momentum/Adam updates, the sparse
+cross-entropy, MaxPool and its gradient (one fused kernel each), and L2Loss (a reduction that adds in
+float64). Each keeps the shared kernel's signature, checks and messages, and falls back to it for the
+dtypes and layouts it does not cover. The convolutions keep their shared kernels, which use the fused
+im2col and col2im this module registers with nn_ops for CuPy arrays. `TFMINI_CUPY_FAST=0` turns all of
+them off (scripts/gpu_check measures both ways). Measured on an H200 (scripts/gpu_profile): the CNN step
+at batch 64 takes 1.5-2.3x as long without them, the perceptron step 1.3-1.6x.
 """
 import os
 
