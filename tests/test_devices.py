@@ -580,13 +580,17 @@ def test_cupy_pooling_xent_and_l2_fast_paths_match_the_shared_kernels(dt):
     rng = np.random.RandomState(1)
     for h, w, k, s, padding in [(28, 28, 2, 2, "SAME"), (7, 9, 3, 2, "SAME"), (8, 5, 3, 1, "SAME"),
                                 (9, 7, 2, 1, "VALID"), (5, 5, 3, 3, "SAME"), (6, 6, 1, 2, "VALID")]:
-        x = rng.randint(0, 4, (2, h, w, 3)).astype(dt)  # small integers: many ties
+        full = rng.randint(0, 4, (2, h, w + 1, 3)).astype(dt)  # small integers: many ties
+        full[0, 1, 2, 0] = np.nan  # NaN wins its windows in both
+        x = full[:, :, ::-1][:, :, :w]  # not contiguous (on the device too): the fast kernels copy it first
+        x_dev = cupy.asarray(full)[:, :, ::-1][:, :, :w]
+        assert not x_dev.flags.c_contiguous
         attrs = dict(ksize=[1, k, k, 1], strides=[1, s, s, 1], padding=padding)
-        got = fast["MaxPool"](cupy, cupy.asarray(x), **attrs)
+        got = fast["MaxPool"](cupy, x_dev, **attrs)
         want = get_op_def("MaxPool").kernel(np, x, **attrs)
         np.testing.assert_array_equal(cupy.asnumpy(got), want, err_msg=str(attrs))
         g = rng.randn(*want.shape).astype(dt)
-        got = fast["MaxPoolGrad"](cupy, cupy.asarray(x), cupy.asarray(want), cupy.asarray(g), **attrs)
+        got = fast["MaxPoolGrad"](cupy, x_dev, cupy.asarray(want), cupy.asarray(g), **attrs)
         want = get_op_def("MaxPoolGrad").kernel(np, x, want, g, **attrs)
         np.testing.assert_allclose(cupy.asnumpy(got), want, rtol=1e-6, atol=1e-6, err_msg=str(attrs))
     for n, c in [(64, 10), (3, 1000), (5, 1)]:
@@ -608,6 +612,44 @@ def test_cupy_pooling_xent_and_l2_fast_paths_match_the_shared_kernels(dt):
     # float32: the exact sum rounded once; float64: sums in other orders agree to rounding
     want = dt((big.astype(np.float64) ** 2).sum() / 2)
     np.testing.assert_allclose(cupy.asnumpy(got), want, rtol=1e-12 if dt == np.float64 else 0)
+
+
+@pytest.mark.parametrize("strides,padding,dilations", [(1, "SAME", 1), (2, "SAME", 1), (2, "VALID", 1),
+                                                       (1, "VALID", 2), (3, [[0, 0], [1, 2], [0, 1], [0, 0]], 1)])
+def test_fake_gpu_convolutions_use_the_device_im2col(fake, monkeypatch, strides, padding, dilations):
+    """On a GPU the convolutions make their im2col matrix and their input gradient with the backend's own
+    kernels (nn_ops.register_device_im2col); the fake GPU registers numpy references of them, so those
+    branches run here: a conv's value and both gradients equal the CPU's."""
+    from tfmini.ops import nn_ops
+    from tfmini.runtime import backends
+    backends.gpu_backend("fake")  # registers the fake GPU's pair
+    calls = {"im2col": 0, "col2im": 0}
+
+    def counted(name, fn):
+        def run(*args):
+            calls[name] += 1
+            return fn(*args)
+        return run
+    im2col, col2im = nn_ops._DEVICE_IM2COL[fake_backend.FakeArray]
+    monkeypatch.setitem(nn_ops._DEVICE_IM2COL, fake_backend.FakeArray,
+                        (counted("im2col", im2col), counted("col2im", col2im)))
+    rng = np.random.RandomState(3)
+    x_val = rng.randn(2, 9, 8, 3).astype(np.float32)
+    w_val = rng.randn(3, 3, 3, 4).astype(np.float32)
+    results = []
+    for name in ("numpy", "fake"):
+        tf.reset_default_graph()
+        with device.use_backend(name):
+            x = tf.placeholder(tf.float32, x_val.shape)
+            w = tf.Variable(w_val)
+            y = tf.nn.conv2d(x, w, [1, strides, strides, 1], padding, dilations=[1, dilations, dilations, 1])
+            gx, gw = tf.gradients(tf.reduce_sum(tf.square(y)), [x, w])
+            with tf.Session() as sess:
+                sess.run(w.initializer)
+                results.append(sess.run([y, gx, gw], {x: x_val}))
+    for got, want in zip(results[1], results[0]):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+    assert calls["im2col"] >= 2 and calls["col2im"] == 1  # forward and filter gradient; input gradient
 
 
 def test_device_plans_call_no_kernel_for_identity_or_noop(fake):

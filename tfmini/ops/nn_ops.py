@@ -754,15 +754,20 @@ def _padded(xp, x, pads):
 _TAP_MAJOR_DEPTH = 4
 
 
-# A device's own im2col and col2im (one fused kernel each), by the class of its arrays: a GPU backend registers
-# them (runtime/cupy_backend.py), and the convolutions below use them for that device's arrays. They take what
-# the numpy versions take and return the same matrices; None where they do not apply (the numpy versions run).
+# A device's own im2col and input gradient (a fused kernel or two each), by the class of its arrays: a GPU
+# backend registers them (runtime/cupy_backend.py; the fake GPU a numpy reference, runtime/fake_backend.py), and
+# the convolutions below use them for that device's arrays. Each returns None where it does not apply (sizes,
+# dtypes): the shared code then runs, with its checks made already.
 _DEVICE_IM2COL = {}
 
 
 def register_device_im2col(array_class, im2col, col2im):
-    """im2col(x, kh, kw, sh, sw, dh, dw, oh, ow, pads) -> [n*oh*ow, kh*kw*c] or None;
-    col2im(cols, in_shape, kh, kw, sh, sw, dh, dw, oh, ow, pads) -> the input gradient [n, h, w, c] or None."""
+    """For convolutions on arrays of `array_class` (NHWC; pads (top, bottom, left, right)):
+    im2col(x, kh, kw, sh, sw, dh, dw, oh, ow, pads) -> the im2col matrix [n*oh*ow, kh*kw*c], as `_patches`
+    reshaped, or None;
+    col2im(out_backprop, filter, in_shape, sh, sw, dh, dw, oh, ow, pads) -> the input gradient [n, h, w, c]:
+    out_backprop [n, oh, ow, out_c] times the filter [kh*kw*c, out_c] transposed (the im2col matrix's
+    gradient), each entry added into the input entry it was copied from; or None, before any work."""
     _DEVICE_IM2COL[array_class] = (im2col, col2im)
 
 
@@ -1195,11 +1200,9 @@ def _conv2d_backprop_input_kernel(xp, input_sizes, filter, out_backprop, *, stri
                                   explicit_paddings)
     device = _DEVICE_IM2COL.get(out_backprop.__class__)
     if device is not None and out_backprop.size and filter.size:
-        # the gradient of the im2col matrix, out_backprop [n*oh*ow, out_c] times the filter [kh*kw*c, out_c]
-        # transposed, folded back onto the input entries each column read (one GEMM, one gather)
-        kh, kw, c, out_c = filter.shape
-        dcols = xp.matmul(out_backprop.reshape(-1, out_c), filter.reshape(kh * kw * c, out_c).T)
-        dx = device[1](dcols, in_shape, kh, kw, strides[1], strides[2], dilations[1], dilations[2], oh, ow, pads)
+        # the im2col matrix's gradient folded back onto the input entries (one GEMM, one gather on a GPU)
+        dx = device[1](out_backprop, filter, in_shape, strides[1], strides[2], dilations[1], dilations[2], oh, ow,
+                       pads)
         if dx is not None:
             return dx
     full = _full_correlation_pads(in_shape, filter.shape, oh, ow, pads, strides, dilations)

@@ -8,9 +8,10 @@ kernels or reads a value back to the host: Sigmoid, ReluGrad, the SGD/Momentum/A
 cross-entropy, MaxPool and its gradient (one fused kernel each), and L2Loss (a reduction that adds in
 float64). Each keeps the shared kernel's signature, checks and messages, and falls back to it for the
 dtypes and layouts it does not cover. The convolutions keep their shared kernels, which use the fused
-im2col and col2im this module registers with nn_ops for CuPy arrays. `TFMINI_CUPY_FAST=0` turns all of
-them off (scripts/gpu_check measures both ways). Measured on an H200 (scripts/gpu_profile): the CNN step
-at batch 64 takes 1.5-2.3x as long without them, the perceptron step 1.3-1.6x.
+im2col and input gradient this module registers with nn_ops for CuPy arrays. `TFMINI_CUPY_FAST=0` turns
+all of them off; `XP_KERNELS` (TF's GPU semantics) apply either way. scripts/gpu_check measures both ways:
+in its run on the final code on an H200, the CNN step at batch 64 took 1.65x as long without them and the
+perceptron step 1.28x (both then still checked the labels on the host every step, as the CPU does).
 """
 import os
 
@@ -82,7 +83,12 @@ class CupyBackend(GpuBackend):
         self.oom_errors = (cupy.cuda.memory.OutOfMemoryError,)
         self.to_device = cupy.asarray
         self.to_host = cupy.asnumpy
-        self.kernels = _fast_paths(cupy) if os.environ.get("TFMINI_CUPY_FAST", "1") != "0" else {}
+        # GPU semantics (XP_KERNELS) always; the fused kernels unless TFMINI_CUPY_FAST=0
+        self.kernels = dict(XP_KERNELS)
+        if os.environ.get("TFMINI_CUPY_FAST", "1") != "0":
+            from ..ops import nn_ops
+            self.kernels.update(_fast_paths(cupy))
+            nn_ops.register_device_im2col(cupy.ndarray, *_im2col_kernels(cupy))
 
     def device_description(self):
         rt = self._cupy.cuda.runtime
@@ -136,7 +142,90 @@ XP_KERNELS = {"SparseSoftmaxCrossEntropyWithLogits": _sparse_xent_gpu}
 
 
 # =========================================================================== fast paths
+def _im2col_kernels(cupy):
+    """nn_ops.register_device_im2col's pair for CuPy arrays: im2col, one thread a matrix entry, and the input
+    gradient, one GEMM then one thread an input entry (the sum of the matrix entries copied from it); the
+    kernels index in 32 bits, so both check the sizes first."""
+    conv_params = ("int32 h, int32 w, int32 c, int32 oh, int32 ow, int32 kh, int32 kw, int32 sh, int32 sw, "
+                   "int32 dh, int32 dw, int32 pt, int32 pl")
+    im2col = cupy.ElementwiseKernel(
+        "raw T x, " + conv_params, "T col",
+        """
+        const unsigned int k = kh * kw * c;
+        const unsigned int j = (unsigned int)i;
+        const unsigned int r = j / k;
+        const int rem = j - r * k;
+        const int tap = rem / c, ch = rem - tap * c;
+        const int ti = tap / kw, tj = tap - ti * kw;
+        const unsigned int t = r / ow;
+        const int ox = r - t * ow;
+        const unsigned int b = t / oh;
+        const int oy = t - b * oh;
+        const int y = oy * sh - pt + ti * dh, xx = ox * sw - pl + tj * dw;
+        col = (y >= 0 && y < h && xx >= 0 && xx < w) ? x[(((ptrdiff_t)b * h + y) * w + xx) * c + ch] : (T)0;
+        """, "tfmini_im2col")
+    col2im = cupy.ElementwiseKernel(
+        "raw T cols, " + conv_params, "T dx",
+        """
+        const int k = kh * kw * c;
+        const unsigned int j = (unsigned int)i;
+        const unsigned int q = j / c;
+        const int ch = j - q * c;
+        const unsigned int t = q / w;
+        const int xx = q - t * w;
+        const unsigned int b = t / h;
+        const int y = t - b * h;
+        T acc = 0;
+        for (int ti = 0; ti < kh; ++ti) {
+            const int ys = y + pt - ti * dh;  // oy * sh for the window whose tap ti reads row y
+            if (ys < 0 || ys % sh) continue;
+            const int oy = ys / sh;
+            if (oy >= oh) continue;
+            for (int tj = 0; tj < kw; ++tj) {
+                const int xs = xx + pl - tj * dw;
+                if (xs < 0 || xs % sw) continue;
+                const int ox = xs / sw;
+                if (ox >= ow) continue;
+                acc += cols[(((ptrdiff_t)b * oh + oy) * ow + ox) * k + (ti * kw + tj) * c + ch];
+            }
+        }
+        dx = acc;
+        """, "tfmini_col2im")
+
+    def fits(n, h, w, c, kh, kw, sh, sw, dh, dw, oh, ow, pads):
+        """Whether every index and coordinate the kernels compute fits their 32-bit arithmetic."""
+        small = 1 << 31
+        reach = max(oh * sh + kh * dh, ow * sw + kw * dw) + max(pads) + max(h, w)
+        return n * oh * ow * kh * kw * c < small and n * h * w * c < small and reach < small
+
+    def im2col_kernel(x, kh, kw, sh, sw, dh, dw, oh, ow, pads):
+        n, h, w, c = x.shape
+        if not x.size or not kh * kw * c or not oh * ow or not fits(n, h, w, c, kh, kw, sh, sw, dh, dw, oh, ow, pads):
+            return None
+        cols = cupy.empty((n * oh * ow, kh * kw * c), x.dtype)
+        im2col(cupy.ascontiguousarray(x), h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, pads[0], pads[2], cols)
+        return cols
+
+    def col2im_kernel(out_backprop, filter, in_shape, sh, sw, dh, dw, oh, ow, pads):  # noqa: A002
+        n, h, w, c = in_shape
+        kh, kw, _, out_c = filter.shape
+        # float32/64 only: half precision would round the matrix and add its taps in float16
+        if out_backprop.dtype not in _FLOATS or filter.dtype != out_backprop.dtype \
+                or not fits(n, h, w, c, kh, kw, sh, sw, dh, dw, oh, ow, pads):
+            return None
+        cols = cupy.matmul(out_backprop.reshape(-1, out_c), filter.reshape(kh * kw * c, out_c).T)
+        dx = cupy.empty(tuple(in_shape), out_backprop.dtype)
+        col2im(cols, h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, pads[0], pads[2], dx)
+        return dx
+
+    return im2col_kernel, col2im_kernel
+
+
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+# the fused cross-entropy gives each row one thread, which loops over the classes three times: beyond this many
+# classes the xp version's reductions, spread over the whole GPU, are the better choice (the lecture has 2, 10
+# and VGG's 1000; tested up to 1000, not timed above 10)
+_XENT_ROW_MAX = 4096
 
 
 def _fast_paths(cupy):
@@ -235,81 +324,13 @@ def _fast_paths(cupy):
             }
         dx = acc;
         """, "tfmini_max_pool_grad")
-    # half the sum of squares, accumulated in float64: float32 results exact to their last bit (TF's tree-shaped
-    # float32 sum is about as close; one float32 pass over 4M entries was 4e-6 off)
+    # half the sum of squares, accumulated in float64: float32 results within rounding of the exact sum (TF's
+    # tree-shaped float32 sum is about as close; CuPy's batched float32 dots over 4M entries were 4e-6 off)
     l2_loss = cupy.ReductionKernel("T x", "T y", "(double)x * (double)x", "a + b", "y = (T)(a * 0.5)", "0",
                                    "tfmini_l2_loss", reduce_type="double")
 
-    # im2col and col2im of a NHWC convolution, one thread a matrix entry (im2col) or an input entry (col2im: the
-    # sum of the matrix entries that read it); 32-bit index arithmetic, so the callers check the sizes
-    conv_params = ("int32 h, int32 w, int32 c, int32 oh, int32 ow, int32 kh, int32 kw, int32 sh, int32 sw, "
-                   "int32 dh, int32 dw, int32 pt, int32 pl")
-    im2col = cupy.ElementwiseKernel(
-        "raw T x, " + conv_params, "T col",
-        """
-        const unsigned int k = kh * kw * c;
-        const unsigned int j = (unsigned int)i;
-        const unsigned int r = j / k;
-        const int rem = j - r * k;
-        const int tap = rem / c, ch = rem - tap * c;
-        const int ti = tap / kw, tj = tap - ti * kw;
-        const unsigned int t = r / ow;
-        const int ox = r - t * ow;
-        const unsigned int b = t / oh;
-        const int oy = t - b * oh;
-        const int y = oy * sh - pt + ti * dh, xx = ox * sw - pl + tj * dw;
-        col = (y >= 0 && y < h && xx >= 0 && xx < w) ? x[(((ptrdiff_t)b * h + y) * w + xx) * c + ch] : (T)0;
-        """, "tfmini_im2col")
-    col2im = cupy.ElementwiseKernel(
-        "raw T cols, " + conv_params, "T dx",
-        """
-        const int k = kh * kw * c;
-        const unsigned int j = (unsigned int)i;
-        const unsigned int q = j / c;
-        const int ch = j - q * c;
-        const unsigned int t = q / w;
-        const int xx = q - t * w;
-        const unsigned int b = t / h;
-        const int y = t - b * h;
-        T acc = 0;
-        for (int ti = 0; ti < kh; ++ti) {
-            const int ys = y + pt - ti * dh;  // oy * sh for the window whose tap ti reads row y
-            if (ys < 0 || ys % sh) continue;
-            const int oy = ys / sh;
-            if (oy >= oh) continue;
-            for (int tj = 0; tj < kw; ++tj) {
-                const int xs = xx + pl - tj * dw;
-                if (xs < 0 || xs % sw) continue;
-                const int ox = xs / sw;
-                if (ox >= ow) continue;
-                acc += cols[(((ptrdiff_t)b * oh + oy) * ow + ox) * k + (ti * kw + tj) * c + ch];
-            }
-        }
-        dx = acc;
-        """, "tfmini_col2im")
-    small = 1 << 31
-
-    def im2col_kernel(x, kh, kw, sh, sw, dh, dw, oh, ow, pads):
-        n, h, w, c = x.shape
-        k = kh * kw * c
-        if n * oh * ow * k >= small or x.size >= small or not x.size or not k:
-            return None
-        cols = cupy.empty((n * oh * ow, k), x.dtype)
-        im2col(cupy.ascontiguousarray(x), h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, pads[0], pads[2], cols)
-        return cols
-
-    def col2im_kernel(cols, in_shape, kh, kw, sh, sw, dh, dw, oh, ow, pads):
-        n, h, w, c = in_shape
-        if cols.size >= small or n * h * w * c >= small:
-            return None
-        dx = cupy.empty(tuple(in_shape), cols.dtype)
-        col2im(cupy.ascontiguousarray(cols), h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, pads[0], pads[2], dx)
-        return dx
-
-    nn_ops.register_device_im2col(cupy.ndarray, im2col_kernel, col2im_kernel)
-
     def sparse_xent_kernel(xp, features, labels):
-        if features.dtype not in _FLOATS or features.ndim != 2 or not features.shape[1] \
+        if features.dtype not in _FLOATS or features.ndim != 2 or not 0 < features.shape[1] <= _XENT_ROW_MAX \
                 or getattr(labels, "ndim", 0) != 1 or labels.shape[0] != features.shape[0]:
             return _sparse_xent_gpu(xp, features, labels)  # the checks, with TF's messages
         features = xp.ascontiguousarray(features)

@@ -559,3 +559,35 @@ def to_host(a):
     """A device array as a new numpy array."""
     STATS["d2h"] += 1
     return a._a.copy()
+
+
+# =========================================================================== convolutions
+# nn_ops.register_device_im2col's pair for fake arrays (runtime/backends.py registers them unless
+# TFMINI_CUPY_FAST=0): numpy references of what the CuPy backend's fused kernels compute, so that the
+# convolutions' device branches run on every machine.
+_CONV_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def im2col(x, kh, kw, sh, sw, dh, dw, oh, ow, pads):
+    from ..ops import nn_ops
+    a = x._a
+    n, _, _, c = a.shape
+    if not a.size or not oh * ow or not kh * kw * c:
+        return None
+    windows = nn_ops._patches(np, a, kh, kw, sh, sw, dh, dw, oh, ow, pads)
+    return _wrap(np.ascontiguousarray(windows.reshape(n * oh * ow, kh * kw * c)))
+
+
+def col2im(out_backprop, filter, in_shape, sh, sw, dh, dw, oh, ow, pads):  # noqa: A002
+    dy, f = out_backprop._a, filter._a
+    if dy.dtype not in _CONV_FLOATS or f.dtype != dy.dtype:
+        return None
+    n, h, w, c = in_shape
+    kh, kw, _, out_c = f.shape
+    top, bottom, left, right = pads
+    cols = np.matmul(dy.reshape(-1, out_c), f.reshape(kh * kw * c, out_c).T).reshape(n, oh, ow, kh, kw, c)
+    padded = np.zeros((n, h + top + bottom, w + left + right, c), dy.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            padded[:, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw] += cols[:, :, :, i, j]
+    return _wrap(np.ascontiguousarray(padded[:, top:top + h, left:left + w]))
