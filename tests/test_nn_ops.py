@@ -386,6 +386,18 @@ def test_sparse_cross_entropy_run_time_errors(sess):
         sess.run(loss, {x: np.zeros((2, 3)), y: [0, 1, 2]})
 
 
+def test_sparse_cross_entropy_checks_fed_ranks(backend):
+    """Labels of unknown rank fed a column [n, 1] (a common slip) or a scalar: TF's kernel message, on every
+    device (TF 2.21 compat.v1: "labels must be 1-D, but got shape [4,1]")."""
+    x = tf.placeholder(tf.float32, [None, 10])
+    y = tf.placeholder(tf.int64)
+    loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=x)
+    with tf.Session() as sess:
+        for shape, text in (((4, 1), r"\[4,1\]"), ((), r"\[\]")):
+            with pytest.raises(errors.InvalidArgumentError, match=r"^labels must be 1-D, but got shape " + text):
+                sess.run(loss, {x: np.zeros((4, 10), np.float32), y: np.zeros(shape, np.int64)})
+
+
 def test_sigmoid_cross_entropy_shape_mismatch():
     with pytest.raises(ValueError, match=r"logits and labels must have the same shape \(\(3, 4\) vs \(3, 3\)\)"):
         tf.nn.sigmoid_cross_entropy_with_logits(labels=Y[:, :3], logits=L)

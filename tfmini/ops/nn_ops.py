@@ -433,8 +433,17 @@ def _sparse_xent_infer(features, labels):
     return [(dt, TensorShape([batch])), (dt, TensorShape([batch, f[1]]))]
 
 
+def _check_sparse_xent_ranks(features, labels):
+    """TF's run-time checks of the ranks (shapes fed to placeholders of unknown rank get this far)."""
+    if features.ndim != 2:
+        raise _invalid("logits must be 2-D, but got shape %s" % _dbg(features.shape))
+    if labels.ndim != 1:
+        raise _invalid("labels must be 1-D, but got shape %s" % _dbg(labels.shape))
+
+
 def _sparse_xent_kernel(xp, features, labels):
     labels = xp.asarray(labels)  # int32 labels reach a GPU kernel in host memory
+    _check_sparse_xent_ranks(features, labels)
     n, c = features.shape
     if labels.shape[0] != n:
         raise _invalid("logits and labels must have the same first dimension, got logits shape %s and labels "

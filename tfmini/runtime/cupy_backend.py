@@ -120,6 +120,7 @@ def _sparse_xent_gpu(xp, features, labels):
     class count (that is a device-to-host round trip every step); a row whose label is out of range
     gets NaN loss and gradient."""
     from ..ops import nn_ops
+    nn_ops._check_sparse_xent_ranks(features, labels)
     n, c = features.shape
     if labels.shape[0] != n or c == 0:
         return nn_ops._sparse_xent_kernel(xp, features, labels)  # the shape errors, with their messages
