@@ -7,6 +7,7 @@ import pytest
 
 import tfmini as tf
 from optable import Row, rows_test
+from tfmini.ops import math_ops
 
 # non-square operands so a swapped axis shows; Y and YI broadcast against X and XI
 X = np.array([[1.5, -2.0, 3.0], [4.0, -5.5, 6.0]], np.float32)
@@ -30,7 +31,7 @@ def _erf(x):
 # =========================================================================== binary elementwise
 # (op type, public function, numpy reference, operand kinds: f floats, i ints)
 _BINARY = [
-    ("Add", lambda tf: tf.add, np.add, "fi"),
+    ("AddV2", lambda tf: tf.add, np.add, "fi"),
     ("Sub", lambda tf: tf.subtract, np.subtract, "fi"),
     ("Mul", lambda tf: tf.multiply, np.multiply, "fi"),
     ("RealDiv", lambda tf: tf.realdiv, np.true_divide, "f"),
@@ -90,8 +91,8 @@ CASES = _binary_rows() + [
     Row("FloorDiv", lambda tf: tf.constant(X) // tf.constant(Y), lambda np: np.floor(X / Y), id="FloorDiv-f-operator"),
     Row("FloorMod", lambda tf: tf.constant(XI) % tf.constant(YI), lambda np: XI % YI, id="FloorMod-operator"),
     Row("FloorMod", lambda tf: tf.constant(X) % tf.constant(Y), lambda np: np.mod(X, Y), id="FloorMod-f-operator"),
-    Row("Add", lambda tf: tf.constant(X) + tf.constant(Y), lambda np: X + Y, id="Add-operator"),
-    Row("Add", lambda tf: 1.0 + tf.constant(X), lambda np: 1 + X, id="Add-roperator"),
+    Row("AddV2", lambda tf: tf.constant(X) + tf.constant(Y), lambda np: X + Y, id="Add-operator"),
+    Row("AddV2", lambda tf: 1.0 + tf.constant(X), lambda np: 1 + X, id="Add-roperator"),
     Row("Add", lambda tf: tf.add(tf.constant([b"ab", b"c"]), tf.constant(b"!")),
         np.array([b"ab!", b"c!"], dtype=object), id="Add-string"),
     Row("Sub", lambda tf: 1 - tf.constant(XI), lambda np: 1 - XI, id="Sub-roperator"),
@@ -374,13 +375,13 @@ test_row = rows_test(CASES)
 
 # =========================================================================== dtype rules
 def test_int_plus_float_tensor_is_a_type_error():
-    with pytest.raises(TypeError, match=r"Input 'y' of 'Add' Op has type float32 that does not match type int32 "
+    with pytest.raises(TypeError, match=r"Input 'y' of 'AddV2' Op has type float32 that does not match type int32 "
                                         r"of argument 'x'\."):
         tf.constant(1) + tf.constant(1.0)
 
 
 def test_python_float_to_int_op_is_a_type_error():
-    with pytest.raises(TypeError, match=r"^Expected int32 passed to parameter 'y' of op 'Add', got 1\.5 of type "
+    with pytest.raises(TypeError, match=r"^Expected int32 passed to parameter 'y' of op 'AddV2', got 1\.5 of type "
                                         r"'float' instead\."):
         tf.add(tf.constant([1, 2]), 1.5)
 
@@ -493,7 +494,7 @@ def test_composite_op_names():
 
 # =========================================================================== shape errors
 def test_broadcast_error_names_the_op():
-    with pytest.raises(ValueError, match=r"^Dimensions must be equal, but are 2 and 3 for 'add' \(op: 'Add'\) with "
+    with pytest.raises(ValueError, match=r"^Dimensions must be equal, but are 2 and 3 for 'add' \(op: 'AddV2'\) with "
                                          r"input shapes: \[2\], \[3\]\.$"):
         tf.constant([1, 2]) + tf.constant([1, 2, 3])
 
@@ -662,8 +663,10 @@ _bin = lambda fn: (lambda tf, a, b: fn(a, b))  # noqa: E731
 _un = lambda fn: (lambda tf, a: fn(a))  # noqa: E731
 
 GRAD_CASES = [
-    GradRow("Add", _bin(lambda a, b: a + b), [(2, 3), (3,)], id="Add-broadcast"),
-    GradRow("Add", _bin(lambda a, b: a + b), [(2, 3), (2, 1)], id="Add-broadcast-unknown", unknown_dims=True),
+    GradRow("AddV2", _bin(lambda a, b: a + b), [(2, 3), (3,)], id="Add-broadcast"),
+    GradRow("AddV2", _bin(lambda a, b: a + b), [(2, 3), (2, 1)], id="Add-broadcast-unknown", unknown_dims=True),
+    # Add itself (strings, and graphs written by TF before 1.15) on numbers
+    GradRow("Add", _bin(lambda a, b: math_ops._binary("Add", a, b, None)), [(2, 3), (3,)], id="Add-v1-broadcast"),
     GradRow("Sub", _bin(lambda a, b: a - b), [(2, 1), (1, 3)], id="Sub-both-broadcast"),
     GradRow("Mul", _bin(lambda a, b: a * b), [(2, 3), (2, 3)]),
     GradRow("Mul", _bin(lambda a, b: a * b), [(4, 1, 3), (2, 1)], id="Mul-broadcast-unknown", unknown_dims=True),

@@ -60,7 +60,7 @@ def convert_same_dtype(op_type, args, dtype=None, allowed=None):
 
     The first Tensor-like argument fixes T (else `dtype`, else the first Python value's own
     type); Python values are converted to T; a Tensor of another type raises TF's TypeError
-    ("Input 'y' of 'Add' Op has type float32 that does not match type int32 of argument 'x'.").
+    ("Input 'y' of 'AddV2' Op has type float32 that does not match type int32 of argument 'x'.").
     """
     known = None
     known_param = None

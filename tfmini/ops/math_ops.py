@@ -129,6 +129,8 @@ def _squared_difference_grad(op, g):
 
 # TF op type -> (kernel, allowed input types, result is bool, gradient slot)
 _BINARY = {
+    # numbers add with AddV2 (TF's `+` and tf.add since 1.15), strings with Add (concatenation)
+    "AddV2": (lambda xp, x, y: xp.add(x, y), _ARITH, False, lambda op, g: [g, g]),
     "Add": (lambda xp, x, y: xp.add(x, y), _ARITH + (dtypes.string,), False, lambda op, g: [g, g]),
     "Sub": (lambda xp, x, y: xp.subtract(x, y), _ARITH, False, lambda op, g: [g, negative(g)]),
     "Mul": (lambda xp, x, y: xp.multiply(x, y), _ARITH, False,
@@ -163,8 +165,21 @@ def _binary(op_type, x, y, name, default_name=None):
 
 
 def add(x, y, name=None):
-    """x + y elementwise, with broadcasting."""
-    return _binary("Add", x, y, name)
+    """x + y elementwise, with broadcasting: an AddV2 op, or Add (concatenation) for strings, as in TF."""
+    return _binary("Add" if _is_string_operand(x) else "AddV2", x, y, name, default_name="Add")
+
+
+def _is_string_operand(v):
+    """Whether `v` (a tensor, an array or a Python value) holds strings: TF's add picks its op by x's type."""
+    dt = getattr(v, "dtype", None)
+    if dt is not None:
+        try:
+            return dtypes.as_dtype(dt).base_dtype == dtypes.string
+        except TypeError:
+            return False
+    while isinstance(v, (list, tuple)) and v:
+        v = v[0]
+    return isinstance(v, (str, bytes))
 
 
 def subtract(x, y, name=None):
