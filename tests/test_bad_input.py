@@ -445,7 +445,7 @@ DTYPES = [
         "Input 'y' of 'AddV2' Op has type float32 that does not match type int32 of argument 'x'."),
     # op_def_library: a Python value that cannot become the input's type (TF >= 1.13 appends " Error: ...")
     row("tf_add_int_and_float", _tf_add_int_and_float, TypeError,
-        "Expected int32 passed to parameter 'y' of op 'AddV2', got 1.5 of type 'float' instead."),
+        "Expected int32 passed to parameter 'y' of op 'Add', got 1.5 of type 'float' instead."),
     row("constant_float_as_int", _constant_float_as_int, TypeError, "Expected int32, got 1.5 of type 'float' instead."),
     row("constant_ragged", _constant_ragged, ValueError,
         "Argument must be a dense tensor: [[1, 2], [3]] - got shape [2], but wanted [2, 2]."),
@@ -529,7 +529,7 @@ SHAPES = [
     row("sparse_xent_one_hot_float_labels", _sparse_xent_one_hot_float_labels, ValueError,
         "Rank mismatch: Rank of labels (received 2) should equal rank of logits minus 1 (received 2)."),
     row("broadcast_incompatible", _broadcast_incompatible, ValueError,
-        "Dimensions must be equal, but are 3 and 4 for 'Add' (op: 'AddV2') with input shapes: [2,3], [4]."),
+        "Dimensions must be equal, but are 3 and 4 for 'Add' (op: 'Add') with input shapes: [2,3], [4]."),
     row("matmul_inner_mismatch", _matmul_inner_mismatch, ValueError,
         "Dimensions must be equal, but are 2 and 3 for 'MatMul' (op: 'MatMul') with input shapes: [1,2], [3,1]."),
     row("matmul_features_mismatch", _matmul_features_mismatch, ValueError,

@@ -468,12 +468,12 @@ def test_operation_properties():
     b = tf.constant([3.0, 4.0], name="b")
     c = tf.add(a, b, name="c")  # op-created-here
     op = c.op
-    assert op.name == "c" and op.type == "AddV2" and op.graph is tf.get_default_graph()
+    assert op.name == "c" and op.type == "Add" and op.graph is tf.get_default_graph()
     assert list(op.inputs) == [a, b]
     assert op.outputs == [c] and op.values() == (c,)
     assert op.control_inputs == []
     assert op.device == ""
-    assert repr(op) == "<tf.Operation 'c' type=AddV2>"
+    assert repr(op) == "<tf.Operation 'c' type=Add>"
     assert a.op.get_attr("dtype") is tf.float32
     with pytest.raises(ValueError, match=r"^Operation 'c' has no attr named 'nope'\.$"):
         op.get_attr("nope")

@@ -7,7 +7,6 @@ import pytest
 
 import tfmini as tf
 from optable import Row, rows_test
-from tfmini.ops import math_ops
 
 # non-square operands so a swapped axis shows; Y and YI broadcast against X and XI
 X = np.array([[1.5, -2.0, 3.0], [4.0, -5.5, 6.0]], np.float32)
@@ -31,7 +30,7 @@ def _erf(x):
 # =========================================================================== binary elementwise
 # (op type, public function, numpy reference, operand kinds: f floats, i ints)
 _BINARY = [
-    ("AddV2", lambda tf: tf.add, np.add, "fi"),
+    ("Add", lambda tf: tf.add, np.add, "fi"),  # TF 1.x; x + y builds AddV2
     ("Sub", lambda tf: tf.subtract, np.subtract, "fi"),
     ("Mul", lambda tf: tf.multiply, np.multiply, "fi"),
     ("RealDiv", lambda tf: tf.realdiv, np.true_divide, "f"),
@@ -95,6 +94,8 @@ CASES = _binary_rows() + [
     Row("AddV2", lambda tf: 1.0 + tf.constant(X), lambda np: 1 + X, id="Add-roperator"),
     Row("Add", lambda tf: tf.add(tf.constant([b"ab", b"c"]), tf.constant(b"!")),
         np.array([b"ab!", b"c!"], dtype=object), id="Add-string"),
+    Row("Add", lambda tf: tf.constant([b"ab", b"c"]) + b"!", np.array([b"ab!", b"c!"], dtype=object),
+        id="Add-string-operator"),  # `+` builds AddV2 for numbers (TF >= 1.15), Add for strings
     Row("Sub", lambda tf: 1 - tf.constant(XI), lambda np: 1 - XI, id="Sub-roperator"),
     Row("Mul", lambda tf: tf.mul(tf.constant(X), 2.0), lambda np: X * 2, id="Mul-legacy-mul"),
     Row("Sub", lambda tf: tf.sub(tf.constant(X), 2.0), lambda np: X - 2, id="Sub-legacy-sub"),
@@ -381,7 +382,7 @@ def test_int_plus_float_tensor_is_a_type_error():
 
 
 def test_python_float_to_int_op_is_a_type_error():
-    with pytest.raises(TypeError, match=r"^Expected int32 passed to parameter 'y' of op 'AddV2', got 1\.5 of type "
+    with pytest.raises(TypeError, match=r"^Expected int32 passed to parameter 'y' of op 'Add', got 1\.5 of type "
                                         r"'float' instead\."):
         tf.add(tf.constant([1, 2]), 1.5)
 
@@ -665,8 +666,7 @@ _un = lambda fn: (lambda tf, a: fn(a))  # noqa: E731
 GRAD_CASES = [
     GradRow("AddV2", _bin(lambda a, b: a + b), [(2, 3), (3,)], id="Add-broadcast"),
     GradRow("AddV2", _bin(lambda a, b: a + b), [(2, 3), (2, 1)], id="Add-broadcast-unknown", unknown_dims=True),
-    # Add itself (strings, and graphs written by TF before 1.15) on numbers
-    GradRow("Add", _bin(lambda a, b: math_ops._binary("Add", a, b, None)), [(2, 3), (3,)], id="Add-v1-broadcast"),
+    GradRow("Add", lambda tf, a, b: tf.add(a, b), [(2, 3), (3,)], id="Add-tf-add-broadcast"),
     GradRow("Sub", _bin(lambda a, b: a - b), [(2, 1), (1, 3)], id="Sub-both-broadcast"),
     GradRow("Mul", _bin(lambda a, b: a * b), [(2, 3), (2, 3)]),
     GradRow("Mul", _bin(lambda a, b: a * b), [(4, 1, 3), (2, 1)], id="Mul-broadcast-unknown", unknown_dims=True),

@@ -112,7 +112,7 @@ def test_seed_attrs_on_the_op():
     r = tf.random_normal([2], seed=4)
     op = tf.get_default_graph().get_operation_by_name("random_normal/RandomStandardNormal")
     assert (op.get_attr("seed"), op.get_attr("seed2")) == (11, 4)
-    assert r.op.name == "random_normal" and r.op.type == "AddV2"
+    assert r.op.name == "random_normal" and r.op.type == "Add"
     names = [o.name for o in tf.get_default_graph().get_operations()]
     assert names == ["random_normal/shape", "random_normal/mean", "random_normal/stddev",
                      "random_normal/RandomStandardNormal", "random_normal/mul", "random_normal"]

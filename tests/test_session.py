@@ -697,7 +697,7 @@ def test_log_device_placement_prints_to_stderr(capsys):
     with tf.Session(config=tf.ConfigProto(log_device_placement=True)) as sess:
         sess.run(b)
     err = capsys.readouterr().err
-    assert "b: (AddV2): /job:localhost/replica:0/task:0/device:CPU:0" in err
+    assert "b: (Add): /job:localhost/replica:0/task:0/device:CPU:0" in err
     assert "a: (Const): /job:localhost/replica:0/task:0/device:CPU:0" in err
     with tf.Session() as sess:
         sess.run(b)

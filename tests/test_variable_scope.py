@@ -965,7 +965,7 @@ def test_default_initializer_is_glorot_uniform():
     assert np.all(np.abs(got) <= limit) and np.abs(got).max() > 0.95 * limit
     assert abs(got.std() - limit / np.sqrt(3)) < 0.05 * limit  # a uniform's stddev is limit / sqrt(3)
     # the ops TF builds for it
-    assert tf.get_default_graph().get_operation_by_name("v/Initializer/random_uniform").type == "AddV2"
+    assert tf.get_default_graph().get_operation_by_name("v/Initializer/random_uniform").type == "Add"
 
 
 def test_default_initializer_for_other_dtypes():

@@ -165,12 +165,17 @@ def _binary(op_type, x, y, name, default_name=None):
 
 
 def add(x, y, name=None):
-    """x + y elementwise, with broadcasting: an AddV2 op, or Add (concatenation) for strings, as in TF."""
+    """x + y elementwise, with broadcasting: an Add op, as TF 1.x's tf.add (TF 2 builds AddV2 for numbers)."""
+    return _binary("Add", x, y, name)
+
+
+def _add_dispatch(x, y, name=None):
+    """The `+` operator: AddV2, or Add (concatenation) for strings, as TF since 1.15."""
     return _binary("Add" if _is_string_operand(x) else "AddV2", x, y, name, default_name="Add")
 
 
 def _is_string_operand(v):
-    """Whether `v` (a tensor, an array or a Python value) holds strings: TF's add picks its op by x's type."""
+    """Whether `v` (a tensor, an array or a Python value) holds strings: `+` picks its op by x's type."""
     dt = getattr(v, "dtype", None)
     if dt is not None:
         try:
@@ -1407,7 +1412,7 @@ def _matmul_op(x, y, name=None):
     return matmul(x, y, name=name)
 
 
-_override_binary("add", add)
+_override_binary("add", _add_dispatch)
 _override_binary("sub", subtract)
 _override_binary("mul", multiply)
 _override_binary("truediv", _truediv_op)
