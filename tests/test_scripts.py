@@ -20,6 +20,7 @@ def test_gpu_check_rehearses_smoke_memory_and_a_benchmark(tmp_path):
     assert rc == 0, out
     assert "ok   [smoke]" in out and "ok   [memory]" in out and "nvidia-smi" not in out
     assert "| perceptron_step |" in out and "TFMINI_CUPY_FAST=0" not in out  # the fake GPU has no fused kernels
+    assert out.count("tfmini ran") == 0 and "perceptron_step    tfmini" in out
     assert "gpu_check: smoke ok, memory ok, bench ok" in out
     assert (tmp_path / "bench.json").exists()
 
@@ -42,3 +43,32 @@ def test_gpu_profile_lists_each_op_type_of_a_step():
     assert "perceptron_step on fake:" in out
     rows = [ln.split()[0] for ln in out.splitlines()[2:] if ln.startswith("  ")]
     assert {"MatMul", "SparseSoftmaxCrossEntropyWithLogits", "ApplyGradientDescent"} <= set(rows)
+
+
+def _load_gpu_check():
+    import importlib.machinery
+    import importlib.util
+    loader = importlib.machinery.SourceFileLoader("gpu_check_under_test", str(REPO / "scripts" / "gpu_check"))
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def test_gpu_check_compares_medians_over_processes(monkeypatch, capsys):
+    """The benchmark phase's arithmetic, with canned times: each side's median over its processes makes the
+    ratio, the rounds' ratios give the spread, and a ratio over the target fails the phase."""
+    import types
+    gc = _load_gpu_check()
+    monkeypatch.setitem(sys.modules, "torch", types.SimpleNamespace(cuda=types.SimpleNamespace(is_available=lambda: True)))
+    monkeypatch.setattr(gc, "BACKEND", "cupy")
+    canned = {"tfmini": iter([3.0e-3, 5.0e-3, 4.0e-3, 6.0e-3]), "torch": iter([2.0e-3, 2.5e-3, 2.0e-3])}
+    monkeypatch.setattr(gc, "run_bench", lambda name, fw, tf32, timeout, env_extra=None:
+                        {"seconds": next(canned[fw])} if not env_extra else {"seconds": 9e-3})
+    ok = gc.check_benchmarks(["cnn_step_64"], "a test GPU", False, True, None, processes=3)
+    out = capsys.readouterr().out
+    # tfmini 3, 5, 4 ms -> 4 ms; PyTorch 2, 2.5, 2 ms -> 2 ms: 2.00 > 1.5
+    assert "| cnn_step_64 | 4.00 ms | 2.00 ms | 2.00 | <= 1.5 | MISSED |" in out
+    assert "(3 processes each; ratios 1.50-2.00)" in out
+    assert not ok and "FAIL [bench] cnn_step_64: tfmini/PyTorch = 2.00, target <= 1.5" in out
+    assert "without the fast paths (TFMINI_CUPY_FAST=0): 9.00 ms, 2.25x" in out
