@@ -60,7 +60,8 @@ def test_gpu_check_compares_medians_over_processes(monkeypatch, capsys):
     ratio, the rounds' ratios give the spread, and a ratio over the target fails the phase."""
     import types
     gc = _load_gpu_check()
-    monkeypatch.setitem(sys.modules, "torch", types.SimpleNamespace(cuda=types.SimpleNamespace(is_available=lambda: True)))
+    cuda = types.SimpleNamespace(is_available=lambda: True)
+    monkeypatch.setitem(sys.modules, "torch", types.SimpleNamespace(cuda=cuda))
     monkeypatch.setattr(gc, "BACKEND", "cupy")
     canned = {"tfmini": iter([3.0e-3, 5.0e-3, 4.0e-3, 6.0e-3]), "torch": iter([2.0e-3, 2.5e-3, 2.0e-3])}
     monkeypatch.setattr(gc, "run_bench", lambda name, fw, tf32, timeout, env_extra=None:
@@ -69,6 +70,34 @@ def test_gpu_check_compares_medians_over_processes(monkeypatch, capsys):
     out = capsys.readouterr().out
     # tfmini 3, 5, 4 ms -> 4 ms; PyTorch 2, 2.5, 2 ms -> 2 ms: 2.00 > 1.5
     assert "| cnn_step_64 | 4.00 ms | 2.00 ms | 2.00 | <= 1.5 | MISSED |" in out
-    assert "(3 processes each; ratios 1.50-2.00)" in out
+    assert "(medians: tfmini 3 processes, PyTorch 3; the rounds' ratios 1.50-2.00)" in out
     assert not ok and "FAIL [bench] cnn_step_64: tfmini/PyTorch = 2.00, target <= 1.5" in out
-    assert "without the fast paths (TFMINI_CUPY_FAST=0): 9.00 ms, 2.25x" in out
+    assert "without the fast paths (TFMINI_CUPY_FAST=0, one process): 9.00 ms, 2.25x" in out
+
+
+def test_gpu_check_gives_every_workload_a_pair_before_more_rounds(monkeypatch, capsys):
+    """Round 1 measures every workload; a later round that runs out of time drops its unpaired time and stops
+    without failing; a crash in a later round fails its workload only."""
+    import types
+    gc = _load_gpu_check()
+    cuda = types.SimpleNamespace(is_available=lambda: True)
+    monkeypatch.setitem(sys.modules, "torch", types.SimpleNamespace(cuda=cuda))
+    monkeypatch.setattr(gc, "BACKEND", "cupy")
+    calls = []
+
+    def bench(name, fw, tf32, timeout, env_extra=None):
+        calls.append((name, fw))
+        if env_extra:
+            return {"error": "not asked for"}
+        if name == "mlp_step" and fw == "torch" and len(calls) > 4:
+            return {"error": "timed out after 9s"}  # round 2: its tfmini time is dropped
+        if name == "perceptron_step" and fw == "tfmini" and len(calls) > 4:
+            return {"error": "exit 1: a crash"}  # round 2: a real failure
+        return {"seconds": 1e-3 if fw == "tfmini" else 2e-3}
+    monkeypatch.setattr(gc, "run_bench", bench)
+    ok = gc.check_benchmarks(["perceptron_step", "mlp_step"], "a test GPU", False, True, None, processes=2)
+    out = capsys.readouterr().out
+    assert calls[:4] == [("perceptron_step", "tfmini"), ("perceptron_step", "torch"), ("mlp_step", "tfmini"),
+                         ("mlp_step", "torch")]
+    assert "| mlp_step | 1.00 ms | 2.00 ms | 0.50 |" in out and "(medians: tfmini 1 process, PyTorch 1;" in out
+    assert not ok and "FAIL [bench] tfmini perceptron_step: exit 1: a crash" in out

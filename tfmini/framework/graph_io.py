@@ -36,8 +36,8 @@ _TF_OPS = """
 T > T | : Abs Ceil Cos Elu Erf Exp Expm1 Floor Identity InvertPermutation L2Loss Log Log1p LogSoftmax
     MatrixDeterminant MatrixDiag MatrixDiagPart Neg Reciprocal Relu Relu6 Rint Round Rsqrt Selu Sigmoid Sign Sin
     Softmax Softplus Softsign Sqrt Square StopGradient Tan Tanh ZerosLike
-T,T > T | : Add AddV2 EluGrad FloorDiv FloorMod MatrixSetDiag Maximum Minimum Mul Pow RealDiv Relu6Grad ReluGrad SeluGrad
-    SoftplusGrad SoftsignGrad SquaredDifference Sub TruncateDiv
+T,T > T | : Add AddV2 EluGrad FloorDiv FloorMod MatrixSetDiag Maximum Minimum Mul Pow RealDiv Relu6Grad ReluGrad
+    SeluGrad SoftplusGrad SoftsignGrad SquaredDifference Sub TruncateDiv
 T,T > - | : Greater GreaterEqual Less LessEqual
 T,T > - | incompatible_shape_error:b : Equal NotEqual
 T > - | : IsFinite IsInf IsNan Rank Where

@@ -129,7 +129,7 @@ def _squared_difference_grad(op, g):
 
 # TF op type -> (kernel, allowed input types, result is bool, gradient slot)
 _BINARY = {
-    # numbers add with AddV2 (TF's `+` and tf.add since 1.15), strings with Add (concatenation)
+    # `+` on numbers builds AddV2 (TF since 1.15; TF 2's tf.add too), tf.add and strings build Add
     "AddV2": (lambda xp, x, y: xp.add(x, y), _ARITH, False, lambda op, g: [g, g]),
     "Add": (lambda xp, x, y: xp.add(x, y), _ARITH + (dtypes.string,), False, lambda op, g: [g, g]),
     "Sub": (lambda xp, x, y: xp.subtract(x, y), _ARITH, False, lambda op, g: [g, negative(g)]),
@@ -170,21 +170,8 @@ def add(x, y, name=None):
 
 
 def _add_dispatch(x, y, name=None):
-    """The `+` operator: AddV2, or Add (concatenation) for strings, as TF since 1.15."""
-    return _binary("Add" if _is_string_operand(x) else "AddV2", x, y, name, default_name="Add")
-
-
-def _is_string_operand(v):
-    """Whether `v` (a tensor, an array or a Python value) holds strings: `+` picks its op by x's type."""
-    dt = getattr(v, "dtype", None)
-    if dt is not None:
-        try:
-            return dtypes.as_dtype(dt).base_dtype == dtypes.string
-        except TypeError:
-            return False
-    while isinstance(v, (list, tuple)) and v:
-        v = v[0]
-    return isinstance(v, (str, bytes))
+    """The `+` operator (x is a Tensor by now): AddV2, or Add (concatenation) for strings, as TF since 1.15."""
+    return _binary("Add" if x.dtype.base_dtype == dtypes.string else "AddV2", x, y, name, default_name="Add")
 
 
 def subtract(x, y, name=None):
@@ -437,7 +424,7 @@ _UNARY = {
     "Expm1": (lambda xp, x: xp.expm1(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [multiply(g, exp(op.inputs[0]))]),
     "Log": (lambda xp, x: xp.log(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [multiply(g, reciprocal(op.inputs[0]))]),
     "Log1p": (lambda xp, x: xp.log1p(x), FLOAT_COMPLEX_TYPES, False,
-              lambda op, g: [multiply(g, reciprocal(add(_const(1, g), op.inputs[0])))]),
+              lambda op, g: [multiply(g, reciprocal(1 + op.inputs[0]))]),  # AddV2, as TF's 1 + x
     "Sin": (lambda xp, x: xp.sin(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [multiply(g, cos(op.inputs[0]))]),
     "Cos": (lambda xp, x: xp.cos(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [negative(multiply(g, sin(op.inputs[0])))]),
     "Tan": (lambda xp, x: xp.tan(x), FLOAT_COMPLEX_TYPES, False,
