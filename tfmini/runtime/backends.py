@@ -11,8 +11,6 @@ out-of-memory exception to translate, and `kernels`, the backend's own fast path
 Nothing here imports CuPy until a GPU backend is asked for.
 """
 
-import os
-
 __all__ = ["numpy_backend", "GpuBackend", "gpu_backend", "cupy_status"]
 
 
@@ -66,9 +64,9 @@ class FakeGpuBackend(GpuBackend):
         self._m = fake_backend
         self.xp = fake_backend.XP
         self.oom_errors = (fake_backend.FakeOutOfMemoryError,)
-        from .cupy_backend import XP_KERNELS  # the GPU's own kernels that need nothing but xp
+        from .cupy_backend import XP_KERNELS, fused_kernels_enabled  # the GPU's kernels that need nothing but xp
         self.kernels = dict(XP_KERNELS)
-        if os.environ.get("TFMINI_CUPY_FAST", "1") != "0":  # as the CuPy backend: its fused im2col, in numpy
+        if fused_kernels_enabled():  # as the CuPy backend: its fused im2col, in numpy
             from ..ops import nn_ops
             nn_ops.register_device_im2col(fake_backend.FakeArray, fake_backend.im2col, fake_backend.col2im)
         self.to_device = fake_backend.to_device

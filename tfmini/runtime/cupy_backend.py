@@ -19,7 +19,12 @@ import numpy as np
 
 from .backends import GpuBackend
 
-__all__ = ["load", "CupyBackend", "CupyPool", "XP_KERNELS"]
+__all__ = ["load", "CupyBackend", "CupyPool", "XP_KERNELS", "fused_kernels_enabled"]
+
+
+def fused_kernels_enabled():
+    """False when TFMINI_CUPY_FAST=0: GPU backends then use the shared kernels (the fake GPU follows too)."""
+    return os.environ.get("TFMINI_CUPY_FAST", "1") != "0"
 
 
 def load():
@@ -85,7 +90,7 @@ class CupyBackend(GpuBackend):
         self.to_host = cupy.asnumpy
         # GPU semantics (XP_KERNELS) always; the fused kernels unless TFMINI_CUPY_FAST=0
         self.kernels = dict(XP_KERNELS)
-        if os.environ.get("TFMINI_CUPY_FAST", "1") != "0":
+        if fused_kernels_enabled():
             from ..ops import nn_ops
             self.kernels.update(_fast_paths(cupy))
             nn_ops.register_device_im2col(cupy.ndarray, *_im2col_kernels(cupy))

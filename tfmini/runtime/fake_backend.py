@@ -579,15 +579,8 @@ def im2col(x, kh, kw, sh, sw, dh, dw, oh, ow, pads):
 
 
 def col2im(out_backprop, filter, in_shape, sh, sw, dh, dw, oh, ow, pads):  # noqa: A002
+    from ..ops import nn_ops
     dy, f = out_backprop._a, filter._a
     if dy.dtype not in _CONV_FLOATS or f.dtype != dy.dtype:
         return None
-    n, h, w, c = in_shape
-    kh, kw, _, out_c = f.shape
-    top, bottom, left, right = pads
-    cols = np.matmul(dy.reshape(-1, out_c), f.reshape(kh * kw * c, out_c).T).reshape(n, oh, ow, kh, kw, c)
-    padded = np.zeros((n, h + top + bottom, w + left + right, c), dy.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            padded[:, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw] += cols[:, :, :, i, j]
-    return _wrap(np.ascontiguousarray(padded[:, top:top + h, left:left + w]))
+    return _wrap(nn_ops._col2im(np, dy, f, tuple(in_shape), oh, ow, pads, (1, sh, sw, 1), (1, dh, dw, 1)))
