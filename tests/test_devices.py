@@ -652,6 +652,95 @@ def test_fake_gpu_convolutions_use_the_device_im2col(fake, monkeypatch, strides,
     assert calls["im2col"] >= 2 and calls["col2im"] == 1  # forward and filter gradient; input gradient
 
 
+@pytest.mark.parametrize("backend", ["fake", pytest.param("cupy", marks=needs_gpu)])
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+def test_device_bias_relu_kernel_is_numpys_add_then_maximum(backend, dt):
+    """The backend's bias + ReLU kernel (the CuPy one on a GPU, its numpy reference on the fake GPU) gives numpy's
+    values bit for bit, NaN and -0.0 included, in place; it declines half precision, a strided product and a
+    bias of another length (bias_and_relu then runs the two xp calls)."""
+    from tfmini.ops import math_ops
+    from tfmini.runtime import backends
+    from tfmini.runtime.cupy_backend import fused_kernels_enabled
+    gpu = backends.gpu_backend(backend)
+    if not fused_kernels_enabled():
+        pytest.skip("TFMINI_CUPY_FAST=0: no fused kernels registered")
+    fn = math_ops._DEVICE_BIAS_RELU[type(gpu.to_device(np.zeros(1)))]
+    rng = np.random.RandomState(2)
+    out = rng.randn(37, 5).astype(dt)
+    out[3, 2], out[4, 1] = np.nan, -0.0
+    bias = rng.randn(5).astype(dt)
+    bias[1] = -0.0  # -0.0 + -0.0 is -0.0
+    for relu in (False, True):
+        d = gpu.to_device(out)
+        assert fn(d, gpu.to_device(bias), relu)
+        want = out + bias
+        want = np.maximum(want, dt(0)) if relu else want
+        got = gpu.to_host(d)
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+    assert not fn(gpu.to_device(out.astype(np.float16)), gpu.to_device(bias.astype(np.float16)), True)
+    assert not fn(gpu.to_device(out)[:, ::2], gpu.to_device(bias[:3]), True)
+    assert not fn(gpu.to_device(out), gpu.to_device(bias[:4]), True)
+    d = gpu.to_device(out.astype(np.float16))
+    assert math_ops.bias_and_relu(gpu.xp, d, gpu.to_device(bias.astype(np.float16)), True) is d
+
+
+def test_device_plans_fuse_conv_and_matmul_with_bias_and_relu(fake, monkeypatch, capsys):
+    """A device plan runs Conv2D/MatMul -> BiasAdd [-> Relu] as one call, as CPU plans do, the bias and ReLU by
+    the backend's one kernel (math_ops.register_device_bias_relu): a small CNN's Adam step gives the CPU's
+    values, and log_device_placement still lists every op of a fused chain."""
+    from tfmini.ops import math_ops
+    from tfmini.runtime import backends
+    backends.gpu_backend("fake")
+    calls = []
+    fused = math_ops._DEVICE_BIAS_RELU[fake_backend.FakeArray]
+    monkeypatch.setitem(math_ops._DEVICE_BIAS_RELU, fake_backend.FakeArray,
+                        lambda out, bias, relu: calls.append(relu) or fused(out, bias, relu))
+    rng = np.random.RandomState(4)
+    xv = rng.randn(3, 6, 6, 2).astype(np.float32)
+    labels = np.array([0, 2, 1])
+    results = []
+    for name in ("numpy", "fake"):
+        tf.reset_default_graph()
+        tf.set_random_seed(1)
+        with device.use_backend(name):
+            x = tf.placeholder(tf.float32, [None, 6, 6, 2])
+            h = tf.layers.conv2d(x, 4, 3, padding="same", activation=tf.nn.relu, name="conv")
+            h = tf.layers.dense(tf.layers.flatten(h), 5, activation=tf.nn.relu, name="fc")
+            logits = tf.layers.dense(h, 3, name="out")
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+            step = tf.train.AdamOptimizer(0.1).minimize(loss)
+            with tf.Session(config=tf.ConfigProto(log_device_placement=True)) as sess:
+                sess.run(tf.global_variables_initializer())
+                capsys.readouterr()
+                results.append([sess.run([loss, step], {x: xv})[0] for _ in range(3)] +
+                               sess.run(tf.trainable_variables()))
+                if name == "fake":
+                    src = list(sess._plans.values())[1].source  # the training step's
+                    err = capsys.readouterr().err
+    fused_lines = [line for line in src.splitlines() if "_fused(" in line]
+    assert len(fused_lines) == 3, src
+    assert sum("activation='Relu'" in line for line in fused_lines) == 2
+    assert calls == [True, True, False] * 3  # conv, fc, out: one kernel each, a step
+    for op in ("conv/Conv2D", "conv/BiasAdd", "conv/Relu", "fc/MatMul", "fc/BiasAdd", "fc/Relu", "out/BiasAdd"):
+        assert "%s: (%s): %s\n" % (op, op.split("/")[1], GPU) in err
+    for got, want in zip(results[1], results[0]):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_a_chain_split_between_devices_fuses_its_gpu_part(fake):
+    """A Relu pinned to the CPU runs there, on the fused MatMul + BiasAdd's value copied to the host."""
+    x = tf.placeholder(tf.float32, [None, 3])
+    z = tf.nn.bias_add(tf.matmul(x, tf.ones([3, 2])), tf.constant([1.0, -9.0]))
+    with tf.device("/cpu:0"):
+        y = tf.nn.relu(z)
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(y, {x: np.ones((2, 3))}), [[4.0, 0.0], [4.0, 0.0]])
+        src = _plan(sess).source
+    assert "activation=None" in src and "_fused(" in src  # MatMul and BiasAdd on the GPU, the Relu on the CPU
+    assert "tohost" in src.split("activation=None")[1]
+
+
 def test_device_plans_call_no_kernel_for_identity_or_noop(fake):
     """As CPU plans: an Identity (a variable's read, GATE_OP's control_dependency) is its input, a NoOp (a group,
     GATE_OP's group_deps) is nothing; the training step's values are the same."""

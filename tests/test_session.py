@@ -495,6 +495,82 @@ def test_fused_conv_gradients_equal_the_unfused(sess):
         np.testing.assert_allclose(a, u, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("m, k, n, ta, tb, relu", [(4, 3, 5, False, False, True), (4, 3, 5, True, False, False),
+                                                   (6, 2, 3, False, True, True), (5, 4, 2, True, True, True),
+                                                   (640, 700, 40, False, False, True),
+                                                   (2, 1500, 900, False, True, True)])
+def test_matmul_bias_relu_run_as_one_fused_call(sess, m, k, n, ta, tb, relu):
+    """MatMul -> BiasAdd [-> Relu] (a dense layer) is one call, as TF's remapper makes _FusedMatMul, on the CPU
+    (and on a GPU: one GEMM, one bias + ReLU kernel); its value is the unfused one. The large products take the
+    blocked GEMM (by rows; by the shared dimension for two rows), the bias and ReLU per block."""
+    rng = np.random.RandomState(m + k)
+    av = rng.randn(*((k, m) if ta else (m, k))).astype(np.float32)
+    bv = rng.randn(*((n, k) if tb else (k, n))).astype(np.float32)
+    biasv = rng.randn(n).astype(np.float32)
+    a = tf.placeholder(tf.float32, [None, None])
+    w = tf.Variable(bv)
+    bias = tf.Variable(biasv)
+    prod = tf.matmul(a, w, transpose_a=ta, transpose_b=tb)
+    z = tf.nn.bias_add(prod, bias)
+    y = tf.nn.relu(z) if relu else z
+    sess.run(tf.global_variables_initializer())
+    got = sess.run(y, {a: av})
+    lines = _fused_lines(_last_plan(sess).source)
+    assert len(lines) == 1 and ("activation='Relu'" if relu else "activation=None") in lines[0]
+    want = (av.T if ta else av) @ (bv.T if tb else bv) + biasv
+    np.testing.assert_allclose(got, np.maximum(want, 0) if relu else want, rtol=1e-4, atol=1e-4)
+    unfused, _ = sess.run([y, prod], {a: av})  # the product fetched: no fusion
+    assert not _fused_lines(_last_plan(sess).source)
+    np.testing.assert_allclose(got, unfused, rtol=1e-6, atol=1e-5)
+
+
+@pytest.mark.usefixtures("on_cpu")
+def test_fused_matmul_keeps_nan_and_integer_types(sess):
+    """(On a GPU int32 stays in host memory, as in TF: an int32 dense layer runs there, unfused.)"""
+    x = tf.placeholder(tf.int32, [None, 2])
+    y = tf.nn.relu(tf.nn.bias_add(tf.matmul(x, tf.constant([[1, -2], [3, 4]])), tf.constant([-20, 1])))
+    got = sess.run(y, {x: [[1, -2], [3, 4]]})  # [[-5, -10], [15, 10]] + bias, clipped
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got, [[0, 0], [0, 11]])
+    assert _fused_lines(_last_plan(sess).source)
+    f = tf.placeholder(tf.float32, [None, 2])
+    g = tf.nn.relu(tf.nn.bias_add(tf.matmul(f, tf.constant(np.eye(2, dtype=np.float32))), [0.0, -1.0]))
+    got = sess.run(g, {f: [[np.nan, 0.5], [-1.0, 3.0]]})
+    np.testing.assert_array_equal(got, [[np.nan, np.nan], [0.0, 2.0]])  # NaN * 0 is NaN: a row of NaN, kept
+    assert _fused_lines(_last_plan(sess).source)
+
+
+def test_a_failing_fused_matmul_names_the_matmul(sess):
+    x = tf.placeholder(tf.float32, [None, None])
+    y = tf.nn.relu(tf.nn.bias_add(tf.matmul(x, tf.ones([3, 4]), name="the_matmul"), tf.zeros([4])))
+    assert sess.run(y, {x: np.ones((2, 3))}).shape == (2, 4)
+    assert _fused_lines(_last_plan(sess).source)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Matrix size-incompatible: In\[0\]: \[2,5\], "
+                                                             r"In\[1\]: \[3,4\]") as e:
+        sess.run(y, {x: np.ones((2, 5))})
+    assert "the_matmul" in str(e.value)
+
+
+def test_fused_dense_layers_train_as_the_unfused(sess):
+    """A dense layer's training step (tf.layers.dense: MatMul, BiasAdd, Relu) with its forward chain fused matches
+    the plan that fetches the product (unfused); Adam's step too."""
+    rng = np.random.RandomState(5)
+    x = tf.placeholder(tf.float32, [None, 6])
+    h = tf.layers.dense(x, 8, activation=tf.nn.relu, name="fc1")
+    out = tf.layers.dense(h, 3, name="out")
+    loss = tf.reduce_mean(tf.square(out))
+    grads = tf.gradients(loss, tf.trainable_variables())
+    sess.run(tf.global_variables_initializer())
+    xv = rng.randn(16, 6).astype(np.float32)
+    fused = sess.run(grads, {x: xv})
+    assert len(_fused_lines(_last_plan(sess).source)) == 2
+    product = tf.get_default_graph().get_tensor_by_name("fc1/MatMul:0")
+    unfused = sess.run(grads + [product], {x: xv})[:-1]
+    assert len(_fused_lines(_last_plan(sess).source)) == 1  # the output layer's only
+    for a, u in zip(fused, unfused):
+        np.testing.assert_allclose(a, u, rtol=1e-5, atol=1e-6)
+
+
 # =========================================================================== lifecycle and defaults
 def test_closed_session():
     c = tf.constant(1.0)

@@ -101,9 +101,10 @@ def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), nee
     session_constant: the kernel's result is fixed for the life of a session (a variable's storage
                    slot): a CPU plan calls it once, when it is built.
     fused_bias:    a kernel `k(xp, *inputs, bias, *, activation, **attrs)` computing the op, then BiasAdd
-                   of `bias` on the last axis, then `activation` ("Relu" or None) in one pass: a CPU plan
-                   uses it where nothing else reads the intermediate values (TF's grappler remapper
-                   makes _FusedConv2D the same way).
+                   of `bias` on the last axis, then `activation` ("Relu" or None) in one pass: plans
+                   use it where nothing else reads the intermediate values (TF's grappler remapper
+                   makes _FusedConv2D and _FusedMatMul the same way); a device plan where the ops
+                   all run on the GPU.
     explain:       `explain(shapes, **attrs)`: given the run-time shapes (tuples) of the inputs of a kernel
                    that failed with an error of its array library (numpy's "operands could not be broadcast"),
                    TF's message for them, or None. Broadcasting ops get `incompatible_shapes` unless they

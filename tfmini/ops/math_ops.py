@@ -701,6 +701,62 @@ def add_n(inputs, name=None):
     return make_op("AddN", ts, {"N": len(ts), "T": types[0]}, name=name)
 
 
+# =========================================================================== max(x, 0), and a bias and ReLU in place
+# numpy 2.4's `maximum` against a scalar skips its SIMD loop: max(x, 0) runs ~3x slower than max(x, zeros) with
+# an array of zeros (6 vs 19 us for 32K floats in cache). A contiguous array is compared, in rows of this many
+# entries, with a row of zeros broadcast down it (one read-only row per dtype, kept; rows of 4096 entries hit
+# 4K aliasing here and ran 14x slower).
+_ZERO_ROW = 16384
+_zero_rows = {}
+
+
+def _clipped_at_zero(xp, x, out=None):
+    """max(x, 0) (into `out`, if given: an array shaped like `x`), NaN kept, as numpy's maximum does."""
+    if x.size < _ZERO_ROW // 4 or x.__class__ is not np.ndarray or x.dtype.kind != "f" or not x.flags.c_contiguous \
+            or (out is not None and not out.flags.c_contiguous):
+        return xp.maximum(x, x.dtype.type(0), out=out)  # small (a call's cost is all there is), or not numpy's
+    zeros = _zero_rows.get(x.dtype)
+    if zeros is None:
+        zeros = np.zeros((1, _ZERO_ROW), x.dtype)
+        zeros.flags.writeable = False
+        zeros = _zero_rows.setdefault(x.dtype, zeros)
+    if out is None:
+        out = np.empty_like(x)
+    src, dst = x.reshape(-1), out.reshape(-1)
+    whole = x.size - x.size % _ZERO_ROW
+    if whole:
+        np.maximum(src[:whole].reshape(-1, _ZERO_ROW), zeros, out=dst[:whole].reshape(-1, _ZERO_ROW))
+    if whole < x.size:
+        rest = x.size - whole
+        np.maximum(src[whole:].reshape(1, rest), zeros[:, :rest], out=dst[whole:].reshape(1, rest))
+    return out
+
+
+
+# A device's own `bias_and_relu` (one fused kernel), by the class of its arrays (runtime/cupy_backend.py; the fake
+# GPU a numpy reference): it returns True when it did the work, False where it does not apply (dtypes, layouts).
+_DEVICE_BIAS_RELU = {}
+
+
+def register_device_bias_relu(array_class, fn):
+    """`fn(out, bias, relu)` adds `bias` along the last axis of `out` (a C-contiguous array of its dtype), then
+    clips at 0 (NaN kept) when `relu`, in place, for arrays of `array_class`; returns False to decline."""
+    _DEVICE_BIAS_RELU[array_class] = fn
+
+
+def bias_and_relu(xp, out, bias, relu):
+    """`out` += `bias` (along its last axis), then max(out, 0) if `relu`, in place: the epilogue of a fused
+    Conv2D or MatMul -> BiasAdd [-> Relu] (TF's _FusedConv2D, _FusedMatMul). One kernel on a GPU."""
+    device = _DEVICE_BIAS_RELU.get(out.__class__)
+    if device is not None and bias is not None and device(out, bias, relu):
+        return out
+    if bias is not None:
+        xp.add(out, bias, out=out)
+    if relu:
+        _clipped_at_zero(xp, out, out=out)
+    return out
+
+
 # =========================================================================== MatMul / BatchMatMul
 def _matmul_infer(a, b, *, transpose_a=False, transpose_b=False):
     sa, sb = a.shape, b.shape
@@ -728,29 +784,57 @@ def _matmul_kernel(xp, a, b, *, transpose_a=False, transpose_b=False):
     return blocked_matmul(xp, a, b)
 
 
+def _fused_matmul_kernel(xp, a, b, bias, *, activation, transpose_a=False, transpose_b=False):
+    """MatMul, then BiasAdd of `bias`, then `activation` ("Relu" or None), the bias and ReLU added to each block
+    of the product while it is in cache (TF's _FusedMatMul; one GEMM and one fused kernel on a GPU). A plan uses
+    it only where BiasAdd's checks hold statically: `bias` has as many entries as the product has columns."""
+    if a.ndim != 2 or b.ndim != 2:
+        return _matmul_kernel(xp, a, b, transpose_a=transpose_a, transpose_b=transpose_b)  # its error
+    columns = b.shape[0] if transpose_b else b.shape[1]
+    if bias.shape != (columns,):  # a variable created with validate_shape=False changed its shape: BiasAdd's error
+        from .nn_ops import _bias_add_kernel
+        return _bias_add_kernel(xp, _matmul_kernel(xp, a, b, transpose_a=transpose_a, transpose_b=transpose_b),
+                                bias)
+    relu = activation == "Relu"
+
+    def finish(o):
+        return bias_and_relu(xp, o, bias, relu)
+
+    if transpose_a:
+        a = a.T
+    if transpose_b:
+        b = b.T
+    if a.size * b.shape[-1] < _BLOCKED_MATMUL_MACS:
+        return finish(xp.matmul(a, b))
+    return blocked_matmul(xp, a, b, finish)
+
+
 # a product of at least this many multiply-adds is cut into blocks that the intra-op threads take one at a
 # time (runtime/intra_op.py); smaller ones are one call
 _BLOCKED_MATMUL_MACS = 1 << 21
 _MATMUL_BLOCK = 128  # rows, columns or depth a block has, at least
 
 
-def blocked_matmul(xp, a, b):
+def blocked_matmul(xp, a, b, finish=None):
     """a @ b of two matrices (or numpy's matmul as it is, for anything else), in blocks for the intra-op
     threads: of rows or of columns of the result (each thread packs what it multiplies, so as few blocks as
     threads, but more for large products: a thread slowed by another program then does fewer), or of the
     shared dimension for a product with a few rows (a layer at batch 1: each thread streams its own rows of
-    b, and the partial products are added)."""
+    b, and the partial products are added). `finish(rows)`, if given, works on rows of the product in place
+    (a bias and ReLU): on each block of rows as it is made, else on the whole product."""
     if a.ndim != 2 or b.ndim != 2 or a.size * b.shape[1] < _BLOCKED_MATMUL_MACS or a.__class__ is not np.ndarray \
             or b.__class__ is not np.ndarray or a.shape[1] != b.shape[0] or intra_op.threads() == 1:
-        return xp.matmul(a, b)
+        out = xp.matmul(a, b)
+        return out if finish is None else finish(out)
     m, k = a.shape
     n = b.shape[1]
     macs = m * n * k
     threads = intra_op.threads()
     if m < _MATMUL_BLOCK // 4 and k >= threads * _MATMUL_BLOCK:
         edges = [k * i // threads for i in range(threads + 1)]
-        return intra_op.parallel_sum(lambda i: np.matmul(a[:, edges[i]:edges[i + 1]], b[edges[i]:edges[i + 1]]),
-                                     threads)
+        out = intra_op.parallel_sum(lambda i: np.matmul(a[:, edges[i]:edges[i + 1]], b[edges[i]:edges[i + 1]]),
+                                    threads)
+        return out if finish is None else finish(out)
     out = np.empty((m, n), np.result_type(a, b))
     by_rows = m >= n
     size = m if by_rows else n
@@ -761,10 +845,14 @@ def blocked_matmul(xp, a, b):
         lo, hi = edges[i], edges[i + 1]
         if by_rows:
             np.matmul(a[lo:hi], b, out=out[lo:hi])
+            if finish is not None:
+                finish(out[lo:hi])
         else:
             np.matmul(a, b[:, lo:hi], out=out[:, lo:hi])
 
     intra_op.parallel_for(block, count)
+    if finish is not None and not by_rows:
+        finish(out)
     return out
 
 
@@ -788,7 +876,8 @@ def _matmul_explain(shapes, *, transpose_a=False, transpose_b=False):
     return None
 
 
-register_op("MatMul", infer=_matmul_infer, kernel=_matmul_kernel, grad=_matmul_grad, explain=_matmul_explain)
+register_op("MatMul", infer=_matmul_infer, kernel=_matmul_kernel, grad=_matmul_grad, explain=_matmul_explain,
+            fused_bias=_fused_matmul_kernel)
 
 
 def _batch_matmul_infer(a, b, *, adj_x=False, adj_y=False):

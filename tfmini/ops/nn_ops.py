@@ -14,6 +14,7 @@ from ..framework.tensor_shape import TensorShape
 from ..runtime import intra_op
 from . import array_ops, math_ops, random_ops
 from .array_ops import _dbg, _deprecated_argument_lookup, _invalid, _with_rank, _with_rank_at_least
+from .math_ops import _clipped_at_zero, bias_and_relu
 from .constant_op import constant_shape, constant_value
 from .shape_util import broadcast_shape, merge_shapes
 
@@ -34,36 +35,6 @@ def _relu_infer(features):
 
 def _relu_kernel(xp, features):
     return _clipped_at_zero(xp, features)
-
-
-# numpy 2.4's `maximum` against a scalar skips its SIMD loop: max(x, 0) runs ~3x slower than max(x, zeros) with
-# an array of zeros (6 vs 19 us for 32K floats in cache). A contiguous array is compared, in rows of this many
-# entries, with a row of zeros broadcast down it (one read-only row per dtype, kept; rows of 4096 entries hit
-# 4K aliasing here and ran 14x slower).
-_ZERO_ROW = 16384
-_zero_rows = {}
-
-
-def _clipped_at_zero(xp, x, out=None):
-    """max(x, 0) (into `out`, if given: an array shaped like `x`), NaN kept, as numpy's maximum does."""
-    if x.size < _ZERO_ROW // 4 or x.__class__ is not np.ndarray or x.dtype.kind != "f" or not x.flags.c_contiguous \
-            or (out is not None and not out.flags.c_contiguous):
-        return xp.maximum(x, x.dtype.type(0), out=out)  # small (a call's cost is all there is), or not numpy's
-    zeros = _zero_rows.get(x.dtype)
-    if zeros is None:
-        zeros = np.zeros((1, _ZERO_ROW), x.dtype)
-        zeros.flags.writeable = False
-        zeros = _zero_rows.setdefault(x.dtype, zeros)
-    if out is None:
-        out = np.empty_like(x)
-    src, dst = x.reshape(-1), out.reshape(-1)
-    whole = x.size - x.size % _ZERO_ROW
-    if whole:
-        np.maximum(src[:whole].reshape(-1, _ZERO_ROW), zeros, out=dst[:whole].reshape(-1, _ZERO_ROW))
-    if whole < x.size:
-        rest = x.size - whole
-        np.maximum(src[whole:].reshape(1, rest), zeros[:, :rest], out=dst[whole:].reshape(1, rest))
-    return out
 
 
 def _relu_grad(op, grad):
@@ -1112,11 +1083,7 @@ def _conv_gemm(xp, x, filter, sh, sw, dh, dw, oh, ow, pads, bias=None, relu=Fals
     add = None if fold else bias
 
     def finish(o):  # the bias (when not in the GEMM) and ReLU on a block of the result, in place
-        if add is not None:
-            xp.add(o, add, out=o)
-        if relu:
-            _clipped_at_zero(xp, o, out=o)
-        return o
+        return bias_and_relu(xp, o, add, relu)
 
     blocks, matrix = _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads, ones=fold)
     if len(blocks) == 1:  # one matrix (a GPU's batch, VGG's fc6 as a 7x7 conv on 7x7): the product in blocks

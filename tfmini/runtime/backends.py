@@ -66,9 +66,10 @@ class FakeGpuBackend(GpuBackend):
         self.oom_errors = (fake_backend.FakeOutOfMemoryError,)
         from .cupy_backend import XP_KERNELS, fused_kernels_enabled  # the GPU's kernels that need nothing but xp
         self.kernels = dict(XP_KERNELS)
-        if fused_kernels_enabled():  # as the CuPy backend: its fused im2col, in numpy
-            from ..ops import nn_ops
+        if fused_kernels_enabled():  # as the CuPy backend: its fused im2col and bias + ReLU, in numpy
+            from ..ops import math_ops, nn_ops
             nn_ops.register_device_im2col(fake_backend.FakeArray, fake_backend.im2col, fake_backend.col2im)
+            math_ops.register_device_bias_relu(fake_backend.FakeArray, fake_backend.bias_relu)
         self.to_device = fake_backend.to_device
         self.to_host = fake_backend.to_host
 

@@ -8,10 +8,12 @@ kernels or reads a value back to the host: Sigmoid, ReluGrad, the SGD/Momentum/A
 cross-entropy, MaxPool and its gradient (one fused kernel each), and L2Loss (a reduction that adds in
 float64). Each keeps the shared kernel's signature, checks and messages, and falls back to it for the
 dtypes and layouts it does not cover. The convolutions keep their shared kernels, which use the fused
-im2col and input gradient this module registers with nn_ops for CuPy arrays. `TFMINI_CUPY_FAST=0` turns
-all of them off; `XP_KERNELS` (TF's GPU semantics) apply either way. scripts/gpu_check measures both ways:
-in its run on the final code on an H200, the CNN step at batch 64 took 1.65x as long without them and the
-perceptron step 1.28x (both then still checked the labels on the host every step, as the CPU does).
+im2col and input gradient this module registers with nn_ops for CuPy arrays; a fused Conv2D or MatMul ->
+BiasAdd [-> Relu] (device plans fuse them, as CPU plans do) adds its bias and ReLU with the one kernel this
+module registers with math_ops. `TFMINI_CUPY_FAST=0` turns all of them off; `XP_KERNELS` (TF's GPU
+semantics) apply either way. scripts/gpu_check measures both ways: in its run on 4728d35 on an H200, the CNN
+step at batch 64 took 1.65x as long without them and the perceptron step 1.28x (both then still checked the
+labels on the host every step, as the CPU does).
 """
 import os
 
@@ -91,9 +93,10 @@ class CupyBackend(GpuBackend):
         # GPU semantics (XP_KERNELS) always; the fused kernels unless TFMINI_CUPY_FAST=0
         self.kernels = dict(XP_KERNELS)
         if fused_kernels_enabled():
-            from ..ops import nn_ops
+            from ..ops import math_ops, nn_ops
             self.kernels.update(_fast_paths(cupy))
             nn_ops.register_device_im2col(cupy.ndarray, *_im2col_kernels(cupy))
+            math_ops.register_device_bias_relu(cupy.ndarray, _bias_relu_kernel(cupy))
 
     def device_description(self):
         rt = self._cupy.cuda.runtime
@@ -225,6 +228,23 @@ def _im2col_kernels(cupy):
         return dx
 
     return im2col_kernel, col2im_kernel
+
+
+def _bias_relu_kernel(cupy):
+    """math_ops.register_device_bias_relu's kernel for CuPy arrays: the bias added along the last axis and, for
+    a ReLU, max(v, 0) as numpy's maximum gives it (NaN kept; max(-0.0, 0) is 0.0), in one pass over the product
+    in place."""
+    bias_relu = cupy.ElementwiseKernel(
+        "raw T b, int64 c, bool relu", "T y",
+        "const T v = y + b[i % c]; y = (!relu || v > (T)0 || v != v) ? v : (T)0;", "tfmini_bias_relu")
+
+    def run(out, bias, relu):
+        if out.dtype not in _FLOATS or bias.dtype != out.dtype or bias.ndim != 1 or not out.ndim \
+                or bias.shape[0] != out.shape[-1] or not out.flags.c_contiguous or not out.size:
+            return False
+        bias_relu(cupy.ascontiguousarray(bias), out.shape[-1], bool(relu), out)
+        return True
+    return run
 
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))

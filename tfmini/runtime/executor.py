@@ -431,11 +431,12 @@ class _Fused:
 
 
 def _remap(items, feeds, fetched):
-    """Fuse op -> BiasAdd [-> Relu] chains, as TF's grappler remapper makes _FusedConv2D, where the op has a
-    `fused_bias` kernel, its result and the BiasAdd's are read by nothing else (not fetched, fed, or read
-    by another op), no control edge touches the chain, and BiasAdd's checks hold statically (NHWC, a bias
-    with as many entries as the result's known last dimension). The fused item takes the place of the
-    chain's last op: every value it reads is made by then."""
+    """Fuse op -> BiasAdd [-> Relu] chains, as TF's grappler remapper makes _FusedConv2D and _FusedMatMul, where
+    the op has a `fused_bias` kernel, its result and the BiasAdd's are read by nothing else (not fetched, fed,
+    or read by another op), no control edge touches the chain, and BiasAdd's checks hold statically (NHWC, a
+    bias with as many entries as the result's known last dimension). The fused item takes the place of the
+    chain's last op: every value it reads is made by then. CPU plans and device plans (for the chains that
+    run on the GPU: _build_device_plan) both use it."""
     plain = [item for item in items if item.__class__ is not _Block]
     if not any(op._op_def.fused_bias is not None for op in plain):
         return items
@@ -709,122 +710,160 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
     lines = []     # [text, names it reads, op (for errors) or None, names of its inputs]
     folded = set()
     fold = _FOLD_ON_DEVICE[0]
-    with memory.using():
-        for op in order:
-            if (fold or op._type == "Const") and _foldable(op, feeds, folded):
-                values = _fold(op, ns, name_of, xp)
-                if values is not None:
-                    for j, value in enumerate(values):
-                        t = op._outputs[j]
-                        if t not in feeds:
-                            n = name_of[t] = "c%d_%d" % (op._id, j)
-                            ns[n] = value
-                            folded_value[n] = value
-                            home[n] = placed_home(t)
-                            have[(n, _HOST)] = n
-                            folded.add(t)
-                    if log_placement is not None:
-                        log_placement(op)
-                    continue
-            d = op._op_def
-            refs = d.ref_inputs
-            ref_in = [i in refs and t._dtype._is_ref and t not in feeds for i, t in enumerate(op._inputs)]
 
-            if devices.place(op) != GPU:
-                side = _HOST
-            elif refs:
-                first = [t for t, r in zip(op._inputs, ref_in) if r]
-                side = var_home(first[0]) if first else _DEV
-            elif d.shape_only:
-                side = None  # reads shapes only: every input where it is, the result on the host
-            else:
-                # values made from host values only stay on the host (shape arithmetic; a Const that could
-                # not be folded because of a control dependency, when it is int32)
-                homes = [where_is(t) for t in op._inputs]
-                if homes:
-                    side = _HOST if all(h == _HOST for h in homes) else _DEV
-                else:
-                    side = _HOST if op._outputs and all(_host_memory(t) for t in op._outputs) else _DEV
-            # int32 inputs stay in host memory (shapes, axes, sizes) unless the op computes on int32 data
-            # on the device: an int32 input already there, or an int32 result
-            int32_on_device = side == _DEV and (
-                any(_host_memory(t) and where_is(t) == _DEV for t, r in zip(op._inputs, ref_in) if not r)
-                or any(_host_memory(t) for t in op._outputs))
+    def side_of(op, ref_in):
+        """Where `op` runs: _HOST, _DEV, or None for a shape-only op (its inputs read where they are)."""
+        if devices.place(op) != GPU:
+            return _HOST
+        if op._op_def.ref_inputs:
+            first = [t for t, r in zip(op._inputs, ref_in) if r]
+            return var_home(first[0]) if first else _DEV
+        if op._op_def.shape_only:
+            return None
+        # values made from host values only stay on the host (shape arithmetic; a Const that could not be folded
+        # because of a control dependency, when it is int32)
+        homes = [where_is(t) for t in op._inputs]
+        if homes:
+            return _HOST if all(h == _HOST for h in homes) else _DEV
+        return _HOST if op._outputs and all(_host_memory(t) for t in op._outputs) else _DEV
 
-            args = ["ctx%d" % op._id] if d.needs_ctx else []
-            args.append("gxp" if side == _DEV else "xp")
-            if d.needs_ctx:
-                ns["ctx%d" % op._id] = state.context_for(op)
-            reads, inputs = [], []
-            for i, t in enumerate(op._inputs):
-                if ref_in[i]:
-                    n = name_of[t]
-                    args.append(n)
-                    reads.append(n)
-                    inputs.append(n)
-                    continue
-                at = where_is(t)
-                want = at if side is None else side
-                if want == _DEV and _host_memory(t) and at == _HOST and not int32_on_device:
-                    want = _HOST  # int32 stays in host memory: shapes, axes, sizes
-                if t._dtype._is_ref and t not in feeds:
-                    expr = "deref(%s)" % name_of[t]
-                    if want != at:
-                        expr = ("todev(%s)" if want == _DEV else "tohost(%s)") % expr
-                    args.append(expr)
-                    reads.append(name_of[t])
-                    inputs.append(name_of[t])
-                    continue
+    def refs_of(op, inputs):
+        refs = op._op_def.ref_inputs
+        return [i in refs and t._dtype._is_ref and t not in feeds for i, t in enumerate(inputs)]
+
+    def emit(op, side, inputs, ref_in, kernel, extra_args=(), outputs=None):
+        """The line that runs `kernel` (op's, or a fused one) on `inputs` where `side` says, moving each input
+        there first; `outputs` are the tensors it makes (op's own by default)."""
+        d = op._op_def
+        outputs = op._outputs if outputs is None else outputs
+        # int32 inputs stay in host memory (shapes, axes, sizes) unless the op computes on int32 data on the
+        # device: an int32 input already there, or an int32 result
+        int32_on_device = side == _DEV and (
+            any(_host_memory(t) and where_is(t) == _DEV for t, r in zip(inputs, ref_in) if not r)
+            or any(_host_memory(t) for t in outputs))
+
+        args = ["ctx%d" % op._id] if d.needs_ctx else []
+        args.append("gxp" if side == _DEV else "xp")
+        if d.needs_ctx:
+            ns["ctx%d" % op._id] = state.context_for(op)
+        reads, names = [], []
+        for i, t in enumerate(inputs):
+            if ref_in[i]:
                 n = name_of[t]
-                expr = have.get((n, want))
-                if expr is None:
-                    if n in folded_value:  # a constant: copied once, now
-                        expr = "%s_%s" % (n, want)
-                        ns[expr] = gpu.to_device(folded_value[n]) if want == _DEV else gpu.to_host(folded_value[n])
-                    else:
-                        expr = "%s_%s" % (n, want)
-                        lines.append(["    %s = %s(%s)" % (expr, "todev" if want == _DEV else "tohost", n),
-                                      [n], op, None])
-                    have[(n, want)] = expr
-                args.append(expr)
-                reads.append(expr)
-                inputs.append(expr)
-            for a, (key, value) in enumerate(op._attrs.items()):
-                ns["a%d_%d" % (op._id, a)] = value
-                args.append("%s=a%d_%d" % (key, op._id, a))
-            if d.trivial and not op._outputs:  # a NoOp (a group, a gradient gate): nothing to run
-                if log_placement is not None:
-                    log_placement(op)
+                args.append(n)
+                reads.append(n)
+                names.append(n)
                 continue
-            if d.trivial:  # Identity's value is its input, read (and moved) where it runs: no call, as in CPU plans
-                call = args[1]  # after the array module; a trivial op takes no context
-            else:
-                kernel = d.kernel
-                if side == _DEV:
+            at = where_is(t)
+            want = at if side is None else side
+            if want == _DEV and _host_memory(t) and at == _HOST and not int32_on_device:
+                want = _HOST  # int32 stays in host memory: shapes, axes, sizes
+            if t._dtype._is_ref and t not in feeds:
+                expr = "deref(%s)" % name_of[t]
+                if want != at:
+                    expr = ("todev(%s)" if want == _DEV else "tohost(%s)") % expr
+                args.append(expr)
+                reads.append(name_of[t])
+                names.append(name_of[t])
+                continue
+            n = name_of[t]
+            expr = have.get((n, want))
+            if expr is None:
+                expr = "%s_%s" % (n, want)
+                if n in folded_value:  # a constant: copied once, now
+                    ns[expr] = gpu.to_device(folded_value[n]) if want == _DEV else gpu.to_host(folded_value[n])
+                else:
+                    lines.append(["    %s = %s(%s)" % (expr, "todev" if want == _DEV else "tohost", n), [n], op, None])
+                have[(n, want)] = expr
+            args.append(expr)
+            reads.append(expr)
+            names.append(expr)
+        for a, (key, value) in enumerate(op._attrs.items()):
+            ns["a%d_%d" % (op._id, a)] = value
+            args.append("%s=a%d_%d" % (key, op._id, a))
+        args.extend(extra_args)
+        if d.trivial and not outputs:  # a NoOp (a group, a gradient gate): nothing to run
+            return
+        if d.trivial:  # Identity's value is its input, read (and moved) where it runs: no call, as in CPU plans
+            call = args[1]  # after the array module; a trivial op takes no context
+        else:
+            kname = "k%d" % op._id if kernel is d.kernel else "k%d_fused" % op._id
+            if side == _DEV:
+                if kernel is d.kernel:
                     kernel = gpu.kernels.get(op._type, kernel)
-                    if gpu.checked_kernel is not None:
-                        kernel = gpu.checked_kernel(kernel, op)
-                ns["k%d" % op._id] = kernel
-                call = "k%d(%s)" % (op._id, ", ".join(args))
-            outs = []
-            for j, t in enumerate(op._outputs):
-                if t in feeds:
-                    outs.append("_")
-                    continue
-                n = name_of[t] = "v%d_%d" % (op._id, j)
-                s = _HOST if side is None else side
-                home[n] = s
-                have[(n, s)] = n
-                outs.append(n)
-            if not outs:
-                text = "    " + call
-            elif len(outs) == 1:
-                text = "    %s = %s" % (outs[0], call)
+                if gpu.checked_kernel is not None:
+                    kernel = gpu.checked_kernel(kernel, op)
+            ns[kname] = kernel
+            call = "%s(%s)" % (kname, ", ".join(args))
+        outs = []
+        for j, t in enumerate(outputs):
+            if t in feeds:
+                outs.append("_")
+                continue
+            n = name_of[t] = "v%d_%d" % (t._op._id, j)
+            s = _HOST if side is None else side
+            home[n] = s
+            have[(n, s)] = n
+            outs.append(n)
+        if not outs:
+            text = "    " + call
+        elif len(outs) == 1:
+            text = "    %s = %s" % (outs[0], call)
+        else:
+            text = "    %s, = %s" % (", ".join(outs), call)
+        lines.append([text, reads, op, names])
+
+    def fold_op(op):
+        """Compute `op` now, when the plan is built, if it can be: True when done."""
+        if not (fold or op._type == "Const") or not _foldable(op, feeds, folded):
+            return False
+        values = _fold(op, ns, name_of, xp)
+        if values is None:
+            return False
+        for j, value in enumerate(values):
+            t = op._outputs[j]
+            if t not in feeds:
+                n = name_of[t] = "c%d_%d" % (op._id, j)
+                ns[n] = value
+                folded_value[n] = value
+                home[n] = placed_home(t)
+                have[(n, _HOST)] = n
+                folded.add(t)
+        return True
+
+    def run_op(op):
+        if not fold_op(op):
+            ref_in = refs_of(op, op._inputs)
+            emit(op, side_of(op, ref_in), op._inputs, ref_in, op._op_def.kernel)
+        if log_placement is not None:
+            log_placement(op)
+
+    def run_fused(item):
+        """Conv2D/MatMul -> BiasAdd [-> Relu] as one call (_remap), where all of them run on the GPU; else op by
+        op, as any other ops."""
+        ops, first = item.ops, item.ops[0]
+        on_gpu = [devices.place(o) == GPU and not (fold and _foldable(o, feeds, folded)) for o in ops]
+        if not (on_gpu[0] and on_gpu[1]) or any(t._dtype._is_ref for t in item.inputs) \
+                or side_of(first, [False] * len(first._inputs)) != _DEV:
+            for o in ops:
+                run_op(o)
+            return
+        fused, rest = (ops, ()) if all(on_gpu) else (ops[:2], ops[2:])  # a Relu on the CPU runs there
+        activation = "activation=%r" % (fused[2]._type if len(fused) == 3 else None)
+        emit(first, _DEV, item.inputs, [False] * len(item.inputs), first._op_def.fused_bias, [activation],
+             fused[-1]._outputs)
+        if log_placement is not None:
+            for o in fused:
+                log_placement(o)
+        for o in rest:
+            run_op(o)
+
+    with memory.using():
+        for item in _remap(order, feeds, set(fetch_tensors)):
+            if item.__class__ is _Fused:
+                run_fused(item)
             else:
-                text = "    %s, = %s" % (", ".join(outs), call)
-            lines.append([text, reads, op, inputs])
-            if log_placement is not None:
-                log_placement(op)
+                run_op(item)
 
         results, keep = [], set()
         for t in fetch_tensors:

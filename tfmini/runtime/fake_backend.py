@@ -561,10 +561,10 @@ def to_host(a):
     return a._a.copy()
 
 
-# =========================================================================== convolutions
-# nn_ops.register_device_im2col's pair for fake arrays (runtime/backends.py registers them unless
-# TFMINI_CUPY_FAST=0): numpy references of what the CuPy backend's fused kernels compute, so that the
-# convolutions' device branches run on every machine.
+# =========================================================================== convolutions, bias and ReLU
+# nn_ops.register_device_im2col's pair and math_ops.register_device_bias_relu's kernel for fake arrays
+# (runtime/backends.py registers them unless TFMINI_CUPY_FAST=0): numpy references of what the CuPy backend's
+# fused kernels compute, so that the device branches of the convolutions and fused ops run on every machine.
 _CONV_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
@@ -584,3 +584,15 @@ def col2im(out_backprop, filter, in_shape, sh, sw, dh, dw, oh, ow, pads):  # noq
     if dy.dtype not in _CONV_FLOATS or f.dtype != dy.dtype:
         return None
     return _wrap(nn_ops._col2im(np, dy, f, tuple(in_shape), oh, ow, pads, (1, sh, sw, 1), (1, dh, dw, 1)))
+
+
+def bias_relu(out, bias, relu):
+    """math_ops.register_device_bias_relu's numpy reference of the CuPy backend's fused kernel."""
+    o, b = out._a, bias._a
+    if o.dtype not in _CONV_FLOATS or b.dtype != o.dtype or b.ndim != 1 or not o.ndim or b.shape[0] != o.shape[-1] \
+            or not o.flags.c_contiguous or not o.size:
+        return False
+    np.add(o, b, out=o)
+    if relu:
+        np.maximum(o, o.dtype.type(0), out=o)
+    return True
