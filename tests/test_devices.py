@@ -741,6 +741,30 @@ def test_a_chain_split_between_devices_fuses_its_gpu_part(fake):
     assert "tohost" in src.split("activation=None")[1]
 
 
+def test_device_plans_find_variable_slots_once(fake):
+    """A variable's storage slot is the same object for the life of a session: a device plan finds it when it is
+    built, as a CPU plan does, and no line of a training step calls VariableV2's kernel."""
+    results = []
+    for name in ("numpy", "fake"):
+        tf.reset_default_graph()
+        with device.use_backend(name):
+            x = tf.placeholder(tf.float32, [None, 2])
+            w = tf.Variable([[1.0], [-1.0]])
+            b = tf.Variable([0.5])
+            step = tf.train.AdamOptimizer(0.1).minimize(tf.reduce_sum(tf.square(tf.matmul(x, w) + b)))
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                for _ in range(3):
+                    sess.run(step, {x: [[1.0, 2.0]]})
+                plan = _plan(sess)
+                assert not [op for op in plan._line_ops.values() if op.type == "VariableV2"]
+                assert "deref(s" in plan.source
+                results.append(sess.run([w, b]))
+    assert abs(results[0][1][0] - 0.5) > 0.1  # the variables moved
+    for got, want in zip(results[1], results[0]):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
 def test_device_plans_call_no_kernel_for_identity_or_noop(fake):
     """As CPU plans: an Identity (a variable's read, GATE_OP's control_dependency) is its input, a NoOp (a group,
     GATE_OP's group_deps) is nothing; the training step's values are the same."""

@@ -752,6 +752,31 @@ def test_sums_over_leading_axes_of_large_arrays():
     np.testing.assert_array_equal(got[-1], i.sum(axis=(0, 1)))
 
 
+def test_a_sum_over_no_axes_is_its_input_and_a_fetch_still_copies():
+    """Sum over no axes forwards its input (as TF's kernel; the gradient of a broadcasting op between equal shapes
+    sums over none): no copy, no kernel on a GPU. What a run returns is still the caller's own array."""
+    from tfmini.ops import math_ops
+    a = np.arange(6.0).reshape(2, 3)
+    assert math_ops._sum_kernel(np, a, np.array([], np.int32)) is a
+    assert math_ops._sum_kernel(np, a, np.array([], np.int32), keep_dims=True) is a
+    x = tf.placeholder(tf.float32, [None, 3])
+    v = tf.Variable(np.ones((2, 3), np.float32))
+    small = tf.constant([1, 2], tf.int8)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        xv = np.arange(6, dtype=np.float32).reshape(2, 3)
+        got, from_v, ints = sess.run([tf.reduce_sum(x, axis=[]), tf.reduce_sum(v, axis=[], keepdims=True),
+                                      tf.reduce_sum(small, [])], {x: xv})
+        got[0, 0] = from_v[0, 0] = 99.0
+        assert xv[0, 0] == 0.0 and sess.run(v)[0, 0] == 1.0
+        assert ints.dtype == np.int8 and ints.tolist() == [1, 2]
+        # the gradient of x * w between equal shapes: Sum over no axes on both sides
+        w = tf.constant(np.full((2, 3), 2.0, np.float32))
+        gx, gw = sess.run(tf.gradients(tf.reduce_sum(x * w), [x, w]), {x: xv})
+        np.testing.assert_array_equal(gx, np.full((2, 3), 2.0))
+        np.testing.assert_array_equal(gw, xv)
+
+
 # =========================================================================== run-time shapes that do not broadcast
 def _broadcasting_ops():
     from tfmini.framework import op_registry

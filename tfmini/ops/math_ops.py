@@ -1019,6 +1019,10 @@ def column_sums(xp, m):
 
 def _sum_kernel(xp, x, axis, *, keep_dims=False, T=None):
     axes = _reduction_axes(x, axis)
+    if not axes:
+        # nothing to reduce: the input itself, as TF's kernel forwards its buffer (the gradient of a broadcasting
+        # op between equal shapes sums over no axes: no copy, and on a GPU no kernel)
+        return x
     lead = len(axes)
     if (not keep_dims and x.size >= _COLUMN_SUM_ROWS and lead < x.ndim and x.flags.c_contiguous
             and sorted(a % x.ndim for a in axes) == list(range(lead))):
@@ -1170,7 +1174,7 @@ _REDUCE = {
     "All": (_all_kernel, (dtypes.bool,), NOT_DIFFERENTIABLE),
 }
 for _type, (_kernel, _allowed, _grad) in _REDUCE.items():
-    register_op(_type, infer=_reduce_infer, kernel=_kernel, grad=_grad)
+    register_op(_type, infer=_reduce_infer, kernel=_kernel, grad=_grad, aliases_input=_type == "Sum")
 
 
 def _resolve_keepdims(keepdims, keep_dims):

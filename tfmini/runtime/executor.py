@@ -832,7 +832,13 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         return True
 
     def run_op(op):
-        if not fold_op(op):
+        if op._op_def.session_constant and not any(t in feeds for t in op._outputs):
+            # a variable's storage slot: the same object for every run of this session, found once (as CPU plans)
+            values = _as_tuple(op._op_def.kernel(state.context_for(op), xp, **op._attrs), len(op._outputs))
+            for j, t in enumerate(op._outputs):
+                name_of[t] = "s%d_%d" % (op._id, j)
+                ns[name_of[t]] = values[j]
+        elif not fold_op(op):
             ref_in = refs_of(op, op._inputs)
             emit(op, side_of(op, ref_in), op._inputs, ref_in, op._op_def.kernel)
         if log_placement is not None:
