@@ -634,8 +634,8 @@ def test_fake_gpu_convolutions_use_the_device_im2col(fake, monkeypatch, strides,
     monkeypatch.setitem(nn_ops._DEVICE_IM2COL, fake_backend.FakeArray,
                         (counted("im2col", im2col), counted("col2im", col2im)))
     rng = np.random.RandomState(3)
-    x_val = rng.randn(2, 9, 8, 3).astype(np.float32)
-    w_val = rng.randn(3, 3, 3, 4).astype(np.float32)
+    x_val = rng.randn(2, 9, 8, 8).astype(np.float32)  # 72 taps: too deep for the direct convolution
+    w_val = rng.randn(3, 3, 8, 4).astype(np.float32)
     results = []
     for name in ("numpy", "fake"):
         tf.reset_default_graph()
@@ -650,6 +650,90 @@ def test_fake_gpu_convolutions_use_the_device_im2col(fake, monkeypatch, strides,
     for got, want in zip(results[1], results[0]):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
     assert calls["im2col"] >= 2 and calls["col2im"] == 1  # forward and filter gradient; input gradient
+
+
+@pytest.mark.parametrize("backend", ["fake", pytest.param("cupy", marks=needs_gpu)])
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+def test_device_direct_conv_kernel_matches_numpy(backend, dt):
+    """The backend's direct convolution (CuPy's kernel on a GPU, its numpy reference on the fake GPU) against
+    numpy's windows times the filter, over strides, dilations, paddings on any side, depths 1-4, with and
+    without bias and ReLU; it declines deep filters, half precision and a bias of another length."""
+    import itertools
+    from tfmini.ops import nn_ops
+    from tfmini.runtime import backends
+    from tfmini.runtime.cupy_backend import fused_kernels_enabled
+    gpu = backends.gpu_backend(backend)
+    if not fused_kernels_enabled():
+        pytest.skip("TFMINI_CUPY_FAST=0: no fused kernels registered")
+    conv = nn_ops._DEVICE_DIRECT_CONV[type(gpu.to_device(np.zeros(1)))]
+    rng = np.random.RandomState(5)
+    checked = 0
+    for (h, w), c, k, s, d, pads in itertools.product([(7, 6), (1, 9)], [1, 3, 4], [1, 2, 3, 5], [1, 2, 3], [1, 2],
+                                                      [(0, 0, 0, 0), (1, 1, 1, 1), (2, 0, 1, 3)]):
+        eff = (k - 1) * d + 1
+        oh, ow = (h + pads[0] + pads[1] - eff) // s + 1, (w + pads[2] + pads[3] - eff) // s + 1
+        if oh <= 0 or ow <= 0 or k * k * c > 64:
+            continue
+        x = rng.randn(2, h, w, c).astype(dt)
+        f = rng.randn(k, k, c, 3).astype(dt)
+        b = rng.randn(3).astype(dt)
+        want = np.tensordot(nn_ops._patches(np, x.astype(np.float64), k, k, s, s, d, d, oh, ow, pads),
+                            f.astype(np.float64), axes=3)
+        for bias, relu in [(None, False), (b, True), (b, False)]:
+            got = conv(gpu.to_device(x), gpu.to_device(f), s, s, d, d, oh, ow, pads,
+                       None if bias is None else gpu.to_device(bias), relu)
+            expect = want + (0 if bias is None else bias)
+            expect = np.maximum(expect, 0) if relu else expect
+            np.testing.assert_allclose(gpu.to_host(got), expect, rtol=1e-5 if dt == np.float32 else 1e-12,
+                                       atol=1e-5 if dt == np.float32 else 1e-12, err_msg=str((h, w, c, k, s, d, pads)))
+            assert gpu.to_host(got).dtype == dt
+            checked += 1
+    assert checked > 300
+    x, f = gpu.to_device(np.ones((1, 4, 4, 8), dt)), gpu.to_device(np.ones((3, 3, 8, 2), dt))
+    assert conv(x, f, 1, 1, 1, 1, 2, 2, (0, 0, 0, 0), None, False) is None  # 72 taps: im2col + GEMM
+    x, f = gpu.to_device(np.ones((1, 4, 4, 1), np.float16)), gpu.to_device(np.ones((3, 3, 1, 2), np.float16))
+    assert conv(x, f, 1, 1, 1, 1, 2, 2, (0, 0, 0, 0), None, False) is None
+    x, f = gpu.to_device(np.ones((1, 4, 4, 1), dt)), gpu.to_device(np.ones((3, 3, 1, 2), dt))
+    assert conv(x, f, 1, 1, 1, 1, 2, 2, (0, 0, 0, 0), gpu.to_device(np.ones(3, dt)), False) is None
+
+
+@pytest.mark.parametrize("depth, k, strides, padding, dilations", [
+    (1, 5, 1, "SAME", 1), (3, 3, 1, "SAME", 1), (3, 3, 2, "VALID", 1), (2, 3, 3, "SAME", 2), (1, 1, 2, "SAME", 1),
+    (4, 4, 1, [[0, 0], [2, 1], [0, 3], [0, 0]], 1), (1, 8, 2, "SAME", 1)])
+def test_fake_gpu_shallow_convolutions_run_direct(fake, monkeypatch, depth, k, strides, padding, dilations):
+    """A filter of at most 64 taps (a grayscale or RGB input: the lecture's first conv, VGG's) runs as one direct
+    kernel on a GPU (nn_ops.register_device_direct_conv), its bias and ReLU included when a plan fused them; the
+    fake GPU's numpy reference runs that branch here: the values and gradients are the CPU's."""
+    from tfmini.ops import nn_ops
+    from tfmini.runtime import backends
+    backends.gpu_backend("fake")
+    calls = []
+    direct = nn_ops._DEVICE_DIRECT_CONV[fake_backend.FakeArray]
+    monkeypatch.setitem(nn_ops._DEVICE_DIRECT_CONV, fake_backend.FakeArray,
+                        lambda *args: calls.append(args[-2] is not None) or direct(*args))
+    rng = np.random.RandomState(depth * 10 + k)
+    x_val = rng.randn(2, 10, 9, depth).astype(np.float32)
+    w_val = rng.randn(k, k, depth, 5).astype(np.float32)
+    results = []
+    for name in ("numpy", "fake"):
+        tf.reset_default_graph()
+        with device.use_backend(name):
+            x = tf.placeholder(tf.float32, x_val.shape)
+            w = tf.Variable(w_val)
+            b = tf.Variable(rng.randn(5).astype(np.float32) if name == "numpy" else results[0][-1])
+            conv = tf.nn.conv2d(x, w, [1, strides, strides, 1], padding, dilations=[1, dilations, dilations, 1])
+            y = tf.nn.relu(tf.nn.bias_add(conv, b))
+            gx, gw, gb = tf.gradients(tf.reduce_sum(tf.square(y)), [x, w, b])
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                results.append(sess.run([y, gx, gw, gb, conv, b], {x: x_val}) if name == "numpy" else
+                               sess.run([y, gx, gw, gb], {x: x_val}) + sess.run([conv], {x: x_val}))
+    for got, want in zip(results[1], results[0]):
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+    assert (results[1][0] == 0).any() and (results[1][0] > 0).any()
+    # the fused forward (its bias and ReLU in the kernel), the input gradient's stride-1 conv where it is shallow,
+    # then the conv fetched alone (no bias)
+    assert calls[0] is True and calls[-1] is False
 
 
 @pytest.mark.parametrize("backend", ["fake", pytest.param("cupy", marks=needs_gpu)])
@@ -721,7 +805,7 @@ def test_device_plans_fuse_conv_and_matmul_with_bias_and_relu(fake, monkeypatch,
     fused_lines = [line for line in src.splitlines() if "_fused(" in line]
     assert len(fused_lines) == 3, src
     assert sum("activation='Relu'" in line for line in fused_lines) == 2
-    assert calls == [True, True, False] * 3  # conv, fc, out: one kernel each, a step
+    assert calls == [True, False] * 3  # fc, out: one kernel each, a step (the conv's direct kernel adds its own)
     for op in ("conv/Conv2D", "conv/BiasAdd", "conv/Relu", "fc/MatMul", "fc/BiasAdd", "fc/Relu", "out/BiasAdd"):
         assert "%s: (%s): %s\n" % (op, op.split("/")[1], GPU) in err
     for got, want in zip(results[1], results[0]):

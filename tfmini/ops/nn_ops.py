@@ -751,6 +751,35 @@ def register_device_im2col(array_class, im2col, col2im):
     _DEVICE_IM2COL[array_class] = (im2col, col2im)
 
 
+# A device's own direct convolution for shallow filters (a grayscale or RGB input: an im2col matrix of 25 or 27
+# columns is a poor GEMM and 25x the input's memory), by the class of its arrays, as above
+_DEVICE_DIRECT_CONV = {}
+
+
+# a filter with at most this many taps (kh * kw * in_c: the lecture's first conv 25, VGG's 27) is applied directly
+_DIRECT_CONV_MAX_TAPS = 64
+
+
+def direct_conv_applies(x, filter, bias, sh, sw, dh, dw, oh, ow, pads):  # noqa: A002
+    """Whether a device's direct convolution takes these arrays: float32/64 throughout, a shallow filter
+    (_DIRECT_CONV_MAX_TAPS), a bias of out_c entries if any, and indices and coordinates within 32 bits."""
+    kh, kw, c, out_c = filter.shape
+    n, h, w, xc = x.shape
+    floats = (np.float32, np.float64)
+    small = 1 << 31
+    return (x.dtype in floats and filter.dtype == x.dtype and xc == c and 0 < kh * kw * c <= _DIRECT_CONV_MAX_TAPS
+            and (bias is None or (bias.dtype == x.dtype and bias.shape == (out_c,)))
+            and 0 < x.size < small and 0 < n * oh * ow * out_c < small
+            and max(oh * sh, ow * sw) + max(kh * dh, kw * dw) + max(pads) + max(h, w) < small)
+
+
+def register_device_direct_conv(array_class, conv):
+    """conv(x, filter, sh, sw, dh, dw, oh, ow, pads, bias, relu) -> the NHWC convolution of `x` [n, h, w, c] with
+    `filter` [kh, kw, c, out_c], plus `bias` (out_c, or None), clipped at 0 if `relu`, made in one pass for
+    arrays of `array_class`; or None where it does not apply (depth, dtypes, sizes), before any work."""
+    _DEVICE_DIRECT_CONV[array_class] = conv
+
+
 def _im2col(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, pads, ones=False):
     """The im2col matrix of a NHWC convolution in blocks (see `_image_blocks`): returns (blocks, matrix) where
     blocks[b] is (images, output rows) and matrix(b) makes that block's matrix [its output positions,
@@ -1068,7 +1097,13 @@ def _conv_gemm(xp, x, filter, sh, sw, dh, dw, oh, ow, pads, bias=None, relu=Fals
     """A NHWC convolution as im2col + GEMM: the windows of each block of images as a [rows, kh*kw*c] matrix
     times the filter as [kh*kw*c, out_c]. With `bias` (out_c), the bias rides in the GEMM (a column of ones
     in the matrix, the bias as the filter's last row); with `relu`, each block's result is clipped at 0
-    while it is still in the cache (the fused kernel TF's remapper uses, _FusedConv2D)."""
+    while it is still in the cache (the fused kernel TF's remapper uses, _FusedConv2D). A device's direct
+    convolution, where it registered one and it applies, instead."""
+    direct = _DEVICE_DIRECT_CONV.get(x.__class__)
+    if direct is not None:
+        out = direct(x, filter, sh, sw, dh, dw, oh, ow, pads, bias, relu)
+        if out is not None:
+            return out
     if _winograd_applies(x, filter, sh, sw, dh, dw, oh, ow):
         return _winograd_conv(x, filter, oh, ow, pads, bias, relu)
     n, _, _, c = x.shape

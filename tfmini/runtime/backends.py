@@ -70,6 +70,7 @@ class FakeGpuBackend(GpuBackend):
             from ..ops import math_ops, nn_ops
             nn_ops.register_device_im2col(fake_backend.FakeArray, fake_backend.im2col, fake_backend.col2im)
             math_ops.register_device_bias_relu(fake_backend.FakeArray, fake_backend.bias_relu)
+            nn_ops.register_device_direct_conv(fake_backend.FakeArray, fake_backend.direct_conv)
         self.to_device = fake_backend.to_device
         self.to_host = fake_backend.to_host
 

@@ -97,6 +97,7 @@ class CupyBackend(GpuBackend):
             self.kernels.update(_fast_paths(cupy))
             nn_ops.register_device_im2col(cupy.ndarray, *_im2col_kernels(cupy))
             math_ops.register_device_bias_relu(cupy.ndarray, _bias_relu_kernel(cupy))
+            nn_ops.register_device_direct_conv(cupy.ndarray, _direct_conv_kernel(cupy))
 
     def device_description(self):
         rt = self._cupy.cuda.runtime
@@ -228,6 +229,51 @@ def _im2col_kernels(cupy):
         return dx
 
     return im2col_kernel, col2im_kernel
+
+
+def _direct_conv_kernel(cupy):
+    """nn_ops.register_device_direct_conv's convolution for CuPy arrays: one thread an output entry (output
+    channels fastest: a warp reads the same input entries and a row of the filter), the sum over the filter's
+    taps, then the bias and ReLU, in one kernel. nn_ops.direct_conv_applies decides where it runs."""
+    from ..ops import nn_ops
+    conv = cupy.ElementwiseKernel(
+        "raw T x, raw T f, raw T b, int32 h, int32 w, int32 c, int32 oh, int32 ow, int32 kh, int32 kw, int32 sh, "
+        "int32 sw, int32 dh, int32 dw, int32 pt, int32 pl, int32 oc, bool has_bias, bool relu", "T y",
+        """
+        const unsigned int j = (unsigned int)i;
+        const unsigned int q = j / oc;
+        const int o = j - q * oc;
+        const unsigned int t = q / ow;
+        const int ox = q - t * ow;
+        const unsigned int n = t / oh;
+        const int oy = t - n * oh;
+        T acc = 0;
+        for (int ti = 0; ti < kh; ++ti) {
+            const int yy = oy * sh - pt + ti * dh;
+            if (yy < 0 || yy >= h) continue;
+            for (int tj = 0; tj < kw; ++tj) {
+                const int xx = ox * sw - pl + tj * dw;
+                if (xx < 0 || xx >= w) continue;
+                const ptrdiff_t base = (((ptrdiff_t)n * h + yy) * w + xx) * c;
+                const int tap = (ti * kw + tj) * c * oc + o;
+                for (int ch = 0; ch < c; ++ch) acc += x[base + ch] * f[tap + ch * oc];
+            }
+        }
+        const T v = has_bias ? acc + b[o] : acc;
+        y = (!relu || v > (T)0 || v != v) ? v : (T)0;
+        """, "tfmini_direct_conv")
+
+    def run(x, filter, sh, sw, dh, dw, oh, ow, pads, bias, relu):  # noqa: A002
+        if not nn_ops.direct_conv_applies(x, filter, bias, sh, sw, dh, dw, oh, ow, pads):
+            return None
+        n, h, w, c = x.shape
+        kh, kw, _, oc = filter.shape
+        f = cupy.ascontiguousarray(filter)
+        out = cupy.empty((n, oh, ow, oc), x.dtype)
+        conv(cupy.ascontiguousarray(x), f, f if bias is None else cupy.ascontiguousarray(bias), h, w, c, oh, ow,
+             kh, kw, sh, sw, dh, dw, pads[0], pads[2], oc, bias is not None, bool(relu), out)
+        return out
+    return run
 
 
 def _bias_relu_kernel(cupy):

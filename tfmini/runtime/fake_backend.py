@@ -562,8 +562,8 @@ def to_host(a):
 
 
 # =========================================================================== convolutions, bias and ReLU
-# nn_ops.register_device_im2col's pair and math_ops.register_device_bias_relu's kernel for fake arrays
-# (runtime/backends.py registers them unless TFMINI_CUPY_FAST=0): numpy references of what the CuPy backend's
+# nn_ops.register_device_im2col's pair, nn_ops.register_device_direct_conv's and math_ops.register_device_bias_relu's
+# kernels for fake arrays (runtime/backends.py registers them unless TFMINI_CUPY_FAST=0): numpy references of what the CuPy backend's
 # fused kernels compute, so that the device branches of the convolutions and fused ops run on every machine.
 _CONV_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -596,3 +596,18 @@ def bias_relu(out, bias, relu):
     if relu:
         np.maximum(o, o.dtype.type(0), out=o)
     return True
+
+
+def direct_conv(x, filter, sh, sw, dh, dw, oh, ow, pads, bias, relu):  # noqa: A002
+    """nn_ops.register_device_direct_conv's numpy reference of the CuPy backend's direct convolution."""
+    from ..ops import nn_ops
+    a, f, b = x._a, filter._a, None if bias is None else bias._a
+    if not nn_ops.direct_conv_applies(a, f, b, sh, sw, dh, dw, oh, ow, pads):
+        return None
+    kh, kw = f.shape[:2]
+    out = np.tensordot(nn_ops._patches(np, a, kh, kw, sh, sw, dh, dw, oh, ow, pads), f, axes=3)
+    if b is not None:
+        out += b
+    if relu:
+        np.maximum(out, out.dtype.type(0), out=out)
+    return _wrap(np.ascontiguousarray(out, a.dtype))
