@@ -281,12 +281,13 @@ def _bias_relu_kernel(cupy):
     a ReLU, max(v, 0) as numpy's maximum gives it (NaN kept; max(-0.0, 0) is 0.0), in one pass over the product
     in place."""
     bias_relu = cupy.ElementwiseKernel(
-        "raw T b, int64 c, bool relu", "T y",
-        "const T v = y + b[i % c]; y = (!relu || v > (T)0 || v != v) ? v : (T)0;", "tfmini_bias_relu")
+        "raw T b, int32 c, bool relu", "T y",
+        "const T v = y + b[(unsigned int)i % (unsigned int)c]; y = (!relu || v > (T)0 || v != v) ? v : (T)0;",
+        "tfmini_bias_relu")
 
     def run(out, bias, relu):
         if out.dtype not in _FLOATS or bias.dtype != out.dtype or bias.ndim != 1 or not out.ndim \
-                or bias.shape[0] != out.shape[-1] or not out.flags.c_contiguous or not out.size:
+                or bias.shape[0] != out.shape[-1] or not out.flags.c_contiguous or not 0 < out.size < _INDEX_LIMIT:
             return False
         bias_relu(cupy.ascontiguousarray(bias), out.shape[-1], bool(relu), out)
         return True
@@ -294,6 +295,8 @@ def _bias_relu_kernel(cupy):
 
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+# the kernels that index positions in 32 bits take arrays of fewer entries than this (else the shared kernel runs)
+_INDEX_LIMIT = 1 << 31
 # the fused cross-entropy gives each row one thread, which loops over the classes three times: beyond this many
 # classes the xp version's reductions, spread over the whole GPU, are the better choice (the lecture has 2, 10
 # and VGG's 1000; tested up to 1000, not timed above 10)
@@ -349,14 +352,19 @@ def _fast_paths(cupy):
     # it, each scanned row-major for its first maximum, as TF's kernels break ties); padding never wins
     pool_params = ("int32 h, int32 w, int32 c, int32 oh, int32 ow, int32 kh, int32 kw, int32 sh, int32 sw, "
                    "int32 pt, int32 pl")
+    # (positions in 32-bit unsigned arithmetic, a few instructions a division where 64-bit takes tens; the
+    # callers check the sizes, and memory offsets are ptrdiff_t)
     max_pool = cupy.ElementwiseKernel(
         "raw T x, " + pool_params, "T y",
         """
-        const int ch = i % c;
-        ptrdiff_t t = i / c;
-        const int ox = t % ow; t /= ow;
-        const int oy = t % oh;
-        const ptrdiff_t b = t / oh;
+        const unsigned int j = (unsigned int)i;
+        const unsigned int q = j / c;
+        const int ch = j - q * c;
+        const unsigned int t = q / ow;
+        const int ox = q - t * ow;
+        const unsigned int tb = t / oh;
+        const int oy = t - tb * oh;
+        const ptrdiff_t b = tb;
         const int ys = oy * sh - pt, xs = ox * sw - pl;
         const int y0 = max(ys, 0), y1 = min(ys + kh, h), x0 = max(xs, 0), x1 = min(xs + kw, w);
         T m = x[((b * h + y0) * w + x0) * c + ch];
@@ -370,11 +378,14 @@ def _fast_paths(cupy):
     max_pool_grad = cupy.ElementwiseKernel(
         "raw T x, raw T y, raw T g, " + pool_params, "T dx",
         """
-        const int ch = i % c;
-        ptrdiff_t t = i / c;
-        const int col = t % w; t /= w;
-        const int row = t % h;
-        const ptrdiff_t b = t / h;
+        const unsigned int j = (unsigned int)i;
+        const unsigned int q = j / c;
+        const int ch = j - q * c;
+        const unsigned int t = q / w;
+        const int col = q - t * w;
+        const unsigned int tb = t / h;
+        const int row = t - tb * h;
+        const ptrdiff_t b = tb;
         const int ylo = row + pt - kh + 1, xlo = col + pl - kw + 1;
         const int oy0 = ylo <= 0 ? 0 : (ylo + sh - 1) / sh, ox0 = xlo <= 0 ? 0 : (xlo + sw - 1) / sw;
         const int oy1 = min((row + pt) / sh, oh - 1), ox1 = min((col + pl) / sw, ow - 1);
@@ -416,7 +427,8 @@ def _fast_paths(cupy):
         or type the fast kernels do not take)."""
         if x.dtype not in _FLOATS or data_format != "NHWC" or x.ndim != 4 or padding not in ("SAME", "VALID") \
                 or ksize[0] != 1 or strides[0] != 1 or ksize[3] != 1 or strides[3] != 1 or min(ksize) <= 0 \
-                or min(strides) <= 0 or not x.size:
+                or min(strides) <= 0 or not 0 < x.size < _INDEX_LIMIT or max(ksize) >= _INDEX_LIMIT \
+                or max(strides) >= _INDEX_LIMIT:
             return None
         n, h, w, c = x.shape
         oh, pt, _ = nn_ops._window(h, ksize[1], 1, strides[1], padding)
