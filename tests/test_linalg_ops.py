@@ -503,3 +503,37 @@ def test_triangular_solve_ignores_the_other_triangle():
     with tf.Session() as sess:
         got = sess.run(tf.matrix_triangular_solve(tf.constant(garbage), tf.constant(_RHS)))
     np.testing.assert_allclose(got, _np_tri_solve(_S, _RHS), rtol=1e-5)
+
+
+def test_eye_builds_tfs_graph_and_values():
+    """tf.eye as TF 1.x builds it (checked against TF 2.21's compat.v1 here: the same values, shapes and ops but
+    the diagonal op's version): MatrixDiag of ones when square, MatrixSetDiag of ones on zeros when not; a
+    tensor size makes the shapes at run time (Minimum, ConcatV2, Fill)."""
+    tf.reset_default_graph()
+    square = tf.eye(3)
+    wide = tf.eye(2, num_columns=3)
+    batch = tf.eye(2, batch_shape=[2])
+    tall = tf.eye(3, num_columns=2, batch_shape=[1], dtype=tf.int32)
+    n = tf.placeholder(tf.int32, [])
+    dynamic = tf.eye(n)
+    named = tf.eye(2, n, name="wide")
+    assert (square.name, square.shape.as_list()) == ("eye/MatrixDiag:0", [3, 3])
+    assert (wide.name, wide.shape.as_list()) == ("eye_1/MatrixSetDiag:0", [2, 3])
+    assert batch.shape.as_list() == [2, 2, 2] and tall.dtype == tf.int32 and tall.shape.as_list() == [1, 3, 2]
+    assert dynamic.shape.ndims == 2 and named.name == "wide/MatrixSetDiag:0"
+    assert tf.linalg.eye is tf.eye
+    types = {op.name: op.type for op in tf.get_default_graph().get_operations()}
+    assert types["eye/ones"] == "Const" and types["eye_1/zeros"] == "Const"
+    assert types["eye_4/Minimum"] == "Minimum" and types["eye_4/concat"] == "ConcatV2" and types["eye_4/ones"] == "Fill"
+    with tf.Session() as sess:
+        got = sess.run([square, wide, batch, tall, dynamic, named], {n: 4})
+    np.testing.assert_array_equal(got[0], np.eye(3))
+    np.testing.assert_array_equal(got[1], np.eye(2, 3))
+    np.testing.assert_array_equal(got[2], [np.eye(2)] * 2)
+    np.testing.assert_array_equal(got[3], [np.eye(3, 2)])
+    assert got[3].dtype == np.int32
+    np.testing.assert_array_equal(got[4], np.eye(4))
+    np.testing.assert_array_equal(got[5], np.eye(2, 4))
+    with pytest.raises(TypeError, match=r"Arguments `num_rows` and `num_columns` must be positive integer values\. "
+                                        r"Received: num_rows=2\.0, num_columns=2\.0"):
+        tf.eye(2.0)

@@ -1,8 +1,10 @@
-"""Packaging and import: every package is installed, and `import tfmini` stays light."""
+"""Packaging and import: every package is installed, `import tfmini` stays light, TF names it lacks say so."""
 import pathlib
 import subprocess
 import sys
 import tomllib
+
+import pytest
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 
@@ -29,3 +31,35 @@ def test_import_is_fast_and_numpy_only():
         times.append(float(out[0]))
         assert out[1].strip() == "[]", "import tfmini pulled in: " + out[1]
     assert min(times) < 0.3, "import tfmini took %.3fs (best of 5)" % min(times)
+
+
+def test_tensorflow_names_tfmini_lacks_say_so():
+    """A TensorFlow 1.x name that tfmini does not implement raises AttributeError (hasattr stays False) saying so
+    and where to find it; a name TensorFlow does not have either gets Python's plain message. The list of names
+    is read only on such a miss, never by `import tfmini`."""
+    code = "import sys, tfmini as tf; loaded = 'tfmini.framework.tf_api_names' in sys.modules; " \
+           "print(loaded, hasattr(tf, 'cond'))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split() \
+        == ["False", "False"]
+    import tfmini as tf
+    import tfmini.contrib  # noqa: F401
+    for module, name, qualified in [(tf, "cond", "tf.cond"), (tf, "image", "tf.image"),
+                                    (tf.nn, "nce_loss", "tf.nn.nce_loss"),
+                                    (tf.train, "FtrlOptimizer", "tf.train.FtrlOptimizer"),
+                                    (tf.layers, "conv3d", "tf.layers.conv3d"), (tf.linalg, "svd", "tf.linalg.svd"),
+                                    (tf.losses, "cosine_distance", "tf.losses.cosine_distance"),
+                                    (tf.metrics, "mean_iou", "tf.metrics.mean_iou"),
+                                    (tf.summary, "tensor_summary", "tf.summary.tensor_summary"),
+                                    (tf.initializers, "he_uniform", "tf.initializers.he_uniform")]:
+        if hasattr(module, name):  # implemented since: nothing to say
+            continue
+        with pytest.raises(AttributeError, match=r"^module '%s' has no attribute '%s': %s is TensorFlow 1\.x API that "
+                                                 r"tfmini does not implement \(tfmini covers the TensorFlow the lecture "
+                                                 r"uses\)\. Real TensorFlow has it: import tensorflow\.compat\.v1 as tf$"
+                                                 % (module.__name__.replace(".", r"\."), name, qualified.replace(".", r"\."))):
+            getattr(module, name)
+    with pytest.raises(AttributeError, match=r"^module 'tfmini' has no attribute 'no_such_thing'$"):
+        tf.no_such_thing  # noqa: B018
+    with pytest.raises(AttributeError, match=r"^module 'tfmini\.nn' has no attribute 'relu7'$"):
+        tf.nn.relu7  # noqa: B018
+

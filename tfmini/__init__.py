@@ -51,7 +51,10 @@ def __getattr__(name):
     if name in _MESSAGES:
         from .framework import messages
         return messages.get(name)
-    raise AttributeError("module 'tfmini' has no attribute %r" % name)
+    if name.startswith("__"):  # the import system's questions (__path__): not TF's names
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    from .framework.tf_api_names import missing_attribute
+    raise missing_attribute("tf", name)
 
 newaxis = None
 __version__ = "0.1.0"

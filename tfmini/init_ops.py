@@ -281,3 +281,10 @@ def lecun_normal(seed=None):
 
 def lecun_uniform(seed=None):
     return VarianceScaling(scale=1.0, mode="fan_in", distribution="uniform", seed=seed)
+
+
+def __getattr__(name):
+    if name.startswith("__"):  # the import system's questions (__path__): not TF's names
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    from .framework.tf_api_names import missing_attribute  # a TensorFlow name tfmini lacks: say so
+    raise missing_attribute("initializers", name)

@@ -3,6 +3,8 @@ determinant and QR, each with TensorFlow's gradient (python/ops/linalg_grad.py, 
 
 Every op works on the last two dimensions and treats the leading ones as a batch.
 """
+import numpy as np
+
 from ..framework import dtypes, errors
 from ..framework.op_def_library import FLOAT_COMPLEX_TYPES, INT_TYPES, convert_one, convert_same_dtype, make_op
 from ..framework.op_registry import InferenceError, register_op
@@ -12,7 +14,7 @@ from ..framework.tensor_shape import TensorShape
 from . import array_ops, math_ops
 from .shape_util import merge_shapes, static_dim as _dim, with_rank as _with_rank, with_rank_at_least as _at_least
 
-__all__ = ["matrix_band_part", "matrix_diag", "matrix_diag_part", "matrix_set_diag", "matrix_triangular_solve",
+__all__ = ["eye", "matrix_band_part", "matrix_diag", "matrix_diag_part", "matrix_set_diag", "matrix_triangular_solve",
            "matrix_inverse", "matrix_determinant", "qr"]
 
 # MatrixTriangularSolve and MatrixSolve in TF 1.x take no half; MatrixInverse and MatrixDeterminant do
@@ -271,6 +273,45 @@ def matrix_set_diag(input, diagonal, name=None):  # noqa: A002
     with name_scope(name, "MatrixSetDiag", [input, diagonal]) as scope:
         x, d = convert_same_dtype("MatrixSetDiag", [("input", input), ("diagonal", diagonal)])
         return make_op("MatrixSetDiag", [x, d], {"T": x.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== eye
+def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
+    """An identity matrix [num_rows, num_columns] (square by default), or a batch of them shaped
+    batch_shape + [num_rows, num_columns], as TF builds it: MatrixDiag of ones for a square one, else
+    MatrixSetDiag of ones on zeros. Also tf.linalg.eye.
+
+    >>> tf.eye(2, num_columns=3).shape
+    TensorShape([Dimension(2), Dimension(3)])
+    """
+    from ..framework.ops import Tensor
+    with name_scope(name, "eye", [num_rows, num_columns, batch_shape]):
+        is_square = num_columns is None
+        batch_shape = [] if batch_shape is None else batch_shape
+        num_columns = num_rows if num_columns is None else num_columns
+        if isinstance(num_rows, Tensor) or isinstance(num_columns, Tensor):
+            diag_size = math_ops.minimum(num_rows, num_columns)
+        else:
+            for v in (num_rows, num_columns):
+                if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+                    raise TypeError("Arguments `num_rows` and `num_columns` must be positive integer values. "
+                                    "Received: num_rows=%s, num_columns=%s" % (num_rows, num_columns))
+            is_square = num_rows == num_columns
+            diag_size = min(int(num_rows), int(num_columns))
+        if isinstance(batch_shape, Tensor) or isinstance(diag_size, Tensor):
+            batch_shape = array_ops.convert_to_tensor(batch_shape, name="shape", dtype=dtypes.int32)
+            diag_shape = array_ops.concat((batch_shape, [diag_size]), axis=0)
+            if not is_square:
+                shape = array_ops.concat((batch_shape, [num_rows, num_columns]), axis=0)
+        else:
+            batch_shape = list(batch_shape)
+            diag_shape = batch_shape + [diag_size]
+            if not is_square:
+                shape = batch_shape + [num_rows, num_columns]
+        diag_ones = array_ops.ones(diag_shape, dtype=dtype)
+        if is_square:
+            return matrix_diag(diag_ones)
+        return matrix_set_diag(array_ops.zeros(shape, dtype=dtype), diag_ones)
 
 
 # =========================================================================== MatrixTriangularSolve

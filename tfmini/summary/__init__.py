@@ -13,4 +13,7 @@ def __getattr__(name):
     if name in _MESSAGES:
         from ..framework import messages
         return messages.get(name)
-    raise AttributeError("module 'tfmini.summary' has no attribute %r" % name)
+    if name.startswith("__"):  # the import system's questions (__path__): not TF's names
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    from ..framework.tf_api_names import missing_attribute
+    raise missing_attribute("summary", name)

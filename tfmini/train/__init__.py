@@ -19,3 +19,10 @@ from ..framework.graph_io import write_graph  # noqa: F401
 from ..framework.meta_graph import export_meta_graph  # noqa: F401
 from .meta_graph_io import import_meta_graph  # noqa: F401
 from ..summary.summary_iterator import summary_iterator  # noqa: F401
+
+
+def __getattr__(name):
+    if name.startswith("__"):  # the import system's questions (__path__): not TF's names
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    from ..framework.tf_api_names import missing_attribute  # a TensorFlow name tfmini lacks: say so
+    raise missing_attribute("train", name)
