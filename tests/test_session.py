@@ -502,7 +502,8 @@ def test_fused_conv_gradients_equal_the_unfused(sess):
 def test_matmul_bias_relu_run_as_one_fused_call(sess, m, k, n, ta, tb, relu):
     """MatMul -> BiasAdd [-> Relu] (a dense layer) is one call, as TF's remapper makes _FusedMatMul, on the CPU
     (and on a GPU: one GEMM, one bias + ReLU kernel); its value is the unfused one. The large products take the
-    blocked GEMM (by rows; by the shared dimension for two rows), the bias and ReLU per block."""
+    blocked GEMM (by rows; for two rows by the shared dimension on up to 11 threads, else by columns), the bias
+    and ReLU per block of rows or on the whole product."""
     rng = np.random.RandomState(m + k)
     av = rng.randn(*((k, m) if ta else (m, k))).astype(np.float32)
     bv = rng.randn(*((n, k) if tb else (k, n))).astype(np.float32)
@@ -549,6 +550,51 @@ def test_a_failing_fused_matmul_names_the_matmul(sess):
                                                              r"In\[1\]: \[3,4\]") as e:
         sess.run(y, {x: np.ones((2, 5))})
     assert "the_matmul" in str(e.value)
+
+
+@pytest.mark.parametrize("kind", ["conv", "matmul"])
+def test_a_fused_chains_bias_error_names_its_bias_add(sess, kind):
+    """A bias whose shape changed at run time (assigned with validate_shape=False) fails BiasAdd's check inside
+    the fused kernel: the error is BiasAdd's, naming that op and the product's real shape, as unfused."""
+    b = tf.Variable([1.0, 2.0], name="b")
+    if kind == "conv":
+        x = tf.placeholder(tf.float32, [None, 4, 4, 1])
+        product, feed, shape = tf.nn.conv2d(x, tf.ones([3, 3, 1, 2]), [1, 1, 1, 1], "SAME"), np.ones((1, 4, 4, 1)), \
+            r"\[1,4,4,2\]"
+    else:
+        x = tf.placeholder(tf.float32, [None, 3])
+        product, feed, shape = tf.matmul(x, tf.ones([3, 2])), np.ones((1, 3)), r"\[1,2\]"
+    y = tf.nn.relu(tf.nn.bias_add(product, b, name="the_bias_add"))
+    sess.run(tf.global_variables_initializer())
+    assert sess.run(y, {x: feed}).shape[-1] == 2
+    assert _fused_lines(_last_plan(sess).source)
+    sess.run(tf.assign(b, [1.0, 2.0, 3.0], validate_shape=False))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Must provide as many biases as the last dimension of "
+                                                             r"the input tensor: \[3\] vs\. %s" % shape) as e:
+        sess.run(y, {x: feed})
+    assert e.value.op.name == "the_bias_add" and "[[node the_bias_add " in str(e.value)
+
+
+def test_a_fetched_sum_over_no_axes_of_a_value_made_once_is_a_copy(sess):
+    """A value computed when the plan was built (constants folded) and forwarded by Sum over no axes is copied out:
+    changing what a run returned changes nothing the next run returns."""
+    a = tf.constant([1.0, 2.0]) + tf.constant([3.0, 4.0])
+    with tf.control_dependencies([tf.no_op()]):
+        s = tf.reduce_sum(a, axis=[])
+    r = sess.run(s)
+    r[0] = 100.0
+    np.testing.assert_array_equal(sess.run(s), [4.0, 6.0])
+
+
+def test_a_fed_output_of_a_target_op_keeps_the_feed(sess):
+    """Feeding an op's output while running the op as a target: the op runs, and its readers see the feed."""
+    x = tf.constant(np.ones((1, 3), np.float32))
+    w = tf.Variable(np.ones((3, 2), np.float32))
+    biased = tf.nn.bias_add(tf.matmul(tf.identity(x), w), tf.constant([0.0, 0.0]))
+    doubled = biased * 2.0
+    sess.run(tf.global_variables_initializer())
+    got = sess.run([doubled, biased.op], {biased: [[-5.0, 7.0]]})[0]
+    np.testing.assert_array_equal(got, [[-10.0, 14.0]])
 
 
 def test_fused_dense_layers_train_as_the_unfused(sess):

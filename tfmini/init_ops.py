@@ -265,6 +265,10 @@ glorot_uniform_initializer = GlorotUniform
 glorot_normal_initializer = GlorotNormal
 orthogonal_initializer = Orthogonal
 identity_initializer = Identity
+# tf.initializers' short names (this module is tf.initializers): the same classes, as in TF 1.x
+zeros, ones, constant, identity, orthogonal = Zeros, Ones, Constant, Identity, Orthogonal
+random_normal, truncated_normal, random_uniform = RandomNormal, TruncatedNormal, RandomUniform
+variance_scaling, glorot_uniform, glorot_normal = VarianceScaling, GlorotUniform, GlorotNormal
 
 
 def he_normal(seed=None):
@@ -283,7 +287,14 @@ def lecun_uniform(seed=None):
     return VarianceScaling(scale=1.0, mode="fan_in", distribution="uniform", seed=seed)
 
 
+_INITIALIZER_OPS = {"global_variables": "global_variables_initializer", "local_variables": "local_variables_initializer",
+                    "variables": "variables_initializer"}
+
+
 def __getattr__(name):
+    if name in _INITIALIZER_OPS:  # tf.initializers.global_variables() is tf.global_variables_initializer()
+        from . import variables
+        return getattr(variables, _INITIALIZER_OPS[name])
     if name.startswith("__"):  # the import system's questions (__path__): not TF's names
         raise AttributeError("module %r has no attribute %r" % (__name__, name))
     from .framework.tf_api_names import missing_attribute  # a TensorFlow name tfmini lacks: say so

@@ -791,10 +791,9 @@ def _fused_matmul_kernel(xp, a, b, bias, *, activation, transpose_a=False, trans
     if a.ndim != 2 or b.ndim != 2:
         return _matmul_kernel(xp, a, b, transpose_a=transpose_a, transpose_b=transpose_b)  # its error
     columns = b.shape[0] if transpose_b else b.shape[1]
-    if bias.shape != (columns,):  # a variable created with validate_shape=False changed its shape: BiasAdd's error
-        from .nn_ops import _bias_add_kernel
-        return _bias_add_kernel(xp, _matmul_kernel(xp, a, b, transpose_a=transpose_a, transpose_b=transpose_b),
-                                bias)
+    if bias.shape != (columns,):  # a variable assigned with validate_shape=False changed its shape: BiasAdd's error
+        from .nn_ops import fused_bias_error
+        return fused_bias_error(xp, _matmul_kernel(xp, a, b, transpose_a=transpose_a, transpose_b=transpose_b), bias)
     relu = activation == "Relu"
 
     def finish(o):

@@ -756,18 +756,21 @@ def register_device_im2col(array_class, im2col, col2im):
 _DEVICE_DIRECT_CONV = {}
 
 
-# a filter with at most this many taps (kh * kw * in_c: the lecture's first conv 25, VGG's 27) is applied directly
+# a filter over a shallow input (fewer than _TAP_MAJOR_DEPTH channels: grayscale, RGB) with at most this many taps
+# (kh * kw * in_c: the lecture's first conv 25, VGG's 27) is applied directly on a GPU
 _DIRECT_CONV_MAX_TAPS = 64
 
 
 def direct_conv_applies(x, filter, bias, sh, sw, dh, dw, oh, ow, pads):  # noqa: A002
-    """Whether a device's direct convolution takes these arrays: float32/64 throughout, a shallow filter
-    (_DIRECT_CONV_MAX_TAPS), a bias of out_c entries if any, and indices and coordinates within 32 bits."""
+    """Whether a device's direct convolution takes these arrays: float32/64 throughout, a shallow input and filter
+    (_TAP_MAJOR_DEPTH, _DIRECT_CONV_MAX_TAPS), a bias of out_c entries if any, and indices and coordinates within
+    32 bits."""
     kh, kw, c, out_c = filter.shape
     n, h, w, xc = x.shape
     floats = (np.float32, np.float64)
     small = 1 << 31
-    return (x.dtype in floats and filter.dtype == x.dtype and xc == c and 0 < kh * kw * c <= _DIRECT_CONV_MAX_TAPS
+    return (x.dtype in floats and filter.dtype == x.dtype and xc == c and c < _TAP_MAJOR_DEPTH
+            and 0 < kh * kw * c <= _DIRECT_CONV_MAX_TAPS and 0 < filter.size < small
             and (bias is None or (bias.dtype == x.dtype and bias.shape == (out_c,)))
             and 0 < x.size < small and 0 < n * oh * ow * out_c < small
             and max(oh * sh, ow * sw) + max(kh * dh, kw * dw) + max(pads) + max(h, w) < small)
@@ -976,9 +979,20 @@ def _conv2d_kernel(xp, input, filter, *, strides, padding, explicit_paddings=(),
 def _fused_conv2d_kernel(xp, input, filter, bias, *, activation, **attrs):
     """Conv2D, then BiasAdd, then `activation` ("Relu" or None), in one pass (TF's _FusedConv2D). A plan uses
     it only where BiasAdd's checks hold statically: `bias` has the filter's out_channels entries."""
-    if bias.shape != filter.shape[-1:]:  # a variable created with validate_shape=False changed its shape
-        _bias_add_kernel(xp, xp.empty((0,) + filter.shape[-1:], filter.dtype), bias)  # BiasAdd's error
+    if bias.shape != filter.shape[-1:]:  # a variable assigned with validate_shape=False changed its shape
+        return fused_bias_error(xp, _conv2d_kernel(xp, input, filter, **attrs), bias)
     return _conv2d_kernel(xp, input, filter, bias=bias, activation=activation, **attrs)
+
+
+def fused_bias_error(xp, value, bias):
+    """Raise BiasAdd's error for the bias of a fused chain (its check failed at run time), marked as the chain's
+    BiasAdd's (`fused_part`): the plan names that op, as the unfused graph would."""
+    try:
+        _bias_add_kernel(xp, value, bias)
+    except errors.InvalidArgumentError as e:
+        e.fused_part = 1
+        raise
+    raise AssertionError("a fused chain's bias failed its check but BiasAdd takes it")  # never: the checks agree
 
 
 # An im2col matrix is copied and multiplied a block of images at a time, each block's matrix about this

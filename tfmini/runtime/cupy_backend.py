@@ -250,13 +250,14 @@ def _direct_conv_kernel(cupy):
         T acc = 0;
         for (int ti = 0; ti < kh; ++ti) {
             const int yy = oy * sh - pt + ti * dh;
-            if (yy < 0 || yy >= h) continue;
+            const bool row = yy >= 0 && yy < h;
             for (int tj = 0; tj < kw; ++tj) {
                 const int xx = ox * sw - pl + tj * dw;
-                if (xx < 0 || xx >= w) continue;
-                const ptrdiff_t base = (((ptrdiff_t)n * h + yy) * w + xx) * c;
+                const bool inside = row && xx >= 0 && xx < w;
+                const ptrdiff_t base = inside ? (((ptrdiff_t)n * h + yy) * w + xx) * c : 0;
                 const int tap = (ti * kw + tj) * c * oc + o;
-                for (int ch = 0; ch < c; ++ch) acc += x[base + ch] * f[tap + ch * oc];
+                // a tap in the padding adds 0 * weight, as im2col's zeros do (a NaN or inf weight gives NaN)
+                for (int ch = 0; ch < c; ++ch) acc += (inside ? x[base + ch] : (T)0) * f[tap + ch * oc];
             }
         }
         const T v = has_bias ? acc + b[o] : acc;

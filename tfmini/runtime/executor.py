@@ -92,9 +92,10 @@ def _bad_feed_shape(t, shape):
                      % (tuple(shape), t.name, str(t._shape)))
 
 
-def _compile(plan, source, ns, line_ops, line_inputs, feed_tensors, ops):
+def _compile(plan, source, ns, line_ops, line_inputs, feed_tensors, ops, line_chains=None):
     """Fill `plan` with the function compiled from `source` (our own generated code, built from the
-    graph; never user input) and what error reports need to map its lines back to ops."""
+    graph; never user input) and what error reports need to map its lines back to ops (`line_chains`: the
+    ops of the fused chain a line runs, by line)."""
     code = compile(source, "<tfmini plan %d>" % next(_plan_ids), "exec")
     exec(code, ns)
     fn = ns["_plan_run"]
@@ -102,6 +103,7 @@ def _compile(plan, source, ns, line_ops, line_inputs, feed_tensors, ops):
     plan._code = fn.__code__
     plan._line_ops = line_ops
     plan._line_inputs = line_inputs
+    plan._line_chains = line_chains or {}
     plan.feed_convs = tuple(_feed_conv(t) for t in feed_tensors)
     plan.ops = tuple(ops)
     plan.source = source
@@ -125,7 +127,7 @@ class Plan:
     not arrays of the right dtype are converted, and every shape is checked against the tensor's.
     """
 
-    __slots__ = ("_fn", "_code", "_line_ops", "_line_inputs", "feed_convs", "ops", "source")
+    __slots__ = ("_fn", "_code", "_line_ops", "_line_inputs", "_line_chains", "feed_convs", "ops", "source")
 
     def _checked_feeds(self, feed_values):
         """The feed values as arrays of the fed tensors' dtypes, each shape checked against the tensor's."""
@@ -160,8 +162,9 @@ class Plan:
     def _reraise(self, e):
         """Raise `e`, a failure inside the plan's function, as TF reports it: naming the op."""
         if isinstance(e, errors.OpError):
-            # the op whose line failed (`weight/read` reading an uninitialized `weight`), as TF names it
-            op = self._failing_op(e.__traceback__) or e.op
+            # the op whose line failed (`weight/read` reading an uninitialized `weight`), as TF names it; in a
+            # fused chain, the op of the chain the error came from (`fused_part`: 1 for its BiasAdd's checks)
+            op = self._failing_op(e.__traceback__, getattr(e, "fused_part", 0)) or e.op
             if op is None:
                 return
             raise type(e)(e.node_def, op, e.message + _node_suffix(op)) from None
@@ -192,9 +195,12 @@ class Plan:
             tb = tb.tb_next
         return found
 
-    def _failing_op(self, tb):
+    def _failing_op(self, tb, fused_part=0):
         tb = self._failing_frame(tb)
-        return None if tb is None else self._line_ops.get(tb.tb_lineno)
+        if tb is None:
+            return None
+        chain = self._line_chains.get(tb.tb_lineno) if fused_part else None
+        return chain[fused_part] if chain is not None and fused_part < len(chain) else self._line_ops.get(tb.tb_lineno)
 
     def _runtime_shapes(self, tb, op):
         """The shapes (tuples) the failing op's inputs actually had, read from the plan function's frame;
@@ -326,7 +332,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
             dies_after.setdefault(k, []).append(name)
 
     lines = ["def _plan_run(%s):" % ", ".join("f%d" % i for i in range(len(feed_tensors)))]
-    line_ops, line_inputs = {}, {}
+    line_ops, line_inputs, line_chains = {}, {}, {}
 
     def value_of(t):
         """The expression for input `t` of a call: a variable's value is read when the op runs."""
@@ -354,7 +360,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         args += [name_of[t] if i in d.ref_inputs else value_of(t) for i, t in enumerate(op._inputs)]
         args += attr_args(op)
         call = "%s(%s)" % (kname, ", ".join(args))
-        outs = [name_of.get(t) for t in op._outputs]
+        outs = [None if t in feeds else name_of.get(t) for t in op._outputs]  # a fed output: the feed stays
         if not outs:
             lines.append(indent + call)
         elif len(outs) == 1:
@@ -365,15 +371,17 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         line_inputs[len(lines)] = [name_of[t] for t in op._inputs]
 
     def emit_fused(item):
-        # one call for op + BiasAdd (+ Relu); an error in it is the op's (BiasAdd's checks hold statically)
+        # one call for op + BiasAdd (+ Relu); an error in it is the op's, or BiasAdd's for its bias checks
         op = item.ops[0]
         kname = "k%d_fused" % op._id
         ns[kname] = op._op_def.fused_bias
         args = ["xp"] + [value_of(t) for t in item.inputs] + list(attr_args(op))
         args.append("activation=%r" % (item.ops[2]._type if len(item.ops) == 3 else None))
-        lines.append("    %s = %s(%s)" % (name_of[item.ops[-1]._outputs[0]], kname, ", ".join(args)))
+        out = item.ops[-1]._outputs[0]
+        lines.append("    %s = %s(%s)" % ("_" if out in feeds else name_of[out], kname, ", ".join(args)))
         line_ops[len(lines)] = op
         line_inputs[len(lines)] = [name_of[t] for t in op._inputs]
+        line_chains[len(lines)] = item.ops
 
     for k, item in enumerate(items):
         if item.__class__ is _Fused:
@@ -407,7 +415,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
     results = []
     for t in fetch_tensors:
         expr = name_of[t]
-        mode = "copy" if t in folded else _fetch_mode(t, feeds, cached)
+        mode = "copy" if t in folded else _fetch_mode(t, feeds, cached | folded)
         if mode == "deref":
             expr = "deref(%s).copy()" % expr
         elif mode == "copy":
@@ -415,7 +423,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         results.append(expr)
     lines.append("    return [%s]" % ", ".join(results))
     source = "\n".join(lines) + "\n"
-    plan = _compile(Plan(), source, ns, line_ops, line_inputs, feed_tensors, steps)
+    plan = _compile(Plan(), source, ns, line_ops, line_inputs, feed_tensors, steps, line_chains)
     return plan
 
 
@@ -431,15 +439,25 @@ class _Fused:
 
 
 def _remap(items, feeds, fetched):
-    """Fuse op -> BiasAdd [-> Relu] chains, as TF's grappler remapper makes _FusedConv2D and _FusedMatMul, where
-    the op has a `fused_bias` kernel, its result and the BiasAdd's are read by nothing else (not fetched, fed,
-    or read by another op), no control edge touches the chain, and BiasAdd's checks hold statically (NHWC, a
-    bias with as many entries as the result's known last dimension). The fused item takes the place of the
-    chain's last op: every value it reads is made by then. CPU plans and device plans (for the chains that
-    run on the GPU: _build_device_plan) both use it."""
+    """Fuse op -> BiasAdd [-> Relu] chains (`_chains`) in a CPU plan's items: the fused item takes the place of
+    the chain's last op, where every value it reads is made."""
+    chains = _chains(items, feeds, fetched)
+    if not chains:
+        return items
+    at = {chain[-1]: _Fused(chain) for chain in chains}
+    gone = {op for chain in chains for op in chain[:-1]}
+    return [at.get(item, item) for item in items if item not in gone]
+
+
+def _chains(items, feeds, fetched):
+    """The op -> BiasAdd [-> Relu] chains to fuse, as TF's grappler remapper makes _FusedConv2D and _FusedMatMul:
+    the op has a `fused_bias` kernel, its result and the BiasAdd's are read by nothing else (not fetched, fed, or
+    read by another op), no control edge touches the chain, and BiasAdd's checks hold statically (NHWC, a bias
+    with as many entries as the result's known last dimension). CPU plans fuse them all (`_remap`); device plans
+    those that run on the GPU (_build_device_plan)."""
     plain = [item for item in items if item.__class__ is not _Block]
     if not any(op._op_def.fused_bias is not None for op in plain):
-        return items
+        return []
     readers, controlled = {}, set()
     for item in items:
         for op in (item.ops if item.__class__ is _Block else (item,)):
@@ -457,8 +475,7 @@ def _remap(items, feeds, fetched):
         return op
 
     in_items = set(plain)
-    chains = {}  # the chain's last op -> the chain
-    gone = set()
+    chains = []
     for op in plain:
         if op._op_def.fused_bias is None or op._control_inputs or op in controlled or \
                 op._attrs.get("data_format", "NHWC") != "NHWC" or len(op._outputs) != 1:
@@ -475,11 +492,8 @@ def _remap(items, feeds, fetched):
         relu = only_reader(bias_add._outputs[0], "Relu")
         if relu is not None and relu in in_items:
             chain += (relu,)
-        chains[chain[-1]] = _Fused(chain)
-        gone.update(chain[:-1])
-    if not chains:
-        return items
-    return [chains.get(item, item) for item in items if item not in gone]
+        chains.append(chain)
+    return chains
 
 
 class _Block:
@@ -583,8 +597,8 @@ def _as_tuple(value, n):
 
 def _fetch_mode(t, feeds, kept=()):
     """How a fetched value leaves the plan: variable slots are read and copied; values that may
-    alias a constant's or a variable's storage, a feed, or a value the plan `kept` between runs are
-    copied, so the caller owns them."""
+    alias a constant's or a variable's storage, a feed, or a value the plan `kept` between runs (shape
+    blocks' values, values computed when the plan was built) are copied, so the caller owns them."""
     if t in feeds:
         return "copy"
     if t._dtype._is_ref:
@@ -708,6 +722,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         have[(n, _HOST)] = n
 
     lines = []     # [text, names it reads, op (for errors) or None, names of its inputs]
+    line_chains = {}  # id(a line of a fused chain) -> the chain's ops
     folded = set()
     fold = _FOLD_ON_DEVICE[0]
 
@@ -731,9 +746,9 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         refs = op._op_def.ref_inputs
         return [i in refs and t._dtype._is_ref and t not in feeds for i, t in enumerate(inputs)]
 
-    def emit(op, side, inputs, ref_in, kernel, extra_args=(), outputs=None):
+    def emit(op, side, inputs, ref_in, kernel, extra_args=(), outputs=None, chain=None):
         """The line that runs `kernel` (op's, or a fused one) on `inputs` where `side` says, moving each input
-        there first; `outputs` are the tensors it makes (op's own by default)."""
+        there first; `outputs` are the tensors it makes (op's own by default); `chain`, a fused chain's ops."""
         d = op._op_def
         outputs = op._outputs if outputs is None else outputs
         # int32 inputs stay in host memory (shapes, axes, sizes) unless the op computes on int32 data on the
@@ -812,6 +827,8 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         else:
             text = "    %s, = %s" % (", ".join(outs), call)
         lines.append([text, reads, op, names])
+        if chain is not None:
+            line_chains[id(lines[-1])] = chain
 
     def fold_op(op):
         """Compute `op` now, when the plan is built, if it can be: True when done."""
@@ -844,32 +861,40 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         if log_placement is not None:
             log_placement(op)
 
+    # Conv2D/MatMul -> BiasAdd [-> Relu] chains (_chains) run as one call where they run on the GPU (a Relu placed
+    # on the CPU runs there, after the fused rest): decided at the chain's first op; a fused chain runs where its
+    # last op would (every value it reads is made by then), any other op where it is in `order`
+    chain_of = {chain[0]: chain for chain in _chains(order, feeds, set(fetch_tensors))}
+    fused_at = {}  # the fused part's last op -> _Fused
+
+    def fuses(chain):
+        first = chain[0]
+        if not all(devices.place(o) == GPU for o in chain[:2]) or (fold and _foldable(first, feeds, folded)) \
+                or any(t._dtype._is_ref for t in first._inputs) or chain[1]._inputs[1]._dtype._is_ref:
+            return None
+        if side_of(first, [False] * len(first._inputs)) != _DEV:
+            return None
+        return chain if devices.place(chain[-1]) == GPU else chain[:2]
+
     def run_fused(item):
-        """Conv2D/MatMul -> BiasAdd [-> Relu] as one call (_remap), where all of them run on the GPU; else op by
-        op, as any other ops."""
-        ops, first = item.ops, item.ops[0]
-        on_gpu = [devices.place(o) == GPU and not (fold and _foldable(o, feeds, folded)) for o in ops]
-        if not (on_gpu[0] and on_gpu[1]) or any(t._dtype._is_ref for t in item.inputs) \
-                or side_of(first, [False] * len(first._inputs)) != _DEV:
-            for o in ops:
-                run_op(o)
-            return
-        fused, rest = (ops, ()) if all(on_gpu) else (ops[:2], ops[2:])  # a Relu on the CPU runs there
-        activation = "activation=%r" % (fused[2]._type if len(fused) == 3 else None)
+        first, last = item.ops[0], item.ops[-1]
+        activation = "activation=%r" % (last._type if last._type == "Relu" else None)
         emit(first, _DEV, item.inputs, [False] * len(item.inputs), first._op_def.fused_bias, [activation],
-             fused[-1]._outputs)
+             last._outputs, item.ops)
         if log_placement is not None:
-            for o in fused:
+            for o in item.ops:
                 log_placement(o)
-        for o in rest:
-            run_op(o)
 
     with memory.using():
-        for item in _remap(order, feeds, set(fetch_tensors)):
-            if item.__class__ is _Fused:
-                run_fused(item)
-            else:
-                run_op(item)
+        for op in order:
+            chain = chain_of.get(op)
+            fused = fuses(chain) if chain is not None else None
+            if fused is not None:
+                fused_at[fused[-1]] = _Fused(fused)
+            elif op in fused_at:
+                run_fused(fused_at.pop(op))
+            elif not any(op in f.ops for f in fused_at.values()):
+                run_op(op)
 
         results, keep = [], set()
         for t in fetch_tensors:
@@ -881,7 +906,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
                 expr = "tohost(deref(%s))" % n if var_home(t) == _DEV else "deref(%s).copy()" % n
             elif (n, _HOST) in have:
                 h = have[(n, _HOST)]
-                mode = "copy" if t in feeds else ("plain" if h != n or home[n] == _DEV else _fetch_mode(t, feeds))
+                mode = "copy" if t in feeds else ("plain" if h != n or home[n] == _DEV else _fetch_mode(t, feeds, folded))
                 expr = "%s.copy()" % h if mode == "copy" else h
                 keep.add(h)
             else:
@@ -903,18 +928,21 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         dies_after.setdefault(k, []).append(n)
 
     src = ["def _plan_run(%s):" % ", ".join("f%d" % i for i in range(len(feed_tensors)))]
-    line_ops, line_inputs = {}, {}
-    for k, (text, _, op, inputs) in enumerate(lines):
+    line_ops, line_inputs, chains = {}, {}, {}
+    for k, line in enumerate(lines):
+        text, _, op, inputs = line
         src.append(text)
         if op is not None:
             line_ops[len(src)] = op
             line_inputs[len(src)] = inputs if inputs is not None else []
+        if id(line) in line_chains:
+            chains[len(src)] = line_chains[id(line)]
         if k in dies_after:
             src.append("    del " + ", ".join(sorted(dies_after[k])))
     src.append("    return [%s]" % ", ".join(results))
     source = "\n".join(src) + "\n"
     plan = _compile(DevicePlan(), source, ns, line_ops, line_inputs, feed_tensors,
-                    [line[2] for line in lines if line[3] is not None])
+                    [line[2] for line in lines if line[3] is not None], chains)
     plan._ns = ns
     plan._memory = memory
     plan._gpu = gpu

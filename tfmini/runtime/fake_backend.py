@@ -605,7 +605,8 @@ def direct_conv(x, filter, sh, sw, dh, dw, oh, ow, pads, bias, relu):  # noqa: A
     if not nn_ops.direct_conv_applies(a, f, b, sh, sw, dh, dw, oh, ow, pads):
         return None
     kh, kw = f.shape[:2]
-    out = np.tensordot(nn_ops._patches(np, a, kh, kw, sh, sw, dh, dw, oh, ow, pads), f, axes=3)
+    with np.errstate(invalid="ignore", over="ignore"):  # 0 * inf in the padding: NaN, silently, as TF's kernels
+        out = np.tensordot(nn_ops._patches(np, a, kh, kw, sh, sw, dh, dw, oh, ow, pads), f, axes=3)
     if b is not None:
         out += b
     if relu:
