@@ -152,6 +152,19 @@ XP_KERNELS = {"SparseSoftmaxCrossEntropyWithLogits": _sparse_xent_gpu}
 
 
 # =========================================================================== fast paths
+def _unravel(names, sizes):
+    """CUDA lines that split an elementwise kernel's index `i` into coordinates, fastest first: names[k] runs over
+    sizes[k], the last name (the image) over the rest. In 32-bit unsigned arithmetic (a few instructions a
+    division, where 64-bit takes tens): the callers check that sizes fit; the image is a ptrdiff_t, so memory
+    offsets computed from it are 64-bit."""
+    lines = ["const unsigned int q0 = (unsigned int)i;"]
+    for k, (name, size) in enumerate(zip(names, sizes)):
+        lines.append("const unsigned int q%d = q%d / %s;" % (k + 1, k, size))
+        lines.append("const int %s = q%d - q%d * %s;" % (name, k, k + 1, size))
+    lines.append("const ptrdiff_t %s = q%d;" % (names[-1], len(sizes)))
+    return "\n".join("        " + line for line in lines)
+
+
 def _im2col_kernels(cupy):
     """nn_ops.register_device_im2col's pair for CuPy arrays: im2col, one thread a matrix entry, and the input
     gradient, one GEMM then one thread an input entry (the sum of the matrix entries copied from it); the
@@ -178,13 +191,7 @@ def _im2col_kernels(cupy):
         "raw T cols, " + conv_params, "T dx",
         """
         const int k = kh * kw * c;
-        const unsigned int j = (unsigned int)i;
-        const unsigned int q = j / c;
-        const int ch = j - q * c;
-        const unsigned int t = q / w;
-        const int xx = q - t * w;
-        const unsigned int b = t / h;
-        const int y = t - b * h;
+""" + _unravel(("ch", "xx", "y", "b"), ("c", "w", "h")) + """
         T acc = 0;
         for (int ti = 0; ti < kh; ++ti) {
             const int ys = y + pt - ti * dh;  // oy * sh for the window whose tap ti reads row y
@@ -240,13 +247,7 @@ def _direct_conv_kernel(cupy):
         "raw T x, raw T f, raw T b, int32 h, int32 w, int32 c, int32 oh, int32 ow, int32 kh, int32 kw, int32 sh, "
         "int32 sw, int32 dh, int32 dw, int32 pt, int32 pl, int32 oc, bool has_bias, bool relu", "T y",
         """
-        const unsigned int j = (unsigned int)i;
-        const unsigned int q = j / oc;
-        const int o = j - q * oc;
-        const unsigned int t = q / ow;
-        const int ox = q - t * ow;
-        const unsigned int n = t / oh;
-        const int oy = t - n * oh;
+""" + _unravel(("o", "ox", "oy", "n"), ("oc", "ow", "oh")) + """
         T acc = 0;
         for (int ti = 0; ti < kh; ++ti) {
             const int yy = oy * sh - pt + ti * dh;
@@ -353,19 +354,10 @@ def _fast_paths(cupy):
     # it, each scanned row-major for its first maximum, as TF's kernels break ties); padding never wins
     pool_params = ("int32 h, int32 w, int32 c, int32 oh, int32 ow, int32 kh, int32 kw, int32 sh, int32 sw, "
                    "int32 pt, int32 pl")
-    # (positions in 32-bit unsigned arithmetic, a few instructions a division where 64-bit takes tens; the
-    # callers check the sizes, and memory offsets are ptrdiff_t)
     max_pool = cupy.ElementwiseKernel(
         "raw T x, " + pool_params, "T y",
         """
-        const unsigned int j = (unsigned int)i;
-        const unsigned int q = j / c;
-        const int ch = j - q * c;
-        const unsigned int t = q / ow;
-        const int ox = q - t * ow;
-        const unsigned int tb = t / oh;
-        const int oy = t - tb * oh;
-        const ptrdiff_t b = tb;
+""" + _unravel(("ch", "ox", "oy", "b"), ("c", "ow", "oh")) + """
         const int ys = oy * sh - pt, xs = ox * sw - pl;
         const int y0 = max(ys, 0), y1 = min(ys + kh, h), x0 = max(xs, 0), x1 = min(xs + kw, w);
         T m = x[((b * h + y0) * w + x0) * c + ch];
@@ -379,14 +371,7 @@ def _fast_paths(cupy):
     max_pool_grad = cupy.ElementwiseKernel(
         "raw T x, raw T y, raw T g, " + pool_params, "T dx",
         """
-        const unsigned int j = (unsigned int)i;
-        const unsigned int q = j / c;
-        const int ch = j - q * c;
-        const unsigned int t = q / w;
-        const int col = q - t * w;
-        const unsigned int tb = t / h;
-        const int row = t - tb * h;
-        const ptrdiff_t b = tb;
+""" + _unravel(("ch", "col", "row", "b"), ("c", "w", "h")) + """
         const int ylo = row + pt - kh + 1, xlo = col + pl - kw + 1;
         const int oy0 = ylo <= 0 ? 0 : (ylo + sh - 1) / sh, ox0 = xlo <= 0 ? 0 : (xlo + sw - 1) / sw;
         const int oy1 = min((row + pt) / sh, oh - 1), ox1 = min((col + pl) / sw, ow - 1);
