@@ -795,3 +795,26 @@ GRAD_CASES += [
             unknown_dims=True),
 ]
 test_grad_row = grad_rows_test(GRAD_CASES)
+
+
+def test_shape_tensors_read_partly_for_static_shapes():
+    """A shape given as a tensor is read as far as it is known, as TF's constant_value_as_shape reads it: a
+    ConcatV2 of known and unknown parts, a slice of tf.shape(x) (begin and end masks, steps, negative
+    bounds); an input of unknown rank leaves all unknown. (Each expected shape is TF 2.21 compat.v1's.)"""
+    tf.reset_default_graph()
+    n = tf.placeholder(tf.int32, [])
+    x = tf.placeholder(tf.float32, [None, 5, 7])
+    u = tf.placeholder(tf.float32, None)
+    cases = [(tf.eye(2, n), [2, None]),
+             (tf.fill(tf.concat([[3], [n], tf.shape(x)[1:]], 0), 1.0), [3, None, 5, 7]),
+             (tf.reshape(x, tf.concat([[-1], [35]], 0)), [None, 35]),
+             (tf.zeros(tf.shape(x)[1:]), [5, 7]),
+             (tf.zeros(tf.shape(x)[:2]), [None, 5]),
+             (tf.zeros(tf.shape(x)[::2]), [None, 7]),
+             (tf.zeros(tf.shape(x)[-1:]), [7])]
+    for t, want in cases:
+        assert t.shape.as_list() == want, (t.name, t.shape)
+    assert tf.zeros(tf.concat([tf.shape(u), [2]], 0)).shape.ndims is None
+    with tf.Session() as sess:
+        got = sess.run([t for t, _ in cases], {n: 4, x: np.ones((2, 5, 7), np.float32)})
+    assert [g.shape for g in got] == [(2, 4), (3, 4, 5, 7), (2, 35), (5, 7), (2, 5), (2, 7), (7,)]

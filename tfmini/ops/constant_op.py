@@ -241,5 +241,33 @@ def _constant_shape(tensor):
         return TensorShape(dims)
     if op.type == "Shape":
         return op.inputs[0].shape
+    if op.type in ("ConcatV2", "Concat"):
+        parts = op.inputs[:-1] if op.type == "ConcatV2" else op.inputs[1:]
+        shape = TensorShape([])
+        for part in parts:  # each part's known entries, in order (TF: an unknown rank makes all unknown)
+            shape = shape.concatenate(_constant_shape(part))
+        return shape
+    if op.type == "StridedSlice":
+        sliced = _strided_slice_of_shape(op)
+        if sliced is not None:
+            return sliced
     n = tensor.shape[0].value if tensor.shape.ndims == 1 else None
     return TensorShape(None) if n is None else TensorShape([None] * n)
+
+
+def _strided_slice_of_shape(op):
+    """A 1-D slice [begin:end:stride] of a shape tensor whose entries are partly known, as TF reads one (no
+    ellipsis, new or shrunk axes; a begin or end mask only for the one axis); else None."""
+    begin, end, strides = (constant_value(t) for t in op.inputs[1:4])
+    if begin is None or end is None or strides is None or np.ndim(begin) != 1 or len(begin) != 1:
+        return None
+    attrs = op._attrs
+    if attrs.get("ellipsis_mask", 0) or attrs.get("new_axis_mask", 0) or attrs.get("shrink_axis_mask", 0) \
+            or attrs.get("begin_mask", 0) not in (0, 1) or attrs.get("end_mask", 0) not in (0, 1):
+        return None
+    prev = _constant_shape(op.inputs[0])
+    if prev.ndims is None:
+        return None
+    b = None if attrs.get("begin_mask", 0) else int(begin[0])
+    e = None if attrs.get("end_mask", 0) else int(end[0])
+    return TensorShape(prev.dims[b:e:int(strides[0])])
