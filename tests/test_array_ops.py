@@ -799,8 +799,9 @@ test_grad_row = grad_rows_test(GRAD_CASES)
 
 def test_shape_tensors_read_partly_for_static_shapes():
     """A shape given as a tensor is read as far as it is known, as TF's constant_value_as_shape reads it: a
-    ConcatV2 of known and unknown parts, a slice of tf.shape(x) (begin and end masks, steps, negative
-    bounds); an input of unknown rank leaves all unknown. (Each expected shape is TF 2.21 compat.v1's.)"""
+    ConcatV2 of known and unknown parts, a slice of tf.shape(x) (begin and end masks, positive steps, negative
+    bounds), an integer Cast; an input of unknown rank leaves all unknown. (Each known shape below is TF 2.21
+    compat.v1's.)"""
     tf.reset_default_graph()
     n = tf.placeholder(tf.int32, [])
     x = tf.placeholder(tf.float32, [None, 5, 7])
@@ -815,6 +816,10 @@ def test_shape_tensors_read_partly_for_static_shapes():
     for t, want in cases:
         assert t.shape.as_list() == want, (t.name, t.shape)
     assert tf.zeros(tf.concat([tf.shape(u), [2]], 0)).shape.ndims is None
+    assert tf.zeros(tf.cast(tf.shape(x), tf.int64)[1:]).shape.as_list() == [5, 7]  # through an integer Cast
+    # a negative step or a bound out of range: unknown here (TF's graph construction refuses both)
+    assert tf.zeros(tf.shape(x)[::-1]).shape.as_list() == [None] * 3
+    assert tf.zeros(tf.shape(x)[-5:]).shape.as_list() == [None] * 3
     with tf.Session() as sess:
         got = sess.run([t for t, _ in cases], {n: 4, x: np.ones((2, 5, 7), np.float32)})
     assert [g.shape for g in got] == [(2, 4), (3, 4, 5, 7), (2, 35), (5, 7), (2, 5), (2, 7), (7,)]

@@ -840,6 +840,18 @@ def test_a_chain_split_between_devices_fuses_its_gpu_part(fake):
     assert "tohost" in src.split("activation=None")[1]
 
 
+def test_a_fetched_host_value_made_once_is_a_copy_in_device_plans(fake):
+    """A value folded when a device plan was built, forwarded by an op on the CPU (Sum over no axes), is copied
+    out: changing what a run returned changes nothing the next run returns."""
+    a = tf.constant([1.0, 2.0]) + tf.constant([3.0, 4.0])
+    with tf.device("/cpu:0"), tf.control_dependencies([tf.no_op()]):
+        s = tf.reduce_sum(a, axis=[])
+    with tf.Session() as sess:
+        r = sess.run(s)
+        r[0] = 100.0
+        np.testing.assert_array_equal(sess.run(s), [4.0, 6.0])
+
+
 def test_device_plans_find_variable_slots_once(fake):
     """A variable's storage slot is the same object for the life of a session: a device plan finds it when it is
     built, as a CPU plan does, and no line of a training step calls VariableV2's kernel."""

@@ -595,6 +595,9 @@ def test_a_fed_output_of_a_target_op_keeps_the_feed(sess):
     sess.run(tf.global_variables_initializer())
     got = sess.run([doubled, biased.op], {biased: [[-5.0, 7.0]]})[0]
     np.testing.assert_array_equal(got, [[-10.0, 14.0]])
+    read = tf.identity(w)  # an Identity (no kernel call): its feed stays too
+    got = sess.run([read * 10.0, read.op], {read: np.full((3, 2), 0.5, np.float32)})[0]
+    np.testing.assert_array_equal(got, np.full((3, 2), 5.0))
 
 
 def test_fused_dense_layers_train_as_the_unfused(sess):

@@ -251,13 +251,17 @@ def _constant_shape(tensor):
         sliced = _strided_slice_of_shape(op)
         if sliced is not None:
             return sliced
+    if op.type == "Cast" and op.inputs[0].dtype.is_integer and tensor.dtype.is_integer:  # int32 <-> int64
+        return _constant_shape(op.inputs[0])
     n = tensor.shape[0].value if tensor.shape.ndims == 1 else None
     return TensorShape(None) if n is None else TensorShape([None] * n)
 
 
 def _strided_slice_of_shape(op):
-    """A 1-D slice [begin:end:stride] of a shape tensor whose entries are partly known, as TF reads one (no
-    ellipsis, new or shrunk axes; a begin or end mask only for the one axis); else None."""
+    """A 1-D slice [begin:end:stride] of a shape tensor whose entries are partly known, as TF reads one: a
+    positive stride, bounds within the shape's rank, no ellipsis, new or shrunk axes, a begin or end mask only
+    for the one axis; else None (TF's graph construction refuses some of the others: a negative stride, a
+    bound out of range)."""
     begin, end, strides = (constant_value(t) for t in op.inputs[1:4])
     if begin is None or end is None or strides is None or np.ndim(begin) != 1 or len(begin) != 1:
         return None
@@ -266,8 +270,9 @@ def _strided_slice_of_shape(op):
             or attrs.get("begin_mask", 0) not in (0, 1) or attrs.get("end_mask", 0) not in (0, 1):
         return None
     prev = _constant_shape(op.inputs[0])
-    if prev.ndims is None:
-        return None
+    rank, step = prev.ndims, int(strides[0])
     b = None if attrs.get("begin_mask", 0) else int(begin[0])
     e = None if attrs.get("end_mask", 0) else int(end[0])
-    return TensorShape(prev.dims[b:e:int(strides[0])])
+    if rank is None or step <= 0 or any(v is not None and not -rank <= v <= rank for v in (b, e)):
+        return None
+    return TensorShape(prev.dims[b:e:step])

@@ -348,7 +348,8 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         if d.trivial:
             if op._outputs:  # Identity: its output is its input
                 t = op._inputs[0]
-                lines.append("%s%s = %s" % (indent, name_of.get(op._outputs[0]) or "_", value_of(t)))
+                out = op._outputs[0]
+                lines.append("%s%s = %s" % (indent, "_" if out in feeds else name_of.get(out) or "_", value_of(t)))
                 line_ops[len(lines)] = op
                 line_inputs[len(lines)] = [name_of[t]]
             return
