@@ -4,6 +4,7 @@ import subprocess
 import sys
 import tomllib
 
+import numpy as np
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
@@ -63,4 +64,33 @@ def test_tensorflow_names_tfmini_lacks_say_so():
         tf.no_such_thing  # noqa: B018
     with pytest.raises(AttributeError, match=r"^module 'tfmini\.nn' has no attribute 'relu7'$"):
         tf.nn.relu7  # noqa: B018
+
+
+def test_tf_math_and_tf_random_are_tfs_names_for_the_same_ops():
+    """tf.math and tf.random hold TF 1.x's names for ops tfmini has (the same functions as tf.X / tf.nn.X:
+    tf.random.normal is tf.random_normal); every other name TF has there says it is not implemented."""
+    import tfmini as tf
+    from tfmini.framework.tf_api_names import _NAMES
+    assert tf.math.reduce_sum is tf.reduce_sum and tf.math.log is tf.log and tf.math.softmax is tf.nn.softmax
+    assert tf.math.floormod is tf.floormod and tf.math.top_k is tf.nn.top_k
+    assert tf.random.normal is tf.random_normal and tf.random.uniform is tf.random_uniform
+    assert tf.random.shuffle is tf.random_shuffle and tf.random.set_random_seed is tf.set_random_seed
+    for module in ("math", "random"):
+        namespace = getattr(tf, module)
+        have = set(namespace.__all__)
+        for name in _NAMES[module].split():
+            if name in have:
+                assert callable(getattr(namespace, name)), name
+            else:
+                with pytest.raises(AttributeError, match="tf.%s.%s is TensorFlow 1.x API that tfmini does not "
+                                                         "implement" % (module, name)):
+                    getattr(namespace, name)
+    assert len(tf.math.__all__) == 70 and len(tf.random.__all__) == 6
+    tf.reset_default_graph()
+    x = tf.constant([[1.0, 4.0], [9.0, 16.0]])
+    with tf.Session() as sess:
+        got = sess.run([tf.math.reduce_sum(tf.math.sqrt(x), axis=1), tf.math.argmax(x, 1),
+                        tf.random.uniform([3], seed=1)])
+    np.testing.assert_allclose(got[0], [3.0, 7.0])
+    assert got[1].tolist() == [1, 1] and got[2].shape == (3,)
 

@@ -40,6 +40,7 @@ from .gradients import RegisterGradient, gradients
 from .framework.graph_io import import_graph_def
 from . import nn, losses, train, layers, contrib, summary
 from . import metrics
+from . import math, random  # noqa: A004 - TF's namespaces (tf.math, tf.random)
 
 # TensorFlow's message classes (tf.GraphDef, tf.Summary, ...) need protobuf: built on first use
 _MESSAGES = ("GraphDef", "NodeDef", "AttrValue", "TensorProto", "TensorShapeProto", "VersionDef", "MetaGraphDef",

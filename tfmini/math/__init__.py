@@ -1,0 +1,28 @@
+"""tf.math: TensorFlow 1.x's math namespace (re-exports only; the ops live in tfmini/ops). The names TF has
+there and tfmini does not (the special functions, segment reductions, ...) say so when asked for."""
+from ..ops.array_ops import invert_permutation, unsorted_segment_sum
+from ..ops.math_ops import (abs, add, add_n, argmax, argmin, ceil, cos, count_nonzero, cumprod, cumsum,  # noqa: A004
+                            divide, equal, erf, exp, expm1, floor, floordiv, floormod, greater, greater_equal,
+                            is_finite, is_inf, is_nan, less, less_equal, log, log1p, logical_and, logical_not,
+                            logical_or, logical_xor, maximum, minimum, mod, multiply, negative, not_equal, pow,
+                            reciprocal, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
+                            reduce_min, reduce_prod, reduce_sum, rint, round, rsqrt, scalar_mul, sigmoid, sign, sin,
+                            sqrt, square, squared_difference, subtract, tan, tanh, truediv)
+from ..ops.nn_impl import l2_normalize
+from ..ops.nn_ops import in_top_k, log_softmax, softmax, softplus, softsign, top_k
+
+__all__ = ["abs", "add", "add_n", "argmax", "argmin", "ceil", "cos", "count_nonzero", "cumprod", "cumsum", "divide",
+           "equal", "erf", "exp", "expm1", "floor", "floordiv", "floormod", "greater", "greater_equal", "in_top_k",
+           "invert_permutation", "is_finite", "is_inf", "is_nan", "l2_normalize", "less", "less_equal", "log",
+           "log1p", "log_softmax", "logical_and", "logical_not", "logical_or", "logical_xor", "maximum", "minimum",
+           "mod", "multiply", "negative", "not_equal", "pow", "reciprocal", "reduce_all", "reduce_any",
+           "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min", "reduce_prod", "reduce_sum", "rint",
+           "round", "rsqrt", "scalar_mul", "sigmoid", "sign", "sin", "softmax", "softplus", "softsign", "sqrt",
+           "square", "squared_difference", "subtract", "tan", "tanh", "top_k", "truediv", "unsorted_segment_sum"]
+
+
+def __getattr__(name):
+    if name.startswith("__"):  # the import system's questions (__path__): not TF's names
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    from ..framework.tf_api_names import missing_attribute  # a TensorFlow name tfmini lacks: say so
+    raise missing_attribute("math", name)
