@@ -43,6 +43,12 @@ def test_gpu_profile_lists_each_op_type_of_a_step():
     assert "perceptron_step on fake:" in out
     rows = [ln.split()[0] for ln in out.splitlines()[2:] if ln.startswith("  ")]
     assert {"MatMul", "SparseSoftmaxCrossEntropyWithLogits", "ApplyGradientDescent"} <= set(rows)
+    rc, out = _script("scripts/gpu_profile", "--fake", "--steps", "1", "cnn_step_64")
+    assert rc == 0, out
+    rows = {ln.split()[0]: int(ln.split()[2]) for ln in out.splitlines()[2:] if ln.startswith("  ")}
+    # the device plan's fused chains: two convolutions and fc1 with their ReLU, the output layer without
+    assert rows["Conv2D+BiasAdd+Relu"] == 2 and rows["MatMul+BiasAdd+Relu"] == 1 and rows["MatMul+BiasAdd"] == 1
+    assert "BiasAdd" not in rows and "Relu" not in rows
 
 
 def _load_gpu_check():
