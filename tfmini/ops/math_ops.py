@@ -744,6 +744,13 @@ def register_device_bias_relu(array_class, fn):
     _DEVICE_BIAS_RELU[array_class] = fn
 
 
+def bias_relu_applies(out, bias):
+    """Whether a device's bias + ReLU kernel takes these arrays: float32/64, a C-contiguous non-empty `out` and a
+    1-D `bias` of its dtype with as many entries as its last axis."""
+    return (out.dtype in (np.float32, np.float64) and bias.dtype == out.dtype and bias.ndim == 1 and out.ndim > 0
+            and bias.shape[0] == out.shape[-1] and out.flags.c_contiguous and out.size > 0)
+
+
 def bias_and_relu(xp, out, bias, relu):
     """`out` += `bias` (along its last axis), then max(out, 0) if `relu`, in place: the epilogue of a fused
     Conv2D or MatMul -> BiasAdd [-> Relu] (TF's _FusedConv2D, _FusedMatMul). One kernel on a GPU."""
@@ -772,7 +779,8 @@ def _matmul_infer(a, b, *, transpose_a=False, transpose_b=False):
     return a.dtype.base_dtype, TensorShape([m, n])
 
 
-def _matmul_kernel(xp, a, b, *, transpose_a=False, transpose_b=False):
+def _matmul_kernel(xp, a, b, *, transpose_a=False, transpose_b=False, finish=None):
+    """a @ b; `finish` (the fused kernel's bias and ReLU) works on rows of the product in place, see blocked_matmul."""
     if a.ndim != 2 or b.ndim != 2:  # numpy would take a vector or a batch (inputs of unknown rank reach here)
         raise errors.InvalidArgumentError(None, None, "In[%d] is not a matrix" % (0 if a.ndim != 2 else 1))
     if transpose_a:
@@ -780,32 +788,23 @@ def _matmul_kernel(xp, a, b, *, transpose_a=False, transpose_b=False):
     if transpose_b:
         b = b.T
     if a.size * b.shape[-1] < _BLOCKED_MATMUL_MACS:  # small (the perceptron's): as cheap a call as can be
-        return xp.matmul(a, b)
-    return blocked_matmul(xp, a, b)
+        out = xp.matmul(a, b)
+        return out if finish is None else finish(out)
+    return blocked_matmul(xp, a, b, finish)
 
 
 def _fused_matmul_kernel(xp, a, b, bias, *, activation, transpose_a=False, transpose_b=False):
     """MatMul, then BiasAdd of `bias`, then `activation` ("Relu" or None), the bias and ReLU added to each block
     of the product while it is in cache (TF's _FusedMatMul; one GEMM and one fused kernel on a GPU). A plan uses
     it only where BiasAdd's checks hold statically: `bias` has as many entries as the product has columns."""
-    if a.ndim != 2 or b.ndim != 2:
-        return _matmul_kernel(xp, a, b, transpose_a=transpose_a, transpose_b=transpose_b)  # its error
-    columns = b.shape[0] if transpose_b else b.shape[1]
-    if bias.shape != (columns,):  # a variable assigned with validate_shape=False changed its shape: BiasAdd's error
+    if b.ndim != 2 or bias.shape != (b.shape[0 if transpose_b else 1],):
+        # not matrices (MatMul's error, first), or a bias assigned with validate_shape=False changed its shape:
+        # BiasAdd's error
         from .nn_ops import fused_bias_error
         return fused_bias_error(xp, _matmul_kernel(xp, a, b, transpose_a=transpose_a, transpose_b=transpose_b), bias)
     relu = activation == "Relu"
-
-    def finish(o):
-        return bias_and_relu(xp, o, bias, relu)
-
-    if transpose_a:
-        a = a.T
-    if transpose_b:
-        b = b.T
-    if a.size * b.shape[-1] < _BLOCKED_MATMUL_MACS:
-        return finish(xp.matmul(a, b))
-    return blocked_matmul(xp, a, b, finish)
+    return _matmul_kernel(xp, a, b, transpose_a=transpose_a, transpose_b=transpose_b,
+                          finish=lambda rows: bias_and_relu(xp, rows, bias, relu))
 
 
 # a product of at least this many multiply-adds is cut into blocks that the intra-op threads take one at a

@@ -282,14 +282,14 @@ def _bias_relu_kernel(cupy):
     """math_ops.register_device_bias_relu's kernel for CuPy arrays: the bias added along the last axis and, for
     a ReLU, max(v, 0) as numpy's maximum gives it (NaN kept; max(-0.0, 0) is 0.0), in one pass over the product
     in place."""
+    from ..ops import math_ops
     bias_relu = cupy.ElementwiseKernel(
         "raw T b, int32 c, bool relu", "T y",
         "const T v = y + b[(unsigned int)i % (unsigned int)c]; y = (!relu || v > (T)0 || v != v) ? v : (T)0;",
         "tfmini_bias_relu")
 
     def run(out, bias, relu):
-        if out.dtype not in _FLOATS or bias.dtype != out.dtype or bias.ndim != 1 or not out.ndim \
-                or bias.shape[0] != out.shape[-1] or not out.flags.c_contiguous or not 0 < out.size < _INDEX_LIMIT:
+        if not math_ops.bias_relu_applies(out, bias) or out.size >= _INDEX_LIMIT:
             return False
         bias_relu(cupy.ascontiguousarray(bias), out.shape[-1], bool(relu), out)
         return True

@@ -588,9 +588,9 @@ def col2im(out_backprop, filter, in_shape, sh, sw, dh, dw, oh, ow, pads):  # noq
 
 def bias_relu(out, bias, relu):
     """math_ops.register_device_bias_relu's numpy reference of the CuPy backend's fused kernel."""
+    from ..ops import math_ops
     o, b = out._a, bias._a
-    if o.dtype not in _CONV_FLOATS or b.dtype != o.dtype or b.ndim != 1 or not o.ndim or b.shape[0] != o.shape[-1] \
-            or not o.flags.c_contiguous or not o.size:
+    if not math_ops.bias_relu_applies(o, b):
         return False
     np.add(o, b, out=o)
     if relu:
