@@ -287,12 +287,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
                 if log_placement is not None:
                     log_placement(op)
                 continue
-        if op._op_def.session_constant and not any(t in feeds for t in op._outputs):
-            # a variable's storage slot: the same object for every run of this session
-            values = _as_tuple(op._op_def.kernel(state.context_for(op), xp, **op._attrs), len(op._outputs))
-            for j, t in enumerate(op._outputs):
-                name_of[t] = "s%d_%d" % (op._id, j)
-                ns[name_of[t]] = values[j]
+        if _bind_session_constant(op, state, feeds, xp, ns, name_of):
             if log_placement is not None:
                 log_placement(op)
             continue
@@ -376,8 +371,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         op = item.ops[0]
         kname = "k%d_fused" % op._id
         ns[kname] = op._op_def.fused_bias
-        args = ["xp"] + [value_of(t) for t in item.inputs] + list(attr_args(op))
-        args.append("activation=%r" % (item.ops[2]._type if len(item.ops) == 3 else None))
+        args = ["xp"] + [value_of(t) for t in item.inputs] + list(attr_args(op)) + [item.activation_arg]
         out = item.ops[-1]._outputs[0]
         lines.append("    %s = %s(%s)" % ("_" if out in feeds else name_of[out], kname, ", ".join(args)))
         line_ops[len(lines)] = op
@@ -437,6 +431,11 @@ class _Fused:
     def __init__(self, ops):
         self.ops = ops
         self.inputs = list(ops[0]._inputs) + [ops[1]._inputs[1]]
+
+    @property
+    def activation_arg(self):
+        """The fused kernel's `activation=` argument, as plan source."""
+        return "activation=%r" % (self.ops[2]._type if len(self.ops) == 3 else None)
 
 
 def _remap(items, feeds, fetched):
@@ -590,6 +589,18 @@ def _fold(op, ns, name_of, xp):
     return values
 
 
+def _bind_session_constant(op, state, feeds, xp, ns, name_of):
+    """A variable's storage slot (a `session_constant` op not fed) is the same object for every run of the
+    session: found once, when a plan is built, and named `s<id>_<j>` in its namespace. True when `op` was one."""
+    if not op._op_def.session_constant or any(t in feeds for t in op._outputs):
+        return False
+    values = _as_tuple(op._op_def.kernel(state.context_for(op), xp, **op._attrs), len(op._outputs))
+    for j, t in enumerate(op._outputs):
+        name_of[t] = "s%d_%d" % (op._id, j)
+        ns[name_of[t]] = values[j]
+    return True
+
+
 def _as_tuple(value, n):
     if n == 0:
         return ()  # a NoOp (an initializer with no variables)
@@ -722,8 +733,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         home[n] = placed_home(t)
         have[(n, _HOST)] = n
 
-    lines = []     # [text, names it reads, op (for errors) or None, names of its inputs]
-    line_chains = {}  # id(a line of a fused chain) -> the chain's ops
+    lines = []     # [text, names it reads, op (for errors) or None, names of its inputs, a fused chain's ops]
     folded = set()
     fold = _FOLD_ON_DEVICE[0]
 
@@ -789,7 +799,8 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
                 if n in folded_value:  # a constant: copied once, now
                     ns[expr] = gpu.to_device(folded_value[n]) if want == _DEV else gpu.to_host(folded_value[n])
                 else:
-                    lines.append(["    %s = %s(%s)" % (expr, "todev" if want == _DEV else "tohost", n), [n], op, None])
+                    lines.append(["    %s = %s(%s)" % (expr, "todev" if want == _DEV else "tohost", n), [n], op, None,
+                                  None])
                 have[(n, want)] = expr
             args.append(expr)
             reads.append(expr)
@@ -827,9 +838,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             text = "    %s = %s" % (outs[0], call)
         else:
             text = "    %s, = %s" % (", ".join(outs), call)
-        lines.append([text, reads, op, names])
-        if chain is not None:
-            line_chains[id(lines[-1])] = chain
+        lines.append([text, reads, op, names, chain])
 
     def fold_op(op):
         """Compute `op` now, when the plan is built, if it can be: True when done."""
@@ -850,13 +859,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         return True
 
     def run_op(op):
-        if op._op_def.session_constant and not any(t in feeds for t in op._outputs):
-            # a variable's storage slot: the same object for every run of this session, found once (as CPU plans)
-            values = _as_tuple(op._op_def.kernel(state.context_for(op), xp, **op._attrs), len(op._outputs))
-            for j, t in enumerate(op._outputs):
-                name_of[t] = "s%d_%d" % (op._id, j)
-                ns[name_of[t]] = values[j]
-        elif not fold_op(op):
+        if not _bind_session_constant(op, state, feeds, xp, ns, name_of) and not fold_op(op):
             ref_in = refs_of(op, op._inputs)
             emit(op, side_of(op, ref_in), op._inputs, ref_in, op._op_def.kernel)
         if log_placement is not None:
@@ -866,7 +869,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
     # on the CPU runs there, after the fused rest): decided at the chain's first op; a fused chain runs where its
     # last op would (every value it reads is made by then), any other op where it is in `order`
     chain_of = {chain[0]: chain for chain in _chains(order, feeds, set(fetch_tensors))}
-    fused_at = {}  # the fused part's last op -> _Fused
+    waiting = {}  # each op of a fused part but its first -> the part (_Fused), until the part's last op
 
     def fuses(chain):
         first = chain[0]
@@ -878,10 +881,9 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         return chain if devices.place(chain[-1]) == GPU else chain[:2]
 
     def run_fused(item):
-        first, last = item.ops[0], item.ops[-1]
-        activation = "activation=%r" % (last._type if last._type == "Relu" else None)
-        emit(first, _DEV, item.inputs, [False] * len(item.inputs), first._op_def.fused_bias, [activation],
-             last._outputs, item.ops)
+        first = item.ops[0]
+        emit(first, _DEV, item.inputs, [False] * len(item.inputs), first._op_def.fused_bias, [item.activation_arg],
+             item.ops[-1]._outputs, item.ops)
         if log_placement is not None:
             for o in item.ops:
                 log_placement(o)
@@ -891,11 +893,13 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             chain = chain_of.get(op)
             fused = fuses(chain) if chain is not None else None
             if fused is not None:
-                fused_at[fused[-1]] = _Fused(fused)
-            elif op in fused_at:
-                run_fused(fused_at.pop(op))
-            elif not any(op in f.ops for f in fused_at.values()):
+                waiting.update(dict.fromkeys(fused[1:], _Fused(fused)))
+            elif op not in waiting:
                 run_op(op)
+            else:
+                part = waiting.pop(op)
+                if part.ops[-1] is op:
+                    run_fused(part)
 
         results, keep = [], set()
         for t in fetch_tensors:
@@ -907,7 +911,8 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
                 expr = "tohost(deref(%s))" % n if var_home(t) == _DEV else "deref(%s).copy()" % n
             elif (n, _HOST) in have:
                 h = have[(n, _HOST)]
-                mode = "copy" if t in feeds else ("plain" if h != n or home[n] == _DEV else _fetch_mode(t, feeds, folded))
+                mode = "copy" if t in feeds else \
+                    ("plain" if h != n or home[n] == _DEV else _fetch_mode(t, feeds, folded))
                 expr = "%s.copy()" % h if mode == "copy" else h
                 keep.add(h)
             else:
@@ -917,7 +922,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
 
     # when each local dies: after the last line that reads it, unless a fetch needs it
     last_use = {}
-    for k, (_, reads, _, _) in enumerate(lines):
+    for k, (_, reads, _, _, _) in enumerate(lines):
         for n in reads:
             if n[0] in "vf":
                 last_use[n] = k
@@ -930,14 +935,13 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
 
     src = ["def _plan_run(%s):" % ", ".join("f%d" % i for i in range(len(feed_tensors)))]
     line_ops, line_inputs, chains = {}, {}, {}
-    for k, line in enumerate(lines):
-        text, _, op, inputs = line
+    for k, (text, _, op, inputs, chain) in enumerate(lines):
         src.append(text)
         if op is not None:
             line_ops[len(src)] = op
             line_inputs[len(src)] = inputs if inputs is not None else []
-        if id(line) in line_chains:
-            chains[len(src)] = line_chains[id(line)]
+        if chain is not None:
+            chains[len(src)] = chain
         if k in dies_after:
             src.append("    del " + ", ".join(sorted(dies_after[k])))
     src.append("    return [%s]" % ", ".join(results))

@@ -562,9 +562,10 @@ def to_host(a):
 
 
 # =========================================================================== convolutions, bias and ReLU
-# nn_ops.register_device_im2col's pair, nn_ops.register_device_direct_conv's and math_ops.register_device_bias_relu's
-# kernels for fake arrays (runtime/backends.py registers them unless TFMINI_CUPY_FAST=0): numpy references of what the CuPy backend's
-# fused kernels compute, so that the device branches of the convolutions and fused ops run on every machine.
+# nn_ops.register_device_im2col's pair, nn_ops.register_device_direct_conv's and
+# math_ops.register_device_bias_relu's kernels for fake arrays (runtime/backends.py registers them unless
+# TFMINI_CUPY_FAST=0): numpy references of what the CuPy backend's fused kernels compute, so that the device
+# branches of the convolutions and fused ops run on every machine.
 _CONV_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
