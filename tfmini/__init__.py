@@ -6,6 +6,7 @@ import warnings as _warnings
 
 from .framework import dtypes as _dtypes
 from .framework import errors
+from .framework.api_hook import tf_module_getattr as _tf_module_getattr
 from .framework.dtypes import *  # noqa: F401,F403
 from .framework.dtypes import as_dtype, DType
 from .framework.ops import (Graph, GraphKeys, Operation, Tensor, add_to_collection, add_to_collections,
@@ -48,14 +49,14 @@ _MESSAGES = ("GraphDef", "NodeDef", "AttrValue", "TensorProto", "TensorShapeProt
              "Event", "SessionLog", "LogMessage", "TaggedRunMetadata")
 
 
-def __getattr__(name):
+def _message_class(name):
     if name in _MESSAGES:
         from .framework import messages
         return messages.get(name)
-    if name.startswith("__"):  # the import system's questions (__path__): not TF's names
-        raise AttributeError("module %r has no attribute %r" % (__name__, name))
-    from .framework.tf_api_names import missing_attribute
-    raise missing_attribute("tf", name)
+    return None
+
+
+__getattr__ = _tf_module_getattr("tf", __name__, _message_class)  # and a TensorFlow name tfmini lacks: say so
 
 newaxis = None
 __version__ = "0.1.0"

@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from .framework import dtypes
+from .framework.api_hook import tf_module_getattr
 from .ops import array_ops, constant_op, random_ops
 
 __all__ = [
@@ -291,11 +292,12 @@ _INITIALIZER_OPS = {"global_variables": "global_variables_initializer", "local_v
                     "variables": "variables_initializer"}
 
 
-def __getattr__(name):
-    if name in _INITIALIZER_OPS:  # tf.initializers.global_variables() is tf.global_variables_initializer()
+def _initializer_op(name):
+    """tf.initializers.global_variables() is tf.global_variables_initializer() (variables imports this module)."""
+    if name in _INITIALIZER_OPS:
         from . import variables
         return getattr(variables, _INITIALIZER_OPS[name])
-    if name.startswith("__"):  # the import system's questions (__path__): not TF's names
-        raise AttributeError("module %r has no attribute %r" % (__name__, name))
-    from .framework.tf_api_names import missing_attribute  # a TensorFlow name tfmini lacks: say so
-    raise missing_attribute("initializers", name)
+    return None
+
+
+__getattr__ = tf_module_getattr("initializers", __name__, _initializer_op)  # and a TensorFlow name tfmini lacks

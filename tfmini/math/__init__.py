@@ -1,5 +1,6 @@
 """tf.math: TensorFlow 1.x's math namespace (re-exports only; the ops live in tfmini/ops). The names TF has
 there and tfmini does not (the special functions, segment reductions, ...) say so when asked for."""
+from ..framework.api_hook import tf_module_getattr
 from ..ops.array_ops import invert_permutation, unsorted_segment_sum
 from ..ops.math_ops import (abs, add, add_n, argmax, argmin, ceil, cos, count_nonzero, cumprod, cumsum,  # noqa: A004
                             divide, equal, erf, exp, expm1, floor, floordiv, floormod, greater, greater_equal,
@@ -20,9 +21,4 @@ __all__ = ["abs", "add", "add_n", "argmax", "argmin", "ceil", "cos", "count_nonz
            "round", "rsqrt", "scalar_mul", "sigmoid", "sign", "sin", "softmax", "softplus", "softsign", "sqrt",
            "square", "squared_difference", "subtract", "tan", "tanh", "top_k", "truediv", "unsorted_segment_sum"]
 
-
-def __getattr__(name):
-    if name.startswith("__"):  # the import system's questions (__path__): not TF's names
-        raise AttributeError("module %r has no attribute %r" % (__name__, name))
-    from ..framework.tf_api_names import missing_attribute  # a TensorFlow name tfmini lacks: say so
-    raise missing_attribute("math", name)
+__getattr__ = tf_module_getattr("math", __name__)  # a TensorFlow name tfmini lacks: say so

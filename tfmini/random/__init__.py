@@ -1,6 +1,7 @@
 """tf.random: TensorFlow 1.x's random namespace (re-exports only; the ops live in tfmini/ops/random_ops.py):
 tf.random.normal is tf.random_normal, tf.random.uniform tf.random_uniform, tf.random.shuffle tf.random_shuffle.
 The names TF has there and tfmini does not (categorical, gamma, the stateless ops, ...) say so when asked for."""
+from ..framework.api_hook import tf_module_getattr
 from ..framework.random_seed import get_seed, set_random_seed
 from ..ops.random_ops import random_normal as normal
 from ..ops.random_ops import random_shuffle as shuffle
@@ -9,9 +10,4 @@ from ..ops.random_ops import truncated_normal
 
 __all__ = ["get_seed", "normal", "set_random_seed", "shuffle", "truncated_normal", "uniform"]
 
-
-def __getattr__(name):
-    if name.startswith("__"):  # the import system's questions (__path__): not TF's names
-        raise AttributeError("module %r has no attribute %r" % (__name__, name))
-    from ..framework.tf_api_names import missing_attribute  # a TensorFlow name tfmini lacks: say so
-    raise missing_attribute("random", name)
+__getattr__ = tf_module_getattr("random", __name__)  # a TensorFlow name tfmini lacks: say so

@@ -3,17 +3,18 @@
 The message classes (tf.summary.Summary, Event, SessionLog, ...) need protobuf
 (pip install tfmini[tensorboard]); they are loaded on first use.
 """
+from ..framework.api_hook import tf_module_getattr
 from .summary import audio, histogram, image, merge, merge_all, scalar, tensor_summary, text  # noqa: F401
 from .writer import FileWriter, FileWriterCache  # noqa: F401
 
 _MESSAGES = ("Summary", "SummaryDescription", "SummaryMetadata", "Event", "SessionLog", "TaggedRunMetadata")
 
 
-def __getattr__(name):
+def _message_class(name):
     if name in _MESSAGES:
         from ..framework import messages
         return messages.get(name)
-    if name.startswith("__"):  # the import system's questions (__path__): not TF's names
-        raise AttributeError("module %r has no attribute %r" % (__name__, name))
-    from ..framework.tf_api_names import missing_attribute
-    raise missing_attribute("summary", name)
+    return None
+
+
+__getattr__ = tf_module_getattr("summary", __name__, _message_class)  # and a TensorFlow name tfmini lacks: say so

@@ -1,4 +1,5 @@
 """tf.train: optimizers, the global step, learning-rate schedules, Saver and checkpoint reading, meta graphs."""
+from ..framework.api_hook import tf_module_getattr
 from .adadelta import AdadeltaOptimizer  # noqa: F401
 from .adagrad import AdagradOptimizer  # noqa: F401
 from .adam import AdamOptimizer  # noqa: F401
@@ -20,9 +21,4 @@ from ..framework.meta_graph import export_meta_graph  # noqa: F401
 from .meta_graph_io import import_meta_graph  # noqa: F401
 from ..summary.summary_iterator import summary_iterator  # noqa: F401
 
-
-def __getattr__(name):
-    if name.startswith("__"):  # the import system's questions (__path__): not TF's names
-        raise AttributeError("module %r has no attribute %r" % (__name__, name))
-    from ..framework.tf_api_names import missing_attribute  # a TensorFlow name tfmini lacks: say so
-    raise missing_attribute("train", name)
+__getattr__ = tf_module_getattr("train", __name__)  # a TensorFlow name tfmini lacks: say so
