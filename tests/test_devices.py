@@ -706,6 +706,23 @@ def test_device_direct_conv_kernel_matches_numpy(backend, dt):
     assert conv(x, f, 1, 1, 1, 1, 2, 2, (0, 0, 0, 0), gpu.to_device(np.ones(3, dt)), False) is None
 
 
+def _spy_on_fake_kernel(monkeypatch, registry, note):
+    """The fake GPU's kernels registered (the test skipped without them), and its kernel in `registry` wrapped:
+    each call appends note(*its arguments) to the list returned, then runs."""
+    from tfmini.runtime import backends
+    from tfmini.runtime.cupy_backend import fused_kernels_enabled
+    if not fused_kernels_enabled():
+        pytest.skip("TFMINI_CUPY_FAST=0: no fused kernels registered")
+    backends.gpu_backend("fake")
+    calls, kernel = [], registry[fake_backend.FakeArray]
+
+    def spy(*args):
+        calls.append(note(*args))
+        return kernel(*args)
+    monkeypatch.setitem(registry, fake_backend.FakeArray, spy)
+    return calls
+
+
 @pytest.mark.parametrize("depth, k, strides, padding, dilations", [
     (1, 5, 1, "SAME", 1), (3, 3, 1, "SAME", 1), (3, 3, 2, "VALID", 1), (2, 3, 3, "SAME", 2), (1, 1, 2, "SAME", 1),
     (3, 4, 1, [[0, 0], [2, 1], [0, 3], [0, 0]], 1), (1, 8, 2, "SAME", 1)])
@@ -713,16 +730,8 @@ def test_fake_gpu_shallow_convolutions_run_direct(fake, monkeypatch, depth, k, s
     """A filter of at most 64 taps over 1-3 channels (the lecture's first conv, VGG's first) runs as one direct
     kernel on a GPU (nn_ops.register_device_direct_conv), its bias and ReLU included when a plan fused them; the
     fake GPU's numpy reference runs that branch here: the values and gradients are the CPU's."""
-    from tfmini.runtime.cupy_backend import fused_kernels_enabled
-    if not fused_kernels_enabled():
-        pytest.skip("TFMINI_CUPY_FAST=0: no fused kernels registered")
     from tfmini.ops import nn_ops
-    from tfmini.runtime import backends
-    backends.gpu_backend("fake")
-    calls = []
-    direct = nn_ops._DEVICE_DIRECT_CONV[fake_backend.FakeArray]
-    monkeypatch.setitem(nn_ops._DEVICE_DIRECT_CONV, fake_backend.FakeArray,
-                        lambda *args: calls.append(args[-2] is not None) or direct(*args))
+    calls = _spy_on_fake_kernel(monkeypatch, nn_ops._DEVICE_DIRECT_CONV, lambda *args: args[-2] is not None)
     rng = np.random.RandomState(depth * 10 + k)
     x_val = rng.randn(2, 10, 9, depth).astype(np.float32)
     w_val = rng.randn(k, k, depth, 5).astype(np.float32)
@@ -785,16 +794,8 @@ def test_device_plans_fuse_conv_and_matmul_with_bias_and_relu(fake, monkeypatch,
     """A device plan runs Conv2D/MatMul -> BiasAdd [-> Relu] as one call, as CPU plans do, the bias and ReLU by
     the backend's one kernel (math_ops.register_device_bias_relu): a small CNN's Adam step gives the CPU's
     values, and log_device_placement still lists every op of a fused chain."""
-    from tfmini.runtime.cupy_backend import fused_kernels_enabled
-    if not fused_kernels_enabled():
-        pytest.skip("TFMINI_CUPY_FAST=0: no fused kernels registered")
     from tfmini.ops import math_ops
-    from tfmini.runtime import backends
-    backends.gpu_backend("fake")
-    calls = []
-    fused = math_ops._DEVICE_BIAS_RELU[fake_backend.FakeArray]
-    monkeypatch.setitem(math_ops._DEVICE_BIAS_RELU, fake_backend.FakeArray,
-                        lambda out, bias, relu: calls.append(relu) or fused(out, bias, relu))
+    calls = _spy_on_fake_kernel(monkeypatch, math_ops._DEVICE_BIAS_RELU, lambda out, bias, relu: relu)
     rng = np.random.RandomState(4)
     xv = rng.randn(3, 6, 6, 2).astype(np.float32)
     labels = np.array([0, 2, 1])
