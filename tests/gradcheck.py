@@ -17,7 +17,7 @@ import tfmini as tf
 
 class GradRow:
     def __init__(self, op_type, build, shapes, id=None, positive=False, low=-1.0, high=1.0, inputs=None,
-                 unknown_dims=False, rtol=1e-5, atol=1e-6, wrt=None, delta=1e-6):
+                 unknown_dims=False, rtol=1e-5, atol=1e-6, wrt=None, delta=1e-6, variables=False):
         self.op_type = op_type
         self.build = build
         self.shapes = shapes
@@ -28,13 +28,17 @@ class GradRow:
         self.rtol, self.atol = rtol, atol
         self.wrt = wrt                # indices of the inputs to differentiate (default: all)
         self.delta = delta            # finite-difference step
+        self.variables = variables    # inputs are variables (their references, fed), not placeholders
 
     def run(self):
         tf.reset_default_graph()
         rng = np.random.RandomState(1234)
         values = self.inputs or [rng.uniform(self.low, self.high, size=s) for s in self.shapes]
         values = [np.asarray(v, dtype=np.float64) for v in values]
-        xs = [tf.placeholder(tf.float64, [None] * v.ndim if self.unknown_dims else v.shape) for v in values]
+        if self.variables:
+            xs = [tf.Variable(np.zeros_like(v), name="var")._ref() for v in values]
+        else:
+            xs = [tf.placeholder(tf.float64, [None] * v.ndim if self.unknown_dims else v.shape) for v in values]
         y = self.build(tf, *xs)
         types = {op.type for op in tf.get_default_graph().get_operations()}
         assert self.op_type in types, "row %s built no %s op (built: %s)" % (self.id, self.op_type, sorted(types))

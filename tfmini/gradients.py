@@ -9,7 +9,7 @@ for broadcasting ops, reduces each input's gradient back to that input's shape â
 import collections
 
 from .framework.op_registry import GRADIENT_PENDING, NOT_DIFFERENTIABLE
-from .framework.ops import Tensor, _graph_from_inputs, convert_to_tensor, name_scope
+from .framework.ops import Tensor, _graph_from_inputs, control_dependencies, convert_to_tensor, name_scope
 
 __all__ = ["gradients", "RegisterGradient", "NotDifferentiable", "hessians"]
 
@@ -227,10 +227,9 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             has_out_grads = any(gr is not None for gr in out_grads)
             grad_fn = _gradient_function(op) if has_out_grads and op not in stop_ops else None
             if grad_fn is not None:
-                from .ops import array_ops
                 for i, gr in enumerate(out_grads):
                     if gr is None and _is_trainable(op._outputs[i]):
-                        out_grads[i] = array_ops.zeros_like(op._outputs[i])
+                        out_grads[i] = _zeros_like_output(op, i)
                 with name_scope(op.name + "_grad"):
                     in_grads = _as_list(grad_fn(op, *out_grads))
                     if len(in_grads) != len(op._inputs):
@@ -278,6 +277,22 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                 gx = _aggregate(grads, x._op)[x._value_index]
             out.append(gx)
         return out
+
+
+def _zeros_like_output(op, i):
+    """The zero gradient of output `i` of `op`, which nothing downstream differentiated (TF's ZerosLikeOutsideLoop).
+    For a tf.cond's Switch it is made on the other branch, from a Switch of its own, so that it exists exactly when
+    that output does."""
+    from .ops import array_ops, control_flow_ops
+    val = op._outputs[i]
+    ctx = op._control_flow_context
+    if op._type not in ("Switch", "RefSwitch") or not isinstance(ctx, control_flow_ops.CondContext):
+        return array_ops.zeros_like(val)
+    switch_val = control_flow_ops.switch(op._inputs[0], ctx.pred)[1 - ctx.branch]
+    pivot = array_ops.identity(switch_val)
+    zeros_shape = array_ops.shape(switch_val)
+    with control_dependencies([pivot]):
+        return array_ops.zeros(zeros_shape, dtype=val.dtype.base_dtype)
 
 
 def _default_grad_ys(grad_ys, ys):

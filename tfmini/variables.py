@@ -70,6 +70,10 @@ class Variable:
                     if self._initial_value.graph is not g:
                         raise ValueError("initial_value %s must be from the same graph as the variable "
                                          "(the default graph)." % self._initial_value)
+                    if self._initial_value.op._control_flow_context is not None:
+                        raise ValueError("Initializer for variable %s is from inside a control-flow construct, such "
+                                         "as a loop or conditional. When creating a variable inside a loop or "
+                                         "conditional, use a lambda as the initializer." % scope[:-1])
                 init_shape = self._initial_value.shape
                 if shape is not None:
                     vshape = TensorShape(shape)

@@ -27,6 +27,15 @@ def _fetch_type_error(fetch, extra=""):
     return TypeError("Fetch argument %r has invalid type %r%s" % (fetch, type(fetch), extra))
 
 
+def _check_fetchable(graph, elements):
+    """TF's ValueError for a fetch inside a tf.cond branch (checked when a run's plan is made)."""
+    for el in elements:
+        if not graph.is_fetchable(el):
+            op = el if isinstance(el, Operation) else el.op
+            raise ValueError("Operation %r has been marked as not fetchable. (It is inside a tf.cond branch, which "
+                             "runs only when its predicate selects it: fetch the tf.cond's result instead.)" % op.name)
+
+
 class _FetchMapper:
     """Flattens a fetch structure (nested lists, tuples, namedtuples, dicts of graph elements)
     into unique tensors and target ops, and rebuilds the same structure from their values."""
@@ -269,6 +278,7 @@ class BaseSession:
         key = (flat, targets, feed_keys)
         plan = self._plans.get(key)
         if plan is None:
+            _check_fetchable(graph, flat + targets)
             feed_tensors = self._resolve_feed_keys(feed_keys)
             log = self._log_placement if self._config.log_device_placement else None
             plan = build_plan(self._state, flat, targets, feed_tensors, self._xp, log, self._devices)

@@ -89,6 +89,8 @@ T,T,Tidx > T | : LinSpace
 Tidx,Tidx,Tidx > Tidx | : Range
 SrcT > DstT | Truncate:b : Cast
 N*T > T | : AddN
+N*T > T,- | : Merge
+T,- > T,T | : RefSwitch Switch
 N*T > T | axis:i : Pack
 T > num*T | axis:i : Unpack
 N*T,Tidx > T | : ConcatV2

@@ -261,7 +261,7 @@ class Operation:
     """A node of the graph: an op type applied to input Tensors, with attributes and outputs."""
 
     __slots__ = ("_graph", "_name", "_type", "_inputs", "_outputs", "_control_inputs", "_attrs",
-                 "_device", "_id", "_traceback", "_op_def", "_gradient_override",
+                 "_device", "_id", "_traceback", "_op_def", "_gradient_override", "_control_flow_context",
                  "__weakref__")
 
     def __init__(self, graph, name, op_type, inputs, attrs, control_inputs, device, traceback):
@@ -277,6 +277,13 @@ class Operation:
         self._id = None
         self._op_def = get_op_def(op_type)
         self._gradient_override = None  # a RegisterGradient name from gradient_override_map
+        self._control_flow_context = None  # the tf.cond branch (CondContext) the op was built in
+
+    def _get_control_flow_context(self):
+        return self._control_flow_context
+
+    def _set_control_flow_context(self, ctx):
+        self._control_flow_context = ctx
 
     @property
     def name(self):
@@ -377,11 +384,15 @@ class _ControlDependenciesController:
         self.control_inputs = control_inputs  # None clears the stack
         self._seen = set()
         self._old_stack = None
+        self._old_context = None
 
     def __enter__(self):
         if self.control_inputs is None:
+            # as TF: `control_dependencies(None)` also leaves any tf.cond branch (variables are made outside)
             self._old_stack = self._graph._control_dependencies_stack
             self._graph._control_dependencies_stack = []
+            self._old_context = self._graph._control_flow_context
+            self._graph._control_flow_context = None
         self._graph._control_dependencies_stack.append(self)
         return None
 
@@ -389,6 +400,7 @@ class _ControlDependenciesController:
         self._graph._control_dependencies_stack.pop()
         if self._old_stack is not None:
             self._graph._control_dependencies_stack = self._old_stack
+            self._graph._control_flow_context = self._old_context
         return False
 
 
@@ -416,6 +428,8 @@ class Graph:
         self._gradient_override_map = {}
         self._lock = threading.RLock()
         self._reset_message = None  # set by mark_reset (tfmini.widgets' notebook reset)
+        self._control_flow_context = None  # the tf.cond branch being built (ops/control_flow_ops.CondContext)
+        self._unfetchable_ops = set()  # ops inside a cond's branches: they may not run (prevent_fetching)
 
     # ---- ops
     def create_op(self, op_type, inputs, attrs=None, name=None, dtypes=None, input_types=None):
@@ -442,6 +456,9 @@ class Graph:
             name = self.unique_name(name)
         attrs = attrs or {}
         control = self._control_inputs_for([t._op for t in inputs])
+        ctx = self._control_flow_context
+        if ctx is not None:  # inside a tf.cond branch: values from outside come in through a Switch
+            inputs, control = ctx._inputs_for(name, inputs, control)
         device = self._device_stack[-1] if self._device_stack else ""
         op = Operation(self, name, op_type, inputs, attrs, control, device, _user_frames())
         if self._gradient_override_map:
@@ -454,6 +471,8 @@ class Graph:
             self._nodes_by_name[name] = op
         for c in self._control_dependencies_stack:
             c._seen.add(op)
+        if ctx is not None:
+            ctx._add_op(op)
         return op
 
     def _infer(self, op):
@@ -564,7 +583,14 @@ class Graph:
         return True
 
     def is_fetchable(self, tensor_or_op):
-        return True
+        """False for the ops inside a tf.cond's branches (and its Switches): they run only when their branch is
+        taken, so a run fetches the cond's result instead."""
+        op = tensor_or_op._op if isinstance(tensor_or_op, Tensor) else tensor_or_op
+        return op not in self._unfetchable_ops
+
+    def prevent_fetching(self, op):
+        """Mark `op` as not fetchable (TF's rule for the ops a tf.cond builds inside its branches)."""
+        self._unfetchable_ops.add(op)
 
     @property
     def version(self):

@@ -2,7 +2,7 @@
 from .. import init_ops
 from ..framework.ops import convert_to_tensor
 from ..framework.tensor_shape import TensorShape
-from ..ops import array_ops, math_ops, nn_ops
+from ..ops import array_ops, control_flow_ops, math_ops, nn_ops
 from .base import InputSpec, Layer, get_activation
 
 __all__ = ["Dense", "dense", "Dropout", "dropout", "Flatten", "flatten"]
@@ -77,15 +77,12 @@ class Dropout(Layer):
         self.rate, self.noise_shape, self.seed = rate, noise_shape, seed
 
     def call(self, inputs, training=False):
-        if isinstance(training, bool):
-            if not training:
-                return array_ops.identity(inputs)
-            return nn_ops.dropout(inputs, rate=self.rate, noise_shape=self.noise_shape, seed=self.seed)
-        # a bool tensor: keep everything (keep_prob 1, an exact identity) unless training
-        training = convert_to_tensor(training)
-        one = convert_to_tensor(1.0, dtype=convert_to_tensor(inputs).dtype.base_dtype)
-        keep_prob = array_ops.where(training, one - self.rate, one)
-        return nn_ops.dropout(inputs, keep_prob=keep_prob, noise_shape=self.noise_shape, seed=self.seed)
+        # as TF: a Python bool (or a constant) picks now; a bool tensor (a placeholder) builds a tf.cond, so the
+        # random mask is drawn only in runs that train (dropout/cond/Merge:0)
+        return control_flow_ops.smart_cond(
+            training,
+            lambda: nn_ops.dropout(inputs, rate=self.rate, noise_shape=self.noise_shape, seed=self.seed),
+            lambda: array_ops.identity(inputs))
 
 
 def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=None):

@@ -1,8 +1,19 @@
-"""Control-flow ops: NoOp, `tf.group`, `tf.tuple`, `with_dependencies`."""
-from ..framework.op_registry import NOT_DIFFERENTIABLE, register_op
-from ..framework.ops import Operation, Tensor, control_dependencies, convert_to_tensor, get_default_graph, name_scope
+"""Control-flow ops: NoOp, `tf.group`, `tf.tuple`, `with_dependencies`; `tf.cond` as TF 1.x builds it (Switch,
+Merge and a CondContext per branch)."""
+import builtins
 
-__all__ = ["no_op", "group", "tuple", "with_dependencies"]
+from ..framework import dtypes
+from ..framework import nest
+from ..framework.op_def_library import convert_one
+from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
+from ..framework.ops import (GraphKeys, Operation, Tensor, add_to_collection, control_dependencies,
+                             convert_to_tensor, get_default_graph, name_scope)
+from ..framework.tensor_shape import TensorShape
+
+_tuple = builtins.tuple  # `tuple` below is TF's tf.tuple
+
+__all__ = ["no_op", "group", "tuple", "with_dependencies", "switch", "ref_switch", "merge", "cond", "smart_cond",
+           "CondContext"]
 
 
 def _no_op_infer():
@@ -102,3 +113,330 @@ def _gated_tuple(tensors, gate_on, name=None, control_inputs=None):
             else:
                 out.append(None)
         return out
+
+
+# =========================================================================== Switch / Merge
+# A Switch forwards `data` to output 1 when `pred` is true and to output 0 when it is false; the other output is
+# "dead", and so is every op reading a dead value, until a Merge, whose output is its one live input. Plans turn
+# this into Python `if`s (runtime/control_flow.py); the kernels here give the same semantics with None as "dead".
+def _switch_infer(data, pred, **_):
+    if pred.shape.ndims is not None and pred.shape.ndims != 0:
+        raise InferenceError("Shape must be rank 0 but is rank %d" % pred.shape.ndims)
+    return [(data.dtype, data.shape), (data.dtype, data.shape)]
+
+
+def _switch_kernel(xp, data, pred, **_):
+    return (None, data) if bool(pred) else (data, None)
+
+
+def _switch_grad(op, *grads):
+    ctx = op._control_flow_context
+    if isinstance(ctx, CondContext):
+        # the other branch's gradient is zeros made on that branch (gradients.py), so the Merge always has one
+        if grads[1 - ctx.branch] is None:
+            return None, None
+        return merge(list(grads), name="cond_grad")[0], None
+    false_grad = switch(grads[0], op._inputs[1])[0]
+    true_grad = switch(grads[1], op._inputs[1])[1]
+    return merge([false_grad, true_grad])[0], None
+
+
+register_op("Switch", infer=_switch_infer, kernel=_switch_kernel, grad=_switch_grad, aliases_input=True)
+register_op("RefSwitch", infer=_switch_infer, kernel=_switch_kernel, grad=_switch_grad, aliases_input=True)
+
+
+def _merge_infer(*inputs, **_):
+    # TF's MergeShape: the dimensions all inputs agree on; a rank they disagree on makes the shape unknown
+    shape = inputs[0].shape
+    for t in inputs[1:]:
+        if shape.ndims is None:
+            break
+        other = t.shape
+        if other.ndims != shape.ndims:
+            shape = TensorShape(None)
+            break
+        shape = TensorShape([a if a == b else None for a, b in zip(shape.as_tuple(), other.as_tuple())])
+    return [(inputs[0].dtype.base_dtype, shape), (dtypes.int32, TensorShape([]))]
+
+
+def _merge_kernel(xp, *inputs, **_):
+    for i, x in enumerate(inputs):
+        if x is not None:
+            return x, xp.asarray(i, dtype="int32")
+    return None, None
+
+
+def _merge_grad(op, grad, _):
+    ctx = op._inputs[0]._op._control_flow_context
+    if isinstance(ctx, CondContext):
+        return list(switch(grad, ctx.pred, name="cond_grad"))
+    from .math_ops import equal
+    conds = [equal(op._outputs[1], i) for i in range(len(op._inputs))]
+    return [switch(grad, c)[1] for c in conds]
+
+
+register_op("Merge", infer=_merge_infer, kernel=_merge_kernel, grad=_merge_grad, aliases_input=True)
+
+
+def switch(data, pred, dtype=None, name=None):
+    """(output_false, output_true): `data` forwarded to the output `pred` selects; the other is never computed.
+
+    >>> f, t = control_flow_ops.switch(x, is_training)
+    """
+    from ..framework.op_def_library import make_op
+    with name_scope(name, "Switch", [data, pred]) as scope:
+        data = convert_to_tensor(data, dtype=dtype, name="data")
+        pred = convert_one("Switch", "pred", pred, dtypes.bool)
+        return _tuple(make_op("Switch", [data, pred], {"T": data.dtype.base_dtype}, name=scope))
+
+
+def ref_switch(data, pred, name=None):
+    """`switch` of a variable's reference (its outputs are references too: an assignment can go through)."""
+    from ..framework.op_def_library import make_op
+    with name_scope(name, "RefSwitch", [data, pred]) as scope:
+        pred = convert_one("RefSwitch", "pred", pred, dtypes.bool)
+        return _tuple(make_op("RefSwitch", [data, pred], {"T": data.dtype.base_dtype}, name=scope))
+
+
+def _switch_ref_or_tensor(data, pred, name="Switch"):
+    if isinstance(data, Tensor) and data.dtype._is_ref:
+        return ref_switch(data, pred, name=name)
+    return switch(data, pred, name=name)
+
+
+def merge(inputs, name=None):
+    """(output, value_index): the one input that was computed (the first, if several were) and its index."""
+    from ..framework.op_def_library import convert_same_dtype, make_op
+    if any(x is None for x in inputs):
+        raise ValueError("At least one of the merge inputs is None: %s" % (inputs,))
+    with name_scope(name, "Merge", inputs) as scope:
+        inputs = convert_same_dtype("Merge", [("inputs", x) for x in inputs])
+        return _tuple(make_op("Merge", list(inputs), {"T": inputs[0].dtype.base_dtype, "N": len(inputs)},
+                              name=scope))
+
+
+# =========================================================================== CondContext
+def _op_in_context(op, ctx):
+    c = op._control_flow_context
+    while c is not None:
+        if c is ctx:
+            return True
+        c = c._outer_context
+    return False
+
+
+class CondContext:
+    """One branch of a tf.cond while it is built: ops created inside it run only when `pred` selects `branch`
+    (1: true). Values from outside come in through a Switch on `pred` (one per value), and an op with no inputs
+    waits on the branch's `pivot`. The graph's `create_op` calls `_inputs_for` and `_add_op`."""
+
+    def __init__(self, pred, pivot, branch):
+        g = pred.graph
+        self._graph = g
+        self._pred, self._pivot, self._branch = pred, pivot, branch
+        self._outer_context = g._control_flow_context
+        self._values = {pred, pivot}
+        self._external_values = {pred: pred}
+        pivot._op._control_flow_context = self
+
+    @property
+    def pred(self):
+        return self._pred
+
+    @property
+    def pivot(self):
+        return self._pivot
+
+    @property
+    def branch(self):
+        return self._branch
+
+    @property
+    def outer_context(self):
+        return self._outer_context
+
+    def Enter(self):  # noqa: N802 - TF's name
+        self._graph._control_flow_context = self
+
+    def Exit(self):  # noqa: N802
+        self._graph._control_flow_context = self._outer_context
+
+    def AddValue(self, val):  # noqa: N802
+        """The tensor that carries `val`, made outside, into this branch (a Switch, made once per value)."""
+        if val in self._values:
+            result = self._external_values.get(val)
+            return val if result is None else result
+        result = val
+        self._values.add(val)
+        if self._outer_context is not None:
+            result = self._outer_context.AddValue(val)
+            self._values.add(result)
+            self._external_values[result] = result
+        with control_dependencies(None):  # leaves this context while the Switch is made
+            result = _switch_ref_or_tensor(result, self._pred)[self._branch]
+        self._graph.prevent_fetching(result._op)
+        result._op._control_flow_context = self
+        ctx = self
+        while ctx is not None:
+            ctx._values.add(result)
+            ctx = ctx._outer_context
+        self._external_values[val] = result
+        return result
+
+    def _inputs_for(self, name, inputs, control):
+        """The inputs and control inputs of an op named `name` about to be made in this branch."""
+        if inputs:
+            with self._graph.name_scope(name + "/"):
+                inputs = [self.AddValue(x) for x in inputs]
+        elif not any(_op_in_context(c, self) for c in control):
+            control = list(control) + [self._pivot._op]
+        return inputs, control
+
+    def _add_op(self, op):
+        op._control_flow_context = self
+        ctx = self
+        while ctx is not None:
+            ctx._values.update(op._outputs)
+            ctx = ctx._outer_context
+        self._graph.prevent_fetching(op)
+
+    def _process_output_tensor(self, val):
+        real_val = val
+        if val not in self._values:
+            self._values.add(val)
+            if self._outer_context is not None:
+                real_val = self._outer_context.AddValue(val)
+                self._values.add(real_val)
+                self._external_values[real_val] = real_val
+            real_val = _switch_ref_or_tensor(real_val, self._pred)[self._branch]
+            self._external_values[val] = real_val
+        else:
+            external = self._external_values.get(val)
+            if external is not None:
+                real_val = external
+        return real_val
+
+    def _build_cond_tensor(self, v):
+        if isinstance(v, Operation):
+            return with_dependencies([v], self._pivot)
+        if hasattr(v, "_as_graph_element") and not isinstance(v, Tensor):
+            v = v.value()  # a Variable: its value
+        return self._process_output_tensor(convert_to_tensor(v))
+
+    def BuildCondBranch(self, fn):  # noqa: N802
+        """Call `fn` inside this branch: (what it returned, the same structure of tensors of this branch)."""
+        original = fn()
+        if original is None:
+            return None, None
+        result = nest.map_structure(self._build_cond_tensor, original)
+        if not isinstance(result, (list, _tuple)):
+            result = [result]
+        return original, result
+
+
+def _unpack_if_singleton(res):
+    if isinstance(res, (list, _tuple)) and len(res) == 1:
+        return res[0]
+    return res
+
+
+# =========================================================================== tf.cond
+def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
+    """`true_fn()` if `pred` (a scalar bool tensor) is true when the graph runs, else `false_fn()`.
+
+    Both functions are called once, now, to build their branch; at run time only the ops of the branch `pred`
+    selects run (an assignment in the other branch does not happen). Both must return the same structure of
+    tensors with the same dtypes; a one-entry list or tuple comes back unpacked unless `strict=True`.
+
+    >>> is_training = tf.placeholder(tf.bool)
+    >>> out = tf.cond(is_training, lambda: tf.nn.dropout(x, rate=0.5), lambda: x)   # cond/Merge:0
+    """
+    if fn1 is not None:
+        if true_fn is not None:
+            raise TypeError("cond(): true_fn and fn1 may not be set simultaneously.")
+        true_fn = fn1
+    elif true_fn is None:
+        raise TypeError("cond(): true_fn argument required")
+    if fn2 is not None:
+        if false_fn is not None:
+            raise TypeError("cond(): false_fn and fn2 may not be set simultaneously.")
+        false_fn = fn2
+    elif false_fn is None:
+        raise TypeError("cond(): false_fn argument required")
+    if not callable(true_fn):
+        raise TypeError("true_fn must be callable.")
+    if not callable(false_fn):
+        raise TypeError("false_fn must be callable.")
+
+    with name_scope(name, "cond", [pred]):
+        if isinstance(pred, bool):
+            raise TypeError("pred must not be a Python bool (use `true_fn() if pred else false_fn()` for a choice "
+                            "made when the graph is built, or tf.constant(pred))")
+        g = get_default_graph()
+        p_2, p_1 = switch(pred, pred)
+        pivot_1 = array_ops_identity(p_1, name="switch_t")
+        pivot_2 = array_ops_identity(p_2, name="switch_f")
+        pred = array_ops_identity(pred, name="pred_id")
+        for t in (p_1, p_2, pivot_1, pivot_2, pred):
+            g.prevent_fetching(t._op)
+
+        results = []
+        for fn, pivot, branch, what in ((true_fn, pivot_1, 1, "true_fn"), (false_fn, pivot_2, 0, "false_fn")):
+            ctx = CondContext(pred, pivot, branch)
+            ctx.Enter()
+            try:
+                orig, res = ctx.BuildCondBranch(fn)
+                if orig is None:
+                    raise ValueError("%s must have a return value." % what)
+            finally:
+                ctx.Exit()
+            results.append((orig, res, ctx))
+        (orig_t, res_t, ctx_t), (orig_f, res_f, ctx_f) = results
+
+        if not strict:
+            orig_t = _unpack_if_singleton(orig_t)
+            orig_f = _unpack_if_singleton(orig_f)
+        try:
+            nest.assert_same_structure(orig_t, orig_f)
+        except TypeError as e:
+            raise TypeError("Incompatible return types of true_fn and false_fn: %s" % e) from None
+        except ValueError as e:
+            raise ValueError("Incompatible return values of true_fn and false_fn: %s" % e) from None
+        if not res_t:
+            raise ValueError("true_fn and false_fn must return at least one result.")
+
+        flat_t, flat_f = nest.flatten(res_t), nest.flatten(res_f)
+        for x, y in zip(flat_t, flat_f):
+            if x.dtype.base_dtype != y.dtype.base_dtype:
+                raise ValueError("Outputs of true_fn and false_fn must have the same type: %s, %s"
+                                 % (x.dtype.name, y.dtype.name))
+        merges = [merge([f, t])[0] for f, t in zip(flat_f, flat_t)]
+        if ctx_t._outer_context is None:
+            add_to_collection(GraphKeys.COND_CONTEXT, ctx_t)
+            add_to_collection(GraphKeys.COND_CONTEXT, ctx_f)
+        merges = nest.pack_sequence_as(orig_t, merges)
+        if not strict:
+            merges = _unpack_if_singleton(merges)
+        return merges
+
+
+def array_ops_identity(x, name=None):
+    from .array_ops import identity
+    return identity(x, name=name)
+
+
+def smart_cond(pred, true_fn=None, false_fn=None, name=None):
+    """`true_fn()` or `false_fn()` chosen now when `pred` is a Python bool or a constant, else `tf.cond`
+    (what tf.layers use for `training=`)."""
+    from .constant_op import constant_value
+    if isinstance(pred, Tensor):
+        pred_value = constant_value(pred)
+    elif isinstance(pred, (bool, int)) and pred in (0, 1):
+        pred_value = bool(pred)
+    elif hasattr(pred, "_as_graph_element"):  # a Variable: decided when the graph runs
+        pred_value = None
+    else:
+        raise TypeError("`pred` must be a Tensor, or a Python bool, or 1 or 0. Found instead: %s" % type(pred))
+    if pred_value is None:
+        return cond(pred, true_fn=true_fn, false_fn=false_fn, name=name)
+    return true_fn() if pred_value else false_fn()

@@ -18,7 +18,8 @@ import numpy as np
 from ..framework import errors
 from ..framework.ops import format_user_frame
 from ..framework.op_registry import debug_string
-from . import intra_op
+from . import control_flow, intra_op
+from .control_flow import CONTROL_FLOW_TYPES, MERGE_TYPES, SWITCH_TYPES, pred_value
 from .state import deref
 
 __all__ = ["Plan", "DevicePlan", "build_plan", "device_folding", "DTYPE_NAMES"]
@@ -262,13 +263,17 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
     """
     feeds = set(feed_tensors)
     order = _needed_in_order(fetch_tensors, target_ops, feeds)
+    guards = control_flow.analyze(order, feeds)  # None without tf.cond: every op always runs
+    held = _held_values(order, feeds, guards)
     if devices is not None:
         for op in order:
             devices.place(op)  # placement errors, and the no-GPU note, come before anything runs
         if devices.gpu is not None:
-            return _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log_placement, devices)
+            return _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log_placement, devices,
+                                      guards, held)
 
-    ns = {"deref": deref, "xp": xp, "_cacheable": _cacheable}
+    ns = {"deref": deref, "xp": xp, "_cacheable": _cacheable, "_pred": pred_value, "_no_value": _no_value,
+          "_index": _merge_index}
     name_of = {}  # Tensor -> Python expression naming its value inside the function
     for i, t in enumerate(feed_tensors):
         name_of[t] = "f%d" % i
@@ -293,7 +298,8 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
             continue
         for j, t in enumerate(op._outputs):
             if t not in feeds:
-                name_of[t] = "v%d_%d" % (op._id, j)
+                # a Switch's outputs are its data (the plan's `if`s read only the live one)
+                name_of[t] = name_of[op._inputs[0]] if op._type in SWITCH_TYPES else "v%d_%d" % (op._id, j)
         steps.append(op)
 
     if log_placement is not None:
@@ -302,9 +308,9 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
 
     # ops computed from shapes alone (the Mean gradient's Shape/Size/Cast/RealDiv on an unknown batch
     # size) run once per new input shape: `items` is the emission order, each a step or such a block
-    items, cached = _shape_blocks(steps, feeds, folded)
+    items, cached = _shape_blocks(steps, feeds, folded, guards)
     keep = {name_of[t] for t in fetch_tensors}
-    items = _remap(items, feeds, set(fetch_tensors))
+    items = _remap(items, feeds, set(fetch_tensors), guards)
 
     def reads_of(item):
         if item.__class__ is _Fused:
@@ -328,10 +334,11 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
 
     lines = ["def _plan_run(%s):" % ", ".join("f%d" % i for i in range(len(feed_tensors)))]
     line_ops, line_inputs, line_chains = {}, {}, {}
+    unset = set()  # locals that a run may leave unassigned (made inside an `if`): released with `= None`, not del
 
     def value_of(t):
         """The expression for input `t` of a call: a variable's value is read when the op runs."""
-        return "deref(%s)" % name_of[t] if t._dtype._is_ref and t not in feeds else name_of[t]
+        return "deref(%s)" % name_of[t] if t._dtype._is_ref and t not in held else name_of[t]
 
     def attr_args(op):
         for a, (key, value) in enumerate(op._attrs.items()):
@@ -366,24 +373,93 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         line_ops[len(lines)] = op
         line_inputs[len(lines)] = [name_of[t] for t in op._inputs]
 
-    def emit_fused(item):
+    def emit_fused(item, indent):
         # one call for op + BiasAdd (+ Relu); an error in it is the op's, or BiasAdd's for its bias checks
         op = item.ops[0]
         kname = "k%d_fused" % op._id
         ns[kname] = op._op_def.fused_bias
         args = ["xp"] + [value_of(t) for t in item.inputs] + list(attr_args(op)) + [item.activation_arg]
         out = item.ops[-1]._outputs[0]
-        lines.append("    %s = %s(%s)" % ("_" if out in feeds else name_of[out], kname, ", ".join(args)))
+        lines.append("%s%s = %s(%s)" % (indent, "_" if out in feeds else name_of[out], kname, ", ".join(args)))
         line_ops[len(lines)] = op
         line_inputs[len(lines)] = [name_of[t] for t in op._inputs]
         line_chains[len(lines)] = item.ops
 
+    def emit_guarded(op, emit_one):
+        """`emit_one(indent)` under `if <op's guard>:` (within the block left open, when it has the same guard);
+        first the predicates' locals that the op (a Switch) defines."""
+        guard = guards.op_guard[op]
+        if op._type in SWITCH_TYPES:
+            return  # its outputs are its data's local
+        size = len(lines)
+        indent = open_block(guard)
+        if guard or op._type in MERGE_TYPES:
+            unset.update(name_of[t] for t in op._outputs if t in name_of and t not in feeds)
+        if op._type in MERGE_TYPES:
+            emit_merge(op, indent)
+        else:
+            emit_one(indent)
+        if len(lines) == size + 1 and block[0] is not None and lines[-1].startswith("    if "):
+            del lines[-1]  # the op wrote nothing (a NoOp): no empty `if`
+            block[0] = None
+
+    block = [None]  # the guard of the `if` block the last line is in (None: at the function's top level)
+
+    def emit_defines(maker):
+        """The Switch predicates' locals (`p<id>_<j> = _pred(value)`) set from values `maker` made (None: feeds)."""
+        for key, local, def_guard, switch in guards.defines.get(maker, ()):
+            lines.append("%s%s = _pred(%s)" % (open_block(def_guard), local, value_of(key)))
+            line_ops[len(lines)] = switch
+            line_inputs[len(lines)] = [None, name_of[key]]
+            if def_guard:
+                unset.add(local)
+
+    def open_block(guard):
+        """The indentation for a line run under `guard`, opening an `if` for it unless the last line is in one."""
+        if not guard:
+            block[0] = None
+            return "    "
+        if block[0] != guard:
+            lines.append("    if %s:" % guards.expr(guard))
+            block[0] = guard
+        return "        "
+
+    def emit_merge(op, indent):
+        """The Merge's output is its live input, and its value_index that input's position."""
+        rests = guards.merges[op]
+        out = [name_of.get(t) if t not in feeds else None for t in op._outputs]
+        own = op in guards.local
+        for i, (t, rest) in enumerate(zip(op._inputs, rests)):
+            last = i == len(rests) - 1 and not own
+            lines.append("%s%s:" % (indent, "else" if last and i else ("if" if i == 0 else "elif") + " " +
+                                    (guards.expr(rest) or "True")))
+            lines.append("%s    %s = %s" % (indent, out[0] or "_", value_of(t)))
+            line_ops[len(lines)] = op
+            lines.append("%s    %s = _index(%d)" % (indent, out[1] or "_", i))
+            if own:
+                lines.append("%s    %s = True" % (indent, guards.local[op]))
+        if own:
+            lines.append("%selse:" % indent)
+            lines.append("%s    %s = False" % (indent, guards.local[op]))
+
+    if guards is not None:  # predicates known when the run starts: fed, or computed when the plan was built
+        in_steps = set(steps)
+        for maker in guards.defines:
+            if maker is None or maker not in in_steps:
+                emit_defines(maker)
     for k, item in enumerate(items):
         if item.__class__ is _Fused:
-            emit_fused(item)
+            if guards is None:
+                emit_fused(item, "    ")
+            else:
+                emit_guarded(item.ops[0], lambda indent, item=item: emit_fused(item, indent))
         elif item.__class__ is not _Block:
-            emit(item, "    ")
+            if guards is None:
+                emit(item, "    ")
+            else:
+                emit_guarded(item, lambda indent, item=item: emit(item, indent))
         else:
+            block[0] = None
             # the block's values, reused while its sources keep their shapes
             b = "_b%d" % k
             ns[b] = [((), ())]
@@ -404,11 +480,16 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
             dead = [n for n in inside if n not in out]
             if dead:
                 lines.append("        del " + ", ".join(dead))
+        if guards is not None:
+            for op in (item.ops if item.__class__ in (_Fused, _Block) else (item,)):
+                if op in guards.defines:
+                    emit_defines(op)
         if k in dies_after:
-            lines.append("    del " + ", ".join(dies_after[k]))
+            block[0] = None
+            _release(lines, dies_after[k], unset)
 
     results = []
-    for t in fetch_tensors:
+    for i, t in enumerate(fetch_tensors):
         expr = name_of[t]
         mode = "copy" if t in folded else _fetch_mode(t, feeds, cached | folded)
         if mode == "deref":
@@ -416,6 +497,9 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         elif mode == "copy":
             expr = "%s.copy()" % expr
         results.append(expr)
+        if guards is not None and t not in feeds and guards.tensor_guard(t):
+            lines.append("    if not (%s):" % guards.expr(guards.tensor_guard(t)))
+            lines.append("        _no_value(%d)" % i)
     lines.append("    return [%s]" % ", ".join(results))
     source = "\n".join(lines) + "\n"
     plan = _compile(Plan(), source, ns, line_ops, line_inputs, feed_tensors, steps, line_chains)
@@ -438,10 +522,10 @@ class _Fused:
         return "activation=%r" % (self.ops[2]._type if len(self.ops) == 3 else None)
 
 
-def _remap(items, feeds, fetched):
+def _remap(items, feeds, fetched, guards=None):
     """Fuse op -> BiasAdd [-> Relu] chains (`_chains`) in a CPU plan's items: the fused item takes the place of
     the chain's last op, where every value it reads is made."""
-    chains = _chains(items, feeds, fetched)
+    chains = _chains(items, feeds, fetched, guards)
     if not chains:
         return items
     at = {chain[-1]: _Fused(chain) for chain in chains}
@@ -449,7 +533,7 @@ def _remap(items, feeds, fetched):
     return [at.get(item, item) for item in items if item not in gone]
 
 
-def _chains(items, feeds, fetched):
+def _chains(items, feeds, fetched, guards=None):
     """The op -> BiasAdd [-> Relu] chains to fuse, as TF's grappler remapper makes _FusedConv2D and _FusedMatMul:
     the op has a `fused_bias` kernel, its result and the BiasAdd's are read by nothing else (not fetched, fed, or
     read by another op), no control edge touches the chain, and BiasAdd's checks hold statically (NHWC, a bias
@@ -492,6 +576,8 @@ def _chains(items, feeds, fetched):
         relu = only_reader(bias_add._outputs[0], "Relu")
         if relu is not None and relu in in_items:
             chain += (relu,)
+        if guards is not None and len({guards.op_guard[o] for o in chain}) != 1:
+            continue  # the ops of one call run under one `if`
         chains.append(chain)
     return chains
 
@@ -506,7 +592,7 @@ class _Block:
         self.sources = sources
 
 
-def _shape_blocks(steps, feeds, folded):
+def _shape_blocks(steps, feeds, folded, guards=None):
     """Order `steps` for emission, gathering the ops that depend only on input shapes into blocks.
 
     A Shape/Size/Rank op reads only its input's shape; a stateless op whose inputs are constants or
@@ -519,6 +605,7 @@ def _shape_blocks(steps, feeds, folded):
     for op in steps:
         d = op._op_def
         if (d.stateful or d.needs_ctx or op._control_inputs or op._type == "Placeholder"
+                or (guards is not None and (op._type in CONTROL_FLOW_TYPES or guards.op_guard[op]))
                 or any(t._dtype._is_ref or t in feeds for t in op._outputs)
                 or any(t._dtype._is_ref and t not in feeds for t in op._inputs)):
             continue
@@ -571,7 +658,7 @@ _FOLD_MAX_BYTES = 10 * 2 ** 20
 def _foldable(op, feeds, folded):
     """Stateless ops whose inputs are all known when the plan is built (Const, and ops on Consts only)."""
     d = op._op_def
-    if d.stateful or d.needs_ctx or op._control_inputs or op._type == "Placeholder":
+    if d.stateful or d.needs_ctx or op._control_inputs or op._type == "Placeholder" or op._type in CONTROL_FLOW_TYPES:
         return False
     return all(t in folded and t not in feeds for t in op._inputs)
 
@@ -599,6 +686,37 @@ def _bind_session_constant(op, state, feeds, xp, ns, name_of):
         name_of[t] = "s%d_%d" % (op._id, j)
         ns[name_of[t]] = values[j]
     return True
+
+
+def _held_values(order, feeds, guards):
+    """The tensors whose local holds an array: the feeds, and the outputs of Switches of them (a fed variable
+    reference stays the fed array through a RefSwitch; other references name a variable's storage slot)."""
+    if guards is None:
+        return feeds
+    held = set(feeds)
+    for op in order:
+        if op._type in SWITCH_TYPES and op._inputs[0] in held:
+            held.update(op._outputs)
+    return held
+
+
+def _release(lines, names, unset):
+    """The line freeing the locals `names`: `del` for those always assigned, `= None` for those made in an `if`."""
+    always = [n for n in names if n not in unset]
+    maybe = [n for n in names if n in unset]
+    if always:
+        lines.append("    del " + ", ".join(always))
+    if maybe:
+        lines.append("    %s = None" % " = ".join(maybe))
+
+
+def _no_value(i):
+    """Fetch `i` was not computed: it is on a tf.cond branch this run did not take (TF's message)."""
+    raise errors.InternalError(None, None, "Retval[%d] does not have value" % i)
+
+
+def _merge_index(i):
+    return np.array(i, dtype=np.int32)
 
 
 def _as_tuple(value, n):
@@ -697,22 +815,28 @@ class device_folding:
         _FOLD_ON_DEVICE[0] = self.saved
 
 
-def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log_placement, devices):
+def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log_placement, devices, guards=None,
+                       held=None):
     """The plan of a session with a GPU. Each value has a home: the device for what GPU ops make
     (int32 and strings stay on the host, as in TF), the host for what CPU ops make and for what a
     GPU op computes from host values only (shape arithmetic). An op reads each input where it runs;
     a value is copied to the other side once, on the line before its first reader there."""
     from .device import GPU, host_memory_dtype, variable_of
     gpu, memory = devices.gpu, devices.memory
+    held = feeds if held is None else held
 
     def _host_memory(t):
         return host_memory_dtype(t._dtype)
 
-    ns = {"deref": deref, "xp": xp, "gxp": gpu.xp, "todev": gpu.to_device, "tohost": gpu.to_host}
+    ns = {"deref": deref, "xp": xp, "gxp": gpu.xp, "todev": gpu.to_device, "tohost": gpu.to_host,
+          "_pred": pred_value, "_no_value": _no_value, "_index": _merge_index}
     name_of = {}
     home = {}      # local name -> _HOST or _DEV: where the value is made
     have = {}      # (local name, side) -> expression holding it on that side
     folded_value = {}
+    guard_of = {}  # local name -> the guard (tf.cond) under which a run sets it; absent: always set
+    unset = set()  # locals a run may leave unset (made under a guard): released with `= None`
+    no_guard = frozenset()
 
     def placed_home(t):
         return _DEV if devices.place(t._op) == GPU and not _host_memory(t) else _HOST
@@ -724,7 +848,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         return _DEV
 
     def where_is(t):
-        if t._dtype._is_ref and t not in feeds:
+        if t._dtype._is_ref and t not in held:
             return var_home(t)  # a variable's value, read where it is kept
         return home[name_of[t]]
 
@@ -733,7 +857,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         home[n] = placed_home(t)
         have[(n, _HOST)] = n
 
-    lines = []     # [text, names it reads, op (for errors) or None, names of its inputs, a fused chain's ops]
+    lines = []     # [text, names it reads, op (for errors) or None, names of its inputs, a fused chain's ops, guard]
     folded = set()
     fold = _FOLD_ON_DEVICE[0]
 
@@ -755,7 +879,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
 
     def refs_of(op, inputs):
         refs = op._op_def.ref_inputs
-        return [i in refs and t._dtype._is_ref and t not in feeds for i, t in enumerate(inputs)]
+        return [i in refs and t._dtype._is_ref and t not in held for i, t in enumerate(inputs)]
 
     def emit(op, side, inputs, ref_in, kernel, extra_args=(), outputs=None, chain=None):
         """The line that runs `kernel` (op's, or a fused one) on `inputs` where `side` says, moving each input
@@ -784,7 +908,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             want = at if side is None else side
             if want == _DEV and _host_memory(t) and at == _HOST and not int32_on_device:
                 want = _HOST  # int32 stays in host memory: shapes, axes, sizes
-            if t._dtype._is_ref and t not in feeds:
+            if t._dtype._is_ref and t not in held:
                 expr = "deref(%s)" % name_of[t]
                 if want != at:
                     expr = ("todev(%s)" if want == _DEV else "tohost(%s)") % expr
@@ -792,16 +916,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
                 reads.append(name_of[t])
                 names.append(name_of[t])
                 continue
-            n = name_of[t]
-            expr = have.get((n, want))
-            if expr is None:
-                expr = "%s_%s" % (n, want)
-                if n in folded_value:  # a constant: copied once, now
-                    ns[expr] = gpu.to_device(folded_value[n]) if want == _DEV else gpu.to_host(folded_value[n])
-                else:
-                    lines.append(["    %s = %s(%s)" % (expr, "todev" if want == _DEV else "tohost", n), [n], op, None,
-                                  None])
-                have[(n, want)] = expr
+            expr = value_at(t, want, op)
             args.append(expr)
             reads.append(expr)
             names.append(expr)
@@ -823,6 +938,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             ns[kname] = kernel
             call = "%s(%s)" % (kname, ", ".join(args))
         outs = []
+        guard = guards.op_guard[op] if guards is not None else no_guard
         for j, t in enumerate(outputs):
             if t in feeds:
                 outs.append("_")
@@ -831,6 +947,9 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             s = _HOST if side is None else side
             home[n] = s
             have[(n, s)] = n
+            if guard:
+                guard_of[n] = guard
+                unset.add(n)
             outs.append(n)
         if not outs:
             text = "    " + call
@@ -838,7 +957,83 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             text = "    %s = %s" % (outs[0], call)
         else:
             text = "    %s, = %s" % (", ".join(outs), call)
-        lines.append([text, reads, op, names, chain])
+        lines.append([text, reads, op, names, chain, guard])
+
+    def value_at(t, want, op):
+        """An expression for `t`'s value on side `want`, copying it there (a line) the first time: where the value
+        is made, under its own guard, so that any later reader may use the copy."""
+        n = name_of[t]
+        expr = have.get((n, want))
+        if expr is None:
+            expr = "%s_%s" % (n, want)
+            if n in folded_value:
+                ns[expr] = gpu.to_device(folded_value[n]) if want == _DEV else gpu.to_host(folded_value[n])
+            else:
+                lines.append(["    %s = %s(%s)" % (expr, "todev" if want == _DEV else "tohost", n), [n], op, None,
+                              None, guard_of.get(n, no_guard)])
+                if n in guard_of:
+                    guard_of[expr] = guard_of[n]
+                    unset.add(expr)
+            have[(n, want)] = expr
+        return expr
+
+    def emit_switch(op):
+        """A Switch makes no line: its outputs are its data's local (the `if`s read only the live one)."""
+        data = op._inputs[0]
+        for t in op._outputs:
+            if t not in feeds:
+                name_of[t] = name_of[data]
+
+    def emit_merge(op):
+        """The Merge's output is its live input (brought to one side), and its value_index that input's position."""
+        rests = guards.merges[op]
+        ins = op._inputs
+        homes = {where_is(t) for t in ins}
+        side = _DEV if _DEV in homes and devices.place(op) == GPU else _HOST
+        exprs = []
+        for t in ins:
+            if t._dtype._is_ref and t not in held:  # a variable's value (an assignment's result), read now
+                expr = "deref(%s)" % name_of[t]
+                if var_home(t) != side:
+                    expr = ("todev(%s)" if side == _DEV else "tohost(%s)") % expr
+                exprs.append(expr)
+            else:
+                exprs.append(value_at(t, side, op))
+        own = op in guards.local
+        outs = []
+        for j, t in enumerate(op._outputs):
+            if t in feeds:
+                outs.append("_")
+                continue
+            n = name_of[t] = "v%d_%d" % (op._id, j)
+            s = side if j == 0 else _HOST
+            home[n] = s
+            have[(n, s)] = n
+            guard_of[n] = guards.tensor_guard(t)
+            unset.add(n)
+            outs.append(n)
+        text = []
+        for i, (expr, rest) in enumerate(zip(exprs, rests)):
+            last = i == len(rests) - 1 and not own
+            text.append("    %s:" % ("else" if last and i else ("if" if i == 0 else "elif") + " " +
+                                     (guards.expr(rest) or "True")))
+            text.append("        %s = %s" % (outs[0], expr))
+            text.append("        %s = _index(%d)" % (outs[1], i))
+            if own:
+                text.append("        %s = True" % guards.local[op])
+        if own:
+            text.append("    else:")
+            text.append("        %s = False" % guards.local[op])
+        reads = [name_of[t] if t._dtype._is_ref and t not in held else e for t, e in zip(ins, exprs)]
+        lines.append(["\n".join(text), reads, op, reads, None, guards.op_guard[op]])
+
+    def emit_defines(maker):
+        """The Switch predicates' locals set from values `maker` made (None: feeds and folded values)."""
+        for key, local, def_guard, switch in guards.defines.get(maker, ()):
+            n = name_of[key]
+            expr = have.get((n, _HOST), n)
+            lines.append(["    %s = _pred(%s)" % (local, expr), [expr], switch, [None, expr],
+                          None, def_guard])
 
     def fold_op(op):
         """Compute `op` now, when the plan is built, if it can be: True when done."""
@@ -859,16 +1054,22 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         return True
 
     def run_op(op):
-        if not _bind_session_constant(op, state, feeds, xp, ns, name_of) and not fold_op(op):
+        if op._type in SWITCH_TYPES:
+            emit_switch(op)
+        elif op._type in MERGE_TYPES:
+            emit_merge(op)
+        elif not _bind_session_constant(op, state, feeds, xp, ns, name_of) and not fold_op(op):
             ref_in = refs_of(op, op._inputs)
             emit(op, side_of(op, ref_in), op._inputs, ref_in, op._op_def.kernel)
+        if guards is not None and op in guards.defines:
+            emit_defines(op)
         if log_placement is not None:
             log_placement(op)
 
     # Conv2D/MatMul -> BiasAdd [-> Relu] chains (_chains) run as one call where they run on the GPU (a Relu placed
     # on the CPU runs there, after the fused rest): decided at the chain's first op; a fused chain runs where its
     # last op would (every value it reads is made by then), any other op where it is in `order`
-    chain_of = {chain[0]: chain for chain in _chains(order, feeds, set(fetch_tensors))}
+    chain_of = {chain[0]: chain for chain in _chains(order, feeds, set(fetch_tensors), guards)}
     waiting = {}  # each op of a fused part but its first -> the part (_Fused), until the part's last op
 
     def fuses(chain):
@@ -889,6 +1090,8 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
                 log_placement(o)
 
     with memory.using():
+        if guards is not None:
+            emit_defines(None)  # fed predicates
         for op in order:
             chain = chain_of.get(op)
             fused = fuses(chain) if chain is not None else None
@@ -907,7 +1110,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
                 results.append("%s.copy()" % name_of[t])
                 continue
             n = name_of[t]
-            if t._dtype._is_ref and t not in feeds:
+            if t._dtype._is_ref and t not in held:
                 expr = "tohost(deref(%s))" % n if var_home(t) == _DEV else "deref(%s).copy()" % n
             elif (n, _HOST) in have:
                 h = have[(n, _HOST)]
@@ -919,10 +1122,16 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
                 expr = "tohost(%s)" % n
             keep.add(n)
             results.append(expr)
+        dead_checks = []
+        if guards is not None:
+            for i, t in enumerate(fetch_tensors):
+                if t not in feeds and guards.tensor_guard(t):
+                    dead_checks.append("    if not (%s):" % guards.expr(guards.tensor_guard(t)))
+                    dead_checks.append("        _no_value(%d)" % i)
 
     # when each local dies: after the last line that reads it, unless a fetch needs it
     last_use = {}
-    for k, (_, reads, _, _, _) in enumerate(lines):
+    for k, (_, reads, _, _, _, _) in enumerate(lines):
         for n in reads:
             if n[0] in "vf":
                 last_use[n] = k
@@ -935,15 +1144,26 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
 
     src = ["def _plan_run(%s):" % ", ".join("f%d" % i for i in range(len(feed_tensors)))]
     line_ops, line_inputs, chains = {}, {}, {}
-    for k, (text, _, op, inputs, chain) in enumerate(lines):
-        src.append(text)
+    block = None  # the guard of the `if` the last line is in
+    for k, (text, _, op, inputs, chain, guard) in enumerate(lines):
+        if guard:
+            if guard != block:
+                src.append("    if %s:" % guards.expr(guard))
+                block = guard
+            text = "\n".join("    " + part for part in text.split("\n"))
+        else:
+            block = None
+        at = len(src) + 1
+        src.extend(text.split("\n"))
         if op is not None:
-            line_ops[len(src)] = op
-            line_inputs[len(src)] = inputs if inputs is not None else []
+            line_ops[at] = op
+            line_inputs[at] = inputs if inputs is not None else []
         if chain is not None:
-            chains[len(src)] = chain
+            chains[at] = chain
         if k in dies_after:
-            src.append("    del " + ", ".join(sorted(dies_after[k])))
+            _release(src, sorted(dies_after[k]), unset)
+            block = None
+    src.extend(dead_checks)
     src.append("    return [%s]" % ", ".join(results))
     source = "\n".join(src) + "\n"
     plan = _compile(DevicePlan(), source, ns, line_ops, line_inputs, feed_tensors,

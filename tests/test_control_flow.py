@@ -1,0 +1,334 @@
+"""tf.cond as TF 1.x builds and runs it: Switch/Merge ops and their names, only the taken branch runs (its
+assignments too), gradients through both branches, nesting, structures, TF's errors, dropout(training=tensor)."""
+import numpy as np
+import pytest
+
+import tfmini as tf
+from gradcheck import GradRow, grad_rows_test
+from optable import Row, rows_test
+from tfmini.ops import control_flow_ops
+
+
+def _switch_row(tf):
+    x = tf.constant([[1., 2., 3.]])
+    return control_flow_ops.switch(x, tf.constant(True))[1] * 2.0
+
+
+def _ref_switch_row(tf):
+    v = tf.Variable([1., 2.], name="v")
+    out_f, out_t = control_flow_ops.ref_switch(v._ref(), tf.constant(False))
+    return tf.identity(out_f)
+
+
+def _merge_row(tf):
+    p = tf.placeholder(tf.bool, [])
+    x, y = tf.constant([1., 2.]), tf.constant([10., 20.])
+    out = control_flow_ops.merge([control_flow_ops.switch(x, p)[0], control_flow_ops.switch(y, p)[1]])
+    return out[0], {p: True}
+
+
+def _merge_index_row(tf):
+    p = tf.placeholder(tf.bool, [])
+    x, y = tf.constant([1., 2.]), tf.constant([10., 20.])
+    return control_flow_ops.merge([control_flow_ops.switch(x, p)[0], control_flow_ops.switch(y, p)[1]])[1], {p: False}
+
+
+CASES = [
+    Row("Switch", _switch_row, expect=[[2., 4., 6.]]),
+    Row("RefSwitch", _ref_switch_row, expect=[1., 2.]),
+    Row("Merge", _merge_row, expect=[10., 20.]),
+    Row("Merge", _merge_index_row, expect=np.int32(0), id="Merge-value_index"),
+]
+test_row = rows_test(CASES)
+
+GRAD_CASES = [
+    GradRow("Merge", lambda tf, x: tf.cond(tf.reduce_sum(x) > 0, lambda: x * x, lambda: -x), [(2, 3)], positive=True,
+            id="cond-true-branch"),
+    GradRow("Switch", lambda tf, x: tf.cond(tf.reduce_sum(x) > 0, lambda: tf.sin(x), lambda: x * 3.0), [(2, 3)],
+            low=-2.0, high=-0.5, id="cond-false-branch"),
+    GradRow("Merge", lambda tf, x, y: tf.cond(tf.reduce_sum(y) > 0, lambda: x * y, lambda: x + y), [(3,), (3,)],
+            positive=True, id="cond-two-inputs"),
+    # a variable's reference goes into a branch through a RefSwitch (d/d the variable, as optimizers take it)
+    GradRow("RefSwitch", lambda tf, v: tf.cond(tf.constant(True), lambda: tf.identity(v) * 2.0 + tf.square(v),
+                                               lambda: tf.identity(v)), [(2, 2)], variables=True, id="cond-variable"),
+]
+test_grad = grad_rows_test(GRAD_CASES)
+
+
+def _ops(g=None):
+    return [(op.name, op.type, [t.name for t in op.inputs], [c.name for c in op.control_inputs])
+            for op in (g or tf.get_default_graph()).get_operations()]
+
+
+# =========================================================================== graph: TF's ops and names
+def test_nested_cond_builds_tensorflows_ops():
+    """The same nodes (name, type, inputs, control inputs) as TF 1.x's tf.cond (taken from real TensorFlow)."""
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [2, 3], name="x")
+    p = tf.placeholder(tf.bool, name="p")
+    q = tf.placeholder(tf.bool, name="q")
+    r = tf.cond(p, lambda: tf.cond(q, lambda: x * 2, lambda: x - 1), lambda: x + 1)
+    assert r.name == "cond/Merge:0" and r.shape.as_list() == [2, 3]
+    want = {
+        ("cond/Switch", "Switch", ("p:0", "p:0"), ()),
+        ("cond/switch_t", "Identity", ("cond/Switch:1",), ()),
+        ("cond/switch_f", "Identity", ("cond/Switch:0",), ()),
+        ("cond/pred_id", "Identity", ("p:0",), ()),
+        ("cond/cond/Switch", "Switch", ("cond/cond/Switch/Switch:1", "cond/cond/Switch/Switch:1"), ()),
+        ("cond/cond/Switch/Switch", "Switch", ("q:0", "cond/pred_id:0"), ()),
+        ("cond/cond/pred_id", "Identity", ("cond/cond/Switch/Switch:1",), ()),
+        ("cond/cond/mul/y", "Const", (), ("cond/cond/switch_t",)),
+        ("cond/cond/mul", "Mul", ("cond/cond/mul/Switch_1:1", "cond/cond/mul/y:0"), ()),
+        ("cond/cond/mul/Switch", "Switch", ("x:0", "cond/pred_id:0"), ()),
+        ("cond/cond/mul/Switch_1", "Switch", ("cond/cond/mul/Switch:1", "cond/cond/pred_id:0"), ()),
+        ("cond/cond/sub", "Sub", ("cond/cond/sub/Switch:0", "cond/cond/sub/y:0"), ()),
+        ("cond/cond/sub/Switch", "Switch", ("cond/cond/mul/Switch:1", "cond/cond/pred_id:0"), ()),
+        ("cond/cond/Merge", "Merge", ("cond/cond/sub:0", "cond/cond/mul:0"), ()),
+        ("cond/add/y", "Const", (), ("cond/switch_f",)),
+        ("cond/add/Switch", "Switch", ("x:0", "cond/pred_id:0"), ()),
+        ("cond/Merge", "Merge", ("cond/add:0", "cond/cond/Merge:0"), ()),
+    }
+    got = {(n, t, tuple(i), tuple(c)) for n, t, i, c in _ops()}
+    assert want <= got, sorted(want - got)
+    merge = tf.get_default_graph().get_operation_by_name("cond/Merge")
+    assert [o.dtype for o in merge.outputs] == [tf.float32, tf.int32] and merge.outputs[1].shape.as_list() == []
+
+
+def test_branch_returning_an_outside_tensor_gets_a_switch_and_merge_shapes_meet():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    y = tf.constant([1., 2., 3.])
+    p = tf.placeholder(tf.bool, name="p")
+    r = tf.cond(p, lambda: x, lambda: y)
+    ops = {n: (t, i) for n, t, i, _ in _ops()}
+    assert ops["cond/Switch_1"] == ("Switch", ["x:0", "cond/pred_id:0"])
+    assert ops["cond/Switch_2"] == ("Switch", ["Const:0", "cond/pred_id:0"])
+    assert ops["cond/Merge"] == ("Merge", ["cond/Switch_2:0", "cond/Switch_1:1"])
+    assert r.shape.ndims is None  # [?,3] and [3] have different ranks: TF's MergeShape gives an unknown shape
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(r, {p: False, x: np.zeros((2, 3))}), [1., 2., 3.])
+        assert sess.run(r, {p: True, x: np.ones((2, 3))}).shape == (2, 3)
+        # a fed placeholder that only one branch reads is still a placeholder the run needs (TF prunes the same way)
+
+
+def test_gradient_graph_is_tensorflows():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [2, 3], name="x")
+    p = tf.placeholder(tf.bool, name="p")
+    r = tf.cond(p, lambda: x * 2, lambda: x + 1)
+    tf.gradients(tf.reduce_sum(r), x)
+    ops = {n: (t, i, c) for n, t, i, c in _ops()}
+    assert ops["gradients/cond/Merge_grad/cond_grad"][:2] == ("Switch", ["gradients/Sum_grad/BroadcastTo:0",
+                                                                         "cond/pred_id:0"])
+    # the branch not taken gets zeros, made on that branch from a Switch of its own (TF's ZerosLikeOutsideLoop)
+    assert ops["gradients/Switch"][:2] == ("Switch", ["x:0", "cond/pred_id:0"])
+    assert ops["gradients/zeros/Const"][2] == ["gradients/Identity"]
+    assert ops["gradients/cond/add/Switch_grad/cond_grad"][:2] == (
+        "Merge", ["gradients/cond/Merge_grad/cond_grad:0", "gradients/zeros:0"])
+
+
+# =========================================================================== running: only the taken branch
+@pytest.mark.parametrize("pv,qv,value,grad", [(True, True, 2., 2.), (True, False, 0., 1.), (False, True, 2., 1.),
+                                              (False, False, 2., 1.)])
+def test_nested_cond_values_and_gradients(backend, pv, qv, value, grad):
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [2, 3], name="x")
+    p = tf.placeholder(tf.bool, name="p")
+    q = tf.placeholder(tf.bool, name="q")
+    r = tf.cond(p, lambda: tf.cond(q, lambda: x * 2, lambda: x - 1), lambda: x + 1)
+    g = tf.gradients(tf.reduce_sum(r), x)[0]
+    with tf.Session() as sess:
+        rv, gv = sess.run([r, g], {x: np.ones((2, 3)), p: pv, q: qv})
+    np.testing.assert_array_equal(rv, np.full((2, 3), value, np.float32))
+    np.testing.assert_array_equal(gv, np.full((2, 3), grad, np.float32))
+
+
+def test_only_the_taken_branch_assigns(backend):
+    tf.reset_default_graph()
+    v = tf.Variable(1.0, name="v")
+    p = tf.placeholder(tf.bool, name="p")
+    r = tf.cond(p, lambda: tf.assign_add(v, 1.0), lambda: tf.identity(v))
+    assert tf.get_default_graph().get_operation_by_name("cond/AssignAdd/Switch").type == "RefSwitch"
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(r, {p: False}) == 1.0 and sess.run(v) == 1.0
+        assert sess.run(r, {p: True}) == 2.0 and sess.run(v) == 2.0
+        assert sess.run(r, {p: False}) == 2.0 and sess.run(v) == 2.0
+
+
+def test_random_ops_in_the_branch_not_taken_do_not_run():
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.bool)
+    draws = []
+    r = tf.cond(p, lambda: tf.random_uniform([3], seed=1), lambda: tf.zeros([3]))
+    with tf.Session() as sess:
+        for _ in range(3):
+            draws.append(sess.run(r, {p: False}))
+        first = sess.run(r, {p: True})
+    tf.reset_default_graph()
+    tf.set_random_seed(None)
+    p = tf.placeholder(tf.bool)
+    r = tf.cond(p, lambda: tf.random_uniform([3], seed=1), lambda: tf.zeros([3]))
+    with tf.Session() as sess:
+        fresh = sess.run(r, {p: True})
+    assert all(not d.any() for d in draws)
+    np.testing.assert_array_equal(first, fresh)  # the skipped runs drew nothing from the op's stream
+
+
+def test_variables_made_in_a_branch_live_outside_it():
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.bool, name="p")
+    w = tf.cond(p, lambda: tf.get_variable("w", initializer=lambda: tf.constant(2.0)), lambda: 3.0)
+    assert [v.name for v in tf.global_variables()] == ["w:0"]
+    assert tf.get_default_graph().get_operation_by_name("w")._control_flow_context is None
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(w, {p: True}) == 2.0 and sess.run(w, {p: False}) == 3.0
+
+
+def test_structures_singletons_strict_and_operations():
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.bool, name="p")
+    x = tf.constant([[1., 2.]])
+    t = tf.cond(p, lambda: {"a": x * 1, "b": (x, 2.)}, lambda: {"a": x * 3, "b": (x, 4.)})
+    assert sorted(t) == ["a", "b"] and isinstance(t["b"], tuple)
+    single = tf.cond(p, lambda: [x], lambda: [x])
+    strict = tf.cond(p, lambda: [x], lambda: [x], strict=True)
+    ops = tf.cond(p, lambda: tf.no_op(), lambda: tf.no_op())
+    assert isinstance(single, tf.Tensor) and isinstance(strict, list) and len(strict) == 1
+    assert ops.name.endswith("/Merge:0") and ops.dtype == tf.bool  # TF: an op's branch gives its pivot
+    with tf.Session() as sess:
+        got = sess.run(t, {p: False})
+        np.testing.assert_array_equal(got["a"], [[3., 6.]])
+        assert got["b"][1] == 4.0
+        assert sess.run(ops, {p: True}) is np.True_ or sess.run(ops, {p: True}) == True  # noqa: E712
+    legacy = tf.cond(p, fn1=lambda: 1.0, fn2=lambda: 2.0)
+    with tf.Session() as sess:
+        assert sess.run(legacy, {p: False}) == 2.0
+
+
+def test_cond_trains_through_an_optimizer(backend):
+    """A model whose forward pass has a tf.cond: minimize() differentiates the taken branch (GATE_OP gating too)."""
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, 2])
+    use_square = tf.placeholder(tf.bool, [])
+    w = tf.Variable([[1.0], [2.0]], name="w")
+    y = tf.matmul(x, w)
+    out = tf.cond(use_square, lambda: y * y, lambda: 3.0 * y)
+    loss = tf.reduce_mean(out)
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    xv = np.array([[1., 1.]], np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train, {x: xv, use_square: False})  # d/dw of 3*y = 3*x
+        np.testing.assert_allclose(sess.run(w), [[0.7], [1.7]], rtol=1e-6)
+        sess.run(train, {x: xv, use_square: True})  # d/dw of y^2 = 2*y*x, y = 2.4
+        np.testing.assert_allclose(sess.run(w), [[0.7 - 0.48], [1.7 - 0.48]], rtol=1e-5)
+
+
+def test_cond_with_a_constant_predicate_and_a_computed_one(backend):
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None])
+    r1 = tf.cond(tf.constant(False), lambda: x * 0.0, lambda: x + 1.0)
+    r2 = tf.cond(tf.reduce_sum(x) > 0, lambda: x * 10.0, lambda: -x)
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(r1, {x: [1., 2.]}), [2., 3.])
+        np.testing.assert_array_equal(sess.run(r2, {x: [1., 2.]}), [10., 20.])
+        np.testing.assert_array_equal(sess.run(r2, {x: [-1., -2.]}), [1., 2.])
+
+
+def test_merge_of_a_switch_outside_any_cond_and_its_gradient(backend):
+    """control_flow_ops.switch/merge by hand (no CondContext): Merge's gradient switches on its value_index."""
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.bool, [])
+    x = tf.placeholder(tf.float32, [2])
+    f, t = control_flow_ops.switch(x, p)
+    out, index = control_flow_ops.merge([f * 2.0, t * 3.0])
+    g = tf.gradients(out, x)[0]
+    with tf.Session() as sess:
+        assert sess.run([out, index, g], {p: True, x: [1., 2.]})[1] == 1
+        o, i, gv = sess.run([out, index, g], {p: False, x: [1., 2.]})
+        np.testing.assert_array_equal(o, [2., 4.])
+        assert i == 0
+        np.testing.assert_array_equal(gv, [2., 2.])
+
+
+# =========================================================================== errors, as TF gives them
+def test_build_errors():
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.bool)
+    with pytest.raises(ValueError, match=r"Shape must be rank 0 but is rank 1 for 'cond/Switch' \(op: 'Switch'\) "
+                                         r"with input shapes: \[2\], \[2\]"):
+        tf.cond(tf.constant([True, False]), lambda: 1., lambda: 2.)
+    with pytest.raises(TypeError, match="Input 'pred' of 'Switch' Op has type float32 that does not match expected "
+                                        "type of bool"):
+        tf.cond(tf.constant(1.0), lambda: 1., lambda: 2.)
+    with pytest.raises(TypeError, match="pred must not be a Python bool"):
+        tf.cond(True, lambda: 1., lambda: 2.)
+    with pytest.raises(ValueError, match="Outputs of true_fn and false_fn must have the same type: float32, int32"):
+        tf.cond(p, lambda: 1., lambda: 2)
+    with pytest.raises(ValueError, match="Incompatible return values of true_fn and false_fn: The two structures "
+                                         "don't have the same nested structure"):
+        tf.cond(p, lambda: (1., 2.), lambda: 2.)
+    with pytest.raises(ValueError, match="true_fn must have a return value"):
+        tf.cond(p, lambda: None, lambda: 2.)
+    with pytest.raises(TypeError, match="true_fn must be callable"):
+        tf.cond(p, 3, lambda: 2.)
+    with pytest.raises(TypeError, match="cond\\(\\): false_fn argument required"):
+        tf.cond(p, lambda: 1.)
+    with pytest.raises(ValueError, match="Initializer for variable .* is from inside a control-flow construct.*use "
+                                         "a lambda as the initializer"):
+        tf.cond(p, lambda: tf.Variable(tf.constant(1.0)), lambda: 2.)
+
+
+def test_run_errors(backend):
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.bool)
+    x = tf.placeholder(tf.float32, [2])
+    r = tf.cond(p, lambda: x * 2.0, lambda: x)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"The second input must be a scalar, but it has shape \[2\](.|\n)*node cond/Switch"):
+            sess.run(r, {p: [True, False], x: [1., 2.]})
+        with pytest.raises(ValueError, match="Operation 'cond/mul' has been marked as not fetchable"):
+            sess.run(tf.get_default_graph().get_tensor_by_name("cond/mul:0"), {p: True, x: [1., 2.]})
+        with pytest.raises(ValueError, match="Operation 'cond/switch_t' has been marked as not fetchable"):
+            sess.run([tf.get_default_graph().get_tensor_by_name("cond/switch_t:0")], {p: True})
+        # a Switch made outside any cond may be fetched; its output the predicate did not select has no value
+        f, t = control_flow_ops.switch(x, p)
+        np.testing.assert_array_equal(sess.run(t, {p: True, x: [1., 2.]}), [1., 2.])
+        with pytest.raises(tf.errors.InternalError, match=r"Retval\[1\] does not have value"):
+            sess.run([t, f], {p: True, x: [1., 2.]})
+
+
+# =========================================================================== tf.layers.dropout(training=tensor)
+def test_layers_dropout_with_a_training_placeholder_builds_a_cond(backend):
+    tf.reset_default_graph()
+    X = tf.placeholder(tf.float32, [None, 200])
+    is_training = tf.placeholder(tf.bool)
+    out = tf.layers.dropout(X, rate=0.5, training=is_training)
+    assert out.name == "dropout/cond/Merge:0" and out.shape.as_list() == [None, 200]
+    types = {op.name: op.type for op in tf.get_default_graph().get_operations()}
+    assert types["dropout/cond/dropout/random_uniform/RandomUniform"] == "RandomUniform"
+    assert types["dropout/cond/Identity"] == "Identity"
+    xv = np.arange(1, 20001, dtype=np.float32).reshape(100, 200)
+    with tf.Session() as sess:
+        test = sess.run(out, {X: xv, is_training: False})
+        train = sess.run(out, {X: xv, is_training: True})
+    np.testing.assert_array_equal(test, xv)
+    kept = train != 0
+    assert 0.45 < kept.mean() < 0.55
+    np.testing.assert_allclose(train[kept], 2 * xv[kept])
+    # a Python bool decides when the graph is built: no cond
+    assert tf.layers.dropout(X, training=False).name == "dropout_1/Identity:0"
+    assert "cond" not in tf.layers.dropout(X, training=True).name
+
+
+def test_smart_cond():
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.bool)
+    assert control_flow_ops.smart_cond(True, lambda: 1, lambda: 2) == 1
+    assert control_flow_ops.smart_cond(tf.constant(False), lambda: 1, lambda: 2) == 2
+    assert control_flow_ops.smart_cond(p, lambda: tf.constant(1), lambda: tf.constant(2)).name == "cond/Merge:0"
+    with pytest.raises(TypeError, match="`pred` must be a Tensor, or a Python bool, or 1 or 0"):
+        control_flow_ops.smart_cond("yes", lambda: 1, lambda: 2)

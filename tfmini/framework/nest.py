@@ -1,0 +1,93 @@
+"""Nested structures of values (lists, tuples, namedtuples, dicts), as TF's util/nest: flatten, pack, compare."""
+
+__all__ = ["is_sequence", "flatten", "pack_sequence_as", "assert_same_structure", "map_structure"]
+
+
+def is_sequence(x):
+    """Whether `x` is a structure nest walks into: a list, tuple (namedtuples too) or dict; strings are values."""
+    return isinstance(x, (list, tuple, dict))
+
+
+def _children(x):
+    if isinstance(x, dict):
+        return [x[k] for k in sorted(x)]  # TF's order: by key
+    return list(x)
+
+
+def flatten(structure):
+    """The values of `structure`, depth first; a single value gives a one-entry list.
+
+    >>> flatten({"b": 2, "a": (1, [3])})
+    [1, 3, 2]
+    """
+    if not is_sequence(structure):
+        return [structure]
+    out = []
+    for child in _children(structure):
+        out.extend(flatten(child))
+    return out
+
+
+def _rebuild(like, items):
+    if isinstance(like, dict):
+        return type(like)((k, v) for k, v in zip(sorted(like), items))
+    if isinstance(like, tuple) and hasattr(like, "_fields"):  # a namedtuple
+        return type(like)(*items)
+    return type(like)(items)
+
+
+def pack_sequence_as(structure, flat_sequence):
+    """`flat_sequence` (as `flatten` lists them) put back into the shape of `structure`."""
+    flat = list(flat_sequence)
+    if not is_sequence(structure):
+        if len(flat) != 1:
+            raise ValueError("Structure is a scalar but len(flat_sequence) == %d > 1" % len(flat))
+        return flat[0]
+    n = len(flatten(structure))
+    if n != len(flat):
+        raise ValueError("Could not pack sequence. Structure had %d elements, but flat_sequence had %d elements."
+                         % (n, len(flat)))
+    pos = [0]
+
+    def build(s):
+        if not is_sequence(s):
+            pos[0] += 1
+            return flat[pos[0] - 1]
+        return _rebuild(s, [build(c) for c in _children(s)])
+    return build(structure)
+
+
+def _describe(x):
+    return "type=%s str=%s" % (type(x).__name__, x)
+
+
+def assert_same_structure(nest1, nest2):
+    """ValueError (TF's wording) unless the two structures nest the same way (the values may differ)."""
+    def check(a, b):
+        if is_sequence(a) != is_sequence(b):
+            seq, other = (a, b) if is_sequence(a) else (b, a)
+            raise ValueError("The two structures don't have the same nested structure.\n\nFirst structure: %s\n\n"
+                             "Second structure: %s\n\nMore specifically: Substructure \"%s\" is a sequence, while "
+                             "substructure \"%s\" is not" % (_describe(nest1), _describe(nest2), _describe(seq),
+                                                            _describe(other)))
+        if not is_sequence(a):
+            return
+        if type(a) is not type(b) and not (isinstance(a, list) and isinstance(b, list)):
+            raise TypeError("The two structures don't have the same sequence type. Input structure has type %s, "
+                            "while shallow structure has type %s." % (type(a), type(b)))
+        if isinstance(a, dict) and sorted(a) != sorted(b):
+            raise ValueError("The two dictionaries don't have the same set of keys. First structure has keys %s, "
+                             "while second structure has keys %s." % (sorted(a), sorted(b)))
+        ca, cb = _children(a), _children(b)
+        if len(ca) != len(cb):
+            raise ValueError("The two structures don't have the same nested structure.\n\nFirst structure: %s\n\n"
+                             "Second structure: %s\n\nMore specifically: the number of elements does not match: "
+                             "%d vs. %d" % (_describe(nest1), _describe(nest2), len(ca), len(cb)))
+        for x, y in zip(ca, cb):
+            check(x, y)
+    check(nest1, nest2)
+
+
+def map_structure(func, structure):
+    """`func` applied to each value of `structure`, in a structure of the same shape."""
+    return pack_sequence_as(structure, [func(x) for x in flatten(structure)])
