@@ -332,3 +332,53 @@ def test_smart_cond():
     assert control_flow_ops.smart_cond(p, lambda: tf.constant(1), lambda: tf.constant(2)).name == "cond/Merge:0"
     with pytest.raises(TypeError, match="`pred` must be a Tensor, or a Python bool, or 1 or 0"):
         control_flow_ops.smart_cond("yes", lambda: 1, lambda: 2)
+
+
+# =========================================================================== MetaGraphDef: the "cond_context" collection
+def test_meta_graph_keeps_cond_contexts(tmp_path, caplog):
+    """Saved and imported again, each branch's context (CondContextDef) comes back: its ops know their branch, so
+    tf.gradients builds the cond's gradient as before; nothing is reported as unserializable."""
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [2], name="x")
+    p = tf.placeholder(tf.bool, name="p")
+    r = tf.cond(p, lambda: tf.cond(p, lambda: x * 2, lambda: x), lambda: x + 1)
+    names = [c.name for c in tf.get_collection(tf.GraphKeys.COND_CONTEXT)]
+    assert names == ["cond/cond_text", "cond/cond_text_1"]  # the outer cond's; the inner ones are nested in them
+    path = str(tmp_path / "cond.meta")
+    with caplog.at_level("WARNING"):
+        tf.train.export_meta_graph(path)
+    assert "Issue encountered" not in caplog.text
+    tf.reset_default_graph()
+    tf.train.import_meta_graph(path)
+    g = tf.get_default_graph()
+    ctxs = tf.get_collection(tf.GraphKeys.COND_CONTEXT)
+    assert [c.name for c in ctxs] == names
+    assert [n.name for n in ctxs[0]._nested_contexts] == ["cond/cond/cond_text", "cond/cond/cond_text_1"]
+    assert g.get_operation_by_name("cond/cond/mul")._control_flow_context.name == "cond/cond/cond_text"
+    assert g.get_operation_by_name("cond/add")._control_flow_context is ctxs[1]
+    x, p, r = (g.get_tensor_by_name(n) for n in ("x:0", "p:0", "cond/Merge:0"))
+    grad = tf.gradients(r, x)[0]
+    assert g.get_operation_by_name("gradients/cond/Merge_grad/cond_grad").type == "Switch"
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(grad, {x: [1., 2.], p: True}), [2., 2.])
+        np.testing.assert_array_equal(sess.run(grad, {x: [1., 2.], p: False}), [1., 1.])
+
+
+def test_tensorflow_written_cond_meta_graph_imports():
+    """tests/data/tf_cond.meta: TensorFlow 2.21's tf.compat.v1 (graph mode, control flow v1) exported
+    `tf.cond(p, lambda: tf.cond(p, lambda: x * 2, lambda: x), lambda: x + 1)` with x = placeholder [2], name "x"."""
+    import pathlib
+    tf.reset_default_graph()
+    tf.train.import_meta_graph(str(pathlib.Path(__file__).parent / "data" / "tf_cond.meta"))
+    g = tf.get_default_graph()
+    assert [c.name for c in tf.get_collection(tf.GraphKeys.COND_CONTEXT)] == ["cond/cond_text", "cond/cond_text_1"]
+    assert g.get_operation_by_name("cond/cond/mul")._control_flow_context.name == "cond/cond/cond_text"
+    x, p, r = (g.get_tensor_by_name(n) for n in ("x:0", "p:0", "cond/Merge:0"))
+    grad = tf.gradients(r, x)[0]
+    with tf.Session() as sess:  # the values TensorFlow gives for the same graph
+        out = sess.run([r, grad], {x: [1., 2.], p: True})
+        np.testing.assert_array_equal(out[0], [2., 4.])
+        np.testing.assert_array_equal(out[1], [2., 2.])
+        out = sess.run([r, grad], {x: [1., 2.], p: False})
+        np.testing.assert_array_equal(out[0], [2., 3.])
+        np.testing.assert_array_equal(out[1], [1., 1.])

@@ -19,7 +19,7 @@ import os
 
 from ..io import proto
 from . import errors, graph_io, messages
-from .ops import GraphKeys, Operation, Tensor, get_default_graph
+from .ops import GraphKeys, Operation, Tensor, get_default_graph, get_from_proto_function, get_to_proto_function
 
 __all__ = ["export_meta_graph", "import_scoped_meta_graph", "meta_graph_def_bytes", "meta_graph_def_dict",
            "read_meta_graph_file", "variable_def_fields", "prepend_name_scope", "strip_name_scope",
@@ -96,6 +96,9 @@ def _collection_def(key, items, export_scope):
     if all(isinstance(x, (Tensor, Operation)) or _is_variable(x) for x in items):
         return {"node_list": {"value": [strip_name_scope(x.name, export_scope) for x in items
                                         if _in_scope(x.name, export_scope)]}}
+    to_proto = get_to_proto_function(key)
+    if to_proto is not None:  # e.g. tf.cond's contexts (ops/control_flow_ops.py registers them)
+        return {"bytes_list": {"value": [b for b in (to_proto(x, export_scope) for x in items) if b is not None]}}
     if all(hasattr(x, "to_proto") for x in items):  # e.g. Savers in the "savers" collection
         return {"bytes_list": {"value": [x.to_proto().SerializeToString() for x in items]}}
     _log().warning("Issue encountered when serializing %s.\nType is unsupported, or the types of the items don't "
@@ -293,6 +296,10 @@ def _import_collection(g, key, cdef, rename, variables, make_variable, make_save
         elif key == GraphKeys.SAVERS and make_saver is not None:
             for raw in values:
                 g.add_to_collection(key, make_saver(proto.decode(proto.SAVER_DEF, raw)))
+        elif get_from_proto_function(key) is not None:
+            from_proto = get_from_proto_function(key)
+            for raw in values:
+                g.add_to_collection(key, from_proto(raw, rename))
         else:
             for raw in values:
                 g.add_to_collection(key, raw)

@@ -1052,6 +1052,24 @@ class _GradientRegistry:
     pass
 
 
+# collection key -> (to_proto(value, export_scope) -> bytes or None, from_proto(bytes, import_scope) -> value): how
+# MetaGraphDef export and import write the values of a collection that are neither names nor numbers
+_PROTO_FUNCTIONS = {}
+
+
+def register_proto_function(collection_name, to_proto=None, from_proto=None):
+    """Declare how the values of `collection_name` are written to a MetaGraphDef and read back (TF's function)."""
+    _PROTO_FUNCTIONS[collection_name] = (to_proto, from_proto)
+
+
+def get_to_proto_function(collection_name):
+    return _PROTO_FUNCTIONS.get(collection_name, (None, None))[0]
+
+
+def get_from_proto_function(collection_name):
+    return _PROTO_FUNCTIONS.get(collection_name, (None, None))[1]
+
+
 def NotDifferentiable(op_type):  # noqa: N802 - TF's name
     from .op_registry import NOT_DIFFERENTIABLE, set_gradient
     set_gradient(op_type, NOT_DIFFERENTIABLE)

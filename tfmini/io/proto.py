@@ -364,5 +364,12 @@ META_INFO_DEF = {1: ("meta_graph_version", "string"), 4: ("tags", "string", REPE
                  7: ("stripped_default_attrs", "bool")}
 META_GRAPH_DEF = {1: ("meta_info_def", META_INFO_DEF), 2: ("graph_def", GRAPH_DEF), 3: ("saver_def", SAVER_DEF),
                   4: ("collection_def", _COLLECTION_ENTRY, REPEATED)}
+# control_flow.proto: a tf.cond branch's context, as the "cond_context" collection of a MetaGraphDef stores it
+VALUES_DEF = {1: ("values", "string", REPEATED),
+              2: ("external_values", {1: ("key", "string"), 2: ("value", "string")}, REPEATED)}
+COND_CONTEXT_DEF = {1: ("context_name", "string"), 2: ("pred_name", "string"), 3: ("pivot_name", "string"),
+                    4: ("branch", "int32"), 5: ("values_def", VALUES_DEF)}
+CONTROL_FLOW_CONTEXT_DEF = {1: ("cond_ctxt", COND_CONTEXT_DEF)}  # (2: while_ctxt, which tfmini does not build)
+COND_CONTEXT_DEF[6] = ("nested_contexts", CONTROL_FLOW_CONTEXT_DEF, REPEATED)
 VARIABLE_DEF = {1: ("variable_name", "string"), 2: ("initializer_name", "string"), 3: ("snapshot_name", "string"),
                 5: ("is_resource", "bool"), 6: ("initial_value_name", "string"), 7: ("trainable", "bool")}

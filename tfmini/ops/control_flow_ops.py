@@ -7,7 +7,7 @@ from ..framework import nest
 from ..framework.op_def_library import convert_one
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.ops import (GraphKeys, Operation, Tensor, add_to_collection, control_dependencies,
-                             convert_to_tensor, get_default_graph, name_scope)
+                             convert_to_tensor, get_default_graph, name_scope, register_proto_function)
 from ..framework.tensor_shape import TensorShape
 
 _tuple = builtins.tuple  # `tuple` below is TF's tf.tuple
@@ -233,11 +233,22 @@ class CondContext:
     def __init__(self, pred, pivot, branch):
         g = pred.graph
         self._graph = g
+        self._name = g.unique_name("cond_text")  # what a MetaGraphDef calls it
         self._pred, self._pivot, self._branch = pred, pivot, branch
-        self._outer_context = g._control_flow_context
         self._values = {pred, pivot}
         self._external_values = {pred: pred}
+        self._set_outer(g._control_flow_context)
         pivot._op._control_flow_context = self
+
+    def _set_outer(self, outer):
+        self._outer_context = outer
+        self._nested_contexts = []
+        if outer is not None:
+            outer._nested_contexts.append(self)
+
+    @property
+    def name(self):
+        return self._name
 
     @property
     def pred(self):
@@ -332,6 +343,61 @@ class CondContext:
         if not isinstance(result, (list, _tuple)):
             result = [result]
         return original, result
+
+
+def _cond_context_def(ctx, export_scope):
+    from ..framework.meta_graph import strip_name_scope
+
+    def strip(name):
+        return strip_name_scope(name, export_scope)
+    external = sorted((strip(k.name), strip(v.name)) for k, v in ctx._external_values.items())
+    return {"context_name": strip(ctx._name), "pred_name": strip(ctx._pred.name),
+            "pivot_name": strip(ctx._pivot.name), "branch": ctx._branch,
+            "values_def": {"values": sorted(strip(t.name) for t in ctx._values),
+                           "external_values": [{"key": k, "value": v} for k, v in external]},
+            "nested_contexts": [{"cond_ctxt": _cond_context_def(n, export_scope)} for n in ctx._nested_contexts]}
+
+
+def _cond_context_to_proto(ctx, export_scope=None):
+    """A CondContextDef (bytes) for the "cond_context" collection of a MetaGraphDef; None outside `export_scope`."""
+    from ..io import proto
+    if export_scope and not ctx._name.startswith(export_scope.rstrip("/") + "/"):
+        return None
+    return proto.encode(proto.COND_CONTEXT_DEF, _cond_context_def(ctx, export_scope))
+
+
+def _cond_context_from_def(d, rename, g):
+    ctx = CondContext.__new__(CondContext)
+    ctx._graph = g
+    ctx._name = rename(d.get("context_name", ""))
+    ctx._pred = g.as_graph_element(rename(d["pred_name"]))
+    ctx._pivot = g.as_graph_element(rename(d["pivot_name"]))
+    ctx._branch = d.get("branch", 0)
+    ctx._set_outer(g._control_flow_context)
+    values_def = d.get("values_def", {})
+    ctx._values = {g.as_graph_element(rename(n)) for n in values_def.get("values", [])}
+    ctx._external_values = {g.as_graph_element(rename(e["key"])): g.as_graph_element(rename(e["value"]))
+                            for e in values_def.get("external_values", [])}
+    # the ops of the branch (what it made, not what it took in) belong to it; nested contexts then claim theirs
+    for t in ctx._values - set(ctx._external_values):
+        t._op._control_flow_context = ctx
+    ctx.Enter()
+    try:
+        for nested in d.get("nested_contexts", []):
+            if "cond_ctxt" in nested:
+                _cond_context_from_def(nested["cond_ctxt"], rename, g)
+    finally:
+        ctx.Exit()
+    return ctx
+
+
+def _cond_context_from_proto(raw, rename):
+    """The CondContext a MetaGraphDef's CondContextDef describes, its ops (already imported) set to it."""
+    from ..io import proto
+    return _cond_context_from_def(proto.decode(proto.COND_CONTEXT_DEF, raw), rename, get_default_graph())
+
+
+register_proto_function(GraphKeys.COND_CONTEXT, _cond_context_to_proto, _cond_context_from_proto)
 
 
 def _unpack_if_singleton(res):
