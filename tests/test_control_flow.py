@@ -33,7 +33,14 @@ def _merge_index_row(tf):
     return control_flow_ops.merge([control_flow_ops.switch(x, p)[0], control_flow_ops.switch(y, p)[1]])[1], {p: False}
 
 
+def _assert_row(tf):
+    x = tf.constant([1., 2.])
+    with tf.control_dependencies([tf.Assert(tf.reduce_all(x > 0), ["x > 0", x])]):
+        return tf.identity(x)
+
+
 CASES = [
+    Row("Assert", _assert_row, expect=[1., 2.]),
     Row("Switch", _switch_row, expect=[[2., 4., 6.]]),
     Row("RefSwitch", _ref_switch_row, expect=[1., 2.]),
     Row("Merge", _merge_row, expect=[10., 20.]),
@@ -382,3 +389,68 @@ def test_tensorflow_written_cond_meta_graph_imports():
         out = sess.run([r, grad], {x: [1., 2.], p: False})
         np.testing.assert_array_equal(out[0], [2., 3.])
         np.testing.assert_array_equal(out[1], [1., 1.])
+
+
+# =========================================================================== tf.Assert and tf.case
+def test_case_and_assert_build_tensorflows_graph():
+    """Nodes as TF 1.x makes them: nested conds in the given order, `exclusive` and default checks as Asserts,
+    an Assert on float data guarded by a cond (AssertGuard), one on strings and int32 not."""
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [], name="x")
+    y = tf.case([(x < 0, lambda: -x), (x > 10, lambda: x - 10)], default=lambda: x * 1.0)
+    z = tf.case([(x < 0, lambda: -x), (x > 10, lambda: x - 10)], exclusive=True)
+    chk = tf.Assert(x > 0, ["x must be positive:", x])
+    chk2 = tf.Assert(x > 0, ["msg", tf.constant(3)])
+    assert (y.name, z.name) == ("case/cond/Merge:0", "case_1/cond/Merge:0")
+    assert (chk.name, chk.type, chk2.name, chk2.type) == ("Assert/AssertGuard/Merge", "Merge", "Assert_1/Assert",
+                                                         "Assert")
+    ops = {n: (t, sorted(i), sorted(c)) for n, t, i, c in _ops()}
+    # taken from TensorFlow 2.21's tf.compat.v1 for the same code
+    assert ops["case_1/preds_c"] == ("Pack", ["Less_1:0"], [])  # the pairs but the last, which is the default
+    assert ops["case_1/Assert/AssertGuard/Assert"] == (
+        "Assert", ["case_1/Assert/AssertGuard/Assert/Switch:0", "case_1/Assert/AssertGuard/Assert/Switch_1:0",
+                   "case_1/Assert/AssertGuard/Assert/data_0:0"], [])
+    assert ops["case_1/Assert/AssertGuard/Assert/data_0"] == ("Const", [], ["case_1/Assert/AssertGuard/switch_f"])
+    assert len(ops) == 114
+
+
+def test_case_and_assert_run(backend):
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [], name="x")
+    y = tf.case([(x < 0, lambda: -x), (x > 10, lambda: x - 10)], default=lambda: x * 1.0)
+    z = tf.case([(x < 0, lambda: -x), (x > 10, lambda: x - 10)], exclusive=True)
+    both = tf.case([(x < 0, lambda: -x), (x < 10, lambda: x - 10)], default=lambda: x, exclusive=True)
+    with tf.control_dependencies([tf.Assert(x > 0, ["x must be positive:", x])]):
+        checked = tf.identity(x)
+    with tf.Session() as sess:
+        assert [sess.run(y, {x: v}) for v in (-3., 5., 20.)] == [3., 5., 10.]
+        assert [sess.run(z, {x: v}) for v in (-3., 20.)] == [3., 10.]
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"assertion failed: \[Input error: None of conditions evaluated as True:\] \[0 0\]"):
+            sess.run(z, {x: 5.})
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"assertion failed: \[Input error: exclusive=True: more than 1 conditions \(Less_2:0, "
+                                 r"Less_3:0\) evaluated as True:\] \[1 1\]"):
+            sess.run(both, {x: -1.})
+        assert sess.run(both, {x: 20.}) == 20.
+        assert sess.run(checked, {x: 2.}) == 2.
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"assertion failed: \[x must be positive:\] \[-2\](.|\n)*node Assert/AssertGuard/Assert"):
+            sess.run(checked, {x: -2.})
+
+
+def test_case_and_assert_errors():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [], name="x")
+    with pytest.raises(TypeError, match="pred must be Tensor of type bool: x:0"):
+        tf.case([(x, lambda: x)])
+    with pytest.raises(TypeError, match="fn for pred Less:0 must be callable"):
+        tf.case([(x < 0, x)])
+    with pytest.raises(TypeError, match="Each entry in pred_fn_pairs must be a 2-tuple"):
+        tf.case([(x < 0, lambda: x, 1)])
+    with pytest.raises(TypeError, match="fns must be a list, tuple, or dict"):
+        tf.case(x < 0)
+    with pytest.raises(TypeError, match="Input 'condition' of 'Assert' Op has type float32"):
+        tf.Assert(x, ["not a bool"])
+    with pytest.raises(ValueError, match="Shape must be rank 0 but is rank 1 for 'Assert_1/Assert' \\(op: 'Assert'\\)"):
+        tf.Assert(tf.constant([True, False]), ["two conditions"])

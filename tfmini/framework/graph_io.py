@@ -121,6 +121,7 @@ N*T > N*out_type | : ShapeN
 T,Tk > T,index_type | sorted:b : TopKV2
 T,Tindices,Tnumsegments > T | : UnsortedSegmentSum
 T,[U] > T | message:s first_n:i summarize:i : Print
+-,[T] > | summarize:i : Assert
 T > T | seed:i seed2:i : RandomShuffle
 T > dtype | seed:i seed2:i : RandomStandardNormal RandomUniform TruncatedNormal
 T,Tout,Tout > Tout | seed:i seed2:i : RandomUniformInt

@@ -13,7 +13,7 @@ from ..framework.tensor_shape import TensorShape
 _tuple = builtins.tuple  # `tuple` below is TF's tf.tuple
 
 __all__ = ["no_op", "group", "tuple", "with_dependencies", "switch", "ref_switch", "merge", "cond", "smart_cond",
-           "CondContext"]
+           "case", "Assert", "CondContext"]
 
 
 def _no_op_infer():
@@ -506,3 +506,107 @@ def smart_cond(pred, true_fn=None, false_fn=None, name=None):
     if pred_value is None:
         return cond(pred, true_fn=true_fn, false_fn=false_fn, name=name)
     return true_fn() if pred_value else false_fn()
+
+
+# =========================================================================== tf.Assert, tf.case
+def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's name
+    """An op that, when it runs, raises InvalidArgumentError "assertion failed: [data 0] [data 1]..." unless
+    `condition` (a scalar bool) is true; `summarize` values of each data tensor are shown (default 3). Make
+    something depend on it (tf.control_dependencies) for it to run.
+
+    >>> check = tf.Assert(tf.reduce_all(x > 0), ["x must be positive:", x])
+    """
+    from .logging_ops import assert_op
+    summarize = 3 if summarize is None else summarize
+    with name_scope(name, "Assert", [condition, data]):
+        xs = [convert_to_tensor(d) for d in data]  # (as TF: only to see their dtypes; the op converts `data`)
+        if all(x.dtype.base_dtype in (dtypes.string, dtypes.int32) for x in xs):
+            # as TF: strings and int32 are in host memory already, so the op runs as it is
+            return assert_op(condition, data, summarize, name="Assert")
+        condition = convert_to_tensor(condition, name="Condition")
+        # otherwise only when the condition fails (TF's AssertGuard), so that the data is not copied for nothing
+        guarded = cond(condition, no_op, lambda: assert_op(condition, data, summarize, name="Assert"),
+                       name="AssertGuard")
+        return guarded.op
+
+
+def _case_verify_and_canonicalize_args(pred_fn_pairs, exclusive, name):
+    import collections
+    if not isinstance(pred_fn_pairs, (list, _tuple, dict)):
+        raise TypeError("fns must be a list, tuple, or dict")
+    if isinstance(pred_fn_pairs, collections.OrderedDict):
+        pred_fn_pairs = list(pred_fn_pairs.items())
+    elif isinstance(pred_fn_pairs, dict):
+        pred_fn_pairs = sorted(pred_fn_pairs.items(), key=lambda item: item[0].name)
+        if not exclusive:
+            import logging
+            logging.getLogger("tensorflow").warning(
+                "%s: An unordered dictionary of predicate/fn pairs was provided, but exclusive=False. The order of "
+                "conditional tests is deterministic but not guaranteed.", name)
+    for pair in pred_fn_pairs:
+        if not isinstance(pair, _tuple) or len(pair) != 2:
+            raise TypeError("Each entry in pred_fn_pairs must be a 2-tuple")
+        pred, fn = pair
+        if isinstance(pred, Tensor):
+            if pred.dtype.base_dtype != dtypes.bool:
+                raise TypeError("pred must be Tensor of type bool: %s" % pred.name)
+        else:
+            raise TypeError("pred must be a Tensor, got: %s" % (pred,))
+        if not callable(fn):
+            raise TypeError("fn for pred %s must be callable." % pred.name)
+    if not pred_fn_pairs:
+        return (), ()
+    predicates, actions = zip(*pred_fn_pairs)
+    return predicates, actions
+
+
+def _assert_at_most_n_true(predicates, n, msg):
+    from . import array_ops, math_ops
+    from .constant_op import constant
+    preds_c = array_ops.stack(predicates, name="preds_c")
+    num_true = math_ops.reduce_sum(math_ops.cast(preds_c, dtypes.int32), name="num_true_conds")
+    condition = math_ops.less_equal(num_true, constant(n, name="n_true_conds"))
+    names = ", ".join(getattr(p, "name", "?") for p in predicates)
+    error = ["%s: more than %d conditions (%s) evaluated as True:" % (msg, n, names), preds_c]
+    return Assert(condition, data=error, summarize=len(predicates))
+
+
+def _case_create_default_action(predicates, actions):
+    from . import array_ops
+    k = len(predicates) - 1
+    predicate, action = predicates[k], actions[k]
+    other_predicates, other_actions = predicates[:k], actions[:k]
+
+    def default_action():
+        others_msg = ("Implementation error: selected default action #%d was called, but some of other predicates "
+                      "are True: " % k)
+        default_msg = ("Input error: None of conditions evaluated as True:",
+                       array_ops.stack(predicates, name="preds_c"))
+        with control_dependencies([_assert_at_most_n_true(other_predicates, n=0, msg=others_msg),
+                                   Assert(predicate, data=default_msg)]):
+            return action()
+    return default_action, other_predicates, other_actions
+
+
+def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
+    """The result of the function paired with the first true predicate: `[(pred_1, fn_1), ...]`, else
+    `default()`. Nested tf.conds, in order; `exclusive=True` checks that at most one predicate holds. Without a
+    `default`, the last pair is the default and a run where no predicate holds fails (InvalidArgumentError).
+
+    >>> y = tf.case([(x < 0, lambda: -x), (x > 10, lambda: x - 10)], default=lambda: x)
+    """
+    import functools
+    predicates, actions = _case_verify_and_canonicalize_args(pred_fn_pairs, exclusive, name)
+    with name_scope(name, "case", [predicates]):
+        if default is None:
+            if not predicates:
+                raise ValueError("pred_fn_pairs is empty and default is None: case has nothing to return")
+            default, predicates, actions = _case_create_default_action(predicates, actions)
+        fn = default
+        # the first predicate is tested first: cond(p0, fn0, lambda: cond(p1, fn1, ...))
+        for predicate, action in reversed(list(zip(predicates, actions))):
+            fn = functools.partial(cond, predicate, true_fn=action, false_fn=fn, strict=strict)
+        if exclusive:
+            with control_dependencies([_assert_at_most_n_true(predicates, n=1, msg="Input error: exclusive=True")]):
+                return fn()
+        return fn()

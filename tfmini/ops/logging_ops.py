@@ -1,10 +1,12 @@
-"""tf.Print: pass a tensor through, printing some values to stderr each time it runs."""
+"""tf.Print: pass a tensor through, printing some values to stderr each time it runs; the Assert op (tf.Assert, in
+control_flow_ops, decides when it runs)."""
 import sys
 
 import numpy as np
 
+from ..framework import errors
 from ..framework.op_def_library import make_op
-from ..framework.op_registry import register_op
+from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, debug_string, register_op
 from ..framework.ops import convert_to_tensor, name_scope
 
 __all__ = ["Print"]
@@ -118,3 +120,37 @@ def Print(input_, data, message=None, first_n=None, summarize=None, name=None): 
         attrs = {"message": message or "", "first_n": -1 if first_n is None else int(first_n),
                  "summarize": 3 if summarize is None else int(summarize)}
         return make_op("Print", [x] + ds, attrs, name=scope)
+
+
+# =========================================================================== Assert
+def _assert_infer(condition, *data, summarize=3):
+    if condition.shape.ndims is not None and condition.shape.ndims != 0:
+        raise InferenceError("Shape must be rank 0 but is rank %d" % condition.shape.ndims)
+    return []
+
+
+def _assert_kernel(xp, condition, *data, summarize=3):
+    condition = np.asarray(condition)
+    if condition.ndim:
+        raise errors.InvalidArgumentError(None, None, "In[0] should be a scalar: %s" % debug_string(condition.shape))
+    if not bool(condition):
+        raise errors.InvalidArgumentError(None, None, "assertion failed: " + " ".join(
+            "[%s]" % _summarize(np.asarray(d), summarize) for d in data))
+
+
+# like Print, it runs on the CPU (TF keeps its inputs in host memory)
+register_op("Assert", infer=_assert_infer, kernel=_assert_kernel, grad=NOT_DIFFERENTIABLE, stateful=True,
+            cpu_only=True)
+
+
+def assert_op(condition, data, summarize=3, name=None):
+    """The Assert op itself: InvalidArgumentError "assertion failed: [data...]" when it runs with `condition`
+    false (tf.Assert wraps it in a cond unless the data is only strings and int32)."""
+    from ..framework import dtypes
+    with name_scope(name, "Assert", [condition] + list(data)) as scope:
+        condition = convert_to_tensor(condition, name="condition")
+        if condition.dtype.base_dtype != dtypes.bool:
+            raise TypeError("Input 'condition' of 'Assert' Op has type %s that does not match expected type of bool."
+                            % condition.dtype.base_dtype.name)
+        data = [convert_to_tensor(d, name="data_%d" % i) for i, d in enumerate(data)]
+        return make_op("Assert", [condition] + data, {"summarize": int(summarize)}, name=scope)
