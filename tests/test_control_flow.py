@@ -39,8 +39,15 @@ def _assert_row(tf):
         return tf.identity(x)
 
 
+def _ref_merge_row(tf):
+    v = tf.Variable([1., 2.], name="v")
+    p = tf.placeholder(tf.bool, [])
+    return tf.cond(p, lambda: tf.assign_add(v, [1., 1.]), lambda: tf.assign_sub(v, [1., 1.])), {p: False}
+
+
 CASES = [
     Row("Assert", _assert_row, expect=[1., 2.]),
+    Row("RefMerge", _ref_merge_row, expect=[0., 1.]),
     Row("Switch", _switch_row, expect=[[2., 4., 6.]]),
     Row("RefSwitch", _ref_switch_row, expect=[1., 2.]),
     Row("Merge", _merge_row, expect=[10., 20.]),
@@ -58,6 +65,9 @@ GRAD_CASES = [
     # a variable's reference goes into a branch through a RefSwitch (d/d the variable, as optimizers take it)
     GradRow("RefSwitch", lambda tf, v: tf.cond(tf.constant(True), lambda: tf.identity(v) * 2.0 + tf.square(v),
                                                lambda: tf.identity(v)), [(2, 2)], variables=True, id="cond-variable"),
+    # both branches give the reference itself: a RefMerge of RefSwitches
+    GradRow("RefMerge", lambda tf, v: tf.square(tf.cond(tf.constant(False), lambda: v, lambda: v)) * 3.0, [(3,)],
+            variables=True, id="cond-reference"),
 ]
 test_grad = grad_rows_test(GRAD_CASES)
 
@@ -454,3 +464,83 @@ def test_case_and_assert_errors():
         tf.Assert(x, ["not a bool"])
     with pytest.raises(ValueError, match="Shape must be rank 0 but is rank 1 for 'Assert_1/Assert' \\(op: 'Assert'\\)"):
         tf.Assert(tf.constant([True, False]), ["two conditions"])
+
+
+# =========================================================================== cases a review found
+def test_fused_dense_layer_in_a_branch_not_taken(backend):
+    """MatMul -> BiasAdd (-> Relu) inside a branch runs as one fused call; when the branch is skipped its local is
+    never set, and the plan releases it with `= None` (a `del` raised UnboundLocalError)."""
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.bool, [])
+    x = tf.placeholder(tf.float32, [4, 3])
+    out = tf.cond(p, lambda: tf.layers.dense(x, 2, activation=tf.nn.relu, kernel_initializer=tf.ones_initializer()),
+                  lambda: tf.zeros([4, 2]))
+    loss = tf.reduce_sum(out)
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_array_equal(sess.run(out, {p: True, x: np.ones((4, 3))}), np.full((4, 2), 3.0))
+        np.testing.assert_array_equal(sess.run(out, {p: False, x: np.ones((4, 3))}), np.zeros((4, 2)))
+        sess.run(train, {p: False, x: np.ones((4, 3))})
+        sess.run(train, {p: True, x: np.ones((4, 3))})
+
+
+def test_predicate_computed_from_a_shape(backend):
+    """A predicate made from a fed tensor's shape alone (plans cache such values per shape) is still read."""
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None])
+    out = tf.cond(tf.size(x) > 2, lambda: x * x, lambda: x + x)
+    nested = tf.cond(tf.shape(x)[0] > 2, lambda: tf.cond(tf.shape(x)[0] > 3, lambda: x * 3, lambda: x * x),
+                     lambda: x + x)
+    with tf.Session() as sess:
+        for n, want, want_nested in [(1, 2., 2.), (3, 1., 1.), (4, 1., 3.), (3, 1., 1.), (1, 2., 2.)]:
+            a, b = sess.run([out, nested], {x: np.ones(n, np.float32)})
+            np.testing.assert_array_equal(a, np.full(n, want))
+            np.testing.assert_array_equal(b, np.full(n, want_nested))
+
+
+def test_numpy_bool_training_decides_when_the_graph_is_built():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, 3])
+    assert tf.layers.dropout(x, 0.5, training=np.bool_(False)).name == "dropout/Identity:0"
+    assert "cond" not in tf.layers.dropout(x, 0.5, training=np.bool_(True)).name
+
+
+def test_initialized_value_is_a_cond():
+    tf.reset_default_graph()
+    w = tf.Variable([1., 2.], name="w")
+    w2 = tf.Variable(w.initialized_value() * 2, name="w2")
+    types = {op.name: op.type for op in tf.get_default_graph().get_operations()}
+    assert types["IsVariableInitialized"] == "IsVariableInitialized" and types["cond/read/Switch"] == "RefSwitch"
+    with tf.Session() as sess:
+        sess.run(w2.initializer)  # w has no value yet: its initial value
+        np.testing.assert_array_equal(sess.run(w2), [2., 4.])
+        sess.run(w.initializer)
+        sess.run(w.assign([5., 5.]))
+        sess.run(w2.initializer)  # w's current value
+        np.testing.assert_array_equal(sess.run(w2), [10., 10.])
+
+
+def test_branch_results_keep_their_dict_order():
+    import collections
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.bool, [])
+    od = tf.cond(p, lambda: collections.OrderedDict([("z", tf.constant(1.)), ("a", tf.constant(2.))]),
+                 lambda: collections.OrderedDict([("z", tf.constant(3.)), ("a", tf.constant(4.))]))
+    assert list(od) == ["z", "a"]
+    with tf.Session() as sess:
+        got = sess.run(od, {p: False})
+    assert list(got) == ["z", "a"] and (got["z"], got["a"]) == (3., 4.)
+
+
+def test_assignments_in_both_branches_merge_references(backend):
+    """Both branches give a variable's reference (an assignment's result): TF's RefMerge, itself a reference."""
+    tf.reset_default_graph()
+    v = tf.Variable(1.0, name="v")
+    p = tf.placeholder(tf.bool, name="p")
+    r = tf.cond(p, lambda: tf.assign_add(v, 1.0), lambda: tf.assign_sub(v, 1.0))
+    assert (r.op.type, r.dtype) == ("RefMerge", tf.float32._as_ref)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(r, {p: True}) == 2.0
+        assert sess.run(r * 2, {p: False}) == 2.0 and sess.run(v) == 1.0

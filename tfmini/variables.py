@@ -161,8 +161,10 @@ class Variable:
         return self._initial_value
 
     def initialized_value(self):
-        """The variable's value, initializing it first if needed (needs tf.cond, not built yet)."""
-        raise NotImplementedError("Variable.initialized_value() needs tf.cond, which tfmini does not have yet")
+        """The variable's value if it has one in the running session, else its initial value (a tf.cond), e.g. to
+        initialize another variable from this one: `w2 = tf.Variable(w.initialized_value() * 2)`."""
+        with get_default_graph().control_dependencies(None):  # as TF's init_scope
+            return control_flow_ops.cond(is_variable_initialized(self), self.read_value, lambda: self.initial_value)
 
     def _ref(self):
         return self._variable

@@ -89,7 +89,7 @@ T,T,Tidx > T | : LinSpace
 Tidx,Tidx,Tidx > Tidx | : Range
 SrcT > DstT | Truncate:b : Cast
 N*T > T | : AddN
-N*T > T,- | : Merge
+N*T > T,- | : Merge RefMerge
 T,- > T,T | : RefSwitch Switch
 N*T > T | axis:i : Pack
 T > num*T | axis:i : Unpack

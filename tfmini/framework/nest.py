@@ -1,5 +1,7 @@
 """Nested structures of values (lists, tuples, namedtuples, dicts), as TF's util/nest: flatten, pack, compare."""
 
+import collections
+
 __all__ = ["is_sequence", "flatten", "pack_sequence_as", "assert_same_structure", "map_structure"]
 
 
@@ -30,7 +32,12 @@ def flatten(structure):
 
 def _rebuild(like, items):
     if isinstance(like, dict):
-        return type(like)((k, v) for k, v in zip(sorted(like), items))
+        # values come in sorted-key order; the new dict keeps `like`'s own key order (and a defaultdict's factory)
+        by_key = dict(zip(sorted(like), items))
+        out = type(like)(like.default_factory) if isinstance(like, collections.defaultdict) else type(like)()
+        for k in like:
+            out[k] = by_key[k]
+        return out
     if isinstance(like, tuple) and hasattr(like, "_fields"):  # a namedtuple
         return type(like)(*items)
     return type(like)(items)

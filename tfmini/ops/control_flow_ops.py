@@ -175,7 +175,13 @@ def _merge_grad(op, grad, _):
     return [switch(grad, c)[1] for c in conds]
 
 
+def _ref_merge_infer(*inputs, **_):
+    out = _merge_infer(*inputs)
+    return [(inputs[0].dtype, out[0][1]), out[1]]  # a reference: the taken branch's variable, to read or assign
+
+
 register_op("Merge", infer=_merge_infer, kernel=_merge_kernel, grad=_merge_grad, aliases_input=True)
+register_op("RefMerge", infer=_ref_merge_infer, kernel=_merge_kernel, grad=_merge_grad, aliases_input=True)
 
 
 def switch(data, pred, dtype=None, name=None):
@@ -210,6 +216,12 @@ def merge(inputs, name=None):
     if any(x is None for x in inputs):
         raise ValueError("At least one of the merge inputs is None: %s" % (inputs,))
     with name_scope(name, "Merge", inputs) as scope:
+        if all(isinstance(x, Tensor) and x.dtype._is_ref for x in inputs):  # variables' references (assignments)
+            if len({x.dtype for x in inputs}) != 1:
+                raise TypeError("Inputs to RefMerge must have the same type: %s" % ", ".join(
+                    x.dtype.name for x in inputs))
+            return _tuple(make_op("RefMerge", list(inputs), {"T": inputs[0].dtype.base_dtype, "N": len(inputs)},
+                                  name=scope))
         inputs = convert_same_dtype("Merge", [("inputs", x) for x in inputs])
         return _tuple(make_op("Merge", list(inputs), {"T": inputs[0].dtype.base_dtype, "N": len(inputs)},
                               name=scope))
@@ -491,16 +503,23 @@ def array_ops_identity(x, name=None):
     return identity(x, name=name)
 
 
+def _in_zero_one(pred):
+    try:
+        return pred in (0, 1)
+    except (TypeError, ValueError):  # an array of several values
+        return False
+
+
 def smart_cond(pred, true_fn=None, false_fn=None, name=None):
     """`true_fn()` or `false_fn()` chosen now when `pred` is a Python bool or a constant, else `tf.cond`
     (what tf.layers use for `training=`)."""
     from .constant_op import constant_value
     if isinstance(pred, Tensor):
         pred_value = constant_value(pred)
-    elif isinstance(pred, (bool, int)) and pred in (0, 1):
-        pred_value = bool(pred)
     elif hasattr(pred, "_as_graph_element"):  # a Variable: decided when the graph runs
         pred_value = None
+    elif not isinstance(pred, (str, bytes)) and _in_zero_one(pred):  # bool, 0/1, numpy's bool_ (TF's test)
+        pred_value = bool(pred)
     else:
         raise TypeError("`pred` must be a Tensor, or a Python bool, or 1 or 0. Found instead: %s" % type(pred))
     if pred_value is None:

@@ -15,7 +15,7 @@ from ..framework.op_registry import debug_string
 __all__ = ["SWITCH_TYPES", "MERGE_TYPES", "Guards", "analyze", "pred_value"]
 
 SWITCH_TYPES = frozenset(("Switch", "RefSwitch"))
-MERGE_TYPES = frozenset(("Merge",))
+MERGE_TYPES = frozenset(("Merge", "RefMerge"))
 CONTROL_FLOW_TYPES = SWITCH_TYPES | MERGE_TYPES
 _EMPTY = frozenset()
 _TAUTOLOGY_KEYS = 12  # up to 2**12 cases are checked when deciding whether a Merge always has a live input

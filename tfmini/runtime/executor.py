@@ -327,6 +327,10 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         for n in reads_of(item):
             if n[0] in "vf":
                 last_use[n] = k
+        if guards is not None and item.__class__ is not _Block:  # a predicate's local is set from the value
+            for op in (item.ops if item.__class__ is _Fused else (item,)):
+                for key, _, _, _ in guards.defines.get(op, ()):
+                    last_use[name_of[key]] = max(k, last_use.get(name_of[key], k))
     dies_after = {}
     for name, k in last_use.items():
         if name not in keep:
@@ -385,16 +389,16 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         line_inputs[len(lines)] = [name_of[t] for t in op._inputs]
         line_chains[len(lines)] = item.ops
 
-    def emit_guarded(op, emit_one):
+    def emit_guarded(op, emit_one, last=None):
         """`emit_one(indent)` under `if <op's guard>:` (within the block left open, when it has the same guard);
-        first the predicates' locals that the op (a Switch) defines."""
+        `last`: the op whose outputs the line sets, when not `op` (a fused chain's last op)."""
         guard = guards.op_guard[op]
         if op._type in SWITCH_TYPES:
             return  # its outputs are its data's local
         size = len(lines)
         indent = open_block(guard)
         if guard or op._type in MERGE_TYPES:
-            unset.update(name_of[t] for t in op._outputs if t in name_of and t not in feeds)
+            unset.update(name_of[t] for t in (last or op)._outputs if t in name_of and t not in feeds)
         if op._type in MERGE_TYPES:
             emit_merge(op, indent)
         else:
@@ -433,7 +437,9 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
             last = i == len(rests) - 1 and not own
             lines.append("%s%s:" % (indent, "else" if last and i else ("if" if i == 0 else "elif") + " " +
                                     (guards.expr(rest) or "True")))
-            lines.append("%s    %s = %s" % (indent, out[0] or "_", value_of(t)))
+            # a RefMerge's output is the live input's reference (a variable's slot), a Merge's its value
+            lines.append("%s    %s = %s" % (indent, out[0] or "_", name_of[t] if op._type == "RefMerge"
+                                            and t not in held else value_of(t)))
             line_ops[len(lines)] = op
             lines.append("%s    %s = _index(%d)" % (indent, out[1] or "_", i))
             if own:
@@ -452,7 +458,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
             if guards is None:
                 emit_fused(item, "    ")
             else:
-                emit_guarded(item.ops[0], lambda indent, item=item: emit_fused(item, indent))
+                emit_guarded(item.ops[0], lambda indent, item=item: emit_fused(item, indent), item.ops[-1])
         elif item.__class__ is not _Block:
             if guards is None:
                 emit(item, "    ")
@@ -605,7 +611,8 @@ def _shape_blocks(steps, feeds, folded, guards=None):
     for op in steps:
         d = op._op_def
         if (d.stateful or d.needs_ctx or op._control_inputs or op._type == "Placeholder"
-                or (guards is not None and (op._type in CONTROL_FLOW_TYPES or guards.op_guard[op]))
+                or (guards is not None and (op._type in CONTROL_FLOW_TYPES or guards.op_guard[op]
+                                            or op in guards.defines))  # a predicate's local is set after its op
                 or any(t._dtype._is_ref or t in feeds for t in op._outputs)
                 or any(t._dtype._is_ref and t not in feeds for t in op._inputs)):
             continue
@@ -697,6 +704,8 @@ def _held_values(order, feeds, guards):
     for op in order:
         if op._type in SWITCH_TYPES and op._inputs[0] in held:
             held.update(op._outputs)
+        elif op._type == "RefMerge" and all(t in held for t in op._inputs):
+            held.add(op._outputs[0])
     return held
 
 
@@ -992,7 +1001,9 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         side = _DEV if _DEV in homes and devices.place(op) == GPU else _HOST
         exprs = []
         for t in ins:
-            if t._dtype._is_ref and t not in held:  # a variable's value (an assignment's result), read now
+            if op._type == "RefMerge" and t not in held:  # the live input's reference (a variable's slot)
+                exprs.append(name_of[t])
+            elif t._dtype._is_ref and t not in held:  # a variable's value (an assignment's result), read now
                 expr = "deref(%s)" % name_of[t]
                 if var_home(t) != side:
                     expr = ("todev(%s)" if side == _DEV else "tohost(%s)") % expr

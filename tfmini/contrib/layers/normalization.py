@@ -44,7 +44,7 @@ def _assign_moving_average(variable, value, decay, zero_debias=False, training=N
     """variable -= (variable - value) * (1 - decay), an AssignSub named 'AssignMovingAvg'.
 
     `training`, when a bool tensor, makes the update leave `variable` unchanged when it is False
-    (TF puts the update in a tf.cond; here the value it moves toward is the variable itself)."""
+    (TF puts the update in a tf.cond; here the value it moves toward is the variable itself: the same values)."""
     with name_scope(None, "AssignMovingAvg", [variable, value, decay]) as scope:
         decay = convert_to_tensor(1.0 - decay, name="decay") if not hasattr(decay, "dtype") \
             else math_ops.subtract(1.0, decay)
@@ -249,7 +249,7 @@ def _fused_core(inputs, beta, gamma, moving_mean, moving_variance, epsilon, data
     if training_value is False:
         return _inference()[0]
     outputs, mean, variance = _training()
-    if training is not None:  # decided at run time: compute both, select (tfmini has no tf.cond)
+    if training is not None:  # decided at run time: both, then a select (TF's graph has a tf.cond; the same values)
         outputs = array_ops.where(training, outputs, _inference()[0])
     forced = _updates(moving_mean, moving_variance, mean, variance, decay, training, updates_collections,
                       zero_debias)

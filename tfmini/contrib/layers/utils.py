@@ -91,10 +91,7 @@ def smart_cond(pred, fn1, fn2, name=None):
     if pred_value is not None:
         return static_cond(pred_value, fn1, fn2)
     from ...ops import control_flow_ops
-    cond = getattr(control_flow_ops, "cond", None)
-    if cond is None:
-        raise NotImplementedError("tfmini has no tf.cond yet: pass a Python bool (or a constant) here")
-    return cond(pred, fn1, fn2, name=name)
+    return control_flow_ops.cond(pred, fn1, fn2, name=name)
 
 
 def get_variable_collections(variables_collections, name):
