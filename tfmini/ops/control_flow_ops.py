@@ -419,6 +419,19 @@ def _unpack_if_singleton(res):
 
 
 # =========================================================================== tf.cond
+def _branch_fn(fn, legacy, what, legacy_name):
+    """`fn`, or the deprecated `fn1`/`fn2` spelling of it; TF's TypeErrors when neither or both are given."""
+    if legacy is not None:
+        if fn is not None:
+            raise TypeError("cond(): %s and %s may not be set simultaneously." % (what, legacy_name))
+        fn = legacy
+    elif fn is None:
+        raise TypeError("cond(): %s argument required" % what)
+    if not callable(fn):
+        raise TypeError("%s must be callable." % what)
+    return fn
+
+
 def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
     """`true_fn()` if `pred` (a scalar bool tensor) is true when the graph runs, else `false_fn()`.
 
@@ -429,22 +442,8 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
     >>> is_training = tf.placeholder(tf.bool)
     >>> out = tf.cond(is_training, lambda: tf.nn.dropout(x, rate=0.5), lambda: x)   # cond/Merge:0
     """
-    if fn1 is not None:
-        if true_fn is not None:
-            raise TypeError("cond(): true_fn and fn1 may not be set simultaneously.")
-        true_fn = fn1
-    elif true_fn is None:
-        raise TypeError("cond(): true_fn argument required")
-    if fn2 is not None:
-        if false_fn is not None:
-            raise TypeError("cond(): false_fn and fn2 may not be set simultaneously.")
-        false_fn = fn2
-    elif false_fn is None:
-        raise TypeError("cond(): false_fn argument required")
-    if not callable(true_fn):
-        raise TypeError("true_fn must be callable.")
-    if not callable(false_fn):
-        raise TypeError("false_fn must be callable.")
+    true_fn = _branch_fn(true_fn, fn1, "true_fn", "fn1")
+    false_fn = _branch_fn(false_fn, fn2, "false_fn", "fn2")
 
     with name_scope(name, "cond", [pred]):
         if isinstance(pred, bool):
