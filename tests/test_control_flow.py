@@ -351,7 +351,7 @@ def test_smart_cond():
         control_flow_ops.smart_cond("yes", lambda: 1, lambda: 2)
 
 
-# =========================================================================== MetaGraphDef: the "cond_context" collection
+# =========================================================================== MetaGraphDef: "cond_context"
 def test_meta_graph_keeps_cond_contexts(tmp_path, caplog):
     """Saved and imported again, each branch's context (CondContextDef) comes back: its ops know their branch, so
     tf.gradients builds the cond's gradient as before; nothing is reported as unserializable."""
@@ -445,7 +445,8 @@ def test_case_and_assert_run(backend):
         assert sess.run(both, {x: 20.}) == 20.
         assert sess.run(checked, {x: 2.}) == 2.
         with pytest.raises(tf.errors.InvalidArgumentError,
-                           match=r"assertion failed: \[x must be positive:\] \[-2\](.|\n)*node Assert/AssertGuard/Assert"):
+                           match=r"assertion failed: \[x must be positive:\] \[-2\](.|\n)*"
+                                 r"node Assert/AssertGuard/Assert"):
             sess.run(checked, {x: -2.})
 
 

@@ -1,6 +1,6 @@
 """tf.Variable and the variable collections/initializers (values live in the Session)."""
 from .framework import dtypes
-from .framework.ops import (GraphKeys, Tensor, add_to_collections, control_dependencies, convert_to_tensor,
+from .framework.ops import (GraphKeys, Tensor, add_to_collections, convert_to_tensor,
                             get_collection, get_default_graph, name_scope, register_tensor_conversion_function)
 from .framework.tensor_shape import TensorShape
 from .ops import array_ops, control_flow_ops, math_ops, state_ops
