@@ -405,3 +405,27 @@ def test_scope_tree_html_escapes_scope_names_and_collection_keys():
     root.children["s>1"].name = EVIL + '"{}'
     page = tw.tree_html(root)
     assert "<img" not in page and html.escape(EVIL + '"{}') in page
+
+
+def test_graph_view_runs_a_graph_with_a_cond():
+    """Ops on a tf.cond branch may not run and a run may not fetch them: Run shows the other values, and the
+    cards of branch ops say that they run only when their branch is taken."""
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    is_training = tf.placeholder(tf.bool, name="is_training")
+    out = tf.layers.dropout(tf.layers.dense(x, 3), rate=0.5, training=is_training)
+    loss = tf.reduce_sum(out)
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        view = tw.GraphView(fetches=[train, loss], feed_dict={x: np.ones((2, 4)), is_training: False}, session=sess)
+        _, value = view.run()
+        assert np.isfinite(value) and view.values["dense/MatMul:0"][0] == (2, 3)
+        assert "dropout/cond/Identity" in view.model.conditional and "dense/MatMul" not in view.model.conditional
+        assert "dropout/cond/Merge" not in view.model.conditional
+        assert not any(n.startswith("dropout/cond/") and not n.startswith("dropout/cond/Merge") for n in view.values)
+        view.expand_all()
+        card = tw.node_card_html(view.model, view._unit("dropout/cond/Identity"), view.values, view.run_info)
+        assert "executed by the run if its tf.cond branch is taken" in card
+        card = tw.node_card_html(view.model, view._unit("dense/MatMul"), view.values, view.run_info)
+        assert "executed by the run<" in card or "executed by the run</" in card

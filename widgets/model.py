@@ -25,6 +25,8 @@ _SAVE_TYPES = {"SaveV2", "RestoreV2", "Save", "SaveSlices", "Restore", "RestoreS
 _SUMMARY_TYPES = {"ScalarSummary", "HistogramSummary", "ImageSummary", "AudioSummary", "AudioSummaryV2",
                   "MergeSummary", "TensorSummary", "TensorSummaryV2", "WriteSummary"}
 _GRADIENT_SCOPE = re.compile(r"^gradients(_\d+)?$")
+_SWITCH_TYPES = ("Switch", "RefSwitch")
+_MERGE_TYPES = ("Merge", "RefMerge")
 _SOURCE_KINDS = {"Placeholder": "placeholder", "PlaceholderWithDefault": "placeholder",
                  "VariableV2": "variable", "Variable": "variable", "VarHandleOp": "variable",
                  "Const": "constant"}
@@ -166,6 +168,7 @@ class GraphModel:
     consumers: dict = field(default_factory=dict)    # op name -> [op names using its outputs or it as control]
     variables: list = field(default_factory=list)    # VariableInfo, in creation order
     collections: dict = field(default_factory=dict)  # key -> [item names]
+    conditional: set = field(default_factory=set)    # op names that run only when their tf.cond branch is taken
     version: int = 0
 
     @classmethod
@@ -188,6 +191,7 @@ class GraphModel:
             for src in {m.tensors[t].op for t in op.inputs} | set(op.control_inputs):
                 m.consumers.setdefault(src, []).append(op.name)
         m._read_collections(graph)
+        m._find_conditional()
         m._assign_lanes()
         m.version = graph.version
         return m
@@ -218,6 +222,19 @@ class GraphModel:
                 name=v.op.name, shape=_dims(v.shape), dtype=_dtype_name(v.dtype.base_dtype),
                 trainable=id(v) in trainable, collections=colls, op=v.op.name,
                 initializer=init.name if init is not None else None, itemsize=_itemsize(v.dtype)))
+
+    # ---- tf.cond
+    def _find_conditional(self):
+        """The ops downstream of a Switch (the ops of a tf.cond's branches and their gradients) up to the Merge
+        that ends the cond: whether they run depends on the predicate, so a run may leave them without a value."""
+        stack = [c for name, op in self.ops.items() if op.type in _SWITCH_TYPES for c in self.consumers[name]]
+        while stack:
+            name = stack.pop()
+            if name in self.conditional or self.ops[name].type in _MERGE_TYPES:
+                continue
+            self.conditional.add(name)
+            stack.extend(self.consumers[name])
+        self.conditional |= {name for name, op in self.ops.items() if op.type in _SWITCH_TYPES}
 
     # ---- lanes
     def _assign_lanes(self):
