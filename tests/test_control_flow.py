@@ -545,3 +545,54 @@ def test_assignments_in_both_branches_merge_references(backend):
         sess.run(tf.global_variables_initializer())
         assert sess.run(r, {p: True}) == 2.0
         assert sess.run(r * 2, {p: False}) == 2.0 and sess.run(v) == 1.0
+
+
+# =========================================================================== batch norm with training=tensor
+def test_batch_norm_with_a_training_placeholder_builds_tensorflows_conds():
+    """Node for node TF's graph (tf_keras's legacy tf.layers under TF 2.21, control flow v1): conds pick the batch
+    or the moving statistics, and the update ops are the Merges of conds that assign only in training."""
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    is_training = tf.placeholder(tf.bool, name="is_training")
+    y = tf.layers.batch_normalization(x, training=is_training)
+    ops = {n: (t, i, c) for n, t, i, c in _ops()}
+    assert [op.name for op in tf.get_collection(tf.GraphKeys.UPDATE_OPS)] == [
+        "batch_normalization/cond_2/Merge", "batch_normalization/cond_3/Merge"]
+    assert ops["batch_normalization/cond/Merge"] == (
+        "Merge", ["batch_normalization/cond/Switch_2:0", "batch_normalization/cond/Switch_1:1"], [])
+    assert ops["batch_normalization/cond/Switch_1"][1] == ["batch_normalization/moments/Squeeze:0",
+                                                          "batch_normalization/cond/pred_id:0"]
+    assert ops["batch_normalization/cond_2/AssignMovingAvg"] == (
+        "AssignSub", ["batch_normalization/cond_2/AssignMovingAvg/Switch:1",
+                      "batch_normalization/cond_2/AssignMovingAvg/mul:0"], [])
+    assert ops["batch_normalization/cond_2/AssignMovingAvg/Switch"][0] == "RefSwitch"
+    assert ops["batch_normalization/cond_2/Merge"][1] == ["batch_normalization/cond_2/Switch_1:0",
+                                                         "batch_normalization/cond_2/AssignMovingAvg:0"]
+    assert ops["batch_normalization/batchnorm/mul_1"][1] == ["x:0", "batch_normalization/batchnorm/mul:0"]
+    assert y.name == "batch_normalization/batchnorm/add_1:0" and len(ops) == 74
+
+
+def test_fused_batch_norm_with_a_training_placeholder():
+    """4-D inputs (the fused kernel): one cond for the outputs and statistics, one for the momentum (1 when not
+    training), and updates that always run, as TF 1.x's layer does."""
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, 4, 4, 3], name="x")
+    is_training = tf.placeholder(tf.bool, name="is_training")
+    y = tf.layers.batch_normalization(x, training=is_training)
+    ops = {n: (t, i, c) for n, t, i, c in _ops()}
+    assert y.name == "batch_normalization/cond/Merge:0"
+    assert [op.name for op in tf.get_collection(tf.GraphKeys.UPDATE_OPS)] == [
+        "batch_normalization/AssignMovingAvg", "batch_normalization/AssignMovingAvg_1"]
+    assert ops["batch_normalization/cond_1/Merge"][1] == ["batch_normalization/cond_1/Const_1:0",
+                                                         "batch_normalization/cond_1/Const:0"]
+    assert ops["batch_normalization/AssignMovingAvg/sub"][1] == ["batch_normalization/AssignMovingAvg/sub/x:0",
+                                                                "batch_normalization/cond_1/Merge:0"]
+    xv = np.random.RandomState(1).normal(5, 2, size=(8, 4, 4, 3)).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_allclose(sess.run(y, {x: xv, is_training: False}), xv / np.sqrt(1 + 1e-3), rtol=1e-5)
+        sess.run(tf.get_collection(tf.GraphKeys.UPDATE_OPS), {x: xv, is_training: False})  # momentum 1: no move
+        mm = tf.get_default_graph().get_tensor_by_name("batch_normalization/moving_mean:0")
+        np.testing.assert_array_equal(sess.run(mm), np.zeros(3))
+        sess.run(tf.get_collection(tf.GraphKeys.UPDATE_OPS), {x: xv, is_training: True})
+        np.testing.assert_allclose(sess.run(mm), 0.01 * xv.mean(axis=(0, 1, 2)), rtol=1e-5)

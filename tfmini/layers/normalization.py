@@ -4,7 +4,7 @@ from .. import init_ops
 from ..framework import dtypes
 from ..framework.ops import convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
-from ..ops import array_ops, math_ops, nn_impl, state_ops
+from ..ops import array_ops, control_flow_ops, math_ops, nn_impl, state_ops
 from ..ops.constant_op import constant_value
 from .base import Layer
 
@@ -78,8 +78,8 @@ class BatchNormalization(Layer):
 
     def _assign_moving_average(self, variable, value, momentum):
         with name_scope(None, "AssignMovingAvg", [variable, value, momentum]) as scope:
-            decay = convert_to_tensor(1.0 - momentum, name="decay") if not hasattr(momentum, "dtype") \
-                else math_ops.subtract(1.0, momentum, name="decay")
+            # a momentum tensor (the fused layer's cond) makes `1 - momentum` an op (sub), as in TF
+            decay = convert_to_tensor(1.0 - momentum, name="decay")
             if decay.dtype.base_dtype != variable.dtype.base_dtype:
                 decay = math_ops.cast(decay, variable.dtype.base_dtype)
             update_delta = (variable - math_ops.cast(value, variable.dtype.base_dtype)) * decay
@@ -96,18 +96,19 @@ class BatchNormalization(Layer):
         def _inference():
             return nn_impl.fused_batch_norm(inputs, gamma, beta, mean=self.moving_mean,
                                             variance=self.moving_variance, epsilon=self.epsilon,
-                                            is_training=False, data_format=data_format)[0]
+                                            is_training=False, data_format=data_format)
+
+        def _training():
+            return nn_impl.fused_batch_norm(inputs, gamma, beta, epsilon=self.epsilon, data_format=data_format)
 
         if training_value is False:
-            return _inference()
-        outputs, mean, variance = nn_impl.fused_batch_norm(inputs, gamma, beta, epsilon=self.epsilon,
-                                                           data_format=data_format)
-        if training_value is None:  # decided at run time: both branches, then a select
-            outputs = array_ops.where(training, outputs, _inference())
-            mean = array_ops.where(training, mean, self.moving_mean.value())
-            variance = array_ops.where(training, variance, self.moving_variance.value())
-        self.add_update(self._assign_moving_average(self.moving_mean, mean, self.momentum))
-        self.add_update(self._assign_moving_average(self.moving_variance, variance, self.momentum))
+            return _inference()[0]
+        # a bool tensor decides at run time (TF's graph: a cond for the outputs, one for the momentum, which is
+        # 1 when not training, so that the always-run updates then leave the averages where they are)
+        outputs, mean, variance = control_flow_ops.smart_cond(training, _training, _inference)
+        momentum = control_flow_ops.smart_cond(training, lambda: self.momentum, lambda: 1.0)
+        self.add_update(self._assign_moving_average(self.moving_mean, mean, momentum))
+        self.add_update(self._assign_moving_average(self.moving_variance, variance, momentum))
         return outputs
 
     def call(self, inputs, training=False):
@@ -133,14 +134,15 @@ class BatchNormalization(Layer):
         if training_value is False:
             mean, variance = self.moving_mean.value(), self.moving_variance.value()
         else:
-            mean, variance = nn_impl.moments(inputs, reduction_axes, keep_dims=len(self._axes) > 1)
-            update_variance = variance
-            if training_value is None:
-                mean = array_ops.where(training, mean, self.moving_mean.value())
-                variance = array_ops.where(training, variance, self.moving_variance.value())
-                update_variance = array_ops.where(training, update_variance, self.moving_variance.value())
-            self.add_update(self._assign_moving_average(self.moving_mean, mean, self.momentum))
-            self.add_update(self._assign_moving_average(self.moving_variance, update_variance, self.momentum))
+            batch_mean, batch_variance = nn_impl.moments(inputs, reduction_axes, keep_dims=len(self._axes) > 1)
+            # with a bool tensor, TF's graph: conds pick the statistics, and conds run the updates only in training
+            mean = control_flow_ops.smart_cond(training, lambda: batch_mean, lambda: self.moving_mean.value())
+            variance = control_flow_ops.smart_cond(training, lambda: batch_variance,
+                                                   lambda: self.moving_variance.value())
+            for var, value in ((self.moving_mean, mean), (self.moving_variance, variance)):
+                self.add_update(control_flow_ops.smart_cond(
+                    training, lambda var=var, value=value: self._assign_moving_average(var, value, self.momentum),
+                    lambda var=var: var))
         outputs = nn_impl.batch_normalization(inputs, _broadcast(mean), _broadcast(variance),
                                               _broadcast(self.beta), _broadcast(self.gamma), self.epsilon)
         outputs.set_shape(inputs.shape)

@@ -137,8 +137,9 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
         if scale is not None:
             inv *= scale
         xdt = x.dtype.base_dtype
+        scaled = x * _cast_to(inv, xdt)  # made first, as TF's one expression does (mul_1, then mul_2 for the shift)
         shift = offset - mean * inv if offset is not None else -mean * inv
-        return x * _cast_to(inv, xdt) + _cast_to(shift, xdt)
+        return scaled + _cast_to(shift, xdt)
 
 
 def _cast_to(t, dtype):
