@@ -28,7 +28,7 @@ class GradRow:
         self.rtol, self.atol = rtol, atol
         self.wrt = wrt                # indices of the inputs to differentiate (default: all)
         self.delta = delta            # finite-difference step
-        self.variables = variables    # inputs are variables (their references, fed), not placeholders
+        self.variables = variables    # inputs are variables (their references, loaded), not placeholders
 
     def run(self):
         tf.reset_default_graph()
@@ -36,20 +36,28 @@ class GradRow:
         values = self.inputs or [rng.uniform(self.low, self.high, size=s) for s in self.shapes]
         values = [np.asarray(v, dtype=np.float64) for v in values]
         if self.variables:
-            xs = [tf.Variable(np.zeros_like(v), name="var")._ref() for v in values]
+            variables = [tf.Variable(np.zeros_like(v), name="var") for v in values]
+            xs = [v._ref() for v in variables]
         else:
             xs = [tf.placeholder(tf.float64, [None] * v.ndim if self.unknown_dims else v.shape) for v in values]
         y = self.build(tf, *xs)
         types = {op.type for op in tf.get_default_graph().get_operations()}
         assert self.op_type in types, "row %s built no %s op (built: %s)" % (self.id, self.op_type, sorted(types))
         with tf.Session() as sess:
-            y_val = sess.run(y, dict(zip(xs, values)))
+            def run(fetches, vals):
+                if not self.variables:
+                    return sess.run(fetches, dict(zip(xs, vals)))
+                for var, val in zip(variables, vals):  # a variable read through a reference is loaded, not fed
+                    var.load(val, sess)
+                return sess.run(fetches)
+
+            y_val = run(y, values)
             w = rng.uniform(0.5, 1.5, size=np.shape(y_val))
             loss = tf.reduce_sum(y * tf.constant(w))
             wrt = self.wrt if self.wrt is not None else range(len(xs))
             grads = tf.gradients(loss, [xs[i] for i in wrt])
             assert all(g is not None for g in grads), "%s: a gradient is None" % self.id
-            symbolic = sess.run(grads, dict(zip(xs, values)))
+            symbolic = run(grads, values)
             for k, i in enumerate(wrt):
                 assert symbolic[k].shape == values[i].shape, \
                     "%s: gradient shape %s for input shape %s" % (self.id, symbolic[k].shape, values[i].shape)
@@ -60,8 +68,8 @@ class GradRow:
                     minus = [v.copy() for v in values]
                     plus[i][idx] += h
                     minus[i][idx] -= h
-                    fp = float(np.sum(w * sess.run(y, dict(zip(xs, plus)))))
-                    fm = float(np.sum(w * sess.run(y, dict(zip(xs, minus)))))
+                    fp = float(np.sum(w * run(y, plus)))
+                    fm = float(np.sum(w * run(y, minus)))
                     numeric[idx] = (fp - fm) / (2 * h)
                 np.testing.assert_allclose(symbolic[k], numeric, rtol=self.rtol, atol=self.atol,
                                            err_msg="%s: d/d input %d" % (self.id, i))

@@ -463,8 +463,61 @@ def test_case_and_assert_errors():
         tf.case(x < 0)
     with pytest.raises(TypeError, match="Input 'condition' of 'Assert' Op has type float32"):
         tf.Assert(x, ["not a bool"])
-    with pytest.raises(ValueError, match="Shape must be rank 0 but is rank 1 for 'Assert_1/Assert' \\(op: 'Assert'\\)"):
-        tf.Assert(tf.constant([True, False]), ["two conditions"])
+    with pytest.raises(TypeError, match="Expected list for 'data' argument to 'Assert' Op, not positive"):
+        tf.Assert(x > 0, "positive")
+    with pytest.raises(TypeError, match="values must be a sequence"):
+        tf.Assert(x > 0, (t for t in ["msg", x]))
+    with pytest.raises(ValueError, match="Attr 'T' of 'Assert' Op passed list of length 0 less than minimum 1"):
+        tf.Assert(x > 0, [])
+    with pytest.raises(ValueError, match="tf.case needs at least one"):
+        tf.case([], default=lambda: x)
+    with pytest.raises(TypeError, match="`pred` must be a Tensor, or a Python bool, or 1 or 0"):
+        control_flow_ops.smart_cond(np.array([True]), lambda: 1, lambda: 2)
+    # as TF, a condition that is not a scalar fails when the Assert runs
+    check = tf.Assert(tf.constant([True, False]), ["two conditions"])
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"In\[0\] should be a scalar: \[2\]"):
+            sess.run(check)
+
+
+def test_fed_variable_into_a_branch_that_needs_the_variable(backend):
+    """A RefSwitch takes the variable itself (a branch may assign it): feeding the variable is TF's error."""
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.bool, [])
+    v = tf.Variable([1., 2.], name="v")
+    w = tf.Variable([10., 20.], name="w")
+    r = tf.cond(p, lambda: v._ref(), lambda: w._ref())
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"Input 0 of node cond/Switch_1 was passed float from v:0 incompatible with "
+                                 r"expected float_ref"):
+            sess.run(r, {p: True, v: [5., 5.]})
+
+
+def test_merged_variables_on_two_devices(backend):
+    """A cond whose branches give variables kept on different devices (one pinned to the CPU)."""
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.bool, [])
+    v = tf.Variable([1., 2.], name="v")
+    with tf.device("/cpu:0"):
+        w = tf.Variable([10., 20.], name="w")
+    r = tf.cond(p, lambda: tf.assign(v, [3., 3.]), lambda: tf.assign(w, [4., 4.]))
+    assert r.op.type == "RefMerge"
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_array_equal(sess.run(r + 1.0, {p: True}), [4., 4.])
+        np.testing.assert_array_equal(sess.run(r + 1.0, {p: False}), [5., 5.])
+        np.testing.assert_array_equal(sess.run(r, {p: True}), [3., 3.])
+
+
+def test_branches_may_return_any_two_mappings():
+    import collections
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.bool, [])
+    out = tf.cond(p, lambda: collections.OrderedDict([("a", tf.constant(1.))]), lambda: {"a": tf.constant(2.)})
+    with tf.Session() as sess:
+        assert sess.run(out, {p: False})["a"] == 2.
 
 
 # =========================================================================== cases a review found

@@ -79,7 +79,8 @@ def assert_same_structure(nest1, nest2):
                                                             _describe(other)))
         if not is_sequence(a):
             return
-        if type(a) is not type(b) and not (isinstance(a, list) and isinstance(b, list)):
+        same_kind = (isinstance(a, list) and isinstance(b, list)) or (isinstance(a, dict) and isinstance(b, dict))
+        if type(a) is not type(b) and not same_kind:  # any two mappings (dict, OrderedDict) match, as in TF
             raise TypeError("The two structures don't have the same sequence type. Input structure has type %s, "
                             "while shallow structure has type %s." % (type(a), type(b)))
         if isinstance(a, dict) and sorted(a) != sorted(b):

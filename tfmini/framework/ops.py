@@ -1052,7 +1052,8 @@ class _GradientRegistry:
     pass
 
 
-# collection key -> (to_proto(value, export_scope) -> bytes or None, from_proto(bytes, import_scope) -> value): how
+# collection key -> (to_proto(value, export_scope) -> bytes or None, from_proto(bytes, rename) -> value, `rename`
+# mapping a name in the file to the imported graph's): how
 # MetaGraphDef export and import write the values of a collection that are neither names nor numbers
 _PROTO_FUNCTIONS = {}
 

@@ -504,8 +504,8 @@ def array_ops_identity(x, name=None):
 
 def _in_zero_one(pred):
     try:
-        return pred in (0, 1)
-    except (TypeError, ValueError):  # an array of several values
+        return pred in {0, 1}  # a set, as TF: an array (unhashable) or a string is not a predicate
+    except TypeError:
         return False
 
 
@@ -517,7 +517,7 @@ def smart_cond(pred, true_fn=None, false_fn=None, name=None):
         pred_value = constant_value(pred)
     elif hasattr(pred, "_as_graph_element"):  # a Variable: decided when the graph runs
         pred_value = None
-    elif not isinstance(pred, (str, bytes)) and _in_zero_one(pred):  # bool, 0/1, numpy's bool_ (TF's test)
+    elif _in_zero_one(pred):  # bool, 0/1, numpy's bool_ (TF's test: `pred in {0, 1}`)
         pred_value = bool(pred)
     else:
         raise TypeError("`pred` must be a Tensor, or a Python bool, or 1 or 0. Found instead: %s" % type(pred))
@@ -534,7 +534,14 @@ def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's nam
 
     >>> check = tf.Assert(tf.reduce_all(x > 0), ["x must be positive:", x])
     """
+    import collections.abc
     from .logging_ops import assert_op
+    if isinstance(data, (str, bytes)):
+        raise TypeError("Expected list for 'data' argument to 'Assert' Op, not %s." % (data,))
+    if not isinstance(data, collections.abc.Sequence):
+        raise TypeError("values must be a sequence.")
+    if not data:
+        raise ValueError("Attr 'T' of 'Assert' Op passed list of length 0 less than minimum 1.")
     summarize = 3 if summarize is None else summarize
     with name_scope(name, "Assert", [condition, data]):
         xs = [convert_to_tensor(d) for d in data]  # (as TF: only to see their dtypes; the op converts `data`)
@@ -615,10 +622,10 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
     """
     import functools
     predicates, actions = _case_verify_and_canonicalize_args(pred_fn_pairs, exclusive, name)
+    if not predicates:
+        raise ValueError("tf.case needs at least one (predicate, fn) pair: pred_fn_pairs is empty")
     with name_scope(name, "case", [predicates]):
         if default is None:
-            if not predicates:
-                raise ValueError("pred_fn_pairs is empty and default is None: case has nothing to return")
             default, predicates, actions = _case_create_default_action(predicates, actions)
         fn = default
         # the first predicate is tested first: cond(p0, fn0, lambda: cond(p1, fn1, ...))

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..framework import errors
 from ..framework.op_def_library import make_op
-from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, debug_string, register_op
+from ..framework.op_registry import NOT_DIFFERENTIABLE, debug_string, register_op
 from ..framework.ops import convert_to_tensor, name_scope
 
 __all__ = ["Print"]
@@ -124,9 +124,7 @@ def Print(input_, data, message=None, first_n=None, summarize=None, name=None): 
 
 # =========================================================================== Assert
 def _assert_infer(condition, *data, summarize=3):
-    if condition.shape.ndims is not None and condition.shape.ndims != 0:
-        raise InferenceError("Shape must be rank 0 but is rank %d" % condition.shape.ndims)
-    return []
+    return []  # as TF's: a condition that is not a scalar fails when the op runs ("In[0] should be a scalar")
 
 
 def _assert_kernel(xp, condition, *data, summarize=3):

@@ -264,13 +264,14 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
     feeds = set(feed_tensors)
     order = _needed_in_order(fetch_tensors, target_ops, feeds)
     guards = control_flow.analyze(order, feeds)  # None without tf.cond: every op always runs
-    held = _held_values(order, feeds, guards)
+    if guards is not None:
+        _check_ref_switch_feeds(order, feeds)
     if devices is not None:
         for op in order:
             devices.place(op)  # placement errors, and the no-GPU note, come before anything runs
         if devices.gpu is not None:
             return _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log_placement, devices,
-                                      guards, held)
+                                      guards)
 
     ns = {"deref": deref, "xp": xp, "_cacheable": _cacheable, "_pred": pred_value, "_no_value": _no_value,
           "_index": _merge_index}
@@ -342,7 +343,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
 
     def value_of(t):
         """The expression for input `t` of a call: a variable's value is read when the op runs."""
-        return "deref(%s)" % name_of[t] if t._dtype._is_ref and t not in held else name_of[t]
+        return "deref(%s)" % name_of[t] if t._dtype._is_ref and t not in feeds else name_of[t]
 
     def attr_args(op):
         for a, (key, value) in enumerate(op._attrs.items()):
@@ -439,7 +440,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
                                     (guards.expr(rest) or "True")))
             # a RefMerge's output is the live input's reference (a variable's slot), a Merge's its value
             lines.append("%s    %s = %s" % (indent, out[0] or "_", name_of[t] if op._type == "RefMerge"
-                                            and t not in held else value_of(t)))
+                                            else value_of(t)))
             line_ops[len(lines)] = op
             lines.append("%s    %s = _index(%d)" % (indent, out[1] or "_", i))
             if own:
@@ -695,18 +696,18 @@ def _bind_session_constant(op, state, feeds, xp, ns, name_of):
     return True
 
 
-def _held_values(order, feeds, guards):
-    """The tensors whose local holds an array: the feeds, and the outputs of Switches of them (a fed variable
-    reference stays the fed array through a RefSwitch; other references name a variable's storage slot)."""
-    if guards is None:
-        return feeds
-    held = set(feeds)
+def _check_ref_switch_feeds(order, feeds):
+    """TF's InvalidArgumentError for a fed variable that a RefSwitch reads: a feed is a value, not the variable's
+    storage that a branch may assign."""
     for op in order:
-        if op._type in SWITCH_TYPES and op._inputs[0] in held:
-            held.update(op._outputs)
-        elif op._type == "RefMerge" and all(t in held for t in op._inputs):
-            held.add(op._outputs[0])
-    return held
+        if op._type == "RefSwitch" and op._inputs[0] in feeds:
+            t = op._inputs[0]
+            dt = t._dtype.base_dtype.name
+            dt = DTYPE_NAMES.get(dt, dt)
+            raise errors.InvalidArgumentError(
+                None, op, "Input 0 of node %s was passed %s from %s incompatible with expected %s_ref. (A fed "
+                "variable is a value: a tf.cond branch that assigns it, or returns it, needs the variable itself.)"
+                % (op.name, dt, t.name, dt) + _node_suffix(op))
 
 
 def _release(lines, names, unset):
@@ -824,15 +825,13 @@ class device_folding:
         _FOLD_ON_DEVICE[0] = self.saved
 
 
-def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log_placement, devices, guards=None,
-                       held=None):
+def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log_placement, devices, guards=None):
     """The plan of a session with a GPU. Each value has a home: the device for what GPU ops make
     (int32 and strings stay on the host, as in TF), the host for what CPU ops make and for what a
     GPU op computes from host values only (shape arithmetic). An op reads each input where it runs;
     a value is copied to the other side once, on the line before its first reader there."""
     from .device import GPU, host_memory_dtype, variable_of
     gpu, memory = devices.gpu, devices.memory
-    held = feeds if held is None else held
 
     def _host_memory(t):
         return host_memory_dtype(t._dtype)
@@ -855,6 +854,14 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         if v is None or devices.place(v) != GPU or _host_memory(t):
             return _HOST
         return _DEV
+
+    # values whose local holds an array though their type is a reference: the feeds, and a RefMerge of variables
+    # kept on different devices (its output is then the live variable's value, brought to one side)
+    held = set(feeds)
+    if guards is not None:
+        for op in order:
+            if op._type == "RefMerge" and len({var_home(t) for t in op._inputs if t not in feeds}) > 1:
+                held.add(op._outputs[0])
 
     def where_is(t):
         if t._dtype._is_ref and t not in held:
@@ -1001,7 +1008,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         side = _DEV if _DEV in homes and devices.place(op) == GPU else _HOST
         exprs = []
         for t in ins:
-            if op._type == "RefMerge" and t not in held:  # the live input's reference (a variable's slot)
+            if op._type == "RefMerge" and op._outputs[0] not in held:  # the live input's reference (a slot)
                 exprs.append(name_of[t])
             elif t._dtype._is_ref and t not in held:  # a variable's value (an assignment's result), read now
                 expr = "deref(%s)" % name_of[t]
