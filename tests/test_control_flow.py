@@ -649,3 +649,30 @@ def test_fused_batch_norm_with_a_training_placeholder():
         np.testing.assert_array_equal(sess.run(mm), np.zeros(3))
         sess.run(tf.get_collection(tf.GraphKeys.UPDATE_OPS), {x: xv, is_training: True})
         np.testing.assert_allclose(sess.run(mm), 0.01 * xv.mean(axis=(0, 1, 2)), rtol=1e-5)
+
+
+@pytest.mark.parametrize("rank,kw,merges", [
+    (4, {"updates_collections": None}, ["BatchNorm/cond/Merge", "BatchNorm/cond_1/Merge"]),
+    (2, {}, ["BatchNorm/cond/Merge", "BatchNorm/cond_1/Merge"]),
+    (2, {"fused": False}, ["BatchNorm/cond/Merge", "BatchNorm/cond_1/Merge", "BatchNorm/cond_2/Merge"]),
+])
+def test_slim_batch_norm_with_a_training_placeholder(rank, kw, merges, backend):
+    """slim.batch_norm's paths build TF's conds (checked node by node against tf_slim 1.1 on TF 2.21): the
+    statistics, and the updates, which run (or, with updates_collections=None, are forced) only in training."""
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, 4, 4, 3] if rank == 4 else [None, 3], name="x")
+    is_training = tf.placeholder(tf.bool, name="is_training")
+    y = tf.contrib.slim.batch_norm(x, is_training=is_training, decay=0.9, **kw)
+    types = {op.name: op.type for op in tf.get_default_graph().get_operations()}
+    assert all(types[m] == "Merge" for m in merges) and "Select" not in types.values()
+    updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
+    assert len(updates) == (0 if kw.get("updates_collections", 1) is None else 2)
+    xv = np.random.RandomState(1).normal(5, 2, size=[8] + ([4, 4, 3] if rank == 4 else [3])).astype(np.float32)
+    mm = tf.get_default_graph().get_tensor_by_name("BatchNorm/moving_mean:0")
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run([y] + updates, {x: xv, is_training: False})
+        np.testing.assert_array_equal(sess.run(mm), np.zeros(3))  # not training: the averages stay
+        sess.run([y] + updates, {x: xv, is_training: True})
+        axes = (0, 1, 2) if rank == 4 else (0,)
+        np.testing.assert_allclose(sess.run(mm), 0.1 * xv.mean(axis=axes), rtol=1e-5)

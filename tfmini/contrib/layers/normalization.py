@@ -2,6 +2,7 @@
 from ... import init_ops
 from ...framework.ops import GraphKeys, add_to_collections, control_dependencies, convert_to_tensor, name_scope
 from ...ops import array_ops, math_ops, nn_impl, state_ops
+from ...ops.control_flow_ops import smart_cond
 from ...variable_scope import get_variable, variable_scope
 from ..framework.arg_scope import add_arg_scope
 from ..framework.variables import model_variable
@@ -14,7 +15,7 @@ DATA_FORMAT_NHWC = "NHWC"
 
 
 # =========================================================================== moving averages
-def _zero_debias(unbiased_var, value, decay, training):
+def _zero_debias(unbiased_var, value, decay):
     """The update of `unbiased_var` that undoes the pull toward the zero start (TF's _zero_debias):
     a biased average and a step count live beside it (`.../biased`, `.../local_step`)."""
     with variable_scope(unbiased_var.op.name, values=[unbiased_var, value, decay]) as scope:
@@ -22,42 +23,26 @@ def _zero_debias(unbiased_var, value, decay, training):
                                   initializer=init_ops.zeros_initializer(), trainable=False)
         local_step = get_variable("local_step", shape=[], dtype=unbiased_var.dtype.base_dtype,
                                   initializer=init_ops.zeros_initializer(), trainable=False)
-        if training is not None:  # a bool tensor: leave both shadows as they are when it is False
-            value = array_ops.where(training, value, biased_var.value())
-            step = math_ops.cast(training, local_step.dtype.base_dtype)
-        else:
-            step = 1
         update_biased = state_ops.assign_sub(biased_var, (biased_var - value) * decay, name=scope.name)
-        update_local_step = local_step.assign_add(step)
+        update_local_step = local_step.assign_add(1)
         with control_dependencies([update_biased, update_local_step]):
-            steps = local_step.read_value()
-            if training is not None:  # before the first training run: no 0 / 0 in the branch not taken
-                steps = math_ops.maximum(steps, 1.0)
             # 1 - decay is what this function gets as `decay`, so (1 - decay) ** step is the bias left
-            delta = unbiased_var - biased_var.read_value() / (1 - math_ops.pow(1.0 - decay, steps))
-        if training is not None:
-            delta = array_ops.where(training, delta, array_ops.zeros_like(delta))
-        return delta
+            return unbiased_var - biased_var.read_value() / (1 - math_ops.pow(1.0 - decay, local_step.read_value()))
 
 
-def _assign_moving_average(variable, value, decay, zero_debias=False, training=None):
-    """variable -= (variable - value) * (1 - decay), an AssignSub named 'AssignMovingAvg'.
-
-    `training`, when a bool tensor, makes the update leave `variable` unchanged when it is False
-    (TF puts the update in a tf.cond; here the value it moves toward is the variable itself: the same values)."""
+def _assign_moving_average(variable, value, decay, zero_debias=False):
+    """variable -= (variable - value) * (1 - decay), an AssignSub named 'AssignMovingAvg'. A `decay` tensor (the
+    momentum a cond picks, in the tf.layers path) makes `1 - decay` an op, as in TF."""
     with name_scope(None, "AssignMovingAvg", [variable, value, decay]) as scope:
-        decay = convert_to_tensor(1.0 - decay, name="decay") if not hasattr(decay, "dtype") \
-            else math_ops.subtract(1.0, decay)
+        decay = convert_to_tensor(1.0 - decay, name="decay")
         if decay.dtype.base_dtype != variable.dtype.base_dtype:
             decay = math_ops.cast(decay, variable.dtype.base_dtype)
         value = convert_to_tensor(value)
         if value.dtype.base_dtype != variable.dtype.base_dtype:
             value = math_ops.cast(value, variable.dtype.base_dtype)
         if zero_debias:
-            update_delta = _zero_debias(variable, value, decay, training)
+            update_delta = _zero_debias(variable, value, decay)
         else:
-            if training is not None:
-                value = array_ops.where(training, value, variable.value())
             update_delta = (variable - value) * decay
         return state_ops.assign_sub(variable, update_delta, name=scope)
 
@@ -95,12 +80,12 @@ def _params(params_shape, dtype, center, scale, param_initializers, param_regula
 
 
 def _is_training(is_training):
-    """(python value or None, bool tensor or None): a Python bool or constant is known now; a
-    placeholder is decided at run time."""
+    """A Python bool when known now (a bool or a constant), else the bool tensor that decides at run time (for
+    smart_cond)."""
     value = constant_value(is_training)
     if value is not None:
-        return bool(value), None
-    return None, convert_to_tensor(is_training)
+        return bool(value)
+    return convert_to_tensor(is_training)
 
 
 # =========================================================================== batch_norm
@@ -162,14 +147,14 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
         beta, gamma, moving_mean, moving_variance = _params(
             params_shape, dtype, center, scale, param_initializers,
             param_regularizers if layer_path else None, variables_collections, trainable, gamma_first=layer_path)
-        training_value, training = _is_training(is_training)
+        is_training = _is_training(is_training)
         if layer_path and fused and rank == 4:
             outputs = _fused_core(inputs, beta, gamma, moving_mean, moving_variance, epsilon, data_format, decay,
-                                  training_value, training, updates_collections, False)
+                                  is_training, updates_collections, False, layer=True)
         else:
             outputs = _moments_core(inputs, beta, gamma, moving_mean, moving_variance, epsilon, channel_axis,
-                                    decay, training_value, training, updates_collections, batch_weights,
-                                    zero_debias_moving_mean)
+                                    decay, is_training, updates_collections, batch_weights,
+                                    zero_debias_moving_mean, layer=layer_path)
         outputs.set_shape(inputs_shape)
         if activation_fn is not None:
             outputs = activation_fn(outputs)
@@ -205,9 +190,8 @@ def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn, para
         beta, gamma, moving_mean, moving_variance = _params(
             params_shape, dtype, center, scale, param_initializers, None, variables_collections, trainable,
             gamma_first=False)
-        training_value, training = _is_training(is_training)
         outputs = _fused_core(inputs, beta, gamma, moving_mean, moving_variance, epsilon, data_format, decay,
-                              training_value, training, updates_collections, zero_debias_moving_mean,
+                              _is_training(is_training), updates_collections, zero_debias_moving_mean, layer=False,
                               params_shape=params_shape)
         outputs.set_shape(inputs_shape)
         if original_rank == 2:
@@ -217,22 +201,20 @@ def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn, para
         return collect_named_outputs(outputs_collections, sc.name, outputs)
 
 
-def _updates(moving_mean, moving_variance, mean, variance, decay, training, updates_collections, zero_debias):
-    """The two moving-average updates: returned (to be forced) when updates_collections is None,
-    else added to those collections (and None returned)."""
-    update_mean = _assign_moving_average(moving_mean, mean, decay, zero_debias=zero_debias, training=training)
-    update_variance = _assign_moving_average(moving_variance, variance, decay, zero_debias=False, training=training)
-    if updates_collections is None:
-        return [update_mean, update_variance]
-    add_to_collections(updates_collections, update_mean)
-    add_to_collections(updates_collections, update_variance)
-    return None
+def _update_fns(moving_mean, moving_variance, mean, variance, decay, zero_debias):
+    def updates():
+        return (_assign_moving_average(moving_mean, mean, decay, zero_debias=zero_debias),
+                _assign_moving_average(moving_variance, variance, decay, zero_debias=False))
+    return updates, lambda: (moving_mean, moving_variance)
 
 
-def _fused_core(inputs, beta, gamma, moving_mean, moving_variance, epsilon, data_format, decay, training_value,
-                training, updates_collections, zero_debias, params_shape=None):
-    """FusedBatchNorm with the batch statistics (training) or the moving ones; the moving variance
-    moves toward the batch variance with Bessel's correction, as TF's fused kernel reports it."""
+def _fused_core(inputs, beta, gamma, moving_mean, moving_variance, epsilon, data_format, decay, is_training,
+                updates_collections, zero_debias, layer, params_shape=None):
+    """FusedBatchNorm with the batch statistics (training) or the moving ones, as TF builds it: for a bool tensor
+    `is_training`, a cond picks which. The moving variance moves toward the batch variance with Bessel's correction,
+    as TF's fused kernel reports it. `layer`: the tf.layers class's way (TF's slim uses it with the default
+    collection): a cond picks the momentum, 1 when not training, and the updates always run; else contrib's own:
+    the updates sit in a cond (or, with updates_collections=None, run with the output, in a cond)."""
     shape = params_shape if params_shape is not None else moving_mean.get_shape()
     if beta is None:
         beta = array_ops.constant(0.0, shape=shape.as_list())
@@ -246,29 +228,38 @@ def _fused_core(inputs, beta, gamma, moving_mean, moving_variance, epsilon, data
         return nn_impl.fused_batch_norm(inputs, gamma, beta, mean=moving_mean, variance=moving_variance,
                                         epsilon=epsilon, is_training=False, data_format=data_format)
 
-    if training_value is False:
+    if constant_value(is_training) is False:
         return _inference()[0]
-    outputs, mean, variance = _training()
-    if training is not None:  # decided at run time: both, then a select (TF's graph has a tf.cond; the same values)
-        outputs = array_ops.where(training, outputs, _inference()[0])
-    forced = _updates(moving_mean, moving_variance, mean, variance, decay, training, updates_collections,
-                      zero_debias)
-    if forced is not None:
-        with control_dependencies(forced):
-            outputs = array_ops.identity(outputs)
+    outputs, mean, variance = smart_cond(is_training, _training, _inference)
+    if layer:
+        momentum = smart_cond(is_training, lambda: decay, lambda: 1.0)
+        add_to_collections(updates_collections, _assign_moving_average(moving_mean, mean, momentum).op)
+        add_to_collections(updates_collections, _assign_moving_average(moving_variance, variance, momentum).op)
+        return outputs
+    updates, moving_vars = _update_fns(moving_mean, moving_variance, mean, variance, decay, zero_debias)
+    if updates_collections is None:
+        def _force_updates():
+            with control_dependencies(updates()):
+                return array_ops.identity(outputs)
+        return smart_cond(is_training, _force_updates, lambda: outputs)
+    update_mean, update_variance = smart_cond(is_training, updates, moving_vars)
+    add_to_collections(updates_collections, update_mean)
+    add_to_collections(updates_collections, update_variance)
     return outputs
 
 
-def _moments_core(inputs, beta, gamma, moving_mean, moving_variance, epsilon, channel_axis, decay, training_value,
-                  training, updates_collections, batch_weights, zero_debias):
-    """nn.moments (or weighted_moments) and nn.batch_normalization; the moving variance moves toward
-    the biased batch variance."""
+def _moments_core(inputs, beta, gamma, moving_mean, moving_variance, epsilon, channel_axis, decay, is_training,
+                  updates_collections, batch_weights, zero_debias, layer):
+    """nn.moments (or weighted_moments) and nn.batch_normalization; the moving variance moves toward the biased
+    batch variance. For a bool tensor `is_training`, conds pick the statistics and run the updates, as TF builds
+    them: the tf.layers class's way when `layer` (updates in UPDATE_OPS, each the Merge of a cond that assigns only
+    in training), else contrib's own."""
     rank = inputs.get_shape().ndims
     moments_axes = [i for i in range(rank) if i != channel_axis]
     channel_last = channel_axis == rank - 1
     broadcast_shape = None if channel_last else \
         [1] * channel_axis + [moving_mean.get_shape().as_list()[0]] + [1] * (rank - channel_axis - 1)
-    if training_value is False:
+    if constant_value(is_training) is False:
         mean, variance = moving_mean.value(), moving_variance.value()
     else:
         if batch_weights is not None:
@@ -282,14 +273,27 @@ def _moments_core(inputs, beta, gamma, moving_mean, moving_variance, epsilon, ch
         if not channel_last:
             mean = array_ops.reshape(mean, [-1])
             variance = array_ops.reshape(variance, [-1])
-        forced = _updates(moving_mean, moving_variance, mean, variance, decay, training, updates_collections,
-                          zero_debias)
-        if forced is not None:
-            with control_dependencies(forced):
-                mean, variance = array_ops.identity(mean), array_ops.identity(variance)
-        if training is not None:
-            mean = array_ops.where(training, mean, moving_mean.value())
-            variance = array_ops.where(training, variance, moving_variance.value())
+        if layer:
+            batch_mean, batch_variance = mean, variance
+            mean = smart_cond(is_training, lambda: batch_mean, lambda: moving_mean.value())
+            variance = smart_cond(is_training, lambda: batch_variance, lambda: moving_variance.value())
+            for var, value in ((moving_mean, mean), (moving_variance, variance)):
+                update = smart_cond(is_training, lambda var=var, value=value: _assign_moving_average(
+                    var, value, decay), lambda var=var: var)
+                add_to_collections(updates_collections, update.op)
+        else:
+            updates, moving_vars = _update_fns(moving_mean, moving_variance, mean, variance, decay, zero_debias)
+            if updates_collections is None:
+                def _force_updates():
+                    with control_dependencies(updates()):
+                        return array_ops.identity(mean), array_ops.identity(variance)
+                mean, variance = smart_cond(is_training, _force_updates, moving_vars)
+            else:
+                update_mean, update_variance = smart_cond(is_training, updates, moving_vars)
+                add_to_collections(updates_collections, update_mean)
+                add_to_collections(updates_collections, update_variance)
+                batch = (mean, variance)
+                mean, variance = smart_cond(is_training, lambda: batch, moving_vars)
     if broadcast_shape is not None:
         mean = array_ops.reshape(mean, broadcast_shape)
         variance = array_ops.reshape(variance, broadcast_shape)
