@@ -430,24 +430,11 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
         return "        "
 
     def emit_merge(op, indent):
-        """The Merge's output is its live input, and its value_index that input's position."""
-        rests = guards.merges[op]
-        out = [name_of.get(t) if t not in feeds else None for t in op._outputs]
-        own = op in guards.local
-        for i, (t, rest) in enumerate(zip(op._inputs, rests)):
-            last = i == len(rests) - 1 and not own
-            lines.append("%s%s:" % (indent, "else" if last and i else ("if" if i == 0 else "elif") + " " +
-                                    (guards.expr(rest) or "True")))
-            # a RefMerge's output is the live input's reference (a variable's slot), a Merge's its value
-            lines.append("%s    %s = %s" % (indent, out[0] or "_", name_of[t] if op._type == "RefMerge"
-                                            else value_of(t)))
-            line_ops[len(lines)] = op
-            lines.append("%s    %s = _index(%d)" % (indent, out[1] or "_", i))
-            if own:
-                lines.append("%s    %s = True" % (indent, guards.local[op]))
-        if own:
-            lines.append("%selse:" % indent)
-            lines.append("%s    %s = False" % (indent, guards.local[op]))
+        # a RefMerge's output is the live input's reference (a variable's slot), a Merge's its value
+        outs = [name_of.get(t) or "_" if t not in feeds else "_" for t in op._outputs]
+        exprs = [name_of[t] if op._type == "RefMerge" else value_of(t) for t in op._inputs]
+        line_ops[len(lines) + 1] = op
+        lines.extend(indent + text for text in _merge_source(guards, op, outs, exprs))
 
     if guards is not None:  # predicates known when the run starts: fed, or computed when the plan was built
         in_steps = set(steps)
@@ -696,6 +683,23 @@ def _bind_session_constant(op, state, feeds, xp, ns, name_of):
     return True
 
 
+def _merge_source(guards, op, outs, exprs):
+    """The lines (indented as one block) that set a Merge's `outs` (output, value_index names) to the input
+    expression in `exprs` that the Merge's guards make live, and its own literal when it has one."""
+    own = guards.local.get(op)
+    text = []
+    for i, (expr, rest) in enumerate(zip(exprs, guards.merges[op])):
+        last = i == len(exprs) - 1 and own is None
+        text.append("else:" if last and i else "%s %s:" % ("elif" if i else "if", guards.expr(rest) or "True"))
+        text.append("    %s = %s" % (outs[0], expr))
+        text.append("    %s = _index(%d)" % (outs[1], i))
+        if own is not None:
+            text.append("    %s = True" % own)
+    if own is not None:
+        text += ["else:", "    %s = False" % own]
+    return text
+
+
 def _check_ref_switch_feeds(order, feeds):
     """TF's InvalidArgumentError for a fed variable that a RefSwitch reads: a feed is a value, not the variable's
     storage that a branch may assign."""
@@ -924,18 +928,11 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             want = at if side is None else side
             if want == _DEV and _host_memory(t) and at == _HOST and not int32_on_device:
                 want = _HOST  # int32 stays in host memory: shapes, axes, sizes
-            if t._dtype._is_ref and t not in held:
-                expr = "deref(%s)" % name_of[t]
-                if want != at:
-                    expr = ("todev(%s)" if want == _DEV else "tohost(%s)") % expr
-                args.append(expr)
-                reads.append(name_of[t])
-                names.append(name_of[t])
-                continue
             expr = value_at(t, want, op)
             args.append(expr)
-            reads.append(expr)
-            names.append(expr)
+            read = name_of[t] if t._dtype._is_ref and t not in held else expr  # a variable: its slot
+            reads.append(read)
+            names.append(read)
         for a, (key, value) in enumerate(op._attrs.items()):
             ns["a%d_%d" % (op._id, a)] = value
             args.append("%s=a%d_%d" % (key, op._id, a))
@@ -977,8 +974,12 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
 
     def value_at(t, want, op):
         """An expression for `t`'s value on side `want`, copying it there (a line) the first time: where the value
-        is made, under its own guard, so that any later reader may use the copy."""
+        is made, under its own guard, so that any later reader may use the copy. A variable's value is read (deref)
+        where it is kept, when the line runs, and moved if needed."""
         n = name_of[t]
+        if t._dtype._is_ref and t not in held:
+            expr = "deref(%s)" % n
+            return expr if var_home(t) == want else ("todev(%s)" if want == _DEV else "tohost(%s)") % expr
         expr = have.get((n, want))
         if expr is None:
             expr = "%s_%s" % (n, want)
@@ -1002,22 +1003,13 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
 
     def emit_merge(op):
         """The Merge's output is its live input (brought to one side), and its value_index that input's position."""
-        rests = guards.merges[op]
         ins = op._inputs
         homes = {where_is(t) for t in ins}
         side = _DEV if _DEV in homes and devices.place(op) == GPU else _HOST
-        exprs = []
-        for t in ins:
-            if op._type == "RefMerge" and op._outputs[0] not in held:  # the live input's reference (a slot)
-                exprs.append(name_of[t])
-            elif t._dtype._is_ref and t not in held:  # a variable's value (an assignment's result), read now
-                expr = "deref(%s)" % name_of[t]
-                if var_home(t) != side:
-                    expr = ("todev(%s)" if side == _DEV else "tohost(%s)") % expr
-                exprs.append(expr)
-            else:
-                exprs.append(value_at(t, side, op))
-        own = op in guards.local
+        # a RefMerge's output is the live input's reference (a variable's slot), unless its variables live on two
+        # devices (`held`); a Merge's is the live input's value, on `side`
+        raw = op._type == "RefMerge" and op._outputs[0] not in held
+        exprs = [name_of[t] if raw else value_at(t, side, op) for t in ins]
         outs = []
         for j, t in enumerate(op._outputs):
             if t in feeds:
@@ -1030,20 +1022,9 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             guard_of[n] = guards.tensor_guard(t)
             unset.add(n)
             outs.append(n)
-        text = []
-        for i, (expr, rest) in enumerate(zip(exprs, rests)):
-            last = i == len(rests) - 1 and not own
-            text.append("    %s:" % ("else" if last and i else ("if" if i == 0 else "elif") + " " +
-                                     (guards.expr(rest) or "True")))
-            text.append("        %s = %s" % (outs[0], expr))
-            text.append("        %s = _index(%d)" % (outs[1], i))
-            if own:
-                text.append("        %s = True" % guards.local[op])
-        if own:
-            text.append("    else:")
-            text.append("        %s = False" % guards.local[op])
+        text = "\n".join("    " + line for line in _merge_source(guards, op, outs, exprs))
         reads = [name_of[t] if t._dtype._is_ref and t not in held else e for t, e in zip(ins, exprs)]
-        lines.append(["\n".join(text), reads, op, reads, None, guards.op_guard[op]])
+        lines.append([text, reads, op, reads, None, guards.op_guard[op]])
 
     def emit_defines(maker):
         """The Switch predicates' locals set from values `maker` made (None: feeds and folded values)."""
