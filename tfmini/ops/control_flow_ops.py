@@ -442,6 +442,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
     >>> is_training = tf.placeholder(tf.bool)
     >>> out = tf.cond(is_training, lambda: tf.nn.dropout(x, rate=0.5), lambda: x)   # cond/Merge:0
     """
+    from .array_ops import identity  # (array_ops imports this module)
     true_fn = _branch_fn(true_fn, fn1, "true_fn", "fn1")
     false_fn = _branch_fn(false_fn, fn2, "false_fn", "fn2")
 
@@ -451,9 +452,9 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
                             "made when the graph is built, or tf.constant(pred))")
         g = get_default_graph()
         p_2, p_1 = switch(pred, pred)
-        pivot_1 = array_ops_identity(p_1, name="switch_t")
-        pivot_2 = array_ops_identity(p_2, name="switch_f")
-        pred = array_ops_identity(pred, name="pred_id")
+        pivot_1 = identity(p_1, name="switch_t")
+        pivot_2 = identity(p_2, name="switch_f")
+        pred = identity(pred, name="pred_id")
         for t in (p_1, p_2, pivot_1, pivot_2, pred):
             g.prevent_fetching(t._op)
 
@@ -495,11 +496,6 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         if not strict:
             merges = _unpack_if_singleton(merges)
         return merges
-
-
-def array_ops_identity(x, name=None):
-    from .array_ops import identity
-    return identity(x, name=name)
 
 
 def _in_zero_one(pred):

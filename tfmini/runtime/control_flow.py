@@ -35,8 +35,8 @@ class Guards:
     op_guard:   op -> the literals under which it runs (Switch: its inputs'; Merge: the common part of its inputs')
     guard_of:   tensor -> the literals under which it has a value (a feed always has one)
     defines:    op -> [(key tensor, its local's name, the guard under which it is set, the Switch it serves)]: the
-                predicate locals to set right after `op` computes the key (for a fed or folded key: `op` is None,
-                set when the run starts)
+                predicate locals to set right after `op` computes the key (None for a fed key; a plan sets those,
+                and those of ops it computed when it was built, when the run starts)
     merges:     Merge op -> for each input, the literals beyond the Merge's own guard that make it live
     """
 

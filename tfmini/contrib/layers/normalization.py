@@ -228,7 +228,7 @@ def _fused_core(inputs, beta, gamma, moving_mean, moving_variance, epsilon, data
         return nn_impl.fused_batch_norm(inputs, gamma, beta, mean=moving_mean, variance=moving_variance,
                                         epsilon=epsilon, is_training=False, data_format=data_format)
 
-    if constant_value(is_training) is False:
+    if is_training is False:
         return _inference()[0]
     outputs, mean, variance = smart_cond(is_training, _training, _inference)
     if layer:
@@ -259,7 +259,7 @@ def _moments_core(inputs, beta, gamma, moving_mean, moving_variance, epsilon, ch
     channel_last = channel_axis == rank - 1
     broadcast_shape = None if channel_last else \
         [1] * channel_axis + [moving_mean.get_shape().as_list()[0]] + [1] * (rank - channel_axis - 1)
-    if constant_value(is_training) is False:
+    if is_training is False:
         mean, variance = moving_mean.value(), moving_variance.value()
     else:
         if batch_weights is not None:
