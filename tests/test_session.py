@@ -926,3 +926,17 @@ def test_host_memory_is_kept_for_reuse_between_runs():
     tuned, small, big = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                                        env=env).stdout.split()
     assert tuned == "False" and float(big) > 100  # glibc maps and unmaps each 40 MiB array
+
+
+def test_feeding_a_variable_that_an_assignment_takes_is_tensorflows_error(backend):
+    """A fed variable is a value: Assign (and a tf.cond's RefSwitch) need its storage, as TF says when it runs."""
+    tf.reset_default_graph()
+    v = tf.Variable(1.0, name="v")
+    a = tf.assign(v, 2.0)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match="Input 0 of node Assign was passed float from v:0 incompatible with expected "
+                                 "float_ref"):
+            sess.run(a, {v: 5.0})
+        assert sess.run(v.read_value() * 2, {v: 5.0}) == 10.0  # reading a fed variable is fine

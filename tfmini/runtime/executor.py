@@ -264,8 +264,8 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
     feeds = set(feed_tensors)
     order = _needed_in_order(fetch_tensors, target_ops, feeds)
     guards = control_flow.analyze(order, feeds)  # None without tf.cond: every op always runs
-    if guards is not None:
-        _check_ref_switch_feeds(order, feeds)
+    if feeds:
+        _check_ref_feeds(order, feeds)
     if devices is not None:
         for op in order:
             devices.place(op)  # placement errors, and the no-GPU note, come before anything runs
@@ -700,18 +700,20 @@ def _merge_source(guards, op, outs, exprs):
     return text
 
 
-def _check_ref_switch_feeds(order, feeds):
-    """TF's InvalidArgumentError for a fed variable that a RefSwitch reads: a feed is a value, not the variable's
-    storage that a branch may assign."""
+def _check_ref_feeds(order, feeds):
+    """TF's InvalidArgumentError for a fed variable given to an input that takes the variable itself (an
+    assignment's, a RefSwitch's): a feed is a value, not the variable's storage."""
     for op in order:
-        if op._type == "RefSwitch" and op._inputs[0] in feeds:
-            t = op._inputs[0]
-            dt = t._dtype.base_dtype.name
-            dt = DTYPE_NAMES.get(dt, dt)
-            raise errors.InvalidArgumentError(
-                None, op, "Input 0 of node %s was passed %s from %s incompatible with expected %s_ref. (A fed "
-                "variable is a value: a tf.cond branch that assigns it, or returns it, needs the variable itself.)"
-                % (op.name, dt, t.name, dt) + _node_suffix(op))
+        refs = (0,) if op._type == "RefSwitch" else op._op_def.ref_inputs
+        for i in refs:
+            t = op._inputs[i] if i < len(op._inputs) else None
+            if t is not None and t in feeds and t._dtype._is_ref:
+                dt = t._dtype.base_dtype.name
+                dt = DTYPE_NAMES.get(dt, dt)
+                raise errors.InvalidArgumentError(
+                    None, op, "Input %d of node %s was passed %s from %s incompatible with expected %s_ref. (A fed "
+                    "variable is a value: an op that assigns it, or a tf.cond branch that returns it, needs the "
+                    "variable itself; do not feed it.)" % (i, op.name, dt, t.name, dt) + _node_suffix(op))
 
 
 def _release(lines, names, unset):
