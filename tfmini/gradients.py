@@ -221,6 +221,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             if all(pending[t._op] <= 0 for t in op._inputs):
                 stop_ops.add(op)
 
+        loop_switches = set()
         while queue:
             op = queue.popleft()
             out_grads = _aggregate(grads, op)
@@ -262,9 +263,15 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                                      % (op.name, i, t_in.shape, in_grad.shape)) from None
                 _set_grad(grads, t_in, in_grad)
             for t in op._inputs:
-                pending[t._op] -= 1
-                if pending[t._op] == 0:
-                    queue.append(t._op)
+                src = t._op
+                pending[src] -= 1
+                if pending[src] == 0 and src not in loop_switches:
+                    queue.append(src)
+                elif pending[src] > 0 and _is_loop_switch(src) and src not in loop_switches:
+                    # as TF: a loop's Switch is walked when its Exit is, not after the loop's body (which waits on
+                    # the Switch through the back edge); it is walked once
+                    loop_switches.add(src)
+                    queue.append(src)
 
         out = []
         for x in xs:
@@ -277,6 +284,10 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                 gx = _aggregate(grads, x._op)[x._value_index]
             out.append(gx)
         return out
+
+
+def _is_loop_switch(op):
+    return op._type in ("Switch", "RefSwitch") and op._inputs[1]._op._type == "LoopCond"
 
 
 def _zeros_like_output(op, i):

@@ -28,12 +28,27 @@ def _fetch_type_error(fetch, extra=""):
 
 
 def _check_fetchable(graph, elements):
-    """TF's ValueError for a fetch inside a tf.cond branch (checked when a run's plan is made)."""
+    """TF's ValueError for a fetch inside a tf.cond branch or a tf.while_loop (checked when a run's plan is made)."""
     for el in elements:
         if not graph.is_fetchable(el):
             op = el if isinstance(el, Operation) else el.op
-            raise ValueError("Operation %r has been marked as not fetchable. (It is inside a tf.cond branch, which "
-                             "runs only when its predicate selects it: fetch the tf.cond's result instead.)" % op.name)
+            if _in_loop(op):
+                why = ("It is inside a tf.while_loop, which computes it once per iteration: fetch the loop's result, "
+                       "or carry the value out as a loop variable.")
+            else:
+                why = "It is inside a tf.cond branch, which runs only when its predicate selects it: fetch the " \
+                      "tf.cond's result instead."
+            raise ValueError("Operation %r has been marked as not fetchable. (%s)" % (op.name, why))
+
+
+def _in_loop(op):
+    from ..ops.control_flow_ops import WhileContext
+    ctx = op._control_flow_context
+    while ctx is not None:
+        if isinstance(ctx, WhileContext):
+            return True
+        ctx = ctx._outer_context
+    return False
 
 
 class _FetchMapper:
@@ -306,6 +321,9 @@ class BaseSession:
                 raise TypeError("Cannot interpret feed_dict key as Tensor: " + str(e.args[0])) from None
             if t in tensors:
                 raise ValueError("Tensor %s is fed twice in one feed_dict (as %r)." % (t.name, key))
+            if not graph.is_feedable(t):
+                raise ValueError("Tensor %s may not be fed. (It is a value of a tf.while_loop, which each iteration "
+                                 "computes anew: feed a value the loop reads instead.)" % (t,))
             tensors.append(t)
         return tensors
 

@@ -91,6 +91,9 @@ SrcT > DstT | Truncate:b : Cast
 N*T > T | : AddN
 N*T > T,- | : Merge RefMerge
 T,- > T,T | : RefSwitch Switch
+T > T | frame_name:s is_constant:b parallel_iterations:i : Enter RefEnter
+T > T | : Exit NextIteration
+- > - | : LoopCond
 N*T > T | axis:i : Pack
 T > num*T | axis:i : Unpack
 N*T,Tidx > T | : ConcatV2
@@ -537,8 +540,18 @@ def _split_input(name):
     return name, 0, False
 
 
+_MERGE_TYPES = ("Merge", "RefMerge")
+_NEXT_ITERATION_TYPES = ("NextIteration",)
+
+
+def _back_edge(node, src_node):
+    """Whether `node` reads `src_node` around a loop: a Merge's input from a NextIteration (made after the Merge)."""
+    return node.get("op") in _MERGE_TYPES and src_node.get("op") in _NEXT_ITERATION_TYPES
+
+
 def _topological(nodes):
-    """The nodes in an order where every input comes first (creation order where it already is)."""
+    """The nodes in an order where every input comes first (creation order where it already is), a loop's back
+    edges (a Merge's NextIteration input) aside."""
     by_name = {n["name"]: n for n in nodes}
     state = {}
     order = []
@@ -551,6 +564,8 @@ def _topological(nodes):
             node, it = stack[-1]
             for inp in it:
                 src = _split_input(inp)[0]
+                if src in by_name and _back_edge(node, by_name[src]):
+                    continue
                 if src in by_name and state.get(src) is None:
                     state[src] = 1
                     stack.append((by_name[src], iter(by_name[src].get("input", []))))
@@ -605,16 +620,19 @@ def import_nodes(graph_def, input_map=None, name=None, clear_devices=False):
     if missing:
         raise ValueError("Attempted to map inputs that were not found in graph_def: [%s]" % ", ".join(missing))
     created = {}
+    back_edges = []  # (Merge, input index, source name, output index): the loops' NextIterations, made later
     # TF's importer: a name scope named `name` (default "import", made unique), "" for the top level
     with name_scope(name, "import", list(input_map.values())) as scope:
         with g.name_scope(None):
             for node in _topological(nodes):
                 created[node["name"]] = _import_node(g, node, scope, created, wanted, clear_devices,
-                                                     get_op_def, canonical_device)
+                                                     get_op_def, canonical_device, back_edges)
+    for op, i, src, idx in back_edges:
+        op._update_input(i, created[src]._outputs[idx])
     return created
 
 
-def _import_node(g, node, scope, created, wanted, clear_devices, get_op_def, canonical_device):
+def _import_node(g, node, scope, created, wanted, clear_devices, get_op_def, canonical_device, back_edges):
     op_type = node.get("op", "")
     try:
         op_def = get_op_def(op_type)
@@ -630,6 +648,10 @@ def _import_node(g, node, scope, created, wanted, clear_devices, get_op_def, can
             inputs.append(wanted[(src, idx)])
             continue
         op = created.get(src)
+        if op is None and op_type in _MERGE_TYPES and not is_control and inputs:
+            back_edges.append((len(inputs), src, idx))  # a loop's back edge: the first input stands in for now
+            inputs.append(inputs[0])
+            continue
         if op is None:
             raise ValueError("Node '%s': Unknown input node '%s'" % (node["name"], inp))
         if is_control:
@@ -650,7 +672,11 @@ def _import_node(g, node, scope, created, wanted, clear_devices, get_op_def, can
             continue
         attrs[key] = attr_from_proto(entry.get("value", {}))
     full = scope + node["name"]
+    if scope and op_type in ("Enter", "RefEnter") and "frame_name" in attrs:
+        attrs["frame_name"] = scope + attrs["frame_name"]  # each import's loops are frames of their own (as TF's)
+    first_edge = len(back_edges)
     op = g.create_op(op_type, inputs, attrs, name=full)
+    back_edges[first_edge:] = [(op,) + edge for edge in back_edges[first_edge:]]
     for c in controls:
         op._add_control_input(c)
     # shapes the exporter knew (a wrapper's set_shape) refine what inference finds again

@@ -352,6 +352,19 @@ class Operation:
         for op in ops:
             self._add_control_input(op)
 
+    def _update_input(self, index, tensor):
+        """Make input `index` read `tensor` instead (a loop's Merge gets its NextIteration this way, after the body
+        that computes it); the dtypes must agree."""
+        self._graph._check_not_finalized()
+        old = self._inputs[index]
+        if tensor._dtype != old._dtype:
+            raise TypeError("Input %d of node %s was passed %s from %s incompatible with expected %s."
+                            % (index, self._name, tensor._dtype.name, tensor.name, old._dtype.name))
+        inputs = list(self._inputs)
+        inputs[index] = tensor
+        self._inputs = tuple(inputs)
+        self._graph._version += 1
+
     def run(self, feed_dict=None, session=None):
         """Run this op in `session` (default: the default session)."""
         _eval_using_default_session(self, feed_dict, self._graph, session)
@@ -428,8 +441,9 @@ class Graph:
         self._gradient_override_map = {}
         self._lock = threading.RLock()
         self._reset_message = None  # set by mark_reset (tfmini.widgets' notebook reset)
-        self._control_flow_context = None  # the tf.cond branch being built (ops/control_flow_ops.CondContext)
-        self._unfetchable_ops = set()  # ops inside a cond's branches: they may not run (prevent_fetching)
+        self._control_flow_context = None  # the tf.cond branch or tf.while_loop being built (ops/control_flow_ops)
+        self._unfetchable_ops = set()  # ops inside a cond's branches or a loop: they may not run (prevent_fetching)
+        self._unfeedable_tensors = set()  # a loop's values: each iteration makes its own (prevent_feeding)
 
     # ---- ops
     def create_op(self, op_type, inputs, attrs=None, name=None, dtypes=None, input_types=None):
@@ -580,11 +594,16 @@ class Graph:
         raise TypeError("Can not convert a %s into a %s." % (type(obj).__name__, types_str))
 
     def is_feedable(self, tensor):
-        return True
+        """False for the values inside a tf.while_loop (and its Enters): each iteration makes its own."""
+        return tensor not in self._unfeedable_tensors
+
+    def prevent_feeding(self, tensor):
+        """Mark `tensor` as not feedable (TF's rule for the values of a tf.while_loop)."""
+        self._unfeedable_tensors.add(tensor)
 
     def is_fetchable(self, tensor_or_op):
-        """False for the ops inside a tf.cond's branches (and its Switches): they run only when their branch is
-        taken, so a run fetches the cond's result instead."""
+        """False for the ops inside a tf.cond's branches (and its Switches), which run only when their branch is
+        taken, and inside a tf.while_loop, which run once an iteration: a run fetches the cond's or loop's result."""
         op = tensor_or_op._op if isinstance(tensor_or_op, Tensor) else tensor_or_op
         return op not in self._unfetchable_ops
 

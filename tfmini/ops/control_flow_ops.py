@@ -1,5 +1,6 @@
 """Control-flow ops: NoOp, `tf.group`, `tf.tuple`, `with_dependencies`; `tf.cond` as TF 1.x builds it (Switch,
-Merge and a CondContext per branch)."""
+Merge and a CondContext per branch); `tf.while_loop` as TF 1.x builds it (Enter, Merge, LoopCond, Switch,
+NextIteration and Exit in a WhileContext)."""
 import builtins
 
 from ..framework import dtypes
@@ -13,7 +14,7 @@ from ..framework.tensor_shape import TensorShape
 _tuple = builtins.tuple  # `tuple` below is TF's tf.tuple
 
 __all__ = ["no_op", "group", "tuple", "with_dependencies", "switch", "ref_switch", "merge", "cond", "smart_cond",
-           "case", "Assert", "CondContext"]
+           "case", "Assert", "CondContext", "WhileContext", "while_loop", "exit", "loop_cond"]
 
 
 def _no_op_infer():
@@ -131,6 +132,8 @@ def _switch_kernel(xp, data, pred, **_):
 
 def _switch_grad(op, *grads):
     ctx = op._control_flow_context
+    if isinstance(ctx, WhileContext):
+        return _loop_grad(op)
     if isinstance(ctx, CondContext):
         # the other branch's gradient is zeros made on that branch (gradients.py), so the Merge always has one
         if grads[1 - ctx.branch] is None:
@@ -168,6 +171,8 @@ def _merge_kernel(xp, *inputs, **_):
 
 def _merge_grad(op, grad, _):
     ctx = op._inputs[0]._op._control_flow_context
+    if isinstance(ctx, WhileContext):
+        return _loop_grad(op)
     if isinstance(ctx, CondContext):
         return list(switch(grad, ctx.pred, name="cond_grad"))
     from .math_ops import equal
@@ -237,7 +242,57 @@ def _op_in_context(op, ctx):
     return False
 
 
-class CondContext:
+def _output_context(op):
+    """The context `op`'s outputs live in: its own, but an Exit's outputs are in the context around its loop."""
+    ctx = op._control_flow_context
+    if ctx is not None and op._type == "Exit":
+        ctx = ctx._outer_context
+    return ctx
+
+
+class _ControlFlowContext:
+    """What a CondContext (a tf.cond branch) and a WhileContext (a tf.while_loop) share: the context around
+    them, entering and leaving, and TF's rule for control inputs from outside an enclosing loop."""
+
+    def _set_outer(self, outer):
+        self._outer_context = outer
+        self._nested_contexts = []
+        if outer is not None:
+            outer._nested_contexts.append(self)
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def outer_context(self):
+        return self._outer_context
+
+    def Enter(self):  # noqa: N802 - TF's name
+        self._graph._control_flow_context = self
+
+    def Exit(self):  # noqa: N802
+        self._graph._control_flow_context = self._outer_context
+
+    def GetWhileContext(self):  # noqa: N802
+        return self._outer_context.GetWhileContext() if self._outer_context is not None else None
+
+    def AddName(self, name):  # noqa: N802 - TF's name (a tensor here: tfmini's contexts keep tensors)
+        self._values.add(name)
+
+    def _split_control(self, control):
+        """The control inputs made inside the enclosing loop (all, outside any loop), and those made outside it."""
+        while_ctx = self.GetWhileContext()
+        if while_ctx is None:
+            return list(control), []
+        internal, external = [], []
+        for c in control:
+            ctx = _output_context(c)
+            (internal if ctx is not None and ctx.GetWhileContext() is while_ctx else external).append(c)
+        return internal, external
+
+
+class CondContext(_ControlFlowContext):
     """One branch of a tf.cond while it is built: ops created inside it run only when `pred` selects `branch`
     (1: true). Values from outside come in through a Switch on `pred` (one per value), and an op with no inputs
     waits on the branch's `pivot`. The graph's `create_op` calls `_inputs_for` and `_add_op`."""
@@ -252,16 +307,6 @@ class CondContext:
         self._set_outer(g._control_flow_context)
         pivot._op._control_flow_context = self
 
-    def _set_outer(self, outer):
-        self._outer_context = outer
-        self._nested_contexts = []
-        if outer is not None:
-            outer._nested_contexts.append(self)
-
-    @property
-    def name(self):
-        return self._name
-
     @property
     def pred(self):
         return self._pred
@@ -274,15 +319,8 @@ class CondContext:
     def branch(self):
         return self._branch
 
-    @property
-    def outer_context(self):
-        return self._outer_context
-
-    def Enter(self):  # noqa: N802 - TF's name
-        self._graph._control_flow_context = self
-
-    def Exit(self):  # noqa: N802
-        self._graph._control_flow_context = self._outer_context
+    def GetControlPivot(self):  # noqa: N802 - TF's name
+        return self._pivot
 
     def AddValue(self, val):  # noqa: N802
         """The tensor that carries `val`, made outside, into this branch (a Switch, made once per value)."""
@@ -311,7 +349,8 @@ class CondContext:
         if inputs:
             with self._graph.name_scope(name + "/"):
                 inputs = [self.AddValue(x) for x in inputs]
-        elif not any(_op_in_context(c, self) for c in control):
+        control, _ = self._split_control(control)  # inside a loop: control inputs from outside it are dropped
+        if not inputs and not any(_op_in_context(c, self) for c in control):
             control = list(control) + [self._pivot._op]
         return inputs, control
 
@@ -631,3 +670,428 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
             with control_dependencies([_assert_at_most_n_true(predicates, n=1, msg="Input error: exclusive=True")]):
                 return fn()
         return fn()
+
+
+# =========================================================================== while loops: Enter, Exit, NextIteration, LoopCond
+# A loop is a frame: Enter brings a value in (a loop variable's first value, or with is_constant a value every
+# iteration reads), Merge takes the Enter's value first and NextIteration's after, LoopCond is the predicate that
+# Switch tests, the true output feeding the body and the false one Exit. Plans run a frame as one step that calls
+# the frame's own plans for its condition and body until the predicate is false (runtime/frames.py); the kernels
+# below forward their input, as the ops do.
+_ENTER_TYPES = ("Enter", "RefEnter")
+_EXIT_TYPES = ("Exit",)
+
+
+def _forward_kernel(xp, data, **_):
+    return data
+
+
+def _enter_infer(data, is_constant=False, **_):
+    # TF's Enter: the input's shape when it is a loop constant, else unknown (the wrapper sets the loop's shape)
+    return [(data.dtype.base_dtype, data.shape if is_constant else TensorShape(None))]
+
+
+def _ref_enter_infer(data, is_constant=False, **_):
+    return [(data.dtype, data.shape if is_constant else TensorShape(None))]
+
+
+def _forward_infer(data, **_):
+    return [(data.dtype.base_dtype, data.shape)]
+
+
+def _loop_cond_infer(pred, **_):
+    if pred.shape.ndims is not None and pred.shape.ndims != 0:
+        raise InferenceError("Shape must be rank 0 but is rank %d" % pred.shape.ndims)
+    return [(dtypes.bool, TensorShape([]))]
+
+
+def _loop_grad(op, *grads):
+    """The gradient of a loop's op: none for a loop built with back_prop=False (TF's), else LookupError: TF builds a
+    second loop that pops the forward values from stacks, which tfmini does not build yet."""
+    ctx = op._control_flow_context
+    while ctx is not None and not isinstance(ctx, WhileContext):
+        ctx = ctx._outer_context
+    if ctx is not None and not ctx.back_prop:
+        return [None] * len(op._inputs)
+    from ..framework.ops import format_user_frame
+    raise LookupError(
+        "No gradient defined for operation '%s' (op type: %s): tfmini does not differentiate through "
+        "tf.while_loop yet (the loop built at %s). If nothing needs its gradient, build it with back_prop=False; "
+        "a Python for loop builds the same computation unrolled, which tf.gradients differentiates."
+        % (op.name, op.type, format_user_frame(op.traceback)))
+
+
+for _type in _ENTER_TYPES:
+    register_op(_type, infer=_ref_enter_infer if _type == "RefEnter" else _enter_infer, kernel=_forward_kernel,
+                grad=_loop_grad, aliases_input=True)
+for _type in ("Exit", "NextIteration"):  # (a loop's variables are values: no RefExit, RefNextIteration)
+    register_op(_type, infer=_forward_infer, kernel=_forward_kernel, grad=_loop_grad, aliases_input=True)
+register_op("LoopCond", infer=_loop_cond_infer, kernel=_forward_kernel, grad=NOT_DIFFERENTIABLE, trivial=True)
+
+
+def _enter(data, frame_name, is_constant=False, parallel_iterations=10, use_ref=True, use_input_shape=True,
+           name=None):
+    """`data` made available inside the loop frame `frame_name` (Enter; RefEnter for a variable's reference)."""
+    from ..framework.op_def_library import make_op
+    data = convert_to_tensor(data, as_ref=True)
+    op_type = "RefEnter" if data.dtype._is_ref and use_ref else "Enter"
+    with name_scope(name, op_type, [data]) as scope:
+        result = make_op(op_type, [data], {"T": data.dtype.base_dtype, "frame_name": frame_name,
+                                           "is_constant": bool(is_constant),
+                                           "parallel_iterations": parallel_iterations}, name=scope)
+    if use_input_shape:
+        result.set_shape(data.shape)
+    return result
+
+
+def exit(data, name=None):  # noqa: A001 - TF's name
+    """`data` made available to the frame around its loop (Exit)."""
+    from ..framework.op_def_library import make_op
+    with name_scope(name, "Exit", [data]) as scope:
+        data = convert_to_tensor(data)
+        return make_op("Exit", [data], {"T": data.dtype.base_dtype}, name=scope)
+
+
+def _next_iteration(data, name=None):
+    from ..framework.op_def_library import make_op
+    with name_scope(name, "NextIteration", [data]) as scope:
+        data = convert_to_tensor(data)
+        return make_op("NextIteration", [data], {"T": data.dtype.base_dtype}, name=scope)
+
+
+def loop_cond(pred, name=None):
+    """The predicate of a loop (LoopCond): a scalar bool that its Switches test."""
+    from ..framework.op_def_library import make_op
+    with name_scope(name, "LoopCond", [pred]) as scope:
+        pred = convert_one("LoopCond", "input", pred, dtypes.bool)
+        return make_op("LoopCond", [pred], {}, name=scope)
+
+
+def _is_loop_constant_enter(op):
+    return op._type in _ENTER_TYPES and op._attrs.get("is_constant", False)
+
+
+def _shape_less_than_or_equal(shape1, shape2):
+    """Whether every dimension `shape2` knows, `shape1` has the same (TF's _ShapeLessThanOrEqual)."""
+    dims2 = shape2.as_tuple()
+    if dims2 is None:
+        return True
+    dims1 = shape1.as_tuple()
+    if dims1 is None or len(dims1) != len(dims2):
+        return False
+    return all(d2 is None or d1 == d2 for d1, d2 in zip(dims1, dims2))
+
+
+class WhileContext(_ControlFlowContext):
+    """A tf.while_loop while it is built, and after: values from outside come in through an Enter made once per
+    value (`while/add/Enter`), an op with no inputs waits on the loop's pivot (the first loop variable's Merge in
+    the condition, its Identity in the body), and the loop's ops may not be fetched or fed. The graph's `create_op`
+    calls `_inputs_for` and `_add_op`."""
+
+    def __init__(self, maximum_iterations=None, parallel_iterations=10, back_prop=True, swap_memory=False,
+                 name="while_context"):
+        if not isinstance(parallel_iterations, int) or isinstance(parallel_iterations, bool) \
+                or parallel_iterations <= 0:
+            raise ValueError("`parallel_iterations` must be a positive integer: %s" % (parallel_iterations,))
+        g = get_default_graph()
+        self._graph = g
+        self._name = g.unique_name(name)
+        self._maximum_iterations = maximum_iterations
+        self._parallel_iterations = parallel_iterations
+        self._back_prop = back_prop
+        self._swap_memory = swap_memory
+        self._pivot_for_pred = None
+        self._pivot_for_body = None
+        self._pivot = None
+        self._loop_exits = []
+        self._loop_enters = []
+        self._values = set()
+        self._external_values = {}
+        self._set_outer(g._control_flow_context)
+
+    @property
+    def maximum_iterations(self):
+        return self._maximum_iterations
+
+    @property
+    def parallel_iterations(self):
+        return self._parallel_iterations
+
+    @property
+    def back_prop(self):
+        return self._back_prop
+
+    @property
+    def swap_memory(self):
+        return self._swap_memory
+
+    @property
+    def pivot(self):
+        """The loop's predicate (LoopCond's output)."""
+        return self._pivot
+
+    @property
+    def loop_enters(self):
+        return self._loop_enters
+
+    @property
+    def loop_exits(self):
+        return self._loop_exits
+
+    def GetWhileContext(self):  # noqa: N802 - TF's name
+        return self
+
+    def GetControlPivot(self):  # noqa: N802
+        return self._pivot_for_body if self._pivot_for_body is not None else self._pivot_for_pred
+
+    def AddValue(self, val):  # noqa: N802
+        """The tensor that carries `val`, made outside the loop, into it: an Enter with is_constant, made once."""
+        if val not in self._values and val._op._control_flow_context is not self:
+            self._values.add(val)
+            result = val
+            if self._outer_context is not None:
+                result = self._outer_context.AddValue(val)
+            with control_dependencies(None):  # leaves this context while the Enter is made
+                enter = _enter(result, self._name, is_constant=True, parallel_iterations=self._parallel_iterations)
+                self._graph.prevent_feeding(enter)
+            self._fix_control_inputs_and_context([enter])
+            self._values.add(enter)
+            self._external_values[val] = enter
+            return enter
+        actual = self._external_values.get(val)
+        return val if actual is None else actual
+
+    def _fix_control_inputs_and_context(self, enters):
+        """Each Enter belongs to this loop, and waits for the control dependencies in force for its input's op
+        made in the contexts around the loop (not beyond an enclosing loop)."""
+        g = self._graph
+        outer_while = self._outer_context.GetWhileContext() if self._outer_context is not None else None
+        for e in enters:
+            keep = []
+            for c in g._control_inputs_for([e._op._inputs[0]._op]):
+                ctx, ok = self._outer_context, True
+                target = _output_context(c)
+                while ctx is not target:
+                    if ctx is None or ctx is outer_while:
+                        ok = False
+                        break
+                    ctx = ctx._outer_context
+                if ok:
+                    keep.append(c)
+            e._op._control_flow_context = self
+            e._op._add_control_inputs(keep)
+            for controller in g._control_dependencies_stack:
+                controller._seen.add(e._op)
+
+    def _inputs_for(self, name, inputs, control):
+        """The inputs and control inputs of an op named `name` about to be made in this loop: values from outside
+        through Enters; control inputs from outside the loop replaced by Identities of their values made inside
+        (TF's rule: a control edge may not cross into a frame); the pivot for an op that would otherwise run
+        before the iteration starts."""
+        # (made in the name scope the op is made in, as TF's are: `while/Less/Enter` for `while/Less`)
+        if inputs:
+            inputs = [self.AddValue(x) for x in inputs]
+        control, external = self._split_control(control)
+        if not control and (not inputs or all(_is_loop_constant_enter(x._op) for x in inputs)):
+            control.append(self.GetControlPivot()._op)
+        if external:
+            from .array_ops import identity
+            with control_dependencies(None):
+                self.Enter()
+                control += [identity(c._outputs[0])._op for c in external if c._outputs]
+        return inputs, control
+
+    def _add_op(self, op):
+        op._control_flow_context = self
+        self._values.update(op._outputs)
+        if self._outer_context is not None or op._type not in _EXIT_TYPES:
+            self._graph.prevent_fetching(op)
+            for t in op._outputs:
+                self._graph.prevent_feeding(t)
+
+    def ExitResult(self, result):  # noqa: N802 - TF's name
+        """Make the loop's results known to the context around it."""
+        if self._outer_context is not None:
+            for x in nest.flatten(result):
+                self._outer_context.AddName(x)
+
+    def _add_next_and_back_edge(self, m, v):
+        """NextIteration of `v`, the body's result for the loop variable whose Merge is `m`, as m's second input."""
+        v = convert_to_tensor(v)
+        n = _next_iteration(v)
+        if not _shape_less_than_or_equal(n.shape, m.shape):
+            inp = m._op._inputs[0]._op._inputs[0]
+            raise ValueError(
+                "Input tensor '%s' enters the loop with shape %s, but has shape %s after one iteration. To allow the "
+                "shape to vary across iterations, use the `shape_invariants` argument of tf.while_loop to specify "
+                "a less-specific shape." % (inp.name, inp.shape, n.shape))
+        if n.dtype.base_dtype != m.dtype.base_dtype:
+            raise TypeError(
+                "Input 1 of node %s was passed %s from %s incompatible with expected %s. (The body returned a %s for "
+                "the loop variable that entered as %s: cast it with tf.cast.)"
+                % (m._op.name, n.dtype.base_dtype.name, n.name, m.dtype.base_dtype.name, n.dtype.base_dtype.name,
+                   m.dtype.base_dtype.name))
+        m._op._update_input(1, n)
+        return n
+
+    def BuildLoop(self, pred, body, loop_vars, shape_invariants, return_same_structure):  # noqa: N802
+        """Add the loop's condition and body to the graph; its exits, packed as `loop_vars` (a lone one unpacked
+        unless `return_same_structure`)."""
+        loop_vars = nest.map_structure(_loop_var_tensor, loop_vars)
+        flat_loop_vars = nest.flatten(loop_vars)
+        if shape_invariants is None:
+            invariants = [x.shape for x in flat_loop_vars]
+        else:
+            try:
+                nest.assert_same_structure(loop_vars, shape_invariants)
+            except (TypeError, ValueError) as e:
+                raise ValueError("shape_invariants must have the structure of loop_vars: %s" % e) from None
+            invariants = nest.flatten(shape_invariants)
+            for s in invariants:
+                if not isinstance(s, TensorShape):
+                    raise TypeError("'shape' must be one of TypeSpec, TensorShape or None. Received: %s (write "
+                                    "tf.TensorShape([None, 2]) for a shape invariant)" % type(s))
+        self.Enter()
+        try:
+            original_body_result, exit_vars = self._build_loop(pred, body, loop_vars, flat_loop_vars, invariants)
+        finally:
+            self.Exit()
+        packed = nest.pack_sequence_as(original_body_result, exit_vars)
+        if return_same_structure:
+            return packed
+        return packed[0] if len(exit_vars) == 1 else packed
+
+    def _build_loop(self, pred, body, loop_vars, flat_loop_vars, invariants):
+        from .array_ops import identity
+        self._values = set(flat_loop_vars)
+        if self._outer_context is not None:
+            real_vars = [self._outer_context.AddValue(x) for x in flat_loop_vars]
+        else:
+            real_vars = flat_loop_vars
+        enter_vars = []
+        with control_dependencies(None):
+            for real_var, invariant in zip(real_vars, invariants):
+                enter_var = _enter(real_var, self._name, is_constant=False,
+                                   parallel_iterations=self._parallel_iterations, use_input_shape=False)
+                if not _shape_less_than_or_equal(real_var.shape, invariant):
+                    raise ValueError(
+                        "The shape invariant specified for %s is not compatible with the initial shape of the loop "
+                        "variable. It enters the loop with shape %s, but the specified shape invariant is %s."
+                        % (real_var.name, real_var.shape, invariant))
+                enter_var.set_shape(invariant)
+                self._graph.prevent_feeding(enter_var)
+                enter_vars.append(enter_var)
+        # a loop variable that is a loop constant of an enclosing loop waits for that loop's (or cond's) pivot
+        outer, control_pivot = self._outer_context, None
+        while outer is not None and control_pivot is None:
+            control_pivot = outer.GetControlPivot()
+            outer = outer._outer_context
+        if control_pivot is not None:
+            for var in enter_vars:
+                if _is_loop_constant_enter(var._op._inputs[0]._op):
+                    var._op._add_control_input(control_pivot._op)
+        self._fix_control_inputs_and_context(enter_vars)
+        self._values = set(enter_vars)
+        self._loop_enters = enter_vars
+
+        merge_vars = [merge([x, x])[0] for x in enter_vars]
+        self._pivot_for_pred = merge_vars[0]
+        c = convert_to_tensor(pred(*nest.pack_sequence_as(loop_vars, merge_vars)))
+        self._pivot = loop_cond(c, name="LoopCond")
+        switch_vars = [_switch_ref_or_tensor(x, self._pivot) for x in merge_vars]
+        vars_for_body = [identity(x[1]) for x in switch_vars]
+        self._pivot_for_body = vars_for_body[0]
+        packed_vars_for_body = nest.pack_sequence_as(loop_vars, vars_for_body)
+        body_result = body(*packed_vars_for_body)
+        if not isinstance(body_result, (list, _tuple, dict)):
+            body_result = [body_result]
+        body_result = nest.map_structure(_loop_var_value, body_result)
+        try:
+            nest.assert_same_structure(list(packed_vars_for_body), list(body_result))
+        except (TypeError, ValueError) as e:
+            raise ValueError("body must return the structure of loop_vars (%d loop variables): %s"
+                             % (len(merge_vars), e)) from None
+        result = [convert_to_tensor(x) for x in nest.flatten(body_result)]
+        if len(merge_vars) != len(result):
+            raise ValueError("Number of inputs and outputs of 'body' must match 'loop_vars'. Got %d for the number "
+                             "of inputs/outputs, and %d for 'loop_vars'." % (len(merge_vars), len(result)))
+        for m, v in zip(merge_vars, result):
+            self._add_next_and_back_edge(m, v)
+        exit_vars = [exit(x[0]) for x in switch_vars]
+        self._loop_exits = exit_vars
+        self.ExitResult(exit_vars)
+        return body_result, exit_vars
+
+
+def _loop_var_value(x):
+    """A loop variable's tensor: a Variable's value (TF's convert_variables_to_tensors)."""
+    if hasattr(x, "_as_graph_element") and not isinstance(x, Tensor) and hasattr(x, "value"):
+        return x.value()
+    return x
+
+
+def _loop_var_tensor(x):
+    if isinstance(x, Operation):
+        raise TypeError("A loop variable must be a tensor, not the operation '%s'." % x.name)
+    return convert_to_tensor(_loop_var_value(x))
+
+
+def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10, back_prop=True,
+               swap_memory=False, name=None, maximum_iterations=None, return_same_structure=False):
+    """Repeat `body` while `cond` is true: TF 1.x's loop in the graph (a frame of Enter, Merge, LoopCond, Switch,
+    NextIteration and Exit ops). `cond(*vars)` returns a scalar bool tensor, `body(*vars)` the next values of the
+    loop variables (the structure of `loop_vars`, the same dtypes and shapes unless `shape_invariants` allows
+    others). Both are called once, now, to build the graph; a run repeats them. `maximum_iterations` caps the
+    count. tfmini runs a loop's iterations on the CPU and cannot differentiate through it yet (back_prop=False
+    says that nothing will).
+
+    >>> i, total = tf.while_loop(lambda i, s: i < 10, lambda i, s: (i + 1, s + i), [0, 0])
+    >>> sess.run(total)
+    45
+    """
+    if not callable(cond):
+        raise TypeError("cond must be callable.")
+    if not callable(body):
+        raise TypeError("body must be callable.")
+    if isinstance(parallel_iterations, bool) or not isinstance(parallel_iterations, int) or parallel_iterations < 1:
+        raise TypeError("parallel_iterations must be a positive integer.")
+    if isinstance(loop_vars, (Tensor, Operation)) or hasattr(loop_vars, "_as_graph_element"):
+        raise TypeError("loop_vars must be a list or tuple of the loop's variables: write [%s]"
+                        % getattr(loop_vars, "name", "x"))
+    loop_vars = nest.map_structure(_loop_var_value, loop_vars)
+    with name_scope(name, "while", [x for x in nest.flatten(loop_vars) if isinstance(x, Tensor)]):
+        if not loop_vars:
+            raise ValueError("No loop variables provided")
+        if maximum_iterations is not None:
+            from . import math_ops
+            from .constant_op import constant
+            maximum_iterations = convert_to_tensor(maximum_iterations, name="maximum_iterations")
+            if maximum_iterations.shape.ndims != 0:
+                raise ValueError("maximum_iterations must be a scalar, saw shape: %s" % maximum_iterations.shape)
+            counter = constant(0, dtype=maximum_iterations.dtype, name="iteration_counter")
+            orig_cond, orig_body, limit = cond, body, maximum_iterations
+            if len(loop_vars) == 1 and not return_same_structure:  # TF's try_to_pack
+                loop_vars = (counter, loop_vars[0])
+
+                def cond(i, lv):
+                    return math_ops.logical_and(i < limit, orig_cond(lv))
+
+                def body(i, lv):
+                    return (i + 1, orig_body(lv))
+            else:
+                loop_vars = (counter, loop_vars)
+
+                def cond(i, lv):
+                    return math_ops.logical_and(i < limit, orig_cond(*lv))
+
+                def body(i, lv):
+                    return (i + 1, orig_body(*lv))
+            if shape_invariants is not None:
+                shape_invariants = (TensorShape([]), shape_invariants)
+        ctx = WhileContext(maximum_iterations, parallel_iterations, back_prop, swap_memory)
+        if ctx._outer_context is None:
+            add_to_collection(GraphKeys.WHILE_CONTEXT, ctx)
+        result = ctx.BuildLoop(cond, body, loop_vars, shape_invariants, return_same_structure)
+        if maximum_iterations is not None:
+            return result[1]
+        return result

@@ -169,6 +169,11 @@ class Devices:
             d = self._placed[op] = self._decide(op)
         return d
 
+    def run_on(self, ops, where):
+        """Place `ops` on `where` (CPU or GPU) whatever they ask for: where tfmini runs them (a loop's ops)."""
+        for op in ops:
+            self._placed[op] = where
+
     def _decide(self, op):
         src = _colocation_source(op)
         if src is not None and src is not op:

@@ -18,7 +18,7 @@ import numpy as np
 from ..framework import errors
 from ..framework.ops import format_user_frame
 from ..framework.op_registry import debug_string
-from . import control_flow, intra_op
+from . import control_flow, frames, intra_op
 from .control_flow import CONTROL_FLOW_TYPES, MERGE_TYPES, SWITCH_TYPES, pred_value
 from .state import deref
 
@@ -46,12 +46,17 @@ def _placeholder_message(t):
     return msg
 
 
-def _topo_order(needed):
-    """Needed ops in an order that respects data and control edges; creation order breaks ties."""
+def _topo_order(needed, rep=None):
+    """Needed ops in an order that respects data and control edges; creation order breaks ties. `rep`: the
+    WhileFrame standing for each op of a loop (frames.collapse)."""
     indeg = {}
     users = {op: [] for op in needed}
     for op in needed:
-        preds = {t._op for t in op._inputs if t._op in needed} | {c for c in op._control_inputs if c in needed}
+        if rep:
+            preds = {rep.get(t._op, t._op) for t in op._inputs} | {rep.get(c, c) for c in op._control_inputs}
+            preds = {p for p in preds if p in needed and p is not op}
+        else:
+            preds = {t._op for t in op._inputs if t._op in needed} | {c for c in op._control_inputs if c in needed}
         indeg[op] = len(preds)
         for p in preds:
             users[p].append(op)
@@ -166,8 +171,8 @@ class Plan:
             # the op whose line failed (`weight/read` reading an uninitialized `weight`), as TF names it; in a
             # fused chain, the op of the chain the error came from (`fused_part`: 1 for its BiasAdd's checks)
             op = self._failing_op(e.__traceback__, getattr(e, "fused_part", 0)) or e.op
-            if op is None:
-                return
+            if op is None or op.__class__ is frames.WhileFrame:
+                return  # (the loop's own plans named the op)
             raise type(e)(e.node_def, op, e.message + _node_suffix(op)) from None
         # a failure inside a kernel that is not a TF error (numpy's): TF's message where the op's def
         # knows it from the inputs' run-time shapes ("Incompatible shapes: [2,3] vs. [4]"), else numpy's
@@ -231,10 +236,16 @@ def _shape_str(t):
     return "?" if s is None else "[%s]" % ",".join("?" if d is None else str(d) for d in s)
 
 
-def _needed_in_order(fetch_tensors, target_ops, feeds):
-    """The ops a run needs, in execution order; InvalidArgumentError for a placeholder left unfed."""
+def _needed_in_order(fetch_tensors, target_ops, feeds, level=None):
+    """The ops a run needs, in execution order; InvalidArgumentError for a placeholder left unfed. A tf.while_loop
+    is one step (a frames.WhileFrame); `level`: the loop frame whose condition or body the plan runs (None: the
+    top level)."""
     needed = set()
     stack = [t._op for t in fetch_tensors if t not in feeds] + list(target_ops)
+    rep = None
+    if level is not None:
+        needed, rep = frames.collapse(stack, feeds, level)
+        stack = []
     while stack:
         op = stack.pop()
         if op in needed:
@@ -247,22 +258,30 @@ def _needed_in_order(fetch_tensors, target_ops, feeds):
             # a control input on a fed placeholder is satisfied by the feed (TF moves it to the feed's Recv)
             if c not in needed and not (c._type == "Placeholder" and c._outputs[0] in feeds):
                 stack.append(c)
+    if rep is None and frames.has_loop_ops(needed):
+        needed, rep = frames.collapse([t._op for t in fetch_tensors if t not in feeds] + list(target_ops), feeds)
     for op in sorted(needed, key=lambda o: o._id):
         if op._type == "Placeholder":
             raise errors.InvalidArgumentError(None, op, _placeholder_message(op._outputs[0]) + _node_suffix(op))
-    return _topo_order(needed)
+    return _topo_order(needed, rep)
 
 
-def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement=None, devices=None):
+def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement=None, devices=None, level=None):
     """Prepare the computation of `fetch_tensors` and `target_ops` given `feed_tensors` (in the
     order their values will be passed to `Plan.run`).
 
     Const ops, and stateless ops on constants only, are evaluated here, once (constant folding);
     every other needed op becomes one line of the plan's function. Raises InvalidArgumentError when a placeholder the run needs is not fed.
-    `devices` (runtime/device.py) places each op; with a GPU the plan is a `DevicePlan`.
+    `devices` (runtime/device.py) places each op; with a GPU the plan is a `DevicePlan`. `level`: the loop frame
+    whose condition or body this plan runs (runtime/frames.py); a loop inside is one step, with plans of its own.
     """
     feeds = set(feed_tensors)
-    order = _needed_in_order(fetch_tensors, target_ops, feeds)
+    order = _needed_in_order(fetch_tensors, target_ops, feeds, level)
+    for op in order:
+        if op.__class__ is frames.WhileFrame:
+            op.prepare(state, build_plan)
+            if devices is not None:
+                frames.check_placement(op, devices)
     guards = control_flow.analyze(order, feeds)  # None without tf.cond: every op always runs
     if feeds:
         _check_ref_feeds(order, feeds)
@@ -297,6 +316,9 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
             if log_placement is not None:
                 log_placement(op)
             continue
+        if op._type == "RefEnter" and op._outputs[0] not in feeds:
+            name_of[op._outputs[0]] = name_of[op._inputs[0]]  # a variable's storage, inside a loop's plans
+            continue
         for j, t in enumerate(op._outputs):
             if t not in feeds:
                 # a Switch's outputs are its data (the plan's `if`s read only the live one)
@@ -305,7 +327,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
 
     if log_placement is not None:
         for op in steps:
-            log_placement(op)
+            _log(log_placement, op)
 
     # ops computed from shapes alone (the Mean gradient's Shape/Size/Cast/RealDiv on an unknown batch
     # size) run once per new input shape: `items` is the emission order, each a step or such a block
@@ -681,6 +703,12 @@ def _bind_session_constant(op, state, feeds, xp, ns, name_of):
         name_of[t] = "s%d_%d" % (op._id, j)
         ns[name_of[t]] = values[j]
     return True
+
+
+def _log(log_placement, op):
+    """log_device_placement's lines for `op`: for a loop, each of its ops."""
+    for o in (op.members if op.__class__ is frames.WhileFrame else (op,)):
+        log_placement(o)
 
 
 def _merge_source(guards, op, outs, exprs):
@@ -1065,7 +1093,7 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
         if guards is not None and op in guards.defines:
             emit_defines(op)
         if log_placement is not None:
-            log_placement(op)
+            _log(log_placement, op)
 
     # Conv2D/MatMul -> BiasAdd [-> Relu] chains (_chains) run as one call where they run on the GPU (a Relu placed
     # on the CPU runs there, after the fused rest): decided at the chain's first op; a fused chain runs where its
