@@ -323,7 +323,7 @@ class BaseSession:
                 raise ValueError("Tensor %s is fed twice in one feed_dict (as %r)." % (t.name, key))
             if not graph.is_feedable(t):
                 raise ValueError("Tensor %s may not be fed. (It is a value of a tf.while_loop, which each iteration "
-                                 "computes anew: feed a value the loop reads instead.)" % (t,))
+                                 "computes anew: feed a value the loop reads instead.)" % t.name)
             tensors.append(t)
         return tensors
 

@@ -642,6 +642,7 @@ def _import_node(g, node, scope, created, wanted, clear_devices, get_op_def, can
                                    "Op and Kernel are registered in the binary running in this process. (tfmini "
                                    "has no op '%s'.)" % (op_type, socket.gethostname(), op_type)) from None
     inputs, controls = [], []
+    first_edge = len(back_edges)
     for inp in node.get("input", []):
         src, idx, is_control = _split_input(inp)
         if not is_control and (src, idx) in wanted:
@@ -674,7 +675,6 @@ def _import_node(g, node, scope, created, wanted, clear_devices, get_op_def, can
     full = scope + node["name"]
     if scope and op_type in ("Enter", "RefEnter") and "frame_name" in attrs:
         attrs["frame_name"] = scope + attrs["frame_name"]  # each import's loops are frames of their own (as TF's)
-    first_edge = len(back_edges)
     op = g.create_op(op_type, inputs, attrs, name=full)
     back_edges[first_edge:] = [(op,) + edge for edge in back_edges[first_edge:]]
     for c in controls:

@@ -369,7 +369,13 @@ VALUES_DEF = {1: ("values", "string", REPEATED),
               2: ("external_values", {1: ("key", "string"), 2: ("value", "string")}, REPEATED)}
 COND_CONTEXT_DEF = {1: ("context_name", "string"), 2: ("pred_name", "string"), 3: ("pivot_name", "string"),
                     4: ("branch", "int32"), 5: ("values_def", VALUES_DEF)}
-CONTROL_FLOW_CONTEXT_DEF = {1: ("cond_ctxt", COND_CONTEXT_DEF)}  # (2: while_ctxt, which tfmini does not build)
+WHILE_CONTEXT_DEF = {1: ("context_name", "string"), 2: ("parallel_iterations", "int32"), 3: ("back_prop", "bool"),
+                     4: ("swap_memory", "bool"), 5: ("pivot_name", "string"), 6: ("pivot_for_pred_name", "string"),
+                     7: ("pivot_for_body_name", "string"), 8: ("loop_exit_names", "string", REPEATED),
+                     9: ("values_def", VALUES_DEF), 10: ("loop_enter_names", "string", REPEATED),
+                     11: ("maximum_iterations_name", "string")}
+CONTROL_FLOW_CONTEXT_DEF = {1: ("cond_ctxt", COND_CONTEXT_DEF), 2: ("while_ctxt", WHILE_CONTEXT_DEF)}
 COND_CONTEXT_DEF[6] = ("nested_contexts", CONTROL_FLOW_CONTEXT_DEF, REPEATED)
+WHILE_CONTEXT_DEF[12] = ("nested_contexts", CONTROL_FLOW_CONTEXT_DEF, REPEATED)
 VARIABLE_DEF = {1: ("variable_name", "string"), 2: ("initializer_name", "string"), 3: ("snapshot_name", "string"),
                 5: ("is_resource", "bool"), 6: ("initial_value_name", "string"), 7: ("trainable", "bool")}

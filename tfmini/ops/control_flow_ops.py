@@ -406,7 +406,37 @@ def _cond_context_def(ctx, export_scope):
             "pivot_name": strip(ctx._pivot.name), "branch": ctx._branch,
             "values_def": {"values": sorted(strip(t.name) for t in ctx._values),
                            "external_values": [{"key": k, "value": v} for k, v in external]},
-            "nested_contexts": [{"cond_ctxt": _cond_context_def(n, export_scope)} for n in ctx._nested_contexts]}
+            "nested_contexts": [_nested_context_def(n, export_scope) for n in ctx._nested_contexts]}
+
+
+def _values_def(ctx, strip):
+    external = sorted((strip(k.name), strip(v.name)) for k, v in ctx._external_values.items())
+    return {"values": sorted(strip(t.name) for t in ctx._values),
+            "external_values": [{"key": k, "value": v} for k, v in external]}
+
+
+def _while_context_def(ctx, export_scope):
+    from ..framework.meta_graph import strip_name_scope
+
+    def strip(name):
+        return strip_name_scope(name, export_scope)
+    d = {"context_name": strip(ctx._name), "parallel_iterations": ctx._parallel_iterations,
+         "back_prop": bool(ctx._back_prop), "swap_memory": bool(ctx._swap_memory),
+         "pivot_name": strip(ctx._pivot.name), "pivot_for_pred_name": strip(ctx._pivot_for_pred.name),
+         "pivot_for_body_name": strip(ctx._pivot_for_body.name),
+         "loop_exit_names": [strip(t.name) for t in ctx._loop_exits],
+         "loop_enter_names": [strip(t.name) for t in ctx._loop_enters], "values_def": _values_def(ctx, strip),
+         "nested_contexts": [_nested_context_def(n, export_scope) for n in ctx._nested_contexts]}
+    if isinstance(ctx._maximum_iterations, Tensor):
+        d["maximum_iterations_name"] = strip(ctx._maximum_iterations.name)
+    return d
+
+
+def _nested_context_def(ctx, export_scope):
+    """A ControlFlowContextDef: the one of its two kinds `ctx` is."""
+    if isinstance(ctx, WhileContext):
+        return {"while_ctxt": _while_context_def(ctx, export_scope)}
+    return {"cond_ctxt": _cond_context_def(ctx, export_scope)}
 
 
 def _cond_context_to_proto(ctx, export_scope=None):
@@ -432,14 +462,63 @@ def _cond_context_from_def(d, rename, g):
     # the ops of the branch (what it made, not what it took in) belong to it; nested contexts then claim theirs
     for t in ctx._values - set(ctx._external_values):
         t._op._control_flow_context = ctx
+    _nested_from_defs(ctx, d, rename, g)
+    return ctx
+
+
+def _nested_from_defs(ctx, d, rename, g):
     ctx.Enter()
     try:
         for nested in d.get("nested_contexts", []):
             if "cond_ctxt" in nested:
                 _cond_context_from_def(nested["cond_ctxt"], rename, g)
+            elif "while_ctxt" in nested:
+                _while_context_from_def(nested["while_ctxt"], rename, g)
     finally:
         ctx.Exit()
+
+
+def _while_context_from_def(d, rename, g):
+    ctx = WhileContext.__new__(WhileContext)
+    ctx._graph = g
+    ctx._name = rename(d.get("context_name", ""))
+    ctx._parallel_iterations = d.get("parallel_iterations", 10)
+    ctx._back_prop = d.get("back_prop", False)
+    ctx._swap_memory = d.get("swap_memory", False)
+    name = d.get("maximum_iterations_name")
+    ctx._maximum_iterations = g.as_graph_element(rename(name)) if name else None
+    ctx._pivot = g.as_graph_element(rename(d["pivot_name"]))
+    ctx._pivot_for_pred = g.as_graph_element(rename(d["pivot_for_pred_name"]))
+    ctx._pivot_for_body = g.as_graph_element(rename(d["pivot_for_body_name"]))
+    ctx._loop_exits = [g.as_graph_element(rename(n)) for n in d.get("loop_exit_names", [])]
+    ctx._loop_enters = [g.as_graph_element(rename(n)) for n in d.get("loop_enter_names", [])]
+    ctx._set_outer(g._control_flow_context)
+    values_def = d.get("values_def", {})
+    ctx._values = {g.as_graph_element(rename(n)) for n in values_def.get("values", [])}
+    ctx._external_values = {g.as_graph_element(rename(e["key"])): g.as_graph_element(rename(e["value"]))
+                            for e in values_def.get("external_values", [])}
+    for t in ctx._values - set(ctx._external_values):
+        op = t._op
+        op._control_flow_context = ctx
+        if ctx._outer_context is not None or op._type not in _EXIT_TYPES:  # as when it was built
+            g.prevent_fetching(op)
+            g.prevent_feeding(t)
+    _nested_from_defs(ctx, d, rename, g)
     return ctx
+
+
+def _while_context_to_proto(ctx, export_scope=None):
+    """A WhileContextDef (bytes) for the "while_context" collection of a MetaGraphDef; None outside `export_scope`."""
+    from ..io import proto
+    if export_scope and not ctx._name.startswith(export_scope.rstrip("/") + "/"):
+        return None
+    return proto.encode(proto.WHILE_CONTEXT_DEF, _while_context_def(ctx, export_scope))
+
+
+def _while_context_from_proto(raw, rename):
+    """The WhileContext a MetaGraphDef's WhileContextDef describes, its ops (already imported) set to it."""
+    from ..io import proto
+    return _while_context_from_def(proto.decode(proto.WHILE_CONTEXT_DEF, raw), rename, get_default_graph())
 
 
 def _cond_context_from_proto(raw, rename):
@@ -1095,3 +1174,6 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         if maximum_iterations is not None:
             return result[1]
         return result
+
+
+register_proto_function(GraphKeys.WHILE_CONTEXT, _while_context_to_proto, _while_context_from_proto)

@@ -106,6 +106,15 @@ def has_loop_ops(ops):
 def collapse(fetch_ops, feeds, level=None):
     """The ops a run in frame `level` needs, starting from `fetch_ops`, with each loop directly inside `level` taken
     as one WhileFrame; and a map from every op of those loops to its WhileFrame (to order the ops)."""
+    if level is None:  # a graph imported without its loops' contexts: what construction would have refused
+        for op in fetch_ops:
+            if op._type not in EXIT_TYPES and _child(level, op) is not None:
+                raise ValueError("Operation %r has been marked as not fetchable. (It is inside a tf.while_loop, which "
+                                 "computes it once per iteration: fetch the loop's result.)" % op.name)
+        for t in feeds:
+            if t._op._type not in EXIT_TYPES and _child(level, t._op) is not None:
+                raise ValueError("Tensor %s may not be fed. (It is a value of a tf.while_loop, which each iteration "
+                                 "computes anew.)" % t.name)
     graph = None
     nodes, rep = {}, {}
     needed = set()
