@@ -407,6 +407,38 @@ def test_scope_tree_html_escapes_scope_names_and_collection_keys():
     assert "<img" not in page and html.escape(EVIL + '"{}') in page
 
 
+def test_graph_view_runs_a_graph_with_a_while_loop():
+    """A loop's ops (a nested loop's too) are `looped`, not conditional; Run shows the values around the loop, and
+    their cards say that they run once per iteration. A graph imported without contexts (every op fetchable) is
+    read the same way, from its structure."""
+    from tfmini.framework import graph_io
+    tf.reset_default_graph()
+    n = tf.placeholder(tf.int32, [], name="n")
+
+    def body(i, s):
+        s2 = tf.while_loop(lambda j, a: j < i, lambda j, a: (j + 1, a + 1.0), [0, s])[1]
+        return i + 1, tf.cond(i > 1, lambda: s2 * 2.0, lambda: s2)
+    tf.reduce_sum(tf.while_loop(lambda i, s: i < n, body, (0, tf.zeros([2])))[1] * 3.0, name="out")
+    data = graph_io.graph_def_bytes(tf.get_default_graph())
+    for imported in (False, True):
+        if imported:
+            tf.reset_default_graph()
+            tf.import_graph_def(data, name="")
+        g = tf.get_default_graph()
+        with tf.Session() as sess:
+            view = tw.GraphView(g, fetches=g.get_tensor_by_name("out:0"), feed_dict={"n:0": 3}, session=sess)
+            assert view.run() == 36.0  # s: 0, 1, (1 + 2) * 2 = 6, two entries, times 3
+        m = view.model
+        assert {"while/Merge", "while/add", "while/while/Exit_1", "while/while/add_1", "while/cond/mul"} <= m.looped
+        assert not {"while/Exit_1", "mul", "out", "n"} & m.looped
+        assert "while/cond/mul" in m.conditional and "while/add" not in m.conditional and "mul" not in m.conditional
+        assert {"mul:0", "while/Exit_1:0", "out:0"} <= set(view.values)
+        assert not any(name.split(":")[0] in m.looped for name in view.values)
+        view.expand_all()
+        card = tw.node_card_html(m, view._unit("while/add"), view.values, view.run_info)
+        assert "executed by the run, once per iteration of its tf.while_loop" in card
+
+
 def test_graph_view_runs_a_graph_with_a_cond():
     """Ops on a tf.cond branch may not run and a run may not fetch them: Run shows the other values, and the
     cards of branch ops say that they run only when their branch is taken."""

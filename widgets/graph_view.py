@@ -67,6 +67,8 @@ def node_card_html(model, unit, values=None, run=None):
         row("created at", "<code>%s</code>" % _esc(op.where or "(unknown)"))
         if run is not None:
             state = ("not fed: the run fails" if op.name in run.missing else
+                     "executed by the run, once per iteration of its tf.while_loop" if op.name in run.executed
+                     and op.name in model.looped else
                      "executed by the run if its tf.cond branch is taken" if op.name in run.executed
                      and op.name in model.conditional else
                      "executed by the run" if op.name in run.executed else "not executed by the run")
@@ -289,8 +291,9 @@ class GraphView:
         extra = []
         if self.run_info is not None:
             for name in sorted(self.run_info.executed, key=lambda n: self.model.ops[n].index):
-                if name in self.model.conditional or not g.is_fetchable(g.get_operation_by_name(name)):
-                    continue  # on a tf.cond branch (or its pivots): it may not run, and a run may not fetch it
+                if name in self.model.conditional or name in self.model.looped or \
+                        not g.is_fetchable(g.get_operation_by_name(name)):
+                    continue  # on a tf.cond branch (it may not run) or in a loop: a run may not fetch it
                 for t in self.model.ops[name].outputs:
                     if t.name not in self.run_info.fed and len(extra) < 2000:
                         extra.append(t.name)

@@ -169,6 +169,7 @@ class GraphModel:
     variables: list = field(default_factory=list)    # VariableInfo, in creation order
     collections: dict = field(default_factory=dict)  # key -> [item names]
     conditional: set = field(default_factory=set)    # op names that run only when their tf.cond branch is taken
+    looped: set = field(default_factory=set)         # op names inside a tf.while_loop (they run once an iteration)
     version: int = 0
 
     @classmethod
@@ -191,6 +192,7 @@ class GraphModel:
             for src in {m.tensors[t].op for t in op.inputs} | set(op.control_inputs):
                 m.consumers.setdefault(src, []).append(op.name)
         m._read_collections(graph)
+        m._find_looped()
         m._find_conditional()
         m._assign_lanes()
         m.version = graph.version
@@ -223,18 +225,47 @@ class GraphModel:
                 trainable=id(v) in trainable, collections=colls, op=v.op.name,
                 initializer=init.name if init is not None else None, itemsize=_itemsize(v.dtype)))
 
+    # ---- tf.while_loop
+    def _find_looped(self):
+        """The ops inside a loop's frame, as TF's executor finds frames: an Enter starts one inside its input's,
+        an Exit leaves it, any other op is in the frame of its first input (or first control input)."""
+        depth = {}
+        for name in self.ops:
+            if name in depth:
+                continue
+            stack, on_stack = [name], {name}
+            while stack:
+                n = stack[-1]
+                op = self.ops[n]
+                src = self.tensors[op.inputs[0]].op if op.inputs else (op.control_inputs[0] if op.control_inputs
+                                                                       else None)
+                if src is not None and src not in depth:
+                    if src in on_stack:  # a cycle that is not a loop's: leave it at the top level
+                        depth[src] = 0
+                    else:
+                        stack.append(src)
+                        on_stack.add(src)
+                        continue
+                stack.pop()
+                d = depth[src] if src is not None else 0
+                depth[n] = d + 1 if op.type in ("Enter", "RefEnter") else max(d - 1, 0) if op.type == "Exit" else d
+        self.looped = {n for n, d in depth.items() if d > 0}
+
     # ---- tf.cond
     def _find_conditional(self):
-        """The ops downstream of a Switch (the ops of a tf.cond's branches and their gradients) up to the Merge
-        that ends the cond: whether they run depends on the predicate, so a run may leave them without a value."""
-        stack = [c for name, op in self.ops.items() if op.type in _SWITCH_TYPES for c in self.consumers[name]]
+        """The ops downstream of a tf.cond's Switch (the ops of its branches and their gradients) up to the Merge
+        that ends the cond: whether they run depends on the predicate, so a run may leave them without a value. (A
+        loop's Switches, on its LoopCond, are not conds: its ops are `looped`.)"""
+        switches = [name for name, op in self.ops.items() if op.type in _SWITCH_TYPES
+                    and self.ops[self.tensors[op.inputs[1]].op].type != "LoopCond"]
+        stack = [c for name in switches for c in self.consumers[name]]
         while stack:
             name = stack.pop()
-            if name in self.conditional or self.ops[name].type in _MERGE_TYPES:
+            if name in self.conditional or self.ops[name].type in _MERGE_TYPES + ("Exit",):
                 continue
             self.conditional.add(name)
             stack.extend(self.consumers[name])
-        self.conditional |= {name for name, op in self.ops.items() if op.type in _SWITCH_TYPES}
+        self.conditional |= set(switches)
 
     # ---- lanes
     def _assign_lanes(self):

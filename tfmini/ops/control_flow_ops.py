@@ -751,7 +751,7 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
         return fn()
 
 
-# =========================================================================== while loops: Enter, Exit, NextIteration, LoopCond
+# =========================================================================== tf.while_loop
 # A loop is a frame: Enter brings a value in (a loop variable's first value, or with is_constant a value every
 # iteration reads), Merge takes the Enter's value first and NextIteration's after, LoopCond is the predicate that
 # Switch tests, the true output feeding the body and the false one Exit. Plans run a frame as one step that calls

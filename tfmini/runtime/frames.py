@@ -99,6 +99,19 @@ def _child_or_none(level, op):
         return None
 
 
+_REF_FORWARDING = ("RefSwitch", "RefIdentity", "RefEnter")
+
+
+def ref_variable(t):
+    """The variable (its op's output) whose storage the reference `t` is, through the ops that pass a reference on
+    (a tf.cond's RefSwitch, an outer loop's RefEnter); None when it is not one variable's."""
+    while not t._op._op_def.session_constant:
+        if t._op._type not in _REF_FORWARDING:
+            return None
+        t = t._op._inputs[0]
+    return t
+
+
 def has_loop_ops(ops):
     return any(op._type in LOOP_TYPES for op in ops)
 
@@ -135,6 +148,9 @@ def collapse(fetch_ops, feeds, level=None):
                 stack.append(node)
                 continue
         needed.add(op)
+        if op._type == "RefEnter" and level is not None:
+            stack.append(ref_variable(op._inputs[0])._op)  # the variable's storage (WhileFrame checked it is one)
+            continue
         for t in op._inputs:
             if t not in feeds:
                 stack.append(t._op)
@@ -206,21 +222,24 @@ class WhileFrame:
         # loop constants: values come in; a variable's reference (an assignment inside the loop) is the variable's
         # storage, which the frame's plans find themselves
         self._const_enters, self.ref_variables = [], []
+        control = []
         for e in enters:
             if e in var_enters:
                 continue
             src = e._inputs[0]
             if src._dtype._is_ref:
-                if not src._op._op_def.session_constant:
-                    raise _bad_graph(e, "a variable's reference enters the loop through %s; tfmini passes only a "
-                                        "variable itself (tf.Variable, tf.get_variable) into a loop" % src.name)
-                self.ref_variables.append(src._op)
+                var = ref_variable(src)
+                if var is None:
+                    raise _bad_graph(e, "a reference that is not a variable's enters the loop (%s); tfmini passes "
+                                        "a variable (tf.Variable, tf.get_variable) into a loop" % src.name)
+                self.ref_variables.append(var._op)
+                if src is not var:
+                    control.append(src._op)  # (a cond's RefSwitch: the loop runs where the cond's branch does)
             else:
                 self._const_enters.append(e)
         member_set = set(members)
         self._inputs = tuple([e._inputs[0] for e in var_enters] + [e._inputs[0] for e in self._const_enters])
         self._outputs = tuple(e._outputs[0] for e in exits)
-        control = []
         for op in members:
             for c in op._control_inputs:
                 if c not in member_set and c not in control:
