@@ -1,7 +1,9 @@
 """tf.while_loop as TF 1.x builds and runs it: the graph node for node TF's (tests/data/tf_while_loop.json, written
 by TensorFlow 2.21 with control flow v1 from the cases below), the values TF computed, nesting with loops and conds,
-variables read and assigned in a loop, TF's errors, gradients (back_prop=False stops them, as TF's; back_prop=True
-is not built yet), GraphDefs and MetaGraphDefs, and a session with a GPU (a loop runs on its CPU)."""
+variables read and assigned in a loop, TF's errors, gradients (the backward loop with its stacks, checked against
+finite differences; back_prop=False stops them, as TF's), GraphDefs and MetaGraphDefs, and a session with a GPU (a
+loop runs on its CPU)."""
+import contextlib
 import json
 import pathlib
 
@@ -46,10 +48,35 @@ CASES = [
         expect=np.int32(13)),
     Row("RefEnter", _assign_row, expect=[4., 7.]),
 ]
+
+
+def _stack_row(tf):
+    from tfmini.ops import data_flow_ops
+    x = tf.constant([[1., 2.], [3., 4.]])
+    h = data_flow_ops.stack_v2(-1, tf.float32, name="f_acc")
+    push = data_flow_ops.stack_push_v2(h, x)
+    with tf.control_dependencies([push]):
+        push2 = data_flow_ops.stack_push_v2(h, x * 10., name="second")
+    with tf.control_dependencies([push2]):
+        top = data_flow_ops.stack_pop_v2(h, tf.float32)
+    with tf.control_dependencies([top]):
+        return tf.stack([top, data_flow_ops.stack_pop_v2(h, tf.float32)])  # the last pushed first
+
+
+def _control_trigger_row(tf):
+    with tf.control_dependencies([control_flow_ops.control_trigger()]):
+        return tf.identity(tf.constant([1., 2.]))
+
+
+CASES += [
+    Row("StackV2", _stack_row, expect=[[[10., 20.], [30., 40.]], [[1., 2.], [3., 4.]]]),
+    Row("StackPushV2", _stack_row, expect=[[[10., 20.], [30., 40.]], [[1., 2.], [3., 4.]]], id="StackPushV2"),
+    Row("StackPopV2", _stack_row, expect=[[[10., 20.], [30., 40.]], [[1., 2.], [3., 4.]]], id="StackPopV2"),
+    Row("ControlTrigger", _control_trigger_row, expect=[1., 2.]),
+]
 test_row = rows_test(CASES)
 
-# The gradient through a loop is not built yet (TF builds a second loop that pops the forward values from stacks):
-# these numeric checks fail with tfmini's LookupError until it is, and then pass (strict xfail).
+# the gradient through a loop: its backward loop, with the forward values kept on stacks
 GRAD_CASES = [
     GradRow("Exit", lambda tf, x: tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, tf.sin(y) * 2.0), [0, x])[1],
             [(2, 3)], id="loop-variable"),
@@ -60,14 +87,25 @@ GRAD_CASES = [
     GradRow("RefEnter", lambda tf, v: tf.while_loop(lambda i, y: i < 2, lambda i, y: (i + 1, y * v),
                                                     [0, tf.ones([2], tf.float64)])[1], [(2,)], variables=True,
             id="loop-variable-reference"),
+    GradRow("Exit", lambda tf, x: tf.while_loop(lambda i, y: tf.reduce_sum(y) < 10.0, lambda i, y: (i + 1, y * 1.5),
+                                                [0, x])[1], [(3,)], positive=True, id="data-dependent-count"),
+    GradRow("Exit", lambda tf, x: tf.while_loop(
+        lambda i, y: i < 3, lambda i, y: (i + 1, tf.cond(tf.reduce_sum(y) > 0, lambda: y * y, lambda: -y)), [0, x])[1],
+        [(2,)], positive=True, id="cond-in-loop"),
+    GradRow("Exit", lambda tf, x: tf.while_loop(
+        lambda i, y: i < 2, lambda i, y: (i + 1, tf.while_loop(lambda j, z: j < 2, lambda j, z: (j + 1, tf.sin(z) + y),
+                                                               [0, y])[1]), [0, x])[1], [(2,)], id="nested-loops"),
+    GradRow("Exit", lambda tf, x, w: tf.while_loop(
+        lambda i, h: i < 3, lambda i, h: (i + 1, tf.tanh(tf.matmul(h, w))), [0, x])[1], [(2, 3), (3, 3)],
+        id="rnn-like"),
 ]
 
 
-@pytest.mark.xfail(strict=True, raises=LookupError, reason="tf.while_loop's gradient is not built yet (README)")
 @pytest.mark.parametrize("row", GRAD_CASES, ids=[r.id for r in GRAD_CASES])
-def test_grad(row):
+def test_grad_row(row, backend):  # (as grad_rows_test's, on every backend)
     from tfmini.runtime import device
-    with device.use_backend("numpy"):  # (a loop that reads a variable's reference needs it on the CPU)
+    # (a loop that reads a variable's reference needs the variable on the CPU in a session with a GPU)
+    with device.use_backend("numpy") if row.variables else contextlib.nullcontext():
         row.run()
 
 
@@ -336,22 +374,49 @@ def test_values_inside_a_loop_may_not_be_fetched_or_fed():
         assert sess.run(r, {"while/Const:0": 1}) == 3  # the value entering the loop is fed as any other
 
 
-def test_gradients_stop_at_a_loop_built_without_back_prop_and_say_so_otherwise():
+def test_gradients_through_a_loop_and_without_back_prop(backend):
     x = tf.constant(2.0)
     r = tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y * x), [0, x], back_prop=False)[1]
     assert tf.gradients(r, x) == [None]
+    r2 = tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y * x), [0, x])[1]  # x ** 4
     with tf.Session() as sess:
         assert sess.run(tf.gradients(r * 3.0 + x * x, x)[0]) == 4.0
-    r = tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y * x), [0, x])[1]
-    with pytest.raises(LookupError) as e:
-        tf.gradients(r, x)
-    msg = str(e.value)
-    assert "No gradient defined for operation 'while_1/Exit_1' (op type: Exit): tfmini does not differentiate " \
-           "through tf.while_loop yet (the loop built at " in msg and "test_while_loop.py" in msg
-    assert "back_prop=False" in msg and "Python for loop" in msg
-    with pytest.raises(LookupError, match="does not differentiate through tf.while_loop"):
-        tf.train.GradientDescentOptimizer(0.1).minimize(
-            tf.while_loop(lambda i, y: i < 2, lambda i, y: (i + 1, y * tf.Variable(1.0, name="w")), [0, 1.0])[1])
+        assert sess.run(tf.gradients(r2, x)[0]) == 32.0
+    # the backward loop is TF's: a counter each way, the forward values on stacks
+    names = {op.name: op.type for op in tf.get_default_graph().get_operations()}
+    assert names["gradients_2/f_count"] == "Const" and names["gradients_2/f_count_1"] == "Enter"
+    assert names["gradients_2/b_count_2"] == "LoopCond" and names["gradients_2/while_1/Exit_1_grad/b_exit"] == "Enter"
+    assert names["gradients_2/while_1/Switch_1_grad/b_switch"] == "Merge"
+    assert names["gradients_2/while_1/mul/Enter_grad/b_acc"] == "Const"
+    assert "StackV2" in names.values() and "StackPushV2" in names.values() and "StackPopV2" in names.values()
+
+
+def test_an_optimizer_trains_through_a_loop(backend):
+    v = tf.Variable([0.5, 1.0], name="v")  # (read in the loop, assigned outside it: on the GPU if there is one)
+    y = tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y * v), [0, tf.constant([1.0, 1.0])])[1]
+    loss = tf.reduce_sum(tf.square(y - 2.0))
+    train = tf.train.GradientDescentOptimizer(0.05).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got = [sess.run([train, loss, v])[1:] for _ in range(3)]
+    # TensorFlow 2.21 (tf.compat.v1, control flow v1) printed these for the same program
+    want = [(4.515625, [0.640625, 1.2999999523162842]), (3.0562808513641357, [0.8544954061508179, 1.2001210451126099]),
+            (1.967294692993164, [1.155923843383789, 1.3174227476119995])]
+    for (loss_v, v_v), (want_loss, want_v) in zip(got, want):
+        assert loss_v == pytest.approx(want_loss, rel=1e-5)
+        np.testing.assert_allclose(v_v, want_v, rtol=1e-5)
+
+
+def test_gradient_of_a_loop_from_a_graph_def_asks_for_a_meta_graph():
+    x = tf.placeholder(tf.float32, [], name="x")
+    tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y * x), [0, x])
+    data = graph_io.graph_def_bytes(tf.get_default_graph())
+    tf.reset_default_graph()
+    tf.import_graph_def(data, name="")
+    g = tf.get_default_graph()
+    with pytest.raises(LookupError, match="Failed to call gradients on a while loop without properly serializing "
+                                          "graph via MetaGraphDef .* tf.train.export_meta_graph"):
+        tf.gradients(g.get_tensor_by_name("while/Exit_1:0"), g.get_tensor_by_name("x:0"))
 
 
 # =========================================================================== graphs in and out
@@ -406,6 +471,10 @@ def test_meta_graph_keeps_while_contexts(tmp_path, caplog):
     assert [t.name for t in ctx.loop_exits] == ["m/while/Exit:0", "m/while/Exit_1:0", "m/while/Exit_2:0"]
     with tf.Session() as sess:
         np.testing.assert_array_equal(sess.run("m/while/Exit_2:0", {"m/n:0": 3, "m/p:0": True}), want)
+    # the contexts came back: the imported loop differentiates (s doubles in each of n = 3 iterations: 8)
+    grad = tf.gradients(g.get_tensor_by_name("m/while/Exit_2:0"), g.get_tensor_by_name("m/zeros:0"))[0]
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(grad, {"m/n:0": 3, "m/p:0": True}), [8., 8.])
 
 
 # =========================================================================== a session with a GPU

@@ -10,6 +10,7 @@ import collections
 
 from .framework.op_registry import GRADIENT_PENDING, NOT_DIFFERENTIABLE
 from .framework.ops import Tensor, _graph_from_inputs, control_dependencies, convert_to_tensor, name_scope
+from .ops import control_flow_state
 
 __all__ = ["gradients", "RegisterGradient", "NotDifferentiable", "hessians"]
 
@@ -147,17 +148,23 @@ def _pending_count(to_ops, from_ops, consumers):
             between_list.append(op)
             reached.remove(op)
             queue.extend(t._op for t in op._inputs)
+    # a walk that crosses a tf.while_loop builds the loop's gradient loop (ops/control_flow_state.py); None otherwise
+    loop_state = control_flow_state.maybe_create_control_flow_state(between_list, between)
     pending = collections.defaultdict(int)
     for op in between_list:
         for t in op._inputs:
             if t._op in between:
                 pending[t._op] += 1
-    return reachable_to_ops, pending, between
+    return reachable_to_ops, pending, between, loop_state
 
 
 def _set_grad(grads, t, grad):
     op_grads = grads.setdefault(t._op, [[] for _ in t._op._outputs])
-    op_grads[t._value_index].append(grad)
+    parts = op_grads[t._value_index]
+    if isinstance(parts, list):
+        parts.append(grad)
+    else:  # a loop's Switch, walked a second time: the gradient from the loop's body
+        op_grads[t._value_index] = grad
 
 
 def _aggregate(grads, op):
@@ -206,7 +213,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
         to_ops = [y._op for y in ys]
         from_ops = [x._op for x in xs]
         consumers = _consumers_map(g)
-        reachable_to_ops, pending, between = _pending_count(to_ops, from_ops, consumers)
+        reachable_to_ops, pending, between, loop_state = _pending_count(to_ops, from_ops, consumers)
 
         grads = {}
         for y, gy in zip(ys, grad_ys):
@@ -217,20 +224,31 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             if pending[op] == 0 and op not in seen and op in reachable_to_ops:
                 seen.add(op)
                 queue.append(op)
+        if loop_state is not None:  # loop exits no path from the ys reaches get zeros, once their loop's are known
+            for y in loop_state.ProcessUnusedLoopExits(pending, seen):
+                if _is_trainable(y):
+                    _set_grad(grads, y, loop_state.ZerosLikeForExit(y))
+                    queue.append(y._op)
         for op in from_ops:  # an x whose inputs are not on a path needs no further walking
             if all(pending[t._op] <= 0 for t in op._inputs):
                 stop_ops.add(op)
 
-        loop_switches = set()
         while queue:
             op = queue.popleft()
+            if loop_state is not None:
+                loop_state.EnterGradWhileContext(op, before=True)
             out_grads = _aggregate(grads, op)
+            if loop_state is not None:
+                loop_state.ExitGradWhileContext(op, before=True)
             has_out_grads = any(gr is not None for gr in out_grads)
             grad_fn = _gradient_function(op) if has_out_grads and op not in stop_ops else None
+            if loop_state is not None:
+                loop_state.EnterGradWhileContext(op, before=False)
             if grad_fn is not None:
                 for i, gr in enumerate(out_grads):
                     if gr is None and _is_trainable(op._outputs[i]):
-                        out_grads[i] = _zeros_like_output(op, i)
+                        out_grads[i] = loop_state.ZerosLikeV1WhileLoop(op, i) if loop_state is not None else \
+                            _zeros_like_output(op, i)
                 with name_scope(op.name + "_grad"):
                     in_grads = _as_list(grad_fn(op, *out_grads))
                     if len(in_grads) != len(op._inputs):
@@ -262,16 +280,11 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                                      "Calculated input gradient shape: %s"
                                      % (op.name, i, t_in.shape, in_grad.shape)) from None
                 _set_grad(grads, t_in, in_grad)
-            for t in op._inputs:
-                src = t._op
-                pending[src] -= 1
-                if pending[src] == 0 and src not in loop_switches:
-                    queue.append(src)
-                elif pending[src] > 0 and _is_loop_switch(src) and src not in loop_switches:
-                    # as TF: a loop's Switch is walked when its Exit is, not after the loop's body (which waits on
-                    # the Switch through the back edge); it is walked once
-                    loop_switches.add(src)
-                    queue.append(src)
+            if loop_state is not None:
+                loop_state.ExitGradWhileContext(op, before=False)
+            _update_pending_and_enqueue_ready(grads, op, queue, pending, loop_state)
+        if loop_state is not None:
+            loop_state.PostProcessing()
 
         out = []
         for x in xs:
@@ -286,8 +299,44 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
         return out
 
 
-def _is_loop_switch(op):
-    return op._type in ("Switch", "RefSwitch") and op._inputs[1]._op._type == "LoopCond"
+def _has_any_not_none_grads(grads, op):
+    for parts in grads.get(op, ()):
+        if isinstance(parts, Tensor) or (isinstance(parts, list) and any(g is not None for g in parts)):
+            return True
+    return False
+
+
+def _update_pending_and_enqueue_ready(grads, op, queue, pending, loop_state):
+    """One input of `op` fewer to wait for, for each op feeding `op`; those with none left are walked next. As TF: a
+    loop's Switch is walked as soon as one of its users is (and again after its last); a loop's Exits wait until all
+    the loop's Exits on the walk are ready, and those without a gradient then get zeros if any has one."""
+    from .ops.control_flow_state import is_loop_exit, is_loop_switch
+    for t in op._inputs:
+        x = t._op
+        pending[x] -= 1
+        ready = pending[x] == 0
+        if loop_state is not None and not ready:
+            ready = pending[x] > 0 and is_loop_switch(x)
+        if not ready:
+            continue
+        grad_state = loop_state.GetGradState(x, before=False) if loop_state is not None and is_loop_exit(x) else None
+        if grad_state is None:
+            queue.append(x)
+            continue
+        grad_state.deferred_exits.append(t)
+        grad_state._pending_exits_count -= 1
+        if grad_state._pending_exits_count == 0:
+            has_not_none = False
+            for y in grad_state.deferred_exits:
+                if _has_any_not_none_grads(grads, y._op):
+                    has_not_none = True
+                    queue.append(y._op)
+                else:
+                    grad_state.unused_exits.append(y)
+            for y in grad_state.unused_exits:
+                if has_not_none and _is_trainable(y):
+                    _set_grad(grads, y, loop_state.ZerosLikeForExit(y))
+                queue.append(y._op)
 
 
 def _zeros_like_output(op, i):

@@ -94,6 +94,10 @@ T,- > T,T | : RefSwitch Switch
 T > T | frame_name:s is_constant:b parallel_iterations:i : Enter RefEnter
 T > T | : Exit NextIteration
 - > - | : LoopCond
+> | : ControlTrigger
+- > - | elem_type:t stack_name:s : StackV2
+-,T > T | swap_memory:b : StackPushV2
+- > elem_type | : StackPopV2
 N*T > T | axis:i : Pack
 T > num*T | axis:i : Unpack
 N*T,Tidx > T | : ConcatV2

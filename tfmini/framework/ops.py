@@ -471,7 +471,8 @@ class Graph:
         attrs = attrs or {}
         control = self._control_inputs_for([t._op for t in inputs])
         ctx = self._control_flow_context
-        if ctx is not None:  # inside a tf.cond branch: values from outside come in through a Switch
+        if ctx is not None:  # inside a tf.cond branch or a loop: values from outside come in through a Switch/Enter
+            ctx = ctx._context_for(op_type, inputs)
             inputs, control = ctx._inputs_for(name, inputs, control)
         device = self._device_stack[-1] if self._device_stack else ""
         op = Operation(self, name, op_type, inputs, attrs, control, device, _user_frames())

@@ -26,11 +26,17 @@ def _no_op_kernel(xp):
 
 
 register_op("NoOp", infer=_no_op_infer, kernel=_no_op_kernel, grad=NOT_DIFFERENTIABLE, trivial=True)
+register_op("ControlTrigger", infer=_no_op_infer, kernel=_no_op_kernel, grad=NOT_DIFFERENTIABLE, trivial=True)
 
 
 def no_op(name=None):
     """An op that does nothing; useful as a target that carries control dependencies."""
     return get_default_graph().create_op("NoOp", [], {}, name=name or "NoOp")
+
+
+def control_trigger(name=None):
+    """An op that does nothing (ControlTrigger): a loop's gradient orders its stack operations with it."""
+    return get_default_graph().create_op("ControlTrigger", [], {}, name=name or "ControlTrigger")
 
 
 def _as_op(x):
@@ -133,7 +139,19 @@ def _switch_kernel(xp, data, pred, **_):
 def _switch_grad(op, *grads):
     ctx = op._control_flow_context
     if isinstance(ctx, WhileContext):
-        return _loop_grad(op)
+        # a loop's Switch is walked twice: first from its Exit (the gradient enters the backward loop through a Merge,
+        # `b_switch`), then from the loop's body (the gradient of the next iteration, the Merge's back edge)
+        grad_ctxt = op._graph._control_flow_context
+        merge_grad = grad_ctxt.grad_state.switch_map.get(op)
+        if merge_grad is not None:
+            if grads[1] is not None:
+                _add_next_and_back_edge(merge_grad, grads[1], enforce_shape_invariant=False)
+            return None, None
+        if grads[0] is not None:
+            merge_grad = merge([grads[0], grads[0]], name="b_switch")[0]
+            grad_ctxt.grad_state.switch_map[op] = merge_grad
+            return merge_grad, None
+        return None, None
     if isinstance(ctx, CondContext):
         # the other branch's gradient is zeros made on that branch (gradients.py), so the Merge always has one
         if grads[1 - ctx.branch] is None:
@@ -170,11 +188,25 @@ def _merge_kernel(xp, *inputs, **_):
 
 
 def _merge_grad(op, grad, _):
-    ctx = op._inputs[0]._op._control_flow_context
-    if isinstance(ctx, WhileContext):
-        return _loop_grad(op)
+    ctx = _output_context(op._inputs[0]._op)
+    grad_ctxt = op._graph._control_flow_context
+    if isinstance(ctx, WhileContext):  # a loop's Merge: its gradient goes to the Enter, or round the backward loop
+        return list(_switch_ref_or_tensor(grad, grad_ctxt.pivot))
     if isinstance(ctx, CondContext):
-        return list(switch(grad, ctx.pred, name="cond_grad"))
+        pred = ctx.pred
+        grad_state = grad_ctxt.GetWhileContext().grad_state if grad_ctxt is not None and \
+            grad_ctxt.GetWhileContext() is not None else None
+        if grad_state is not None:  # a cond inside a loop: its predicate in the iteration the backward one matches
+            real_pred = grad_state.history_map.get(pred)
+            if real_pred is None:
+                grad_ctxt = grad_state.grad_context
+                grad_ctxt.Exit()
+                history_pred = grad_state.AddForwardAccumulator(pred)
+                grad_ctxt.Enter()
+                real_pred = grad_state.AddBackpropAccumulatedValue(history_pred, pred)
+                grad_state.history_map[pred] = real_pred
+            pred = real_pred
+        return list(_switch_ref_or_tensor(grad, pred, name="cond_grad"))
     from .math_ops import equal
     conds = [equal(op._outputs[1], i) for i in range(len(op._inputs))]
     return [switch(grad, c)[1] for c in conds]
@@ -257,6 +289,7 @@ class _ControlFlowContext:
     def _set_outer(self, outer):
         self._outer_context = outer
         self._nested_contexts = []
+        self._context_stack = []  # the contexts current when Enter was called, for Exit to go back to
         if outer is not None:
             outer._nested_contexts.append(self)
 
@@ -269,16 +302,22 @@ class _ControlFlowContext:
         return self._outer_context
 
     def Enter(self):  # noqa: N802 - TF's name
+        """Make this the context new ops are made in; Exit goes back to the one current now (as TF's)."""
+        self._context_stack.append(self._graph._control_flow_context)
         self._graph._control_flow_context = self
 
     def Exit(self):  # noqa: N802
-        self._graph._control_flow_context = self._outer_context
+        self._graph._control_flow_context = self._context_stack.pop() if self._context_stack else self._outer_context
 
     def GetWhileContext(self):  # noqa: N802
         return self._outer_context.GetWhileContext() if self._outer_context is not None else None
 
     def AddName(self, name):  # noqa: N802 - TF's name (a tensor here: tfmini's contexts keep tensors)
         self._values.add(name)
+
+    def _context_for(self, op_type, inputs):
+        """The context an op of `op_type` on `inputs` made while this one is current belongs to (this one)."""
+        return self
 
     def _split_control(self, control):
         """The control inputs made inside the enclosing loop (all, outside any loop), and those made outside it."""
@@ -492,6 +531,7 @@ def _while_context_from_def(d, rename, g):
     ctx._pivot_for_body = g.as_graph_element(rename(d["pivot_for_body_name"]))
     ctx._loop_exits = [g.as_graph_element(rename(n)) for n in d.get("loop_exit_names", [])]
     ctx._loop_enters = [g.as_graph_element(rename(n)) for n in d.get("loop_enter_names", [])]
+    ctx._grad_state = None
     ctx._set_outer(g._control_flow_context)
     values_def = d.get("values_def", {})
     ctx._values = {g.as_graph_element(rename(n)) for n in values_def.get("values", [])}
@@ -784,27 +824,53 @@ def _loop_cond_infer(pred, **_):
     return [(dtypes.bool, TensorShape([]))]
 
 
-def _loop_grad(op, *grads):
-    """The gradient of a loop's op: none for a loop built with back_prop=False (TF's), else LookupError: TF builds a
-    second loop that pops the forward values from stacks, which tfmini does not build yet."""
-    ctx = op._control_flow_context
-    while ctx is not None and not isinstance(ctx, WhileContext):
-        ctx = ctx._outer_context
-    if ctx is not None and not ctx.back_prop:
-        return [None] * len(op._inputs)
-    from ..framework.ops import format_user_frame
-    raise LookupError(
-        "No gradient defined for operation '%s' (op type: %s): tfmini does not differentiate through "
-        "tf.while_loop yet (the loop built at %s). If nothing needs its gradient, build it with back_prop=False; "
-        "a Python for loop builds the same computation unrolled, which tf.gradients differentiates."
-        % (op.name, op.type, format_user_frame(op.traceback)))
+# The gradient of a loop is a backward loop (ops/control_flow_state.py): tf.gradients walks the forward loop's ops in
+# the backward loop's context, and these rules build its frame: an Exit's gradient enters it, an Enter's leaves it
+# (a loop constant's is summed over the iterations), a NextIteration's passes on.
+def _exit_grad(op, grad):
+    op_ctxt = op._control_flow_context
+    grad_ctxt = op._graph._control_flow_context
+    if op_ctxt is None or grad_ctxt is None:
+        raise LookupError("Failed to call gradients on a while loop without properly serializing graph via "
+                          "MetaGraphDef (the loop of %s came from a GraphDef, which does not keep loops' contexts: "
+                          "export and import a MetaGraphDef, tf.train.export_meta_graph, instead)" % op.name)
+    if not grad_ctxt.back_prop:
+        return None  # tf.while_loop(..., back_prop=False): no gradient through the loop
+    if op_ctxt.grad_state is not None:
+        raise TypeError("Second-order gradient for while loops not supported.")
+    grad_ctxt.AddName(grad)
+    grad_ctxt.Enter()
+    result = _enter(grad, grad_ctxt.name, is_constant=False, parallel_iterations=grad_ctxt.parallel_iterations,
+                    name="b_exit")
+    grad_ctxt.loop_enters.append(result)
+    grad_ctxt.Exit()
+    return result
+
+
+def _enter_grad(op, grad):
+    grad_ctxt = op._graph._control_flow_context
+    if grad_ctxt is None or not isinstance(grad_ctxt, WhileContext) or not grad_ctxt.back_prop or \
+            grad_ctxt.grad_state is None:
+        return grad
+    if op._attrs.get("is_constant", False):
+        return grad_ctxt.AddBackpropAccumulator(op, grad)
+    result = exit(grad)
+    grad_ctxt.loop_exits.append(result)
+    grad_ctxt.ExitResult([result])
+    return result
+
+
+def _next_iteration_grad(op, grad):
+    return grad  # (the backward loop's NextIteration is made by the Switch's gradient)
 
 
 for _type in _ENTER_TYPES:
     register_op(_type, infer=_ref_enter_infer if _type == "RefEnter" else _enter_infer, kernel=_forward_kernel,
-                grad=_loop_grad, aliases_input=True)
-for _type in ("Exit", "NextIteration"):  # (a loop's variables are values: no RefExit, RefNextIteration)
-    register_op(_type, infer=_forward_infer, kernel=_forward_kernel, grad=_loop_grad, aliases_input=True)
+                grad=_enter_grad, aliases_input=True)
+# (a loop's variables are values: no RefExit, RefNextIteration)
+register_op("Exit", infer=_forward_infer, kernel=_forward_kernel, grad=_exit_grad, aliases_input=True)
+register_op("NextIteration", infer=_forward_infer, kernel=_forward_kernel, grad=_next_iteration_grad,
+            aliases_input=True)
 register_op("LoopCond", infer=_loop_cond_infer, kernel=_forward_kernel, grad=NOT_DIFFERENTIABLE, trivial=True)
 
 
@@ -846,6 +912,12 @@ def loop_cond(pred, name=None):
         return make_op("LoopCond", [pred], {}, name=scope)
 
 
+def _get_while_context(op):
+    """The loop `op` is in (through any conds inside it), or None."""
+    ctx = op._control_flow_context
+    return ctx.GetWhileContext() if ctx is not None else None
+
+
 def _is_loop_constant_enter(op):
     return op._type in _ENTER_TYPES and op._attrs.get("is_constant", False)
 
@@ -861,6 +933,26 @@ def _shape_less_than_or_equal(shape1, shape2):
     return all(d2 is None or d1 == d2 for d1, d2 in zip(dims1, dims2))
 
 
+def _add_next_and_back_edge(m, v, enforce_shape_invariant=True):
+    """NextIteration of `v`, the body's result for the loop variable whose Merge is `m`, as m's second input."""
+    v = convert_to_tensor(v)
+    n = _next_iteration(v)
+    if enforce_shape_invariant and not _shape_less_than_or_equal(n.shape, m.shape):
+        inp = m._op._inputs[0]._op._inputs[0]
+        raise ValueError(
+            "Input tensor '%s' enters the loop with shape %s, but has shape %s after one iteration. To allow the "
+            "shape to vary across iterations, use the `shape_invariants` argument of tf.while_loop to specify "
+            "a less-specific shape." % (inp.name, inp.shape, n.shape))
+    if n.dtype.base_dtype != m.dtype.base_dtype:
+        raise TypeError(
+            "Input 1 of node %s was passed %s from %s incompatible with expected %s. (The body returned a %s for "
+            "the loop variable that entered as %s: cast it with tf.cast.)"
+            % (m._op.name, n.dtype.base_dtype.name, n.name, m.dtype.base_dtype.name, n.dtype.base_dtype.name,
+               m.dtype.base_dtype.name))
+    m._op._update_input(1, n)
+    return n
+
+
 class WhileContext(_ControlFlowContext):
     """A tf.while_loop while it is built, and after: values from outside come in through an Enter made once per
     value (`while/add/Enter`), an op with no inputs waits on the loop's pivot (the first loop variable's Merge in
@@ -868,7 +960,7 @@ class WhileContext(_ControlFlowContext):
     calls `_inputs_for` and `_add_op`."""
 
     def __init__(self, maximum_iterations=None, parallel_iterations=10, back_prop=True, swap_memory=False,
-                 name="while_context"):
+                 name="while_context", grad_state=None):
         if not isinstance(parallel_iterations, int) or isinstance(parallel_iterations, bool) \
                 or parallel_iterations <= 0:
             raise ValueError("`parallel_iterations` must be a positive integer: %s" % (parallel_iterations,))
@@ -886,7 +978,12 @@ class WhileContext(_ControlFlowContext):
         self._loop_enters = []
         self._values = set()
         self._external_values = {}
+        self._grad_state = grad_state  # for the backward loop of a loop's gradient: its control_flow_state.GradLoopState
         self._set_outer(g._control_flow_context)
+
+    @property
+    def grad_state(self):
+        return self._grad_state
 
     @property
     def maximum_iterations(self):
@@ -927,6 +1024,18 @@ class WhileContext(_ControlFlowContext):
         """The tensor that carries `val`, made outside the loop, into it: an Enter with is_constant, made once."""
         if val not in self._values and val._op._control_flow_context is not self:
             self._values.add(val)
+            # in a backward loop, a value of its forward loop is the one the forward loop pushed for this iteration
+            grad_ctxt = self._graph._control_flow_context
+            grad_ctxt = grad_ctxt.GetWhileContext() if grad_ctxt is not None else None
+            if grad_ctxt is not None and grad_ctxt._grad_state is not None:
+                forward_ctxt = _get_while_context(val._op)
+                if val._op._type in _EXIT_TYPES and forward_ctxt is not None:
+                    forward_ctxt = forward_ctxt._outer_context
+                    forward_ctxt = forward_ctxt.GetWhileContext() if forward_ctxt is not None else None
+                if forward_ctxt is grad_ctxt._grad_state.forward_context:
+                    real_val = grad_ctxt._grad_state.GetRealValue(val)
+                    self._external_values[val] = real_val
+                    return real_val
             result = val
             if self._outer_context is not None:
                 result = self._outer_context.AddValue(val)
@@ -939,6 +1048,17 @@ class WhileContext(_ControlFlowContext):
             return enter
         actual = self._external_values.get(val)
         return val if actual is None else actual
+
+    def _context_for(self, op_type, inputs):
+        """The context an op of `op_type` made here belongs to: in a backward loop, the Shape, Size or Rank of a
+        forward value is made in the forward loop (only the shape is then kept for each iteration, as TF does)."""
+        if op_type in ("Shape", "Size", "Rank") and inputs:
+            grad_ctxt = self._graph._control_flow_context
+            grad_ctxt = grad_ctxt.GetWhileContext() if grad_ctxt is not None else None
+            if grad_ctxt is not None and grad_ctxt._grad_state is not None and \
+                    _get_while_context(inputs[0]._op) is grad_ctxt._grad_state.forward_context:
+                return inputs[0]._op._control_flow_context
+        return self
 
     def _fix_control_inputs_and_context(self, enters):
         """Each Enter belongs to this loop, and waits for the control dependencies in force for its input's op
@@ -978,6 +1098,7 @@ class WhileContext(_ControlFlowContext):
             with control_dependencies(None):
                 self.Enter()
                 control += [identity(c._outputs[0])._op for c in external if c._outputs]
+                self.Exit()
         return inputs, control
 
     def _add_op(self, op):
@@ -994,24 +1115,105 @@ class WhileContext(_ControlFlowContext):
             for x in nest.flatten(result):
                 self._outer_context.AddName(x)
 
-    def _add_next_and_back_edge(self, m, v):
-        """NextIteration of `v`, the body's result for the loop variable whose Merge is `m`, as m's second input."""
-        v = convert_to_tensor(v)
-        n = _next_iteration(v)
-        if not _shape_less_than_or_equal(n.shape, m.shape):
-            inp = m._op._inputs[0]._op._inputs[0]
-            raise ValueError(
-                "Input tensor '%s' enters the loop with shape %s, but has shape %s after one iteration. To allow the "
-                "shape to vary across iterations, use the `shape_invariants` argument of tf.while_loop to specify "
-                "a less-specific shape." % (inp.name, inp.shape, n.shape))
-        if n.dtype.base_dtype != m.dtype.base_dtype:
-            raise TypeError(
-                "Input 1 of node %s was passed %s from %s incompatible with expected %s. (The body returned a %s for "
-                "the loop variable that entered as %s: cast it with tf.cast.)"
-                % (m._op.name, n.dtype.base_dtype.name, n.name, m.dtype.base_dtype.name, n.dtype.base_dtype.name,
-                   m.dtype.base_dtype.name))
-        m._op._update_input(1, n)
-        return n
+    # ---- the gradient's loops (ops/control_flow_state.py)
+    def AddForwardLoopCounter(self, outer_grad_state):  # noqa: N802 - TF's name
+        """A loop variable counting this (forward) loop's iterations: (its Exit, its NextIteration). Called in the
+        context around the loop."""
+        from . import math_ops
+        from .constant_op import constant
+        n = constant(0, name="f_count")
+        if outer_grad_state is not None:
+            n._op._add_control_input(outer_grad_state.forward_index._op._inputs[0]._op)
+        self.Enter()
+        self.AddName(n)
+        enter_n = _enter(n, self._name, is_constant=False, parallel_iterations=self._parallel_iterations,
+                         name="f_count")
+        self._loop_enters.append(enter_n)
+        merge_n = merge([enter_n, enter_n])[0]
+        switch_n = switch(merge_n, self._pivot)
+        index = math_ops.add(switch_n[1], 1)
+        next_n = _next_iteration(index)
+        merge_n._op._update_input(1, next_n)
+        total_iterations = exit(switch_n[0], name="f_count")
+        self._loop_exits.append(total_iterations)
+        self.ExitResult([total_iterations])
+        self.Exit()
+        return total_iterations, next_n
+
+    def AddBackpropLoopCounter(self, count, outer_grad_state):  # noqa: N802
+        """The backward loop's own counter, from `count` down to 0: its NextIteration. Called in the context
+        around this (backward) loop."""
+        from . import math_ops
+        from .constant_op import constant
+        one = constant(1, name="b_count")
+        self.Enter()
+        self.AddName(count)
+        enter_count = _enter(count, self._name, is_constant=False, parallel_iterations=self._parallel_iterations,
+                             name="b_count")
+        self._loop_enters.append(enter_count)
+        merge_count = merge([enter_count, enter_count])[0]
+        self._pivot_for_pred = merge_count
+        pred = math_ops.greater_equal(merge_count, one)
+        self._pivot = loop_cond(pred, name="b_count")
+        switch_count = switch(merge_count, self._pivot)
+        index = math_ops.subtract(switch_count[1], one)
+        self._pivot_for_body = index
+        next_count = _next_iteration(index)
+        merge_count._op._update_input(1, next_count)
+        final_zero = exit(switch_count[0], name="b_count")
+        self._loop_exits.append(final_zero)
+        if outer_grad_state is not None:
+            outer_grad_state.grad_sync._add_control_input(final_zero._op)
+        self.ExitResult([final_zero])
+        self.Exit()
+        return next_count
+
+    def AddBackpropAccumulator(self, op, grad):  # noqa: N802
+        """The gradient of the loop constant that `op` (its Enter) brings in: the sum over the iterations of `grad`,
+        a loop variable of this (backward) loop. Called in this context."""
+        from . import array_ops, math_ops
+        from .constant_op import constant
+        self.Exit()
+        shape = grad.shape
+        if shape.is_fully_defined():
+            if self._outer_context is not None:
+                self._outer_context.Enter()
+            acc = constant(0, grad.dtype.base_dtype, shape=shape.as_list(), name="b_acc")
+            if self._outer_context is not None:
+                self._outer_context.Exit()
+        else:
+            value = op._inputs[0]
+            if isinstance(self._outer_context, WhileContext) and self._outer_context._grad_state is not None:
+                forward_ctxt = self._grad_state.forward_context
+                forward_ctxt._outer_context.Enter()
+                zeros_shape = array_ops.shape(value)
+                forward_ctxt._outer_context.Exit()
+                outer_grad_state = self._grad_state.outer_grad_state
+                history_zeros_shape = outer_grad_state.AddForwardAccumulator(zeros_shape)
+                self._outer_context.Enter()
+                real_shape = outer_grad_state.AddBackpropAccumulatedValue(history_zeros_shape, zeros_shape)
+                acc = array_ops.zeros(real_shape, grad.dtype.base_dtype)
+                self._outer_context.Exit()
+            else:
+                if self._outer_context is not None:
+                    self._outer_context.Enter()
+                acc = array_ops.zeros(array_ops.shape(value), grad.dtype.base_dtype)
+                if self._outer_context is not None:
+                    self._outer_context.Exit()
+        self.Enter()
+        self.AddName(acc)
+        enter_acc = _enter(acc, self._name, is_constant=False, parallel_iterations=self._parallel_iterations,
+                           name="b_acc")
+        self._loop_enters.append(enter_acc)
+        merge_acc = merge([enter_acc, enter_acc], name="b_acc")[0]
+        switch_acc_false, switch_acc_true = switch(merge_acc, self._pivot)
+        add_acc = math_ops.add(switch_acc_true, grad)
+        next_acc = _next_iteration(add_acc)
+        merge_acc._op._update_input(1, next_acc)
+        result_acc = exit(switch_acc_false, name="b_acc")
+        self._loop_exits.append(result_acc)
+        self.ExitResult([result_acc])
+        return result_acc
 
     def BuildLoop(self, pred, body, loop_vars, shape_invariants, return_same_structure):  # noqa: N802
         """Add the loop's condition and body to the graph; its exits, packed as `loop_vars` (a lone one unpacked
@@ -1095,7 +1297,7 @@ class WhileContext(_ControlFlowContext):
             raise ValueError("Number of inputs and outputs of 'body' must match 'loop_vars'. Got %d for the number "
                              "of inputs/outputs, and %d for 'loop_vars'." % (len(merge_vars), len(result)))
         for m, v in zip(merge_vars, result):
-            self._add_next_and_back_edge(m, v)
+            _add_next_and_back_edge(m, v)
         exit_vars = [exit(x[0]) for x in switch_vars]
         self._loop_exits = exit_vars
         self.ExitResult(exit_vars)
@@ -1121,8 +1323,9 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     NextIteration and Exit ops). `cond(*vars)` returns a scalar bool tensor, `body(*vars)` the next values of the
     loop variables (the structure of `loop_vars`, the same dtypes and shapes unless `shape_invariants` allows
     others). Both are called once, now, to build the graph; a run repeats them. `maximum_iterations` caps the
-    count. tfmini runs a loop's iterations on the CPU and cannot differentiate through it yet (back_prop=False
-    says that nothing will).
+    count. tf.gradients differentiates through the loop as TF 1.x does, with a backward loop
+    (ops/control_flow_state.py); back_prop=False stops gradients at the loop. tfmini runs a loop's iterations on the
+    CPU, also in a session with a GPU.
 
     >>> i, total = tf.while_loop(lambda i, s: i < 10, lambda i, s: (i + 1, s + i), [0, 0])
     >>> sess.run(total)

@@ -1,7 +1,8 @@
-"""Data-flow ops that route rows between tensors: DynamicPartition and (Parallel)DynamicStitch."""
+"""Data-flow ops that route rows between tensors: DynamicPartition and (Parallel)DynamicStitch; the stacks that a
+tf.while_loop's gradient keeps its forward values in (StackV2, StackPushV2, StackPopV2)."""
 from ..framework import dtypes
 from ..framework.op_def_library import convert_one, make_op
-from ..framework.op_registry import InferenceError, register_op
+from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.ops import convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
 from . import array_ops, math_ops
@@ -9,7 +10,8 @@ from .array_ops import _dbg, _invalid
 from .constant_op import constant_value
 from .shape_util import merge_shapes
 
-__all__ = ["dynamic_partition", "dynamic_stitch", "parallel_dynamic_stitch"]
+__all__ = ["dynamic_partition", "dynamic_stitch", "parallel_dynamic_stitch", "stack_v2", "stack_push_v2",
+           "stack_pop_v2"]
 
 
 def _prefix_merge(data, prefix):
@@ -179,3 +181,78 @@ def dynamic_stitch(indices, data, name=None):
 def parallel_dynamic_stitch(indices, data, name=None):
     """As `dynamic_stitch`; which of repeated indices wins is unspecified (here: the later input)."""
     return _stitch("ParallelDynamicStitch", indices, data, name)
+
+
+# =========================================================================== stacks (a tf.while_loop's gradient)
+# StackV2 makes a stack each time it runs; StackPushV2 pushes a copy of a value, StackPopV2 pops the last one. The
+# gradient of a loop pushes the forward values it needs in each iteration and pops them in the backward loop.
+class _Stack(list):
+    """A stack made by one run of a StackV2 op: the values pushed, the element type and the stack's name."""
+
+    __slots__ = ("elem_type", "name", "max_size")
+
+
+def _stack_infer(max_size, *, elem_type=None, stack_name="", **_):
+    if max_size.shape.ndims not in (None, 0):
+        raise InferenceError("Shape must be rank 0 but is rank %d" % max_size.shape.ndims)
+    return [(dtypes.resource, TensorShape([]))]
+
+
+def _stack_kernel(ctx, xp, max_size, *, elem_type=None, stack_name="", **_):
+    s = _Stack()
+    s.elem_type, s.name, s.max_size = elem_type, stack_name or ctx.op.name, int(max_size)
+    return s
+
+
+def _stack_push_infer(handle, elem, *, swap_memory=False, **_):
+    return [(elem.dtype.base_dtype, elem.shape)]
+
+
+def _stack_push_kernel(xp, handle, elem, *, swap_memory=False, **_):
+    from ..framework import errors
+    if 0 <= handle.max_size <= len(handle):
+        raise errors.InvalidArgumentError(None, None, "Stack[%s] overflowed its max_size (%d)"
+                                          % (handle.name, handle.max_size))
+    handle.append(elem.copy())  # (the value as it is now: a variable's storage may change later)
+    return elem
+
+
+def _stack_pop_infer(handle, *, elem_type, **_):
+    return [(elem_type, TensorShape(None))]
+
+
+def _stack_pop_kernel(xp, handle, *, elem_type, **_):
+    from ..framework import errors
+    if not handle:
+        raise errors.InvalidArgumentError(None, None, "Stack[%s] is empty." % handle.name)
+    return handle.pop()
+
+
+register_op("StackV2", infer=_stack_infer, kernel=_stack_kernel, grad=NOT_DIFFERENTIABLE, stateful=True,
+            needs_ctx=True, cpu_only=True)
+register_op("StackPushV2", infer=_stack_push_infer, kernel=_stack_push_kernel, grad=NOT_DIFFERENTIABLE,
+            stateful=True, cpu_only=True, aliases_input=True)
+register_op("StackPopV2", infer=_stack_pop_infer, kernel=_stack_pop_kernel, grad=NOT_DIFFERENTIABLE, stateful=True,
+            cpu_only=True)
+
+
+def stack_v2(max_size, elem_type, stack_name="", name=None):
+    """A new stack of `elem_type` values, at most `max_size` of them (-1: no limit), each time the op runs."""
+    with name_scope(name, "StackV2", [max_size]) as scope:
+        max_size = convert_one("StackV2", "max_size", max_size, dtypes.int32)
+        return make_op("StackV2", [max_size], {"elem_type": dtypes.as_dtype(elem_type).base_dtype,
+                                                "stack_name": stack_name}, name=scope)
+
+
+def stack_push_v2(handle, elem, swap_memory=False, name=None):
+    """Push `elem` on the stack `handle`; returns `elem`."""
+    with name_scope(name, "StackPushV2", [handle, elem]) as scope:
+        elem = convert_to_tensor(elem)
+        return make_op("StackPushV2", [handle, elem], {"T": elem.dtype.base_dtype, "swap_memory": swap_memory},
+                       name=scope)
+
+
+def stack_pop_v2(handle, elem_type, name=None):
+    """The value last pushed on the stack `handle`, taken off it."""
+    with name_scope(name, "StackPopV2", [handle]) as scope:
+        return make_op("StackPopV2", [handle], {"elem_type": dtypes.as_dtype(elem_type).base_dtype}, name=scope)

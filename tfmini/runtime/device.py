@@ -89,9 +89,10 @@ def gpu_for_config(config):
 
 
 def host_memory_dtype(dtype):
-    """True for the dtypes a GPU keeps in host memory: int32 (TF's rule) and strings (no GPU kernels)."""
+    """True for the dtypes a GPU keeps in host memory: int32 (TF's rule), strings (no GPU kernels) and resource
+    handles (Python objects)."""
     base = dtype.base_dtype
-    return base == dtypes.int32 or base == dtypes.string
+    return base == dtypes.int32 or base == dtypes.string or base == dtypes.resource
 
 
 # =========================================================================== placement

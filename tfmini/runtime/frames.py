@@ -173,7 +173,7 @@ class WhileFrame:
 
     __slots__ = ("frame", "members", "name", "_type", "_inputs", "_outputs", "_control_inputs", "_id", "_op_def",
                  "_attrs", "_device", "traceback", "_graph", "_control_flow_context", "_loop_cond", "_merges",
-                 "_switches", "_const_enters", "_exit_index", "ref_variables", "_plans")
+                 "_switches", "_const_enters", "_exits", "_exit_index", "ref_variables", "_plans")
 
     def __init__(self, frame, graph, level):
         self.frame = frame
@@ -213,11 +213,15 @@ class WhileFrame:
         index_of_switch = {s: i for i, s in enumerate(self._switches)}
         exits = sorted((op for op in members if op._type in EXIT_TYPES and _frame_of(op._inputs[0]._op) is frame),
                        key=lambda op: op._id)
+        self._exits = exits
+        # an Exit reads a loop variable's Switch (the value when the predicate turned false), or a value computed
+        # from those (a gradient's gated Identity of it): then the frame has a plan for its exit values too
         self._exit_index = []
         for e in exits:
             src = e._inputs[0]
             if src._op not in index_of_switch or src._value_index != 0:
-                raise _bad_graph(e, "an Exit that does not read a loop variable's Switch")
+                self._exit_index = None
+                break
             self._exit_index.append(index_of_switch[src._op])
         # loop constants: values come in; a variable's reference (an assignment inside the loop) is the variable's
         # storage, which the frame's plans find themselves
@@ -263,21 +267,29 @@ class WhileFrame:
         merges = [m._outputs[0] for m in self._merges]
         consts = [e._outputs[0] for e in self._const_enters]
         bodies = [s._outputs[1] for s in self._switches]
-        nexts = [m._inputs[1]._op._inputs[0] for m in self._merges]
+        next_ops = [m._inputs[1]._op for m in self._merges]
+        nexts = [op._inputs[0] for op in next_ops]
         cond = build_plan(state, [self._loop_cond._outputs[0]], (), merges + consts, np, level=self.frame)
-        body = build_plan(state, nexts, (), merges + bodies + consts, np, level=self.frame)
-        self._plans = (cond, body)
-        self._op_def = OpDef("WhileFrame", None, _LoopKernel(cond, body, len(merges), self._exit_index,
+        # (the NextIteration ops run too: what waits for the iteration to end is their control inputs, as the pushes
+        # of a loop's gradient on the iteration counter's)
+        body = build_plan(state, nexts, next_ops, merges + bodies + consts, np, level=self.frame)
+        exit_plan = None
+        if self._exit_index is None:
+            exit_plan = build_plan(state, [e._inputs[0] for e in self._exits], (),
+                                   merges + [s._outputs[0] for s in self._switches] + consts, np, level=self.frame)
+        self._plans = (cond, body, exit_plan)
+        self._op_def = OpDef("WhileFrame", None, _LoopKernel(cond, body, exit_plan, len(merges), self._exit_index,
                                                              self._loop_cond), **_FRAME_DEF_FIELDS)
 
 
 class _LoopKernel:
     """The kernel of a WhileFrame: `k(xp, *loop variables' first values, *loop constants)` -> the exits' values."""
 
-    __slots__ = ("cond", "body", "n", "exit_index", "loop_cond")
+    __slots__ = ("cond", "body", "exit_plan", "n", "exit_index", "loop_cond")
 
-    def __init__(self, cond, body, n, exit_index, loop_cond):
-        self.cond, self.body, self.n, self.exit_index, self.loop_cond = cond, body, n, exit_index, loop_cond
+    def __init__(self, cond, body, exit_plan, n, exit_index, loop_cond):
+        self.cond, self.body, self.exit_plan = cond, body, exit_plan
+        self.n, self.exit_index, self.loop_cond = n, exit_index, loop_cond
 
     def __call__(self, xp, *inputs):
         n = self.n
@@ -301,7 +313,14 @@ class _LoopKernel:
             except Exception as e:
                 body._reraise(e)
                 raise
-        out = tuple(values[i] for i in self.exit_index)
+        if self.exit_plan is None:
+            out = tuple(values[i] for i in self.exit_index)
+        else:
+            try:
+                out = tuple(self.exit_plan._fn(*values, *values, *consts))
+            except Exception as e:
+                self.exit_plan._reraise(e)
+                raise
         return out[0] if len(out) == 1 else out
 
 
