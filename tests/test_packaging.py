@@ -39,13 +39,13 @@ def test_tensorflow_names_tfmini_lacks_say_so():
     and where to find it; a name TensorFlow does not have either gets Python's plain message. The list of names
     is read only on such a miss, never by `import tfmini`."""
     code = "import sys, tfmini as tf; loaded = 'tfmini.framework.tf_api_names' in sys.modules; " \
-           "print(loaded, hasattr(tf, 'map_fn'))"
+           "print(loaded, hasattr(tf, 'py_func'))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split() \
         == ["False", "False"]
     import tfmini as tf
     import tfmini.contrib  # noqa: F401
     # names tfmini lacks today (implementing one means choosing another here)
-    for module, path, name in [(tf, "tfmini", "map_fn"), (tf, "tfmini", "image"), (tf.nn, "tfmini.nn", "nce_loss"),
+    for module, path, name in [(tf, "tfmini", "py_func"), (tf, "tfmini", "image"), (tf.nn, "tfmini.nn", "nce_loss"),
                                (tf.train, "tfmini.train", "FtrlOptimizer"), (tf.layers, "tfmini.layers", "conv3d"),
                                (tf.linalg, "tfmini.linalg", "svd"), (tf.metrics, "tfmini.metrics", "mean_iou"),
                                (tf.summary, "tfmini.summary", "get_summary_description"),

@@ -24,6 +24,8 @@ from .ops.math_ops import *  # noqa: F401,F403
 from .ops.random_ops import *  # noqa: F401,F403
 from .ops.state_ops import assign, assign_add, assign_sub
 from .ops.control_flow_ops import Assert, case, cond, group, no_op, tuple, while_loop, with_dependencies
+from .ops.functional_ops import foldl, foldr, map_fn, scan
+from .ops.tensor_array_ops import TensorArray
 from .ops.logging_ops import Print
 from .ops.clip_ops import *  # noqa: F401,F403
 from .ops.data_flow_ops import dynamic_partition, dynamic_stitch  # noqa: F401

@@ -1,4 +1,4 @@
-"""Each namespace's `__getattr__`: a TensorFlow 1.x name tfmini lacks (tf.map_fn, tf.nn.nce_loss) raises an
+"""Each namespace's `__getattr__`: a TensorFlow 1.x name tfmini lacks (tf.py_func, tf.nn.nce_loss) raises an
 AttributeError that says so. The list of TF's names (tf_api_names) is read only on such a miss."""
 
 __all__ = ["tf_module_getattr"]

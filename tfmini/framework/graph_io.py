@@ -98,6 +98,17 @@ T > T | : Exit NextIteration
 - > - | elem_type:t stack_name:s : StackV2
 -,T > T | swap_memory:b : StackPushV2
 - > elem_type | : StackPopV2
+- > -,- | dtype:t element_shape:shape dynamic_size:b clear_after_read:b identical_element_shapes:b
+    tensor_array_name:s : TensorArrayV3
+-,-,T,- > - | : TensorArrayWriteV3
+-,-,- > dtype | : TensorArrayReadV3
+-,-,- > dtype | element_shape:shape : TensorArrayGatherV3
+-,-,T,- > - | : TensorArrayScatterV3
+-,- > dtype,- | element_shape_except0:shape : TensorArrayConcatV3
+-,T,-,- > - | : TensorArraySplitV3
+-,- > - | : TensorArraySizeV3
+-,- > -,- | source:s : TensorArrayGradV3
+- > | : TensorArrayCloseV3
 N*T > T | axis:i : Pack
 T > num*T | axis:i : Unpack
 N*T,Tidx > T | : ConcatV2

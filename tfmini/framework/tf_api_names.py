@@ -1,5 +1,5 @@
 """The public names of TensorFlow 1.x's API, by module, for teaching errors: when a learner reaches for a
-TensorFlow name that tfmini lacks (tf.map_fn, tf.image), the AttributeError says so and where to find it.
+TensorFlow name that tfmini lacks (tf.py_func, tf.image), the AttributeError says so and where to find it.
 
 Listed from TensorFlow 2.21's tf.compat.v1 (`dir()` of each module; tf.layers, which needs Keras 2 there, from
 TF 1.15's documentation). Read only by `missing_attribute`, on a miss: `import tfmini` never loads it.

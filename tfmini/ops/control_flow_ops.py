@@ -1219,7 +1219,8 @@ class WhileContext(_ControlFlowContext):
         """Add the loop's condition and body to the graph; its exits, packed as `loop_vars` (a lone one unpacked
         unless `return_same_structure`)."""
         loop_vars = nest.map_structure(_loop_var_tensor, loop_vars)
-        flat_loop_vars = nest.flatten(loop_vars)
+        flat_orig = nest.flatten(loop_vars)
+        flat_loop_vars = [_ta_to_flow(x) for x in flat_orig]  # a TensorArray goes round the loop as its flow
         if shape_invariants is None:
             invariants = [x.shape for x in flat_loop_vars]
         else:
@@ -1232,17 +1233,21 @@ class WhileContext(_ControlFlowContext):
                 if not isinstance(s, TensorShape):
                     raise TypeError("'shape' must be one of TypeSpec, TensorShape or None. Received: %s (write "
                                     "tf.TensorShape([None, 2]) for a shape invariant)" % type(s))
+            invariants = [TensorShape([]) if x is not v else s for x, v, s in zip(flat_orig, flat_loop_vars,
+                                                                                   invariants)]
         self.Enter()
         try:
-            original_body_result, exit_vars = self._build_loop(pred, body, loop_vars, flat_loop_vars, invariants)
+            original_body_result, exit_vars = self._build_loop(pred, body, loop_vars, flat_orig, flat_loop_vars,
+                                                               invariants)
         finally:
             self.Exit()
+        exit_vars = [_flow_to_ta(o, e) for o, e in zip(nest.flatten(original_body_result), exit_vars)]
         packed = nest.pack_sequence_as(original_body_result, exit_vars)
         if return_same_structure:
             return packed
         return packed[0] if len(exit_vars) == 1 else packed
 
-    def _build_loop(self, pred, body, loop_vars, flat_loop_vars, invariants):
+    def _build_loop(self, pred, body, loop_vars, flat_orig, flat_loop_vars, invariants):
         from .array_ops import identity
         self._values = set(flat_loop_vars)
         if self._outer_context is not None:
@@ -1277,12 +1282,14 @@ class WhileContext(_ControlFlowContext):
 
         merge_vars = [merge([x, x])[0] for x in enter_vars]
         self._pivot_for_pred = merge_vars[0]
-        c = convert_to_tensor(pred(*nest.pack_sequence_as(loop_vars, merge_vars)))
+        c = convert_to_tensor(pred(*nest.pack_sequence_as(loop_vars, [_flow_to_ta(o, m) for o, m in
+                                                                       zip(flat_orig, merge_vars)])))
         self._pivot = loop_cond(c, name="LoopCond")
         switch_vars = [_switch_ref_or_tensor(x, self._pivot) for x in merge_vars]
         vars_for_body = [identity(x[1]) for x in switch_vars]
         self._pivot_for_body = vars_for_body[0]
-        packed_vars_for_body = nest.pack_sequence_as(loop_vars, vars_for_body)
+        packed_vars_for_body = nest.pack_sequence_as(loop_vars, [_flow_to_ta(o, v) for o, v in
+                                                                 zip(flat_orig, vars_for_body)])
         body_result = body(*packed_vars_for_body)
         if not isinstance(body_result, (list, _tuple, dict)):
             body_result = [body_result]
@@ -1292,7 +1299,7 @@ class WhileContext(_ControlFlowContext):
         except (TypeError, ValueError) as e:
             raise ValueError("body must return the structure of loop_vars (%d loop variables): %s"
                              % (len(merge_vars), e)) from None
-        result = [convert_to_tensor(x) for x in nest.flatten(body_result)]
+        result = [convert_to_tensor(_ta_to_flow(x)) for x in nest.flatten(body_result)]
         if len(merge_vars) != len(result):
             raise ValueError("Number of inputs and outputs of 'body' must match 'loop_vars'. Got %d for the number "
                              "of inputs/outputs, and %d for 'loop_vars'." % (len(merge_vars), len(result)))
@@ -1311,7 +1318,26 @@ def _loop_var_value(x):
     return x
 
 
+def _is_tensor_array(x):
+    from .tensor_array_ops import TensorArray
+    return isinstance(x, TensorArray)
+
+
+def _ta_to_flow(x):
+    return x.flow if _is_tensor_array(x) else x
+
+
+def _flow_to_ta(orig, flow):
+    """`flow` as the TensorArray `orig` was, if it was one (TF's _convert_flow_to_tensorarray)."""
+    if _is_tensor_array(orig):
+        from .tensor_array_ops import build_ta_with_new_flow
+        return build_ta_with_new_flow(orig, flow)
+    return flow
+
+
 def _loop_var_tensor(x):
+    if _is_tensor_array(x):
+        return x
     if isinstance(x, Operation):
         raise TypeError("A loop variable must be a tensor, not the operation '%s'." % x.name)
     return convert_to_tensor(_loop_var_value(x))
