@@ -85,10 +85,55 @@ def test_pretrained_checkpoint_is_shipped_and_small():
     assert 'model_checkpoint_path: "small_vgg.ckpt"' in (ckpt / "checkpoint").read_text()  # relative: portable
 
 
+class _KernelPool:
+    """Fresh kernels for the notebooks, each started while the previous notebook runs (a kernel takes a second or
+    two to start, mostly waiting on its own imports): every notebook still gets a kernel of its own."""
+
+    def __init__(self):
+        self._next = None
+
+    def _start(self):
+        import threading
+        from nbval.kernel import CURRENT_ENV_KERNEL_NAME, RunningKernel
+        box = {}
+
+        def start():
+            try:
+                box["kernel"] = RunningKernel(CURRENT_ENV_KERNEL_NAME, cwd=str(LESSONS))
+            except Exception as e:  # noqa: BLE001 - raised again by take()
+                box["error"] = e
+        thread = threading.Thread(target=start, daemon=True)
+        thread.start()
+        return thread, box
+
+    def take(self):
+        """A fresh kernel (the one started ahead, or a new one); the next one starts now."""
+        thread, box = self._next or self._start()
+        self._next = self._start()
+        thread.join()
+        if "error" in box:
+            raise box["error"]
+        return box["kernel"]
+
+    def close(self):
+        if self._next is not None:
+            thread, box = self._next
+            thread.join()
+            if "kernel" in box:
+                box["kernel"].stop()
+            self._next = None
+
+
+@pytest.fixture(scope="module")
+def kernels():
+    pool = _KernelPool()
+    yield pool
+    pool.close()
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_solutions_pass_their_checks(path):
-    from nbval.kernel import CURRENT_ENV_KERNEL_NAME, RunningKernel
-    kernel = RunningKernel(CURRENT_ENV_KERNEL_NAME, cwd=str(LESSONS))
+def test_solutions_pass_their_checks(path, kernels):
+    kernel = kernels.take()
     try:
         for src, cell_tags in with_solutions(path):
             texts, errors = [], []
