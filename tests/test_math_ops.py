@@ -74,6 +74,13 @@ def _binary_rows():
 
 _POS = np.abs(X) + 0.5
 
+
+
+def _scalar_input(tf, fn):
+    """`fn` of a fed scalar (a 0-d array when the plan runs: numpy's ufuncs give scalars for those)."""
+    p = tf.placeholder(tf.float32, [])
+    return fn(p), {p: 0.5}
+
 CASES = _binary_rows() + [
     Row("Pow", lambda tf: tf.pow(tf.constant(_POS), tf.constant(Y)), lambda np: np.power(_POS, Y),
         id="Pow-f32-broadcast", rtol=1e-5),
@@ -178,6 +185,7 @@ CASES += _unary_rows() + [
     Row("LogicalNot", lambda tf: ~tf.constant(B1), lambda np: ~B1, id="LogicalNot-operator"),
     Row("Sigmoid", lambda tf: tf.sigmoid(tf.constant([-1000.0, -20.0, 0.0, 20.0, 1000.0])),
         np.array([0.0, 2.0611537e-09, 0.5, 1.0, 1.0], np.float32), id="Sigmoid-tails", rtol=1e-6, atol=0),
+    Row("Sigmoid", lambda tf: _scalar_input(tf, tf.sigmoid), np.float32(0.62245935), id="Sigmoid-scalar"),
     Row("Sigmoid", lambda tf: tf.nn.sigmoid(tf.constant(X.astype(np.float16))),
         lambda np: (1 / (1 + np.exp(-X.astype(np.float64)))).astype(np.float16), id="Sigmoid-f16", rtol=1e-3),
     Row("Erf", lambda tf: tf.erf(tf.constant(np.linspace(-7, 7, 281))), lambda np: _erf(np.linspace(-7, 7, 281)),

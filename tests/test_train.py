@@ -355,3 +355,23 @@ def test_a_tensor_in_var_list_is_refused_only_when_it_has_a_gradient():
     with pytest.raises(NotImplementedError) as e:
         tf.train.AdamOptimizer(0.1).minimize(loss, var_list=[w, h])
     assert e.value.args == ("Trying to update a Tensor ", h)
+
+
+@pytest.mark.parametrize("make", [lambda: tf.train.AdamOptimizer(0.1), lambda: tf.train.MomentumOptimizer(0.1, 0.9),
+                                  lambda: tf.train.RMSPropOptimizer(0.1, momentum=0.5),
+                                  lambda: tf.train.AdagradOptimizer(0.1), lambda: tf.train.AdadeltaOptimizer(1.0),
+                                  lambda: tf.train.GradientDescentOptimizer(0.1)],
+                         ids=["Adam", "Momentum", "RMSProp", "Adagrad", "Adadelta", "GradientDescent"])
+def test_a_scalar_variable_trains_as_a_one_element_one(make, backend):
+    """Kernels on 0-d values (numpy's ufuncs give scalars for them, which cannot be updated in place): a scalar
+    variable (y = W * x + b with scalar W, b) takes the same steps as a [1] one."""
+    got = []
+    for shape in ([], [1]):
+        tf.reset_default_graph()
+        v = tf.Variable(tf.fill(shape, 2.0))
+        loss = tf.reduce_sum(tf.square(v - 1.0) + tf.squared_difference(v, 3.0) + tf.sigmoid(v))
+        train = make().minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            got.append([float(np.reshape(sess.run([train, v])[1], ())) for _ in range(3)])
+    np.testing.assert_allclose(got[0], got[1], rtol=1e-6)

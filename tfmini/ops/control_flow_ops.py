@@ -319,6 +319,12 @@ class _ControlFlowContext:
         """The context an op of `op_type` on `inputs` made while this one is current belongs to (this one)."""
         return self
 
+    def ExitResult(self, result):  # noqa: N802 - TF's name
+        """Make the results of this branch or loop known to the context around it."""
+        if self._outer_context is not None:
+            for x in nest.flatten(result):
+                self._outer_context.AddName(x)
+
     def _split_control(self, control):
         """The control inputs made inside the enclosing loop (all, outside any loop), and those made outside it."""
         while_ctx = self.GetWhileContext()
@@ -626,6 +632,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
                     raise ValueError("%s must have a return value." % what)
             finally:
                 ctx.Exit()
+            ctx.ExitResult(res)
             results.append((orig, res, ctx))
         (orig_t, res_t, ctx_t), (orig_f, res_f, ctx_f) = results
 
@@ -1108,12 +1115,6 @@ class WhileContext(_ControlFlowContext):
             self._graph.prevent_fetching(op)
             for t in op._outputs:
                 self._graph.prevent_feeding(t)
-
-    def ExitResult(self, result):  # noqa: N802 - TF's name
-        """Make the loop's results known to the context around it."""
-        if self._outer_context is not None:
-            for x in nest.flatten(result):
-                self._outer_context.AddName(x)
 
     # ---- the gradient's loops (ops/control_flow_state.py)
     def AddForwardLoopCounter(self, outer_grad_state):  # noqa: N802 - TF's name

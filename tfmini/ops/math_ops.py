@@ -76,6 +76,8 @@ def _pow_kernel(xp, x, y):
 
 def _squared_difference_kernel(xp, x, y):
     d = xp.subtract(x, y)
+    if d.ndim == 0:  # (numpy gives a scalar for 0-d arrays, which cannot be written in place)
+        return xp.asarray(d * xp.conj(d) if d.dtype.kind == "c" else d * d)
     if d.dtype.kind == "c":
         return xp.multiply(d, xp.conj(d), out=d)  # |x - y|**2, as TF defines it for complex
     return xp.multiply(d, d, out=d)
@@ -349,6 +351,8 @@ def _sigmoid_kernel(xp, x):
     # exp(-log(1 + exp(-x))) through logaddexp never overflows, and keeps full relative precision far
     # into the left tail (sigmoid(-20) = 2.06e-9, not 0)
     t = xp.logaddexp(x.dtype.type(0), -x)
+    if t.ndim == 0:  # (numpy gives a scalar for a 0-d array, which cannot be written in place)
+        return xp.asarray(xp.exp(-t))
     xp.negative(t, out=t)
     return xp.exp(t, out=t)
 

@@ -110,7 +110,7 @@ def _apply_adam_kernel(xp, var, m, v, beta1_power, beta2_power, lr, beta1, beta2
     def update(w, mm, vv, grad):
         # TF's expressions, operation for operation, in two scratch arrays instead of one new array per step:
         # m += (g - m) * (1 - beta1); v += (g * g - v) * (1 - beta2); w -= m * lr_t / (sqrt(v) + epsilon)
-        t = xp.subtract(grad, mm)
+        t = xp.asarray(xp.subtract(grad, mm))  # (an array even for a scalar variable: numpy gives a 0-d scalar)
         t *= one_minus_beta1
         mm += t
         xp.multiply(grad, grad, out=t)

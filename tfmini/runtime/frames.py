@@ -193,13 +193,16 @@ class WhileFrame:
         pred = self._loop_cond._outputs[0]
         enters = [op for op in own if op._type in ENTER_TYPES]
         var_enters = [op for op in enters if not op._attrs.get("is_constant", False)]
-        merges = {}
+        merges, read = {}, set()
         for op in own:
             if op._type == "Merge" and len(op._inputs) == 2 and op._inputs[0]._op in var_enters:
                 merges[op._inputs[0]._op] = op
-        if len(merges) != len(var_enters):
-            raise _bad_graph(var_enters[0] if var_enters else members[0],
-                             "a loop variable's Enter is not the first input of a Merge")
+            read.update(t._op for t in op._inputs)
+        for e in var_enters:
+            if e not in merges and e in read:
+                raise _bad_graph(e, "a loop variable's Enter is not the first input of a Merge")
+        # (an Enter nothing in the loop reads - the gradient of a loop result nothing used - is no loop variable)
+        var_enters = [e for e in var_enters if e in merges]
         self._merges = [merges[e] for e in var_enters]
         switch_of = {}
         for op in own:
