@@ -502,3 +502,30 @@ def test_a_loop_runs_on_the_cpu_of_a_gpu_session(capsys):
                                r"/job:localhost/replica:0/task:0/device:GPU:0. Create the variable under "
                                r"tf.device\('/cpu:0'\)"):
                 sess.run(i)
+
+
+# =========================================================================== found by a differential fuzz against TF
+def test_a_loop_result_nothing_uses_gets_a_zero_gradient(backend):
+    x = tf.placeholder(tf.float32, [2])
+    p = tf.placeholder(tf.float32, [2])
+    a, b = tf.while_loop(lambda a, b: tf.reduce_sum(a) < 5.0, lambda a, b: (a * 2.0, b), [x, tf.zeros([2])])
+    c, d = tf.while_loop(lambda c, d: tf.reduce_sum(c) < 5.0, lambda c, d: (c * 2.0, d * 3.0), [x, p])
+    grads = tf.gradients(tf.reduce_sum(a), x) + tf.gradients(tf.reduce_sum(c) + tf.reduce_sum(d), x)
+    with tf.Session() as sess:
+        got = sess.run(grads, {x: [0.5, 2.0], p: [1.0, 1.0]})
+    np.testing.assert_array_equal(got, [[2., 2.], [2., 2.]])  # (TF 2.21's)
+
+
+def test_a_loop_in_a_cond_in_a_loop(backend):
+    x = tf.placeholder(tf.float32, [2])
+    b = tf.placeholder(tf.bool, [])
+
+    def body(i, y):
+        inner = lambda: tf.while_loop(lambda z: tf.reduce_sum(z) < 3.0, lambda z: z * 2.0, [y])  # noqa: E731
+        return i + 1, tf.cond(b, lambda: y + 1.0, inner)
+    y = tf.while_loop(lambda i, y: i < 2, body, [0, x])[1]
+    names = [op.name for op in tf.get_default_graph().get_operations()]
+    assert "while/cond/Merge/Enter" not in names  # (the inner loop's result is the cond's, not a value from outside)
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(y, {x: [0.5, 1.0], b: True}), [2.5, 3.])
+        np.testing.assert_array_equal(sess.run(y, {x: [0.5, 1.0], b: False}), [1., 2.])
