@@ -246,60 +246,51 @@ def _grad_source(t):
     return "/".join(tokens[:pos[-1] + 1])
 
 
-def _read_grad(op, grad):
-    handle, index, flow = op._inputs
-    g = TensorArray(dtype=op._attrs["dtype"], handle=handle, flow=flow,
-                    colocate_with_first_write_call=False).grad(source=_grad_source(grad), flow=flow)
-    return [None, None, g.write(index, grad).flow]
+def _grad_array(op, dtype_attr, source, flow):
+    """The gradient array, for the tf.gradients call `source`, of the array `op` works on (its first input)."""
+    return TensorArray(dtype=op._attrs[dtype_attr], handle=op._inputs[0], flow=flow,
+                       colocate_with_first_write_call=False).grad(source=source, flow=flow)
 
 
 def _barrier_flow(op, flow):
+    """`flow` (the gradient of a write's flow), after the write itself: the gradient array is read after it."""
     from .array_ops import identity
     flow_out = identity(op._outputs[0], "flow_out")
     with control_dependencies([flow_out]):
         return identity(flow, "write_barrier")
 
 
+def _read_grad(op, grad):
+    index, flow = op._inputs[1], op._inputs[2]
+    return [None, None, _grad_array(op, "dtype", _grad_source(grad), flow).write(index, grad).flow]
+
+
 def _write_grad(op, flow):
-    handle, index = op._inputs[0], op._inputs[1]
     source = _grad_source(flow)
     flow = _barrier_flow(op, flow)
-    g = TensorArray(dtype=op._attrs["T"], handle=handle, flow=flow,
-                    colocate_with_first_write_call=False).grad(source=source, flow=flow)
-    return [None, None, g.read(index), flow]
+    return [None, None, _grad_array(op, "T", source, flow).read(op._inputs[1]), flow]
 
 
 def _gather_grad(op, grad):
-    handle, indices, flow = op._inputs
-    g = TensorArray(dtype=op._attrs["dtype"], handle=handle, flow=flow,
-                    colocate_with_first_write_call=False).grad(source=_grad_source(grad), flow=flow)
-    return [None, None, g.scatter(indices, grad).flow]
+    indices, flow = op._inputs[1], op._inputs[2]
+    return [None, None, _grad_array(op, "dtype", _grad_source(grad), flow).scatter(indices, grad).flow]
 
 
 def _scatter_grad(op, flow):
-    handle, indices = op._inputs[0], op._inputs[1]
     source = _grad_source(flow)
     flow = _barrier_flow(op, flow)
-    g = TensorArray(dtype=op._attrs["T"], handle=handle, flow=flow,
-                    colocate_with_first_write_call=False).grad(source=source, flow=flow)
-    return [None, None, g.gather(indices), flow]
+    return [None, None, _grad_array(op, "T", source, flow).gather(op._inputs[1]), flow]
 
 
 def _concat_grad(op, grad, unused_lengths_grad):
-    handle, flow = op._inputs
-    lengths = op._outputs[1]
-    g = TensorArray(dtype=op._attrs["dtype"], handle=handle, flow=flow,
-                    colocate_with_first_write_call=False).grad(source=_grad_source(grad), flow=flow)
-    return [None, g.split(grad, lengths=lengths).flow]
+    flow, lengths = op._inputs[1], op._outputs[1]
+    return [None, _grad_array(op, "dtype", _grad_source(grad), flow).split(grad, lengths=lengths).flow]
 
 
 def _split_grad(op, flow):
-    handle = op._inputs[0]
     source = _grad_source(flow)
     flow = _barrier_flow(op, flow)
-    g = TensorArray(dtype=op._attrs["T"], handle=handle, flow=flow,
-                    colocate_with_first_write_call=False).grad(source=source, flow=flow)
-    return [None, g.concat(), None, flow]
+    return [None, _grad_array(op, "T", source, flow).concat(), None, flow]
 
 
 _KW = dict(stateful=True, cpu_only=True)
