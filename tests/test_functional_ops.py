@@ -214,3 +214,16 @@ def test_an_rnn_trains_with_scan(backend):
         for _ in range(30):
             sess.run(train, {x: xv})
         assert sess.run(loss, {x: xv}) < first * 0.2
+
+
+def test_elements_of_different_shapes_are_refused_when_the_shapes_are_inferred():
+    p = tf.placeholder(tf.float32, [None])
+    q = tf.placeholder(tf.float32, [None])
+    ta = tf.TensorArray(tf.float32, size=2).write(0, p).write(1, q)
+    loose = tf.TensorArray(tf.float32, size=2, infer_shape=False).write(0, p).write(1, q)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"Could not write to TensorArray index 1 because "
+                           r"the value shape is \[3\] which is incompatible with the TensorArray's inferred element "
+                           r"shape: \[2\] \(consider setting infer_shape=False\)"):
+            sess.run(ta.flow, {p: [1., 2.], q: [1., 2., 3.]})
+        np.testing.assert_array_equal(sess.run(loose.concat(), {p: [1., 2.], q: [3., 4., 5.]}), [1., 2., 3., 4., 5.])

@@ -23,7 +23,7 @@ class _Array:
     """One run's TensorArray: its elements (None: not written), whether each was read (cleared), its gradients."""
 
     __slots__ = ("name", "dtype", "values", "read", "dynamic_size", "clear_after_read", "element_shape",
-                 "identical_shapes", "aggregate", "grads", "closed")
+                 "known_shape", "identical_shapes", "aggregate", "grads", "closed")
 
     def __init__(self, name, dtype, size, dynamic_size, clear_after_read, element_shape, identical_shapes,
                  aggregate=False):
@@ -32,6 +32,7 @@ class _Array:
         self.read = [False] * size
         self.dynamic_size, self.clear_after_read = dynamic_size, clear_after_read
         self.element_shape = element_shape  # a TensorShape (maybe partly known)
+        self.known_shape = tuple(element_shape.as_list()) if element_shape.is_fully_defined() else None
         self.identical_shapes = identical_shapes
         self.aggregate = aggregate  # a gradient array: writes to one index add up, unwritten reads are zeros
         self.grads = {}
@@ -56,13 +57,17 @@ class _Array:
     def write(self, i, value):
         i = self._index(i, True)
         value = np.asarray(value)
-        shape = TensorShape(value.shape)
-        if self.identical_shapes or self.aggregate:
-            if not self.element_shape.is_compatible_with(shape):
+        if (self.identical_shapes or self.aggregate) and value.shape != self.known_shape:
+            dims = self.element_shape.as_tuple()
+            if dims is not None and (len(dims) != value.ndim or
+                                     any(d is not None and d != v for d, v in zip(dims, value.shape))):
                 raise self._error("Could not write to TensorArray index %d because the value shape is %s which is "
                                   "incompatible with the TensorArray's inferred element shape: %s (consider setting "
-                                  "infer_shape=False)." % (i, _shape_text(shape), _shape_text(self.element_shape)))
-            self.element_shape = self.element_shape.merge_with(shape) if self.identical_shapes else self.element_shape
+                                  "infer_shape=False)." % (i, _shape_text(TensorShape(value.shape)),
+                                                           _shape_text(self.element_shape)))
+            if self.identical_shapes:  # every element has this shape from now on
+                self.element_shape = TensorShape(value.shape)
+                self.known_shape = value.shape
         if self.values[i] is not None or self.read[i]:
             if not self.aggregate:
                 raise self._error("Could not write to TensorArray index %d because it has already been written to."
