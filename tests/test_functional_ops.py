@@ -227,3 +227,39 @@ def test_elements_of_different_shapes_are_refused_when_the_shapes_are_inferred()
                            r"shape: \[2\] \(consider setting infer_shape=False\)"):
             sess.run(ta.flow, {p: [1., 2.], q: [1., 2., 3.]})
         np.testing.assert_array_equal(sess.run(loose.concat(), {p: [1., 2.], q: [3., 4., 5.]}), [1., 2., 3., 4., 5.])
+
+
+# =========================================================================== found by a differential fuzz against TF
+def test_a_tensor_array_made_in_a_loop_body_differentiates(backend):
+    x = tf.placeholder(tf.float32, [3])
+
+    def body(i, a):
+        ta = tf.TensorArray(tf.float32, size=3).unstack(x * a)  # (its handle is kept on a stack for the gradient)
+        return i + 1, ta.read(1)
+    a = tf.while_loop(lambda i, a: i < 2, body, [0, tf.constant(1.0)])[1]
+    g = tf.gradients(a, x)[0]
+    with tf.Session() as sess:
+        assert sess.run(a, {x: [1., 2., 3.]}) == 4.0
+        np.testing.assert_array_equal(sess.run(g, {x: [1., 2., 3.]}), [0., 4., 0.])  # (TF 2.21's)
+
+
+def test_a_loop_runs_only_the_variables_the_run_needs(backend):
+    x = tf.placeholder(tf.float32, [3])
+    ta = tf.TensorArray(tf.float32, size=3).unstack(x)
+    bad = ta.read(0) + ta.read(0)  # fails if it runs (the element is cleared by the first read)
+    _, unused, z = tf.while_loop(lambda i, y, z: i < 2, lambda i, y, z: (i + 1, y, z * 2.0), [0, bad, tf.constant(1.0)])
+    with tf.Session() as sess:
+        assert sess.run(z, {x: [1., 2., 3.]}) == 4.0  # as TF: `bad` is pruned with the loop variable nothing needs
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Could not read index 0 twice"):
+            sess.run(unused, {x: [1., 2., 3.]})
+
+
+def test_a_value_read_from_a_tensor_array_is_its_own(backend):
+    v = tf.Variable(np.array([1., 2., 3.], np.float32))
+    t = tf.TensorArray(tf.float32, size=1).write(0, v).read(0)
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(t))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        before = sess.run(t)
+        sess.run(train)
+        np.testing.assert_array_equal(before, [1., 2., 3.])  # not the variable's storage, which the step changed

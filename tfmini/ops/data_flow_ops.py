@@ -213,7 +213,9 @@ def _stack_push_kernel(xp, handle, elem, *, swap_memory=False, **_):
     if 0 <= handle.max_size <= len(handle):
         raise errors.InvalidArgumentError(None, None, "Stack[%s] overflowed its max_size (%d)"
                                           % (handle.name, handle.max_size))
-    handle.append(elem.copy())  # (the value as it is now: a variable's storage may change later)
+    # an array as it is now (a variable's storage may change later); a handle (a TensorArray made in a loop's body)
+    # is the object itself
+    handle.append(elem.copy() if hasattr(elem, "shape") and hasattr(elem, "dtype") else elem)
     return elem
 
 

@@ -78,7 +78,7 @@ class _Array:
                                       "but the new input shape is %s." % (i, _shape_text(TensorShape(
                                           self.values[i].shape)), _shape_text(shape)))
                 value = self.values[i] + value
-        self.values[i] = value.copy() if value.base is not None else value
+        self.values[i] = value.copy()  # (as it is now: a variable's storage, a view of another value, may change)
 
     def read_at(self, i):
         i = self._index(i, False)

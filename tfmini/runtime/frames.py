@@ -128,37 +128,49 @@ def collapse(fetch_ops, feeds, level=None):
             if t._op._type not in EXIT_TYPES and _child(level, t._op) is not None:
                 raise ValueError("Tensor %s may not be fed. (It is a value of a tf.while_loop, which each iteration "
                                  "computes anew.)" % t.name)
-    graph = None
-    nodes, rep = {}, {}
+    # A loop is one step, built once the walk knows which of its Exits the run needs: it runs only the loop
+    # variables those (and the condition) depend on, as TF's pruning does. A frame reached again later, for more of
+    # its Exits, is built again.
+    reached = {}   # frame -> the set of its Exit ops the walk reached
+    nodes = {}     # frame -> its WhileFrame for the Exits reached so far
     needed = set()
     stack = list(fetch_ops)
-    while stack:
-        op = stack.pop()
-        if op in needed:
-            continue
-        if op.__class__ is not WhileFrame:
-            child = _child(level, op)
-            if child is not None:
-                node = nodes.get(child)
-                if node is None:
-                    graph = op._graph
-                    node = nodes[child] = WhileFrame(child, graph, level)
-                    for m in node.members:
-                        rep[m] = node
-                stack.append(node)
+    while True:
+        while stack:
+            op = stack.pop()
+            if op in needed:
                 continue
-        needed.add(op)
-        if op._type == "RefEnter" and level is not None:
-            stack.append(ref_variable(op._inputs[0])._op)  # the variable's storage (WhileFrame checked it is one)
-            continue
-        for t in op._inputs:
-            if t not in feeds:
-                stack.append(t._op)
-        for c in op._control_inputs:
-            # a control input on a fed placeholder is satisfied by the feed; in a loop's plans, so is one on an op
-            # whose value the plan is given (the condition's constants wait for the first loop variable's Merge)
-            if not (c._outputs and c._outputs[0] in feeds and (level is not None or c._type == "Placeholder")):
-                stack.append(c)
+            if op.__class__ is not WhileFrame:
+                child = _child(level, op)
+                if child is not None:
+                    reached.setdefault(child, set()).add(op)
+                    continue
+            needed.add(op)
+            if op._type == "RefEnter" and level is not None:
+                stack.append(ref_variable(op._inputs[0])._op)  # the variable's storage (WhileFrame checked it is one)
+                continue
+            for t in op._inputs:
+                if t not in feeds:
+                    stack.append(t._op)
+            for c in op._control_inputs:
+                # a control input on a fed placeholder is satisfied by the feed; in a loop's plans, so is one on an op
+                # whose value the plan is given (the condition's constants wait for the first loop variable's Merge)
+                if not (c._outputs and c._outputs[0] in feeds and (level is not None or c._type == "Placeholder")):
+                    stack.append(c)
+        changed = False
+        for child, ops in reached.items():
+            old = nodes.get(child)
+            if old is not None and old.reached == ops:
+                continue
+            node = WhileFrame(child, next(iter(ops))._graph, level, frozenset(ops))
+            if old is not None:
+                needed.discard(old)
+            nodes[child] = node
+            stack.append(node)
+            changed = True
+        if not changed:
+            break
+    rep = {m: node for node in nodes.values() for m in node.members}
     return needed, rep
 
 
@@ -173,11 +185,12 @@ class WhileFrame:
 
     __slots__ = ("frame", "members", "name", "_type", "_inputs", "_outputs", "_control_inputs", "_id", "_op_def",
                  "_attrs", "_device", "traceback", "_graph", "_control_flow_context", "_loop_cond", "_merges",
-                 "_switches", "_const_enters", "_exits", "_exit_index", "ref_variables", "_plans")
+                 "_switches", "_const_enters", "_exits", "_exit_index", "ref_variables", "_plans", "reached")
 
-    def __init__(self, frame, graph, level):
+    def __init__(self, frame, graph, level, reached):
         self.frame = frame
         self._graph = graph
+        self.reached = reached  # the Exit ops (or other ops) of the loop that the run needs
         members = [op for op in graph._ops if _child_or_none(level, op) is frame]
         self.members = members
         self._type = "WhileFrame"
@@ -202,20 +215,49 @@ class WhileFrame:
             if e not in merges and e in read:
                 raise _bad_graph(e, "a loop variable's Enter is not the first input of a Merge")
         # (an Enter nothing in the loop reads - the gradient of a loop result nothing used - is no loop variable)
-        var_enters = [e for e in var_enters if e in merges]
-        self._merges = [merges[e] for e in var_enters]
+        all_vars = [e for e in var_enters if e in merges]
         switch_of = {}
         for op in own:
             if op._type == "Switch" and len(op._inputs) == 2 and op._inputs[1] is pred:
                 switch_of[op._inputs[0]] = op
-        self._switches = []
-        for m in self._merges:
+        for e in all_vars:
+            m = merges[e]
             if m._outputs[0] not in switch_of or m._inputs[1]._op._type not in NEXT_TYPES:
                 raise _bad_graph(m, "the loop variable's Merge has no Switch on the LoopCond, or no NextIteration")
-            self._switches.append(switch_of[m._outputs[0]])
-        index_of_switch = {s: i for i, s in enumerate(self._switches)}
-        exits = sorted((op for op in members if op._type in EXIT_TYPES and _frame_of(op._inputs[0]._op) is frame),
+        exits = sorted((op for op in reached if op._type in EXIT_TYPES and _frame_of(op._inputs[0]._op) is frame),
                        key=lambda op: op._id)
+        # what the run needs of the loop: the loop variables the condition and the needed Exits depend on (through the
+        # other variables' next values, and the control inputs of their NextIterations), and the loop constants read
+        var_of = {merges[e]: e for e in all_vars}
+        member_set = set(members)
+        used_vars, used_consts, outside_control = set(), set(), []
+        work = [self._loop_cond] + [e._inputs[0]._op for e in exits]
+        seen = set()
+        while work:
+            op = work.pop()
+            if op in seen or op not in member_set:
+                continue
+            seen.add(op)
+            e = var_of.get(op)
+            if e is not None:
+                if e not in used_vars:
+                    used_vars.add(e)
+                    work.append(op._inputs[1]._op)  # its NextIteration: its next value, and what that waits for
+                continue
+            if op._type in ENTER_TYPES and _frame_of(op) is frame:
+                used_consts.add(op)
+                outside_control.extend(c for c in op._control_inputs if c not in member_set)
+                continue
+            work.extend(t._op for t in op._inputs)
+            for c in op._control_inputs:
+                if c in member_set:
+                    work.append(c)
+                else:
+                    outside_control.append(c)
+        var_enters = [e for e in all_vars if e in used_vars]
+        self._merges = [merges[e] for e in var_enters]
+        self._switches = [switch_of[m._outputs[0]] for m in self._merges]
+        index_of_switch = {s: i for i, s in enumerate(self._switches)}
         self._exits = exits
         # an Exit reads a loop variable's Switch (the value when the predicate turned false), or a value computed
         # from those (a gradient's gated Identity of it): then the frame has a plan for its exit values too
@@ -229,9 +271,9 @@ class WhileFrame:
         # loop constants: values come in; a variable's reference (an assignment inside the loop) is the variable's
         # storage, which the frame's plans find themselves
         self._const_enters, self.ref_variables = [], []
-        control = []
+        control = [c for e in var_enters for c in e._control_inputs] + outside_control
         for e in enters:
-            if e in var_enters:
+            if e not in used_consts or not e._attrs.get("is_constant", False):
                 continue
             src = e._inputs[0]
             if src._dtype._is_ref:
@@ -244,14 +286,9 @@ class WhileFrame:
                     control.append(src._op)  # (a cond's RefSwitch: the loop runs where the cond's branch does)
             else:
                 self._const_enters.append(e)
-        member_set = set(members)
         self._inputs = tuple([e._inputs[0] for e in var_enters] + [e._inputs[0] for e in self._const_enters])
         self._outputs = tuple(e._outputs[0] for e in exits)
-        for op in members:
-            for c in op._control_inputs:
-                if c not in member_set and c not in control:
-                    control.append(c)
-        self._control_inputs = control
+        self._control_inputs = list(dict.fromkeys(c for c in control if c not in member_set))
         last = exits[-1] if exits else self._loop_cond
         self._id = last._id
         self.name = frame.name
