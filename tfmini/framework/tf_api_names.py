@@ -203,6 +203,9 @@ _NAMES = {
         "constant global_variables glorot_normal glorot_uniform he_normal he_uniform identity lecun_normal "
         "lecun_uniform local_variables ones orthogonal random_normal random_uniform tables_initializer "
         "truncated_normal uniform_unit_scaling variables variance_scaling zeros"),
+    "nn.rnn_cell": (
+        "BasicLSTMCell BasicRNNCell DeviceWrapper DropoutWrapper GRUCell LSTMCell LSTMStateTuple MultiRNNCell RNNCell "
+        "ResidualWrapper"),
     "layers": (
         "AveragePooling1D AveragePooling2D AveragePooling3D BatchNormalization Conv1D Conv2D Conv2DTranspose Conv3D "
         "Conv3DTranspose Dense Dropout Flatten InputSpec Layer MaxPooling1D MaxPooling2D MaxPooling3D SeparableConv1D "
