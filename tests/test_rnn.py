@@ -20,7 +20,7 @@ def _stacked(outputs_and_state):
     return tf.stack(outputs, 1), state
 
 
-CASES = {
+RNN_CASES = {
     "basic_rnn": lambda x: tf.nn.dynamic_rnn(R.BasicRNNCell(4), x, dtype=tf.float32),
     "basic_lstm": lambda x: tf.nn.dynamic_rnn(R.BasicLSTMCell(4), x, dtype=tf.float32),
     "gru": lambda x: tf.nn.dynamic_rnn(R.GRUCell(4), x, dtype=tf.float32),
@@ -39,13 +39,13 @@ CASES = {
 
 
 def test_golden_covers_every_case():
-    assert set(GOLDEN) == set(CASES)
+    assert set(GOLDEN) == set(RNN_CASES)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", sorted(RNN_CASES))
 def test_variables_values_and_gradients_are_tensorflows(name, backend):
     x = tf.placeholder(tf.float32, [2, 5, 3], name="x")
-    out, state = CASES[name](x)
+    out, state = RNN_CASES[name](x)
     flat_state = nest.flatten(state)
     loss = tf.reduce_sum(out * out) + sum(tf.reduce_sum(s) for s in flat_state)
     variables = sorted(tf.trainable_variables(), key=lambda v: v.name)
