@@ -176,7 +176,8 @@ def test_tensor_array_errors():
         with pytest.raises(tf.errors.InvalidArgumentError, match="Could not write to TensorArray index 0 because "
                                                                  "it has already been written to"):
             sess.run(ta1.write(0, [3., 4.]).flow)
-        with pytest.raises(tf.errors.InvalidArgumentError, match="Tried to write to element 5 but array is size: 2"):
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Tried to write to index 5 but array is not "
+                                                                 "resizeable and size is: 2"):
             sess.run(ta.write(5, [3., 4.]).flow)
         with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[\[node TensorArrayReadV3"):
             sess.run(ta1.read(1))
@@ -263,3 +264,46 @@ def test_a_value_read_from_a_tensor_array_is_its_own(backend):
         before = sess.run(t)
         sess.run(train)
         np.testing.assert_array_equal(before, [1., 2., 3.])  # not the variable's storage, which the step changed
+
+
+
+# =========================================================================== found in review
+def test_an_empty_batch_maps_to_an_empty_result(backend):
+    x = tf.placeholder(tf.float32, [None, 2])
+    r = tf.map_fn(tf.reduce_sum, x)
+    with tf.Session() as sess:
+        got = sess.run(r, {x: np.ones((0, 2), np.float32)})
+    assert got.shape == (0,) and got.dtype == np.float32
+    loose = tf.TensorArray(tf.float32, size=0, infer_shape=False, element_shape=None)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.UnimplementedError, match="TensorArray has size zero, but element shape "
+                                                               "<unknown> is not fully defined"):
+            sess.run(loose.stack())
+
+
+def test_writes_to_a_gradient_array_add_up_and_must_agree_in_shape():
+    ta = tf.TensorArray(tf.float32, size=1, infer_shape=False).write(0, tf.ones([2]))
+    g = ta.grad("gradients", flow=ta.flow)
+    twice = g.write(0, tf.ones([2])).write(0, tf.ones([2]) * 2.0).read(0)
+    clash = g.write(0, tf.ones([2])).write(0, tf.ones([3])).read(0)
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(twice), [3., 3.])
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"Could not aggregate to TensorArray index 0 because "
+                           r"the existing shape is \[2\] but the new input shape is \[3\]"):
+            sess.run(clash)
+
+
+def test_an_assignments_value_enters_a_loop_as_a_value(backend):
+    with tf.device("/cpu:0"):
+        v = tf.Variable(1.)
+    a = v.assign(5.)
+    r = tf.map_fn(lambda x: x * a, tf.constant([1., 2.]))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_array_equal(sess.run(r), [5., 10.])  # (TF 2.21's)
+
+
+def test_a_resource_handle_prints_as_what_it_is():
+    ta = tf.TensorArray(tf.float32, size=1, name="steps").write(0, 1.0)
+    with tf.Session() as sess:
+        assert repr(sess.run(ta.handle)) == "<TensorArray steps: 1 elements of float32>"

@@ -529,3 +529,41 @@ def test_a_loop_in_a_cond_in_a_loop(backend):
     with tf.Session() as sess:
         np.testing.assert_array_equal(sess.run(y, {x: [0.5, 1.0], b: True}), [2.5, 3.])
         np.testing.assert_array_equal(sess.run(y, {x: [0.5, 1.0], b: False}), [1., 2.])
+
+
+
+# =========================================================================== found in review
+def test_a_value_made_in_a_loop_cannot_be_used_outside_it():
+    inside = []
+
+    def body(i):
+        inside.append(i * 2)
+        return i + 1
+    tf.while_loop(lambda i: i < 3, body, [0])
+    with pytest.raises(ValueError, match="Cannot use 'while/mul' as input to 'add' because 'while/mul' is in a while "
+                                         "loop. \\(A value made in a tf.while_loop's body exists once per iteration"):
+        inside[0] + 1
+    with pytest.raises(ValueError, match="Cannot use 'while/mul' as input to 'while_1/add' because they are in "
+                                         "different while loops"):
+        tf.while_loop(lambda j: j < 3, lambda j: j + inside[0], [0])
+
+
+def test_loop_errors_name_the_op_and_the_learners_line(backend):
+    p = tf.placeholder(tf.int32, None)
+    r = tf.while_loop(lambda i: i < p, lambda i: i + 1, [0])
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError) as e:
+            sess.run(r, {p: [5, 6]})
+    assert "The second input must be a scalar, but it has shape [2]" in str(e.value)
+    assert "[[node while/LoopCond (defined at " in str(e.value) and "test_while_loop.py" in str(e.value)
+
+
+def test_tensor_array_loop_variables_and_their_shape_invariants():
+    ta = tf.TensorArray(tf.float32, size=2)
+    with pytest.raises(ValueError, match=r"The shape invariant specified for TensorArray:1 is not compatible with the "
+                                         r"initial shape of the loop variable. It enters the loop with shape \(\), but "
+                                         r"the specified shape invariant is \(5,\)"):
+        tf.while_loop(lambda i, ta: i < 2, lambda i, ta: (i + 1, ta.write(i, 1.0)), [0, ta],
+                      shape_invariants=[tf.TensorShape([]), tf.TensorShape([5])])
+    with pytest.raises(TypeError, match=r"loop_vars must be a list or tuple of the loop's variables: write \[3\]"):
+        tf.while_loop(lambda i: i < 3, lambda i: i + 1, 3)

@@ -42,13 +42,8 @@ def _check_fetchable(graph, elements):
 
 
 def _in_loop(op):
-    from ..ops.control_flow_ops import WhileContext
     ctx = op._control_flow_context
-    while ctx is not None:
-        if isinstance(ctx, WhileContext):
-            return True
-        ctx = ctx._outer_context
-    return False
+    return ctx is not None and ctx.GetWhileContext() is not None
 
 
 class _FetchMapper:

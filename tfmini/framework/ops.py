@@ -256,6 +256,51 @@ class Tensor:
         setattr(Tensor, operator, func)
 
 
+# =========================================================================== loops' values
+def _output_context(op):
+    ctx = op._control_flow_context
+    return ctx._outer_context if ctx is not None and op._type == "Exit" else ctx
+
+
+def _is_containing_context(ctx, maybe_containing):
+    """Whether `maybe_containing` is or contains `ctx` (TF's IsContainingContext)."""
+    while ctx is not maybe_containing:
+        if ctx is None:
+            return False
+        ctx = ctx._outer_context
+    return True
+
+
+def _check_input_context(name, op_type, op_ctx, input_op):
+    """TF's ValueError for an op made outside a loop (or in another loop) on a value made inside it, which exists
+    once per iteration (TF's CheckInputFromValidContext; a loop's gradient reads its forward loop's values)."""
+    input_ctx = _output_context(input_op)
+    if input_ctx is None or input_ctx is op_ctx:
+        return
+    while_ctx = op_ctx.GetWhileContext() if op_ctx is not None else None
+    input_while = input_ctx.GetWhileContext()
+    if while_ctx is None:
+        if input_while is None or op_type in ("Enter", "RefEnter", "Switch", "RefSwitch"):
+            return
+        raise ValueError("Cannot use '%s' as input to '%s' because '%s' is in a while loop. (A value made in a "
+                         "tf.while_loop's body exists once per iteration: return it from the body as a loop variable "
+                         "and use the loop's result.)" % (input_op.name, name, input_op.name))
+    grad = while_ctx.grad_state
+    input_grad = input_while.grad_state if input_while is not None else None
+    if (_is_containing_context(while_ctx, input_while)
+            or (grad is not None and (_is_containing_context(grad.forward_context, input_while)
+                                      or (input_while is not None
+                                          and grad.forward_context is input_while._outer_context)))
+            or (input_grad is not None and (input_grad.forward_context is while_ctx
+                                            or (input_grad.forward_context.grad_state is not None and
+                                                input_grad.forward_context.grad_state.forward_context
+                                                is while_ctx)))):
+        return
+    raise ValueError("Cannot use '%s' as input to '%s' because they are in different while loops. (A value made in "
+                     "a tf.while_loop's body exists once per iteration: return it from the body as a loop variable "
+                     "and use the loop's result.)" % (input_op.name, name))
+
+
 # =========================================================================== Operation
 class Operation:
     """A node of the graph: an op type applied to input Tensors, with attributes and outputs."""
@@ -471,8 +516,12 @@ class Graph:
         attrs = attrs or {}
         control = self._control_inputs_for([t._op for t in inputs])
         ctx = self._control_flow_context
-        if ctx is not None:  # inside a tf.cond branch or a loop: values from outside come in through a Switch/Enter
+        if ctx is not None:
             ctx = ctx._context_for(op_type, inputs)
+        for t in inputs:  # (before a branch or loop brings its inputs in: TF checks the inputs as given)
+            if t._op._control_flow_context is not None:
+                _check_input_context(name, op_type, ctx, t._op)
+        if ctx is not None:  # inside a tf.cond branch or a loop: values from outside come in through a Switch/Enter
             inputs, control = ctx._inputs_for(name, inputs, control)
         device = self._device_stack[-1] if self._device_stack else ""
         op = Operation(self, name, op_type, inputs, attrs, control, device, _user_frames())

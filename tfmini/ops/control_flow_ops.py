@@ -1234,8 +1234,6 @@ class WhileContext(_ControlFlowContext):
                 if not isinstance(s, TensorShape):
                     raise TypeError("'shape' must be one of TypeSpec, TensorShape or None. Received: %s (write "
                                     "tf.TensorShape([None, 2]) for a shape invariant)" % type(s))
-            invariants = [TensorShape([]) if x is not v else s for x, v, s in zip(flat_orig, flat_loop_vars,
-                                                                                   invariants)]
         self.Enter()
         try:
             original_body_result, exit_vars = self._build_loop(pred, body, loop_vars, flat_orig, flat_loop_vars,
@@ -1301,9 +1299,6 @@ class WhileContext(_ControlFlowContext):
             raise ValueError("body must return the structure of loop_vars (%d loop variables): %s"
                              % (len(merge_vars), e)) from None
         result = [convert_to_tensor(_ta_to_flow(x)) for x in nest.flatten(body_result)]
-        if len(merge_vars) != len(result):
-            raise ValueError("Number of inputs and outputs of 'body' must match 'loop_vars'. Got %d for the number "
-                             "of inputs/outputs, and %d for 'loop_vars'." % (len(merge_vars), len(result)))
         for m, v in zip(merge_vars, result):
             _add_next_and_back_edge(m, v)
         exit_vars = [exit(x[0]) for x in switch_vars]
@@ -1364,9 +1359,9 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         raise TypeError("body must be callable.")
     if isinstance(parallel_iterations, bool) or not isinstance(parallel_iterations, int) or parallel_iterations < 1:
         raise TypeError("parallel_iterations must be a positive integer.")
-    if isinstance(loop_vars, (Tensor, Operation)) or hasattr(loop_vars, "_as_graph_element"):
+    if not isinstance(loop_vars, (list, _tuple, dict)):
         raise TypeError("loop_vars must be a list or tuple of the loop's variables: write [%s]"
-                        % getattr(loop_vars, "name", "x"))
+                        % getattr(loop_vars, "name", loop_vars))
     loop_vars = nest.map_structure(_loop_var_value, loop_vars)
     with name_scope(name, "while", [x for x in nest.flatten(loop_vars) if isinstance(x, Tensor)]):
         if not loop_vars:

@@ -11,6 +11,7 @@ tfmini's plans run these loops like any other (runtime/frames.py); the stacks ar
 """
 from ..framework import dtypes
 from ..framework.ops import control_dependencies
+from .control_flow_ops import _get_while_context, _output_context
 
 __all__ = ["GradLoopState", "ControlFlowState", "maybe_create_control_flow_state", "is_loop_exit",
            "is_loop_switch"]
@@ -24,18 +25,6 @@ def is_loop_switch(op):
     """A Switch of a loop (its predicate is the loop's LoopCond)."""
     from .control_flow_ops import WhileContext
     return op._type in ("Switch", "RefSwitch") and isinstance(op._control_flow_context, WhileContext)
-
-
-def _get_while_context(op):
-    ctx = op._control_flow_context
-    return ctx.GetWhileContext() if ctx is not None else None
-
-
-def _output_context(op):
-    ctx = op._control_flow_context
-    if ctx is not None and is_loop_exit(op):
-        ctx = ctx._outer_context
-    return ctx
 
 
 def _loop_constant_enter(value):

@@ -191,6 +191,9 @@ class _Stack(list):
 
     __slots__ = ("elem_type", "name", "max_size")
 
+    def __repr__(self):
+        return "<stack %s: %d values>" % (self.name, len(self))
+
 
 def _stack_infer(max_size, *, elem_type=None, stack_name="", **_):
     if max_size.shape.ndims not in (None, 0):

@@ -38,20 +38,26 @@ class _Array:
         self.grads = {}
         self.closed = False
 
+    def __repr__(self):
+        return "<TensorArray %s: %d elements of %s>" % (self.name, len(self.values), self.dtype.name)
+
     def _error(self, msg):
         return errors.InvalidArgumentError(None, None, "TensorArray %s: %s" % (self.name, msg))
 
     def _index(self, i, writing):
         i = int(i)
         if i < 0:
-            raise self._error("Tried to %s element %d but the index is negative" % ("write" if writing else "read", i))
+            raise self._error("Tried to %s index %d but the index is negative" % ("write to" if writing else "read from",
+                                                                                  i))
         if i >= len(self.values):
             if writing and self.dynamic_size:
                 self.values += [None] * (i + 1 - len(self.values))
                 self.read += [False] * (i + 1 - len(self.read))
+            elif writing:
+                raise self._error("Tried to write to index %d but array is not resizeable and size is: %d"
+                                  % (i, len(self.values)))
             else:
-                raise self._error("Tried to %s element %d but array is size: %d"
-                                  % ("write to" if writing else "read from", i, len(self.values)))
+                raise self._error("Tried to read from index %d but array size is: %d" % (i, len(self.values)))
         return i
 
     def write(self, i, value):
@@ -76,7 +82,7 @@ class _Array:
                 if self.values[i].shape != value.shape:
                     raise self._error("Could not aggregate to TensorArray index %d because the existing shape is %s "
                                       "but the new input shape is %s." % (i, _shape_text(TensorShape(
-                                          self.values[i].shape)), _shape_text(shape)))
+                                          self.values[i].shape)), _shape_text(TensorShape(value.shape))))
                 value = self.values[i] + value
         self.values[i] = value.copy()  # (as it is now: a variable's storage, a view of another value, may change)
 
@@ -146,10 +152,13 @@ def _gather_kernel(xp, handle, indices, flow_in, *, dtype, element_shape=None, *
     indices = np.asarray(indices).reshape(-1)
     if not len(indices):
         shape = handle.element_shape
+        if element_shape is not None and shape.is_compatible_with(element_shape):
+            shape = shape.merge_with(element_shape)  # (what the graph knew of the elements)
         if not shape.is_fully_defined():
-            raise handle._error("TensorArray has size zero, but element shape %s is not fully defined. Currently "
-                                "only static shapes are supported when packing zero-size TensorArrays."
-                                % _shape_text(shape))
+            raise errors.UnimplementedError(
+                None, None, "TensorArray %s: TensorArray has size zero, but element shape %s is not fully defined. "
+                "Currently only static shapes are supported when packing zero-size TensorArrays."
+                % (handle.name, _shape_text(shape)))
         return np.zeros([0] + shape.as_list(), dtype.as_numpy_dtype)
     values = [handle.read_at(i) for i in indices]
     first = values[0].shape

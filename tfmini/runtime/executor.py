@@ -317,7 +317,7 @@ def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement
                 log_placement(op)
             continue
         if op._type == "RefEnter" and op._outputs[0] not in feeds:
-            # a variable's storage, inside a loop's plans (runtime/frames.py)
+            # a variable's storage, inside a loop's plans (runtime/frames.py; another reference's value is fed)
             name_of[op._outputs[0]] = name_of[frames.ref_variable(op._inputs[0])]
             continue
         for j, t in enumerate(op._outputs):

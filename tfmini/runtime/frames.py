@@ -46,8 +46,14 @@ class _Frame:
 _CACHE = weakref.WeakKeyDictionary()
 
 
+def _node_suffix(op):
+    from ..framework.ops import format_user_frame
+    return "\n\t [[node %s (defined at %s) ]]" % (op.name, format_user_frame(op.traceback))
+
+
 def _bad_graph(op, why):
-    return errors.InvalidArgumentError(None, op, "tfmini cannot run the loop of node %s: %s" % (op.name, why))
+    return errors.InvalidArgumentError(None, op, "tfmini cannot run the loop of node %s: %s%s"
+                                       % (op.name, why, _node_suffix(op)))
 
 
 def _frame_of(op):
@@ -146,8 +152,8 @@ def collapse(fetch_ops, feeds, level=None):
                     reached.setdefault(child, set()).add(op)
                     continue
             needed.add(op)
-            if op._type == "RefEnter" and level is not None:
-                stack.append(ref_variable(op._inputs[0])._op)  # the variable's storage (WhileFrame checked it is one)
+            if op._type == "RefEnter" and level is not None:  # (not fed: a variable's, which WhileFrame checked)
+                stack.append(ref_variable(op._inputs[0])._op)  # the variable's storage
                 continue
             for t in op._inputs:
                 if t not in feeds:
@@ -276,15 +282,13 @@ class WhileFrame:
             if e not in used_consts or not e._attrs.get("is_constant", False):
                 continue
             src = e._inputs[0]
-            if src._dtype._is_ref:
-                var = ref_variable(src)
-                if var is None:
-                    raise _bad_graph(e, "a reference that is not a variable's enters the loop (%s); tfmini passes "
-                                        "a variable (tf.Variable, tf.get_variable) into a loop" % src.name)
+            var = ref_variable(src) if src._dtype._is_ref else None
+            if var is not None:
                 self.ref_variables.append(var._op)
                 if src is not var:
                     control.append(src._op)  # (a cond's RefSwitch: the loop runs where the cond's branch does)
             else:
+                # a value; also another op's reference (an assignment's result): its value when the loop starts
                 self._const_enters.append(e)
         self._inputs = tuple([e._inputs[0] for e in var_enters] + [e._inputs[0] for e in self._const_enters])
         self._outputs = tuple(e._outputs[0] for e in exits)
@@ -345,7 +349,7 @@ class _LoopKernel:
             try:
                 go = pred_value(p)
             except errors.OpError as e:
-                raise type(e)(None, self.loop_cond, e.message) from None
+                raise type(e)(None, self.loop_cond, e.message + _node_suffix(self.loop_cond)) from None
             if not go:
                 break
             try:
