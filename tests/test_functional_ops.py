@@ -170,9 +170,11 @@ def test_tensor_array_errors():
                                                                  r"cleared after a previous read \(perhaps try "
                                                                  "setting clear_after_read = false"):
             sess.run(read_twice)
-        with pytest.raises(tf.errors.InvalidArgumentError, match="Could not read from TensorArray index 1 because "
-                                                                 "it has not yet been written to"):
-            sess.run(ta1.read(1))
+        np.testing.assert_array_equal(sess.run(ta1.read(1)), [0., 0.])  # never written: zeros of the known shape
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"Could not read from TensorArray index 1.  "
+                                                                 r"Furthermore, the element shape is not fully defined: "
+                                                                 r"<unknown>"):
+            sess.run(tf.TensorArray(tf.float32, size=2, infer_shape=False).write(0, [1.]).read(1))
         with pytest.raises(tf.errors.InvalidArgumentError, match="Could not write to TensorArray index 0 because "
                                                                  "it has already been written to"):
             sess.run(ta1.write(0, [3., 4.]).flow)
@@ -180,7 +182,7 @@ def test_tensor_array_errors():
                                                                  "resizeable and size is: 2"):
             sess.run(ta.write(5, [3., 4.]).flow)
         with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[\[node TensorArrayReadV3"):
-            sess.run(ta1.read(1))
+            sess.run(read_twice)  # (the error names the op, and the learner's line)
     with pytest.raises(ValueError, match="Argument `size` must be provided if handle is not provided"):
         tf.TensorArray(tf.float32)
     with pytest.raises(ValueError, match="elems must be a 1\\+ dimensional Tensor, not a scalar"):

@@ -106,3 +106,16 @@ def test_a_sequence_length_of_the_wrong_size_fails_when_the_graph_runs():
         sess.run(tf.global_variables_initializer())
         with pytest.raises(tf.errors.InvalidArgumentError, match="Expected shape for Tensor"):
             sess.run(out, {x: X, n: [1, 2, 3]})
+
+
+
+def test_sequences_shorter_than_the_input_leave_zero_outputs(backend):
+    x = tf.placeholder(tf.float32, [2, 4, 1])
+    n = tf.placeholder(tf.int32, [None])
+    out, state = tf.nn.dynamic_rnn(R.BasicRNNCell(1), x, sequence_length=n, dtype=tf.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got, last = sess.run([out, state], {x: np.ones([2, 4, 1], np.float32), n: [1, 2]})
+    # (the loop stops after the longest sequence, 2 steps: the steps after are outputs never written, zeros)
+    assert np.all(got[0, 1:] == 0) and np.all(got[1, 2:] == 0) and got[1, 1, 0] != 0
+    np.testing.assert_array_equal(last[:, 0], [got[0, 0, 0], got[1, 1, 0]])

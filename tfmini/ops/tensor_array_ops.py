@@ -4,8 +4,8 @@ ops), with the ops' gradients: what tf.map_fn, tf.scan and RNNs keep one value p
 A TensorArray is a handle (a resource: the array each run makes) and a *flow*, a float32 scalar that each write
 returns anew: the ops that use the array read the flow, so the graph orders them, and a loop carries the array as
 its flow. The gradient of a read writes into the array's gradient array (TensorArrayGradV3, one per tf.gradients
-call, `source`), the gradient of a write reads from it; writes to a gradient array add up, and reading an element
-never written gives zeros.
+call, `source`), the gradient of a write reads from it; writes to a gradient array add up. Reading an element never
+written gives zeros once the elements' shape is known (as a dynamic_rnn cut short by its sequence lengths needs).
 """
 import numpy as np
 
@@ -93,9 +93,15 @@ class _Array:
             if self.read[i]:
                 raise self._error("Could not read index %d twice because it was cleared after a previous read "
                                   "(perhaps try setting clear_after_read = false?)." % i)
-            if self.aggregate and self.element_shape.is_fully_defined():
+            # as TF: an element never written is zeros, when the elements' shape is known (declared, or from a write)
+            if self.element_shape.is_fully_defined():
                 return np.zeros(self.element_shape.as_list(), self.dtype.as_numpy_dtype)
-            raise self._error("Could not read from TensorArray index %d because it has not yet been written to." % i)
+            raise self._error(
+                "Could not read from TensorArray index %d.  Furthermore, the element shape is not fully defined: %s.  "
+                "It is possible you are working with a resizeable TensorArray and stop_gradients is not allowing the "
+                "gradients to be written.  If you set the full element_shape property on the forward TensorArray, the "
+                "proper all-zeros tensor will be returned instead of incurring this error."
+                % (i, _shape_text(self.element_shape)))
         if self.clear_after_read and not self.aggregate:
             self.values[i] = None
             self.read[i] = True
