@@ -309,3 +309,12 @@ def test_a_resource_handle_prints_as_what_it_is():
     ta = tf.TensorArray(tf.float32, size=1, name="steps").write(0, 1.0)
     with tf.Session() as sess:
         assert repr(sess.run(ta.handle)) == "<TensorArray steps: 1 elements of float32>"
+
+
+def test_tf_nest_is_tfs():
+    assert tf.nest.flatten({"b": 1, "a": (2, [3])}) == [2, 3, 1]
+    assert tf.nest.map_structure(lambda a, b: a + b, (1, [2, 3]), (10, [20, 30])) == (11, [22, 33])
+    assert tf.nest.pack_sequence_as([0, (0, 0)], [1, 2, 3]) == [1, (2, 3)]
+    assert tf.nest.is_nested([1]) and not tf.nest.is_nested(tf.constant(1))
+    with pytest.raises(ValueError, match="same nested structure"):
+        tf.nest.assert_same_structure([1, 2], [1])

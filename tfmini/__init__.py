@@ -41,6 +41,7 @@ from .ops.linalg_ops import *  # noqa: F401,F403
 from . import linalg
 from .gradients import RegisterGradient, gradients
 from .framework.graph_io import import_graph_def
+from . import nest  # noqa: F401
 from . import nn, losses, train, layers, contrib, summary
 from . import metrics
 from . import math, random  # noqa: A004 - TF's namespaces (tf.math, tf.random)

@@ -96,6 +96,9 @@ def assert_same_structure(nest1, nest2):
     check(nest1, nest2)
 
 
-def map_structure(func, structure):
-    """`func` applied to each value of `structure`, in a structure of the same shape."""
-    return pack_sequence_as(structure, [func(x) for x in flatten(structure)])
+def map_structure(func, structure, *more):
+    """`func` applied to each value of `structure` (with the values at the same places of `more`, structures of the
+    same shape), in a structure of that shape."""
+    for other in more:
+        assert_same_structure(structure, other)
+    return pack_sequence_as(structure, [func(*xs) for xs in zip(flatten(structure), *map(flatten, more))])
