@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 
-.PHONY: lab test test-fast test-fake conformance bench clean system-deps
+.PHONY: lab test test-fast test-unit test-fake conformance bench clean system-deps
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ test-fake: $(VENV)/.test-installed
 
 test-fast: $(VENV)/.test-installed
 	$(PY) -m pytest -x -q
+
+# the unit suite alone (no notebooks, no browser): what to run while working on the engine
+test-unit: $(VENV)/.test-installed
+	$(PY) -m pytest -q -o addopts=-ra tests --ignore=tests/browser --ignore=tests/lessons
 
 conformance: $(VENV)/.test-installed
 	$(PY) ../shared/conformance/harness.py --impl tfmini --cases public_cases.py --check public_golden.json
