@@ -92,9 +92,13 @@ def test_rnn_errors():
         tf.nn.dynamic_rnn(R.GRUCell(4), tf.placeholder(tf.float32, [2, 5, None]), dtype=tf.float32)
     with pytest.raises(ValueError, match="Must specify at least one cell for MultiRNNCell"):
         R.MultiRNNCell([])
-    with pytest.raises(AttributeError, match="tf.nn.rnn_cell.DropoutWrapper is TensorFlow 1.x API that tfmini does "
+    with pytest.raises(AttributeError, match="tf.nn.rnn_cell.ResidualWrapper is TensorFlow 1.x API that tfmini does "
                                              "not implement"):
-        R.DropoutWrapper  # noqa: B018
+        R.ResidualWrapper  # noqa: B018
+    with pytest.raises(ValueError, match="Parameter output_keep_prob must be between 0 and 1: 2"):
+        R.DropoutWrapper(R.GRUCell(2), output_keep_prob=2.0)
+    with pytest.raises(ValueError, match="When variational_recurrent=True, dtype must be provided"):
+        R.DropoutWrapper(R.GRUCell(2), output_keep_prob=0.5, variational_recurrent=True)
     assert tf.contrib.rnn.BasicLSTMCell is R.BasicLSTMCell and tf.contrib.rnn.static_rnn is tf.nn.static_rnn
 
 
@@ -119,3 +123,33 @@ def test_sequences_shorter_than_the_input_leave_zero_outputs(backend):
     # (the loop stops after the longest sequence, 2 steps: the steps after are outputs never written, zeros)
     assert np.all(got[0, 1:] == 0) and np.all(got[1, 2:] == 0) and got[1, 1, 0] != 0
     np.testing.assert_array_equal(last[:, 0], [got[0, 0, 0], got[1, 1, 0]])
+
+
+
+def test_dropout_wrapper(backend):
+    from tfmini.ops.rnn_cell_impl import _default_dropout_state_filter, _state_mask
+    x = tf.placeholder(tf.float32, [2, 5, 3])
+    keep = tf.placeholder_with_default(1.0, [])
+    cell = R.DropoutWrapper(R.BasicLSTMCell(4), input_keep_prob=keep, output_keep_prob=keep, state_keep_prob=keep)
+    out, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+    assert [v.name for v in tf.trainable_variables()] == ["rnn/basic_lstm_cell/kernel:0", "rnn/basic_lstm_cell/bias:0"]
+    assert cell.state_size == (4, 4) and cell.output_size == 4 and cell.wrapped_cell.output_size == 4
+    plain, _ = tf.nn.dynamic_rnn(R.BasicLSTMCell(4, reuse=True), x, dtype=tf.float32)  # (the same variables)
+    # an LSTM's cell state c is never dropped, its output h is (TF's default filter)
+    lstm_state = R.LSTMStateTuple(tf.zeros([1]), tf.zeros([1]))
+    assert _state_mask(_default_dropout_state_filter, (lstm_state, tf.zeros([1]))) == [False, True, True]
+    ones = np.ones((2, 5, 3), np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_allclose(sess.run(out, {x: ones}), sess.run(plain, {x: ones}), rtol=1e-6)  # keep 1: none
+        dropped = sess.run(out, {x: ones, keep: 0.5})
+    assert 0.2 < (dropped == 0).mean() < 0.8
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [2, 5, 3])
+    cell = R.DropoutWrapper(R.GRUCell(6), output_keep_prob=0.5, variational_recurrent=True, dtype=tf.float32)
+    out, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got = sess.run(out, {x: ones})
+    zero = got == 0
+    assert zero.any() and (zero == zero[:, :1]).all()  # variational: one mask for all of a sequence's steps

@@ -1,6 +1,6 @@
 """tf.map_fn, tf.scan, tf.foldl and tf.foldr as TF 1.x builds them: a tf.while_loop over the first axis of `elems`,
 reading the elements from TensorArrays and writing the results into others. Their gradients are the loop's."""
-from ..framework import dtypes, nest
+from ..framework import nest
 from ..framework.ops import convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
 from . import array_ops
@@ -150,8 +150,9 @@ def scan(fn, elems, initializer=None, parallel_iterations=10, back_prop=True, sw
 
             def condition(i, _1, _2):
                 return i < n
-        _, _, r_a = while_loop(condition, compute, (initial_i, a_flat, accs_ta), parallel_iterations=parallel_iterations,
-                               back_prop=back_prop, swap_memory=swap_memory, maximum_iterations=n)
+        _, _, r_a = while_loop(condition, compute, (initial_i, a_flat, accs_ta),
+                               parallel_iterations=parallel_iterations, back_prop=back_prop, swap_memory=swap_memory,
+                               maximum_iterations=n)
         results_flat = [r.stack() for r in r_a]
         _set_leading(results_flat, elems_flat)
         return output_pack(results_flat)

@@ -13,7 +13,7 @@ from . import array_ops, math_ops, nn_ops
 from .constant_op import constant, constant_value
 
 __all__ = ["RNNCell", "LayerRNNCell", "BasicRNNCell", "GRUCell", "BasicLSTMCell", "LSTMCell", "LSTMStateTuple",
-           "MultiRNNCell"]
+           "MultiRNNCell", "DropoutWrapper"]
 
 _WEIGHTS_VARIABLE_NAME = "kernel"
 _BIAS_VARIABLE_NAME = "bias"
@@ -397,6 +397,136 @@ class MultiRNNCell(RNNCell):
                 new_states.append(new_state)
         new_states = tuple(new_states) if self._state_is_tuple else array_ops.concat(new_states, 1)
         return cur_inp, new_states
+
+
+def _default_dropout_state_filter(substate):
+    """TF's default: drop every part of a state but an LSTM's cell state c."""
+    if isinstance(substate, LSTMStateTuple):
+        return LSTMStateTuple(c=False, h=True)
+    return True
+
+
+def _state_mask(visitor, state):
+    """For each tensor of `state` (in nest.flatten's order), whether to drop it out: `visitor` is asked about the state
+    and, while it answers True, about each part (a bool for all of a part, or one bool per sub-part), as TF does."""
+    answer = visitor(state)
+    parts = list(state) if isinstance(state, (list, tuple)) else None
+    if isinstance(answer, bool):
+        if parts is None:
+            return [answer]
+        if not answer:
+            return [False] * len(nest.flatten(state))
+        return [flag for part in parts for flag in _state_mask(visitor, part)]
+    return [flag for flag, part in zip(answer, parts) for flag in [flag] * len(nest.flatten(part))]
+
+
+class DropoutWrapper(RNNCell):
+    """`cell` with dropout on its inputs, outputs and new state (`*_keep_prob`: a number or a scalar tensor, such as
+    a placeholder that is 1.0 when evaluating). With `variational_recurrent`, one mask per sequence (Gal &
+    Ghahramani 2016) instead of one per step. An LSTM's cell state c is not dropped. The cell's variables keep their
+    names (`rnn/basic_lstm_cell/kernel`).
+
+    >>> cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.BasicLSTMCell(64), output_keep_prob=keep_prob)
+    """
+
+    def __init__(self, cell, input_keep_prob=1.0, output_keep_prob=1.0, state_keep_prob=1.0,
+                 variational_recurrent=False, input_size=None, dtype=None, seed=None,
+                 dropout_state_filter_visitor=None):
+        super().__init__()
+        assert_like_rnncell("cell", cell)
+        if dropout_state_filter_visitor is not None and not callable(dropout_state_filter_visitor):
+            raise TypeError("dropout_state_filter_visitor must be callable")
+        self._cell = cell
+        self._filter = dropout_state_filter_visitor or _default_dropout_state_filter
+        with name_scope("DropoutWrapperInit"):
+            for prob, attr in [(input_keep_prob, "input_keep_prob"), (state_keep_prob, "state_keep_prob"),
+                               (output_keep_prob, "output_keep_prob")]:
+                tensor_prob = convert_to_tensor(prob)
+                const_prob = constant_value(tensor_prob)
+                if const_prob is not None:
+                    if const_prob < 0 or const_prob > 1:
+                        raise ValueError("Parameter %s must be between 0 and 1: %d" % (attr, const_prob))
+                    setattr(self, "_%s" % attr, float(const_prob))
+                else:
+                    setattr(self, "_%s" % attr, tensor_prob)
+        self._variational_recurrent = variational_recurrent
+        self._seed = seed
+        self._noise = {}
+        if variational_recurrent:
+            if dtype is None:
+                raise ValueError("When variational_recurrent=True, dtype must be provided")
+            from .random_ops import random_uniform
+
+            def batch_noise(size, what, i):
+                shape = array_ops.concat(([1], TensorShape(size).as_list()), 0)
+                return random_uniform(shape, seed=self._gen_seed(what, i), dtype=dtype)
+            if not isinstance(self._input_keep_prob, float) or self._input_keep_prob < 1.0:
+                if input_size is None:
+                    raise ValueError("When variational_recurrent=True and input_keep_prob < 1.0 or is unknown, "
+                                     "input_size must be provided")
+                self._noise["input"] = [batch_noise(sz, "input", i) for i, sz in enumerate(nest.flatten(input_size))]
+            self._noise["state"] = [batch_noise(sz, "state", i) for i, sz in enumerate(nest.flatten(cell.state_size))]
+            self._noise["output"] = [batch_noise(sz, "output", i)
+                                     for i, sz in enumerate(nest.flatten(cell.output_size))]
+
+    def _gen_seed(self, salt_prefix, index):
+        if self._seed is None:
+            return None
+        import hashlib
+        string = (str(self._seed) + "%s_%d" % (salt_prefix, index)).encode("utf-8")
+        return int(hashlib.md5(string).hexdigest()[:8], 16) & 0x7FFFFFFF
+
+    @property
+    def wrapped_cell(self):
+        return self._cell
+
+    @property
+    def state_size(self):
+        return self._cell.state_size
+
+    @property
+    def output_size(self):
+        return self._cell.output_size
+
+    def zero_state(self, batch_size, dtype):
+        with name_scope(type(self).__name__ + "ZeroState"):
+            return self._cell.zero_state(batch_size, dtype)
+
+    def _dropout(self, values, what, keep_prob, flat_mask=None):
+        flat = nest.flatten(values)
+        flat_mask = flat_mask if flat_mask is not None else [True] * len(flat)
+        out = []
+        for i, (v, do) in enumerate(zip(flat, flat_mask)):
+            if not do:
+                out.append(v)
+            elif self._variational_recurrent:
+                binary = math_ops.floor(keep_prob + self._noise[what][i])
+                dropped = math_ops.divide(v, keep_prob) * binary
+                dropped.set_shape(v.shape)
+                out.append(dropped)
+            else:
+                out.append(nn_ops.dropout(v, rate=1.0 - keep_prob, seed=self._gen_seed(what, i)))
+        return nest.pack_sequence_as(values, out)
+
+    def __call__(self, inputs, state, scope=None):
+        def should_dropout(p):
+            return not isinstance(p, float) or p < 1
+        if should_dropout(self._input_keep_prob):
+            inputs = self._dropout(inputs, "input", self._input_keep_prob)
+        output, new_state = self._cell(inputs, state, scope=scope)
+        if should_dropout(self._state_keep_prob):
+            new_state = self._dropout(new_state, "state", self._state_keep_prob, _state_mask(self._filter, new_state))
+        if should_dropout(self._output_keep_prob):
+            output = self._dropout(output, "output", self._output_keep_prob)
+        return output, new_state
+
+    @property
+    def trainable_weights(self):
+        return self._cell.trainable_weights
+
+    @property
+    def non_trainable_weights(self):
+        return self._cell.non_trainable_weights
 
 
 def assert_like_rnncell(cell_name, cell):

@@ -47,8 +47,8 @@ class _Array:
     def _index(self, i, writing):
         i = int(i)
         if i < 0:
-            raise self._error("Tried to %s index %d but the index is negative" % ("write to" if writing else "read from",
-                                                                                  i))
+            raise self._error("Tried to %s index %d but the index is negative"
+                              % ("write to" if writing else "read from", i))
         if i >= len(self.values):
             if writing and self.dynamic_size:
                 self.values += [None] * (i + 1 - len(self.values))
