@@ -171,8 +171,8 @@ def test_tensor_array_errors():
             sess.run(read_twice)
         np.testing.assert_array_equal(sess.run(ta1.read(1)), [0., 0.])  # never written: zeros of the known shape
         with pytest.raises(tf.errors.InvalidArgumentError,
-                           match=r"Could not read from TensorArray index 1.  Furthermore, the element shape is not fully "
-                                 r"defined: <unknown>"):
+                           match=r"Could not read from TensorArray index 1.  Furthermore, the element shape is "
+                                 r"not fully defined: <unknown>"):
             sess.run(tf.TensorArray(tf.float32, size=2, infer_shape=False).write(0, [1.]).read(1))
         with pytest.raises(tf.errors.InvalidArgumentError, match="Could not write to TensorArray index 0 because "
                                                                  "it has already been written to"):
