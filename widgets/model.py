@@ -192,7 +192,7 @@ class GraphModel:
             for src in {m.tensors[t].op for t in op.inputs} | set(op.control_inputs):
                 m.consumers.setdefault(src, []).append(op.name)
         m._read_collections(graph)
-        m._find_looped()
+        m._find_looped(graph)
         m._find_conditional()
         m._assign_lanes()
         m.version = graph.version
@@ -226,30 +226,10 @@ class GraphModel:
                 initializer=init.name if init is not None else None, itemsize=_itemsize(v.dtype)))
 
     # ---- tf.while_loop
-    def _find_looped(self):
-        """The ops inside a loop's frame, as TF's executor finds frames: an Enter starts one inside its input's,
-        an Exit leaves it, any other op is in the frame of its first input (or first control input)."""
-        depth = {}
-        for name in self.ops:
-            if name in depth:
-                continue
-            stack, on_stack = [name], {name}
-            while stack:
-                n = stack[-1]
-                op = self.ops[n]
-                src = self.tensors[op.inputs[0]].op if op.inputs else (op.control_inputs[0] if op.control_inputs
-                                                                       else None)
-                if src is not None and src not in depth:
-                    if src in on_stack:  # a cycle that is not a loop's: leave it at the top level
-                        depth[src] = 0
-                    else:
-                        stack.append(src)
-                        on_stack.add(src)
-                        continue
-                stack.pop()
-                d = depth[src] if src is not None else 0
-                depth[n] = d + 1 if op.type in ("Enter", "RefEnter") else max(d - 1, 0) if op.type == "Exit" else d
-        self.looped = {n for n, d in depth.items() if d > 0}
+    def _find_looped(self, graph):
+        """The ops inside a loop's frame, found as the plans find them (tfmini/runtime/frames.py)."""
+        from tfmini.runtime import frames
+        self.looped = {op.name for op in graph.get_operations() if frames.in_loop(op)}
 
     # ---- tf.cond
     def _find_conditional(self):

@@ -426,9 +426,7 @@ class CondContext(_ControlFlowContext):
     def _build_cond_tensor(self, v):
         if isinstance(v, Operation):
             return with_dependencies([v], self._pivot)
-        if hasattr(v, "_as_graph_element") and not isinstance(v, Tensor):
-            v = v.value()  # a Variable: its value
-        return self._process_output_tensor(convert_to_tensor(v))
+        return self._process_output_tensor(convert_to_tensor(_loop_var_value(v)))  # (a Variable: its value)
 
     def BuildCondBranch(self, fn):  # noqa: N802
         """Call `fn` inside this branch: (what it returned, the same structure of tensors of this branch)."""
@@ -1308,7 +1306,7 @@ class WhileContext(_ControlFlowContext):
 
 
 def _loop_var_value(x):
-    """A loop variable's tensor: a Variable's value (TF's convert_variables_to_tensors)."""
+    """A loop variable's (or a cond branch result's) tensor: a Variable's value (TF's convert_variables_to_tensors)."""
     if hasattr(x, "_as_graph_element") and not isinstance(x, Tensor) and hasattr(x, "value"):
         return x.value()
     return x

@@ -144,6 +144,15 @@ def _dynamic_rnn_loop(cell, inputs, initial_state, parallel_iterations, swap_mem
     return nest.pack_sequence_as(cell.output_size, list(final_outputs)), final_state
 
 
+def _initial_state(cell, initial_state, batch_size, dtype, dtype_words):
+    """`initial_state`, or the cell's zero state when it is None (then `dtype` is needed: TF's ValueError)."""
+    if initial_state is not None:
+        return initial_state
+    if not dtype:
+        raise ValueError("If no initial_state is provided, %s must be specified" % dtype_words)
+    return cell.zero_state(batch_size, dtype)
+
+
 def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=None, parallel_iterations=None,
                 swap_memory=False, time_major=False, scope=None):
     """Run `cell` along the time axis of `inputs` ([batch, time, depth], or [time, batch, depth] with
@@ -168,12 +177,7 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
                                  "sequence_length=%s of shape: %s" % (sequence_length, sequence_length.shape))
             sequence_length = array_ops.identity(sequence_length, name="sequence_length")
         batch_size = _best_effort_input_batch_size(flat_input)
-        if initial_state is not None:
-            state = initial_state
-        else:
-            if not dtype:
-                raise ValueError("If no initial_state is provided, argument `dtype` must be specified")
-            state = cell.zero_state(batch_size, dtype)
+        state = _initial_state(cell, initial_state, batch_size, dtype, "argument `dtype`")
         if sequence_length is not None:
             from .control_flow_ops import Assert, with_dependencies
             x_shape = array_ops.shape(sequence_length)
@@ -209,12 +213,7 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
         if dims is None or len(dims) < 2:
             raise ValueError("Input must have rank at least 2")
         batch_size = dims[0] if dims[0] is not None else array_ops.shape(first_input)[0]
-        if initial_state is not None:
-            state = initial_state
-        else:
-            if not dtype:
-                raise ValueError("If no initial_state is provided, dtype must be specified")
-            state = cell.zero_state(batch_size, dtype)
+        state = _initial_state(cell, initial_state, batch_size, dtype, "dtype")
         if sequence_length is not None:
             sequence_length = math_ops.cast(sequence_length, dtypes.int32)
             sequence_length = array_ops.identity(sequence_length, name="sequence_length")

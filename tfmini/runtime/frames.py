@@ -21,7 +21,7 @@ from ..framework import errors
 from ..framework.op_registry import OpDef
 from .control_flow import pred_value
 
-__all__ = ["LOOP_TYPES", "WhileFrame", "check_placement", "collapse", "has_loop_ops"]
+__all__ = ["LOOP_TYPES", "WhileFrame", "check_placement", "collapse", "has_loop_ops", "in_loop"]
 
 ENTER_TYPES = frozenset(("Enter", "RefEnter"))
 EXIT_TYPES = frozenset(("Exit",))
@@ -116,6 +116,15 @@ def ref_variable(t):
             return None
         t = t._op._inputs[0]
     return t
+
+
+def in_loop(op):
+    """Whether `op` runs inside a loop's frame (an Exit runs in the frame around its loop); False for an op whose
+    inputs form a cycle no loop's Merge closes."""
+    try:
+        return _frame_of(op) is not None
+    except errors.InvalidArgumentError:
+        return False
 
 
 def has_loop_ops(ops):
