@@ -983,7 +983,7 @@ class WhileContext(_ControlFlowContext):
         self._loop_enters = []
         self._values = set()
         self._external_values = {}
-        self._grad_state = grad_state  # for the backward loop of a loop's gradient: its control_flow_state.GradLoopState
+        self._grad_state = grad_state  # a backward loop's: its control_flow_state.GradLoopState
         self._set_outer(g._control_flow_context)
 
     @property
