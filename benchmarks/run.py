@@ -155,6 +155,30 @@ def mlp_step(tf):
     return lambda: sess.run([opt, loss], feed_dict=feed)
 
 
+def input_pipeline(tf):
+    """tf.data over 5,000 MNIST-sized rows: from_tensor_slices, shuffle(5000), batch(128), repeat; one get_next."""
+    x, y = _rand(5000, 784), np.random.RandomState(3).randint(0, 10, 5000).astype(np.int64)
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(5000).batch(128).repeat()
+    batch = list(tf.data.make_one_shot_iterator(ds).get_next())
+    sess = tf.Session()
+    return lambda: sess.run(batch)
+
+
+def torch_input_pipeline(torch):
+    x = torch.from_numpy(_rand(5000, 784))
+    y = torch.from_numpy(np.random.RandomState(3).randint(0, 10, 5000))
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=128, shuffle=True)
+    it = [iter(loader)]
+
+    def step():
+        try:
+            return next(it[0])
+        except StopIteration:
+            it[0] = iter(loader)
+            return next(it[0])
+    return step
+
+
 def _conv_net(tf, x, keep_prob):
     """The slide's conv_net: conv5x5x32, pool, conv5x5x64, pool, fc1024, dropout, fc10 (the lecture's wrappers)."""
     he = tf.variance_scaling_initializer(scale=2.0)
@@ -316,6 +340,7 @@ WORKLOADS = {
     "cnn_step": (cnn_step, torch_cnn_step, "the slide's conv_net, Adam step, batch 64"),
     "cnn_inference": (cnn_inference, torch_cnn_inference, "the slide's conv_net, inference, batch 64"),
     "vgg16_forward": (vgg16_forward, None, "slim VGG-16 forward, 224x224, batch 1"),
+    "input_pipeline": (input_pipeline, torch_input_pipeline, "tf.data shuffle+batch(128) of 5,000 rows, one batch"),
 }
 
 

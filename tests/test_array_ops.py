@@ -264,6 +264,134 @@ CASES += [
     Row("BroadcastTo", lambda tf: (lambda p: (tf.broadcast_to(p, tf.shape(tf.zeros([3, 2]))), {p: [[5.0, 6.0]]}))(
         tf.placeholder(tf.float32, [None, 2])), np.full((3, 2), [5.0, 6.0], np.float32), id="BroadcastTo-unknown"),
 ]
+
+
+def _reverse_sequence_ref(x, lengths, seq_axis, batch_axis):
+    """numpy: for each b along batch_axis, the first lengths[b] entries along seq_axis reversed."""
+    out = np.array(x, copy=True)
+    for b, n in enumerate(lengths):
+        index = [slice(None)] * out.ndim
+        index[batch_axis], index[seq_axis] = b, slice(0, n)
+        out[tuple(index)] = np.flip(np.asarray(x)[tuple(index)], axis=seq_axis - (seq_axis > batch_axis))
+    return out
+
+
+CASES += [
+    Row("ReverseSequence", lambda tf: tf.reverse_sequence(tf.constant(A), [2, 0], seq_axis=2),
+        _reverse_sequence_ref(A, [2, 0], 2, 0)),
+    Row("ReverseSequence", lambda tf: tf.reverse_sequence(tf.constant(A), tf.constant([2, 1, 0, 2], tf.int64),
+                                                          seq_dim=0, batch_dim=2),
+        _reverse_sequence_ref(A, [2, 1, 0, 2], 0, 2), id="ReverseSequence-int64-old-names-seq-axis-first"),
+    Row("ReverseSequence", lambda tf: fed(tf, A.astype(np.int32), [None, None, 4],
+                                          lambda p: tf.reverse_sequence(p, [3, 1], seq_axis=1, batch_axis=0)),
+        _reverse_sequence_ref(A.astype(np.int32), [3, 1], 1, 0), id="ReverseSequence-int32-unknown-dims"),
+]
+# ---- gather_nd / scatter_nd / tensor_scatter_nd_* (numpy references written index by index)
+def _gather_nd_ref(params, indices):
+    params, indices = np.asarray(params), np.asarray(indices)
+    batch = indices.shape[:-1]
+    out = [params[tuple(indices[b])] for b in np.ndindex(batch)]
+    return np.array(out, params.dtype).reshape(batch + params.shape[indices.shape[-1]:])
+
+
+def _scatter_nd_ref(indices, updates, shape, into=None, sign=1, replace=False):
+    indices, updates = np.asarray(indices), np.asarray(updates)
+    out = np.zeros(shape, updates.dtype) if into is None else np.array(into, copy=True)
+    for b in np.ndindex(indices.shape[:-1]):
+        if replace:
+            out[tuple(indices[b])] = updates[b]
+        else:
+            out[tuple(indices[b])] += sign * updates[b]
+    return out
+
+
+ND_IDX = np.array([[[1, 2], [0, 0]], [[1, 0], [0, 2]], [[1, 2], [1, 1]]], np.int32)  # [3,2,2], one repeat
+CASES += [
+    Row("GatherNd", lambda tf: tf.gather_nd(tf.constant(A), ND_IDX), _gather_nd_ref(A, ND_IDX)),
+    Row("GatherNd", lambda tf: fed(tf, A, [None, 3, None], lambda p: tf.gather_nd(p, tf.constant([[1], [0]],
+                                                                                                   tf.int64))),
+        _gather_nd_ref(A, [[1], [0]]), id="GatherNd-slices-int64-unknown"),
+    Row("GatherNd", lambda tf: tf.gather_nd(tf.constant(M.astype(np.int32)), tf.zeros([2, 0], tf.int32)),
+        np.stack([M, M]).astype(np.int32), id="GatherNd-empty-index-vectors"),
+    Row("GatherNd", lambda tf: tf.gather_nd(tf.constant(["a", "b"]), [[1], [1], [0]]),
+        np.array([b"b", b"b", b"a"], object), id="GatherNd-string"),
+    Row("ScatterNd", lambda tf: tf.scatter_nd(ND_IDX, tf.constant(M.reshape(3, 2)), [2, 3]),
+        _scatter_nd_ref(ND_IDX, M.reshape(3, 2), [2, 3])),
+    Row("ScatterNd", lambda tf: fed(tf, np.arange(6, dtype=np.int64).reshape(2, 3), [None, 3],
+                                    lambda p: tf.scatter_nd([[3], [1]], p, tf.constant([4, 3]))),
+        _scatter_nd_ref([[3], [1]], np.arange(6, dtype=np.int64).reshape(2, 3), [4, 3]), id="ScatterNd-rows-int64"),
+    Row("ScatterNd", lambda tf: fed(tf, np.array([[0], [2], [0]], np.int64), None, lambda p: tf.scatter_nd(
+        p, [1.5, 2.0, 3.0], tf.constant([3], tf.int64))), np.array([4.5, 0, 2.0], np.float32),
+        id="ScatterNd-unknown-rank-indices-repeat"),
+    Row("TensorScatterUpdate", lambda tf: tf.tensor_scatter_nd_update(tf.constant(A), [[1, 2], [0, 0]],
+                                                                      tf.ones([2, 4])),
+        _scatter_nd_ref([[1, 2], [0, 0]], np.ones((2, 4), np.float32), None, into=A, replace=True)),
+    Row("TensorScatterUpdate", lambda tf: fed(tf, M.astype(np.int32), [None, 3], lambda p: tf.tensor_scatter_update(
+        p, [[1, 0]], [7])), _scatter_nd_ref([[1, 0]], [7], None, into=M.astype(np.int32), replace=True),
+        id="TensorScatterUpdate-tf1-alias-unknown"),
+    Row("TensorScatterAdd", lambda tf: tf.tensor_scatter_nd_add(tf.constant(M, tf.float64), ND_IDX, tf.constant(
+        M.reshape(3, 2), tf.float64)), _scatter_nd_ref(ND_IDX, M.reshape(3, 2), None, into=M.astype(np.float64))),
+    Row("TensorScatterSub", lambda tf: fed(tf, M, [2, None],
+                                           lambda p: tf.tensor_scatter_nd_sub(p, ND_IDX, M.reshape(3, 2))),
+        _scatter_nd_ref(ND_IDX, M.reshape(3, 2), None, into=M, sign=-1)),
+]
+# ---- unique, where_v2, identity_n
+V = np.array([3, 1, 3, 2, 1, 7], np.int64)
+CASES += [
+    Row("Unique", lambda tf: tf.unique(tf.constant(V)).y, np.array([3, 1, 2, 7], np.int64)),
+    Row("Unique", lambda tf: fed(tf, V.astype(np.float32), [None], lambda p: tf.unique(p, out_idx=tf.int64).idx),
+        np.array([0, 1, 0, 2, 1, 3], np.int64), id="Unique-idx-int64-unknown"),
+    Row("Unique", lambda tf: tf.unique(["b", "a", "b"]).idx, np.array([0, 1, 0], np.int32), id="Unique-string"),
+    Row("UniqueWithCounts", lambda tf: tf.unique_with_counts(tf.constant(V)).count, np.array([2, 2, 1, 1], np.int32)),
+    Row("UniqueWithCounts", lambda tf: fed(tf, V, None, lambda p: tf.unique_with_counts(p, tf.int64).y),
+        np.array([3, 1, 2, 7], np.int64), id="UniqueWithCounts-unknown-rank"),
+    Row("SelectV2", lambda tf: tf.where_v2([[True], [False]], tf.constant(M), tf.constant([10., 20., 30.])),
+        np.where([[True], [False]], M, [10., 20., 30.]).astype(np.float32)),
+    Row("SelectV2", lambda tf: fed(tf, np.array([True, False, True]), [None], lambda p: tf.where_v2(
+        p, tf.constant(M.astype(np.int32)), 0)), np.where([True, False, True], M, 0).astype(np.int32),
+        id="SelectV2-unknown-scalar-else"),
+    Row("IdentityN", lambda tf: tf.identity_n([tf.constant(M), tf.constant([1, 2])])[0], M),
+    Row("IdentityN", lambda tf: fed(tf, V, [None], lambda p: tf.identity_n([1.5, p])[1]), V, id="IdentityN-second"),
+]
+# ---- segment reductions (numpy references one segment at a time)
+SEG = np.array([0, 0, 2, 3, 3, 3], np.int32)
+D6 = np.array([[1, -2], [3, 4], [-5, 6], [7, 0.5], [2, -1], [3, 3]], np.float32)
+
+
+def _segment_ref(data, ids, fn, n=None, empty=0):
+    data, ids = np.asarray(data), np.asarray(ids)
+    n = int(ids.max()) + 1 if n is None else n
+    out = np.full((n,) + data.shape[ids.ndim:], empty, data.dtype)
+    for i in range(n):
+        if (ids == i).any():
+            out[i] = fn(data[ids == i], axis=0)
+    return out
+
+
+CASES += [
+    Row("SegmentSum", lambda tf: tf.segment_sum(tf.constant(D6), SEG), _segment_ref(D6, SEG, np.sum)),
+    Row("SegmentSum", lambda tf: fed(tf, A, [None, 3, 4], lambda p: tf.segment_sum(p, tf.constant([1, 1], tf.int64))),
+        _segment_ref(A, [1, 1], np.sum), id="SegmentSum-int64-unknown"),
+    Row("SegmentMean", lambda tf: tf.segment_mean(tf.constant(D6, tf.float64), SEG),
+        _segment_ref(D6.astype(np.float64), SEG, np.mean)),
+    Row("SegmentMean", lambda tf: tf.segment_mean([-1, -2, -3, -4, 5], [0, 0, 2, 2, 2]), np.array([-1, 0, 0], np.int32),
+        id="SegmentMean-int-truncates"),
+    Row("SegmentMax", lambda tf: fed(tf, D6, [None, 2], lambda p: tf.segment_max(p, SEG)),
+        _segment_ref(D6, SEG, np.max)),
+    Row("SegmentMin", lambda tf: tf.math.segment_min(tf.constant(D6.astype(np.int32)), SEG),
+        _segment_ref(D6.astype(np.int32), SEG, np.min)),
+    Row("SegmentProd", lambda tf: tf.segment_prod(tf.constant(D6), SEG), _segment_ref(D6, SEG, np.prod, empty=1)),
+    Row("UnsortedSegmentMax", lambda tf: tf.unsorted_segment_max(tf.constant(A), [[1, -1, 1], [0, 1, 4]], 6),
+        _segment_ref(A, [[1, -1, 1], [0, 1, 4]], np.max, 6, np.finfo(np.float32).min)),
+    Row("UnsortedSegmentMin", lambda tf: fed(tf, D6.astype(np.int64), [None, 2], lambda p: tf.math.unsorted_segment_min(
+        p, SEG[::-1].copy(), 5)), _segment_ref(D6.astype(np.int64), SEG[::-1], np.min, 5, np.iinfo(np.int64).max)),
+    Row("UnsortedSegmentProd", lambda tf: tf.unsorted_segment_prod(tf.constant(D6), [2, 0, 2, -1, 0, 2], 4),
+        _segment_ref(D6, [2, 0, 2, -1, 0, 2], np.prod, 4, 1)),
+    Row("RealDiv", lambda tf: tf.unsorted_segment_mean(tf.constant(A), [[1, -1, 1], [0, 1, 4]], 5),
+        _segment_ref(A, [[1, -1, 1], [0, 1, 4]], np.mean, 5), id="unsorted_segment_mean"),
+    Row("RealDiv", lambda tf: fed(tf, D6, [None, 2], lambda p: tf.math.unsorted_segment_sqrt_n(p, SEG, 4)),
+        _segment_ref(D6, SEG, lambda v, axis: v.sum(axis) / np.sqrt(len(v)), 4), id="unsorted_segment_sqrt_n"),
+]
 test_row = rows_test(CASES)
 
 
@@ -631,8 +759,8 @@ def test_unsorted_segment_sum_errors():
     ids = tf.placeholder(tf.int32, [None])
     assert _run_error(tf.unsorted_segment_sum(tf.zeros([3, 2]), ids, 3), {ids: [0, 1]}).startswith(
         "data.shape = [3,2] does not start with segment_ids.shape = [2]")
-    with pytest.raises(ValueError, match="Dimension 0 in both shapes must be equal, but are 3 and 2"):
-        tf.unsorted_segment_sum(tf.zeros([3, 2]), [0, 1], 2)
+    with pytest.raises(ValueError, match="Dimensions must be equal, but are 3 and 2 for 'UnsortedSegmentSum"):
+        tf.unsorted_segment_sum(tf.zeros([3, 2]), [0, 1], 2)  # TF 2.21's wording
     assert tf.unsorted_segment_sum(tf.zeros([3, 2]), ids, tf.placeholder(tf.int32, [])).shape.as_list() == [None, 2]
 
 
@@ -794,7 +922,87 @@ GRAD_CASES += [
     GradRow("BroadcastTo", lambda tf, a: tf.broadcast_to(a, [2, 3]), [(1, 3)], id="BroadcastTo-unknown",
             unknown_dims=True),
 ]
+
+GRAD_CASES += [
+    GradRow("ReverseSequence", lambda tf, x: tf.reverse_sequence(x, [4, 0, 2], seq_axis=2, batch_axis=1),
+            [(2, 3, 4)]),
+    GradRow("ReverseSequence", lambda tf, x: tf.reverse_sequence(x, tf.constant([1, 3], tf.int64), seq_axis=0,
+                                                                 batch_axis=1),
+            [(3, 2)], unknown_dims=True, id="ReverseSequence-int64-unknown-dims"),
+]
+_ND_UNIQUE = np.array([[[1, 2], [0, 0]], [[1, 0], [0, 2]]], np.int32)  # no repeats: TensorScatterUpdate's rule
+GRAD_CASES += [
+    GradRow("GatherNd", lambda tf, p: tf.gather_nd(p, ND_IDX), [(2, 3, 4)]),
+    GradRow("GatherNd", lambda tf, p: tf.gather_nd(p, [[1], [1], [0]]), [(2, 3)], unknown_dims=True,
+            id="GatherNd-slices-unknown"),
+    GradRow("ScatterNd", lambda tf, u: tf.scatter_nd(ND_IDX, u, [2, 3]), [(3, 2)]),
+    GradRow("TensorScatterUpdate", lambda tf, t, u: tf.tensor_scatter_nd_update(t, _ND_UNIQUE, u), [(2, 3), (2, 2)]),
+    GradRow("TensorScatterAdd", lambda tf, t, u: tf.tensor_scatter_nd_add(t, ND_IDX, u), [(2, 3), (3, 2)]),
+    GradRow("TensorScatterSub", lambda tf, t, u: tf.tensor_scatter_nd_sub(t, [[1], [0]], u), [(2, 3), (2, 3)],
+            unknown_dims=True),
+]
+GRAD_CASES += [
+    GradRow("SelectV2", lambda tf, x, y: tf.where_v2([[True], [False]], x, y), [(2, 3), (3,)]),
+    GradRow("SelectV2", lambda tf, x, y: tf.where_v2([True, False, True], x, y), [(2, 3), ()], unknown_dims=True,
+            id="SelectV2-unknown-scalar"),
+    GradRow("IdentityN", lambda tf, x, y: tf.add_n([tf.identity_n([x, y])[0], 2 * tf.identity_n([x, y])[1]]),
+            [(2, 3), (2, 3)]),
+]
+GRAD_CASES += [
+    GradRow("SegmentSum", lambda tf, x: tf.segment_sum(x, SEG), [(6, 2)]),
+    GradRow("SegmentMean", lambda tf, x: tf.segment_mean(x, SEG), [(6, 2)], unknown_dims=True),
+    GradRow("SegmentMax", lambda tf, x: tf.segment_max(x, SEG), [(6, 3)]),
+    GradRow("SegmentMin", lambda tf, x: tf.segment_min(x, [0, 1, 1, 1]), [(4,)], unknown_dims=True),
+    GradRow("SegmentProd", lambda tf, x: tf.segment_prod(x, SEG), [(6, 2)]),
+    GradRow("SegmentProd", lambda tf, x: tf.segment_prod(x, SEG), None, id="SegmentProd-zeros",
+            inputs=[[[1, 0], [3, 0], [-5, 6], [0, 0.5], [2, -1], [3, 3]]]),
+    # (every segment has a row: an empty one holds the dtype's lowest value, which overflows the weighted sum)
+    GradRow("UnsortedSegmentMax", lambda tf, x: tf.unsorted_segment_max(x, [[1, -1, 1], [0, 1, 2]], 3), [(2, 3, 2)]),
+    GradRow("UnsortedSegmentMin", lambda tf, x: tf.unsorted_segment_min(x, [3, 3, 1, 2, 0, 0], 4), [(6, 2)],
+            unknown_dims=True),
+    GradRow("UnsortedSegmentProd", lambda tf, x: tf.unsorted_segment_prod(x, [2, 0, 2, -1, 0, 2], 4), [(6, 2)]),
+    GradRow("UnsortedSegmentProd", lambda tf, x: tf.unsorted_segment_prod(x, [2, 0, 2, -1, 0, 2], 4), None,
+            id="UnsortedSegmentProd-zeros", inputs=[[[1, 0], [3, 0], [0, 6], [0, 0.5], [2, -1], [0, 3]]]),
+]
 test_grad_row = grad_rows_test(GRAD_CASES)
+
+
+def test_reverse_sequence_errors_are_tensorflows():
+    """TF 2.21's shape function at graph build, its kernel's checks when the graph runs; TF 1.x's old names."""
+    x = tf.placeholder(tf.float32, [2, 5, 3])
+    with pytest.raises(ValueError, match=r"Dimensions must be equal, but are 2 and 3 for 'ReverseSequence' .*"
+                                         r"with input shapes: \[2,5,3\], \[3\]"):
+        tf.reverse_sequence(x, [2, 3, 4], seq_axis=1)
+    with pytest.raises(ValueError, match="Shape must be rank 1 but is rank 2"):
+        tf.reverse_sequence(x, [[2, 3]], seq_axis=1)
+    with pytest.raises(ValueError, match="seq_dim must be < input rank: 3 vs. 3"):
+        tf.reverse_sequence(x, [2, 3], seq_axis=3)
+    with pytest.raises(ValueError, match="batch_dim must be < input rank: 3 vs. 3"):
+        tf.reverse_sequence(x, [2, 3], seq_axis=1, batch_axis=3)
+    with pytest.raises(ValueError, match="batch_dim must be >=0, got -1"):
+        tf.reverse_sequence(x, [2, 3], seq_axis=1, batch_axis=-1)
+    with pytest.raises(TypeError, match="Value passed to parameter 'seq_lengths' has DataType float32 not in list "
+                                        "of allowed values: int32, int64"):
+        tf.reverse_sequence(x, [2.0, 3.0], seq_axis=1)
+    with pytest.raises(ValueError, match="Cannot specify both 'seq_dim' and 'seq_axis'"):
+        tf.reverse_sequence(x, [2, 3], seq_axis=1, seq_dim=1)
+    with pytest.raises(TypeError, match="Expected int for argument 'seq_dim' not None."):
+        tf.reverse_sequence(x, [2, 3])
+    assert tf.reverse_sequence(tf.placeholder(tf.float32), [2, 3], seq_axis=1).shape.ndims is None
+    assert tf.reverse_sequence(tf.placeholder(tf.float32, [None, None, 3]), tf.placeholder(tf.int32, [2]),
+                               seq_axis=1).shape.as_list() == [2, None, 3]
+    n = tf.placeholder(tf.int32, None)
+    fed = tf.reverse_sequence(x, n, seq_axis=1)
+    wrong = [(tf.reverse_sequence(x, [2, 3], seq_axis=-1), [1, 2], "Invalid seq_dim -1"),
+             (tf.reverse_sequence(x, [2, 2], seq_axis=0), [1, 2], "batch_dim == seq_dim == 0"),
+             (fed, [[1, 2]], "seq_lengths must be 1-dim, not 2"),
+             (fed, [1, 2, 3], r"Length of seq_lengths != input.dims\(0\), \(3 vs. 2\)"),
+             (fed, [2, -1], r"seq_lens\(1\) < 0"),
+             (fed, [6, 2], r"seq_lens\(0\) > input.dims\(1\)")]
+    with tf.Session() as sess:
+        for t, lengths, message in wrong:
+            with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+                sess.run(t, {x: np.zeros([2, 5, 3], np.float32), n: lengths})
 
 
 def test_shape_tensors_read_partly_for_static_shapes():
@@ -823,3 +1031,319 @@ def test_shape_tensors_read_partly_for_static_shapes():
     with tf.Session() as sess:
         got = sess.run([t for t, _ in cases], {n: 4, x: np.ones((2, 5, 7), np.float32)})
     assert [g.shape for g in got] == [(2, 4), (3, 4, 5, 7), (2, 35), (5, 7), (2, 5), (2, 7), (7,)]
+
+
+# =========================================================================== gather_nd / scatter_nd (TF's messages)
+def test_gather_nd_and_scatter_nd_build_time_errors():
+    with pytest.raises(ValueError, match=r"indices.shape\[-1\] must be <= params.rank, but saw indices shape: \[1,4\] "
+                                         r"and params shape: \[\?,3,4\] for 'GatherNd' \(op: 'GatherNd'\)"):
+        tf.gather_nd(tf.placeholder(tf.float32, [None, 3, 4]), [[1, 2, 3, 4]])
+    with pytest.raises(TypeError, match="Value passed to parameter 'indices' has DataType float32 not in list of "
+                                        "allowed values: int16, int32, int64"):
+        tf.gather_nd(tf.zeros([2, 3]), [[1.0]])
+    with pytest.raises(ValueError, match=r"Dimensions \[0,1\) of indices\[shape=\[2,1\]\] = \[2\] must match "
+                                         r"dimensions \[0,1\) of updates\[shape=\[3\]\] = \[3\]: Dimension 0 in both"):
+        tf.scatter_nd([[1], [3]], [1., 2., 3.], [5])
+    # TF checks with the shape's length first (input[shape=[?,?]]), then with its value
+    with pytest.raises(ValueError, match=r"Dimensions \[1,2\) of input\[shape=\[\?,\?\]\] = \[\?\] must match "
+                                         r"dimensions \[1,1\) of updates\[shape=\[2\]\] = \[\]: Shapes must be equal"):
+        tf.scatter_nd([[1], [3]], [1., 2.], [5, 2])
+    with pytest.raises(ValueError, match=r"of updates\[shape=\[2,1\]\] = \[1\]: Dimension 0 in both shapes must be "
+                                         r"equal.* and with input tensors computed as partial shapes: input\[2\] = "
+                                         r"\[5,2\]\."):
+        tf.scatter_nd([[1], [3]], [[1.], [2.]], [5, 2])
+    with pytest.raises(ValueError, match="Indices and updates specified for empty input"):
+        tf.scatter_nd([[0]], [1.], [0])
+    with pytest.raises(TypeError, match="Input 'shape' of 'ScatterNd' Op has type int64 that does not match type "
+                                        "int32 of argument 'indices'."):
+        tf.scatter_nd(tf.placeholder(tf.int32, [None, 1]), [1.], tf.placeholder(tf.int64, [2]))
+    with pytest.raises(ValueError, match=r"Dimensions \[1,2\) of input\[shape=\[5,3\]\] = \[3\] must match dimensions "
+                                         r"\[1,2\) of updates\[shape=\[2,4\]\] = \[4\]"):
+        tf.tensor_scatter_nd_update(tf.zeros([5, 3]), [[1], [3]], tf.ones([2, 4]))
+    with pytest.raises(TypeError, match="Input 'updates' of 'TensorScatterUpdate' Op has type int32 that does not "
+                                        "match type float32 of argument 'tensor'."):
+        tf.tensor_scatter_nd_update(tf.zeros([5, 3]), [[1], [3]], tf.ones([2, 3], tf.int32))
+    with pytest.raises(ValueError, match="Shape must be at least rank 1 but is rank 0"):
+        tf.tensor_scatter_nd_add(tf.zeros([]), [[0]], [1.])
+
+
+def test_gather_nd_and_scatter_nd_run_time_errors():
+    assert _run_error(tf.gather_nd(tf.zeros([3, 2]), [[1, 0], [0, 2]])).startswith(
+        "indices[1] = [0, 2] does not index into param shape [3,2]")
+    p, i = tf.placeholder(tf.float32), tf.placeholder(tf.int32)
+    assert _run_error(tf.gather_nd(p, i), {p: np.zeros((2, 2)), i: [[[0], [5]]]}).startswith(
+        "indices[0,1] = [5] does not index into param shape [2,2]")
+    assert _run_error(tf.gather_nd(p, i), {p: np.zeros((2, 2)), i: [[1, 1, 1]]}).startswith(
+        "index innermost dimension length must be <= params rank; saw: 3 vs. 2")
+    assert _run_error(tf.scatter_nd([[1], [5]], [1., 2.], [3])).startswith(
+        "indices[1] = [5] does not index into shape [3]")
+    assert _run_error(tf.tensor_scatter_nd_add(tf.zeros([3, 2]), [[1, 0], [-1, 2]], [1., 2.])).startswith(
+        "indices[1] = [-1, 2] does not index into shape [3,2]")
+    u, s = tf.placeholder(tf.float32), tf.placeholder(tf.int32)
+    assert _run_error(tf.scatter_nd(i, u, s), {i: [[1], [2]], u: [1., 2., 3.], s: [5]}).startswith(
+        "Dimensions [0,1) of indices[shape=[2,1]] must match dimensions [0,1) of updates[shape=[3]]")
+    assert _run_error(tf.scatter_nd(i, u, s), {i: [[1, 1, 1]], u: [1.], s: [5, 3]}).startswith(
+        "Dimensions [3,2) of input[shape=[5,3]] must match dimensions [1,1) of updates[shape=[1]]")
+    assert _run_error(tf.tensor_scatter_nd_update(p, i, u), {p: np.zeros(5), i: [[1], [2]], u: [1., 2., 3.]}) \
+        .startswith("Outer dimensions of indices and update must match. Indices shape: [2,1], updates shape:[3]")
+
+
+def test_gather_nd_and_scatter_nd_names_and_static_shapes():
+    g = tf.gather_nd(tf.placeholder(tf.float32, [None, 3, 4]), tf.placeholder(tf.int32, [5, None, 2]))
+    assert g.name == "GatherNd:0" and g.shape.as_list() == [5, None, 4]
+    assert tf.gather_nd(tf.zeros([2, 3]), tf.placeholder(tf.int32, [5, None])).shape.ndims is None
+    s = tf.scatter_nd([[1], [3]], [1., 2.], [5])
+    assert s.name == "ScatterNd:0" and s.shape.as_list() == [5]
+    assert [o.name for o in s.graph.get_operations()][-4:] == ["ScatterNd/indices", "ScatterNd/updates",
+                                                               "ScatterNd/shape", "ScatterNd"]
+    assert tf.scatter_nd(tf.placeholder(tf.int32, [None, 1]), tf.placeholder(tf.float32, [None, 3]),
+                         tf.placeholder(tf.int32, [2])).shape.as_list() == [None, None]
+    assert tf.tensor_scatter_update is tf.tensor_scatter_nd_update
+    assert tf.tensor_scatter_nd_sub(tf.zeros([5, 3]), [[1]], tf.ones([1, 3])).name == "TensorScatterSub:0"
+
+
+# =========================================================================== unique, where_v2, identity_n, meshgrid
+def test_unique_shapes_names_and_errors():
+    y, idx = tf.unique([3, 1, 3, 2, 1])
+    assert (y.name, idx.name, y.shape.as_list(), idx.shape.as_list()) == ("Unique:0", "Unique:1", [None], [5])
+    assert tf.unique(tf.placeholder(tf.float32, None)).idx.shape.ndims is None
+    assert tf.unique_with_counts([3, 1]).count.shape.as_list() == [None]
+    with pytest.raises(ValueError, match=r"Shape must be rank 1 but is rank 2 for 'Unique_\d+' \(op: 'Unique'\)"):
+        tf.unique([[1, 2]])
+    with pytest.raises(TypeError, match="Value passed to parameter 'out_idx' has DataType float32 not in list of "
+                                        "allowed values: int32, int64"):
+        tf.unique([1, 2], out_idx=tf.float32)
+    p = tf.placeholder(tf.float32)
+    assert _run_error(tf.unique(p), {p: np.zeros((2, 2))}).startswith("unique expects a 1D vector.")
+
+
+def test_where_v2_broadcasts_and_checks():
+    assert tf.where_v2([True, False], [[1.], [2.]], 3.).shape.as_list() == [2, 2]
+    assert tf.where_v2(tf.placeholder(tf.bool, [None, 1]), tf.placeholder(tf.float32, [3]), 0.).shape.as_list() \
+        == [None, 3]
+    assert tf.where_v2([True, False]).op.type == "Where"
+    with pytest.raises(ValueError, match=r"Dimensions must be equal, but are 3 and 2 for 'SelectV2_\d+' "
+                                         r"\(op: 'SelectV2'\) with input shapes: \[3\], \[2\], \[\]"):
+        tf.where_v2([True, False, True], [1., 2.], 3.)
+    p = tf.placeholder(tf.bool)
+    assert _run_error(tf.where_v2(p, [1., 2., 3.], [[10.], [11.]]), {p: [True, False]}).startswith(
+        "condition [2], then [3], and else [2,1] must be broadcastable")
+
+
+def test_identity_n_names():
+    a, b = tf.identity_n([1., [1, 2]])
+    assert (a.name, b.name, b.dtype) == ("IdentityN:0", "IdentityN:1", tf.int32)
+    assert [o.name for o in a.graph.get_operations()] == ["IdentityN/input_0", "IdentityN/input_1", "IdentityN"]
+
+
+def test_meshgrid_as_tf_builds_it():
+    x, y = tf.meshgrid([1, 2, 3], [4, 5])
+    assert (x.name, y.name, x.shape.as_list()) == ("meshgrid/mul:0", "meshgrid/mul_1:0", [2, 3])
+    assert [o.type for o in x.graph.get_operations()][-5:] == ["Pack", "Const", "Fill", "Mul", "Mul"]
+    with tf.Session() as sess:
+        got = sess.run([x, y])
+    want = np.meshgrid([1, 2, 3], [4, 5])
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    g = tf.meshgrid(tf.placeholder(tf.float32, [None]), tf.placeholder(tf.float32, [2]), tf.zeros([4]), indexing="ij")
+    assert [t.shape.as_list() for t in g] == [[None, 2, 4]] * 3
+    assert tf.meshgrid() == []
+    with pytest.raises(ValueError, match="Argument `indexing` parameter must be either 'xy' or 'ij', got 'xx'"):
+        tf.meshgrid([1, 2], [3, 4], indexing="xx")
+    with pytest.raises(TypeError, match="'foo' is an invalid keyword argument for this function"):
+        tf.meshgrid([1, 2], [3, 4], foo=1)
+    with pytest.raises(TypeError, match="Input 'y' of 'Mul' Op has type int32 that does not match type float32"):
+        tf.meshgrid([1, 2, 3], [4., 5.])
+
+
+# =========================================================================== segment reductions (TF's messages)
+def test_segment_reductions_shapes_and_errors():
+    d, ids = tf.placeholder(tf.float32, [None, 3]), tf.placeholder(tf.int32, [None])
+    assert tf.segment_max(d, ids).shape.as_list() == [None, 3]
+    assert tf.segment_sum(tf.zeros([4, 3]), [0, 0, 1]).shape.as_list() == [None, 3]  # TF leaves the lengths to run time
+    assert tf.unsorted_segment_prod(d, ids, 4).shape.as_list() == [4, 3]
+    assert tf.unsorted_segment_mean(d, ids, 4).shape.as_list() == [4, 3]
+    assert tf.math.segment_prod is tf.segment_prod and tf.math.unsorted_segment_sqrt_n is tf.unsorted_segment_sqrt_n
+    with pytest.raises(ValueError, match=r"Shape must be rank 1 but is rank 2 for 'SegmentSum_\d+' "
+                                         r"\(op: 'SegmentSum'\) "
+                                         r"with input shapes: \[4,3\], \[1,4\]"):
+        tf.segment_sum(tf.zeros([4, 3]), [[0, 0, 1, 1]])
+    with pytest.raises(TypeError, match="Value passed to parameter 'data' has DataType complex64 not in list"):
+        tf.segment_max(tf.zeros([4, 3], tf.complex64), [0, 0, 1, 1])
+    with pytest.raises(ValueError, match="Dimensions must be equal, but are 4 and 3 for 'UnsortedSegmentMax"):
+        tf.unsorted_segment_max(tf.zeros([4, 3]), [0, 0, 1], 4)
+    with pytest.raises(ValueError, match="Dimension size, given by scalar input 2, must be non-negative but is -1"):
+        tf.unsorted_segment_min(tf.zeros([4, 3]), [0, 0, 1, 1], -1)
+    assert _run_error(tf.segment_sum([1., 2., 3., 4.], [0, 2, 1, 1])).startswith("segment ids are not increasing")
+    assert _run_error(tf.segment_sum([1., 2., 3., 4.], [-1, 1, 2, 2])).startswith(
+        "Segment id -1 out of range [0, 3), possibly because 'segment_ids' input is not sorted.")
+    assert _run_error(tf.segment_mean([1., 2., 3., 4.], [0, 0, 1])).startswith(
+        "segment_ids should be the same size as dimension 0 of input.")
+    p = tf.placeholder(tf.int32)
+    assert _run_error(tf.segment_min([1., 2., 3.], p), {p: [[0, 0, 1]]}).startswith("segment_ids should be a vector.")
+    assert _run_error(tf.unsorted_segment_max([1., 2., 3., 4.], [0, 0, 2, 7], 4)).startswith(
+        "segment_ids[3] = 7 is out of range [0, 4)")
+
+
+def test_unsorted_segment_mean_is_tf_composite():
+    out = tf.unsorted_segment_mean([1, 2, 3, 4], [0, 0, 2, 2], 4)
+    names = [o.name for o in out.graph.get_operations()]
+    assert names[:4] == ["UnsortedSegmentMean/Const", "UnsortedSegmentMean/Const_1", "UnsortedSegmentMean/Const_2",
+                         "UnsortedSegmentMean/Shape/shape_as_tensor"]
+    assert out.name == "UnsortedSegmentMean/truediv:0" and out.dtype == tf.float64  # int data: truediv's float64
+    assert tf.unsorted_segment_sqrt_n([1.], [0], 1).op.inputs[1].op.type == "Sqrt"
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(out), [1.5, 0, 3.5, 0])
+
+
+# =========================================================================== goldens from TensorFlow 2.21
+# tests/data/gen/indexing_ops.py ran each case's text with TensorFlow; here it runs with tfmini
+import json  # noqa: E402
+import pathlib  # noqa: E402
+
+_INDEXING = json.loads((pathlib.Path(__file__).parent / "data" / "tf_indexing_ops.json").read_text())
+
+
+def _tf_message_parts(message):
+    """(what went wrong, the input shapes and values TF adds) of a build-time message, without TF's node text."""
+    head = message.split(" for '")[0]
+    tail = message.split("with input shapes: ")[1] if "with input shapes: " in message else ""
+    return head, tail
+
+
+@pytest.mark.parametrize("name", sorted(_INDEXING))
+def test_indexing_ops_match_tensorflow(name):
+    case = _INDEXING[name]
+    env = {"tf": tf, "np": np}
+    if "build_error" in case:
+        cls, message = case["build_error"]
+        with pytest.raises({"ValueError": ValueError, "TypeError": TypeError, "AttributeError": AttributeError}[cls]) \
+                as info:
+            exec(case["src"], env)  # noqa: S102 - the golden's own case text
+        assert _tf_message_parts(str(info.value)) == _tf_message_parts(message)
+        return
+    exec(case["src"], env)  # noqa: S102
+    ts = list(env["out"]) if isinstance(env["out"], (list, tuple)) else [env["out"]]
+    assert [{"name": t.name, "dtype": t.dtype.name, "shape": None if t.shape.ndims is None else t.shape.as_list()}
+            for t in ts] == case["tensors"]
+    assert [[o.name, o.type] for o in tf.get_default_graph().get_operations()] == case["nodes"]
+    if "values" not in case and "run_error" not in case:
+        return
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        if "run_error" in case:
+            with pytest.raises(getattr(tf.errors, case["run_error"][0])) as info:
+                sess.run(ts)
+            assert str(info.value).split("\n")[0] == case["run_error"][1]
+            return
+        got = sess.run(ts)
+    for g, want in zip(got, case["values"]):
+        g = np.asarray(g)
+        if want["dtype"] == "string":
+            assert [x.decode() for x in g.reshape(-1)] == want["values"] and list(g.shape) == want["shape"]
+            continue
+        assert (g.dtype.name, list(g.shape)) == (want["dtype"], want["shape"])
+        np.testing.assert_allclose(g.reshape(-1), np.array(want["values"], g.dtype), rtol=1e-6)
+
+
+# =========================================================================== SpaceToBatchND / BatchToSpaceND
+_S2B = np.arange(2 * 4 * 6 * 2, dtype=np.float32).reshape(2, 4, 6, 2)
+
+
+def _s2b_ref(x, block, pads):
+    """The definition, entry by entry: output[(i0 * b1 + i1) * batch + n, h, w] = padded[n, h * b0 + i0,
+    w * b1 + i1]."""
+    padded = np.pad(x, [(0, 0)] + pads + [(0, 0)])
+    b0, b1 = block
+    n, hp, wp = padded.shape[:3]
+    out = np.zeros((b0 * b1 * n, hp // b0, wp // b1) + x.shape[3:], x.dtype)
+    for i0 in range(b0):
+        for i1 in range(b1):
+            out[(i0 * b1 + i1) * n:(i0 * b1 + i1 + 1) * n] = padded[:, i0::b0, i1::b1]
+    return out
+
+
+def _s2b_unknown(tf):
+    p = tf.placeholder(tf.float32)
+    return tf.space_to_batch_nd(p, [2, 3], [[1, 1], [0, 0]]), {p: _S2B[:, :2]}
+
+
+CASES += [
+    Row("SpaceToBatchND", lambda tf: tf.space_to_batch_nd(tf.constant(_S2B), [2, 3], [[0, 0], [0, 0]]),
+        lambda np: _s2b_ref(_S2B, (2, 3), [(0, 0), (0, 0)])),
+    Row("SpaceToBatchND", lambda tf: tf.space_to_batch_nd(tf.constant(_S2B), tf.constant([2, 2], tf.int64),
+                                                          [[1, 1], [2, 0]]),
+        lambda np: _s2b_ref(_S2B, (2, 2), [(1, 1), (2, 0)]), id="SpaceToBatchND-padded-int64"),
+    Row("SpaceToBatchND", _s2b_unknown, lambda np: _s2b_ref(_S2B[:, :2], (2, 3), [(1, 1), (0, 0)]),
+        id="SpaceToBatchND-unknown-rank"),
+    Row("BatchToSpaceND", lambda tf: tf.batch_to_space_nd(tf.constant(_s2b_ref(_S2B, (2, 3), [(0, 0), (0, 0)])),
+                                                          [2, 3], [[0, 0], [0, 0]]), _S2B),
+    Row("BatchToSpaceND", lambda tf: tf.batch_to_space_nd(tf.constant(_s2b_ref(_S2B, (2, 2), [(1, 1), (2, 0)])),
+                                                          [2, 2], [[1, 1], [2, 0]]), _S2B, id="BatchToSpaceND-cropped"),
+    Row("BatchToSpaceND", lambda tf: tf.batch_to_space_nd(tf.constant(np.arange(8.0).reshape(4, 2)), [2], [[0, 1]]),
+        np.array([[0.0, 4.0, 1.0]] + [[2.0, 6.0, 3.0]]), id="BatchToSpaceND-one-spatial-dim"),
+]
+test_row = rows_test(CASES)
+
+GRAD_CASES += [
+    GradRow("SpaceToBatchND", lambda tf, a: tf.space_to_batch_nd(a, [2, 2], [[1, 0], [0, 1]]), [(2, 3, 3, 2)]),
+    GradRow("BatchToSpaceND", lambda tf, a: tf.batch_to_space_nd(a, [2, 2], [[1, 0], [0, 1]]), [(8, 2, 2, 1)]),
+]
+test_grad_row = grad_rows_test(GRAD_CASES)
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda tf, x: tf.space_to_batch_nd(x, [2, 4], [[1, 0], [0, 0]]),
+     r"^Dimension size must be evenly divisible by 4 but is 6 for 'SpaceToBatchND' \(op: 'SpaceToBatchND'\) with "
+     r"input shapes: \[2,5,6,3\], \[2\], \[2,2\] and with computed input tensors: input\[1\] = <2 4>, "
+     r"input\[2\] = <1 0 0 0>\.$"),
+    (lambda tf, x: tf.space_to_batch_nd(x, [2, 3], [[-1, 0], [0, 0]]), r"^paddings cannot be negative for"),
+    (lambda tf, x: tf.space_to_batch_nd(x, [0, 3], [[1, 0], [0, 0]]), r"^block_shape must be positive for"),
+    (lambda tf, x: tf.space_to_batch_nd(x, [2, 3], [[1, 0, 0], [0, 0, 0]]),
+     r"^Dimension 1 in both shapes must be equal, but are 3 and 2\. Shapes are \[2,3\] and \[2,2\]\. for"),
+    (lambda tf, x: tf.space_to_batch_nd(tf.zeros([2]), [2, 3], [[1, 0], [0, 0]]),
+     r"^Shape must be at least rank 3 but is rank 1 for"),
+    (lambda tf, x: tf.batch_to_space_nd(tf.zeros([10, 3, 2, 3]), [2, 3], [[1, 0], [0, 0]]),
+     r"^Dimension size must be evenly divisible by 3 but is 5 for 'BatchToSpaceND'"),
+    (lambda tf, x: tf.batch_to_space_nd(tf.zeros([12, 3, 2, 3]), [2, 3], [[4, 3], [0, 0]]),
+     r"^Negative dimension size caused by subtracting 3 from 2 for"),
+    (lambda tf, x: tf.batch_to_space_nd(tf.zeros([12, 3, 2, 3]), [2, 3], [[-1, 0], [0, 0]]),
+     r"^crops cannot be negative for"),
+])
+def test_space_to_batch_build_errors(build, message):
+    tf.reset_default_graph()
+    with pytest.raises(ValueError, match=message):
+        build(tf, tf.placeholder(tf.float32, [2, 5, 6, 3]))
+
+
+@pytest.mark.parametrize("build, value, message", [
+    (lambda tf, p: tf.space_to_batch_nd(p, [2, 4], [[1, 0], [0, 0]]), np.ones((2, 5, 6, 3)),
+     r"^padded_shape\[1\]=6 is not divisible by block_shape\[1\]=4"),
+    (lambda tf, p: tf.batch_to_space_nd(p, [2, 3], [[1, 0], [0, 0]]), np.ones((10, 3, 2, 3)),
+     r"^Input batch dimension \(10\) is not divisible by product of block sizes \(6\)"),
+    (lambda tf, p: tf.batch_to_space_nd(p, [2, 3], [[4, 3], [0, 0]]), np.ones((12, 3, 2, 3)),
+     r"^cropped_shape\[0\]=-1 must be non-negative"),
+    (lambda tf, p: tf.space_to_batch_nd(p, [2, 3], [[1, 0], [0, 0]]), np.ones(2),
+     r"^input rank should be >= 3 instead of 1"),
+    (lambda tf, p: tf.batch_to_space_nd(p, [2, 3], [[1, 0], [0, 0]]), np.ones(2),
+     r"^input rank should be >= 3 instead of 1"),
+])
+def test_space_to_batch_run_time_errors(build, value, message, backend):
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.float32)
+    out = build(tf, p)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+            sess.run(out, {p: value})
+
+
+def test_space_to_batch_static_shapes():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [2, 5, 6, 3])
+    assert tf.space_to_batch_nd(x, [2, 3], [[1, 0], [0, 0]]).shape.as_list() == [12, 3, 2, 3]
+    u = tf.placeholder(tf.float32, [None, None, 6, 3])
+    assert tf.space_to_batch_nd(u, [2, 3], [[1, 0], [0, 0]]).shape.as_list() == [None, None, 2, 3]
+    y = tf.placeholder(tf.float32, [12, 3, 2, 3])
+    assert tf.batch_to_space_nd(y, [2, 3], [[1, 0], [0, 0]]).shape.as_list() == [2, 5, 6, 3]
+    assert tf.space_to_batch_nd(x, tf.placeholder(tf.int32, [2]), [[1, 0], [0, 0]]).shape.as_list() == \
+        [None, None, None, 3]

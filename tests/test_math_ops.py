@@ -806,3 +806,373 @@ def test_shapes_that_do_not_broadcast_at_run_time_get_tfs_message(op_type, backe
             sess.run(z, {x: np.ones((2, 3)), y: np.ones(4)})
     assert e.value.__cause__ is None
     assert e.value.op is z.op
+
+
+# =========================================================================== Einsum and tensordot
+E2 = np.arange(6, dtype=np.float32).reshape(2, 3) / 3 - 1
+E3 = np.arange(12, dtype=np.float32).reshape(3, 4) / 5
+SQ = np.arange(9, dtype=np.float64).reshape(3, 3) - 4
+EB = np.arange(24, dtype=np.float32).reshape(2, 1, 3, 4) / 10  # '...ij' with batch [2, 1]
+EC = np.arange(60, dtype=np.float32).reshape(3, 4, 5) / 30     # '...jk' with batch [3]
+_TWO = np.array([1, 2], np.float32)
+
+
+def _einsum_unknown(tf):
+    a = tf.placeholder(tf.float32, [None, None])
+    b = tf.placeholder(tf.float32)
+    return tf.einsum("ij,jk->ik", a, b), {a: E2, b: E3}
+
+
+CASES += [
+    Row("Einsum", lambda tf: tf.einsum("ij,jk->ik", tf.constant(E2), tf.constant(E3)), lambda np: E2 @ E3,
+        id="Einsum-matmul", rtol=1e-5),
+    Row("Einsum", lambda tf: tf.einsum("ij,jk", tf.constant(E2), tf.constant(E3)), lambda np: E2 @ E3,
+        id="Einsum-implicit-output", rtol=1e-5),
+    Row("Einsum", lambda tf: tf.einsum("ij->ji", tf.constant(E2)), lambda np: E2.T, id="Einsum-transpose"),
+    Row("Einsum", lambda tf: tf.einsum("ij->ij", tf.constant(E2)), lambda np: E2, id="Einsum-identity"),
+    Row("Einsum", lambda tf: tf.einsum("ii", tf.constant(SQ)), lambda np: np.trace(SQ), id="Einsum-trace"),
+    Row("Einsum", lambda tf: tf.einsum("ii->i", tf.constant(SQ)), lambda np: np.diag(SQ), id="Einsum-diagonal"),
+    Row("Einsum", lambda tf: tf.einsum("i j , j k -> k", tf.constant(E2), tf.constant(E3)),
+        lambda np: (E2 @ E3).sum(0), id="Einsum-spaces-and-reduction", rtol=1e-5),
+    Row("Einsum", lambda tf: tf.einsum("...ij,...jk->...ik", tf.constant(EB), tf.constant(EC)),
+        lambda np: np.einsum("...ij,...jk->...ik", EB, EC), id="Einsum-ellipsis-broadcast", rtol=1e-5),
+    Row("Einsum", lambda tf: tf.einsum("ij...,jk->ik...", tf.constant(E2[:, :, None] * _TWO), tf.constant(E3)),
+        lambda np: np.einsum("ij...,jk->ik...", E2[:, :, None] * _TWO, E3), id="Einsum-ellipsis-last", rtol=1e-5),
+    Row("Einsum", lambda tf: tf.einsum("ij->i...", tf.constant(E2)), lambda np: E2.sum(1), id="Einsum-empty-ellipsis",
+        rtol=1e-5),
+    Row("Einsum", lambda tf: tf.einsum("i,j->ij", tf.constant([1, 2]), tf.constant([3, 4, 5])),
+        np.outer([1, 2], [3, 4, 5]).astype(np.int32), id="Einsum-outer-int32"),
+    Row("Einsum", _einsum_unknown, lambda np: E2 @ E3, id="Einsum-unknown-shapes", rtol=1e-5),
+    Row("Einsum", lambda tf: tf.einsum("ij,jk,kl->il", tf.constant(E2), tf.constant(E3), tf.constant(E3.T)),
+        lambda np: E2 @ E3 @ E3.T, id="Einsum-three-inputs", rtol=1e-5),
+    Row("Einsum", lambda tf: tf.linalg.einsum("bi,bi->b", tf.constant(E2), tf.constant(E2)),
+        lambda np: (E2 * E2).sum(1), id="Einsum-linalg-namespace", rtol=1e-5),
+    Row("MatMul", lambda tf: tf.tensordot(tf.constant(EC), tf.constant(EC.transpose(1, 0, 2)[:, :, :2]),
+                                          axes=[[1, 0], [0, 1]]),
+        lambda np: np.tensordot(EC, EC.transpose(1, 0, 2)[:, :, :2], axes=[[1, 0], [0, 1]]), id="MatMul-tensordot",
+        rtol=1e-5),
+    Row("MatMul", lambda tf: tf.linalg.tensordot(tf.constant(E2), tf.constant(E3), 0),
+        lambda np: np.tensordot(E2, E3, 0), id="MatMul-tensordot-outer", rtol=1e-5),
+    Row("MatMul", lambda tf: _unknown_apply(tf, lambda t: tf.tensordot(tf.reshape(t, [-1, 3, 4]), tf.constant(E3.T), 1),
+                                            EC.reshape(-1, 3, 4)[:5]),
+        lambda np: np.tensordot(EC.reshape(-1, 3, 4)[:5], E3.T, 1), id="MatMul-tensordot-unknown", rtol=1e-5),
+]
+
+
+def test_einsum_builds_one_einsum_op_named_as_tf():
+    """Names, equations and static shapes as TF 2.21's tf.compat.v1.einsum builds them (graph mode)."""
+    tf.reset_default_graph()
+    a, b = tf.placeholder(tf.float32, [2, 3]), tf.placeholder(tf.float32, [3, 4])
+    c = tf.einsum("ij,jk->ik", a, b)
+    assert c.name == "einsum/Einsum:0" and c.shape.as_list() == [2, 4]
+    assert c.op.get_attr("equation") == "ij,jk->ik" and c.op.get_attr("N") == 2
+    assert tf.einsum("ii", tf.placeholder(tf.float32, [3, 3])).op.get_attr("equation") == "ii->"
+    assert tf.einsum("...ij,jk", tf.placeholder(tf.float32, [5, 2, 3]), b).op.get_attr("equation") == \
+        "...ij,jk->...ik"
+    e = tf.einsum("...ij,...jk->...ik", tf.placeholder(tf.float32, [5, 1, 2, 3]), tf.placeholder(tf.float32, [4, 3, 6]))
+    assert e.shape.as_list() == [5, 4, 2, 6]
+    assert tf.einsum("ij,jk->ik", tf.placeholder(tf.float32), b).shape.as_list() == [None, 4]
+    assert tf.einsum("...ij,...jk->...ik", tf.placeholder(tf.float32), b).shape.ndims is None
+    three = tf.einsum("ij,jk,kl->il", a, b, tf.placeholder(tf.float32, [4, 5]), name="chain")
+    assert [op.name for op in tf.get_default_graph().get_operations() if op.name.startswith("chain/")] == \
+        ["chain/Einsum", "chain/Einsum_1"]
+    assert three.shape.as_list() == [2, 5]
+    grads = tf.gradients(c, [a, b])
+    assert [g.name for g in grads] == ["gradients/einsum/Einsum_grad/Einsum:0",
+                                       "gradients/einsum/Einsum_grad/Einsum_1:0"]
+    assert grads[0].op.get_attr("equation") == "ik,jk->ij"
+
+
+@pytest.mark.parametrize("equation, shapes, error, message", [
+    ("ij,jk->ik", ([2, 3], [4, 4]), ValueError,
+     r"^Dimensions must be equal, but are 3 and 4 for 'einsum/Einsum' \(op: 'Einsum'\) with input shapes: "
+     r"\[2,3\], \[4,4\]\.$"),
+    ("ij,jk->ik", ([2, 1], [3, 4]), ValueError, r"^Dimensions must be equal, but are 1 and 3 for 'einsum/Einsum'"),
+    ("ii->i", ([2, 3],), ValueError, r"^Dimensions must be equal, but are 2 and 3"),
+    ("ijk,jk->ik", ([2, 3], [3, 4]), ValueError,
+     r"^Shape must be rank 3 but is rank 2\n\t for 0th input and equation: ijk,jk->ik for 'einsum/Einsum'"),
+    ("...ij,...jk->...ik", ([2, 2, 2, 3], [3, 3, 4]), ValueError, r"^Dimensions must be equal, but are 2 and 3"),
+    ("...ij,jk->ik", ([5, 2, 3], [3, 4]), ValueError,
+     r"^Shape must be at most rank 0 but is rank 1\n\t for einsum equation '\.\.\.ij,jk->ik' without ellipsis "
+     r"\(\.\.\.\) in the output subscripts where input\(s\) have non-empty broadcasting shape"),
+    ("...ij...->", ([2, 3],), ValueError,
+     r"^Expected at most one ellipsis \(\.\.\.\), but found 6 periods \(\.\) in the input subscript: \.\.\.ij\.\.\."),
+    ("ij->ik", ([2, 3],), ValueError, r"^Output subscripts contain the label k not present in the input subscripts\.$"),
+    ("ij,jk->ik", ([2, 3],), ValueError, r'^Got 1 inputs for equation "ij,jk->ik", expecting 2$'),
+    ("ij->jj", ([2, 2],), ValueError, r"^Output subscripts contain a label appearing more than once: ij->jj$"),
+    ("ij.->i", ([2, 2],), ValueError, r"^Subscripts have incorrect format: ij\.->i$"),
+    ("0ij->", ([2, 3],), ValueError, r"^Subscripts have incorrect format: 0ij->$"),
+    ("...0i->", ([2, 3],), ValueError, r'^Invalid character "0" in equation: \.\.\.0i->\.$'),
+])
+def test_einsum_build_errors(equation, shapes, error, message):
+    tf.reset_default_graph()
+    with pytest.raises(error, match=message):
+        tf.einsum(equation, *[tf.placeholder(tf.float32, s) for s in shapes])
+
+
+def test_einsum_argument_errors():
+    a = tf.placeholder(tf.float32, [2, 3])
+    with pytest.raises(TypeError, match=r"^Tensors in list passed to 'inputs' of 'Einsum' Op have types "
+                                        r"\[int32, float32\] that don't all match\.$"):
+        tf.einsum("ij,jk->ik", tf.placeholder(tf.int32, [2, 3]), tf.placeholder(tf.float32, [3, 4]))
+    with pytest.raises(TypeError, match=r"^Invalid keyword arguments for einsum: foo\. Valid arguments: name, "
+                                        r"optimize, greedy\.$"):
+        tf.einsum("ij->ji", a, foo=1)
+
+
+@pytest.mark.parametrize("equation, feeds, message", [
+    ("ij,jk->ik", ((2, 3), (4, 5)), r"^Expected dimension 3 at axis 0 of the input shaped \[4,5\] but got dimension 4"),
+    ("ii->i", ((2, 3),), r"^Expected dimension 2 at axis 1 of the input shaped \[2,3\] but got dimension 3"),
+    ("ij,jk->ik", ((2, 1), (3, 5)), r"^Expected dimension 1 at axis 0 of the input shaped \[3,5\] but got dimension 3"),
+    ("ijk,jk->ik", ((2, 3), (3, 5)), r"^Expected input 0 to have rank 3 but got: 2"),
+    ("...ij,jk->ik", ((5, 2, 3), (3, 5)), r"^Output contains 1 broadcasting dimension\(s\) but no ellipsis \(\.\.\.\) "
+                                          r"was found in the output subscripts\."),
+    ("...j,...j->...", ((2, 5, 3), (4, 3)), r"^Invalid broadcasting dimensions: "),
+])
+def test_einsum_run_time_errors(equation, feeds, message, backend):
+    tf.reset_default_graph()
+    phs = [tf.placeholder(tf.float32) for _ in feeds]
+    out = tf.einsum(equation, *phs)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+            sess.run(out, {p: np.ones(s) for p, s in zip(phs, feeds)})
+
+
+def test_einsum_types_without_a_kernel_fail_when_run(backend):
+    """TF builds an Einsum of any type but registers kernels for numbers only (bool fails when run)."""
+    tf.reset_default_graph()
+    b = tf.placeholder(tf.bool, [2, 2])
+    out = tf.einsum("ij,jk->ik", b, b)
+    assert out.dtype == tf.bool and out.shape.as_list() == [2, 2]
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"^No OpKernel was registered to support Op 'Einsum' "
+                                                                 r"with these attrs: \[T=DT_BOOL, "
+                                                                 r'equation="ij,jk->ik", N=2\]'):
+            sess.run(out, {b: np.ones((2, 2), bool)})
+
+
+def test_tensordot_builds_tfs_graph():
+    tf.reset_default_graph()
+    c = tf.tensordot(tf.placeholder(tf.float32, [3, 4, 5]), tf.placeholder(tf.float32, [4, 3, 2]),
+                     axes=[[1, 0], [0, 1]])
+    assert c.name == "Tensordot/MatMul:0" and c.shape.as_list() == [5, 2]
+    assert [(o.type, o.name) for o in tf.get_default_graph().get_operations()][2:] == [
+        ("Const", "Tensordot/transpose/perm"), ("Transpose", "Tensordot/transpose"),
+        ("Const", "Tensordot/Reshape/shape"), ("Reshape", "Tensordot/Reshape"),
+        ("Const", "Tensordot/Reshape_1/shape"), ("Reshape", "Tensordot/Reshape_1"), ("MatMul", "Tensordot/MatMul")]
+    tf.reset_default_graph()
+    d = tf.tensordot(tf.placeholder(tf.float32, [None, 4, 5]), tf.placeholder(tf.float32, [5, 2]), 1)
+    assert d.name == "Tensordot:0" and d.shape.as_list() == [None, 4, 2]
+    assert [o.type for o in tf.get_default_graph().get_operations()][2:] == [
+        "Const", "Const", "Shape", "Const", "GatherV2", "Const", "GatherV2", "Const", "Prod", "Const", "Prod",
+        "Const", "ConcatV2", "Pack", "Transpose", "Reshape", "MatMul", "Const", "Const", "ConcatV2", "Reshape"]
+
+
+def test_tensordot_errors():
+    a, b = tf.placeholder(tf.float32, [2, 3]), tf.placeholder(tf.float32, [3, 2])
+    with pytest.raises(ValueError, match=r"^`axes` must be at least 0\. Received: -1\.$"):
+        tf.tensordot(a, b, -1)
+    with pytest.raises(ValueError, match=r"^`axes` must not be larger than the number of dimensions of tensor "
+                                         r"Tensor\(.*\)\.  Received 3, vs tensor dimensions 2\.$"):
+        tf.tensordot(a, b, 3)
+    with pytest.raises(ValueError, match=r"^`axes` must be an integer or have length 2\. Received \[1\]\.$"):
+        tf.tensordot(a, b, [1])
+    with pytest.raises(ValueError, match=r"^Different number of contraction axes `a` and `b`, 1 != 2\.$"):
+        tf.tensordot(a, b, [[1], [0, 1]])
+    with pytest.raises(ValueError, match=r"^Dimensions must be equal, but are 3 and 4 for 'Tensordot_\d*/?MatMul'"):
+        tf.tensordot(a, tf.placeholder(tf.float32, [4, 2]), 1)
+
+
+# =========================================================================== more elementwise math
+_U = np.array([[-0.9, -0.3, 0.0], [0.2, 0.5, 0.95]], np.float32)   # inside (-1, 1)
+_ABOVE_1 = np.array([[1.0, 1.5, 2.0], [3.0, 10.0, 1e4]], np.float32)
+_GAMMA_X = np.array([[0.25, 0.5, 1.0, 1.5, 2.0, 3.7], [10.0, 100.0, -0.5, -1.5, -2.5, -10.3]], np.float32)
+
+
+def _vec(f):
+    return lambda x: np.vectorize(f, otypes=[np.float64])(np.asarray(x, np.float64))
+
+
+_MORE_UNARY = [
+    ("Asin", lambda tf: tf.asin, np.arcsin, _U, 1e-6),
+    ("Acos", lambda tf: tf.acos, np.arccos, _U, 1e-6),
+    ("Atan", lambda tf: tf.atan, np.arctan, X, 1e-6),
+    ("Sinh", lambda tf: tf.sinh, np.sinh, X, 1e-6),
+    ("Cosh", lambda tf: tf.math.cosh, np.cosh, X, 1e-6),
+    ("Asinh", lambda tf: tf.asinh, np.arcsinh, X, 1e-6),
+    ("Acosh", lambda tf: tf.math.acosh, np.arccosh, _ABOVE_1, 1e-6),
+    ("Atanh", lambda tf: tf.atanh, np.arctanh, _U, 1e-6),
+    ("Lgamma", lambda tf: tf.lgamma, _vec(math.lgamma), _GAMMA_X, 1e-6),
+    ("Digamma", lambda tf: tf.math.digamma, None, _GAMMA_X, 1e-6),
+    ("Erfc", lambda tf: tf.erfc, _vec(math.erfc), X, 1e-6),
+]
+
+# digamma's reference: d/dx lgamma by a central difference of math.lgamma in extended steps is too coarse;
+# use the recurrence psi(x) = psi(x + n) - sum 1/(x + k) and the asymptotic series at x + n >= 40
+def _digamma_ref(x):
+    def one(v):
+        if v < 0.5:
+            return one(1 - v) - math.pi / math.tan(math.pi * v)
+        acc = 0.0
+        while v < 40:
+            acc -= 1 / v
+            v += 1
+        return acc + math.log(v) - 1 / (2 * v) - 1 / (12 * v ** 2) + 1 / (120 * v ** 4) - 1 / (252 * v ** 6)
+    return _vec(one)(x)
+
+
+def _more_unary_rows():
+    rows = []
+    for op_type, fn, ref, x, rtol in _MORE_UNARY:
+        ref = ref or _digamma_ref
+        rows.append(Row(op_type, lambda tf, fn=fn, x=x: fn(tf)(tf.constant(x)),
+                        lambda np, ref=ref, x=x: np.asarray(ref(x)).astype(np.float32), id=op_type + "-f32", rtol=rtol))
+        x64 = x.astype(np.float64)
+        rows.append(Row(op_type, lambda tf, fn=fn, x=x64: _unknown_apply(tf, fn(tf), x),
+                        lambda np, ref=ref, x=x64: ref(x), id=op_type + "-f64-unknown-dims", rtol=1e-10, atol=1e-12))
+    return rows
+
+
+_XP = np.array([[0.0, 1.5, -2.0], [0.0, 0.5, 3.0]], np.float32)
+_YP = np.array([0.0, 2.0, 0.5], np.float32)
+
+
+def _xlogy_ref(x, y):
+    with np.errstate(all="ignore"):
+        return np.where(x == 0, 0, x * np.log(y)).astype(x.dtype)
+
+
+def _xdivy_ref(x, y):
+    with np.errstate(all="ignore"):
+        return np.where(x == 0, 0, x / y).astype(x.dtype)
+
+
+def _div_no_nan_ref(x, y):
+    with np.errstate(all="ignore"):
+        return np.where(y == 0, 0, x / y).astype(np.result_type(x, y))
+
+
+CASES += _more_unary_rows() + [
+    Row("Atan2", lambda tf: tf.atan2(tf.constant(X), tf.constant(Y)), lambda np: np.arctan2(X, Y), id="Atan2-f32"),
+    Row("Atan2", lambda tf: tf.math.atan2(tf.constant([1.0, -1.0, 0.0]), -1.0),
+        lambda np: np.arctan2([1.0, -1.0, 0.0], -1.0).astype(np.float32), id="Atan2-signs"),
+    Row("Xlogy", lambda tf: tf.math.xlogy(tf.constant(_XP), tf.constant(_YP)),
+        lambda np: _xlogy_ref(np.abs(_XP), _YP) * np.sign(_XP), id="Xlogy-zeros"),
+    Row("Xlogy", lambda tf: tf.math.xlogy(0.0, np.nan), np.float32(0.0), id="Xlogy-zero-times-nan"),
+    Row("Xdivy", lambda tf: tf.math.xdivy(tf.constant(_XP.astype(np.float64)), tf.constant(_YP.astype(np.float64))),
+        lambda np: _xdivy_ref(_XP.astype(np.float64), _YP.astype(np.float64)), id="Xdivy-zeros"),
+    Row("DivNoNan", lambda tf: tf.div_no_nan(tf.constant(_XP), tf.constant(_YP)),
+        lambda np: _div_no_nan_ref(_XP, _YP), id="DivNoNan-zeros"),
+    Row("DivNoNan", lambda tf: tf.math.divide_no_nan(tf.constant([3, 4]), tf.constant([0, 8])),
+        np.array([0.0, 0.5]), id="DivNoNan-int32-to-float64", dtype=np.float64),
+    Row("DivNoNan", lambda tf: tf.div_no_nan(np.nan, tf.constant(0.0)), np.float32(0.0), id="DivNoNan-nan-over-0"),
+    Row("Polygamma", lambda tf: tf.polygamma(tf.constant([[0.0], [1.0], [2.0]]), tf.constant([0.5, 1.0, 4.0])),
+        lambda np: np.array([_digamma_ref([0.5, 1.0, 4.0]),
+                             [math.pi ** 2 / 2, math.pi ** 2 / 6, math.pi ** 2 / 6 - 1 - 1 / 4 - 1 / 9],
+                             [-14 * 1.2020569031595942, -2 * 1.2020569031595942,
+                              -2 * (1.2020569031595942 - 1 - 1 / 8 - 1 / 27)]], np.float32),
+        id="Polygamma-broadcast", rtol=1e-5),
+    Row("Polygamma", lambda tf: tf.math.polygamma(tf.constant([1.0, 1.0, 2.0, 0.5, -1.0]),
+                                                  tf.constant([0.0, -1.5, -2.0, 2.0, 2.0], tf.float64)),
+        np.array([np.inf, 9.379246624, np.nan, np.nan, np.nan]), id="Polygamma-poles-and-bad-orders", rtol=1e-9)
+    if False else
+    Row("Polygamma", lambda tf: tf.math.polygamma(tf.constant([1.0, 1.0, 2.0, 0.5, -1.0], tf.float64),
+                                                  tf.constant([0.0, -1.5, -2.0, 2.0, 2.0], tf.float64)),
+        np.array([np.inf, 9.3792466449891237, np.nan, np.nan, np.nan]), id="Polygamma-poles-and-bad-orders",
+        rtol=1e-12),
+    Row("Lgamma", lambda tf: tf.lgamma(tf.constant([0.0, -1.0, -2.0, np.inf, 1e10, 1e-8, -1e-8], tf.float64)),
+        lambda np: np.array([np.inf, np.inf, np.inf, np.inf] + [math.lgamma(v) for v in (1e10, 1e-8, -1e-8)]),
+        id="Lgamma-poles-and-extremes", rtol=1e-13),
+    Row("Digamma", lambda tf: tf.digamma(tf.constant([0.0, -1.0, 1.0, 0.5], tf.float64)),
+        np.array([np.nan, np.nan, -0.57721566490153286, -0.57721566490153286 - 2 * math.log(2)]),
+        id="Digamma-poles-and-constants", rtol=1e-14),
+    Row("Erfc", lambda tf: tf.erfc(tf.constant(np.linspace(-7, 27, 69))),
+        lambda np: _vec(math.erfc)(np.linspace(-7, 27, 69)), id="Erfc-f64-tail", rtol=1e-13, atol=0),
+]
+
+
+def test_special_functions_match_the_standard_library_in_float64():
+    """lgamma against math.lgamma over a wide range (negative non-integers too), to 1e-13 relative."""
+    x = np.concatenate([np.linspace(-40.3, 40.3, 807), np.geomspace(1e-12, 1e12, 49), -np.geomspace(1e-12, 0.4, 13)])
+    x = x[x != np.round(x)]
+    tf.reset_default_graph()
+    with tf.Session() as sess:
+        got = sess.run(tf.lgamma(tf.constant(x)))
+    want = _vec(math.lgamma)(x)
+    np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-13)
+
+
+def test_more_math_names_and_types():
+    tf.reset_default_graph()
+    x, y = tf.placeholder(tf.float32, [2, 3]), tf.placeholder(tf.float32, [3])
+    assert tf.math.xdivy(x, y).name == "xdivy/Xdivy:0"  # TF's xdivy opens a name scope
+    assert tf.math.xlogy(x, y).name == "Xlogy:0"
+    assert tf.div_no_nan(x, y).name == "div_no_nan:0"
+    assert tf.atan2(x, y).shape.as_list() == [2, 3]
+    assert not hasattr(tf, "xlogy")  # tf.math only, as TF 1.x
+    with pytest.raises(TypeError, match=r"^Value passed to parameter 'x' has DataType int32 not in list of allowed "
+                                        r"values: float16, float32, float64, complex64, complex128$"):
+        tf.asin(tf.constant([1, 2]))
+    with pytest.raises(TypeError, match=r"^Value passed to parameter 'y' has DataType int32 not in list"):
+        tf.atan2(tf.constant([1, 2]), tf.constant([1, 2]))
+    with pytest.raises(TypeError, match=r"^Value passed to parameter 'a' has DataType int32 not in list of allowed "
+                                        r"values: float32, float64$"):
+        tf.polygamma(tf.constant([1, 2]), tf.constant([1, 2]))
+    with pytest.raises(TypeError, match=r"^`x` and `y` must have the same dtype, got tf\.float32 != tf\.int32\.$"):
+        tf.div_no_nan(tf.constant([1.0]), tf.constant([1]))
+
+
+GRAD_CASES += [
+    GradRow("Einsum", lambda tf, a, b: tf.einsum("ij,jk->ik", a, b), [(2, 3), (3, 4)], id="Einsum-matmul"),
+    GradRow("Einsum", lambda tf, a, b: tf.einsum("bij,bjk->bik", a, b), [(2, 2, 3), (2, 3, 2)], unknown_dims=True,
+            id="Einsum-batch-unknown"),
+    GradRow("Einsum", lambda tf, a, b: tf.einsum("ij,jk->i", a, b), [(2, 3), (3, 4)], id="Einsum-binary-reduction"),
+    GradRow("Einsum", lambda tf, a: tf.einsum("ijk->ki", a), [(2, 3, 4)], id="Einsum-unary-reduction"),
+    GradRow("Einsum", lambda tf, a: tf.einsum("ij->ji", a), [(2, 3)], id="Einsum-transpose"),
+    GradRow("Einsum", lambda tf, a: tf.einsum("ii->i", a), [(3, 3)], id="Einsum-diagonal"),
+    GradRow("Einsum", lambda tf, a: tf.einsum("iij->j", a), [(2, 2, 3)], id="Einsum-trace-reduction"),
+    GradRow("Einsum", lambda tf, a, b: tf.einsum("...ij,...jk->...ik", a, b), [(2, 1, 2, 3), (3, 3, 2)],
+            id="Einsum-ellipsis-broadcast"),
+    GradRow("Einsum", lambda tf, a, b: tf.einsum("...ij,jk->...ik", a, b), [(2, 2, 3), (3, 2)],
+            id="Einsum-ellipsis-one-side", unknown_dims=True),
+    GradRow("MatMul", lambda tf, a, b: tf.tensordot(a, b, [[1, 0], [0, 1]]), [(3, 2, 2), (2, 3, 2)],
+            id="MatMul-tensordot"),
+    GradRow("Asin", lambda tf, a: tf.asin(a), [(2, 3)], low=-0.8, high=0.8),
+    GradRow("Acos", lambda tf, a: tf.acos(a), [(2, 3)], low=-0.8, high=0.8),
+    GradRow("Atan", lambda tf, a: tf.atan(a), [(2, 3)], low=-3, high=3),
+    GradRow("Sinh", lambda tf, a: tf.sinh(a), [(2, 3)]),
+    GradRow("Cosh", lambda tf, a: tf.cosh(a), [(2, 3)]),
+    GradRow("Asinh", lambda tf, a: tf.asinh(a), [(2, 3)], low=-3, high=3),
+    GradRow("Acosh", lambda tf, a: tf.acosh(a), [(2, 3)], low=1.2, high=3),
+    GradRow("Atanh", lambda tf, a: tf.atanh(a), [(2, 3)], low=-0.8, high=0.8),
+    GradRow("Lgamma", lambda tf, a: tf.lgamma(a), [(2, 3)], low=-2.9, high=-2.1),
+    GradRow("Lgamma", lambda tf, a: tf.lgamma(a), [(2, 3)], positive=True, id="Lgamma-positive"),
+    GradRow("Digamma", lambda tf, a: tf.digamma(a), [(2, 3)], positive=True),
+    GradRow("Erfc", lambda tf, a: tf.erfc(a), [(2, 3)], low=-2, high=2),
+    GradRow("Atan2", lambda tf, a, b: tf.atan2(a, b), [(2, 3), (3,)]),
+    GradRow("Xlogy", lambda tf, a, b: tf.math.xlogy(a, b), [(2, 3), (3,)], positive=True),
+    GradRow("Xdivy", lambda tf, a, b: tf.math.xdivy(a, b), [(2, 3), (2, 1)], positive=True),
+    GradRow("DivNoNan", lambda tf, a, b: tf.div_no_nan(a, b), [(2, 3), (3,)], positive=True),
+    GradRow("Polygamma", lambda tf, n, x: tf.polygamma(n, x), [(2, 3), (2, 3)], wrt=[1],
+            inputs=[np.array([[0.0, 1.0, 2.0], [3.0, 1.0, 0.0]]), np.array([[0.7, 1.3, 2.5], [4.0, -0.5, -1.5]])]),
+]
+test_grad_row = grad_rows_test(GRAD_CASES)
+test_row = rows_test(CASES)
+
+
+@pytest.mark.parametrize("reduce, want", [("reduce_sum", [552.0, 552.0]), ("reduce_mean", [184.0, 46.0]),
+                                          ("reduce_max", [248.0, 68.0]), ("reduce_min", [120.0, 24.0])])
+def test_reduction_gradient_of_an_input_of_unknown_rank(reduce, want):
+    # the kept shape is computed in the graph (TF's reduced_shape): py_func outputs, for one, have no known rank
+    tf.reset_default_graph()
+    x, axes = tf.placeholder(tf.float32), tf.placeholder(tf.int32)
+    y = getattr(tf, reduce)(x * x, axis=1)
+    y_fed_axes = getattr(tf, reduce)(x * x, axis=axes)
+    g, = tf.gradients(y, x)
+    g_fed_axes, = tf.gradients(y_fed_axes, x)
+    xv = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    with tf.Session() as sess:
+        got = sess.run(g, {x: xv})
+        got_fed = sess.run(g_fed_axes, {x: xv, axes: [1, -1]})
+    assert got.shape == got_fed.shape == (2, 3, 4)
+    assert [got.sum(), got_fed.sum()] == want

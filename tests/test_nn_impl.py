@@ -850,3 +850,56 @@ def test_layers_batch_norm_fused_placeholder_training_and_2d_fallback():
         mv = sess.run(tf.get_default_graph().get_tensor_by_name("batch_normalization/moving_variance:0"))
     np.testing.assert_allclose(a, np_bn_train(xv, np.ones(4), np.zeros(4))[0], atol=1e-5)
     np.testing.assert_allclose(mv, 0.5 + 0.5 * xv.astype(np.float64).var((0, 1, 2)) * n / (n - 1), rtol=1e-5)
+
+
+# =========================================================================== swish, weighted cross-entropy, relu_layer,
+# zero_fraction (composites, against TF 2.21's values and gradients: tests/data/gen/nn_extras.py)
+from test_nn_ops import _tf_extras, check_against_tf  # noqa: E402
+
+_IMPL_EXTRAS = {
+    "swish": (lambda tf, a: tf.nn.swish(a), ("logits",)),
+    "weighted_xent": (lambda tf, a, b: tf.nn.weighted_cross_entropy_with_logits(labels=b, logits=a, pos_weight=2.5),
+                      ("logits", "labels")),
+    "relu_layer": (lambda tf, a, b, c: tf.nn.relu_layer(a, b, c), ("xm", "wm", "bm")),
+}
+
+
+@pytest.mark.parametrize("key", sorted(_IMPL_EXTRAS))
+def test_swish_weighted_xent_relu_layer_match_tf(key, backend):
+    build, names = _IMPL_EXTRAS[key]
+    check_against_tf(key, build, _tf_extras(), names)
+
+
+def test_weighted_cross_entropy_spellings_and_graph():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [2, 3])
+    old = tf.nn.weighted_cross_entropy_with_logits(targets=x, logits=x, pos_weight=2.0)  # TF1's keyword
+    new = tf.nn.weighted_cross_entropy_with_logits(labels=x, logits=x, pos_weight=2.0)
+    assert (old.name, new.name) == ("logistic_loss:0", "logistic_loss_1:0")
+    types = [o.type for o in tf.get_default_graph().get_operations() if o.name.startswith("logistic_loss/")]
+    assert types == ["Const", "Mul", "Const", "AddV2", "Const", "Sub", "Mul", "Abs", "Neg", "Exp", "Log1p", "Neg",
+                     "Relu", "AddV2", "Mul"]
+    with pytest.raises(ValueError, match=r"^`logits` and `labels` must have the same shape, received "
+                                         r"\(\(3, 4\) vs \(2, 3\)\)\.$"):
+        tf.nn.weighted_cross_entropy_with_logits(labels=x, logits=tf.placeholder(tf.float32, [3, 4]), pos_weight=2.)
+    with pytest.raises(ValueError, match=r"^Cannot specify both 'targets' and 'labels'"):
+        tf.nn.weighted_cross_entropy_with_logits(labels=x, targets=x, logits=x, pos_weight=2.0)
+
+
+def test_swish_graph():
+    tf.reset_default_graph()
+    y = tf.nn.swish(tf.placeholder(tf.float32, [2, 3]))
+    assert y.name == "mul_1:0" and y.shape.as_list() == [2, 3]
+    assert [o.type for o in tf.get_default_graph().get_operations()][1:] == ["Const", "Mul", "Sigmoid", "Mul"]
+
+
+def test_zero_fraction(backend):
+    tf.reset_default_graph()
+    fractions = [tf.nn.zero_fraction(v) for v in ([[0.0, 1.0], [0.0, 0.0]], np.zeros([0]), [1, 0, 3])]
+    assert fractions[0].name == "zero_fraction/fraction:0" and fractions[0].dtype == tf.float32
+    assert fractions[0].shape.as_list() == []
+    assert "zero_fraction/cond/Merge" in [o.name for o in tf.get_default_graph().get_operations()]
+    with tf.Session() as sess:
+        got = sess.run(fractions)
+    np.testing.assert_allclose(got, _tf_extras()["zero_fraction"], rtol=1e-7)  # [0.75, nan, 1/3]
+    assert np.isnan(got[1])

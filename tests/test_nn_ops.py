@@ -616,3 +616,122 @@ def test_relu_against_a_row_of_zeros_is_numpys_maximum(shape, dtype):
     np.testing.assert_array_equal(inplace, want)
     strided = x[..., ::2] if x.ndim else x  # not contiguous: numpy's maximum as it is
     np.testing.assert_array_equal(nn_ops._clipped_at_zero(np, strided), np.maximum(strided, dtype(0)))
+
+
+# =========================================================================== conv1d, atrous_conv2d, xw_plus_b
+def _tf_extras():
+    import json
+    import pathlib
+    return json.loads((pathlib.Path(__file__).parent / "data" / "tf_nn_extras.json").read_text())
+
+
+_EXTRAS_OPS = {
+    "conv1d_same_s2": lambda tf, a, b: tf.nn.conv1d(a, b, 2, "SAME"),
+    "conv1d_valid_input": lambda tf, a, b: tf.nn.conv1d(input=a, filters=b, stride=1, padding="VALID"),
+    "atrous_same_r2": lambda tf, a, b: tf.nn.atrous_conv2d(a, b, 2, "SAME"),
+    "atrous_valid_r3": lambda tf, a, b: tf.nn.atrous_conv2d(a, b, 3, "VALID"),
+    "xw_plus_b": lambda tf, a, b, c: tf.nn.xw_plus_b(a, b, c),
+}
+_EXTRAS_INPUTS = {"conv1d": ("x1", "f1"), "atrous": ("x2", "f2"), "xw_plus_b": ("xm", "wm", "bm"),
+                  "relu_layer": ("xm", "wm", "bm")}
+
+
+def check_against_tf(key, build, golden, names):
+    """`build`'s value and gradients (of sum(y * w), w as the generator's) against TF 2.21's."""
+    tf.reset_default_graph()
+    values = [np.asarray(golden[n]) for n in names]
+    phs = [tf.placeholder(tf.float64, v.shape) for v in values]
+    y = build(tf, *phs)
+    want = golden[key]
+    w = np.linspace(0.5, 1.5, np.size(want["value"])).reshape(np.shape(want["value"]))
+    grads = tf.gradients(tf.reduce_sum(y * tf.constant(w)), phs)
+    with tf.Session() as sess:
+        got = sess.run([y] + grads, dict(zip(phs, values)))
+    np.testing.assert_allclose(got[0], want["value"], rtol=1e-12, atol=1e-12)
+    for g, wg in zip(got[1:], want["grads"]):
+        np.testing.assert_allclose(g, wg, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("key", sorted(_EXTRAS_OPS))
+def test_conv1d_atrous_xw_plus_b_match_tf(key, backend):
+    names = next(v for k, v in _EXTRAS_INPUTS.items() if key.startswith(k))
+    check_against_tf(key, _EXTRAS_OPS[key], _tf_extras(), names)
+
+
+def test_conv1d_and_atrous_graphs_as_tf():
+    tf.reset_default_graph()
+    v, f = tf.placeholder(tf.float32, [2, 10, 3]), tf.placeholder(tf.float32, [3, 3, 5])
+    r = tf.nn.conv1d(v, f, 2, "SAME")
+    assert r.name == "conv1d/Squeeze:0" and r.shape.as_list() == [2, 5, 5]
+    assert [(o.type, o.name) for o in tf.get_default_graph().get_operations()][2:] == [
+        ("Const", "conv1d/ExpandDims/dim"), ("ExpandDims", "conv1d/ExpandDims"), ("Const", "conv1d/ExpandDims_1/dim"),
+        ("ExpandDims", "conv1d/ExpandDims_1"), ("Conv2D", "conv1d"), ("Squeeze", "conv1d/Squeeze")]
+    assert r.op.inputs[0].op.get_attr("strides") == [1, 1, 2, 1]
+    d = tf.nn.conv1d(value=v, filters=f, stride=1, padding="VALID", dilations=2)
+    assert d.shape.as_list() == [2, 6, 5] and d.op.inputs[0].op.get_attr("dilations") == [1, 1, 2, 1]
+    im, fl = tf.placeholder(tf.float32, [2, 9, 8, 3]), tf.placeholder(tf.float32, [3, 2, 3, 4])
+    a1 = tf.nn.atrous_conv2d(im, fl, 1, "VALID")
+    assert a1.op.type == "Conv2D" and a1.name == "convolution:0" and a1.shape.as_list() == [2, 7, 7, 4]
+    n = len(tf.get_default_graph().get_operations())
+    a2 = tf.nn.atrous_conv2d(im, fl, 2, "SAME")
+    assert a2.name == "convolution_1/BatchToSpaceND:0" and a2.shape.as_list() == [2, 9, 8, 4]
+    assert [(o.type, o.name) for o in tf.get_default_graph().get_operations()][n:] == [
+        ("Const", "convolution_1/SpaceToBatchND/block_shape"), ("Const", "convolution_1/SpaceToBatchND/paddings"),
+        ("SpaceToBatchND", "convolution_1/SpaceToBatchND"), ("Conv2D", "convolution_1"),
+        ("Const", "convolution_1/BatchToSpaceND/block_shape"), ("Const", "convolution_1/BatchToSpaceND/crops"),
+        ("BatchToSpaceND", "convolution_1/BatchToSpaceND")]
+    from tfmini.ops.constant_op import constant_value
+    # TF's paddings and crops (tf.compat.v1, graph mode) for rate 2 SAME and rate 3 VALID and SAME
+    s2b = a2.op.inputs[0].op.inputs[0].op
+    assert constant_value(s2b.inputs[2]).tolist() == [[2, 3], [1, 1]]
+    assert constant_value(a2.op.inputs[2]).tolist() == [[0, 1], [0, 0]]
+    for r, pad, pads, crops, shape in ((3, "VALID", [[0, 0], [0, 1]], [[0, 0], [0, 1]], [2, 3, 5, 4]),
+                                       (3, "SAME", [[3, 3], [1, 3]], [[0, 0], [0, 1]], [2, 9, 8, 4])):
+        a = tf.nn.atrous_conv2d(im, fl, r, pad)
+        assert a.shape.as_list() == shape and a.op.inputs[0].op.get_attr("padding") == "VALID"
+        assert constant_value(a.op.inputs[0].op.inputs[0].op.inputs[2]).tolist() == pads
+        assert constant_value(a.op.inputs[2]).tolist() == crops
+    # an unknown height or width: one Conv2D with dilations
+    u = tf.nn.atrous_conv2d(tf.placeholder(tf.float32, [2, None, 8, 3]), fl, 2, "SAME")
+    assert u.op.type == "Conv2D" and u.op.get_attr("dilations") == [1, 2, 2, 1] and u.shape.as_list() == [2, None, 8, 4]
+    x = tf.placeholder(tf.float32, [2, 3])
+    xb = tf.nn.xw_plus_b(x, tf.ones([3, 4]), tf.zeros([4]))
+    assert xb.name == "xw_plus_b:0" and xb.op.type == "BiasAdd" and xb.op.inputs[0].op.name == "xw_plus_b/MatMul"
+
+
+def test_atrous_conv2d_with_unknown_height_matches_the_known_one(backend):
+    rng = np.random.RandomState(5)
+    x, f = rng.rand(2, 9, 8, 3), rng.rand(3, 2, 3, 4)
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.float64, [None, None, None, 3])
+    known = tf.nn.atrous_conv2d(tf.constant(x), tf.constant(f), 2, "SAME")
+    unknown = tf.nn.atrous_conv2d(p, tf.constant(f), 2, "SAME")
+    with tf.Session() as sess:
+        a, b = sess.run([known, unknown], {p: x})
+    np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_conv1d_dilation_against_numpy():
+    """TF's CPU kernel refuses dilations > 1 (tfmini's computes them): a direct numpy sum is the reference."""
+    rng = np.random.RandomState(3)
+    x, f = rng.rand(2, 11, 3), rng.rand(3, 3, 4)
+    want = np.stack([sum(x[:, i + 2 * k] @ f[k] for k in range(3)) for i in range(11 - 4)], 1)
+    tf.reset_default_graph()
+    with tf.Session() as sess:
+        got = sess.run(tf.nn.conv1d(tf.constant(x), tf.constant(f), 1, "VALID", dilations=2))
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_conv1d_and_atrous_errors():
+    v, f = tf.placeholder(tf.float32, [2, 10, 3]), tf.placeholder(tf.float32, [3, 3, 5])
+    im, fl = tf.placeholder(tf.float32, [2, 9, 9, 3]), tf.placeholder(tf.float32, [3, 3, 3, 4])
+    with pytest.raises(ValueError, match=r"^`data_format` must be 'NWC' or 'NCW'\. Received: data_format=NHW$"):
+        tf.nn.conv1d(v, f, 1, "SAME", data_format="NHW")
+    with pytest.raises(ValueError, match=r"^all values of `dilation_rate` must be positive\. Received: "
+                                         r"dilation_rate=\[0 0\]$"):
+        tf.nn.atrous_conv2d(im, fl, 0, "SAME")
+    with pytest.raises(ValueError, match=r"^`padding` must be one of 'SAME' or 'VALID'\. Received: padding=FOO$"):
+        tf.nn.atrous_conv2d(im, fl, 2, "FOO")
+    with pytest.raises(ValueError, match=r"^Dimensions must be equal, but are 4 and 5 for 'xw_plus_b(_\d+)?' "
+                                         r"\(op: 'BiasAdd'\)"):
+        tf.nn.xw_plus_b(tf.placeholder(tf.float32, [2, 3]), tf.ones([3, 4]), tf.zeros([5]))

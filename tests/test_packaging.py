@@ -39,13 +39,14 @@ def test_tensorflow_names_tfmini_lacks_say_so():
     and where to find it; a name TensorFlow does not have either gets Python's plain message. The list of names
     is read only on such a miss, never by `import tfmini`."""
     code = "import sys, tfmini as tf; loaded = 'tfmini.framework.tf_api_names' in sys.modules; " \
-           "print(loaded, hasattr(tf, 'py_func'))"
+           "print(loaded, hasattr(tf, 'py_function'))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split() \
         == ["False", "False"]
     import tfmini as tf
     import tfmini.contrib  # noqa: F401
     # names tfmini lacks today (implementing one means choosing another here)
-    for module, path, name in [(tf, "tfmini", "py_func"), (tf, "tfmini", "image"), (tf.nn, "tfmini.nn", "nce_loss"),
+    for module, path, name in [(tf, "tfmini", "py_function"), (tf, "tfmini", "extract_image_patches"),
+                               (tf.nn, "tfmini.nn", "nce_loss"),
                                (tf.train, "tfmini.train", "FtrlOptimizer"), (tf.layers, "tfmini.layers", "conv3d"),
                                (tf.linalg, "tfmini.linalg", "svd"), (tf.metrics, "tfmini.metrics", "mean_iou"),
                                (tf.summary, "tfmini.summary", "get_summary_description"),
@@ -85,7 +86,8 @@ def test_tf_math_and_tf_random_are_tfs_names_for_the_same_ops():
                 with pytest.raises(AttributeError, match="tf.%s.%s is TensorFlow 1.x API that tfmini does not "
                                                          "implement" % (module, name)):
                     getattr(namespace, name)
-    assert len(tf.math.__all__) == 70 and len(tf.random.__all__) == 6
+    # (at least the names they had; helpers adding ops add names)
+    assert len(tf.math.__all__) >= 80 and len(tf.random.__all__) >= 8
     tf.reset_default_graph()
     x = tf.constant([[1.0, 4.0], [9.0, 16.0]])
     with tf.Session() as sess:

@@ -41,6 +41,17 @@ CASES = [
     Row("RandomShuffle", lambda tf: tf.random_shuffle(tf.constant(np.arange(8).reshape(4, 2))), id="RandomShuffle"),
     Row("RandomShuffle", lambda tf: tf.random_shuffle([1.0, 2.0, 3.0]), id="RandomShuffle-vector"),
 ]
+CASES += [
+    Row("Multinomial", lambda tf: tf.multinomial(tf.log([[0.5, 0.5], [0.1, 0.9], [1.0, 0.0]]), 4),
+        id="Multinomial-int64", dtype=np.int64),
+    Row("Multinomial", lambda tf: (lambda p: (tf.random.categorical(p, 3, dtype=tf.int32), {p: np.zeros((5, 4))}))(
+        tf.placeholder(tf.float64, [None, 4])), id="Multinomial-categorical-int32-unknown", dtype=np.int32),
+    # one class with all the mass, one row with none (TF draws num_classes there), no draws at all
+    Row("Multinomial", lambda tf: tf.multinomial([[-np.inf, 0.0, -np.inf], [-np.inf] * 3], 2),
+        np.array([[1, 1], [3, 3]], np.int64), id="Multinomial-certain-and-massless"),
+    Row("Multinomial", lambda tf: tf.multinomial([[0.0, 1.0]], 0), np.zeros((1, 0), np.int64),
+        id="Multinomial-no-samples"),
+]
 
 test_row = rows_test(CASES)
 
@@ -215,3 +226,65 @@ def test_uniform_stays_below_tfs_largest_sample_so_dropout_at_keep_prob_one_is_e
     assert u.dtype == dtype and (u == top).all()
     one = dtype(1)
     assert np.floor(one + u[0]) == 1 and np.floor(one + np.nextafter(one, dtype(0))) == 2  # the bug it avoids
+
+
+# =========================================================================== multinomial / categorical / random_crop
+def test_multinomial_names_seeds_and_frequencies():
+    logits = tf.log([[0.1, 0.2, 0.7], [0.5, 0.5, 0.0]])
+    s = tf.multinomial(logits, 20000, seed=1)
+    assert (s.name, s.shape.as_list(), s.op.inputs[1].op.name) == (
+        "multinomial/Multinomial:0", [2, 20000], "multinomial/Multinomial/num_samples")
+    c = tf.random.categorical(logits, 3, seed=4, dtype=tf.int32)
+    assert (c.name, c.dtype, c.op.get_attr("seed"), c.op.get_attr("seed2")) == (
+        "categorical/Multinomial:0", tf.int32, 87654321, 4)
+    first, second, again = _two_sessions(s)
+    np.testing.assert_array_equal(first, again)  # an op seed repeats per session
+    assert not np.array_equal(first, second)
+    np.testing.assert_allclose(np.bincount(first[0], minlength=3) / 20000, [0.1, 0.2, 0.7], atol=0.015)
+    np.testing.assert_allclose(np.bincount(first[1], minlength=3) / 20000, [0.5, 0.5, 0.0], atol=0.015)
+
+
+def test_multinomial_errors():
+    with pytest.raises(ValueError, match=r"Shape must be rank 2 but is rank 1 for 'multinomial/Multinomial'"):
+        tf.multinomial([0.5, 0.5], 3)
+    with pytest.raises(ValueError, match="Argument `dtype` got invalid value <dtype: 'float32'>. Accepted dtypes are "
+                                         r"\(tf.int32, tf.int64\)."):
+        tf.multinomial([[0.5, 0.5]], 3, output_dtype=tf.float32)
+    with pytest.raises(ValueError, match="Dimension size, given by scalar input 1, must be non-negative but is -3"):
+        tf.multinomial([[0.5, 0.5]], -3)
+    with pytest.raises(TypeError, match="Input 'num_samples' of 'Multinomial' Op has type int64 that does not match "
+                                        "expected type of int32."):
+        tf.multinomial([[0., 0.]], tf.constant(2, tf.int64))
+    n, logits = tf.placeholder(tf.int32), tf.placeholder(tf.float32)
+    with tf.Session() as sess:
+        for fetch, feed, msg in [(tf.multinomial([[0., 0.]], n), {n: -2}, "num_samples should be non-negative, got -2"),
+                                 (tf.multinomial(logits, 2), {logits: [0., 0.]}, r"logits should be a matrix, got "
+                                                                                  r"shape \[2\]"),
+                                 (tf.multinomial(tf.zeros([2, 0]), 3), None, "num_classes should be positive, got 0")]:
+            with pytest.raises(tf.errors.InvalidArgumentError, match=msg):
+                sess.run(fetch, feed)
+
+
+def test_random_crop_as_tf_builds_it():
+    crop = tf.random_crop(tf.zeros([5, 6, 3]), [2, 3, 3], seed=1)
+    types = [o.type for o in crop.graph.get_operations()]
+    assert (crop.name, crop.shape.as_list()) == ("random_crop:0", [2, 3, 3])
+    assert types[-11:] == ["Assert", "Identity", "Sub", "Const", "AddV2", "Const", "Const", "Const",
+                           "RandomUniformInt", "FloorMod", "Slice"]  # TF's ops, in TF's order
+    assert tf.random_crop(tf.placeholder(tf.float32, [None, 6]), [2, 3]).shape.as_list() == [2, 3]
+    with pytest.raises(ValueError, match="Dimensions must be equal, but are 2 and 3 for 'random_crop_2/GreaterEqual'"):
+        tf.random_crop(tf.zeros([5, 6]), [1, 2, 3])
+    value = np.arange(30.0).reshape(5, 6)
+    p = tf.placeholder(tf.float64)
+    small, big = tf.random_crop(p, [2, 3]), tf.random_crop(p, [6, 3])
+    with tf.Session() as sess:
+        seen = set()
+        for _ in range(40):
+            got = sess.run(small, {p: value})
+            r, c = divmod(int(got[0, 0]), 6)
+            np.testing.assert_array_equal(got, value[r:r + 2, c:c + 3])
+            seen.add((r, c))
+        assert len(seen) > 5 and all(r <= 3 and c <= 3 for r, c in seen)
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"assertion failed: \[Need value.shape >= size, got \] \[5 6\] \[6 3\]"):
+            sess.run(big, {p: value})

@@ -92,9 +92,11 @@ def test_rnn_errors():
         tf.nn.dynamic_rnn(R.GRUCell(4), tf.placeholder(tf.float32, [2, 5, None]), dtype=tf.float32)
     with pytest.raises(ValueError, match="Must specify at least one cell for MultiRNNCell"):
         R.MultiRNNCell([])
-    with pytest.raises(AttributeError, match="tf.nn.rnn_cell.ResidualWrapper is TensorFlow 1.x API that tfmini does "
+    with pytest.raises(AttributeError, match="tf.nn.static_state_saving_rnn is TensorFlow 1.x API that tfmini does "
                                              "not implement"):
-        R.ResidualWrapper  # noqa: B018
+        tf.nn.static_state_saving_rnn  # noqa: B018
+    with pytest.raises(AttributeError, match="^module 'tfmini.nn.rnn_cell' has no attribute 'NoSuchCell'$"):
+        R.NoSuchCell  # noqa: B018
     with pytest.raises(ValueError, match="Parameter output_keep_prob must be between 0 and 1: 2"):
         R.DropoutWrapper(R.GRUCell(2), output_keep_prob=2.0)
     with pytest.raises(ValueError, match="When variational_recurrent=True, dtype must be provided"):

@@ -75,6 +75,45 @@ CASES = [
         lambda np: np.maximum(X, 0).astype(np.float64), id="Relu-unknown-dims"),
 ]
 
+
+def _scattered(rows, indices, updates, how, nd=False):
+    """numpy: `rows` with `updates` applied at `indices` one index at a time (repeats add up)."""
+    out = np.array(rows, copy=True)
+    indices, updates = np.asarray(indices), np.asarray(updates)
+    batch = indices.shape[:-1] if nd else indices.shape
+    updates = np.broadcast_to(updates, batch + out.shape[indices.shape[-1] if nd else 1:])
+    for b in np.ndindex(batch):
+        at = tuple(indices[b]) if nd else indices[b]
+        if how == "update":
+            out[at] = updates[b]
+        elif how == "add":
+            out[at] += updates[b]
+        else:
+            out[at] -= updates[b]
+    return out
+
+
+V5 = np.arange(15, dtype=np.float32).reshape(5, 3)
+CASES += [
+    Row("ScatterUpdate", lambda tf: tf.scatter_update(tf.Variable(V5), [3, 0], V5[:2] * 10),
+        _scattered(V5, [3, 0], V5[:2] * 10, "update")),
+    Row("ScatterUpdate", lambda tf: _unknown(tf, tf.int64, np.array([[4, 1]]), lambda p: tf.scatter_update(
+        tf.Variable(V5.astype(np.int32)), p, 7)), _scattered(V5.astype(np.int32), [[4, 1]], 7, "update"),
+        id="ScatterUpdate-scalar-int64-indices"),
+    Row("ScatterAdd", lambda tf: tf.scatter_add(tf.Variable(V5), [[1, 1], [4, 1]], np.ones((2, 2, 3), np.float32)),
+        _scattered(V5, [[1, 1], [4, 1]], np.ones((2, 2, 3)), "add")),
+    Row("ScatterSub", lambda tf: _unknown(tf, tf.float32, V5[:3], lambda p: tf.scatter_sub(
+        tf.Variable(V5), [2, 2, 0], p)), _scattered(V5, [2, 2, 0], V5[:3], "sub")),
+    Row("ScatterNdUpdate", lambda tf: tf.scatter_nd_update(tf.Variable(V5), [[4, 2], [0, 1]], [-1.0, -2.0]),
+        _scattered(V5, [[4, 2], [0, 1]], [-1.0, -2.0], "update", nd=True)),
+    Row("ScatterNdAdd", lambda tf: tf.scatter_nd_add(tf.Variable(V5), [[[1], [1]], [[0], [3]]],
+                                                     np.ones((2, 2, 3), np.float32)),
+        _scattered(V5, [[[1], [1]], [[0], [3]]], np.ones((2, 2, 3)), "add", nd=True)),
+    Row("ScatterNdSub", lambda tf: _unknown(tf, tf.float32, np.array([5.0, 6.0, 7.0], np.float32), lambda p:
+                                            tf.scatter_nd_sub(tf.Variable(V5), [[1, 1], [1, 1], [2, 0]], p)),
+        _scattered(V5, [[1, 1], [1, 1], [2, 0]], [5.0, 6.0, 7.0], "sub", nd=True)),
+]
+
 test_row = rows_test(CASES)
 
 
@@ -283,3 +322,63 @@ GRAD_CASES = [
     GradRow("Print", lambda tf, a: tf.Print(a * 1.0, [a], message="x", first_n=0) * 2.0, [(2, 3)]),
 ]
 test_grad_row = grad_rows_test(GRAD_CASES)
+
+
+# =========================================================================== scatter updates of variables
+def test_scatter_ops_names_attrs_and_build_errors():
+    v = tf.Variable(tf.zeros([5, 3]), name="v")
+    u = tf.scatter_update(v, [1, 3], tf.ones([2, 3]))
+    assert (u.name, u.dtype, u.shape.as_list(), u.op.get_attr("use_locking")) == (
+        "ScatterUpdate:0", tf.float32._as_ref, [5, 3], True)
+    a = tf.scatter_add(v, [1], [[1., 2., 3.]])
+    assert [i.op.name for i in a.op.inputs] == ["v", "ScatterAdd/indices", "ScatterAdd/updates"]
+    assert not a.op.get_attr("use_locking") and tf.scatter_sub(v, 1, [1., 2., 3.], use_locking=True).op.get_attr(
+        "use_locking")
+    assert tf.scatter_nd_update(v, [[1, 2]], [5.]).op.get_attr("use_locking")
+    assert tf.scatter_nd_add(v, [[1]], [[5., 6., 7.]]).name == "ScatterNdAdd:0"
+    with pytest.raises(ValueError, match=r"Dimension 1 in both shapes must be equal, but are 4 and 3. Shapes are "
+                                         r"\[2,4\] and \[2,3\]. for 'ScatterUpdate_1' \(op: 'ScatterUpdate'\)"):
+        tf.scatter_update(v, [1, 3], tf.ones([2, 4]))
+    with pytest.raises(TypeError, match="Input 'updates' of 'ScatterUpdate' Op has type int32 that does not match "
+                                        "type float32 of argument 'ref'."):
+        tf.scatter_update(v, [1, 3], tf.ones([2, 3], tf.int32))
+    with pytest.raises(TypeError, match="Value passed to parameter 'indices' has DataType float32 not in list"):
+        tf.scatter_add(v, [1., 3.], tf.ones([2, 3]))
+    with pytest.raises(AttributeError, match="'Tensor' object has no attribute '_lazy_read'"):
+        tf.scatter_update(tf.zeros([5, 3]), [1, 3], tf.ones([2, 3]))
+    with pytest.raises(ValueError, match=r"Dimensions \[0,1\) of indices\[shape=\[1,2\]\] = \[1\] must match "
+                                         r"dimensions \[0,1\) of updates\[shape=\[2\]\] = \[2\]"):
+        tf.scatter_nd_update(v, [[1, 2]], [5., 6.])
+
+
+def test_scatter_ops_update_in_place_and_check_indices_at_run_time():
+    v = tf.Variable(np.zeros((5, 3), np.float32), name="v")
+    i, u = tf.placeholder(tf.int32), tf.placeholder(tf.float32)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        sess.run(tf.scatter_add(v, [1, 1], tf.ones([2, 3])))
+        sess.run(tf.scatter_nd_sub(v, [[1, 0], [4, 2]], [5.0, 1.0]))
+        want = np.zeros((5, 3), np.float32)
+        want[1] = 2
+        want[1, 0], want[4, 2] = -3, -1
+        np.testing.assert_array_equal(sess.run(v), want)
+        for fetch, feed, msg in [
+                (tf.scatter_update(v, [1, 5], tf.ones([2, 3])), None, r"indices\[1\] = 5 is not in \[0, 5\)"),
+                (tf.scatter_add(v, [[1, -1]], tf.ones([1, 2, 3])), None, r"indices\[0,1\] = -1 is not in \[0, 5\)"),
+                (tf.scatter_nd_add(v, [[0, 7], [1, 1], [4, 4]], [1., 2., 3.]), None,  # TF names the last bad one
+                 r"indices\[2\] = \[4, 4\] does not index into shape \[5,3\]"),
+                (tf.scatter_update(v, i, u), {i: [1, 2], u: np.ones((3, 3))},
+                 r"Must have updates.shape = indices.shape \+ params.shape\[1:\] or updates.shape = \[\], got "
+                 r"updates.shape \[3,3\], indices.shape \[2\], params.shape \[5,3\]"),
+                (tf.scatter_nd_update(v, i, u), {i: [[1], [2]], u: np.ones((3, 3))},
+                 r"Dimensions \[0,1\) of indices\[shape=\[2,1\]\] = 2 must match dimensions \[0,1\) of "
+                 r"updates\[shape=\[3,3\]\] = 3"),
+                (tf.scatter_nd_update(v, i, u), {i: [[1, 1, 1]], u: np.ones(1)},
+                 r"Dimensions \[3,2\) of input\[shape=\[5,3\]\] must match dimensions \[3,1\) of updates"),
+        ]:
+            with pytest.raises(tf.errors.InvalidArgumentError, match=msg):
+                sess.run(fetch, feed)
+        np.testing.assert_array_equal(sess.run(v), want)  # a refused update leaves the variable as it was
+        w = tf.Variable(tf.zeros([3]), name="w")
+        with pytest.raises(tf.errors.FailedPreconditionError, match="Attempting to use uninitialized value w"):
+            sess.run(tf.scatter_update(w, [0], [1.]))

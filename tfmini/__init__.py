@@ -22,11 +22,16 @@ from .ops.constant_op import constant
 from .ops.array_ops import *  # noqa: F401,F403
 from .ops.math_ops import *  # noqa: F401,F403
 from .ops.random_ops import *  # noqa: F401,F403
-from .ops.state_ops import assign, assign_add, assign_sub
+from .ops.special_math_ops import einsum
+from .ops.check_ops import *  # noqa: F401,F403
+from .ops.numerics import add_check_numerics_ops, check_numerics, verify_tensor_all_finite
+from .ops.state_ops import (assign, assign_add, assign_sub, scatter_add, scatter_nd_add, scatter_nd_sub,
+                             scatter_nd_update, scatter_sub, scatter_update)
 from .ops.control_flow_ops import Assert, case, cond, group, no_op, tuple, while_loop, with_dependencies
 from .ops.functional_ops import foldl, foldr, map_fn, scan
 from .ops.tensor_array_ops import TensorArray
-from .ops.logging_ops import Print
+from .ops.logging_ops import Print, print_v2 as print  # noqa: A004 - TF's tf.print
+from .ops.script_ops import numpy_function, py_func
 from .ops.clip_ops import *  # noqa: F401,F403
 from .ops.data_flow_ops import dynamic_partition, dynamic_stitch  # noqa: F401
 from .variables import *  # noqa: F401,F403
@@ -39,12 +44,20 @@ from .init_ops import (constant_initializer, glorot_normal_initializer, glorot_u
 from . import init_ops as initializers
 from .ops.linalg_ops import *  # noqa: F401,F403
 from . import linalg
-from .gradients import RegisterGradient, gradients
+from .gradients import RegisterGradient, gradients, hessians
 from .framework.graph_io import import_graph_def
 from . import nest  # noqa: F401
 from . import nn, losses, train, layers, contrib, summary
 from . import metrics
+from . import debugging  # noqa: F401
+from . import test  # noqa: F401
 from . import math, random  # noqa: A004 - TF's namespaces (tf.math, tf.random)
+from . import data  # tf.data
+from . import io  # noqa: A004 - tf.io (tf.io.gfile)
+from .platform import app, flags, gfile
+from .platform import tf_logging as logging
+from .platform.tf_logging import get_logger
+from . import image  # tf.image
 
 # TensorFlow's message classes (tf.GraphDef, tf.Summary, ...) need protobuf: built on first use
 _MESSAGES = ("GraphDef", "NodeDef", "AttrValue", "TensorProto", "TensorShapeProto", "VersionDef", "MetaGraphDef",

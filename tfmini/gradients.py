@@ -378,5 +378,29 @@ def _default_grad_ys(grad_ys, ys):
 
 def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False, gate_gradients=False,
              aggregation_method=None):
-    raise NotImplementedError("tf.hessians is not supported by tfmini yet")
+    """The second derivatives of sum(ys) with respect to each x in `xs`: a list of tensors of shape
+    x.shape + x.shape. Built as TF builds it: the gradient flattened, then a tf.while_loop over its entries that
+    writes the gradient of each entry into a TensorArray, stacked and reshaped. (`name` is unused, as in TF.)
+
+    >>> tf.hessians(tf.reduce_sum(x ** 3), x)   # [diag(6 x)] for a vector x
+    """
+    from .ops import array_ops, control_flow_ops, tensor_array_ops
+    from .framework import dtypes
+    xs = _as_list(xs)
+    kwargs = {"colocate_gradients_with_ops": colocate_gradients_with_ops, "gate_gradients": gate_gradients,
+              "aggregation_method": aggregation_method}
+    result = []
+    for gradient, x in zip(gradients(ys, xs, **kwargs), xs):
+        if gradient is None:  # ys does not depend on x: TF's reshape of None fails so
+            raise ValueError("Tried to convert 'tensor' to a tensor and failed. Error: None values not supported.")
+        gradient = array_ops.reshape(gradient, [-1])
+        n = array_ops.size(x)
+        loop_vars = [convert_to_tensor(0, dtype=dtypes.int32), tensor_array_ops.TensorArray(x.dtype, n)]
+        _, hessian = control_flow_ops.while_loop(
+            lambda j, _: j < n,
+            lambda j, ta: (j + 1, ta.write(j, gradients(gradient[j], x, **kwargs)[0])),
+            loop_vars)
+        shape = array_ops.shape(x)
+        result.append(array_ops.reshape(hessian.stack(), array_ops.concat((shape, shape), 0)))
+    return result
 

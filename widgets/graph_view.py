@@ -295,8 +295,10 @@ class GraphView:
                         not g.is_fetchable(g.get_operation_by_name(name)):
                     continue  # on a tf.cond branch (it may not run) or in a loop: a run may not fetch it
                 for t in self.model.ops[name].outputs:
-                    # (a resource - a TensorArray, a stack - is a handle, not a value to show)
-                    if t.name not in self.run_info.fed and t.dtype != "resource" and len(extra) < 2000:
+                    # (a resource - a TensorArray, a stack, an iterator - is a handle, and a variant - a tf.data
+                    # dataset - a description, not values to show)
+                    if t.name not in self.run_info.fed and t.dtype not in ("resource", "variant") and \
+                            len(extra) < 2000:
                         extra.append(t.name)
         result, values = sess.run([self.fetches, [g.get_tensor_by_name(n) for n in extra]], self.feed_dict)
         self.values = {n: _preview(v) for n, v in zip(extra, values)}

@@ -3,7 +3,7 @@ import numpy as np
 
 __all__ = [
     "DType", "as_dtype", "float16", "half", "float32", "float64", "double", "int8", "int16",
-    "int32", "int64", "uint8", "uint16", "bool", "string", "complex64", "complex128", "resource",
+    "int32", "int64", "uint8", "uint16", "bool", "string", "complex64", "complex128", "resource", "variant",
 ]
 
 _builtin_bool = bool
@@ -158,9 +158,12 @@ complex128 = _BASE["complex128"]
 
 # a handle to a resource that ops share in a run (a stack, the accumulator of a tf.while_loop's gradient)
 resource = DType("resource", np.object_, 20)
+# a value of any kind held as one scalar: a tf.data dataset (TF's DT_VARIANT)
+variant = DType("variant", np.object_, 21)
 
 _BY_NAME = dict(_BASE)
 _BY_NAME["resource"] = resource
+_BY_NAME["variant"] = variant
 _BY_NAME.update({d.name: d for d in _REF.values()})
 # TF's module-level reference types (tf.float32._as_ref is float32_ref)
 for _n, _d in _REF.items():
@@ -169,7 +172,7 @@ half_ref, double_ref = _REF["float16"], _REF["float64"]
 
 _BY_NAME.update({"half": float16, "double": float64, "float": float32,
                  "half_ref": half_ref, "double_ref": double_ref, "float_ref": _REF["float32"]})
-_BY_ENUM = {d.as_datatype_enum: d for d in list(_BASE.values()) + list(_REF.values()) + [resource]}
+_BY_ENUM = {d.as_datatype_enum: d for d in list(_BASE.values()) + list(_REF.values()) + [resource, variant]}
 _BY_NP = {np.dtype(t): _BASE[n] for n, t, _ in _TABLE if t is not np.object_}
 # TF's _PYTHON_TO_TF: other Python types (int, str) are no dtype (`tf.cast(x, int)` is a TypeError, as in TF)
 _BY_PY = {float: float32, _builtin_bool: bool, object: string}

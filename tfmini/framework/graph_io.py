@@ -2,8 +2,9 @@
 `tf.import_graph_def` loads), `tf.import_graph_def` back into tfmini, and `tf.train.write_graph`.
 
 A node carries TensorFlow's op name and the attributes TensorFlow's op registry declares for it,
-with their AttrValue types: tfmini keeps only the attributes its kernels use, so the type
-attributes TF derives from the inputs (`T`, `Tidx`, `N`, `Tshape`, ...) are filled in here from
+with their AttrValue types (a function attribute, as tf.data's map functions, by name: the GraphDef's library
+holds their FunctionDefs, which an import builds into functions again): tfmini keeps only the attributes its
+kernels use, so the type attributes TF derives from the inputs (`T`, `Tidx`, `N`, `Tshape`, ...) are filled in here from
 the inputs' and outputs' dtypes (`_TF_OPS` below holds each op's TF signature). Attributes TF's
 op does not have are left out; `_output_shapes` is added when asked (TensorBoard labels edges
 with it). Serializing needs numpy only (tfmini/io/proto.py); the protobuf `GraphDef` object that
@@ -137,9 +138,29 @@ T > T | squeeze_dims:li : Squeeze
 T > out_type | : Shape Size
 N*T > N*out_type | : ShapeN
 T,Tk > T,index_type | sorted:b : TopKV2
-T,Tindices,Tnumsegments > T | : UnsortedSegmentSum
+T,Tindices,Tnumsegments > T | : UnsortedSegmentSum UnsortedSegmentMax UnsortedSegmentMin UnsortedSegmentProd
+T > T | : Acos Acosh Asin Asinh Atan Atanh Cosh Digamma Erfc Lgamma Sinh
+T,T > T | : Atan2 DivNoNan Polygamma Xdivy Xlogy
+T,Tblock_shape,Tcrops > T | : BatchToSpaceND
+T,Tblock_shape,Tpaddings > T | : SpaceToBatchND
+T > T | message:s : CheckNumerics
+N*T > T | equation:s : Einsum
+Tparams,Tindices > Tparams | : GatherNd
+[T] > [T] | : IdentityN
+T,- > output_dtype | seed:i seed2:i : Multinomial
+T,Tlen > T | seq_dim:i batch_dim:i : ReverseSequence
+T,Tindices,T > T | use_locking:b : ScatterAdd ScatterSub ScatterUpdate ScatterNdAdd ScatterNdSub ScatterNdUpdate
+Tindices,T,Tindices > T | : ScatterNd
+T,Tindices > T | : SegmentMax SegmentMean SegmentMin SegmentProd SegmentSum
+-,T,T > T | : SelectV2
+T,Tindices,T > T | : TensorScatterAdd TensorScatterSub TensorScatterUpdate
+T > T,out_idx | : Unique
+T > T,out_idx,out_idx | : UniqueWithCounts
 T,[U] > T | message:s first_n:i summarize:i : Print
 -,[T] > | summarize:i : Assert
+[Tin] > [Tout] | token:s : PyFunc PyFuncStateless
+[T] > - | template:s placeholder:s summarize:i : StringFormat
+- > | output_stream:s end:s : PrintV2
 T > T | seed:i seed2:i : RandomShuffle
 T > dtype | seed:i seed2:i : RandomStandardNormal RandomUniform TruncatedNormal
 T,Tout,Tout > Tout | seed:i seed2:i : RandomUniformInt
@@ -157,6 +178,40 @@ T,T,T,T,T,T,T,T,T,T > T | use_locking:b use_nesterov:b : ApplyAdam
 -,-,- > - | max_outputs:i : AudioSummaryV2
 -,T,- > - | : TensorSummaryV2
 N*- > - | : MergeSummary
+T,- > - | align_corners:b half_pixel_centers:b : ResizeBilinear ResizeBicubic
+T,- > T | align_corners:b half_pixel_centers:b : ResizeNearestNeighbor ResizeNearestNeighborGrad
+T,- > - | align_corners:b : ResizeArea
+-,T > T | align_corners:b half_pixel_centers:b : ResizeBilinearGrad ResizeBicubicGrad
+T,- > T | : AdjustContrastv2 AdjustHue AdjustSaturation
+T > T | : RGBToHSV HSVToRGB
+- > dtype | channels:i : DecodePng
+- > - | channels:i ratio:i fancy_upscaling:b try_recover_truncated:b acceptable_fraction:f dct_method:s : DecodeJpeg
+- > dtype | channels:i expand_animations:b : DecodeImage
+T > - | compression:i : EncodePng
+[Toutput_types] > - | output_shapes:lshape metadata:s : TensorDataset
+[Toutput_types] > - | output_shapes:lshape is_files:b metadata:s replicate_on_split:b : TensorSliceDataset
+-,-,- > - | output_types:lt output_shapes:lshape metadata:s replicate_on_split:b : RangeDataset
+N*- > - | output_types:lt output_shapes:lshape metadata:s : ZipDataset
+-,- > - | output_types:lt output_shapes:lshape metadata:s : ConcatenateDataset RepeatDataset TakeDataset SkipDataset
+-,-,- > - | parallel_copy:b output_types:lt output_shapes:lshape metadata:s : BatchDatasetV2
+-,-,N*-,[Toutput_types],- > - | parallel_copy:b output_shapes:lshape metadata:s : PaddedBatchDatasetV2
+-,-,-,- > - | reshuffle_each_iteration:b output_types:lt output_shapes:lshape metadata:s : ShuffleDataset
+-,- > - | output_types:lt output_shapes:lshape slack_period:i legacy_autotune:b buffer_size_min:i metadata:s
+    : PrefetchDataset
+-,[Targuments] > - | f:func output_types:lt output_shapes:lshape use_inter_op_parallelism:b preserve_cardinality:b
+    force_synchronous:b metadata:s : MapDataset
+-,[Targuments],- > - | f:func output_types:lt output_shapes:lshape use_inter_op_parallelism:b deterministic:s
+    preserve_cardinality:b use_unbounded_threadpool:b metadata:s : ParallelMapDatasetV2
+[Tinit_func_args] > - | output_types:lt output_shapes:lshape metadata:s : GeneratorDataset
+-,[Targuments] > - | predicate:func output_types:lt output_shapes:lshape metadata:s : FilterDataset
+-,[Targuments] > - | f:func output_types:lt output_shapes:lshape metadata:s : FlatMapDataset
+-,[Targuments],-,- > - | f:func output_types:lt output_shapes:lshape metadata:s : InterleaveDataset
+> - | dataset_factory:func output_types:lt output_shapes:lshape container:s shared_name:s : OneShotIterator
+> - | shared_name:s container:s output_types:lt output_shapes:lshape : IteratorV2
+-,- > | : MakeIterator
+- > [output_types] | output_shapes:lshape : IteratorGetNext
+- > - | : IteratorToStringHandle
+- > - | output_types:lt output_shapes:lshape : IteratorFromStringHandleV2
 """
 
 
@@ -341,7 +396,8 @@ def ndarray_from_tensor_proto(d):
     return arr
 
 
-_LIST_FIELD = {"b": "b", "i": "i", "f": "f", "s": "s", "t": "type", "shape": "shape", "tensor": "tensor"}
+_LIST_FIELD = {"b": "b", "i": "i", "f": "f", "s": "s", "t": "type", "shape": "shape", "tensor": "tensor",
+               "func": "func"}
 
 
 def _scalar_attr(kind, v):
@@ -359,6 +415,8 @@ def _scalar_attr(kind, v):
         return shape_proto(v)
     if kind == "tensor":
         return tensor_proto(v)
+    if kind == "func":  # a traced function (framework/func_graph.py), by name (its FunctionDef is in the library)
+        return {"name": v.name}
     raise TypeError(kind)
 
 
@@ -434,6 +492,10 @@ def attr_from_proto(d):
         return shape_from_proto(d["shape"])
     if "tensor" in d:
         return ndarray_from_tensor_proto(d["tensor"])
+    if "func" in d:
+        from .func_graph import FunctionName
+        name = d["func"].get("name", "")
+        return FunctionName(name.decode() if isinstance(name, bytes) else name)
     return None
 
 
@@ -475,12 +537,79 @@ def _node_def(op, add_shapes, clear_devices):
 
 
 def graph_def_dict(graph, from_version=None, add_shapes=False, clear_devices=False):
-    """The GraphDef of `graph` as a dict in the tfmini/io/proto form (no protobuf needed)."""
+    """The GraphDef of `graph` as a dict in the tfmini/io/proto form (no protobuf needed); the functions its ops hold
+    (tf.data's map functions) as its library of FunctionDefs."""
     ops = graph.get_operations()
     if from_version is not None:
         ops = [op for op in ops if op._id > from_version]
-    return {"node": [_node_def(op, add_shapes, clear_devices) for op in ops],
-            "versions": {"producer": GRAPH_DEF_VERSION}}
+    out = {"node": [_node_def(op, add_shapes, clear_devices) for op in ops]}
+    functions = _function_defs(graph, ops, clear_devices)
+    if functions:
+        out["library"] = {"function": functions}
+    out["versions"] = {"producer": GRAPH_DEF_VERSION}
+    return out
+
+
+# =========================================================================== functions -> FunctionDefs
+def _function_defs(graph, ops, clear_devices):
+    """The FunctionDefs of the functions `ops` hold as attributes, and of those their bodies hold, each once. A
+    function read from a GraphDef (only its name, framework/func_graph.FunctionName) writes the FunctionDef it came
+    with."""
+    imported = getattr(graph, "_imported_functions", {})
+    done, out, stack = set(), [], [list(ops)]
+    while stack:
+        for op in stack.pop():
+            for value in op._attrs.values():
+                name = getattr(value, "name", None)
+                if not isinstance(name, str) or name in done or not (hasattr(value, "graph") or name in imported):
+                    continue
+                done.add(name)
+                if hasattr(value, "graph"):
+                    out.append(_function_def(value, clear_devices))
+                    stack.append(value.graph.get_operations())
+                else:
+                    out.append(imported[name])
+    return out
+
+
+def _function_def(fn, clear_devices):
+    """A traced function (framework/func_graph.Function) as TF's FunctionDef: its arguments and captured values are
+    the input args, each Identity it returns a `ret`, and node inputs name outputs by TF's argument names."""
+    from .tf_op_outputs import output_args
+    args = {t: t._op._name for t in fn.feeds}
+
+    def ref(t):
+        if t in args:
+            return args[t]
+        names = output_args(t._op._type)
+        sizes = [1] * len(names)
+        lists = [i for i, (_, is_list) in enumerate(names) if is_list]
+        if len(lists) == 1:
+            sizes[lists[0]] = len(t._op._outputs) - (len(names) - 1)
+        k = t._value_index
+        for (name, _), size in zip(names, sizes):
+            if k < size:
+                return "%s:%s:%d" % (t._op._name, name, k)
+            k -= size
+        return "%s:output:%d" % (t._op._name, t._value_index)
+
+    nodes = []
+    for op in fn.graph.get_operations():
+        if op._outputs and op._outputs[0] in args:
+            continue  # an argument: an input arg of the signature
+        node = _node_def(op, False, clear_devices)
+        inputs = [ref(t) for t in op._inputs] + ["^" + c._name for c in op._control_inputs]
+        node.pop("input", None)
+        if inputs:
+            node = dict(list(node.items())[:2] + [("input", inputs)] + list(node.items())[2:])
+        nodes.append(node)
+    rets = ["identity" if i == 0 else "identity_%d" % i for i in range(len(fn.outputs))]
+    signature = {"name": fn.name,
+                 "input_arg": [{"name": args[t], "type": t.dtype.base_dtype.as_datatype_enum} for t in fn.feeds],
+                 "output_arg": [{"name": r, "type": t.dtype.base_dtype.as_datatype_enum}
+                                for r, t in zip(rets, fn.outputs)]}
+    return {"signature": signature, "node_def": nodes,
+            "ret": [{"key": r, "value": ref(t)} for r, t in zip(rets, fn.outputs)]}
 
 
 
@@ -635,6 +764,14 @@ def import_nodes(graph_def, input_map=None, name=None, clear_devices=False):
     if missing:
         raise ValueError("Attempted to map inputs that were not found in graph_def: [%s]" % ", ".join(missing))
     created = {}
+    # the functions of the library are kept as they came (tfmini runs no FunctionDef): an op that holds one by name
+    # exports it again
+    functions = gd.get("library", {}).get("function", [])
+    if functions:
+        if not hasattr(g, "_imported_functions"):
+            g._imported_functions = {}
+        for f in functions:
+            g._imported_functions.setdefault(f.get("signature", {}).get("name", ""), f)
     back_edges = []  # (Merge, input index, source name, output index): the loops' NextIterations, made later
     # TF's importer: a name scope named `name` (default "import", made unique), "" for the top level
     with name_scope(name, "import", list(input_map.values())) as scope:
@@ -644,7 +781,70 @@ def import_nodes(graph_def, input_map=None, name=None, clear_devices=False):
                                                      get_op_def, canonical_device, back_edges)
     for op, i, src, idx in back_edges:
         op._update_input(i, created[src]._outputs[idx])
+    if functions:
+        _resolve_functions(g, list(created.values()))
     return created
+
+
+# =========================================================================== FunctionDefs -> functions
+def _resolve_functions(graph, ops):
+    """Replace each function attribute of `ops` (a name, as read) by the function the graph's library defines, built
+    into a graph of its own (framework/func_graph.py) the first time; names the library lacks stay names (the op
+    cannot run). The ops were just made by the import: nothing has used them yet."""
+    from .func_graph import FunctionName
+    library = getattr(graph, "_imported_functions", {})
+    built = graph.__dict__.setdefault("_built_functions", {})
+    for op in ops:
+        for key, value in list(op._attrs.items()):
+            if isinstance(value, FunctionName) and value in library:
+                fn = built.get(value)
+                if fn is None:
+                    fn = _function_from_def(library[value], graph)
+                    built[str(value)] = fn
+                    _resolve_functions(graph, fn.graph.get_operations())
+                op._attrs[key] = fn
+
+
+def _function_from_def(fdef, graph):
+    """A FunctionDef (dict) as a traced function: its input args become placeholders (the element's components, then
+    the captured values), its nodes ops of a FuncGraph, its rets the outputs."""
+    from .func_graph import FuncGraph, Function
+    from .op_registry import get_op_def
+    from .ops import Graph, canonical_device
+    from .tf_op_outputs import output_args
+    sig = fdef.get("signature", {})
+    nodes = fdef.get("node_def", [])
+    types = {n["name"]: n.get("op", "") for n in nodes}
+
+    def plain(ref):
+        """'mul:z:0' -> 'mul:0' (an output by TF's argument name, as a node input or a ret names it)."""
+        if ref.startswith("^") or ref.count(":") != 2:
+            return ref
+        node, arg, k = ref.split(":")
+        offset = 0
+        for name, _ in output_args(types.get(node, "")):
+            if name == arg:
+                return "%s:%d" % (node, offset + int(k))
+            offset += 1
+        return "%s:%s" % (node, k)
+
+    g = FuncGraph(str(sig.get("name", "")), graph)
+    created = {}
+    with g.as_default():
+        for arg in sig.get("input_arg", []):
+            op = Graph.create_op(g, "Placeholder", [], {"dtype": dtypes.as_dtype(int(arg.get("type", 0))),
+                                                        "shape": TensorShape(None)}, name=arg["name"])
+            g.inputs.append(op._outputs[0])
+            created[arg["name"]] = op
+        converted = [dict(n, input=[plain(i) for i in n.get("input", [])]) for n in nodes]
+        for node in _topological(converted):
+            created[node["name"]] = _import_node(g, node, "", created, {}, False, get_op_def, canonical_device, [])
+    rets = {r["key"]: r["value"] for r in fdef.get("ret", [])}
+    outputs = []
+    for arg in sig.get("output_arg", []):
+        src, idx, _ = _split_input(plain(rets[arg["name"]]))
+        outputs.append(created[src]._outputs[idx])
+    return Function(g.name, g, g.inputs, outputs, outputs)
 
 
 def _import_node(g, node, scope, created, wanted, clear_devices, get_op_def, canonical_device, back_edges):

@@ -54,8 +54,14 @@ _MESSAGES = [
     ("TensorProto", proto.TENSOR_PROTO),
     ("AttrValue", proto.ATTR_VALUE),
     ("AttrValue.ListValue", proto.ATTR_LIST),
+    ("NameAttrList", proto.NAME_ATTR_LIST),
     ("NodeDef", proto.NODE_DEF),
     ("NodeDef.AttrEntry", proto.NODE_DEF[5][1]),
+    ("OpDef", proto.OP_DEF),
+    ("OpDef.ArgDef", proto.ARG_DEF),
+    ("FunctionDef", proto.FUNCTION_DEF),
+    ("FunctionDef.RetEntry", proto.FUNCTION_DEF[4][1]),
+    ("FunctionDefLibrary", proto.FUNCTION_DEF_LIBRARY),
     ("GraphDef", proto.GRAPH_DEF),
     ("SaverDef", proto.SAVER_DEF),
     ("VariableDef", proto.VARIABLE_DEF),
@@ -98,10 +104,11 @@ _ENUMS = [
 ]
 # which enum each "enum" field holds
 _ENUM_OF_FIELD = {("TensorProto", "dtype"): "DataType", ("AttrValue", "type"): "DataType",
-                  ("AttrValue.ListValue", "type"): "DataType", ("SummaryMetadata", "data_class"): "DataClass",
+                  ("AttrValue.ListValue", "type"): "DataType", ("OpDef.ArgDef", "type"): "DataType",
+                  ("SummaryMetadata", "data_class"): "DataClass",
                   ("SaverDef", "version"): "SaverDef.CheckpointFormatVersion",
                   ("LogMessage", "level"): "LogMessage.Level", ("SessionLog", "status"): "SessionLog.SessionStatus"}
-_ONEOFS = {"AttrValue": ("value", ("list", "s", "i", "f", "b", "type", "shape", "tensor", "placeholder")),
+_ONEOFS = {"AttrValue": ("value", ("list", "s", "i", "f", "b", "type", "shape", "tensor", "placeholder", "func")),
            "CollectionDef": ("kind", ("node_list", "bytes_list", "int64_list", "float_list")),
            "Summary.Value": ("value", ("simple_value", "obsolete_old_style_histogram", "image", "histo", "audio",
                                        "tensor")),

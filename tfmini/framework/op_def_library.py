@@ -1,6 +1,6 @@
 """Building ops from Python values: TF's input-conversion and dtype-matching rules, in one place."""
 from . import dtypes
-from .ops import Tensor, _conversion_funcs, convert_to_tensor, get_default_graph
+from .ops import Tensor, _conversion_funcs, _encloses, convert_to_tensor, get_default_graph
 
 __all__ = ["is_tensor_like", "convert_same_dtype", "make_op", "check_allowed"]
 
@@ -106,10 +106,21 @@ def convert_one(op_type, param, value, dtype=None, allowed=None):
     return t
 
 
+def op_graph(inputs):
+    """The graph an op on `inputs` goes to: theirs, or the function being traced inside it (which captures them)."""
+    if not inputs:
+        return get_default_graph()
+    g = inputs[0].graph
+    current = get_default_graph()
+    if current is not g and getattr(current, "outer_graph", None) is not None and _encloses(g, current):
+        return current
+    return g
+
+
 def make_op(op_type, inputs, attrs=None, name=None):
     """Create an op in the inputs' graph; returns its single output, a list of outputs, or the
     Operation when it has none. `name` is usually the scope opened by the wrapper (ends in '/')."""
-    g = inputs[0].graph if inputs else get_default_graph()
+    g = op_graph(inputs)
     op = g.create_op(op_type, inputs, attrs or {}, name=name)
     outs = op._outputs
     if len(outs) == 1:

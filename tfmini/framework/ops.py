@@ -1008,6 +1008,8 @@ def _graph_from_inputs(values):
     """The graph of the first graph element in `values`; all must share it (TF's rule)."""
     graph = None
     first = None
+    current = get_default_graph()
+    outer = getattr(current, "outer_graph", None)  # a function's graph (func_graph.py) captures its outer graphs'
     for v in values:
         g = None
         if isinstance(v, (Tensor, Operation)):
@@ -1017,12 +1019,23 @@ def _graph_from_inputs(values):
             g = el.graph if el is not None else None
         if g is None:
             continue
+        if outer is not None and g is not current and _encloses(g, current):
+            g = current
         if graph is None:
             graph, first = g, v
         elif g is not graph:
             note = graph.reset_note(first) or g.reset_note(v)
             raise ValueError(note or "%s must be from the same graph as %s." % (v, first))
     return graph if graph is not None else get_default_graph()
+
+
+def _encloses(g, func_graph):
+    """Whether `g` is a graph that `func_graph` (a function's) is built inside of."""
+    while func_graph is not None:
+        func_graph = getattr(func_graph, "outer_graph", None)
+        if func_graph is g:
+            return True
+    return False
 
 
 @contextlib.contextmanager

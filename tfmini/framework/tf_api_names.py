@@ -167,6 +167,19 @@ _NAMES = {
         "resize_image_with_pad resize_images resize_nearest_neighbor resize_with_crop_or_pad rgb_to_grayscale "
         "rgb_to_hsv rgb_to_yiq rgb_to_yuv rot90 sample_distorted_bounding_box sobel_edges ssim ssim_multiscale "
         "total_variation transpose transpose_image yiq_to_rgb yuv_to_rgb"),
+    "debugging": (
+        "Assert assert_all_finite assert_equal assert_greater assert_greater_equal assert_integer assert_less "
+        "assert_less_equal assert_near assert_negative assert_non_negative assert_non_positive assert_none_equal "
+        "assert_positive assert_proper_iterable assert_rank assert_rank_at_least assert_rank_in "
+        "assert_same_float_dtype assert_scalar assert_shapes assert_type check_numerics disable_check_numerics "
+        "disable_traceback_filtering enable_check_numerics enable_traceback_filtering experimental "
+        "get_log_device_placement is_finite is_inf is_nan is_non_decreasing is_numeric_tensor is_strictly_increasing "
+        "is_traceback_filtering_enabled set_log_device_placement"),
+    "test": (
+        "Benchmark StubOutForTesting TestCase assert_equal_graph_def benchmark_config compute_gradient "
+        "compute_gradient_error create_local_cluster disable_with_predicate experimental get_temp_dir "
+        "gpu_device_name is_built_with_cuda is_built_with_gpu_support is_built_with_rocm is_built_with_xla "
+        "is_cpu_target_available is_gpu_available main mock test_src_dir_path with_eager_op_as_function"),
     "math": (
         "abs accumulate_n acos acosh add add_n angle approx_max_k approx_min_k argmax argmin asin asinh atan atan2 "
         "atanh bessel_i0 bessel_i0e bessel_i1 bessel_i1e betainc bincount ceil confusion_matrix conj cos cosh "
@@ -212,6 +225,56 @@ _NAMES = {
         "SeparableConv2D average_pooling1d average_pooling2d average_pooling3d batch_normalization conv1d conv2d "
         "conv2d_transpose conv3d conv3d_transpose dense dropout experimental flatten max_pooling1d max_pooling2d "
         "max_pooling3d separable_conv1d separable_conv2d"),
+    "logging": (
+        "DEBUG ERROR FATAL INFO TaskLevelStatusMessage WARN debug error fatal flush get_verbosity info log "
+        "log_every_n log_first_n log_if set_verbosity vlog warn warning"),
+    "gfile": (
+        "Copy DeleteRecursively Exists FastGFile GFile Glob IsDirectory ListDirectory MakeDirs MkDir Open Remove "
+        "Rename Stat Walk"),
+    "io": (
+        "FixedLenFeature FixedLenSequenceFeature PaddingFIFOQueue PriorityQueue QueueBase RaggedFeature "
+        "RandomShuffleQueue SparseFeature TFRecordCompressionType TFRecordOptions TFRecordWriter VarLenFeature "
+        "decode_and_crop_jpeg decode_base64 decode_bmp decode_compressed decode_csv decode_gif decode_image "
+        "decode_jpeg decode_json_example decode_jxl decode_png decode_proto decode_raw decode_webp "
+        "deserialize_many_sparse encode_base64 encode_jpeg encode_png encode_proto extract_jpeg_shape gfile is_jpeg "
+        "match_filenames_once matching_files parse_example parse_sequence_example parse_single_example "
+        "parse_single_sequence_example parse_tensor read_file serialize_many_sparse serialize_sparse serialize_tensor "
+        "tf_record_iterator write_file write_graph"),
+    "io.gfile": (
+        "GFile copy exists get_registered_schemes glob isdir join listdir makedirs mkdir remove rename rmtree stat "
+        "walk"),
+    "app": (
+        "flags run"),
+    "flags": (
+        "ArgumentParser ArgumentSerializer BaseListParser BooleanFlag BooleanParser CantOpenFlagFileError "
+        "CsvListSerializer DEFINE DEFINE_alias DEFINE_bool DEFINE_boolean DEFINE_enum DEFINE_enum_class DEFINE_flag "
+        "DEFINE_float DEFINE_integer DEFINE_list DEFINE_multi DEFINE_multi_enum DEFINE_multi_enum_class "
+        "DEFINE_multi_float DEFINE_multi_integer DEFINE_multi_string DEFINE_spaceseplist DEFINE_string "
+        "DuplicateFlagError EnumClassFlag EnumClassListSerializer EnumClassParser EnumClassSerializer EnumFlag "
+        "EnumParser Error FLAGS Flag FlagHolder FlagNameConflictsWithMethodError FlagValues FloatParser "
+        "IllegalFlagValueError IntegerParser ListParser ListSerializer MultiEnumClassFlag MultiFlag "
+        "UnparsedFlagAccessError UnrecognizedFlagError ValidationError WhitespaceSeparatedListParser "
+        "adopt_module_key_flags declare_key_flag disclaim_key_flags doc_to_help flag_dict_to_args get_help_width "
+        "mark_bool_flags_as_mutual_exclusive mark_flag_as_required mark_flags_as_mutual_exclusive "
+        "mark_flags_as_required multi_flags_validator override_value register_multi_flags_validator "
+        "register_validator set_default text_wrap tf_decorator validator"),
+    "data": (
+        "AUTOTUNE Dataset DatasetSpec FixedLengthRecordDataset INFINITE_CARDINALITY Iterator NumpyIterator Options "
+        "TFRecordDataset TextLineDataset ThreadingOptions UNKNOWN_CARDINALITY experimental get_output_classes "
+        "get_output_shapes get_output_types make_initializable_iterator make_one_shot_iterator"),
+    "data.experimental": (
+        "AUTOTUNE AutoShardPolicy AutotuneAlgorithm AutotuneOptions Counter CsvDataset DatasetInitializer "
+        "DatasetStructure DistributeOptions ExternalStatePolicy INFINITE_CARDINALITY OptimizationOptions Optional "
+        "OptionalStructure RaggedTensorStructure RandomDataset Reducer SHARD_HINT ServiceOptions "
+        "SparseTensorStructure SqlDataset Structure TFRecordWriter TensorArrayStructure TensorStructure "
+        "ThreadingOptions UNKNOWN_CARDINALITY assert_cardinality bucket_by_sequence_length cardinality "
+        "choose_from_datasets copy_to_device dense_to_ragged_batch dense_to_sparse_batch distributed_save "
+        "enable_debug_mode enumerate_dataset from_list from_variant get_model_proto get_next_as_optional "
+        "get_single_element get_structure group_by_reducer group_by_window ignore_errors index_table_from_dataset "
+        "make_batched_features_dataset make_csv_dataset make_saveable_from_iterator map_and_batch "
+        "map_and_batch_with_legacy_function pad_to_cardinality parallel_interleave parse_example_dataset "
+        "prefetch_to_device rejection_resample sample_from_datasets scan service shuffle_and_repeat snapshot "
+        "table_from_dataset take_while to_variant unbatch unique"),
 }
 _SETS = {}
 

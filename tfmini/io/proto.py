@@ -20,8 +20,9 @@ import numpy as np
 
 __all__ = ["ProtoError", "REPEATED", "decode", "encode", "encode_varint",
            "VERSION_DEF", "TENSOR_SHAPE", "TENSOR_SLICE", "TENSOR_PROTO", "BUNDLE_HEADER", "BUNDLE_ENTRY",
-           "SAVED_TENSOR_SLICES", "ATTR_VALUE", "NODE_DEF", "GRAPH_DEF", "SAVER_DEF", "COLLECTION_DEF",
-           "META_INFO_DEF", "META_GRAPH_DEF", "VARIABLE_DEF"]
+           "SAVED_TENSOR_SLICES", "ATTR_VALUE", "NAME_ATTR_LIST", "NODE_DEF", "ARG_DEF", "OP_DEF", "FUNCTION_DEF",
+           "FUNCTION_DEF_LIBRARY", "GRAPH_DEF", "SAVER_DEF",
+           "COLLECTION_DEF", "META_INFO_DEF", "META_GRAPH_DEF", "VARIABLE_DEF"]
 
 REPEATED = "repeated"
 _MAX_DEPTH = 64
@@ -344,13 +345,21 @@ SAVED_TENSOR_SLICES = {1: ("meta", SAVED_TENSOR_SLICE_META), 2: ("data", SAVED_S
 ATTR_LIST = {2: ("s", "bytes", REPEATED), 3: ("i", "int64", REPEATED), 4: ("f", "float", REPEATED),
              5: ("b", "bool", REPEATED), 6: ("type", "enum", REPEATED), 7: ("shape", TENSOR_SHAPE, REPEATED),
              8: ("tensor", TENSOR_PROTO, REPEATED)}
+NAME_ATTR_LIST = {1: ("name", "string")}  # a function, by name (the GraphDef's library holds it; no `attr` map)
 ATTR_VALUE = {1: ("list", ATTR_LIST), 2: ("s", "bytes"), 3: ("i", "int64"), 4: ("f", "float"), 5: ("b", "bool"),
               6: ("type", "enum"), 7: ("shape", TENSOR_SHAPE), 8: ("tensor", TENSOR_PROTO),
-              9: ("placeholder", "string")}
+              9: ("placeholder", "string"), 10: ("func", NAME_ATTR_LIST)}
 _ATTR_ENTRY = {1: ("key", "string"), 2: ("value", ATTR_VALUE)}
 NODE_DEF = {1: ("name", "string"), 2: ("op", "string"), 3: ("input", "string", REPEATED), 4: ("device", "string"),
             5: ("attr", _ATTR_ENTRY, REPEATED)}
-GRAPH_DEF = {1: ("node", NODE_DEF, REPEATED), 3: ("version", "int32"), 4: ("versions", VERSION_DEF)}
+# function.proto, op_def.proto: a graph's functions (a tf.data map function's body), as their signature, nodes and rets
+ARG_DEF = {1: ("name", "string"), 3: ("type", "enum")}
+OP_DEF = {1: ("name", "string"), 2: ("input_arg", ARG_DEF, REPEATED), 3: ("output_arg", ARG_DEF, REPEATED)}
+_RET_ENTRY = {1: ("key", "string"), 2: ("value", "string")}
+FUNCTION_DEF = {1: ("signature", OP_DEF), 3: ("node_def", NODE_DEF, REPEATED), 4: ("ret", _RET_ENTRY, REPEATED)}
+FUNCTION_DEF_LIBRARY = {1: ("function", FUNCTION_DEF, REPEATED)}
+GRAPH_DEF = {1: ("node", NODE_DEF, REPEATED), 2: ("library", FUNCTION_DEF_LIBRARY), 3: ("version", "int32"),
+             4: ("versions", VERSION_DEF)}
 SAVER_DEF = {1: ("filename_tensor_name", "string"), 2: ("save_tensor_name", "string"),
              3: ("restore_op_name", "string"), 4: ("max_to_keep", "int32"), 5: ("sharded", "bool"),
              6: ("keep_checkpoint_every_n_hours", "float"), 7: ("version", "enum")}

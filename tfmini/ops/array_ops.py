@@ -6,12 +6,14 @@ Python wrappers follow TF1's python/ops/array_ops.py, so op names and the consts
 This module defines `range` and `slice` as TF does: Python's are `builtins.range`/`builtins.slice` here.
 """
 import builtins
+import collections
 import sys
 
 import numpy as np
 
 from ..framework import dtypes, errors
 from ..framework.op_def_library import (FLOAT_TYPES, INT_TYPES, NUMBER_TYPES, check_allowed, convert_one,
+                                        REAL_NUMBER_TYPES as _REAL_TYPES,
                                         convert_same_dtype, is_tensor_like, make_op)
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.op_registry import debug_string as _dbg  # a run-time shape as TF prints it: [2,3]
@@ -19,7 +21,7 @@ from ..framework.ops import (Tensor, convert_to_tensor, get_default_graph, name_
                              register_tensor_conversion_function)
 from ..framework.tensor_shape import Dimension, TensorShape, as_shape
 from .constant_op import constant, constant_shape, constant_value, python_to_ndarray, read_as_shape
-from .shape_util import merge_shapes, shape_str, static_dim as _dim, with_rank as _with_rank, \
+from .shape_util import broadcast_shape, merge_shapes, shape_str, static_dim as _dim, with_rank as _with_rank, \
     with_rank_at_least as _with_rank_at_least
 
 __all__ = [
@@ -27,7 +29,8 @@ __all__ = [
     "fill", "zeros", "ones", "zeros_like", "ones_like", "reshape", "expand_dims", "squeeze", "transpose",
     "matrix_transpose", "concat", "stack", "unstack", "split", "tile", "pad", "gather", "one_hot", "slice",
     "strided_slice", "where", "range", "linspace", "lin_space", "boolean_mask", "reverse", "reverse_v2",
-    "invert_permutation", "unsorted_segment_sum", "shape_n", "broadcast_to",
+    "invert_permutation", "unsorted_segment_sum", "shape_n", "broadcast_to", "reverse_sequence",
+    "space_to_batch_nd", "batch_to_space_nd",
 ]
 
 newaxis = None  # `t[tf.newaxis]` inserts a dimension of 1
@@ -1756,7 +1759,9 @@ def _unsorted_segment_sum_infer(data, segment_ids, num_segments, **_):
     ids = segment_ids.shape
     if ids.ndims is not None and data.shape.ndims is not None:
         _with_rank_at_least(data.shape, ids.ndims)
-        merge_shapes(TensorShape(data.shape.as_tuple()[:ids.ndims]), ids)
+        for dd, di in zip(data.shape.as_tuple(), ids.as_tuple()):  # TF merges them dimension by dimension
+            if dd is not None and di is not None and dd != di:
+                raise InferenceError("Dimensions must be equal, but are %d and %d" % (dd, di))
     n = _scalar_input(num_segments)
     if n is not None and n < 0:
         raise InferenceError("Dimension size, given by scalar input 2, must be non-negative but is %d" % n)
@@ -1827,6 +1832,795 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
         n = _index_input("UnsortedSegmentSum", "num_segments", num_segments)
         return make_op("UnsortedSegmentSum", [d, ids, n], {"T": d.dtype.base_dtype, "Tindices": ids.dtype.base_dtype,
                                                            "Tnumsegments": n.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== SegmentSum/Mean/Max/Min/Prod (sorted ids)
+# The reductions share one kernel: the rows are grouped by id (sorted here, or sorted first for the unsorted ops) and
+# each run of equal ids is reduced at once, so repeated ids need no unbuffered scatter.
+_SEGMENT_UFUNC = {"Sum": "add", "Mean": "add", "Prod": "multiply", "Max": "maximum", "Min": "minimum"}
+
+
+def _segment_runs(xp, ids, rows, ufunc):
+    """For `ids` in ascending order (a vector) and the matching `rows`: each distinct id, each one's
+    reduced rows, and how many rows it has. Sums use add.reduceat; the other ufuncs (CuPy has reduceat
+    only for add) a segmented scan: log2(longest run) vectorized steps, after which each run's last row
+    holds the reduction of the run."""
+    change = ids[1:] != ids[:-1]
+    starts = xp.flatnonzero(xp.concatenate([xp.ones((1,), dtype=bool), change]))
+    counts = xp.diff(xp.concatenate([starts, xp.asarray([ids.size])]))
+    if ufunc == "add":
+        return ids[starts], xp.add.reduceat(rows, starts, axis=0), counts
+    f = getattr(xp, ufunc)
+    acc = rows.copy()
+    step = 1
+    while step < ids.size:
+        same = ids[step:] == ids[:-step]  # sorted ids: rows i - step .. i are all in one run
+        if not bool(same.any()):
+            break
+        same = same.reshape((-1,) + (1,) * (rows.ndim - 1))
+        acc[step:] = xp.where(same, f(acc[step:], acc[:-step]), acc[step:])
+        step *= 2
+    ends = xp.flatnonzero(xp.concatenate([change, xp.ones((1,), dtype=bool)]))
+    return ids[ends], acc[ends], counts
+
+
+def _segment_infer(data, segment_ids, **_):
+    """TF's SegmentReductionShapeFn: [?] + data.shape[1:] (the number of segments is known at run time)."""
+    d = _with_rank_at_least(data.shape, 1)
+    _with_rank(segment_ids.shape, 1)
+    if d.ndims is None:
+        return data.dtype.base_dtype, TensorShape(None)
+    return data.dtype.base_dtype, TensorShape((None,) + d.as_tuple()[1:])
+
+
+def _make_segment_kernel(kind):
+    ufunc = _SEGMENT_UFUNC[kind]
+
+    def kernel(xp, data, segment_ids, **_):
+        ids = xp.asarray(segment_ids)  # int32 ids reach a GPU kernel in host memory
+        if ids.ndim != 1:
+            raise _invalid("segment_ids should be a vector.")
+        if data.ndim < 1 or ids.shape[0] != data.shape[0]:
+            raise _invalid("segment_ids should be the same size as dimension 0 of input.")
+        n = int(ids[-1]) + 1 if ids.size else 0
+        if ids.size and bool((ids[1:] < ids[:-1]).any()):
+            raise _invalid("segment ids are not increasing")
+        if ids.size and int(ids[0]) < 0:
+            raise _invalid("Segment id %d out of range [0, %d), possibly because 'segment_ids' input is not sorted."
+                           % (int(ids[0]), n))
+        # the ids no row has: 1 for a product, else 0 (also for max and min, unlike the unsorted ops)
+        out = (xp.ones if kind == "Prod" else xp.zeros)((n,) + data.shape[1:], dtype=data.dtype)
+        if ids.size:
+            which, reduced, counts = _segment_runs(xp, ids, data, ufunc)
+            if kind == "Mean":  # integers: truncated towards zero, as C++ divides
+                counts = counts.reshape((-1,) + (1,) * (data.ndim - 1))
+                reduced = (reduced / counts).astype(data.dtype)
+            out[which] = reduced
+        return out
+    kernel.__name__ = "_segment_%s_kernel" % kind.lower()
+    return kernel
+
+
+def _segment_sum_grad(op, grad):
+    """Each row gets its segment's gradient."""
+    return [gather(grad, op.inputs[1]), None]
+
+
+def _segment_mean_grad(op, grad):
+    """Each row gets its segment's gradient over the number of rows in the segment."""
+    data, ids = op.inputs
+    ones_shape = concat([shape(ids), ones(expand_dims(rank(data) - 1, 0), dtype=dtypes.int32)], 0)
+    counts = segment_sum(ones(ones_shape, dtype=grad.dtype), ids)
+    return [gather(_math_ops().divide(grad, counts), ids), None]
+
+
+def _segment_min_or_max_grad(op, grad):
+    """The gradient goes to the rows that equal their segment's result, split evenly where several do."""
+    m = _math_ops()
+    data, ids = op.inputs
+    zeros = zeros_like(data)
+    is_selected = m.equal(data, gather(op.outputs[0], ids))
+    num_selected = segment_sum(m.cast(is_selected, grad.dtype), ids)
+    gathered = gather(m.divide(grad, num_selected), ids)
+    return [where(is_selected, gathered, zeros), None]
+
+
+def _segment_prod_grad(op, grad):
+    """d prod / d x = the product of the others: prod / x where x != 0, else the product of the
+    segment's non-zero entries (zero where a segment has two or more zeros)."""
+    m = _math_ops()
+    data, ids = op.inputs
+    is_zero = m.equal(data, 0)
+    num_zeros = segment_sum(m.cast(is_zero, dtypes.int32), ids)
+    grad = where_v2(m.greater(num_zeros, 1), zeros_like(grad), grad)
+    non_zero_data = where_v2(is_zero, ones_like(data), data)
+    non_zero_prod = segment_prod(non_zero_data, ids)
+    gathered_prod = gather(op.outputs[0], ids)
+    gathered_non_zero_prod = gather(non_zero_prod, ids)
+    partial = where_v2(is_zero, gathered_non_zero_prod, m.truediv(gathered_prod, non_zero_data))
+    return [m.multiply(gather(grad, ids), partial), None]
+
+
+_SEGMENT_GRADS = {"Sum": _segment_sum_grad, "Mean": _segment_mean_grad, "Prod": _segment_prod_grad,
+                  "Max": _segment_min_or_max_grad, "Min": _segment_min_or_max_grad}
+for _kind in ("Sum", "Mean", "Prod", "Max", "Min"):
+    register_op("Segment" + _kind, infer=_segment_infer, kernel=_make_segment_kernel(_kind), grad=_SEGMENT_GRADS[_kind])
+
+
+def _segment_op(op_type, data, segment_ids, name, allowed, num_segments=None):
+    args = [data, segment_ids] + ([] if num_segments is None else [num_segments])
+    with name_scope(name, op_type, args) as scope:
+        d = convert_to_tensor(data, name="data")
+        check_allowed(op_type, "data", d.dtype, allowed)
+        ids = _index_input(op_type, "segment_ids", segment_ids)
+        attrs = {"T": d.dtype.base_dtype, "Tindices": ids.dtype.base_dtype}
+        inputs = [d, ids]
+        if num_segments is not None:
+            n = _index_input(op_type, "num_segments", num_segments)
+            attrs["Tnumsegments"] = n.dtype.base_dtype
+            inputs.append(n)
+        return make_op(op_type, inputs, attrs, name=scope)
+
+
+def segment_sum(data, segment_ids, name=None):
+    """output[i] = the sum of the rows data[j] with segment_ids[j] == i; `segment_ids` is a sorted
+    int32/int64 vector as long as data's first dimension. Shape: [segment_ids[-1] + 1] + data.shape[1:].
+
+    >>> tf.segment_sum([1., 2., 3., 4.], [0, 0, 2, 2])   # [3, 0, 7]
+    """
+    return _segment_op("SegmentSum", data, segment_ids, name, NUMBER_TYPES)
+
+
+def segment_mean(data, segment_ids, name=None):
+    """As tf.segment_sum, the mean of each segment (0 for an id no row has).
+
+    >>> tf.segment_mean([1., 2., 3., 4.], [0, 0, 2, 2])   # [1.5, 0, 3.5]
+    """
+    return _segment_op("SegmentMean", data, segment_ids, name, NUMBER_TYPES)
+
+
+def segment_prod(data, segment_ids, name=None):
+    """As tf.segment_sum, the product of each segment (1 for an id no row has).
+
+    >>> tf.segment_prod([1., 2., 3., 4.], [0, 0, 2, 2])   # [2, 1, 12]
+    """
+    return _segment_op("SegmentProd", data, segment_ids, name, NUMBER_TYPES)
+
+
+def segment_max(data, segment_ids, name=None):
+    """As tf.segment_sum, the maximum of each segment (0 for an id no row has).
+
+    >>> tf.segment_max([1., 2., 3., 4.], [0, 0, 2, 2])   # [2, 0, 4]
+    """
+    return _segment_op("SegmentMax", data, segment_ids, name, _REAL_TYPES)
+
+
+def segment_min(data, segment_ids, name=None):
+    """As tf.segment_sum, the minimum of each segment (0 for an id no row has).
+
+    >>> tf.segment_min([1., 2., 3., 4.], [0, 0, 2, 2])   # [1, 0, 3]
+    """
+    return _segment_op("SegmentMin", data, segment_ids, name, _REAL_TYPES)
+
+
+# =========================================================================== UnsortedSegmentMax/Min/Prod, mean, sqrt_n
+def _make_unsorted_segment_kernel(kind):
+    ufunc = {"Max": "maximum", "Min": "minimum", "Prod": "multiply"}[kind]
+
+    def kernel(xp, data, segment_ids, num_segments, **_):
+        if num_segments.ndim != 0:
+            raise _invalid("num_segments should be a scalar, not shape %s" % _dbg(num_segments.shape))
+        n = int(num_segments)
+        segment_ids = xp.asarray(segment_ids)  # int32 ids reach a GPU kernel in host memory
+        k = segment_ids.ndim
+        if data.shape[:k] != segment_ids.shape:
+            raise _invalid("data.shape = %s does not start with segment_ids.shape = %s"
+                           % (_dbg(data.shape), _dbg(segment_ids.shape)))
+        ids = segment_ids.reshape(-1)
+        rows = data.reshape((ids.size,) + data.shape[k:])
+        bad = ids >= n
+        if bad.any():
+            flat = int(xp.argmax(bad))
+            where_ = np.unravel_index(flat, segment_ids.shape) if k else ()
+            raise _invalid("segment_ids[%s] = %d is out of range [0, %d)"
+                           % (",".join(str(int(i)) for i in where_), int(ids[flat]), n))
+        keep = ids >= 0  # negative ids are dropped
+        if not keep.all():
+            ids, rows = ids[keep], rows[keep]
+        # an id no row has gets the reduction's identity: the lowest value for max, the highest for min
+        if kind == "Prod":
+            fill = 1
+        else:
+            info = xp.finfo(data.dtype) if data.dtype.kind in "fc" else xp.iinfo(data.dtype)
+            fill = info.min if kind == "Max" else info.max
+        out = xp.full((n,) + data.shape[k:], fill, dtype=data.dtype)
+        if ids.size:
+            order = xp.argsort(ids, kind="stable")
+            which, reduced, _counts = _segment_runs(xp, ids[order], rows[order], ufunc)
+            out[which] = reduced
+        return out
+    kernel.__name__ = "_unsorted_segment_%s_kernel" % kind.lower()
+    return kernel
+
+
+def _gather_drop_negatives(params, ids, zero_clipped_indices=None, is_positive=None):
+    """TF's _GatherDropNegatives: gather(params, max(ids, 0)), zero where the id was negative."""
+    m = _math_ops()
+    if zero_clipped_indices is None:
+        zero_clipped_indices = m.maximum(ids, zeros_like(ids))
+    gathered = gather(params, zero_clipped_indices)
+    if is_positive is None:
+        is_positive = m.greater_equal(ids, 0)
+        # the condition in the shape of the values: trailing 1s, then broadcast
+        ones_ = ones_like(gathered, dtype=dtypes.bool)
+        cond_shape = concat([shape(is_positive), ones_like(shape(gathered)[rank(is_positive):])], 0)
+        is_positive = m.logical_and(reshape(is_positive, cond_shape), ones_)
+    return where(is_positive, gathered, zeros_like(gathered)), zero_clipped_indices, is_positive
+
+
+def _unsorted_segment_min_or_max_grad(op, grad):
+    """The gradient goes to the rows equal to their segment's result, split evenly where several are."""
+    m = _math_ops()
+    data, ids, n = op.inputs
+    gathered_outputs, zero_clipped, is_positive = _gather_drop_negatives(op.outputs[0], ids)
+    is_selected = m.logical_and(m.equal(data, gathered_outputs), is_positive)
+    num_selected = unsorted_segment_sum(m.cast(is_selected, grad.dtype), ids, n)
+    gathered_grads, _, _ = _gather_drop_negatives(m.divide(grad, num_selected), None, zero_clipped, is_positive)
+    return [where(is_selected, gathered_grads, zeros_like(gathered_grads)), None, None]
+
+
+def _unsorted_segment_prod_grad(op, grad):
+    """As SegmentProd's rule, with negative ids dropped."""
+    m = _math_ops()
+    data, ids, n = op.inputs
+    is_zero = m.equal(data, 0)
+    num_zeros = unsorted_segment_sum(m.cast(is_zero, dtypes.int32), ids, n)
+    grad = where(m.greater(num_zeros, 1), zeros_like(grad), grad)
+    non_zero_data = where(is_zero, ones_like(data), data)
+    non_zero_prod = unsorted_segment_prod(non_zero_data, ids, n)
+    zero_clipped = m.maximum(ids, zeros_like(ids))
+    gathered_prod = gather(op.outputs[0], zero_clipped)
+    gathered_non_zero_prod = gather(non_zero_prod, zero_clipped)
+    partial = where(is_zero, gathered_non_zero_prod, m.truediv(gathered_prod, data))
+    gathered_grad, _, _ = _gather_drop_negatives(grad, ids, zero_clipped)
+    return [m.multiply(gathered_grad, partial), None, None]
+
+
+register_op("UnsortedSegmentMax", infer=_unsorted_segment_sum_infer, kernel=_make_unsorted_segment_kernel("Max"),
+            grad=_unsorted_segment_min_or_max_grad)
+register_op("UnsortedSegmentMin", infer=_unsorted_segment_sum_infer, kernel=_make_unsorted_segment_kernel("Min"),
+            grad=_unsorted_segment_min_or_max_grad)
+register_op("UnsortedSegmentProd", infer=_unsorted_segment_sum_infer, kernel=_make_unsorted_segment_kernel("Prod"),
+            grad=_unsorted_segment_prod_grad)
+
+
+def unsorted_segment_max(data, segment_ids, num_segments, name=None):
+    """output[i] = the maximum of data[j...] over the j... with segment_ids[j...] == i; the lowest value
+    of the dtype where no id is i; ids < 0 are dropped. Shape: [num_segments] + data.shape[rank(segment_ids):].
+
+    >>> tf.unsorted_segment_max([1., 5., 3.], [1, 0, 1], 2)   # [5, 3]
+    """
+    return _segment_op("UnsortedSegmentMax", data, segment_ids, name, _REAL_TYPES, num_segments)
+
+
+def unsorted_segment_min(data, segment_ids, num_segments, name=None):
+    """As tf.unsorted_segment_max, the minimum (the highest value of the dtype where no id is i)."""
+    return _segment_op("UnsortedSegmentMin", data, segment_ids, name, _REAL_TYPES, num_segments)
+
+
+def unsorted_segment_prod(data, segment_ids, num_segments, name=None):
+    """As tf.unsorted_segment_max, the product (1 where no id is i)."""
+    return _segment_op("UnsortedSegmentProd", data, segment_ids, name, NUMBER_TYPES, num_segments)
+
+
+def _unsorted_segment_n(data, segment_ids, num_segments):
+    """How many rows each segment has (at least 1), shaped to broadcast against the segment sums."""
+    m = _math_ops()
+    num_segments = convert_to_tensor(num_segments)
+    if segment_ids.shape.is_fully_defined():  # TF 2's shape_internal names its Const so
+        with name_scope(None, "Shape", [segment_ids]):
+            ids_shape = constant(segment_ids.shape.as_list(), dtype=dtypes.int32, name="shape_as_tensor")
+    else:
+        ids_shape = _shape_internal(segment_ids)
+    counts = unsorted_segment_sum(ones(ids_shape, dtype=data.dtype), segment_ids, num_segments)
+    broadcastable = concat([num_segments[newaxis],
+                            ones([rank(data) - rank(segment_ids)], dtype=num_segments.dtype)], axis=0)
+    counts = reshape(counts, broadcastable)
+    if data.shape.ndims is not None and segment_ids.shape.ndims is not None:
+        # the static shape TF's shape inference finds by evaluating `broadcastable` (no op added)
+        n = constant_value(num_segments)
+        counts.set_shape([None if n is None else int(n)] + [1] * (data.shape.ndims - segment_ids.shape.ndims))
+    return m.maximum(counts, 1)
+
+
+def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
+    """As tf.unsorted_segment_sum, divided by the number of rows in each segment (0 where none).
+
+    >>> tf.unsorted_segment_mean([1., 2., 3., 4.], [0, 0, 2, 2], 4)   # [1.5, 0, 3.5, 0]
+    """
+    with name_scope(name, "UnsortedSegmentMean"):
+        data = convert_to_tensor(data)
+        segment_ids = convert_to_tensor(segment_ids)
+        n = _unsorted_segment_n(data, segment_ids, num_segments)
+        return unsorted_segment_sum(data, segment_ids, num_segments) / n
+
+
+def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
+    """As tf.unsorted_segment_sum, divided by the square root of the number of rows in each segment.
+
+    >>> tf.unsorted_segment_sqrt_n([1., 2., 3., 4.], [0, 0, 2, 2], 4)   # [2.1213, 0, 4.9497, 0]
+    """
+    with name_scope(name, "UnsortedSegmentSqrtN"):
+        data = convert_to_tensor(data)
+        segment_ids = convert_to_tensor(segment_ids)
+        n = _unsorted_segment_n(data, segment_ids, num_segments)
+        return unsorted_segment_sum(data, segment_ids, num_segments) / _math_ops().sqrt(n)
+
+
+__all__ += ["segment_sum", "segment_mean", "segment_prod", "segment_max", "segment_min", "unsorted_segment_max",
+            "unsorted_segment_min", "unsorted_segment_prod", "unsorted_segment_mean", "unsorted_segment_sqrt_n"]
+
+
+# =========================================================================== GatherNd
+def _gather_nd_infer(params, indices, **_):
+    """TF's GatherNd shape: indices.shape[:-1] + params.shape[indices.shape[-1]:]."""
+    dt = params.dtype.base_dtype
+    i = _with_rank_at_least(indices.shape, 1)
+    p = params.shape
+    if p.ndims is None or i.ndims is None or i.as_tuple()[-1] is None:
+        return dt, TensorShape(None)
+    depth = i.as_tuple()[-1]
+    if depth > p.ndims:
+        raise InferenceError("indices.shape[-1] must be <= params.rank, but saw indices shape: %s and params shape: %s"
+                             % (shape_str(i), shape_str(p)))
+    return dt, TensorShape(i.as_tuple()[:-1] + p.as_tuple()[depth:])
+
+
+def _nd_index_error(xp, flat, limits):
+    """(row, the index vector) of the last row of `flat` outside [0, limits), or None: TF's N-d kernels go
+    through all index vectors and report the last bad one (the 1-D ones, gather and scatter_update, the first)."""
+    if not flat.size:
+        return None
+    bad = ((flat < 0) | (flat >= xp.asarray(limits, dtype=flat.dtype))).any(axis=1)
+    if not bad.any():
+        return None
+    k = bad.size - 1 - int(xp.argmax(bad[::-1]))
+    return k, ", ".join(str(int(v)) for v in flat[k].tolist())
+
+
+def _gather_nd_kernel(xp, params, indices, **_):
+    indices = xp.asarray(indices)  # int32 indices reach a GPU kernel in host memory
+    if indices.ndim < 1:
+        raise _invalid("indices must be at least a vector")
+    depth = indices.shape[-1]
+    if depth > params.ndim:
+        raise _invalid("index innermost dimension length must be <= params rank; saw: %d vs. %d"
+                       % (depth, params.ndim))
+    batch = indices.shape[:-1]
+    flat = indices.reshape(int(np.prod(batch)), depth)
+    if params.size == 0 and flat.shape[0] and depth:
+        raise _invalid("Requested more than 0 entries, but params is empty.  Params shape: %s" % _dbg(params.shape))
+    bad = _nd_index_error(xp, flat, params.shape[:depth])
+    if bad is not None:  # TF names the place in the batch of index vectors: indices[0,1]
+        where_ = np.unravel_index(bad[0], batch) if batch else ()
+        raise _invalid("indices[%s] = [%s] does not index into param shape %s"
+                       % (",".join(str(int(i)) for i in where_), bad[1], _dbg(params.shape)))
+    slices = params.shape[depth:]
+    if depth == 0:  # every (empty) index vector picks the whole of params
+        out = xp.broadcast_to(params, (flat.shape[0],) + slices).copy()
+    else:
+        out = params[tuple(flat[:, j] for j in builtins.range(depth))]
+    return out.reshape(batch + slices)
+
+
+def _gather_nd_grad(op, grad):
+    """TF's rule: the gathered slices' gradients scattered back (summed) into params' shape."""
+    params, indices = op.inputs
+    return [scatter_nd(indices, grad, shape(params, out_type=indices.dtype.base_dtype)), None]
+
+
+register_op("GatherNd", infer=_gather_nd_infer, kernel=_gather_nd_kernel, grad=_gather_nd_grad)
+
+
+def gather_nd(params, indices, name=None, batch_dims=0):
+    """Slices of `params` picked by the index vectors in the last axis of `indices` (int32/int64):
+    output[i...] = params[indices[i..., :]]. Shape: indices.shape[:-1] + params.shape[indices.shape[-1]:].
+
+    >>> tf.gather_nd([[1, 2], [3, 4]], [[1, 0], [0, 1]])   # [3, 2]
+    >>> tf.gather_nd([[1, 2], [3, 4]], [[1]])              # [[3, 4]]
+    """
+    if batch_dims:
+        raise NotImplementedError("tfmini's gather_nd supports batch_dims=0 only (TF 1.x has no batch_dims)")
+    with name_scope(name, "GatherNd", [params, indices]) as scope:
+        p = convert_to_tensor(params, name="params")
+        i = convert_to_tensor(indices, name="indices") if is_tensor_like(indices) else \
+            convert_to_tensor(indices, name="indices", preferred_dtype=dtypes.int32)
+        check_allowed("GatherNd", "indices", i.dtype, _ND_INDEX_TYPES)
+        return make_op("GatherNd", [p, i], {"Tparams": p.dtype.base_dtype, "Tindices": i.dtype.base_dtype},
+                       name=scope)
+
+
+# =========================================================================== ScatterNd / TensorScatterUpdate, Add, Sub
+_ND_INDEX_TYPES = (dtypes.int16, dtypes.int32, dtypes.int64)
+
+
+def _scatter_nd_check(indices, updates, out):
+    """TF's ScatterNdShapeHelper: updates.shape == indices.shape[:-1] + out.shape[indices.shape[-1]:]."""
+    if (out.is_fully_defined() and out.num_elements() == 0
+            and ((indices.shape.is_fully_defined() and indices.shape.num_elements() > 0)
+                 or (updates.shape.is_fully_defined() and updates.shape.num_elements() > 0))):
+        raise InferenceError("Indices and updates specified for empty input")
+    i, u = indices.shape, updates.shape
+    if i.ndims is None or u.ndims is None or i.as_tuple()[-1] is None:
+        return
+    outer, depth = i.ndims - 1, i.as_tuple()[-1]
+    pi, pu = TensorShape(i.as_tuple()[:outer]), TensorShape(u.as_tuple()[:outer])
+    try:
+        merge_shapes(pi, pu)
+    except InferenceError as e:
+        raise InferenceError("Dimensions [0,%d) of indices[shape=%s] = %s must match dimensions [0,%d) of "
+                             "updates[shape=%s] = %s: %s" % (outer, shape_str(i), shape_str(pi), outer, shape_str(u),
+                                                             shape_str(pu), e)) from None
+    if out.ndims is None:
+        return
+    so, su = TensorShape(out.as_tuple()[depth:]), TensorShape(u.as_tuple()[outer:])
+    try:
+        merge_shapes(so, su)
+    except InferenceError as e:
+        raise InferenceError("Dimensions [%d,%d) of input[shape=%s] = %s must match dimensions [%d,%d) of "
+                             "updates[shape=%s] = %s: %s" % (depth, out.ndims, shape_str(out), shape_str(so), outer,
+                                                             u.ndims, shape_str(u), shape_str(su), e)) from None
+
+
+def _scatter_nd_infer(indices, updates, shape_t, **_):
+    _with_rank_at_least(indices.shape, 1)
+    _with_rank_at_least(updates.shape, 1)
+    n = _with_rank(shape_t.shape, 1).as_tuple()[0]
+    # TF checks first with only the shape tensor's length known, then with its value
+    _scatter_nd_check(indices, updates, TensorShape(None if n is None else [None] * n))
+    out = _shape_from_tensor(shape_t)
+    _scatter_nd_check(indices, updates, out)
+    return updates.dtype.base_dtype, out
+
+
+def _scatter_positions(xp, indices, updates, out_shape, tensor_op):
+    """Check a scatter's run-time shapes as TF's kernels do; return (linear index per update row, rows)."""
+    if indices.ndim < 1:
+        raise _invalid("Indices shape must have rank at least one. Found:%s" % _dbg(indices.shape))
+    outer, depth = indices.ndim - 1, indices.shape[-1]
+    if tensor_op:
+        if updates.shape[:outer] != indices.shape[:outer]:
+            raise _invalid("Outer dimensions of indices and update must match. Indices shape: %s, updates shape:%s"
+                           % (_dbg(indices.shape), _dbg(updates.shape)))
+        if out_shape[depth:] != updates.shape[outer:] or depth > len(out_shape):
+            raise _invalid("Inner dimensions of output shape must match inner dimensions of updates shape. Output: %s "
+                           "updates: %s" % (_dbg(out_shape), _dbg(updates.shape)))
+    else:
+        if int(np.prod(out_shape)) == 0 and (indices.size or updates.size):
+            raise _invalid("Indices and updates specified for empty output.  indices shape: %s" % _dbg(indices.shape))
+        if updates.shape[:outer] != indices.shape[:outer]:
+            raise _invalid("Dimensions [0,%d) of indices[shape=%s] must match dimensions [0,%d) of updates[shape=%s]"
+                           % (outer, _dbg(indices.shape), outer, _dbg(updates.shape)))
+        if depth > len(out_shape) or out_shape[depth:] != updates.shape[outer:]:
+            raise _invalid("Dimensions [%d,%d) of input[shape=%s] must match dimensions [%d,%d) of updates[shape=%s]"
+                           % (depth, len(out_shape), _dbg(out_shape), outer, updates.ndim, _dbg(updates.shape)))
+    flat = indices.reshape(int(np.prod(indices.shape[:-1])), depth)
+    bad = _nd_index_error(xp, flat, out_shape[:depth])
+    if bad is not None:
+        raise _invalid("indices[%d] = [%s] does not index into shape %s" % (bad[0], bad[1], _dbg(out_shape)))
+    strides = [int(np.prod(out_shape[j + 1:depth])) for j in builtins.range(depth)]
+    linear = (flat.astype(np.int64) * xp.asarray(strides, dtype=np.int64)).sum(axis=1)
+    return linear, updates.reshape((flat.shape[0],) + tuple(out_shape[depth:]))
+
+
+def _scatter_sum(xp, out_shape, linear, rows, dtype):
+    """The rows summed into a zero array of `out_shape` at their linear slice positions (repeats add up)."""
+    slices = int(np.prod(out_shape[:len(out_shape) - (rows.ndim - 1)]))
+    if int(np.prod(out_shape)) == 0:
+        return xp.zeros(out_shape, dtype=dtype)
+    return _unsorted_segment_sum_kernel(xp, rows, linear, np.int64(slices)).reshape(out_shape)
+
+
+def _scatter_nd_kernel(xp, indices, updates, shape_a, **_):
+    indices, shape_a = xp.asarray(indices), xp.asarray(shape_a)  # int32 inputs reach a GPU kernel in host memory
+    if shape_a.ndim != 1:
+        raise _invalid("Shape must be a vector")
+    out_shape = tuple(int(d) for d in shape_a.tolist())
+    linear, rows = _scatter_positions(xp, indices, updates, out_shape, tensor_op=False)
+    return _scatter_sum(xp, out_shape, linear, rows, updates.dtype)
+
+
+def _scatter_nd_grad(op, grad):
+    """Each update's gradient is the output gradient at the place it went (TF: GatherNd)."""
+    return [None, gather_nd(grad, op.inputs[0]), None]
+
+
+register_op("ScatterNd", infer=_scatter_nd_infer, kernel=_scatter_nd_kernel, grad=_scatter_nd_grad)
+
+
+def _tensor_scatter_infer(tensor, indices, updates, **_):
+    out = _with_rank_at_least(tensor.shape, 1)
+    _with_rank_at_least(indices.shape, 1)
+    _scatter_nd_check(indices, updates, out)
+    return tensor.dtype.base_dtype, out
+
+
+def _tensor_scatter_update_kernel(xp, tensor, indices, updates, **_):
+    indices = xp.asarray(indices)
+    linear, rows = _scatter_positions(xp, indices, updates, tensor.shape, tensor_op=True)
+    depth = indices.shape[-1]
+    out = tensor.copy()
+    flat = out.reshape((-1,) + tensor.shape[depth:])
+    flat[linear] = rows  # a repeated index: the last update wins (TF leaves the order unspecified)
+    return out
+
+
+def _tensor_scatter_add_kernel(xp, tensor, indices, updates, **_):
+    linear, rows = _scatter_positions(xp, xp.asarray(indices), updates, tensor.shape, tensor_op=True)
+    return tensor + _scatter_sum(xp, tensor.shape, linear, rows, tensor.dtype)
+
+
+def _tensor_scatter_sub_kernel(xp, tensor, indices, updates, **_):
+    linear, rows = _scatter_positions(xp, xp.asarray(indices), updates, tensor.shape, tensor_op=True)
+    return tensor - _scatter_sum(xp, tensor.shape, linear, rows, tensor.dtype)
+
+
+def _tensor_scatter_update_grad(op, grad):
+    """Updated places take their gradient from `updates`; the tensor keeps it everywhere else."""
+    indices = op.inputs[1]
+    tensor_grad = tensor_scatter_nd_update(identity(grad), indices, zeros_like(op.inputs[2], dtype=grad.dtype))
+    return [tensor_grad, None, gather_nd(grad, indices)]
+
+
+def _tensor_scatter_add_grad(op, grad):
+    return [grad, None, gather_nd(grad, op.inputs[1])]
+
+
+def _tensor_scatter_sub_grad(op, grad):
+    return [grad, None, _math_ops().negative(gather_nd(grad, op.inputs[1]))]
+
+
+register_op("TensorScatterUpdate", infer=_tensor_scatter_infer, kernel=_tensor_scatter_update_kernel,
+            grad=_tensor_scatter_update_grad)
+register_op("TensorScatterAdd", infer=_tensor_scatter_infer, kernel=_tensor_scatter_add_kernel,
+            grad=_tensor_scatter_add_grad)
+register_op("TensorScatterSub", infer=_tensor_scatter_infer, kernel=_tensor_scatter_sub_kernel,
+            grad=_tensor_scatter_sub_grad)
+
+
+def _nd_indices(op_type, indices, dtype=None):
+    if is_tensor_like(indices):
+        i = convert_to_tensor(indices)
+    else:
+        i = convert_to_tensor(indices, name="indices", dtype=dtype, preferred_dtype=dtypes.int32)
+    check_allowed(op_type, "indices", i.dtype, _ND_INDEX_TYPES)
+    return i
+
+
+def scatter_nd(indices, updates, shape, name=None):  # noqa: A002 - TF's name
+    """A zero tensor of `shape` with the `updates` slices added at `indices` (repeated indices add up):
+    updates.shape == indices.shape[:-1] + shape[indices.shape[-1]:].
+
+    >>> tf.scatter_nd([[1], [3]], [9., 10.], [5])   # [0, 9, 0, 10, 0]
+    """
+    with name_scope(name, "ScatterNd", [indices, updates, shape]) as scope:
+        i = _nd_indices("ScatterNd", indices)
+        u = convert_to_tensor(updates, name="updates")
+        i, s = convert_same_dtype("ScatterNd", [("indices", i), ("shape", shape)], allowed=_ND_INDEX_TYPES)
+        return make_op("ScatterNd", [i, u, s], {"T": u.dtype.base_dtype, "Tindices": i.dtype.base_dtype},
+                       name=scope)
+
+
+def _tensor_scatter(op_type, tensor, indices, updates, name):
+    with name_scope(name, op_type, [tensor, indices, updates]) as scope:
+        # converted in the op's input order (tensor, indices, updates), T from whichever of the two is a tensor
+        t = tensor
+        if not is_tensor_like(tensor):
+            known = convert_to_tensor(updates).dtype.base_dtype if is_tensor_like(updates) else None
+            t = convert_same_dtype(op_type, [("tensor", tensor)], dtype=known)[0]
+        i = _nd_indices(op_type, indices)
+        t, u = convert_same_dtype(op_type, [("tensor", t), ("updates", updates)])
+        return make_op(op_type, [t, i, u], {"T": t.dtype.base_dtype, "Tindices": i.dtype.base_dtype}, name=scope)
+
+
+def tensor_scatter_nd_update(tensor, indices, updates, name=None):
+    """A copy of `tensor` with the slices at `indices` replaced by `updates` (shapes as in tf.scatter_nd).
+
+    >>> tf.tensor_scatter_nd_update([1, 2, 3, 4], [[1], [3]], [9, 10])   # [1, 9, 3, 10]
+    """
+    return _tensor_scatter("TensorScatterUpdate", tensor, indices, updates, name)
+
+
+def tensor_scatter_nd_add(tensor, indices, updates, name=None):
+    """A copy of `tensor` with `updates` added at `indices` (repeated indices add up)."""
+    return _tensor_scatter("TensorScatterAdd", tensor, indices, updates, name)
+
+
+def tensor_scatter_nd_sub(tensor, indices, updates, name=None):
+    """A copy of `tensor` with `updates` subtracted at `indices` (repeated indices add up)."""
+    return _tensor_scatter("TensorScatterSub", tensor, indices, updates, name)
+
+
+tensor_scatter_update = tensor_scatter_nd_update  # TF 1.15's names for them
+tensor_scatter_add = tensor_scatter_nd_add
+tensor_scatter_sub = tensor_scatter_nd_sub
+
+__all__ += ["gather_nd", "scatter_nd", "tensor_scatter_nd_update", "tensor_scatter_nd_add", "tensor_scatter_nd_sub",
+            "tensor_scatter_update", "tensor_scatter_add", "tensor_scatter_sub"]
+
+
+# =========================================================================== Unique / UniqueWithCounts
+UniqueOutput = collections.namedtuple("Unique", ["y", "idx"])
+UniqueWithCountsOutput = collections.namedtuple("UniqueWithCounts", ["y", "idx", "count"])
+
+
+def _unique_infer(x, *, out_idx, **_):
+    _with_rank(x.shape, 1)
+    return [(x.dtype.base_dtype, TensorShape([None])), (out_idx, x.shape)]
+
+
+def _unique_with_counts_infer(x, *, out_idx, **_):
+    return _unique_infer(x, out_idx=out_idx) + [(out_idx, TensorShape([None]))]
+
+
+def _unique_parts(xp, x, out_idx):
+    """The distinct values of vector `x` in the order they first appear, each element's position among
+    them, and how often each occurs (np.unique sorts: its results are put back in order of appearance)."""
+    if x.ndim != 1:
+        raise _invalid("unique expects a 1D vector.")
+    values, first, inverse, counts = xp.unique(x, return_index=True, return_inverse=True, return_counts=True)
+    order = xp.argsort(first, kind="stable")
+    rank_of = xp.empty_like(order)
+    rank_of[order] = xp.arange(order.size)
+    it = out_idx.as_numpy_dtype
+    return values[order], rank_of[inverse.reshape(-1)].astype(it), counts[order].astype(it)
+
+
+def _unique_kernel(xp, x, *, out_idx, **_):
+    y, idx, _count = _unique_parts(xp, x, out_idx)
+    return y, idx
+
+
+def _unique_with_counts_kernel(xp, x, *, out_idx, **_):
+    return _unique_parts(xp, x, out_idx)
+
+
+# TF registers no gradient for them (tf.gradients raises LookupError there); here they pass none back
+register_op("Unique", infer=_unique_infer, kernel=_unique_kernel, grad=NOT_DIFFERENTIABLE)
+register_op("UniqueWithCounts", infer=_unique_with_counts_infer, kernel=_unique_with_counts_kernel,
+            grad=NOT_DIFFERENTIABLE)
+
+
+def _unique_op(op_type, x, out_idx, name):
+    out_idx = dtypes.as_dtype(out_idx).base_dtype
+    check_allowed(op_type, "out_idx", out_idx, INT_TYPES)
+    with name_scope(name, op_type, [x]) as scope:
+        xt = convert_to_tensor(x, name="x")
+        return make_op(op_type, [xt], {"T": xt.dtype.base_dtype, "out_idx": out_idx}, name=scope)
+
+
+def unique(x, out_idx=dtypes.int32, name=None):
+    """The distinct values `y` of the vector `x` in the order they first appear, and for each element
+    of `x` its position `idx` in `y` (x == gather(y, idx)). `y` has static shape [?].
+
+    >>> y, idx = tf.unique([3, 1, 3, 2])   # y = [3, 1, 2], idx = [0, 1, 0, 2]
+    """
+    return UniqueOutput(*_unique_op("Unique", x, out_idx, name))
+
+
+def unique_with_counts(x, out_idx=dtypes.int32, name=None):
+    """tf.unique, and `count`: how many times each value of `y` occurs in `x`.
+
+    >>> y, idx, count = tf.unique_with_counts([3, 1, 3, 2])   # count = [2, 1, 1]
+    """
+    return UniqueWithCountsOutput(*_unique_op("UniqueWithCounts", x, out_idx, name))
+
+
+__all__ += ["unique", "unique_with_counts"]
+
+
+# =========================================================================== SelectV2 (tf.where_v2)
+def _select_v2_infer(condition, t, e, **_):
+    """TF's SelectV2: `t` and `e` broadcast together, and the result with `condition`."""
+    return t.dtype.base_dtype, broadcast_shape(condition.shape, broadcast_shape(t.shape, e.shape))
+
+
+def _select_v2_kernel(xp, condition, t, e, **_):
+    return xp.where(condition, xp.asarray(t), xp.asarray(e))  # int32 values reach a GPU kernel in host memory
+
+
+def _select_v2_explain(shapes, **_):
+    c, t, e = shapes
+    return "condition %s, then %s, and else %s must be broadcastable" % (_dbg(c), _dbg(t), _dbg(e))
+
+
+def _select_v2_grad(op, grad):
+    """`grad` goes to `t` where the condition holds and to `e` elsewhere (each summed back to its shape)."""
+    c = op.inputs[0]
+    zeros = zeros_like(grad)
+    return [None, where_v2(c, grad, zeros), where_v2(c, zeros, grad)]
+
+
+register_op("SelectV2", infer=_select_v2_infer, kernel=_select_v2_kernel, grad=_select_v2_grad, broadcasting=True,
+            explain=_select_v2_explain)
+
+
+def where_v2(condition, x=None, y=None, name=None):
+    """TF 2's where (tf.where_v2 in TF 1.x). Without x and y: the coordinates of the true entries, as
+    tf.where. With both: elements of `x` where `condition` holds, else of `y`; the three broadcast together.
+
+    >>> tf.where_v2([[True], [False]], [1., 2.], 0.)   # [[1, 2], [0, 0]]
+    """
+    if x is None and y is None:
+        return where(condition, name=name)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    with name_scope(name, "SelectV2", [condition, x, y]) as scope:
+        c = convert_one("SelectV2", "condition", condition, dtype=dtypes.bool)
+        t, e = convert_same_dtype("SelectV2", [("t", x), ("e", y)])
+        return make_op("SelectV2", [c, t, e], {"T": t.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== IdentityN
+def _identity_n_infer(*inputs, **_):
+    return [(x.dtype.base_dtype, x.shape) for x in inputs]
+
+
+def _identity_n_kernel(xp, *arrays, **_):
+    return arrays[0] if len(arrays) == 1 else tuple(arrays)
+
+
+def _identity_n_grad(op, *grads):
+    return list(grads)
+
+
+register_op("IdentityN", infer=_identity_n_infer, kernel=_identity_n_kernel, grad=_identity_n_grad,
+            aliases_input=True)
+
+
+def identity_n(input, name=None):  # noqa: A002 - TF's name
+    """The tensors of the list `input` (of any dtypes) passed through one op, unchanged.
+
+    >>> a, b = tf.identity_n([tf.constant(1.), tf.constant([1, 2])])
+    """
+    with name_scope(name, "IdentityN", list(input)) as scope:
+        xs = [convert_to_tensor(v) if is_tensor_like(v) else convert_to_tensor(v, name="input_%d" % i)
+              for i, v in enumerate(input)]
+        out = make_op("IdentityN", xs, {"T": [x.dtype.base_dtype for x in xs]}, name=scope)
+        return [out] if isinstance(out, Tensor) else out
+
+
+# =========================================================================== meshgrid (composite)
+def meshgrid(*args, **kwargs):
+    """N-D coordinate grids from N 1-D tensors, as numpy.meshgrid: with indexing='xy' (the default) the
+    first two output axes are swapped (shape [len(y), len(x), ...]); with 'ij' they are not.
+
+    >>> X, Y = tf.meshgrid([1, 2, 3], [4, 5])   # X = [[1, 2, 3], [1, 2, 3]], Y = [[4, 4, 4], [5, 5, 5]]
+    """
+    indexing = kwargs.pop("indexing", "xy")
+    name = kwargs.pop("name", "meshgrid")
+    if kwargs:
+        raise TypeError("'{}' is an invalid keyword argument for this function".format(list(kwargs)[0]))
+    if indexing not in ("xy", "ij"):
+        raise ValueError("Argument `indexing` parameter must be either 'xy' or 'ij', got '{}'".format(indexing))
+    with name_scope(name, "meshgrid", args):
+        ndim = len(args)
+        if not ndim:
+            return []
+        ones_shape = (1,) * ndim
+        # each input as a vector along its own axis
+        output = [reshape(stack(x), ones_shape[:i] + (-1,) + ones_shape[i + 1:]) for i, x in enumerate(args)]
+        sizes = [size(x) for x in args]
+        dtype = convert_to_tensor(args[0]).dtype.base_dtype
+        if indexing == "xy" and ndim > 1:
+            output[0] = reshape(output[0], (1, -1) + (1,) * (ndim - 2))
+            output[1] = reshape(output[1], (-1, 1) + (1,) * (ndim - 2))
+            sizes[0], sizes[1] = sizes[1], sizes[0]
+        full = ones(sizes, dtype)
+        return [x * full for x in output]
+
+
+__all__ += ["where_v2", "identity_n", "meshgrid"]
 
 
 # =========================================================================== OneHot
@@ -2610,3 +3404,245 @@ def reverse(tensor, axis, name=None):
 
 
 reverse_v2 = reverse
+
+
+# =========================================================================== ReverseSequence
+def _reverse_sequence_infer(x, seq_lengths, *, seq_dim, batch_dim, **_):
+    lens = _with_rank(seq_lengths.shape, 1)
+    if batch_dim < 0:
+        raise InferenceError("batch_dim must be >=0, got %d" % batch_dim)
+    if x.shape.ndims is None:
+        return x.dtype.base_dtype, TensorShape(None)
+    rank = x.shape.ndims
+    if batch_dim >= rank:
+        raise InferenceError("batch_dim must be < input rank: %d vs. %d" % (batch_dim, rank))
+    if seq_dim >= rank:
+        raise InferenceError("seq_dim must be < input rank: %d vs. %d" % (seq_dim, rank))
+    dims = list(x.shape.as_tuple())
+    a, b = dims[batch_dim], lens.as_tuple()[0]
+    if a is not None and b is not None and a != b:
+        raise InferenceError("Dimensions must be equal, but are %d and %d" % (a, b))
+    dims[batch_dim] = a if a is not None else b
+    return x.dtype.base_dtype, TensorShape(dims)
+
+
+def _reverse_sequence_kernel(xp, x, seq_lengths, *, seq_dim, batch_dim, **_):
+    lens = xp.asarray(seq_lengths)  # int32 lengths reach a GPU kernel in host memory
+    if seq_dim < 0:
+        raise _invalid("Invalid seq_dim %d" % seq_dim)
+    if lens.ndim != 1:
+        raise _invalid("seq_lengths must be 1-dim, not %d" % lens.ndim)
+    if batch_dim == seq_dim:
+        raise _invalid("batch_dim == seq_dim == %d" % seq_dim)
+    for what, d in (("seq_dim", seq_dim), ("batch_dim", batch_dim)):
+        if d >= x.ndim:
+            raise _invalid("%s must be < input rank ( %d vs. %d)" % (what, d, x.ndim))
+    if lens.shape[0] != x.shape[batch_dim]:
+        raise _invalid("Length of seq_lengths != input.dims(%d), (%d vs. %d)" % (batch_dim, lens.shape[0],
+                                                                               x.shape[batch_dim]))
+    n = x.shape[seq_dim]
+    bad = (lens < 0) | (lens > n)
+    if bad.any():
+        d = int(xp.argmax(bad))
+        raise _invalid("seq_lens(%d) %s" % (d, "< 0" if int(lens[d]) < 0 else "> input.dims(%d)" % seq_dim))
+    # along the sequence axis, step i of batch entry b reads step lens[b] - 1 - i while i < lens[b]
+    steps = xp.arange(n)[None, :]
+    lens = lens.astype(steps.dtype)[:, None]
+    source = xp.where(steps < lens, lens - 1 - steps, steps)
+    moved = xp.moveaxis(x, (batch_dim, seq_dim), (0, 1))
+    out = moved[xp.arange(x.shape[batch_dim])[:, None], source]
+    return xp.moveaxis(out, (0, 1), (batch_dim, seq_dim))
+
+
+def _reverse_sequence_grad(op, grad):
+    """Reversing a prefix is its own inverse: the gradient is reversed the same way."""
+    return [reverse_sequence(grad, op.inputs[1], seq_axis=op.get_attr("seq_dim"),
+                             batch_axis=op.get_attr("batch_dim")), None]
+
+
+register_op("ReverseSequence", infer=_reverse_sequence_infer, kernel=_reverse_sequence_kernel,
+            grad=_reverse_sequence_grad)
+
+
+def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=None, seq_dim=None,  # noqa: A002
+                     batch_dim=None):
+    """`input` with, for each index b along `batch_axis`, the first `seq_lengths[b]` entries along `seq_axis`
+    reversed and the rest left as they are (the backward half of a bidirectional RNN). `seq_lengths` is an int32 or
+    int64 vector of length input.shape[batch_axis]; `seq_dim`/`batch_dim` are TF 1.x's deprecated names.
+
+    >>> tf.reverse_sequence([[1, 2, 3], [4, 5, 6]], [2, 3], seq_axis=1)   # [[2, 1, 3], [6, 5, 4]]
+    """
+    seq_axis = _deprecated_argument_lookup("seq_axis", seq_axis, "seq_dim", seq_dim)
+    batch_axis = _deprecated_argument_lookup("batch_axis", batch_axis, "batch_dim", batch_dim)
+    if seq_axis is None:
+        raise TypeError("Expected int for argument 'seq_dim' not None.")
+    batch_axis = 0 if batch_axis is None else batch_axis
+    with name_scope(name, "ReverseSequence", [input, seq_lengths]) as scope:
+        x = convert_to_tensor(input, name="input")
+        lens = _index_input("ReverseSequence", "seq_lengths", seq_lengths)
+        return make_op("ReverseSequence", [x, lens], {"seq_dim": int(seq_axis), "batch_dim": int(batch_axis),
+                                                      "T": x.dtype.base_dtype, "Tlen": lens.dtype.base_dtype},
+                       name=scope)
+
+
+# =========================================================================== SpaceToBatchND / BatchToSpaceND
+def _block_and_pairs(op_type, x, block_shape, pairs, what):
+    """TF's SpaceToBatchShapeHelper checks: block_shape a vector of M entries (all > 0 when known), `pairs` an
+    [M, 2] matrix (all >= 0 when known), x of rank at least 1 + M. Returns (M, block values or None, pair
+    values or None)."""
+    _with_rank(block_shape.shape, 1)
+    m = block_shape.shape.as_tuple()[0]
+    pairs_shape = _with_rank(pairs.shape, 2)
+    merge_shapes(pairs_shape, TensorShape([m, 2]))
+    if m is None and pairs_shape.as_tuple()[0] is not None:
+        m = pairs_shape.as_tuple()[0]
+    if m is not None:
+        _with_rank_at_least(x.shape, 1 + m)
+    block = constant_value(block_shape)
+    if block is not None and (np.asarray(block) <= 0).any():
+        raise InferenceError("block_shape must be positive")
+    pair_values = constant_value(pairs)
+    if pair_values is not None and (np.asarray(pair_values) < 0).any():
+        raise InferenceError("%s cannot be negative" % what)
+    return m, block, pair_values
+
+
+def _space_to_batch_nd_infer(input, block_shape, paddings, **_):  # noqa: A002 - TF's name
+    m, block, pads = _block_and_pairs("SpaceToBatchND", input, block_shape, paddings, "paddings")
+    dims = input.shape.as_tuple()
+    if dims is None or m is None:
+        return input.dtype.base_dtype, TensorShape(None)
+    batch = dims[0] * int(np.prod(block)) if block is not None and dims[0] is not None else None
+    spatial = []
+    for i in builtins.range(m):
+        d = dims[1 + i]
+        if d is None or block is None or pads is None:
+            spatial.append(None)
+            continue
+        padded = d + int(pads[i][0]) + int(pads[i][1])
+        if padded % int(block[i]):
+            raise InferenceError("Dimension size must be evenly divisible by %d but is %d" % (block[i], padded))
+        spatial.append(padded // int(block[i]))
+    return input.dtype.base_dtype, TensorShape([batch] + spatial + list(dims[1 + m:]))
+
+
+def _space_to_batch_nd_kernel(xp, input, block_shape, paddings, **_):  # noqa: A002
+    block = [int(b) for b in block_shape.tolist()]
+    pads = [[int(a), int(b)] for a, b in paddings.tolist()]
+    m = len(block)
+    if input.ndim < 1 + m:
+        raise _invalid("input rank should be >= %d instead of %d" % (1 + m, input.ndim))
+    if any(b < 1 for b in block):
+        raise _invalid("block_shape must be positive")
+    if any(p < 0 for pair in pads for p in pair):
+        raise _invalid("paddings cannot be negative")
+    rest = input.shape[1 + m:]
+    padded = xp.pad(input, [(0, 0)] + [tuple(p) for p in pads] + [(0, 0)] * len(rest))
+    split = [input.shape[0]]
+    for i, b in enumerate(block):
+        size = padded.shape[1 + i]
+        if size % b:
+            raise _invalid("padded_shape[%d]=%d is not divisible by block_shape[%d]=%d" % (i, size, i, b))
+        split += [size // b, b]
+    # [batch, s0, b0, s1, b1, ..., rest] -> [b0, b1, ..., batch, s0, s1, ..., rest]
+    order = [2 + 2 * i for i in builtins.range(m)] + [0] + [1 + 2 * i for i in builtins.range(m)] + \
+        [1 + 2 * m + j for j in builtins.range(len(rest))]
+    out = padded.reshape(split + list(rest)).transpose(order)
+    return xp.ascontiguousarray(out).reshape([input.shape[0] * int(np.prod(block))] + split[1::2] + list(rest))
+
+
+def _batch_to_space_nd_infer(input, block_shape, crops, **_):  # noqa: A002 - TF's name
+    m, block, crop = _block_and_pairs("BatchToSpaceND", input, block_shape, crops, "crops")
+    dims = input.shape.as_tuple()
+    if dims is None or m is None:
+        return input.dtype.base_dtype, TensorShape(None)
+    batch = None
+    if block is not None and dims[0] is not None:
+        batch = dims[0]
+        for b in np.asarray(block).tolist():  # divided by each block size in turn, as TF's shape function
+            if batch % b:
+                raise InferenceError("Dimension size must be evenly divisible by %d but is %d" % (b, batch))
+            batch //= b
+    spatial = []
+    for i in builtins.range(m):
+        d = dims[1 + i]
+        if d is None or block is None or crop is None:
+            spatial.append(None)
+            continue
+        size = d * int(block[i])
+        for c in (int(crop[i][0]), int(crop[i][1])):
+            if size - c < 0:
+                raise InferenceError("Negative dimension size caused by subtracting %d from %d" % (c, size))
+            size -= c
+        spatial.append(size)
+    return input.dtype.base_dtype, TensorShape([batch] + spatial + list(dims[1 + m:]))
+
+
+def _batch_to_space_nd_kernel(xp, input, block_shape, crops, **_):  # noqa: A002
+    block = [int(b) for b in block_shape.tolist()]
+    crop = [[int(a), int(b)] for a, b in crops.tolist()]
+    m = len(block)
+    if input.ndim < 1 + m:
+        raise _invalid("input rank should be >= %d instead of %d" % (1 + m, input.ndim))
+    if any(b < 1 for b in block):
+        raise _invalid("block_shape must be positive")
+    if any(c < 0 for pair in crop for c in pair):
+        raise _invalid("crops cannot be negative")
+    n = int(np.prod(block))
+    if input.shape[0] % n:
+        raise _invalid("Input batch dimension (%d) is not divisible by product of block sizes (%d)"
+                       % (input.shape[0], n))
+    batch = input.shape[0] // n
+    spatial = list(input.shape[1:1 + m])
+    rest = list(input.shape[1 + m:])
+    for i in builtins.range(m):
+        cropped = spatial[i] * block[i] - crop[i][0] - crop[i][1]
+        if cropped < 0:
+            raise _invalid("cropped_shape[%d]=%d must be non-negative" % (i, cropped))
+    # [b0, b1, ..., batch, s0, s1, ..., rest] -> [batch, s0, b0, s1, b1, ..., rest]
+    x = input.reshape(block + [batch] + spatial + rest)
+    order = [m]
+    for i in builtins.range(m):
+        order += [m + 1 + i, i]
+    order += [1 + 2 * m + j for j in builtins.range(len(rest))]
+    x = xp.ascontiguousarray(x.transpose(order)).reshape([batch] + [s * b for s, b in zip(spatial, block)] + rest)
+    index = (builtins.slice(None),) + tuple(builtins.slice(c0, x.shape[1 + i] - c1)
+                                            for i, (c0, c1) in enumerate(crop))
+    return xp.ascontiguousarray(x[index])
+
+
+register_op("SpaceToBatchND", infer=_space_to_batch_nd_infer, kernel=_space_to_batch_nd_kernel,
+            grad=lambda op, grad: [batch_to_space_nd(grad, op.inputs[1], op.inputs[2]), None, None])
+register_op("BatchToSpaceND", infer=_batch_to_space_nd_infer, kernel=_batch_to_space_nd_kernel,
+            grad=lambda op, grad: [space_to_batch_nd(grad, op.inputs[1], op.inputs[2]), None, None])
+
+
+def space_to_batch_nd(input, block_shape, paddings, name=None):  # noqa: A002 - TF's name
+    """Zero-pads the M spatial dimensions of `input` [batch, spatial..., rest...] by `paddings` ([M, 2]), then
+    moves block_shape[i]-sized blocks of each into the batch: [batch * prod(block_shape), padded_i / block_i...,
+    rest...]. The inverse is batch_to_space_nd (atrous convolution runs a plain one between the two).
+
+    >>> tf.space_to_batch_nd(tf.zeros([1, 4, 4, 3]), [2, 2], [[0, 0], [0, 0]]).shape   # (4, 2, 2, 3)
+    """
+    with name_scope(name, "SpaceToBatchND", [input, block_shape, paddings]) as scope:
+        x = convert_to_tensor(input, name="input")
+        block = _index_input("SpaceToBatchND", "block_shape", block_shape)
+        pads = _index_input("SpaceToBatchND", "paddings", paddings)
+        return make_op("SpaceToBatchND", [x, block, pads], {"T": x.dtype.base_dtype,
+                                                            "Tblock_shape": block.dtype.base_dtype,
+                                                            "Tpaddings": pads.dtype.base_dtype}, name=scope)
+
+
+def batch_to_space_nd(input, block_shape, crops, name=None):  # noqa: A002 - TF's name
+    """The inverse of space_to_batch_nd: [batch * prod(block_shape), s_i..., rest...] -> [batch, s_i * block_i -
+    crops[i][0] - crops[i][1]..., rest...].
+
+    >>> tf.batch_to_space_nd(tf.zeros([4, 2, 2, 3]), [2, 2], [[0, 0], [0, 1]]).shape   # (1, 4, 3, 3)
+    """
+    with name_scope(name, "BatchToSpaceND", [input, block_shape, crops]) as scope:
+        x = convert_to_tensor(input, name="input")
+        block = _index_input("BatchToSpaceND", "block_shape", block_shape)
+        crop = _index_input("BatchToSpaceND", "crops", crops)
+        return make_op("BatchToSpaceND", [x, block, crop], {"T": x.dtype.base_dtype,
+                                                            "Tblock_shape": block.dtype.base_dtype,
+                                                            "Tcrops": crop.dtype.base_dtype}, name=scope)

@@ -25,7 +25,8 @@ __all__ = [
     "to_double", "to_int32", "to_int64", "saturate_cast", "add_n", "matmul", "reduce_sum",
     "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_any", "reduce_all",
     "reduce_logsumexp", "argmax", "argmin", "clip_by_value", "count_nonzero", "scalar_mul",
-    "cumsum", "cumprod", "erf",
+    "cumsum", "cumprod", "erf", "tensordot", "erfc", "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh",
+    "acosh", "atanh", "lgamma", "digamma", "polygamma", "div_no_nan",
 ]
 
 _INT_OR_FLOAT = REAL_NUMBER_TYPES
@@ -129,6 +130,140 @@ def _squared_difference_grad(op, g):
     return [gx, negative(gx)]
 
 
+# ---- special functions, in float64 with xp arithmetic (numpy has none): lgamma by Lanczos' approximation (g=7,
+# 9 terms) and the reflection formula, digamma and the Hurwitz zeta by recurrence up to x >= 10 and then their
+# asymptotic (Euler-Maclaurin) series; all to about 1e-14 relative in float64.
+_LANCZOS_G = 7.0
+_LANCZOS = (0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+            -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+            1.5056327351493116e-7)
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798)  # B2 .. B18
+_ASYMPTOTIC_FROM = 10.0
+
+
+def _lgamma64(xp, x):
+    """log|Gamma(x)| of a float64 array: inf at 0 and the negative integers, as TF."""
+    small = x < 0.5
+    z = xp.where(small, 1.0 - x, x) - 1.0  # Lanczos for z + 1 >= 0.5; the reflection for the rest
+    a = xp.full_like(z, _LANCZOS[0])
+    for i, c in enumerate(_LANCZOS[1:], 1):
+        a = a + c / (z + i)
+    t = z + _LANCZOS_G + 0.5
+    big = 0.5 * math.log(2 * math.pi) + (z + 0.5) * xp.log(t) - t + xp.log(a)
+    # |sin(pi x)| from x's distance to the nearest integer (exact), so no x loses precision to pi x's rounding
+    sin_pi = xp.abs(xp.sin(math.pi * (x - xp.round(x))))
+    reflected = math.log(math.pi) - xp.log(sin_pi) - big
+    out = xp.where(small, reflected, big)
+    return xp.where((small & (x == xp.floor(x))) | xp.isinf(x), xp.inf, out)
+
+
+def _lgamma_kernel(xp, x):
+    return _lgamma64(xp, x.astype(xp.float64)).astype(x.dtype)
+
+
+def _digamma64(xp, x):
+    """psi(x) = d/dx log Gamma(x) of a float64 array: nan at 0 and the negative integers, as TF."""
+    small = x < 0.5
+    y = xp.where(small, 1.0 - x, x)  # psi(x) = psi(1 - x) - pi / tan(pi x) below 1/2
+    acc = xp.zeros_like(y)
+    for _ in range(int(_ASYMPTOTIC_FROM)):  # psi(y) = psi(y + 1) - 1 / y, up to y >= 10
+        low = y < _ASYMPTOTIC_FROM
+        acc = acc - xp.where(low, 1.0 / xp.where(low, y, 1.0), 0.0)
+        y = xp.where(low, y + 1.0, y)
+    inv2 = 1.0 / (y * y)
+    series = xp.zeros_like(y)
+    for k in range(len(_BERNOULLI) - 1, -1, -1):  # sum B_2k / (2k y^2k), Horner in 1/y^2
+        series = (series + _BERNOULLI[k] / (2 * (k + 1))) * inv2
+    psi = acc + xp.log(y) - 0.5 / y - series
+    reflected = psi - math.pi / xp.tan(math.pi * (x - xp.round(x)))  # tan has period pi
+    out = xp.where(small, reflected, psi)
+    return xp.where(small & (x == xp.floor(x)), xp.nan, out)
+
+
+def _digamma_kernel(xp, x):
+    return _digamma64(xp, x.astype(xp.float64)).astype(x.dtype)
+
+
+def _hurwitz_zeta64(xp, s, q):
+    """zeta(s, q) = sum over k >= 0 of (q + k)^-s, for s > 1 (float64 arrays that broadcast): the terms summed
+    up to q + k >= 10, then Euler-Maclaurin's tail."""
+    s, q = xp.broadcast_arrays(s, q)
+    acc = xp.zeros(s.shape, xp.float64)
+    # q below 10 (negative too: TF's zeta sums as far as it must) takes ceil(10 - q) steps
+    steps = int(max(0.0, float(xp.max(_ASYMPTOTIC_FROM - q)))) + 1 if q.size and bool(xp.isfinite(q).all()) else 0
+    for _ in range(min(steps, 1 << 20)):
+        low = q < _ASYMPTOTIC_FROM
+        acc = acc + xp.where(low, xp.power(xp.where(low, q, 1.0), -s), 0.0)
+        q = xp.where(low, q + 1.0, q)
+    tail = xp.power(q, 1.0 - s) / (s - 1.0) + 0.5 * xp.power(q, -s)
+    term = s * xp.power(q, -s - 1.0)  # s (s+1) ... (s+2k-2) q^(-s-2k+1) / (2k)!, times B_2k
+    fact = 2.0
+    for k, b in enumerate(_BERNOULLI):
+        tail = tail + b * term / fact
+        term = term * (s + 2 * k + 1) * (s + 2 * k + 2) / (q * q)
+        fact *= (2 * k + 3) * (2 * k + 4)
+    return acc + tail
+
+
+def _polygamma_kernel(xp, a, x):
+    """psi^(n)(x), the n-th derivative of digamma, for integer-valued n >= 0 (nan otherwise, as TF)."""
+    n64, x64 = xp.broadcast_arrays(a.astype(xp.float64), x.astype(xp.float64))
+    whole = (n64 == xp.floor(n64)) & (n64 >= 0)
+    n_safe = xp.where(whole & (n64 > 0), n64, 1.0)
+    # n! (-1)^(n+1) zeta(n + 1, x); lgamma gives n! without overflow to 170
+    scale = xp.exp(_lgamma64(xp, n_safe + 1.0)) * xp.where(xp.fmod(n_safe, 2.0) == 1.0, 1.0, -1.0)
+    pole = (x64 <= 0) & (x64 == xp.floor(x64))
+    zeta = _hurwitz_zeta64(xp, n_safe + 1.0, xp.where(pole, 1.0, x64))
+    # at 0 and the negative integers: inf for odd n, nan for even n (TF's zeta and sign there)
+    at_pole = xp.where(xp.fmod(n_safe, 2.0) == 1.0, xp.inf, xp.nan)
+    out = xp.where(pole, at_pole, scale * zeta)
+    out = xp.where(n64 == 0, _digamma64(xp, x64), out)
+    return xp.where(whole, out, xp.nan).astype(x.dtype)
+
+
+def _xlogy_kernel(xp, x, y):
+    out = x * xp.log(y)
+    return xp.where(x == 0, xp.zeros_like(out), out)
+
+
+def _xdivy_kernel(xp, x, y):
+    out = x / y
+    return xp.where(x == 0, xp.zeros_like(out), out)
+
+
+def _div_no_nan_kernel(xp, x, y):
+    out = x / xp.where(y == 0, xp.ones_like(y), y)
+    return xp.where(y == 0, xp.zeros_like(out), out).astype(x.dtype, copy=False)
+
+
+def _atan2_grad(op, g):
+    y, x = op.inputs
+    g_inv = realdiv(g, add(square(x), square(y)))
+    return [multiply(x, g_inv), multiply(negative(y), g_inv)]
+
+
+def _xlogy_grad(op, g):
+    x, y = op.inputs
+    not_zero_x = cast(not_equal(x, _const(0, x)), x.dtype.base_dtype)
+    return [multiply(xlogy(not_zero_x, y), g), multiply(xdivy(x, y), g)]
+
+
+def _xdivy_grad(op, g):
+    x, y = op.inputs
+    not_zero_x = cast(not_equal(x, _const(0, x)), x.dtype.base_dtype)
+    return [multiply(xdivy(not_zero_x, y), g), multiply(xdivy(negative(x), pow(y, _const(2, y))), g)]
+
+
+def _div_no_nan_grad(op, g):
+    x, y = op.inputs
+    return [div_no_nan(g, y), multiply(g, div_no_nan(div_no_nan(negative(x), y), y))]
+
+
+def _polygamma_grad(op, g):
+    n, x = op.inputs
+    return [None, multiply(g, polygamma(add(n, _const(1, n)), x))]
+
+
 # TF op type -> (kernel, allowed input types, result is bool, gradient slot)
 _BINARY = {
     # `+` on numbers builds AddV2 (TF since 1.15; TF 2's tf.add too), tf.add and strings build Add
@@ -154,6 +289,11 @@ _BINARY = {
     "NotEqual": (lambda xp, x, y: xp.not_equal(x, y), None, True, NOT_DIFFERENTIABLE),
     "LogicalAnd": (lambda xp, x, y: xp.logical_and(x, y), (dtypes.bool,), True, NOT_DIFFERENTIABLE),
     "LogicalOr": (lambda xp, x, y: xp.logical_or(x, y), (dtypes.bool,), True, NOT_DIFFERENTIABLE),
+    "Atan2": (lambda xp, y, x: xp.arctan2(y, x), FLOAT_TYPES, False, _atan2_grad),
+    "Xlogy": (_xlogy_kernel, FLOAT_COMPLEX_TYPES, False, _xlogy_grad),
+    "Xdivy": (_xdivy_kernel, FLOAT_COMPLEX_TYPES, False, _xdivy_grad),
+    "DivNoNan": (_div_no_nan_kernel, FLOAT_COMPLEX_TYPES, False, _div_no_nan_grad),
+    "Polygamma": (_polygamma_kernel, (dtypes.float32, dtypes.float64), False, _polygamma_grad),
 }
 for _type, (_kernel, _allowed, _is_bool, _grad) in _BINARY.items():
     register_op(_type, infer=_compare_infer if _is_bool else _binary_infer, kernel=_kernel, grad=_grad,
@@ -276,6 +416,65 @@ def logical_or(x, y, name=None):
 def logical_xor(x, y, name="LogicalXor"):
     """x ^ y on bools, built as TF builds it: (x | y) & ~(x & y) (no op of its own, no name scope)."""
     return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
+
+
+def atan2(y, x, name=None):
+    """The angle of the point (x, y) from the x axis, in [-pi, pi], elementwise with broadcasting (floats).
+
+    >>> tf.atan2(1.0, -1.0)   # 3 pi / 4
+    """
+    with name_scope(name, "Atan2", [y, x]) as scope:
+        y, x = convert_same_dtype("Atan2", [("y", y), ("x", x)], allowed=_BINARY["Atan2"][1])
+        return make_op("Atan2", [y, x], name=scope)
+
+
+def xlogy(x, y, name=None):
+    """x * log(y), and 0 where x is 0 (even where y is 0 or nan), elementwise with broadcasting."""
+    return _binary("Xlogy", x, y, name)
+
+
+def xdivy(x, y, name=None):
+    """x / y, and 0 where x is 0, elementwise with broadcasting (an op 'xdivy/Xdivy', as TF names it)."""
+    with name_scope(name, "xdivy", [x]):
+        return _binary("Xdivy", x, y, None)
+
+
+def div_no_nan(x, y, name=None):
+    """x / y, and 0 where y is 0 (true division: integers are cast to float first, as `truediv`).
+
+    >>> tf.div_no_nan([1.0, 2.0], [0.0, 4.0])   # [0, 0.5]
+    """
+    with name_scope(name, "div_no_nan", [x, y]) as scope:
+        if not is_tensor_like(x) and is_tensor_like(y):
+            y = convert_to_tensor(y, name="y")
+            x = convert_to_tensor(x, dtype=y.dtype.base_dtype, name="x")
+        else:
+            x = convert_to_tensor(x, name="x")
+            y = convert_to_tensor(y, name="y", preferred_dtype=x.dtype.base_dtype)
+        if x.dtype.base_dtype != y.dtype.base_dtype:
+            raise TypeError("`x` and `y` must have the same dtype, got %r != %r."
+                            % (x.dtype.base_dtype, y.dtype.base_dtype))
+        try:
+            target = _TRUEDIV_CAST[x.dtype.base_dtype]
+        except KeyError:
+            raise TypeError("Invalid dtype %r in tf.math.divide_no_nan. Expected one of {%s}."
+                            % (x.dtype.base_dtype, ", ".join(repr(d) for d in _TRUEDIV_CAST))) from None
+        if target is not None:
+            x, y = cast(x, target), cast(y, target)
+        return _binary("DivNoNan", x, y, scope)
+
+
+divide_no_nan = div_no_nan
+
+
+def polygamma(a, x, name=None):
+    """psi^(a)(x): the a-th derivative of digamma (a a whole number, as a float of x's type; a = 0 is digamma).
+
+    >>> tf.polygamma(1.0, 1.0)   # pi**2 / 6
+    """
+    with name_scope(name, "Polygamma", [a, x]) as scope:
+        a, x = convert_same_dtype("Polygamma", [("a", a), ("x", x)], allowed=_BINARY["Polygamma"][1])
+        return make_op("Polygamma", [a, x], name=scope)
 
 
 # Python 3 division: integer inputs are cast to this float type first (None: divide as is)
@@ -413,6 +612,36 @@ def _erf_kernel(xp, x):
     return xp.where(a < lo, near, far).astype(x.dtype)
 
 
+# erfc(x) beyond the Chebyshev range: exp(-x**2) / (x sqrt(pi)) times the asymptotic series
+# 1 - 1/(2x^2) + 3/(2x^2)^2 - ..., whose terms at x >= 6 fall below 1e-16 long before they grow again
+_ERFC_ASYMPTOTIC_TERMS = 24
+
+
+def _erfc_kernel(xp, x):
+    """1 - erf(x) without the cancellation: exp(-x**2) erfcx(|x|) for |x| >= 1 (2 minus it for x < 0)."""
+    x64 = x.astype(xp.float64)
+    a = xp.abs(x64)
+    near = 1.0 - _erf_kernel(xp, x64)
+    lo, hi = _ERF_SPLIT, _ERF_TAIL_END
+    u = (2 * xp.clip(a, lo, hi) - (lo + hi)) / (hi - lo)
+    b1 = xp.zeros_like(a)
+    b2 = xp.zeros_like(a)
+    for c in _ERF_CHEB[:0:-1]:  # Clenshaw's recurrence, as erf's
+        b1, b2 = 2 * u * b1 - b2 + c, b1
+    erfcx = u * b1 - b2 + _ERF_CHEB[0]
+    big = xp.maximum(a, hi)
+    inv = 1.0 / (2.0 * big * big)
+    series = xp.ones_like(a)
+    term = xp.ones_like(a)
+    for k in range(1, _ERFC_ASYMPTOTIC_TERMS):
+        term = -term * (2 * k - 1) * inv
+        series = series + term
+    erfcx = xp.where(a > hi, series / (big * math.sqrt(math.pi)), erfcx)
+    tail = xp.exp(-a * a) * erfcx
+    far = xp.where(x64 < 0, 2.0 - tail, tail)
+    return xp.where(a < lo, near, far).astype(x.dtype)
+
+
 _UNARY = {
     # type: (kernel, allowed, is_bool_result, grad)
     "Neg": (lambda xp, x: xp.negative(x), NUMBER_TYPES, False, lambda op, g: [negative(g)]),
@@ -445,6 +674,26 @@ _UNARY = {
     "Rint": (lambda xp, x: xp.rint(x), FLOAT_TYPES, False, NOT_DIFFERENTIABLE),
     "Erf": (_erf_kernel, FLOAT_TYPES, False,
             lambda op, g: [multiply(g, multiply(_const(2 / math.sqrt(math.pi), g), exp(negative(square(op.inputs[0])))))]),
+    "Erfc": (_erfc_kernel, FLOAT_TYPES, False,
+             lambda op, g: [multiply(multiply(g, _const(-2 / math.sqrt(math.pi), g)),
+                                     exp(negative(square(op.inputs[0]))))]),
+    "Asin": (lambda xp, x: xp.arcsin(x), FLOAT_COMPLEX_TYPES, False,
+             lambda op, g: [multiply(g, reciprocal(sqrt(subtract(_const(1, g), square(op.inputs[0])))))]),
+    "Acos": (lambda xp, x: xp.arccos(x), FLOAT_COMPLEX_TYPES, False,
+             lambda op, g: [multiply(negative(g), reciprocal(sqrt(subtract(_const(1, g), square(op.inputs[0])))))]),
+    "Atan": (lambda xp, x: xp.arctan(x), FLOAT_COMPLEX_TYPES, False,
+             lambda op, g: [multiply(g, reciprocal(add(_const(1, g), square(op.inputs[0]))))]),
+    "Sinh": (lambda xp, x: xp.sinh(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [multiply(g, cosh(op.inputs[0]))]),
+    "Cosh": (lambda xp, x: xp.cosh(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [multiply(g, sinh(op.inputs[0]))]),
+    "Asinh": (lambda xp, x: xp.arcsinh(x), FLOAT_COMPLEX_TYPES, False,
+              lambda op, g: [realdiv(g, cosh(op.outputs[0]))]),
+    "Acosh": (lambda xp, x: xp.arccosh(x), FLOAT_COMPLEX_TYPES, False,
+              lambda op, g: [realdiv(g, sinh(op.outputs[0]))]),
+    "Atanh": (lambda xp, x: xp.arctanh(x), FLOAT_COMPLEX_TYPES, False,
+              lambda op, g: [multiply(g, reciprocal(subtract(_const(1, g), square(op.inputs[0]))))]),
+    "Lgamma": (_lgamma_kernel, FLOAT_TYPES, False, lambda op, g: [multiply(g, digamma(op.inputs[0]))]),
+    "Digamma": (_digamma_kernel, FLOAT_TYPES, False,
+                lambda op, g: [multiply(g, polygamma(_const(1, op.inputs[0]), op.inputs[0]))]),
     "IsNan": (lambda xp, x: xp.isnan(x), FLOAT_TYPES, True, NOT_DIFFERENTIABLE),
     "IsInf": (lambda xp, x: xp.isinf(x), FLOAT_TYPES, True, NOT_DIFFERENTIABLE),
     "IsFinite": (lambda xp, x: xp.isfinite(x), FLOAT_TYPES, True, NOT_DIFFERENTIABLE),
@@ -569,6 +818,64 @@ def rint(x, name=None):
 def erf(x, name=None):
     """The Gauss error function of x (float16/32/64)."""
     return _unary("Erf", x, name)
+
+
+def erfc(x, name=None):
+    """1 - erf(x), accurate where erf(x) is near 1 (float16/32/64)."""
+    return _unary("Erfc", x, name)
+
+
+def asin(x, name=None):
+    """The inverse sine of x, in [-pi/2, pi/2] (nan outside [-1, 1])."""
+    return _unary("Asin", x, name)
+
+
+def acos(x, name=None):
+    """The inverse cosine of x, in [0, pi] (nan outside [-1, 1])."""
+    return _unary("Acos", x, name)
+
+
+def atan(x, name=None):
+    """The inverse tangent of x, in (-pi/2, pi/2)."""
+    return _unary("Atan", x, name)
+
+
+def sinh(x, name=None):
+    """The hyperbolic sine of x."""
+    return _unary("Sinh", x, name)
+
+
+def cosh(x, name=None):
+    """The hyperbolic cosine of x."""
+    return _unary("Cosh", x, name)
+
+
+def asinh(x, name=None):
+    """The inverse hyperbolic sine of x."""
+    return _unary("Asinh", x, name)
+
+
+def acosh(x, name=None):
+    """The inverse hyperbolic cosine of x (nan below 1)."""
+    return _unary("Acosh", x, name)
+
+
+def atanh(x, name=None):
+    """The inverse hyperbolic tangent of x (+-inf at +-1, nan beyond)."""
+    return _unary("Atanh", x, name)
+
+
+def lgamma(x, name=None):
+    """log |Gamma(x)| (floats; inf at 0 and the negative integers).
+
+    >>> tf.lgamma([0.5, 3.0])   # [log(sqrt(pi)), log(2)]
+    """
+    return _unary("Lgamma", x, name)
+
+
+def digamma(x, name=None):
+    """psi(x), the derivative of lgamma (floats; nan at 0 and the negative integers)."""
+    return _unary("Digamma", x, name)
 
 
 def is_nan(x, name=None):
@@ -967,6 +1274,90 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
                                           "transpose_b": transpose_b or adjoint_b}, name=scope)
 
 
+# =========================================================================== tensordot (TF's composite)
+def _tensordot_axes(a, axes):
+    """The contraction axes of a and of b, as lists (or int32 tensors, for a tensor `axes`)."""
+    if isinstance(axes, (int, np.integer)) and not isinstance(axes, builtins.bool):
+        if axes < 0:
+            raise ValueError("`axes` must be at least 0. Received: %d." % axes)
+        nd = a.shape.ndims
+        if nd is None:
+            raise NotImplementedError("tfmini's tensordot needs the rank of `a` when `axes` is an integer")
+        if axes > nd:
+            raise ValueError("`axes` must not be larger than the number of dimensions of tensor %s.  Received %d, "
+                             "vs tensor dimensions %d." % (a, axes, nd))
+        return list(builtins.range(nd - axes, nd)), list(builtins.range(axes))
+    if isinstance(axes, (list, tuple)):
+        if len(axes) != 2:
+            raise ValueError("`axes` must be an integer or have length 2. Received %s." % (axes,))
+        a_axes, b_axes = axes
+        if isinstance(a_axes, (int, np.integer)) and isinstance(b_axes, (int, np.integer)):
+            a_axes, b_axes = [a_axes], [b_axes]
+        if len(a_axes) != len(b_axes):
+            raise ValueError("Different number of contraction axes `a` and `b`, %d != %d."
+                             % (len(a_axes), len(b_axes)))
+        return list(a_axes), list(b_axes)
+    axes = convert_to_tensor(axes, name="axes", dtype=dtypes.int32)
+    return axes[0], axes[1]
+
+
+def _tensordot_reshape(a, axes, flipped=False):
+    """`a` transposed and reshaped to a matrix (free axes x contracted ones, or flipped), its free dimensions (a
+    list, or an int32 tensor) and their static sizes (None where unknown)."""
+    from .array_ops import concat, gather, reshape, shape, stack, transpose
+    if a.shape.ndims is None or not isinstance(axes, list):
+        raise NotImplementedError("tfmini's tensordot needs the rank of its inputs and the axes as Python lists")
+    dims = a.shape.as_tuple()
+    axes = [i if i >= 0 else i + len(dims) for i in axes]
+    free = [i for i in builtins.range(len(dims)) if i not in axes]
+    free_dims = [dims[i] for i in free]
+    perm = axes + free if flipped else free + axes
+    if a.shape.is_fully_defined():
+        prod_free = int(np.prod(free_dims))
+        prod_axes = int(np.prod([dims[i] for i in axes]))
+        new_shape = [prod_axes, prod_free] if flipped else [prod_free, prod_axes]
+        a_trans = transpose(a, perm) if perm != list(builtins.range(len(dims))) else a
+        reshaped = reshape(a_trans, new_shape) if list(a_trans.shape.as_tuple()) != new_shape else a_trans
+        return reshaped, free_dims, free_dims
+    axes_t = convert_to_tensor(axes, dtype=dtypes.int32, name="axes")
+    free_t = convert_to_tensor(free, dtype=dtypes.int32, name="free")
+    shape_a = shape(a)
+    free_dims_t = gather(shape_a, free_t)
+    axes_dims = gather(shape_a, axes_t)
+    prod_free, prod_axes = reduce_prod(free_dims_t), reduce_prod(axes_dims)
+    if flipped:
+        perm_t, new_shape = concat([axes_t, free_t], 0), stack([prod_axes, prod_free])
+    else:
+        perm_t, new_shape = concat([free_t, axes_t], 0), stack([prod_free, prod_axes])
+    return reshape(transpose(a, perm_t), new_shape), free_dims_t, free_dims
+
+
+def tensordot(a, b, axes, name=None):
+    """numpy.tensordot: sums a * b over `axes` (an int N: the last N axes of a with the first N of b; or a pair
+    of lists [a_axes, b_axes]), built as TF builds it: Transpose and Reshape each side to a matrix, a MatMul, and
+    a Reshape to a's free dimensions then b's.
+
+    >>> tf.tensordot(tf.ones([3, 4, 5]), tf.ones([4, 3, 2]), axes=[[1, 0], [0, 1]]).shape   # (5, 2)
+    """
+    from .array_ops import concat, reshape
+    with name_scope(name, "Tensordot", [a, b, axes]) as scope:
+        a = convert_to_tensor(a, name="a")
+        b = convert_to_tensor(b, name="b")
+        a_axes, b_axes = _tensordot_axes(a, axes)
+        a_mat, a_free, a_static = _tensordot_reshape(a, a_axes)
+        b_mat, b_free, b_static = _tensordot_reshape(b, b_axes, True)
+        product = matmul(a_mat, b_mat)
+        if isinstance(a_free, list) and isinstance(b_free, list):
+            if product.shape.is_fully_defined() and list(product.shape.as_tuple()) == a_free + b_free:
+                return product
+            return reshape(product, a_free + b_free, name=scope)
+        a_free = convert_to_tensor(a_free, dtype=dtypes.int32)
+        b_free = convert_to_tensor(b_free, dtype=dtypes.int32)
+        out = reshape(product, concat([a_free, b_free], 0), name=scope)
+        out.set_shape(a_static + b_static)
+        return out
+
+
 # =========================================================================== reductions
 def _reduce_infer(x, axis, *, keep_dims=False, T=None):
     dtype = x.dtype.base_dtype
@@ -1094,13 +1485,24 @@ def _kept_shape(x, axis):
     nd = x.shape.ndims
     v = constant_value(axis)
     if nd is None or v is None:
-        raise NotImplementedError("the gradient of a reduction needs the input's rank and constant axes")
+        return None, _reduced_shape(shape_op(x), axis)
     axes = {int(a) % nd for a in np.asarray(v).reshape(-1).tolist()} if nd else set()
     static = [1 if i in axes else d for i, d in enumerate(x.shape.as_tuple())]
     if None not in static:
         return static, static
     mask = constant([i in axes for i in range(nd)])
     return None, where(mask, constant(np.ones(nd, np.int32)), shape_op(x))
+
+
+def _reduced_shape(input_shape, axes):
+    """x's shape with the reduced axes set to 1, computed in the graph (TF's math_ops.reduced_shape): for an input
+    of unknown rank or axes known only at run time."""
+    from .array_ops import ones, range as range_op, shape as shape_op, size
+    from .data_flow_ops import dynamic_stitch
+    axes = cast(axes, dtypes.int32)
+    rank = size(input_shape)
+    axes = floormod(add(axes, rank), rank)
+    return dynamic_stitch([range_op(rank), axes], [input_shape, ones(shape_op(axes), dtypes.int32)])
 
 
 def _broadcast_back(op, grad):

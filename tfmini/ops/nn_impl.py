@@ -8,7 +8,8 @@ from . import array_ops, constant_op, math_ops
 from .array_ops import _dbg, _deprecated_argument_lookup, _invalid, _with_rank
 
 __all__ = ["moments", "sufficient_statistics", "normalize_moments", "weighted_moments", "batch_normalization",
-           "fused_batch_norm", "l2_normalize"]
+           "fused_batch_norm", "l2_normalize", "relu_layer", "swish", "weighted_cross_entropy_with_logits",
+           "zero_fraction"]
 
 
 # =========================================================================== moments and friends (composites)
@@ -441,3 +442,70 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
         square_sum = math_ops.reduce_sum(math_ops.square(x), axis, keepdims=True)
         x_inv_norm = math_ops.rsqrt(math_ops.maximum(square_sum, epsilon))
         return math_ops.multiply(x, x_inv_norm, name=name)
+
+
+# =========================================================================== activations and losses (composites)
+def relu_layer(x, weights, biases, name=None):
+    """relu(matmul(x, weights) + biases), as TF builds it: MatMul, BiasAdd, and a Relu named 'relu_layer'."""
+    from .nn_ops import bias_add, relu
+    with name_scope(name, "relu_layer", [x, weights, biases]) as scope:
+        x = convert_to_tensor(x, name="x")
+        weights = convert_to_tensor(weights, name="weights")
+        biases = convert_to_tensor(biases, name="biases")
+        return relu(bias_add(math_ops.matmul(x, weights), biases), name=scope)
+
+
+def swish(features, beta=1.0):
+    """features * sigmoid(beta * features) (SiLU, for beta = 1), elementwise; no name scope, as TF's.
+
+    >>> tf.nn.swish(tf.constant([0.0, 2.0]))   # [0, 1.7616]
+    """
+    features = convert_to_tensor(features, name="features")
+    beta = math_ops.cast(convert_to_tensor(beta, name="beta"), features.dtype.base_dtype)
+    return features * math_ops.sigmoid(beta * features)
+
+
+def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None, name=None, targets=None):
+    """The logistic loss of `logits` against `labels` (TF1's `targets`) with the positive term weighted by
+    `pos_weight`: (1 - z) x + (1 + (q - 1) z) (log(1 + exp(-|x|)) + max(-x, 0)), which never overflows.
+
+    >>> tf.nn.weighted_cross_entropy_with_logits(labels=[1.0], logits=[0.0], pos_weight=2.0)   # [2 log 2]
+    """
+    from .nn_ops import relu
+    labels = _deprecated_argument_lookup("labels", labels, "targets", targets)
+    with name_scope(name, "logistic_loss", [logits, labels]) as scope:
+        logits = convert_to_tensor(logits, name="logits")
+        labels = convert_to_tensor(labels, name="labels")
+        if not labels.shape.is_compatible_with(logits.shape):
+            raise ValueError("`logits` and `labels` must have the same shape, received (%s vs %s)."
+                             % (logits.shape, labels.shape))
+        log_weight = 1 + (pos_weight - 1) * labels
+        return math_ops.add((1 - labels) * logits,
+                            log_weight * (math_ops.log1p(math_ops.exp(-math_ops.abs(logits))) + relu(-logits)),
+                            name=scope)
+
+
+def _count_nonzero(value, dtype):
+    with name_scope("count_nonzero", values=[value]):
+        zero = array_ops.zeros([], dtype=value.dtype.base_dtype)
+        return math_ops.reduce_sum(math_ops.cast(math_ops.not_equal(value, zero), dtype=dtype),
+                                   name="nonzero_count")
+
+
+def zero_fraction(value, name=None):
+    """The fraction of entries of `value` that are zero, as a float32 scalar (nan for an empty tensor); built as
+    TF builds it, counting in int32 (a cond on the size) where the count fits.
+
+    >>> tf.nn.zero_fraction(tf.nn.relu(x))   # the sparsity of a ReLU layer, for a summary
+    """
+    from .control_flow_ops import cond
+    with name_scope(name, "zero_fraction", [value]):
+        value = convert_to_tensor(value, name="value")
+        size = array_ops.size(value, out_type=dtypes.int64)
+        num_nonzero = cond(size <= dtypes.int32.max,
+                           true_fn=lambda: math_ops.cast(_count_nonzero(value, dtype=dtypes.int32), dtype=dtypes.int64),
+                           false_fn=lambda: _count_nonzero(value, dtype=dtypes.int64))
+        with name_scope("counts_to_fraction"):
+            num_zero = size - num_nonzero
+            fraction = math_ops.cast(num_zero, dtype=dtypes.float32) / math_ops.cast(size, dtype=dtypes.float32)
+        return array_ops.identity(fraction, "fraction")

@@ -25,7 +25,7 @@ __all__ = ["relu", "l2_loss", "softmax", "log_softmax", "softmax_cross_entropy_w
            "depthwise_conv2d_native", "depthwise_conv2d_native_backprop_input",
            "depthwise_conv2d_native_backprop_filter", "separable_conv2d", "max_pool", "avg_pool", "bias_add",
            "relu6", "elu", "selu", "leaky_relu", "softplus", "softsign", "dropout", "in_top_k", "top_k", "lrn",
-           "local_response_normalization"]
+           "local_response_normalization", "xw_plus_b", "conv1d", "atrous_conv2d"]
 
 
 # =========================================================================== Relu
@@ -2499,3 +2499,77 @@ def _lrn_grad_kernel(xp, input_grads, input_image, output_image, *, depth_radius
 
 
 register_op("LRNGrad", infer=_lrn_grad_infer, kernel=_lrn_grad_kernel, grad=NOT_DIFFERENTIABLE)
+
+
+# =========================================================================== xw_plus_b, conv1d, atrous_conv2d
+def xw_plus_b(x, weights, biases, name=None):
+    """matmul(x, weights) + biases: x [batch, in], weights [in, out], biases [out]; a MatMul then a BiasAdd named
+    'xw_plus_b', as TF builds it."""
+    with name_scope(name, "xw_plus_b", [x, weights, biases]) as scope:
+        x = convert_to_tensor(x, name="x")
+        weights = convert_to_tensor(weights, name="weights")
+        biases = convert_to_tensor(biases, name="biases")
+        return bias_add(math_ops.matmul(x, weights), biases, name=scope)
+
+
+def conv1d(value=None, filters=None, stride=None, padding=None, use_cudnn_on_gpu=None, data_format=None,
+           name=None, input=None, dilations=None):  # noqa: A002 - TF's names
+    """1-D convolution of `value` [batch, in_width, in_channels] (NWC; NCW puts channels first) with `filters`
+    [filter_width, in_channels, out_channels], built as TF builds it: ExpandDims of both to 2-D, a Conv2D named
+    'conv1d', and a Squeeze of the added axis. `stride` and `dilations`: an int (or 1 or 3 ints).
+
+    >>> tf.nn.conv1d(tf.ones([2, 10, 3]), tf.ones([3, 3, 5]), 2, "SAME").shape   # (2, 5, 5)
+    """
+    value = _deprecated_argument_lookup("input", input, "value", value)
+    with name_scope(name, "conv1d", [value, filters]) as scope:
+        if data_format is None or data_format in ("NHWC", "NWC"):
+            data_format, spatial_start_dim, channel_index = "NHWC", -3, 2
+        elif data_format in ("NCHW", "NCW"):
+            data_format, spatial_start_dim, channel_index = "NCHW", -2, 1
+        else:
+            raise ValueError("`data_format` must be 'NWC' or 'NCW'. Received: data_format=%s" % data_format)
+        strides = [1] + _get_sequence(stride, 1, channel_index, "stride")
+        dilations = [1] + _get_sequence(dilations, 1, channel_index, "dilations")
+        value = array_ops.expand_dims(value, spatial_start_dim)
+        filters = array_ops.expand_dims(filters, 0)
+        if value.shape.ndims is not None and value.shape.ndims > 4:
+            raise NotImplementedError("tfmini's conv1d takes inputs of rank 3 (TF folds more batch dimensions)")
+        result = conv2d(value, filters, strides, padding, use_cudnn_on_gpu=True if use_cudnn_on_gpu is None
+                        else use_cudnn_on_gpu, data_format=data_format, dilations=dilations, name=scope)
+        return array_ops.squeeze(result, [spatial_start_dim])
+
+
+def atrous_conv2d(value, filters, rate, padding, name=None):
+    """Dilated ("atrous") 2-D convolution: `filters` [h, w, in, out] with `rate - 1` zeros between its taps, over
+    `value` [batch, height, width, in] (NHWC), stride 1; padding "SAME" or "VALID". Built as TF builds it: for
+    rate > 1, SpaceToBatchND (the image split into rate x rate interleaved images, padded), a plain VALID Conv2D
+    named 'convolution', and BatchToSpaceND putting the pieces back; for rate 1, the Conv2D alone. (Where the
+    height or width is unknown when the graph is built, one Conv2D with dilations [1, rate, rate, 1].)
+
+    >>> tf.nn.atrous_conv2d(tf.ones([2, 9, 9, 3]), tf.ones([3, 3, 3, 4]), 2, "VALID").shape   # (2, 5, 5, 4)
+    """
+    rates = np.broadcast_to(rate, (2,))
+    if not (rates > 0).all():
+        raise ValueError("all values of `dilation_rate` must be positive. Received: dilation_rate=%s" % rates)
+    if padding not in ("SAME", "VALID"):
+        raise ValueError("`padding` must be one of 'SAME' or 'VALID'. Received: padding=%s" % (padding,))
+    rates = [int(r) for r in rates]
+    with name_scope(name, "convolution", [value, filters]) as scope:
+        value = convert_to_tensor(value, name="input")
+        filters = convert_to_tensor(filters, name="filter")
+        if rates == [1, 1]:
+            return conv2d(value, filters, [1, 1, 1, 1], padding, name=scope)
+        spatial = value.shape.as_tuple()[1:3] if value.shape.ndims == 4 else None
+        taps = filters.shape.as_tuple()[:2] if filters.shape.ndims == 4 else None
+        if spatial is None or None in spatial or taps is None or None in taps:
+            return conv2d(value, filters, [1, 1, 1, 1], padding, dilations=[1] + rates + [1], name=scope)
+        paddings, crops = [], []
+        for size, k, r in zip(spatial, taps, rates):
+            extra = (k - 1) * r if padding == "SAME" else 0  # the dilated filter's reach, split as SAME splits it
+            start, end = extra // 2, extra - extra // 2
+            end_extra = (r - (size + start + end) % r) % r  # pad to a multiple of the rate, cropped off again
+            paddings.append([start, end + end_extra])
+            crops.append([0, end_extra])
+        pieces = array_ops.space_to_batch_nd(value, rates, paddings)
+        out = conv2d(pieces, filters, [1, 1, 1, 1], "VALID", name=scope)
+        return array_ops.batch_to_space_nd(out, rates, crops)

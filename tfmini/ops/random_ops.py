@@ -1,4 +1,4 @@
-"""Random ops: normal, truncated normal, uniform, shuffle; seeded per op as TF seeds them.
+"""Random ops: normal, truncated normal, uniform, shuffle, multinomial, crop; seeded per op as TF seeds them.
 
 Each random op draws from a generator held by the session for that op, seeded from the op's
 (seed, seed2): with a graph- or op-level seed every new session repeats the same sequence, and
@@ -7,12 +7,12 @@ each run draws new values.
 import numpy as np
 
 from ..framework import dtypes, errors
-from ..framework.op_def_library import FLOAT_TYPES, convert_one, make_op
-from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
+from ..framework.op_def_library import FLOAT_TYPES, REAL_NUMBER_TYPES, check_allowed, convert_one, make_op
+from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, debug_string, register_op
 from ..framework.ops import Tensor, convert_to_tensor, name_scope
 from ..framework.random_seed import get_seed
 from ..framework.tensor_shape import TensorShape
-from .constant_op import constant_shape
+from .constant_op import constant_shape, constant_value
 
 __all__ = ["random_normal", "truncated_normal", "random_uniform", "random_shuffle"]
 
@@ -186,3 +186,104 @@ def random_shuffle(value, seed=None, name=None):
     with name_scope(name, "RandomShuffle", [value]) as scope:
         v = convert_to_tensor(value, name="value")
         return make_op("RandomShuffle", [v], seeds, name=scope)
+
+
+# =========================================================================== Multinomial (multinomial, categorical)
+def _multinomial_infer(logits, num_samples, *, seed=0, seed2=0, output_dtype=dtypes.int64, **_):
+    shape = logits.shape
+    if shape.ndims not in (None, 2):
+        raise InferenceError("Shape must be rank 2 but is rank %d" % shape.ndims)
+    if num_samples.shape.ndims not in (None, 0):
+        raise InferenceError("Shape must be rank 0 but is rank %d" % num_samples.shape.ndims)
+    n = constant_value(num_samples)
+    if n is not None and int(n) < 0:
+        raise InferenceError("Dimension size, given by scalar input 1, must be non-negative but is %d" % int(n))
+    batch = None if shape.ndims is None else shape.as_tuple()[0]
+    return output_dtype, TensorShape([batch, None if n is None else int(n)])
+
+
+def _multinomial_kernel(ctx, xp, logits, num_samples, *, seed=0, seed2=0, output_dtype=dtypes.int64, **_):
+    """Draws by inverting each row's CDF of exp(logits - max): a uniform draw scaled by the row's total is
+    looked up in the running sums (upper bound), as TF's CPU kernel does. Non-finite logits have no mass;
+    a row with none at all draws num_classes, as in TF."""
+    if logits.ndim != 2:
+        raise errors.InvalidArgumentError(None, None, "logits should be a matrix, got shape %s"
+                                          % debug_string(logits.shape))
+    n = int(num_samples)
+    if n < 0:
+        raise errors.InvalidArgumentError(None, None, "num_samples should be non-negative, got %d" % n)
+    batch, classes = logits.shape
+    if batch and classes == 0:
+        raise errors.InvalidArgumentError(None, None, "num_classes should be positive, got 0")
+    out_t = output_dtype.as_numpy_dtype
+    if batch == 0 or n == 0:
+        return xp.zeros((batch, n), dtype=out_t)
+    x = logits.astype(np.float64)
+    finite = xp.isfinite(x)
+    top = xp.where(finite, x, -np.inf).max(axis=1, keepdims=True)
+    cdf = xp.cumsum(xp.where(finite, xp.exp(x - xp.where(xp.isfinite(top), top, 0.0)), 0.0), axis=1)
+    total = cdf[:, -1:]
+    has_mass = total[:, 0] > 0
+    # rows side by side on one axis (row r's CDF, normalized, shifted by 2r) so one searchsorted serves all rows
+    offsets = 2.0 * xp.arange(batch, dtype=np.float64)[:, None]
+    keys = (cdf / xp.where(total > 0, total, 1.0) + offsets).reshape(-1)
+    u = xp.asarray(ctx.rng.random((batch, n)))
+    found = xp.searchsorted(keys, (u + offsets).reshape(-1), side="right").reshape(batch, n)
+    found = xp.minimum(found - classes * xp.arange(batch)[:, None], classes - 1)
+    return xp.where(has_mass[:, None], found, classes).astype(out_t)
+
+
+register_op("Multinomial", infer=_multinomial_infer, kernel=_multinomial_kernel, grad=NOT_DIFFERENTIABLE,
+            stateful=True, needs_ctx=True)
+
+
+def _multinomial_impl(logits, num_samples, dtype, seed):
+    logits = convert_to_tensor(logits, name="logits")
+    check_allowed("Multinomial", "logits", logits.dtype, REAL_NUMBER_TYPES)
+    dtype = dtypes.as_dtype(dtype).base_dtype if dtype else dtypes.int64
+    if dtype not in (dtypes.int32, dtypes.int64):
+        raise ValueError("Argument `dtype` got invalid value %s. Accepted dtypes are (tf.int32, tf.int64)." % dtype)
+    attrs = dict(_seed_attrs(seed), output_dtype=dtype, T=logits.dtype.base_dtype)
+    with name_scope(None, "Multinomial", [logits, num_samples]) as scope:
+        n = convert_one("Multinomial", "num_samples", num_samples, dtype=dtypes.int32)
+        return make_op("Multinomial", [logits, n], attrs, name=scope)
+
+
+def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
+    """`num_samples` class indices per row of `logits` [batch, num_classes] (unnormalized log-probabilities),
+    drawn independently: a [batch, num_samples] int64 (or `output_dtype` int32) tensor.
+
+    >>> tf.multinomial(tf.log([[0.5, 0.5]]), 5)   # e.g. [[0, 1, 1, 0, 1]]
+    """
+    with name_scope(name, "multinomial", [logits]):
+        return _multinomial_impl(logits, num_samples, output_dtype, seed)
+
+
+def categorical(logits, num_samples, dtype=None, seed=None, name=None):
+    """tf.random.categorical: tf.multinomial under TF 2's name (`dtype` for `output_dtype`)."""
+    with name_scope(name, "categorical", [logits]):
+        return _multinomial_impl(logits, num_samples, dtype, seed)
+
+
+# =========================================================================== random_crop (composite)
+def random_crop(value, size, seed=None, name=None):
+    """A random slice of `value` of shape `size` (one offset per dimension, uniform among those that fit);
+    checked at run time: "Need value.shape >= size".
+
+    >>> tf.random_crop(tf.zeros([5, 6, 3]), [2, 3, 3]).shape
+    TensorShape([Dimension(2), Dimension(3), Dimension(3)])
+    """
+    from . import array_ops, control_flow_ops, math_ops
+    with name_scope(name, "random_crop", [value, size]) as scope:
+        value = convert_to_tensor(value, name="value")
+        size = convert_to_tensor(size, dtype=dtypes.int32, name="size")
+        shape = array_ops.shape(value)
+        check = control_flow_ops.Assert(math_ops.reduce_all(shape >= size),
+                                        ["Need value.shape >= size, got ", shape, size], summarize=1000)
+        shape = control_flow_ops.with_dependencies([check], shape)
+        limit = shape - size + 1
+        offset = random_uniform(array_ops.shape(shape), dtype=size.dtype, maxval=size.dtype.max, seed=seed) % limit
+        return array_ops.slice(value, offset, size, name=scope)
+
+
+__all__ += ["multinomial", "random_crop"]

@@ -13,7 +13,7 @@ from . import array_ops, math_ops, nn_ops
 from .constant_op import constant, constant_value
 
 __all__ = ["RNNCell", "LayerRNNCell", "BasicRNNCell", "GRUCell", "BasicLSTMCell", "LSTMCell", "LSTMStateTuple",
-           "MultiRNNCell", "DropoutWrapper"]
+           "MultiRNNCell", "DropoutWrapper", "ResidualWrapper", "DeviceWrapper"]
 
 _WEIGHTS_VARIABLE_NAME = "kernel"
 _BIAS_VARIABLE_NAME = "bias"
@@ -527,6 +527,77 @@ class DropoutWrapper(RNNCell):
     @property
     def non_trainable_weights(self):
         return self._cell.non_trainable_weights
+
+
+class _RNNCellWrapper(RNNCell):
+    """A cell that calls `cell` (whose variables keep their names) and does something around the call."""
+
+    def __init__(self, cell):
+        super().__init__()
+        assert_like_rnncell("cell", cell)
+        self.cell = cell
+
+    @property
+    def state_size(self):
+        return self.cell.state_size
+
+    @property
+    def output_size(self):
+        return self.cell.output_size
+
+    def zero_state(self, batch_size, dtype):
+        with name_scope(type(self).__name__ + "ZeroState"):
+            return self.cell.zero_state(batch_size, dtype)
+
+    @property
+    def trainable_weights(self):
+        return self.cell.trainable_weights
+
+    @property
+    def non_trainable_weights(self):
+        return self.cell.non_trainable_weights
+
+
+class ResidualWrapper(_RNNCellWrapper):
+    """`cell` whose output is its input plus its output (a residual connection; input and output must have the same
+    shape), or `residual_fn(inputs, outputs)`; the state is the cell's.
+
+    >>> cell = tf.nn.rnn_cell.ResidualWrapper(tf.nn.rnn_cell.GRUCell(3))   # inputs of depth 3
+    """
+
+    def __init__(self, cell, residual_fn=None):
+        super().__init__(cell)
+        self._residual_fn = residual_fn
+
+    def __call__(self, inputs, state, scope=None):
+        outputs, new_state = self.cell(inputs, state, scope=scope)
+
+        def default_residual_fn(inputs, outputs):
+            nest.assert_same_structure(inputs, outputs)
+            nest.map_structure(lambda inp, out: inp.shape.assert_is_compatible_with(out.shape), inputs, outputs)
+            return nest.map_structure(lambda inp, out: inp + out, inputs, outputs)
+        return (self._residual_fn or default_residual_fn)(inputs, outputs), new_state
+
+
+class DeviceWrapper(_RNNCellWrapper):
+    """`cell` built under tf.device(`device`): its ops (and its zero state) on that device.
+
+    >>> cell = tf.nn.rnn_cell.DeviceWrapper(tf.nn.rnn_cell.LSTMCell(64), "/gpu:0")
+    """
+
+    def __init__(self, cell, device):
+        super().__init__(cell)
+        self._device = device
+
+    def zero_state(self, batch_size, dtype):
+        from ..framework.ops import device
+        with name_scope(type(self).__name__ + "ZeroState"), device(self._device):
+            return self.cell.zero_state(batch_size, dtype)
+
+    def __call__(self, inputs, state, scope=None):
+        from ..framework.ops import device
+        with device(self._device):
+            return self.cell(inputs, state, scope=scope)
 
 
 def assert_like_rnncell(cell_name, cell):

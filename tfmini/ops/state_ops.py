@@ -1,8 +1,10 @@
-"""State ops: VariableV2 (a variable's storage), Assign/AssignAdd/AssignSub, IsVariableInitialized.
+"""State ops: VariableV2 (a variable's storage), Assign/AssignAdd/AssignSub, Scatter*, IsVariableInitialized.
 
 A variable op's output is a *reference* tensor (`float32_ref`); the executor hands ops that
 declare `ref_inputs` the variable's storage slot, and reads the current value for all others.
 """
+import numpy as np
+
 from ..framework import dtypes, errors
 from ..framework.op_def_library import NUMBER_TYPES, convert_same_dtype, make_op
 from ..framework.op_registry import NOT_DIFFERENTIABLE, debug_string, register_op
@@ -10,6 +12,7 @@ from ..framework.ops import get_default_graph, name_scope
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..runtime.state import deref
 from .shape_util import merge_shapes
+from .shape_util import with_rank_at_least as _with_rank_at_least
 
 __all__ = ["variable_op_v2", "assign", "assign_add", "assign_sub", "is_variable_initialized"]
 
@@ -159,3 +162,183 @@ def is_variable_initialized(variable, name=None):
     ref = _ref_of(variable)
     with name_scope(name, "IsVariableInitialized", [ref]) as scope:
         return make_op("IsVariableInitialized", [ref], {"dtype": ref.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== Scatter{,Nd}{Update,Add,Sub}
+# In-place updates of slices of a variable (TF 1.x's ops on RefVariables). Repeated indices add up for Add/Sub (the
+# rows are summed per index first, so no unbuffered scatter is needed); for Update the last one wins.
+def _scatter_check(op_type, ref, updates):
+    if not ref.dtype._is_ref:
+        raise TypeError("'%s' Op requires that input 'ref' be a mutable tensor (a tf.Variable), got %s"
+                        % (op_type, ref))
+
+
+def _make_scatter_infer(op_type):
+    def infer(ref, indices, updates, **_):
+        """TF's ScatterUpdateShape: updates has shape indices.shape + ref.shape[1:], or is a scalar."""
+        _scatter_check(op_type, ref, updates)
+        var = ref.shape
+        if updates.shape.ndims != 0:
+            if var.ndims is not None and indices.shape.ndims is not None:
+                merge_shapes(updates.shape, TensorShape(indices.shape.as_tuple() + var.as_tuple()[1:]))
+        return ref.dtype, var
+    infer.__name__ = "_%s_infer" % op_type.lower()
+    return infer
+
+
+def _make_scatter_nd_infer(op_type):
+    def infer(ref, indices, updates, **_):
+        """TF's ScatterNdShapeHelper with the variable's shape as the output's."""
+        from .array_ops import _scatter_nd_check
+        _scatter_check(op_type, ref, updates)
+        _with_rank_at_least(indices.shape, 1)
+        _scatter_nd_check(indices, updates, ref.shape)
+        return ref.dtype, ref.shape
+    infer.__name__ = "_%s_infer" % op_type.lower()
+    return infer
+
+
+def _invalid(message):
+    return errors.InvalidArgumentError(None, None, message)
+
+
+def _apply_rows(xp, v, lead_shape, linear, rows, how):
+    """v[positions] = rows (how="update"), += or -= (summed per position): `linear` numbers the positions
+    in v's leading dimensions `lead_shape` (C order), `rows` holds one slice of v per position."""
+    if not lead_shape:  # empty index vectors: each one addresses the whole of v
+        if rows.shape[0]:
+            if how == "update":
+                v[...] = rows[-1]
+            elif how == "add":
+                v += rows.sum(axis=0)
+            else:
+                v -= rows.sum(axis=0)
+        return
+    if how == "update":
+        v[xp.unravel_index(linear, lead_shape)] = rows
+        return
+    if not linear.size:
+        return
+    from .array_ops import _segment_runs
+    order = xp.argsort(linear, kind="stable")
+    which, summed, _counts = _segment_runs(xp, linear[order], rows[order], "add")
+    place = xp.unravel_index(which, lead_shape)
+    if how == "add":
+        v[place] += summed
+    else:
+        v[place] -= summed
+
+
+def _make_scatter_kernel(how):
+    def kernel(xp, slot, indices, updates, **_):
+        v = deref(slot)
+        indices = xp.asarray(indices)  # int32 indices reach a GPU kernel in host memory
+        if updates.ndim and updates.shape != indices.shape + v.shape[1:]:
+            raise _invalid("Must have updates.shape = indices.shape + params.shape[1:] or updates.shape = [], got "
+                           "updates.shape %s, indices.shape %s, params.shape %s"
+                           % (debug_string(updates.shape), debug_string(indices.shape), debug_string(v.shape)))
+        flat = indices.reshape(-1)
+        limit = v.shape[0]
+        bad = (flat < 0) | (flat >= limit)
+        if bad.any():
+            k = int(xp.argmax(bad))
+            where_ = np.unravel_index(k, indices.shape) if indices.ndim else ()
+            raise _invalid("indices[%s] = %d is not in [0, %d)" % (",".join(str(int(i)) for i in where_),
+                                                                   int(flat[k]), limit))
+        lead = (flat.size,) + v.shape[1:]
+        rows = updates.reshape(lead) if updates.ndim else xp.broadcast_to(updates, lead)
+        _apply_rows(xp, v, v.shape[:1], flat, rows, how)
+        return slot
+    kernel.__name__ = "_scatter_%s_kernel" % how
+    return kernel
+
+
+def _make_scatter_nd_kernel(how):
+    def kernel(xp, slot, indices, updates, **_):
+        from .array_ops import _nd_index_error
+        v = deref(slot)
+        indices = xp.asarray(indices)  # int32 indices reach a GPU kernel in host memory
+        if indices.ndim < 1:
+            raise _invalid("Indices shape must have rank at least one. Found:%s" % debug_string(indices.shape))
+        outer, depth = indices.ndim - 1, indices.shape[-1]
+        for i in range(outer):
+            if updates.ndim <= i or updates.shape[i] != indices.shape[i]:
+                raise _invalid("Dimensions [0,%d) of indices[shape=%s] = %d must match dimensions [0,%d) of "
+                               "updates[shape=%s] = %s" % (i + 1, debug_string(indices.shape), indices.shape[i], i + 1,
+                                                           debug_string(updates.shape),
+                                                           updates.shape[i] if updates.ndim > i else "?"))
+        if depth > v.ndim or updates.shape[outer:] != v.shape[depth:]:
+            raise _invalid("Dimensions [%d,%d) of input[shape=%s] must match dimensions [%d,%d) of updates[shape=%s]"
+                           % (depth, v.ndim, debug_string(v.shape), depth, updates.ndim, debug_string(updates.shape)))
+        n = int(np.prod(indices.shape[:-1]))
+        flat = indices.reshape(n, depth)
+        bad = _nd_index_error(xp, flat, v.shape[:depth]) if n and depth else None
+        if bad is not None:  # the last bad index vector, as TF's kernel reports it
+            raise _invalid("indices[%d] = [%s] does not index into shape %s" % (bad[0], bad[1], debug_string(v.shape)))
+        strides = [int(np.prod(v.shape[j + 1:depth])) for j in range(depth)]
+        linear = (flat.astype(np.int64) * xp.asarray(strides, dtype=np.int64)).sum(axis=1)
+        _apply_rows(xp, v, v.shape[:depth], linear, updates.reshape((n,) + v.shape[depth:]), how)
+        return slot
+    kernel.__name__ = "_scatter_nd_%s_kernel" % how
+    return kernel
+
+
+for _how in ("Update", "Add", "Sub"):
+    register_op("Scatter" + _how, infer=_make_scatter_infer("Scatter" + _how),
+                kernel=_make_scatter_kernel(_how.lower()), grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0,))
+    register_op("ScatterNd" + _how, infer=_make_scatter_nd_infer("ScatterNd" + _how),
+                kernel=_make_scatter_nd_kernel(_how.lower()), grad=NOT_DIFFERENTIABLE, stateful=True,
+                ref_inputs=(0,))
+
+
+def _scatter_ref(op_type, ref, indices, updates, use_locking, name):
+    ref = _ref_of(ref)
+    if not _is_ref(ref):  # TF asks a non-variable for its resource variable's method
+        raise AttributeError("'%s' object has no attribute '_lazy_read'" % type(ref).__name__)
+    from .array_ops import _index_input
+    with name_scope(name, op_type, [ref, indices, updates]) as scope:
+        i = _index_input(op_type, "indices", indices)
+        ref, u = convert_same_dtype(op_type, [("ref", ref), ("updates", updates)])
+        return make_op(op_type, [ref, i, u], {"T": ref.dtype.base_dtype, "Tindices": i.dtype.base_dtype,
+                                              "use_locking": bool(use_locking)}, name=scope)
+
+
+def scatter_update(ref, indices, updates, use_locking=True, name=None):
+    """ref[indices[i...], ...] = updates[i..., ...] in place (updates.shape = indices.shape + ref.shape[1:],
+    or a scalar for all of them); the result is the variable after the update.
+
+    >>> tf.scatter_update(v, [1, 3], [[1., 1.], [2., 2.]])   # rows 1 and 3 of v replaced
+    """
+    return _scatter_ref("ScatterUpdate", ref, indices, updates, use_locking, name)
+
+
+def scatter_add(ref, indices, updates, use_locking=False, name=None):
+    """ref[indices[i...], ...] += updates[i..., ...] in place; repeated indices add up."""
+    return _scatter_ref("ScatterAdd", ref, indices, updates, use_locking, name)
+
+
+def scatter_sub(ref, indices, updates, use_locking=False, name=None):
+    """ref[indices[i...], ...] -= updates[i..., ...] in place; repeated indices add up."""
+    return _scatter_ref("ScatterSub", ref, indices, updates, use_locking, name)
+
+
+def scatter_nd_update(ref, indices, updates, use_locking=True, name=None):
+    """ref[indices[i..., :]] = updates[i...] in place: the index vectors in the last axis of `indices`
+    address slices of the variable (updates.shape = indices.shape[:-1] + ref.shape[indices.shape[-1]:]).
+
+    >>> tf.scatter_nd_update(v, [[0, 1], [2, 2]], [5., 6.])   # two elements of a matrix variable
+    """
+    return _scatter_ref("ScatterNdUpdate", ref, indices, updates, use_locking, name)
+
+
+def scatter_nd_add(ref, indices, updates, use_locking=False, name=None):
+    """ref[indices[i..., :]] += updates[i...] in place; repeated indices add up."""
+    return _scatter_ref("ScatterNdAdd", ref, indices, updates, use_locking, name)
+
+
+def scatter_nd_sub(ref, indices, updates, use_locking=False, name=None):
+    """ref[indices[i..., :]] -= updates[i...] in place; repeated indices add up."""
+    return _scatter_ref("ScatterNdSub", ref, indices, updates, use_locking, name)
+
+
+__all__ += ["scatter_update", "scatter_add", "scatter_sub", "scatter_nd_update", "scatter_nd_add", "scatter_nd_sub"]

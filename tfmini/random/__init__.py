@@ -1,13 +1,14 @@
 """tf.random: TensorFlow 1.x's random namespace (re-exports only; the ops live in tfmini/ops/random_ops.py):
 tf.random.normal is tf.random_normal, tf.random.uniform tf.random_uniform, tf.random.shuffle tf.random_shuffle.
-The names TF has there and tfmini does not (categorical, gamma, the stateless ops, ...) say so when asked for."""
+The names TF has there and tfmini does not (gamma, the stateless ops, ...) say so when asked for."""
 from ..framework.api_hook import tf_module_getattr
 from ..framework.random_seed import get_seed, set_random_seed
+from ..ops.random_ops import categorical, multinomial, truncated_normal
 from ..ops.random_ops import random_normal as normal
 from ..ops.random_ops import random_shuffle as shuffle
 from ..ops.random_ops import random_uniform as uniform
-from ..ops.random_ops import truncated_normal
 
-__all__ = ["get_seed", "normal", "set_random_seed", "shuffle", "truncated_normal", "uniform"]
+__all__ = ["categorical", "get_seed", "multinomial", "normal", "set_random_seed", "shuffle", "truncated_normal",
+           "uniform"]
 
 __getattr__ = tf_module_getattr("random", __name__)  # a TensorFlow name tfmini lacks: say so

@@ -28,7 +28,7 @@ from ..framework.ops import format_user_frame
 from . import backends
 from .memory import SessionMemory
 
-__all__ = ["CPU", "GPU", "DEVICE_NAMES", "Devices", "use_backend", "backend_name", "gpu_for_config",
+__all__ = ["CPU", "GPU", "DEVICE_NAMES", "HOST_OPS", "Devices", "use_backend", "backend_name", "gpu_for_config",
            "host_memory_dtype", "reset_note"]
 
 CPU, GPU = "CPU", "GPU"
@@ -89,10 +89,10 @@ def gpu_for_config(config):
 
 
 def host_memory_dtype(dtype):
-    """True for the dtypes a GPU keeps in host memory: int32 (TF's rule), strings (no GPU kernels) and resource
-    handles (Python objects)."""
+    """True for the dtypes a GPU keeps in host memory: int32 (TF's rule), strings (no GPU kernels), resource
+    handles and variants (Python objects: iterators, datasets)."""
     base = dtype.base_dtype
-    return base == dtypes.int32 or base == dtypes.string or base == dtypes.resource
+    return base == dtypes.int32 or base == dtypes.string or base == dtypes.resource or base == dtypes.variant
 
 
 # =========================================================================== placement
@@ -106,6 +106,11 @@ def _requested(spec):
             kind, _, idx = rest.partition(":")
             return kind.upper(), (None if idx in ("", "*") else int(idx))
     return None, None
+
+
+# op types that run on the host wherever they are placed, a GPU request included (tf.data's datasets and iterators,
+# which TF keeps in host memory): ops/dataset_ops.py adds its own
+HOST_OPS = set()
 
 
 def _has_gpu_kernel(op):
@@ -184,6 +189,8 @@ class Devices:
         if kind is None:
             return default
         if kind == CPU and index in (None, 0):
+            return CPU
+        if kind == GPU and op._type in HOST_OPS:
             return CPU
         if kind == GPU and self.gpu is None:
             self._note()

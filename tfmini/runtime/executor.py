@@ -1088,7 +1088,12 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             emit_switch(op)
         elif op._type in MERGE_TYPES:
             emit_merge(op)
-        elif not _bind_session_constant(op, state, feeds, xp, ns, name_of) and not fold_op(op):
+        elif _bind_session_constant(op, state, feeds, xp, ns, name_of):
+            for t in op._outputs:
+                if not t._dtype._is_ref:  # a resource (a tf.data iterator): an object on the host
+                    home[name_of[t]] = _HOST
+                    have[(name_of[t], _HOST)] = name_of[t]
+        elif not fold_op(op):
             ref_in = refs_of(op, op._inputs)
             emit(op, side_of(op, ref_in), op._inputs, ref_in, op._op_def.kernel)
         if guards is not None and op in guards.defines:

@@ -69,6 +69,7 @@ class SessionState:
     def __init__(self):
         self.slots = {}      # VariableV2 op -> VariableSlot
         self.contexts = {}   # op -> OpContext
+        self.resources = {}  # key -> a resource this session holds (a tf.data iterator, a function's plan)
 
     def slot_for(self, op):
         s = self.slots.get(op)
@@ -85,3 +86,4 @@ class SessionState:
     def clear(self):
         self.slots.clear()
         self.contexts.clear()
+        self.resources.clear()

@@ -9,6 +9,7 @@ from .gradient_descent import GradientDescentOptimizer  # noqa: F401
 from .learning_rate_decay import (cosine_decay, exponential_decay, inverse_time_decay,  # noqa: F401
                                   natural_exp_decay, piecewise_constant, polynomial_decay)
 from .momentum import MomentumOptimizer  # noqa: F401
+from .moving_averages import ExponentialMovingAverage  # noqa: F401
 from .optimizer import Optimizer  # noqa: F401
 from .rmsprop import RMSPropOptimizer  # noqa: F401
 from .saver import (CheckpointState, Saver, SaverDef, checkpoint_exists, generate_checkpoint_state_proto,  # noqa: F401

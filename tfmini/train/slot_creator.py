@@ -2,7 +2,14 @@
 from .. import init_ops
 from ..variable_scope import get_variable, variable_scope
 
-__all__ = ["create_slot_with_initializer", "create_zeros_slot"]
+__all__ = ["create_slot", "create_slot_with_initializer", "create_zeros_slot"]
+
+
+def create_slot(primary, val, name):
+    """A non-trainable variable initialized from the tensor `val`, in variable scope `<primary op name>/<name>`
+    made unique (tf.train.ExponentialMovingAverage's `<var>/ExponentialMovingAverage`)."""
+    with variable_scope(None, primary.op.name + "/" + name):
+        return get_variable("", initializer=val, trainable=False, validate_shape=val.get_shape().is_fully_defined())
 
 
 def create_slot_with_initializer(primary, initializer, shape, dtype, name):

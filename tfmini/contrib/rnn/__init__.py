@@ -1,4 +1,6 @@
-"""tf.contrib.rnn: TF 1.x's RNN cells and static_rnn under their contrib names (re-exports only)."""
-from ...ops.rnn import static_rnn  # noqa: F401
-from ...ops.rnn_cell_impl import (BasicLSTMCell, BasicRNNCell, DropoutWrapper, GRUCell,  # noqa: F401
-                                  LayerRNNCell, LSTMCell, LSTMStateTuple, MultiRNNCell, RNNCell)
+"""tf.contrib.rnn: TF 1.x's RNN cells, static_rnn and the bidirectional RNNs under their contrib names, and the
+stacked bidirectional RNNs (re-exports only)."""
+from ...ops.rnn import static_bidirectional_rnn, static_rnn  # noqa: F401
+from ...ops.rnn_cell_impl import (BasicLSTMCell, BasicRNNCell, DeviceWrapper, DropoutWrapper, GRUCell,  # noqa: F401
+                                  LayerRNNCell, LSTMCell, LSTMStateTuple, MultiRNNCell, ResidualWrapper, RNNCell)
+from .rnn import stack_bidirectional_dynamic_rnn, stack_bidirectional_rnn  # noqa: F401

@@ -1,0 +1,732 @@
+"""tf.data's ops: the dataset ops (TensorSliceDataset, BatchDatasetV2, ShuffleDataset, MapDataset, ...), the iterator
+ops (OneShotIterator, IteratorV2, MakeIterator, IteratorGetNext, string handles), and what they compute.
+
+A dataset op's output is a `variant` scalar whose value, in a run, is an immutable description of the pipeline (a
+`DatasetValue`: its input arrays, the datasets it reads, its parameters); its kernel is pure and cheap, so a pipeline
+on constants is built once, when a plan is (constant folding). An iterator op's output is a `resource`: the
+session's `IteratorResource` for that op (kept in the session's state, as a variable's value is), holding a Python
+iterator over a dataset value. MakeIterator (the initializer) starts it over; IteratorGetNext takes the next element,
+TF's OutOfRangeError "End of sequence" at the end. Datasets and iterators run on the CPU, as in TF.
+
+Elements are tuples of arrays, one per component of the dataset's flattened structure (the Python `Dataset` keeps the
+structure). A dataset that is a row view of arrays (slices, shuffled, repeated, taken, skipped) also streams row
+numbers, so that batching it gathers all the batch's rows with one indexing per component. An element whose
+computation failed (a map function's error) travels down the pipeline as a `Failed` value and raises when the
+iterator reaches it, so that, as in TF, the next get_next goes on with the next element.
+"""
+import itertools
+
+import numpy as np
+
+from ..framework import dtypes, errors
+from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
+from ..framework.tensor_shape import TensorShape
+from ..runtime import device as _device
+
+__all__ = ["DatasetValue", "Failed", "IteratorResource", "dataset_op", "END_OF_SEQUENCE", "NOT_INITIALIZED"]
+
+END_OF_SEQUENCE = "End of sequence"
+NOT_INITIALIZED = ("GetNext() failed because the iterator has not been initialized. Ensure that you have run the "
+                   "initializer operation for this iterator before getting the next element.")
+_SCALAR = TensorShape([])
+
+
+def _invalid(msg):
+    return errors.InvalidArgumentError(None, None, msg)
+
+
+def _shape_str(shape):
+    return "[%s]" % ",".join(str(int(d)) for d in shape)
+
+
+# =========================================================================== what a run computes
+class Failed:
+    """An element that could not be computed: `error` (a TF error) is raised when get_next reaches it. A batch or
+    zip with a failed element fails."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error):
+        self.error = error
+
+
+def _first_failed(elements):
+    for e in elements:
+        if e.__class__ is Failed:
+            return e
+    return None
+
+
+class _Env:
+    """One start of an iterator: the session's state (where functions' plans and their random ops' state live) and
+    the random generators of the pipeline's shuffles (one per ShuffleDataset value, made at the first epoch)."""
+
+    __slots__ = ("state", "rngs")
+
+    def __init__(self, state):
+        self.state = state
+        self.rngs = {}
+
+    def runner(self, function):
+        """`run(values) -> list of arrays`: `function` (a traced Function) run on `values` (its arguments, then its
+        captured values: arrays of the dtypes and shapes it was traced for) through a CPU plan, built once per
+        session."""
+        key = ("function", function)
+        run = self.state.resources.get(key)
+        if run is None:
+            if not hasattr(function, "graph"):  # a function attribute read from a GraphDef: its name only
+                raise errors.UnimplementedError(None, None, "Function %s is not defined in this graph: the "
+                                                "GraphDef it came from had no FunctionDef of it in its library."
+                                                % function)
+            from ..runtime import backends
+            from ..runtime.executor import build_plan  # (the runtime runs a function's graph as it runs any graph)
+            plan = build_plan(self.state, function.outputs, (), function.feeds, backends.numpy_backend())
+            run = self.state.resources[key] = _fast_run(plan)
+        return run
+
+
+def _fast_run(plan):
+    """`plan.run` without its feed checks, for values the pipeline made with the function's argument dtypes (the
+    shapes are checked the first time)."""
+    fn, checked = plan._fn, []
+
+    def run(values):
+        if not checked:
+            plan._checked_feeds(values)  # TF's errors for a first element that does not fit
+            checked.append(True)
+        try:
+            return fn(*values)
+        except Exception as e:
+            plan._reraise(e)
+            raise
+    return run
+
+
+class DatasetValue:
+    """A dataset in a run: immutable; `elements(env)` makes a new Python iterator over its elements (tuples of
+    arrays the consumer owns). `indexable` ones are row views of `components` and also give `indices(env)`."""
+
+    indexable = False
+    components = ()
+
+    def elements(self, env):
+        comps = self.components
+        if len(comps) == 1:
+            c = comps[0]
+            return ((c[i, ...].copy(),) for i in self.indices(env))
+        return (tuple(c[i, ...].copy() for c in comps) for i in self.indices(env))
+
+    def indices(self, env):
+        raise NotImplementedError
+
+    def copy(self):
+        return self  # immutable: a fetched or folded dataset is itself
+
+    def __repr__(self):
+        return "<%s>" % type(self).__name__
+
+
+class _Slices(DatasetValue):
+    indexable = True
+
+    def __init__(self, components):
+        self.components = components
+        self.n = components[0].shape[0]
+
+    def indices(self, env):
+        return iter(range(self.n))
+
+
+class _Tensors(DatasetValue):
+    def __init__(self, components):
+        self.components = components
+
+    def elements(self, env):
+        return iter([tuple(c.copy() for c in self.components)])
+
+
+class _Range(DatasetValue):
+    def __init__(self, start, stop, step, dtype):
+        self.start, self.stop, self.step, self.dtype = start, stop, step, dtype
+
+    def elements(self, env):
+        dt = self.dtype
+        return ((np.array(i, dt),) for i in range(self.start, self.stop, self.step))
+
+
+class _Zip(DatasetValue):
+    def __init__(self, inputs):
+        self.inputs = inputs
+
+    def elements(self, env):
+        return (_first_failed(parts) or sum(parts, ()) for parts in zip(*(d.elements(env) for d in self.inputs)))
+
+
+class _Concatenate(DatasetValue):
+    def __init__(self, first, second):
+        self.first, self.second = first, second
+
+    def elements(self, env):
+        return itertools.chain(self.first.elements(env), self.second.elements(env))
+
+
+class _Unary(DatasetValue):
+    """A dataset reading one input; a row view when its input is one (it then transforms the row numbers)."""
+
+    def __init__(self, input):  # noqa: A002 - TF's name
+        self.input = input
+        self.indexable = input.indexable
+        self.components = input.components
+
+    def elements(self, env):
+        if self.indexable:
+            return DatasetValue.elements(self, env)
+        return self.transform(lambda: self.input.elements(env), env)
+
+    def indices(self, env):
+        return self.transform(lambda: self.input.indices(env), env)
+
+
+class _Repeat(_Unary):
+    def __init__(self, input, count):  # noqa: A002
+        super().__init__(input)
+        self.count = count
+
+    def transform(self, make, env):
+        epochs = itertools.count() if self.count < 0 else range(self.count)
+        for _ in epochs:
+            empty = True
+            for x in make():
+                empty = False
+                yield x
+            if empty:  # an empty dataset repeated forever is empty (TF's rule), not an endless loop
+                return
+
+
+class _Take(_Unary):
+    def __init__(self, input, count):  # noqa: A002
+        super().__init__(input)
+        self.count = count
+
+    def transform(self, make, env):
+        return make() if self.count < 0 else itertools.islice(make(), self.count)
+
+
+class _Skip(_Unary):
+    def __init__(self, input, count):  # noqa: A002
+        super().__init__(input)
+        self.count = count
+
+    def transform(self, make, env):
+        it = make()
+        if self.count < 0:
+            return iter(())
+        return itertools.islice(it, self.count, None)
+
+
+class _Prefetch(_Unary):
+    def transform(self, make, env):
+        return make()
+
+
+class _Shuffle(_Unary):
+    """TF's shuffle: a buffer of `buffer_size` elements; each output is a random one of the buffer, whose place the
+    next input element takes. Each epoch (each new pass made by a repeat after it) draws a new order from one
+    generator per iterator start, unless `reshuffle` is False (every epoch the same order)."""
+
+    def __init__(self, input, buffer_size, seed, seed2, reshuffle):  # noqa: A002
+        super().__init__(input)
+        self.buffer_size, self.seed, self.seed2, self.reshuffle = buffer_size, seed, seed2, reshuffle
+
+    def _rng(self, env):
+        """The generator of this epoch's order: one per iterator start, drawn on epoch after epoch; without
+        reshuffling, a new one from the same seeds each epoch. Seeds (0, 0) are drawn at random, once per start."""
+        rng = env.rngs.get(self)
+        if rng is None or not self.reshuffle:
+            seeds = (self.seed, self.seed2)
+            if seeds == (0, 0):
+                seeds = env.rngs.setdefault((self, "seeds"), tuple(np.random.SeedSequence().generate_state(2)))
+            rng = env.rngs[self] = np.random.default_rng([int(seeds[0]) & 0xFFFFFFFFFFFFFFFF,
+                                                          int(seeds[1]) & 0xFFFFFFFFFFFFFFFF])
+        return rng
+
+    def transform(self, make, env):
+        rng = self._rng(env)
+        it = make()
+        buf = list(itertools.islice(it, self.buffer_size))
+        draws, k = rng.random(1024), 0
+        for x in it:
+            if k == 1024:
+                draws, k = rng.random(1024), 0
+            j = int(draws[k] * len(buf))
+            k += 1
+            yield buf[j]
+            buf[j] = x
+        for j in rng.permutation(len(buf)).tolist():
+            yield buf[j]
+
+
+def _stack(parts, component, first_shape, after_map):
+    try:
+        return np.stack(parts)
+    except ValueError:
+        for i, p in enumerate(parts):
+            if p.shape != first_shape:
+                if after_map:  # TF fuses map + batch (MapAndBatchDataset), which words it so
+                    raise _invalid("Cannot add tensor to the batch: number of elements does not match. Shapes are: "
+                                   "[tensor]: %s, [batch]: %s" % (_shape_str(p.shape), _shape_str(first_shape)))
+                raise _invalid("Cannot batch tensors with different shapes in component %d. First element had shape "
+                               "%s and element %d had shape %s." % (component, _shape_str(first_shape), i,
+                                                                     _shape_str(p.shape))) from None
+        raise
+
+
+class _Batch(DatasetValue):
+    def __init__(self, input, batch_size, drop_remainder):  # noqa: A002
+        self.input, self.batch_size, self.drop_remainder = input, batch_size, drop_remainder
+
+    def elements(self, env):
+        n, drop = self.batch_size, self.drop_remainder
+        if self.input.indexable:  # a row view: one gather per component
+            comps = self.input.components
+            idx = self.input.indices(env)
+            while True:
+                rows = np.fromiter(itertools.islice(idx, n), np.int64)
+                if not len(rows) or (drop and len(rows) < n):
+                    return
+                yield tuple(c[rows] for c in comps)
+        it = self.input.elements(env)
+        after_map = type(self.input) is _Map
+        while True:
+            batch = list(itertools.islice(it, n))
+            if not batch or (drop and len(batch) < n):
+                return
+            failed = _first_failed(batch)
+            if failed is not None:
+                yield failed
+                continue
+            try:
+                yield tuple(_stack([e[k] for e in batch], k, batch[0][k].shape, after_map)
+                            for k in range(len(batch[0])))
+            except errors.OpError as e:
+                yield Failed(e)
+
+
+class _PaddedBatch(DatasetValue):
+    def __init__(self, input, batch_size, padded_shapes, padding_values, drop_remainder):  # noqa: A002
+        self.input, self.batch_size, self.drop_remainder = input, batch_size, drop_remainder
+        self.padded_shapes, self.padding_values = padded_shapes, padding_values
+
+    def elements(self, env):
+        it = self.input.elements(env)
+        n = self.batch_size
+        while True:
+            batch = list(itertools.islice(it, n))
+            if not batch or (self.drop_remainder and len(batch) < n):
+                return
+            failed = _first_failed(batch)
+            if failed is not None:
+                yield failed
+                continue
+            try:
+                yield tuple(self._pad([e[k] for e in batch], shape, pad)
+                            for k, (shape, pad) in enumerate(zip(self.padded_shapes, self.padding_values)))
+            except errors.OpError as e:
+                yield Failed(e)
+
+    @staticmethod
+    def _pad(parts, shape, pad):
+        """The parts of one component stacked, each padded with `pad` to `shape` (-1: the batch's longest)."""
+        target = []
+        for axis, d in enumerate(shape):
+            longest = max(p.shape[axis] for p in parts)
+            if d >= 0 and longest > d:
+                raise errors.DataLossError(None, None, "Attempted to pad to a smaller size than the input element.")
+            target.append(longest if d < 0 else int(d))
+        out = np.full([len(parts)] + target, pad, dtype=pad.dtype)
+        for i, p in enumerate(parts):
+            out[(i,) + tuple(slice(0, s) for s in p.shape)] = p
+        return out
+
+
+class _Map(DatasetValue):
+    def __init__(self, input, function, captured):  # noqa: A002
+        # the captured values as they are now (a variable's value may change after the initializer ran)
+        self.input, self.function = input, function
+        self.captured = [c.copy() if isinstance(c, np.ndarray) else c for c in captured]
+
+    def elements(self, env):
+        run = env.runner(self.function)
+        captured = self.captured
+        for e in self.input.elements(env):
+            if e.__class__ is Failed:
+                yield e
+                continue
+            try:
+                yield tuple(run(list(e) + captured))
+            except errors.OpError as error:
+                yield Failed(error)
+
+
+class _Filter(_Map):
+    def elements(self, env):
+        run = env.runner(self.function)
+        captured = self.captured
+        for e in self.input.elements(env):
+            if e.__class__ is Failed:
+                yield e
+                continue
+            try:
+                keep = run(list(e) + captured)[0]
+            except errors.OpError as error:
+                yield Failed(error)
+                continue
+            if keep:
+                yield e
+
+
+class _FlatMap(_Map):
+    def elements(self, env):
+        run = env.runner(self.function)
+        for e in self.input.elements(env):
+            if e.__class__ is Failed:
+                yield e
+                continue
+            try:
+                inner = run(list(e) + self.captured)[0]
+            except errors.OpError as error:
+                yield Failed(error)
+                continue
+            yield from inner.elements(env)
+
+
+class _Interleave(_Map):
+    def __init__(self, input, function, captured, cycle_length, block_length):  # noqa: A002
+        super().__init__(input, function, captured)
+        self.cycle_length, self.block_length = cycle_length, block_length
+
+    def elements(self, env):
+        run = env.runner(self.function)
+        inputs = self.input.elements(env)
+        open_, exhausted = [], False
+        while True:
+            while not exhausted and len(open_) < self.cycle_length:
+                e = next(inputs, None)
+                if e is None:
+                    exhausted = True
+                elif e.__class__ is Failed:
+                    yield e
+                else:
+                    try:
+                        open_.append(run(list(e) + self.captured)[0].elements(env))
+                    except errors.OpError as error:
+                        yield Failed(error)
+            if not open_:
+                return
+            for it in list(open_):
+                block = list(itertools.islice(it, self.block_length))
+                yield from block
+                if len(block) < self.block_length:
+                    open_.remove(it)
+
+
+class _Generator(DatasetValue):
+    """The elements a Python generator yields (Dataset.from_generator): each pass calls `generator(*args)` anew."""
+
+    def __init__(self, generator, args, types, shapes, flatten):
+        self.generator, self.args = generator, args
+        self.types, self.shapes, self.flatten = types, shapes, flatten
+
+    def elements(self, env):
+        for value in self.generator(*self.args):
+            try:
+                flat = self.flatten(value)
+                arrays = [np.array(v, dtype=dt.as_numpy_dtype) for v, dt in zip(flat, self.types)]  # (copies)
+            except (TypeError, ValueError):
+                yield Failed(_invalid("TypeError: `generator` yielded an element that did not match the expected "
+                                      "structure. The expected structure was %s, but the yielded element was %s."
+                                      % (self.spec(), value)))
+                continue
+            for a, shape in zip(arrays, self.shapes):
+                if not shape.is_compatible_with(TensorShape(a.shape)):
+                    yield Failed(_invalid("TypeError: `generator` yielded an element of shape %s where an element of "
+                                          "shape %s was expected." % (TensorShape(a.shape), shape)))
+                    break
+            else:
+                yield tuple(arrays)
+
+    def spec(self):
+        specs = ["TensorSpec(shape=%s, dtype=%r, name=None)" % (s, t) for t, s in zip(self.types, self.shapes)]
+        return specs[0] if len(specs) == 1 else "(%s)" % ", ".join(specs)
+
+
+# =========================================================================== iterators
+class IteratorResource:
+    """A session's iterator for one iterator op: `start(dataset)` begins a new pass (MakeIterator); `get_next()` the
+    next element; a one-shot iterator starts itself from its `factory` function at its first get_next."""
+
+    __slots__ = ("state", "op", "it", "factory", "handle")
+
+    def __init__(self, state, op, factory=None):
+        self.state, self.op, self.it, self.factory, self.handle = state, op, None, factory, None
+
+    def start(self, dataset):
+        self.it = dataset.elements(_Env(self.state))
+
+    def get_next(self):
+        if self.it is None:
+            if self.factory is None:
+                raise errors.FailedPreconditionError(None, None, NOT_INITIALIZED)
+            dataset = _Env(self.state).runner(self.factory)([])[0]
+            self.factory = None
+            self.start(dataset)
+        try:
+            value = next(self.it)
+        except StopIteration:
+            self.it = iter(())
+            raise errors.OutOfRangeError(None, None, END_OF_SEQUENCE) from None
+        if value.__class__ is Failed:
+            raise value.error
+        return value
+
+    def __repr__(self):
+        return "<iterator %s: %s>" % (self.op.name, "not started" if self.it is None else "started")
+
+
+def _resource(ctx, factory=None):
+    key = ("iterator", ctx.op)
+    r = ctx.state.resources.get(key)
+    if r is None:
+        r = ctx.state.resources[key] = IteratorResource(ctx.state, ctx.op, factory)
+    return r
+
+
+# =========================================================================== op definitions
+def _check_scalar(t):
+    if t.shape.ndims not in (None, 0):
+        raise InferenceError("Shape must be rank 0 but is rank %d" % t.shape.ndims)
+
+
+def _dataset_infer(*inputs, **attrs):
+    return dtypes.variant, _SCALAR
+
+
+def _scalars_infer(input_dataset, *scalars, **attrs):
+    for t in scalars:
+        _check_scalar(t)
+    return dtypes.variant, _SCALAR
+
+
+def _tensor_slice_kernel(xp, *components, **attrs):
+    for c in components:
+        if c.ndim == 0:
+            raise _invalid("All components must be at least 1-dimensional")
+    n = components[0].shape[0]
+    for c in components[1:]:
+        if c.shape[0] != n:
+            raise _invalid("All components must have the same size in the 0th dimension")
+    return _Slices(_owned(components))
+
+
+def _owned(arrays):
+    """The arrays a dataset keeps between runs: a constant's (read-only) as it is, any other (a fed array, which its
+    owner may change later) copied."""
+    return tuple(a if isinstance(a, np.ndarray) and not a.flags.writeable else np.array(a) for a in arrays)
+
+
+def _tensor_kernel(xp, *components, **attrs):
+    return _Tensors(_owned(components))
+
+
+def _range_kernel(xp, start, stop, step, *, output_types, **attrs):
+    if int(step) == 0:
+        raise _invalid("step must be a non-zero integer.")
+    return _Range(int(start), int(stop), int(step), output_types[0].as_numpy_dtype)
+
+
+def _zip_kernel(xp, *inputs, **attrs):
+    return _Zip(inputs)
+
+
+def _concatenate_kernel(xp, first, second, **attrs):
+    return _Concatenate(first, second)
+
+
+def _batch_kernel(xp, input_dataset, batch_size, drop_remainder, **attrs):
+    if int(batch_size) <= 0:
+        raise _invalid("Batch size must be greater than zero.")
+    return _Batch(input_dataset, int(batch_size), bool(drop_remainder))
+
+
+def _padded_batch_kernel(xp, input_dataset, batch_size, *rest, N, **attrs):
+    shapes, values, drop = rest[:N], rest[N:-1], rest[-1]
+    if int(batch_size) <= 0:
+        raise _invalid("Batch size must be greater than zero.")
+    return _PaddedBatch(input_dataset, int(batch_size), [np.asarray(s).tolist() for s in shapes],
+                        [np.asarray(v) for v in values], bool(drop))
+
+
+def _shuffle_kernel(xp, input_dataset, buffer_size, seed, seed2, *, reshuffle_each_iteration=True, **attrs):
+    if int(buffer_size) <= 0:
+        raise _invalid("buffer_size must be greater than zero or UNKNOWN_CARDINALITY")
+    return _Shuffle(input_dataset, int(buffer_size), int(seed), int(seed2), bool(reshuffle_each_iteration))
+
+
+def _repeat_kernel(xp, input_dataset, count, **attrs):
+    return _Repeat(input_dataset, int(count))
+
+
+def _take_kernel(xp, input_dataset, count, **attrs):
+    return _Take(input_dataset, int(count))
+
+
+def _skip_kernel(xp, input_dataset, count, **attrs):
+    return _Skip(input_dataset, int(count))
+
+
+def _prefetch_kernel(xp, input_dataset, buffer_size, **attrs):
+    return _Prefetch(input_dataset)
+
+
+def _map_kernel(xp, input_dataset, *other_arguments, f, **attrs):
+    return _Map(input_dataset, f, other_arguments)
+
+
+def _parallel_map_kernel(xp, input_dataset, *rest, f, **attrs):
+    return _Map(input_dataset, f, rest[:-1])  # (num_parallel_calls: one at a time here, in order)
+
+
+def _filter_kernel(xp, input_dataset, *other_arguments, predicate, **attrs):
+    return _Filter(input_dataset, predicate, other_arguments)
+
+
+def _flat_map_kernel(xp, input_dataset, *other_arguments, f, **attrs):
+    return _FlatMap(input_dataset, f, other_arguments)
+
+
+def _interleave_kernel(xp, input_dataset, *rest, f, **attrs):
+    other, cycle_length, block_length = rest[:-2], int(rest[-2]), int(rest[-1])
+    if cycle_length <= 0:
+        raise _invalid("cycle_length must be greater than zero.")
+    if block_length <= 0:
+        raise _invalid("block_length must be greater than zero.")
+    return _Interleave(input_dataset, f, other, cycle_length, block_length)
+
+
+def _generator_kernel(xp, *args, generator=None, flatten=None, output_types, output_shapes, **attrs):
+    if generator is None:  # read from a GraphDef, which cannot hold a Python generator
+        raise errors.UnimplementedError(None, None, "This GeneratorDataset has no Python generator: it came from a "
+                                        "GraphDef. Call Dataset.from_generator in Python instead.")
+    return _Generator(generator, args, output_types, output_shapes, flatten)
+
+
+_DATASET_OPS = {
+    "GeneratorDataset": (_dataset_infer, _generator_kernel),
+    "TensorSliceDataset": (_dataset_infer, _tensor_slice_kernel),
+    "TensorDataset": (_dataset_infer, _tensor_kernel),
+    "RangeDataset": (_dataset_infer, _range_kernel),
+    "ZipDataset": (_dataset_infer, _zip_kernel),
+    "ConcatenateDataset": (_dataset_infer, _concatenate_kernel),
+    "BatchDatasetV2": (_scalars_infer, _batch_kernel),
+    "PaddedBatchDatasetV2": (_dataset_infer, _padded_batch_kernel),
+    "ShuffleDataset": (_scalars_infer, _shuffle_kernel),
+    "RepeatDataset": (_scalars_infer, _repeat_kernel),
+    "TakeDataset": (_scalars_infer, _take_kernel),
+    "SkipDataset": (_scalars_infer, _skip_kernel),
+    "PrefetchDataset": (_scalars_infer, _prefetch_kernel),
+    "MapDataset": (_dataset_infer, _map_kernel),
+    "ParallelMapDatasetV2": (_dataset_infer, _parallel_map_kernel),
+    "FilterDataset": (_dataset_infer, _filter_kernel),
+    "FlatMapDataset": (_dataset_infer, _flat_map_kernel),
+    "InterleaveDataset": (_dataset_infer, _interleave_kernel),
+}
+for _type, (_infer, _kernel) in _DATASET_OPS.items():
+    # pure: a pipeline on constants is described once, when a plan is built; CPU only, as in TF
+    register_op(_type, infer=_infer, kernel=_kernel, grad=NOT_DIFFERENTIABLE, cpu_only=True)
+
+
+def _iterator_infer(**attrs):
+    return dtypes.resource, _SCALAR
+
+
+def _one_shot_iterator_kernel(ctx, xp, *, dataset_factory, **attrs):
+    return _resource(ctx, dataset_factory)
+
+
+def _iterator_v2_kernel(ctx, xp, **attrs):
+    return _resource(ctx)
+
+
+def _make_iterator_infer(dataset, iterator):
+    return []
+
+
+def _make_iterator_kernel(xp, dataset, iterator):
+    iterator.start(dataset)
+
+
+def _get_next_infer(iterator, *, output_types, output_shapes):
+    return [(dt, shape) for dt, shape in zip(output_types, output_shapes)]
+
+
+def _get_next_kernel(xp, iterator, *, output_types, output_shapes):
+    values = iterator.get_next()
+    return values[0] if len(values) == 1 else values
+
+
+def _to_string_handle_infer(resource_handle):
+    return dtypes.string, _SCALAR
+
+
+def _to_string_handle_kernel(ctx, xp, resource_handle):
+    if resource_handle.handle is None:  # a name unique in the session, for IteratorFromStringHandleV2
+        resource_handle.handle = "%s_%d" % (resource_handle.op.name, len(ctx.state.resources))
+        ctx.state.resources[("handle", resource_handle.handle)] = resource_handle
+    return np.array(resource_handle.handle.encode(), dtype=object)
+
+
+def _from_string_handle_infer(string_handle, *, output_types=(), output_shapes=()):
+    _check_scalar(string_handle)
+    return dtypes.resource, _SCALAR
+
+
+def _from_string_handle_kernel(ctx, xp, string_handle, *, output_types=(), output_shapes=()):
+    h = string_handle.item() if hasattr(string_handle, "item") else string_handle
+    h = h.decode() if isinstance(h, bytes) else str(h)
+    r = ctx.state.resources.get(("handle", h))
+    if r is None:
+        raise _invalid("Could not find the iterator of string handle %r in this session: pass the value of "
+                       "`iterator.string_handle()` run in the same session." % h)
+    if output_types and list(r.op._attrs.get("output_types", output_types)) != list(output_types):
+        raise _invalid("Expected output types %s but got the iterator of output types %s." % (
+            [d.name for d in output_types], [d.name for d in r.op._attrs["output_types"]]))
+    return r
+
+
+_ITERATOR_KW = dict(grad=NOT_DIFFERENTIABLE, cpu_only=True, stateful=True)
+register_op("OneShotIterator", infer=_iterator_infer, kernel=_one_shot_iterator_kernel, needs_ctx=True,
+            session_constant=True, **_ITERATOR_KW)
+register_op("IteratorV2", infer=_iterator_infer, kernel=_iterator_v2_kernel, needs_ctx=True, session_constant=True,
+            **_ITERATOR_KW)
+register_op("MakeIterator", infer=_make_iterator_infer, kernel=_make_iterator_kernel, **_ITERATOR_KW)
+register_op("IteratorGetNext", infer=_get_next_infer, kernel=_get_next_kernel, **_ITERATOR_KW)
+register_op("IteratorToStringHandle", infer=_to_string_handle_infer, kernel=_to_string_handle_kernel,
+            needs_ctx=True, **_ITERATOR_KW)
+register_op("IteratorFromStringHandleV2", infer=_from_string_handle_infer, kernel=_from_string_handle_kernel,
+            needs_ctx=True, **_ITERATOR_KW)
+
+
+# a GPU request for them is met on the host, as TF's iterator kernels keep their values in host memory
+_device.HOST_OPS.update(list(_DATASET_OPS) + ["OneShotIterator", "IteratorV2", "MakeIterator", "IteratorGetNext",
+                                              "IteratorToStringHandle", "IteratorFromStringHandleV2"])
+
+
+def dataset_op(op_type, inputs, attrs, name=None):
+    """Build a dataset or iterator op named as TF names it (no scope of its own): its output, or the Operation."""
+    from ..framework.op_def_library import op_graph
+    op = op_graph(list(inputs)).create_op(op_type, list(inputs), attrs, name=name or op_type)
+    outs = op._outputs
+    if not outs:
+        return op
+    return outs[0] if len(outs) == 1 else list(outs)
+
