@@ -14,7 +14,7 @@ from .framework.ops import (Graph, GraphKeys, Operation, Tensor, add_to_collecti
                             get_collection, get_collection_ref, get_default_graph, get_default_session,
                             name_scope, op_scope, reset_default_graph, register_tensor_conversion_function,
                             NotDifferentiable, no_gradient)
-from .framework.tensor_shape import Dimension, TensorShape
+from .framework.tensor_shape import Dimension, TensorShape, dimension_at_index, dimension_value
 from .framework.random_seed import set_random_seed, get_seed
 from .client.session import Session, InteractiveSession
 from .client.config import ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions
@@ -47,6 +47,8 @@ from . import linalg
 from .gradients import RegisterGradient, gradients, hessians
 from .framework.graph_io import import_graph_def
 from . import nest  # noqa: F401
+from . import compat
+from .compat.v2_compat import *  # noqa: F401,F403
 from . import nn, losses, train, layers, contrib, summary
 from . import metrics
 from . import debugging  # noqa: F401

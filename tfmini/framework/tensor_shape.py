@@ -1,6 +1,7 @@
 """TensorShape and Dimension: static shapes with unknown (`?`) dimensions and unknown rank."""
 
-__all__ = ["Dimension", "TensorShape", "as_dimension", "as_shape", "unknown_shape", "dimension_value"]
+__all__ = ["Dimension", "TensorShape", "as_dimension", "as_shape", "unknown_shape", "dimension_value",
+           "dimension_at_index"]
 
 
 class Dimension:
@@ -134,7 +135,17 @@ def as_dimension(value):
 
 
 def dimension_value(dimension):
+    """tf.dimension_value: a Dimension's int (or None when unknown); an int or None unchanged."""
     return dimension.value if isinstance(dimension, Dimension) else dimension
+
+
+def dimension_at_index(shape, index):
+    """tf.dimension_at_index: `shape`'s dimension `index` as a Dimension; an unknown one for a shape of unknown
+    rank."""
+    shape = as_shape(shape)
+    if shape.ndims is None:
+        return Dimension(None)
+    return as_dimension(shape.dims[index])
 
 
 class TensorShape:

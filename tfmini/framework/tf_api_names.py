@@ -258,6 +258,9 @@ _NAMES = {
         "mark_bool_flags_as_mutual_exclusive mark_flag_as_required mark_flags_as_mutual_exclusive "
         "mark_flags_as_required multi_flags_validator override_value register_multi_flags_validator "
         "register_validator set_default text_wrap tf_decorator validator"),
+    "compat": (
+        "as_bytes as_str as_str_any as_text bytes_or_text_types complex_types dimension_at_index dimension_value "
+        "forward_compatibility_horizon forward_compatible integral_types path_to_str real_types v1 v2"),
     "data": (
         "AUTOTUNE Dataset DatasetSpec FixedLengthRecordDataset INFINITE_CARDINALITY Iterator NumpyIterator Options "
         "TFRecordDataset TextLineDataset ThreadingOptions UNKNOWN_CARDINALITY experimental get_output_classes "
