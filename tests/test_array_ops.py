@@ -1088,6 +1088,41 @@ def test_gather_nd_and_scatter_nd_run_time_errors():
         .startswith("Outer dimensions of indices and update must match. Indices shape: [2,1], updates shape:[3]")
 
 
+def test_scatter_nd_run_time_checks_in_tf_order():
+    """Found by differential fuzzing against TF 2.21: the kernels' checks, in TF's order (the op's own, then
+    DoScatterNd's, which reads 1-D indices as a batch of scalar indices), and their messages."""
+    i, u, s = tf.placeholder(tf.int32), tf.placeholder(tf.float32), tf.placeholder(tf.int32)
+    assert _run_error(tf.scatter_nd(i, u, [3, 2]), {i: [1], u: [5., 6.]}).startswith(
+        "Dimensions [0,1) of indices[shape=[1]] = 1 must match dimensions [0,1) of updates[shape=[2]] = 2")
+    assert _run_error(tf.tensor_scatter_nd_update(tf.zeros([3, 2]), i, u), {i: [1], u: [5., 6.]}).startswith(
+        "Dimensions [0,1) of indices[shape=[1]] = 1 must match dimensions [0,1) of updates[shape=[2]] = 2")
+    assert _run_error(tf.tensor_scatter_nd_add(tf.zeros([1, 1, 4]), i, tf.ones([1, 4])), {i: [0]}).startswith(
+        "Dimensions [1,3) of input[shape=[1,1,4]] must match dimensions [1,2) of updates[shape=[1,4]]")
+    assert _run_error(tf.scatter_nd(i, u, [3, 2]), {i: [1], u: 5.}).startswith(
+        "Updates shape must have rank at least one. Found:[]")
+    assert _run_error(tf.tensor_scatter_nd_add(tf.zeros([3, 2]), i, u), {i: [[1]], u: [[5., 6., 7.]]}).startswith(
+        "The inner 1 dimensions of output.shape=[3,2] must match the inner 1 dimensions of updates.shape=[1,3]")
+    assert _run_error(tf.scatter_nd(i, tf.zeros([2, 3]), [4, 3]), {i: np.zeros([2, 0], np.int32)}).startswith(
+        "Indices and updates specified for empty output shape")
+    # where a bad index vector sits: nothing for 1-D indices, [i,j] for a 2-D batch of them
+    assert _run_error(tf.gather_nd(tf.zeros([2, 3]), i), {i: [5, 0]}).startswith(
+        "indices = [5, 0] does not index into param shape [2,3]")
+    assert _run_error(tf.scatter_nd(i, u, s), {i: [[[0], [7]]], u: [[1., 2.]], s: [5]}).startswith(
+        "indices[0,1] = [7] does not index into shape [5]")
+    # a scalar `updates` passes TensorScatter*'s shape function (the kernel rejects it)
+    t = tf.tensor_scatter_nd_add(tf.zeros([3, 3]), [0, 1], 5.)
+    assert t.shape.as_list() == [3, 3]
+    assert _run_error(t).startswith("Updates shape must have rank at least one. Found:[]")
+    # a 0 dimension makes the input empty even beside an unknown one
+    with pytest.raises(ValueError, match="Indices and updates specified for empty input"):
+        tf.tensor_scatter_nd_update(tf.placeholder(tf.float32, [None, 0, 4]), [[0]], tf.zeros([1, 4]))
+    # no updates into an empty tensor
+    with tf.Session() as sess:
+        out = sess.run(tf.tensor_scatter_nd_update(tf.zeros([1, 1, 0]), tf.zeros([0, 1], tf.int32),
+                                                   tf.zeros([0, 1, 0])))
+    assert out.shape == (1, 1, 0)
+
+
 def test_gather_nd_and_scatter_nd_names_and_static_shapes():
     g = tf.gather_nd(tf.placeholder(tf.float32, [None, 3, 4]), tf.placeholder(tf.int32, [5, None, 2]))
     assert g.name == "GatherNd:0" and g.shape.as_list() == [5, None, 4]
@@ -1183,6 +1218,47 @@ def test_segment_reductions_shapes_and_errors():
     assert _run_error(tf.segment_min([1., 2., 3.], p), {p: [[0, 0, 1]]}).startswith("segment_ids should be a vector.")
     assert _run_error(tf.unsorted_segment_max([1., 2., 3., 4.], [0, 0, 2, 7], 4)).startswith(
         "segment_ids[3] = 7 is out of range [0, 4)")
+
+
+def test_segment_ids_checks_as_tf_kernels_make_them():
+    """Found by differential fuzzing against TF 2.21: a negative last id is TF's first complaint; with no data the
+    unsorted ops check no ids; UniqueWithCounts leaves the rank to its kernel; an unknown size broadcast with 0
+    stays unknown."""
+    assert _run_error(tf.segment_sum([1., 2.], [0, -1])).startswith("segment ids must be >= 0")
+    assert _run_error(tf.segment_max(tf.zeros([3, 0]), [0, -1, -1])).startswith("segment ids must be >= 0")
+    # the runs of ids in order: 3 is out of [0, 3) before 5 -> 0 is seen to fall
+    assert _run_error(tf.segment_mean([1., 2., 3., 4.], [3, 5, 0, 2])).startswith(
+        "Segment id 3 out of range [0, 3), possibly because 'segment_ids' input is not sorted.")
+    with tf.Session() as sess:
+        for fn in (tf.unsorted_segment_sum, tf.unsorted_segment_max, tf.unsorted_segment_prod):
+            assert sess.run(fn(tf.zeros([2, 0]), [0, 7], 3)).shape == (3, 0)
+    y, idx, count = tf.unique_with_counts(tf.zeros([2, 2]))
+    assert idx.shape.as_list() == [2, 2] and count.shape.as_list() == [None]
+    assert _run_error(y).startswith("unique expects a 1D vector.")
+    a, b = tf.placeholder(tf.float32, [None, 3]), tf.placeholder(tf.float32, [0, None])
+    assert (a + b).shape.as_list() == [None, 3]
+    # Unique hashes: each NaN stands alone, -0.0 and 0.0 are one value, shown as the first seen (TF 2.21's output)
+    with tf.Session() as sess:
+        y, idx, count = sess.run(tf.unique_with_counts(tf.constant([np.nan, 1., np.nan, -0., 0., 1.])))
+    np.testing.assert_array_equal(y, np.array([np.nan, 1., np.nan, -0.], np.float32))
+    assert np.signbit(y[3]) and idx.tolist() == [0, 1, 2, 3, 3, 1] and count.tolist() == [1, 2, 1, 2]
+    assert tf.where_v2(tf.placeholder(tf.bool, [None]), 1., tf.zeros([0])).shape.as_list() == [None]
+    # the segment gradients pick with SelectV2, as TF 2's rules do (so their static shapes are TF's too)
+    for fn, static in ((lambda x: tf.segment_max(x, tf.zeros([0], tf.int64)), [None, 2]),
+                       (lambda x: tf.unsorted_segment_min(x, [0, 1], 2), [2, 2]),
+                       (lambda x: tf.unsorted_segment_sum(x, [0, -1], 2), [2, 2]),
+                       (lambda x: tf.unsorted_segment_prod(x, [0, 0], 1), [2, 2])):
+        tf.reset_default_graph()
+        x = tf.placeholder(tf.float64, [None, 2])
+        g = tf.gradients(fn(x), x)[0]
+        picks = {o.type for o in g.graph.get_operations() if o.name.startswith("gradients")} & {"Select", "SelectV2"}
+        assert g.shape.as_list() == static and picks == {"SelectV2"}
+    # ... while a 0 dimension makes the element count known: Reshape infers its -1 from it (so meshgrid keeps the 0)
+    e = tf.placeholder(tf.float32, [None, 0])
+    assert tf.reshape(e, [3, -1]).shape.as_list() == [3, 0]
+    assert tf.meshgrid(e, [1.])[0].shape.as_list() == [1, 0]
+    with pytest.raises(ValueError, match=r"Cannot reshape a tensor with 0 elements to shape \[2,3\] \(6 elements\)"):
+        tf.reshape(e, [2, 3])
 
 
 def test_unsorted_segment_mean_is_tf_composite():
@@ -1296,7 +1372,7 @@ test_grad_row = grad_rows_test(GRAD_CASES)
     (lambda tf, x: tf.space_to_batch_nd(x, [2, 4], [[1, 0], [0, 0]]),
      r"^Dimension size must be evenly divisible by 4 but is 6 for 'SpaceToBatchND' \(op: 'SpaceToBatchND'\) with "
      r"input shapes: \[2,5,6,3\], \[2\], \[2,2\] and with computed input tensors: input\[1\] = <2 4>, "
-     r"input\[2\] = <1 0 0 0>\.$"),
+     r"input\[2\] = <\[1 0\]\[0 0\]>\.$"),  # a matrix's rows in brackets, as TF 2.21 prints it
     (lambda tf, x: tf.space_to_batch_nd(x, [2, 3], [[-1, 0], [0, 0]]), r"^paddings cannot be negative for"),
     (lambda tf, x: tf.space_to_batch_nd(x, [0, 3], [[1, 0], [0, 0]]), r"^block_shape must be positive for"),
     (lambda tf, x: tf.space_to_batch_nd(x, [2, 3], [[1, 0, 0], [0, 0, 0]]),

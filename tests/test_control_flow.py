@@ -135,7 +135,7 @@ def test_gradient_graph_is_tensorflows():
     r = tf.cond(p, lambda: x * 2, lambda: x + 1)
     tf.gradients(tf.reduce_sum(r), x)
     ops = {n: (t, i, c) for n, t, i, c in _ops()}
-    assert ops["gradients/cond/Merge_grad/cond_grad"][:2] == ("Switch", ["gradients/Sum_grad/BroadcastTo:0",
+    assert ops["gradients/cond/Merge_grad/cond_grad"][:2] == ("Switch", ["gradients/Sum_grad/Tile:0",
                                                                          "cond/pred_id:0"])
     # the branch not taken gets zeros, made on that branch from a Switch of its own (TF's ZerosLikeOutsideLoop)
     assert ops["gradients/Switch"][:2] == ("Switch", ["x:0", "cond/pred_id:0"])

@@ -269,6 +269,9 @@ def test_elementwise_fast_paths_match_the_shared_kernels(gpu, dt):
     x, g = (rng.randn(7) * 10).astype(dt), rng.randn(7).astype(dt)
     np.testing.assert_allclose(gpu.fast["Sigmoid"](gpu, x * 5), get_op_def("Sigmoid").kernel(np, x * 5), **tol)
     np.testing.assert_array_equal(gpu.fast["ReluGrad"](gpu, g, x), get_op_def("ReluGrad").kernel(np, g, x))
+    for op_type, y in (("TanhGrad", np.tanh(x)), ("SigmoidGrad", 1 / (1 + np.exp(-x)))):
+        y = y.astype(dt)
+        np.testing.assert_allclose(gpu.fast[op_type](gpu, y, g), get_op_def(op_type).kernel(np, y, g), **tol)
 
     def slot(v):
         s = VariableSlot(None)

@@ -250,7 +250,9 @@ def test_reinitializable_and_feedable_iterators():
         assert sess.run(f_next, {handle: th})[0] == 0
         assert sess.run(f_next, {handle: vh})[0] == 1000
         assert sess.run(f_next, {handle: th})[0] == 10
-        with pytest.raises(tf.errors.InvalidArgumentError, match="Could not find the iterator"):
+        with pytest.raises(tf.errors.InvalidArgumentError, match="^Could not parse string_handle as a valid "
+                           r"ResourceHandle \(b?'nonsense' is not the value of an `iterator.string_handle\(\)` run in "
+                           "this session"):
             sess.run(f_next, {handle: b"nonsense"})
 
 
@@ -501,6 +503,122 @@ def test_tf_data_names_tfmini_lacks_say_so():
         tf.data.TFRecordDataset  # noqa: B018
     with pytest.raises(AttributeError, match=r"tf\.data\.experimental\.unbatch is TensorFlow 1\.x API"):
         tf.data.experimental.unbatch  # noqa: B018
+    with pytest.raises(AttributeError, match=r"^'Dataset' object has no attribute 'cache': tf\.data\.Dataset\.cache "
+                                             r"is TensorFlow API that tfmini does not implement"):
+        tf.data.Dataset.range(2).cache()
+    with pytest.raises(AttributeError, match=r"^type object 'Dataset' has no attribute 'list_files': "
+                                             r"tf\.data\.Dataset\.list_files is TensorFlow API"):
+        tf.data.Dataset.list_files("*.png")
+    with pytest.raises(AttributeError, match=r"^'Dataset' object has no attribute 'cach'$"):
+        tf.data.Dataset.range(2).cach()
     with pytest.raises(RuntimeError, match="only supports Python-style iteration in eager mode"):
         for _ in tf.data.Dataset.range(2):
             pass
+
+
+# =========================================================================== state of one start of an iterator
+def test_seeded_random_ops_in_a_map_draw_the_same_numbers_at_each_start():
+    """As TF 2.21: each start of an iterator (initializer, another session, another iterator) has the map function's
+    random ops start over; the epochs of a repeat inside one start go on drawing."""
+    tf.reset_default_graph()
+    tf.set_random_seed(3)
+    ds = tf.data.Dataset.range(3).map(lambda i: tf.random_uniform([], seed=1))
+    it, other = ds.make_initializable_iterator(), ds.make_initializable_iterator()
+    repeated = ds.repeat(2).make_one_shot_iterator().get_next()
+    with tf.Session() as sess:
+        sess.run(it.initializer)
+        first = _drain(sess, it.get_next())
+        sess.run(it.initializer)
+        assert _drain(sess, it.get_next()) == first
+        sess.run(other.initializer)
+        assert _drain(sess, other.get_next()) == first
+        epochs = _drain(sess, repeated)
+        assert epochs[:3] == first and epochs[3:] != first
+    with tf.Session() as sess:
+        sess.run(it.initializer)
+        assert _drain(sess, it.get_next()) == first
+
+
+def test_threads_share_an_iterator_each_element_once():
+    import sys
+    import threading
+    tf.reset_default_graph()
+    nxt = tf.data.Dataset.range(5000).map(lambda i: i * 2).make_one_shot_iterator().get_next()
+    got, failures = [], []
+
+    def pull(sess):
+        try:
+            while True:
+                got.append(int(sess.run(nxt)))
+        except tf.errors.OutOfRangeError:
+            pass
+        except Exception as e:  # noqa: BLE001 - recorded for the assertion
+            failures.append(e)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often: inside the pipeline too
+    try:
+        with tf.Session() as sess:
+            threads = [threading.Thread(target=pull, args=(sess,)) for _ in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []
+    assert sorted(got) == list(range(0, 10000, 2))
+
+
+def test_an_interrupted_iterator_says_so_instead_of_ending_early():
+    """A KeyboardInterrupt in the middle of a pipeline (a notebook's stop button) cannot leave it where it was:
+    later get_nexts say so (not OutOfRangeError) until the initializer runs again."""
+    tf.reset_default_graph()
+    stop = [False]
+
+    def gen():
+        for i in range(5):
+            if stop[0]:
+                stop[0] = False
+                raise KeyboardInterrupt
+            yield i
+    it = tf.data.Dataset.from_generator(gen, tf.int64).map(lambda i: i + 1).make_initializable_iterator()
+    nxt = it.get_next()
+    with tf.Session() as sess:
+        sess.run(it.initializer)
+        assert sess.run(nxt) == 1
+        stop[0] = True
+        with pytest.raises(KeyboardInterrupt):
+            sess.run(nxt)
+        for _ in range(2):
+            with pytest.raises(tf.errors.FailedPreconditionError, match="^The iterator IteratorV2 was interrupted "
+                               r"\(KeyboardInterrupt\) while it computed an element and cannot go on from there: run "
+                               "its initializer again"):
+                sess.run(nxt)
+        sess.run(it.initializer)
+        assert _drain(sess, nxt) == [1, 2, 3, 4, 5]
+
+
+def test_an_iterator_on_a_dataset_of_another_graph_is_tfs_value_error():
+    """A dataset made before tf.reset_default_graph() (a notebook cell not run again): TF's ValueError at once,
+    not an iterator built in the old graph."""
+    tf.reset_default_graph()
+    old = tf.data.Dataset.range(3)
+    tf.reset_default_graph()
+    for make in (tf.data.make_one_shot_iterator, tf.data.make_initializable_iterator):
+        with pytest.raises(ValueError, match=r"^The graph .* of the iterator is different from the graph .* the "
+                           r"dataset: Tensor\(\"RangeDataset:0\", shape=\(\), dtype=variant\) was created in\. Make "
+                           r"sure that the dataset is created in the same graph as the iterator\."):
+            make(old)
+
+
+def test_get_next_in_the_training_loop_warns_as_tensorflow():
+    tf.reset_default_graph()
+    it = tf.data.Dataset.range(100).make_one_shot_iterator()
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(32):
+            it.get_next()
+    with pytest.warns(UserWarning, match=r"^An unusually high number of `Iterator\.get_next\(\)` calls was detected\. "
+                      r"This often indicates that `Iterator\.get_next\(\)` is being called inside a training loop"):
+        it.get_next()

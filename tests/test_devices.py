@@ -516,7 +516,8 @@ def test_cupy_oom_is_resource_exhausted(monkeypatch):
 
 
 @needs_gpu
-@pytest.mark.parametrize("op_type", ["Sigmoid", "ReluGrad", "ApplyGradientDescent", "ApplyMomentum", "ApplyAdam",
+@pytest.mark.parametrize("op_type", ["Sigmoid", "ReluGrad", "TanhGrad", "SigmoidGrad", "ApplyGradientDescent",
+                                     "ApplyMomentum", "ApplyAdam",
                                      "SparseSoftmaxCrossEntropyWithLogits"])
 def test_cupy_fast_paths_match_the_shared_kernels(op_type):
     import cupy
@@ -533,6 +534,8 @@ def test_cupy_fast_paths_match_the_shared_kernels(op_type):
             args = [x]
         elif op_type == "ReluGrad":
             args = [g, x]
+        elif op_type in ("TanhGrad", "SigmoidGrad"):
+            args = [np.tanh(x), g]
         elif op_type == "SparseSoftmaxCrossEntropyWithLogits":
             args = [x, rng.randint(0, 11, 37)]
         else:

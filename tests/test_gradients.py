@@ -141,3 +141,22 @@ def test_xor_two_layer_mlp_learns_it():
     loss, pred = _train(mlp, 2000, 0.1)
     assert loss < 0.05, loss
     np.testing.assert_array_equal(pred, [0, 1, 1, 0])
+
+
+@pytest.mark.parametrize("build, op_type", [
+    (lambda tf, x: tf.image.resize_area(x, [2, 2]), "ResizeArea"),
+    (lambda tf, x: tf.image.adjust_contrast(x, 2.0), "AdjustContrastv2"),
+    (lambda tf, x: tf.image.adjust_hue(x, 0.1), "AdjustHue"),
+    (lambda tf, x: tf.image.rgb_to_hsv(x), "RGBToHSV"),
+    (lambda tf, x: tf.unique(tf.reshape(x, [-1]))[0], "Unique"),
+])
+def test_an_op_tensorflow_gives_no_gradient_is_its_lookup_error(build, op_type):
+    # NO_GRADIENT ops: TF registers no gradient, so tf.gradients through them fails; NOT_DIFFERENTIABLE ones give None
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [1, 4, 4, 3])
+    y = build(tf, x)
+    op = next(o for o in tf.get_default_graph().get_operations() if o.type == op_type)
+    with pytest.raises(LookupError, match=r"No gradient defined for operation '%s' \(op type: %s\)"
+                       % (op.name, op_type)):
+        tf.gradients(tf.reduce_sum(y), x)
+    assert tf.gradients(tf.reduce_sum(tf.image.hsv_to_rgb(x)), x) == [None]

@@ -258,6 +258,12 @@ def test_resize_images_dtypes_shapes_and_the_same_size_shortcut():
     assert tf.image.resize_images(u8, [8, 9], method=tf.image.ResizeMethod.NEAREST_NEIGHBOR).dtype == tf.uint8
     same = tf.image.resize_images(u8, [4, 6])  # TF 1.x skips the resize: the input, in its dtype
     assert same.dtype == tf.uint8 and same.op.type == "Squeeze" and same.op.inputs[0].op.inputs[0] is u8
+    # with preserve_aspect_ratio TF's Python sees no constant size: it resizes even to the same size (fuzzing found it)
+    kept = tf.image.resize_images(u8, [8, 6], preserve_aspect_ratio=True)
+    assert kept.dtype == tf.float32 and kept.shape.as_list() == [4, 6, 3]
+    # the colour-space ops know their last dimension is 3 (TF's WithValue)
+    assert tf.image.hsv_to_rgb(tf.placeholder(tf.float32, [1, 3, None])).shape.as_list() == [1, 3, 3]
+    assert tf.image.rgb_to_hsv(tf.placeholder(tf.float32, [None, None])).shape.as_list() == [None, 3]
     assert tf.image.resize(u8, [2, 3], method=tf.image.ResizeMethod.AREA).shape.as_list() == [2, 3, 3]
     batch = tf.placeholder(tf.float32, [None, None, None, 3])
     assert tf.image.resize_images(batch, [5, 7]).shape.as_list() == [None, 5, 7, 3]
@@ -476,6 +482,9 @@ _Z3 = np.zeros((4, 4, 3), np.float32)
     (lambda: tf.image.encode_png(_Z3), TypeError,
      "Value passed to parameter 'image' has DataType float32 not in list of allowed values: uint8, uint16"),
     (lambda: tf.image.decode_png(tf.zeros([2], tf.string)), ValueError, "Shape must be rank 0 but is rank 1"),
+    # TF's shape inference evaluates the computed size: a 2x6 image fitted into 1x2 shrinks to height 0 (fuzzing)
+    (lambda: tf.image.resize_image_with_pad(tf.zeros([2, 6, 2], tf.int32), 1, 2), ValueError,
+     "inner 3 dims of 'image.shape' must be > 0: (1, 0, 2, 2)"),
 ])
 def test_build_time_errors(build, error, message):
     with pytest.raises(error, match=re.escape(message)):
@@ -500,17 +509,28 @@ def test_build_time_errors(build, error, message):
      "original_image must be 4-dimensional[1,2,3]"),
     (lambda x: tf.image.adjust_hue(x, 0.1), np.zeros((2, 2, 4), np.float32),
      "input must have 3 channels but instead has 4 channels."),
-    (lambda x: tf.image.hsv_to_rgb(x), np.zeros((2, 2, 2), np.float32),
-     "input must have 3 channels but input only has 2 channels."),
     (lambda x: tf.image.adjust_contrast(x, 2.0), np.zeros((2, 2), np.float32), "input must be at least 3-D"),
+    (lambda x: tf.image.grayscale_to_rgb(x), np.zeros((2, 3, 2), np.float32),
+     "assertion failed: [Last dimension of a grayscale image should be size 1.] [Condition x == y did not hold "
+     "element-wise:] [x (grayscale_to_rgb/strided_slice:0) = ] [2] [y (grayscale_to_rgb/assert_equal_1/y:0) = ] [1]"),
     (lambda x: tf.image.decode_png(x), b"not a png", "Invalid PNG data, size 9"),
     (lambda x: tf.image.decode_jpeg(x), b"nope", "Invalid JPEG data or crop window, data size 4"),
     (lambda x: tf.image.decode_image(x), b"nope", "Unknown image file format. One of JPEG, PNG, GIF, BMP required."),
 ], ids=["resize_rank", "resize_empty", "resize_channels", "resize_size", "resize_align_half", "nearest_grad_size",
-        "bilinear_grad_rank", "hue_channels", "hsv_channels", "contrast_rank", "png", "jpeg", "image"])
+        "bilinear_grad_rank", "hue_channels", "contrast_rank", "grayscale_channels", "png", "jpeg",
+        "image"])
 def test_run_time_errors(build, feed, message):
     dtype = tf.string if isinstance(feed, bytes) else tf.float32
     x = tf.placeholder(dtype, None)
     y = build(x)
     with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(message)):
         sess.run(y, {x: feed})
+
+
+def test_colour_space_channel_count_is_a_failed_precondition():
+    """TF's RGBToHSV/HSVToRGB kernels raise FailedPreconditionError for a wrong channel count (found by fuzzing)."""
+    x = tf.placeholder(tf.float32, None)
+    for op, channels in ((tf.image.hsv_to_rgb, 2), (tf.image.rgb_to_hsv, 4)):
+        with tf.Session() as sess, pytest.raises(tf.errors.FailedPreconditionError, match=re.escape(
+                "input must have 3 channels but input only has %d channels." % channels)):
+            sess.run(op(x), {x: np.zeros((2, 2, channels), np.float32)})

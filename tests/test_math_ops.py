@@ -817,6 +817,12 @@ EC = np.arange(60, dtype=np.float32).reshape(3, 4, 5) / 30     # '...jk' with ba
 _TWO = np.array([1, 2], np.float32)
 
 
+def _unknown_rank_apply(tf, fn, x):
+    """`fn` of a placeholder of unknown rank, and the feed that gives it `x`."""
+    ph = tf.placeholder(tf.as_dtype(x.dtype), None)
+    return fn(ph), {ph: x}
+
+
 def _einsum_unknown(tf):
     a = tf.placeholder(tf.float32, [None, None])
     b = tf.placeholder(tf.float32)
@@ -856,6 +862,15 @@ CASES += [
     Row("MatMul", lambda tf: _unknown_apply(tf, lambda t: tf.tensordot(tf.reshape(t, [-1, 3, 4]), tf.constant(E3.T), 1),
                                             EC.reshape(-1, 3, 4)[:5]),
         lambda np: np.tensordot(EC.reshape(-1, 3, 4)[:5], E3.T, 1), id="MatMul-tensordot-unknown", rtol=1e-5),
+    # ranks and axes known only at run time (TF's dynamic path; found by differential fuzzing against TF 2.21)
+    Row("MatMul", lambda tf: _unknown_rank_apply(tf, lambda t: tf.tensordot(t, tf.constant(E3), 1), E2),
+        lambda np: np.tensordot(E2, E3, 1), id="MatMul-tensordot-unknown-rank-int-axes", rtol=1e-5),
+    Row("MatMul", lambda tf: _unknown_rank_apply(tf, lambda t: tf.tensordot(t, tf.constant(EC.transpose(1, 0, 2)),
+                                                                            [[-2, 0], [0, 1]]), EC),
+        lambda np: np.tensordot(EC, EC.transpose(1, 0, 2), [[1, 0], [0, 1]]), id="MatMul-tensordot-unknown-rank-lists",
+        rtol=1e-5),
+    Row("MatMul", lambda tf: tf.tensordot(tf.constant(E2), tf.constant(E2), tf.constant([[0], [0]])),
+        lambda np: np.tensordot(E2, E2, [[0], [0]]), id="MatMul-tensordot-tensor-axes", rtol=1e-5),
 ]
 
 
@@ -1080,6 +1095,10 @@ CASES += _more_unary_rows() + [
                                                   tf.constant([0.0, -1.5, -2.0, 2.0, 2.0], tf.float64)),
         np.array([np.inf, 9.3792466449891237, np.nan, np.nan, np.nan]), id="Polygamma-poles-and-bad-orders",
         rtol=1e-12),
+    # an inf beside a small x must not cut the small one's series short (TF 2.21's values; found by fuzzing)
+    Row("Polygamma", lambda tf: tf.math.polygamma(tf.constant([3.0, 3.0], tf.float64),
+                                                  tf.constant([np.inf, -0.5], tf.float64)),
+        np.array([0.0, 193.40909103400242]), id="Polygamma-inf-beside-small-x", rtol=1e-10),
     Row("Lgamma", lambda tf: tf.lgamma(tf.constant([0.0, -1.0, -2.0, np.inf, 1e10, 1e-8, -1e-8], tf.float64)),
         lambda np: np.array([np.inf, np.inf, np.inf, np.inf] + [math.lgamma(v) for v in (1e10, 1e-8, -1e-8)]),
         id="Lgamma-poles-and-extremes", rtol=1e-13),

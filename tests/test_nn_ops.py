@@ -694,6 +694,11 @@ def test_conv1d_and_atrous_graphs_as_tf():
     # an unknown height or width: one Conv2D with dilations
     u = tf.nn.atrous_conv2d(tf.placeholder(tf.float32, [2, None, 8, 3]), fl, 2, "SAME")
     assert u.op.type == "Conv2D" and u.op.get_attr("dilations") == [1, 2, 2, 1] and u.shape.as_list() == [2, None, 8, 4]
+    # SAME with rate > 1 needs the filter's whole static shape (TF 2.21 makes a tensor of it; found by fuzzing)
+    with pytest.raises(ValueError, match=r"^Cannot convert a partially known TensorShape \(3, \?, 3, 4\) to a "
+                                         r"Tensor\.$"):
+        tf.nn.atrous_conv2d(im, tf.placeholder(tf.float32, [3, None, 3, 4]), 2, "SAME")
+    assert tf.nn.atrous_conv2d(im, tf.placeholder(tf.float32, [3, None, 3, 4]), 2, "VALID").shape.ndims == 4
     x = tf.placeholder(tf.float32, [2, 3])
     xb = tf.nn.xw_plus_b(x, tf.ones([3, 4]), tf.zeros([4]))
     assert xb.name == "xw_plus_b:0" and xb.op.type == "BiasAdd" and xb.op.inputs[0].op.name == "xw_plus_b/MatMul"

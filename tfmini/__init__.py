@@ -34,6 +34,10 @@ from .ops.logging_ops import Print, print_v2 as print  # noqa: A004 - TF's tf.pr
 from .ops.script_ops import numpy_function, py_func
 from .ops.clip_ops import *  # noqa: F401,F403
 from .ops.data_flow_ops import dynamic_partition, dynamic_stitch  # noqa: F401
+from .framework.sparse_tensor import SparseTensor, SparseTensorValue  # noqa: F401
+from .ops.sparse_ops import (sparse_placeholder, sparse_reduce_sum, sparse_segment_mean,  # noqa: F401
+                             sparse_segment_sqrt_n, sparse_segment_sum, sparse_tensor_dense_matmul,
+                             sparse_tensor_to_dense, sparse_to_dense)
 from .variables import *  # noqa: F401,F403
 from .variable_scope import (AUTO_REUSE, VariableScope, get_local_variable, get_variable, get_variable_scope,
                              no_regularizer, variable_op_scope, variable_scope)
@@ -54,6 +58,7 @@ from . import metrics
 from . import debugging  # noqa: F401
 from . import test  # noqa: F401
 from . import math, random  # noqa: A004 - TF's namespaces (tf.math, tf.random)
+from . import sparse  # tf.sparse
 from . import data  # tf.data
 from . import io  # noqa: A004 - tf.io (tf.io.gfile)
 from .platform import app, flags, gfile

@@ -3,12 +3,13 @@
 Each op's gradient rule lives next to the op (its registry entry's `grad`), as a function
 `(op, *output_grads) -> [one gradient per input, or None]`. This module walks the graph from
 the ys back to the xs, sums gradients that reach one tensor along several paths (AddN), and,
-for broadcasting ops, reduces each input's gradient back to that input's shape — in one place,
-`_sum_to_input`, so that no rule has to.
+for the ops registered `broadcasting` (BatchMatMulV2, SelectV2), reduces each input's gradient back to that
+input's shape, `_sum_to_input`. The elementwise binary ops reduce in their own rules, as TF's math_grad does
+(math_ops._reduce_gradient_args), so that their gradient graphs are TF's node for node.
 """
 import collections
 
-from .framework.op_registry import GRADIENT_PENDING, NOT_DIFFERENTIABLE
+from .framework.op_registry import GRADIENT_PENDING, NO_GRADIENT, NOT_DIFFERENTIABLE
 from .framework.ops import Tensor, _graph_from_inputs, control_dependencies, convert_to_tensor, name_scope
 from .ops import control_flow_state
 
@@ -55,7 +56,7 @@ def _gradient_function(op):
     g = op._op_def.grad
     if g is NOT_DIFFERENTIABLE:
         return None
-    if g is GRADIENT_PENDING:
+    if g is GRADIENT_PENDING or g is NO_GRADIENT:
         raise LookupError("No gradient defined for operation '%s' (op type: %s)" % (op.name, op.type))
     return g
 
@@ -347,7 +348,7 @@ def _zeros_like_output(op, i):
     val = op._outputs[i]
     ctx = op._control_flow_context
     if op._type not in ("Switch", "RefSwitch") or not isinstance(ctx, control_flow_ops.CondContext):
-        return array_ops.zeros_like(val)
+        return array_ops.zeros_like(val, optimize=False)  # a ZerosLike op, as TF's (not a Const)
     switch_val = control_flow_ops.switch(op._inputs[0], ctx.pred)[1 - ctx.branch]
     pivot = array_ops.identity(switch_val)
     zeros_shape = array_ops.shape(switch_val)
@@ -362,8 +363,11 @@ def _default_grad_ys(grad_ys, ys):
         if gy is None:
             if y.dtype.is_complex:
                 raise TypeError("Gradients of complex tensors must set grad_ys (y.dtype = %r)" % y.dtype)
-            out.append(array_ops.fill(array_ops.shape(y), constant_op.constant(1, dtype=y.dtype.base_dtype,
-                                                                            name="grad_ys_%d" % i)))
+            # TF's array_ops.ones(shape(y), name="grad_ys_<i>"): a Fill named grad_ys_<i> of a Const inside it
+            shape = array_ops.shape(y)
+            with name_scope(None, "grad_ys_%d" % i, [shape]) as scope:
+                one = constant_op.constant(1, dtype=y.dtype.base_dtype)
+                out.append(array_ops.fill(shape, one, name=scope))
         else:
             gy = convert_to_tensor(gy, name="grad_ys_%d" % i)
             if gy.dtype.base_dtype != y.dtype.base_dtype:

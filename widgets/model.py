@@ -170,6 +170,7 @@ class GraphModel:
     collections: dict = field(default_factory=dict)  # key -> [item names]
     conditional: set = field(default_factory=set)    # op names that run only when their tf.cond branch is taken
     looped: set = field(default_factory=set)         # op names inside a tf.while_loop (they run once an iteration)
+    skippable: dict = field(default_factory=dict)    # op name -> control inputs a run skips unless needed otherwise
     version: int = 0
 
     @classmethod
@@ -193,6 +194,7 @@ class GraphModel:
                 m.consumers.setdefault(src, []).append(op.name)
         m._read_collections(graph)
         m._find_looped(graph)
+        m._find_skippable(graph)
         m._find_conditional()
         m._assign_lanes()
         m.version = graph.version
@@ -230,6 +232,14 @@ class GraphModel:
         """The ops inside a loop's frame, found as the plans find them (tfmini/runtime/frames.py)."""
         from tfmini.runtime import frames
         self.looped = {op.name for op in graph.get_operations() if frames.in_loop(op)}
+
+    def _find_skippable(self, graph):
+        """Control inputs a run skips unless something else needs them, as the plans do (runtime/executor.py)."""
+        from tfmini.runtime.executor import skippable_control_inputs
+        for op in graph.get_operations():
+            skip = skippable_control_inputs(op)
+            if skip:
+                self.skippable[op.name] = {c.name for c in skip}
 
     # ---- tf.cond
     def _find_conditional(self):
@@ -304,7 +314,7 @@ def run_set(model, fetch_names, feed_names=()):
     """The ops a run of `fetch_names` (tensor names 'x:0' or op names) executes given `feed_names`.
 
     The same walk as the session's plan: from the fetched tensors' producers and the target ops,
-    through data inputs that are not fed and through control inputs.
+    through data inputs that are not fed and through control inputs (but a gradient gate's skippable ones).
     """
     feeds = set(feed_names)
     needed = set()
@@ -324,8 +334,9 @@ def run_set(model, fetch_names, feed_names=()):
         for t in op.inputs:
             if t not in feeds and model.tensors[t].op not in needed:
                 stack.append(model.tensors[t].op)
+        skip = model.skippable.get(name, ())
         for c in op.control_inputs:
-            if c not in needed:
+            if c not in needed and c not in skip:
                 stack.append(c)
     missing = sorted((n for n in needed if model.ops[n].type == "Placeholder"), key=lambda n: model.ops[n].index)
     return RunSet(executed=needed, fed=feeds, missing=missing, fetched=set(fetch_names))

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..framework import errors, ops
 from ..framework.ops import Operation, Tensor
+from ..framework.sparse_tensor import SparseTensor, SparseTensorValue
 from ..runtime import backends, device, host_memory, intra_op
 from ..runtime.executor import DevicePlan, build_plan
 from ..runtime.state import SessionState
@@ -82,6 +83,9 @@ class _FetchMapper:
     def _map(self, graph, fetch):
         if isinstance(fetch, (Tensor, Operation, str)) or hasattr(fetch, "_as_graph_element"):
             return self._element(graph, fetch)
+        if isinstance(fetch, SparseTensor):  # fetched as a SparseTensorValue of its three tensors, as TF's
+            return ("namedtuple", SparseTensorValue, [self._element(graph, t)
+                                                      for t in (fetch.indices, fetch.values, fetch.dense_shape)])
         if isinstance(fetch, tuple) and hasattr(fetch, "_fields"):
             return ("namedtuple", type(fetch), [self._map(graph, f) for f in fetch])
         if isinstance(fetch, (list, tuple)):
@@ -115,6 +119,21 @@ def _rebuild(s, values):
         d.update(zip(keys, items))
         return d
     return items if kind is list else tuple(items) if kind is tuple else kind(items)
+
+
+def _split_sparse_feeds(feed_dict):
+    """`feed_dict` with each SparseTensor key replaced by its indices, values and dense_shape, fed the parts of
+    its value (a SparseTensorValue or an (indices, values, dense_shape) tuple), as TF's session does."""
+    out = {}
+    for k, v in feed_dict.items():
+        if k.__class__ is not SparseTensor:
+            out[k] = v
+            continue
+        if not (isinstance(v, (tuple, list)) and len(v) == 3):
+            raise TypeError("The value of a SparseTensor %s must be a SparseTensorValue or a tuple "
+                            "(indices, values, dense_shape), got %r" % (k, v))
+        out[k.indices], out[k.values], out[k.dense_shape] = v
+    return out
 
 
 # =========================================================================== Session
@@ -284,6 +303,8 @@ class BaseSession:
         if graph._version != self._plans_version:
             self._plans.clear()
             self._plans_version = graph._version
+        if feed_dict and any(k.__class__ is SparseTensor for k in feed_dict):
+            feed_dict = _split_sparse_feeds(feed_dict)
         feed_keys = tuple(feed_dict) if feed_dict else ()
         key = (flat, targets, feed_keys)
         plan = self._plans.get(key)

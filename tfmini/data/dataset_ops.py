@@ -21,7 +21,29 @@ def _spec(shape, dtype):
     return "TensorSpec(shape=%s, dtype=%r, name=None)" % (shape, dtype)
 
 
-class Dataset:
+# tf.compat.v1.data.Dataset's methods tfmini lacks: asking for one says so (as tf.<name> does, framework/api_hook.py)
+_TF_METHODS = frozenset(
+    "as_numpy_iterator bucket_by_sequence_length cache cardinality choose_from_datasets counter enumerate "
+    "filter_with_legacy_function fingerprint from_sparse_tensor_slices get_single_element group_by_window "
+    "ignore_errors list_files load map_with_legacy_function options ragged_batch random rebatch reduce "
+    "rejection_resample sample_from_datasets save scan shard snapshot sparse_batch take_while unbatch unique window "
+    "with_options".split())
+
+
+def _missing(owner, name):
+    message = "%s has no attribute %r" % (owner, name)
+    if name in _TF_METHODS:
+        message += (": tf.data.Dataset.%s is TensorFlow API that tfmini does not implement (tfmini covers the "
+                    "TensorFlow the lecture uses). Real TensorFlow has it: import tensorflow.compat.v1 as tf" % name)
+    return AttributeError(message)
+
+
+class _DatasetType(type):
+    def __getattr__(cls, name):  # a static method tfmini lacks (Dataset.list_files)
+        raise _missing("type object %r" % cls.__name__, name)
+
+
+class Dataset(metaclass=_DatasetType):
     """A pipeline of elements (tf.data.Dataset in TF 1.x graph mode). Its value exists only in a run: iterate it with
     `make_one_shot_iterator()` or `make_initializable_iterator()` and fetch `get_next()`.
 
@@ -70,6 +92,9 @@ class Dataset:
         spec = self.element_spec
         text = str(spec) if not isinstance(spec, (tuple, dict)) else repr(spec)
         return "<_%sDataset element_spec=%s>" % (self._kind, text)
+
+    def __getattr__(self, name):  # (only for names the class lacks)
+        raise _missing("%r object" % type(self).__name__, name)
 
     def __iter__(self):
         raise RuntimeError("`tf.data.Dataset` only supports Python-style iteration in eager mode or within "
@@ -190,7 +215,9 @@ class Dataset:
                                      "rank." % i)
             padded = list(flat_shapes)
         else:
-            padded = [as_shape(p) for p in structure.flatten_up_to(self._shapes, padded_shapes)]
+            padded = structure.flatten_up_to(self._shapes, padded_shapes)
+        pairs = [_padded_shape(p) for p in padded]
+        padded, shape_ts = [p for p, _ in pairs], [t for _, t in pairs]
         for p, s in zip(padded, flat_shapes):
             if not _padded_shape_fits(p, s):
                 raise ValueError("The padded shape %s is not compatible with the shape %s of the corresponding input "
@@ -198,12 +225,12 @@ class Dataset:
         types = self._flat_types()
         if padding_values is None:
             values = [None] * len(types)
+        elif not isinstance(padding_values, (tuple, dict)):  # one value for every component (TF's broadcast)
+            values = [padding_values] * len(types)
         else:
             values = structure.flatten_up_to(self._types, padding_values)
         bs = _int64(batch_size, "batch_size")
-        shape_ts = [_int64([-1 if d is None else d for d in p.as_tuple()], "Const") for p in padded]
-        value_ts = [convert_to_tensor(v if v is not None else ("" if dt == dtypes.string else 0), dtype=dt,
-                                      name="padding_value") for v, dt in zip(values, types)]
+        value_ts = [_padding_value(v, dt) for v, dt in zip(values, types)]
         drop = convert_to_tensor(drop_remainder, dtype=dtypes.bool, name="drop_remainder")
         size = _const_int(bs) if _const_bool(drop) else None
         out_shapes = [TensorShape([size]).concatenate(p) for p in padded]
@@ -363,6 +390,41 @@ def _seed_tensors(op_seed):
         both_zero = math_ops.logical_and(math_ops.equal(seed, 0), math_ops.equal(seed2, 0))
         seed2 = array_ops.where_v2(both_zero, convert_to_tensor(2 ** 31 - 1, dtype=dtypes.int64), seed2, name=scope)
     return seed, seed2
+
+
+def _padded_shape(padded_shape):
+    """(TensorShape, int64 shape tensor) of a padded shape given as a shape (None or -1: the batch's longest) or as a
+    1-D int64 tensor (TF's _padded_shape_to_tensor)."""
+    if not isinstance(padded_shape, Tensor):
+        try:
+            shape = as_shape([None if isinstance(d, int) and d == -1 else d for d in padded_shape]
+                             if isinstance(padded_shape, (list, tuple)) else padded_shape)
+            return shape, _int64([-1 if d is None else d for d in shape.as_tuple()], "Const")
+        except (TypeError, ValueError):
+            pass  # (as TF: then as a tensor)
+    t = convert_to_tensor(padded_shape, preferred_dtype=dtypes.int64)
+    if t.shape.ndims is not None and t.shape.ndims != 1:
+        raise ValueError("Padded shape %s must be a `tf.int64` vector tensor, but its shape was %s."
+                         % (padded_shape, t.shape))
+    if t.dtype.base_dtype != dtypes.int64:
+        raise TypeError("Padded shape %s must be a `tf.int64` vector tensor, but its element type was %s."
+                        % (padded_shape, t.dtype.base_dtype.name))
+    from ..ops.constant_op import constant_shape
+    return constant_shape(t), t
+
+
+def _padding_value(value, dtype):
+    """A component's padding value as a scalar tensor of its dtype (default: 0 or ""); TF's errors for one of
+    another dtype (a Python int is int32) or not a scalar."""
+    if value is None:
+        value = "" if dtype == dtypes.string else dtype.as_numpy_dtype(0)
+    t = convert_to_tensor(value, name="padding_value")
+    if not t.shape.is_compatible_with(TensorShape([])):
+        raise ValueError("Invalid `padding_values`. `padding_values` values should be scalars, but got %s." % t.shape)
+    if t.dtype.base_dtype != dtype:
+        raise TypeError("Invalid `padding_values`. `padding_values` values type %s does not match type %s of the "
+                        "corresponding input component." % (t.dtype.base_dtype, dtype))
+    return t
 
 
 def _padded_shape_fits(padded, shape):

@@ -3,13 +3,21 @@ feedable (from_string_handle) iterators. The iterator's position lives in the Se
 two sessions iterate independently, and running the initializer again starts over."""
 from ..framework import dtypes, nest
 from ..framework.func_graph import copy_by_value
-from ..framework.ops import Tensor, convert_to_tensor
+from ..framework.ops import Tensor, _encloses, convert_to_tensor, get_default_graph
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..ops import dataset_ops as _ops
 from . import structure
 
 __all__ = ["Iterator", "make_one_shot_iterator", "make_initializable_iterator", "get_output_types",
            "get_output_shapes", "get_output_classes"]
+
+# TF's guard against the classic slowdown: get_next() called inside the training loop makes a new op each step
+GET_NEXT_CALL_WARNING_THRESHOLD = 32
+GET_NEXT_CALL_WARNING_MESSAGE = (
+    "An unusually high number of `Iterator.get_next()` calls was detected. This often indicates that "
+    "`Iterator.get_next()` is being called inside a training loop, which will cause gradual slowdown and eventual "
+    "resource exhaustion. If this is the case, restructure your code to call `next_element = iterator.get_next()` "
+    "once outside the loop, and use `next_element` as the input to some computation that is invoked inside the loop.")
 
 _STATEFUL_NOTE = (": A likely cause of this error is that the dataset for which you are calling "
                   "`make_one_shot_iterator()` captures a stateful object, such as a `tf.Variable` or "
@@ -26,6 +34,7 @@ class Iterator:
         self._types = output_types
         self._shapes = output_shapes
         self._string_handle = _ops.dataset_op("IteratorToStringHandle", [iterator_resource], {})
+        self._get_next_call_count = 0
 
     @staticmethod
     def from_structure(output_types, output_shapes=None, shared_name=None, output_classes=None):
@@ -98,7 +107,12 @@ class Iterator:
                                name=name or "MakeIterator")
 
     def get_next(self, name=None):
-        """The next element, as a structure of tensors (dtypes and static shapes of the iterator's)."""
+        """The next element, as a structure of tensors (dtypes and static shapes of the iterator's). Call it once,
+        outside the training loop (TF's warning after 32 calls)."""
+        self._get_next_call_count += 1
+        if self._get_next_call_count > GET_NEXT_CALL_WARNING_THRESHOLD:
+            import warnings
+            warnings.warn(GET_NEXT_CALL_WARNING_MESSAGE, stacklevel=2)
         attrs = {"output_types": structure.flatten(self._types), "output_shapes": structure.flatten(self._shapes)}
         out = _ops.dataset_op("IteratorGetNext", [self._iterator_resource], attrs, name=name or "IteratorGetNext")
         return structure.pack(self._types, out if isinstance(out, list) else [out])
@@ -115,9 +129,20 @@ def _iterator_attrs(types, shapes, shared_name=None):
             "output_shapes": structure.flatten(shapes)}
 
 
+def _check_same_graph(dataset):
+    """TF's ValueError for a dataset of another graph than the default one (typically one made before
+    tf.reset_default_graph(), in a notebook cell that was not run again)."""
+    graph, dataset_graph = get_default_graph(), dataset._variant_tensor.graph
+    if dataset_graph is not graph and not _encloses(dataset_graph, graph):
+        raise ValueError("The graph %r of the iterator is different from the graph %r the dataset: %s was created in. "
+                         "Make sure that the dataset is created in the same graph as the iterator."
+                         % (graph, dataset_graph, dataset._variant_tensor))
+
+
 def make_one_shot_iterator(dataset):
     """An iterator over `dataset` that starts by itself (tf.compat.v1.data.make_one_shot_iterator). Its op,
     OneShotIterator, holds a copy of the ops that make the dataset (its `dataset_factory` function)."""
+    _check_same_graph(dataset)
     try:
         factory = copy_by_value(dataset._variant_tensor, "_make_dataset")
     except ValueError as e:
@@ -132,6 +157,7 @@ def make_one_shot_iterator(dataset):
 def make_initializable_iterator(dataset, shared_name=None):
     """An iterator over `dataset` to start by running its `initializer` (tf.compat.v1.data.make_initializable_iterator);
     the dataset may read placeholders (fed to the initializer) and variables."""
+    _check_same_graph(dataset)
     resource = _ops.dataset_op("IteratorV2", [], _iterator_attrs(dataset.output_types, dataset.output_shapes,
                                                                  shared_name))
     init = _ops.dataset_op("MakeIterator", [dataset._variant_tensor, resource], {})

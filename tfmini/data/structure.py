@@ -56,9 +56,19 @@ def flatten_up_to(shallow, s):
     """`s` flattened as deep as `shallow` nests (a list in `s` is a value when `shallow` has a value there)."""
     if not _is_seq(shallow):
         return [s]
-    if not _is_seq(s) or len(_children(s)) != len(_children(shallow)):
-        raise ValueError("The two structures don't have the same nested structure.\n\nFirst structure: %s\n\n"
-                         "Second structure: %s" % (shallow, s))
+    # (TF's tf.data nest: its classes and wording)
+    if not _is_seq(s):
+        raise TypeError("If shallow structure is a sequence, input must also be a sequence. Input has type: '%s'."
+                        % type(s).__name__)
+    if not isinstance(s, type(shallow)):
+        raise TypeError("The two structures don't have the same sequence type. Input structure has type '%s', while "
+                        "shallow structure has type '%s'." % (type(s).__name__, type(shallow).__name__))
+    if len(s) != len(shallow):
+        raise ValueError("The two structures don't have the same sequence length. Input structure has length %d, "
+                         "while shallow structure has length %d." % (len(s), len(shallow)))
+    if isinstance(shallow, dict) and set(s) != set(shallow):
+        raise ValueError("The two structures don't have the same keys. Input structure has keys %s, while shallow "
+                         "structure has keys %s." % (list(s), list(shallow)))
     out = []
     for a, b in zip(_children(shallow), _children(s)):
         out.extend(flatten_up_to(a, b))

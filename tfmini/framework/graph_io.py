@@ -39,6 +39,7 @@ T > T | : Abs Ceil Cos Elu Erf Exp Expm1 Floor Identity InvertPermutation L2Loss
     Softmax Softplus Softsign Sqrt Square StopGradient Tan Tanh ZerosLike
 T,T > T | : Add AddV2 EluGrad FloorDiv FloorMod MatrixSetDiag Maximum Minimum Mul Pow RealDiv Relu6Grad ReluGrad
     SeluGrad SoftplusGrad SoftsignGrad SquaredDifference Sub TruncateDiv
+    ReciprocalGrad RsqrtGrad SigmoidGrad SqrtGrad TanhGrad
 T,T > - | : Greater GreaterEqual Less LessEqual
 T,T > - | incompatible_shape_error:b : Equal NotEqual
 T > - | : IsFinite IsInf IsNan Rank Where
@@ -212,6 +213,16 @@ N*- > - | output_types:lt output_shapes:lshape metadata:s : ZipDataset
 - > [output_types] | output_shapes:lshape : IteratorGetNext
 - > - | : IteratorToStringHandle
 - > - | output_types:lt output_shapes:lshape : IteratorFromStringHandleV2
+- > -,-,- | num_true:i num_sampled:i unique:b range_max:i seed:i seed2:i : UniformCandidateSampler
+    LogUniformCandidateSampler LearnedUnigramCandidateSampler
+- > -,-,- | num_true:i num_sampled:i unique:b range_max:i vocab_file:s distortion:f num_reserved_ids:i num_shards:i
+    shard:i unigrams:lf seed:i seed2:i : FixedUnigramCandidateSampler
+- > -,-,- | num_true:i num_sampled:i unique:b seed:i seed2:i : AllCandidateSampler
+-,- > -,-,- | num_true:i seed:i seed2:i : ComputeAccidentalHits
+Tindices,Tindices,T,T > T | validate_indices:b : SparseToDense
+Tindices,T,-,T > T | adjoint_a:b adjoint_b:b : SparseTensorDenseMatMul
+-,T,-,- > T | keep_dims:b : SparseReduceSum
+T,Tidx,Tsegmentids > T | sparse_gradient:b : SparseSegmentSum SparseSegmentMean SparseSegmentSqrtN
 """
 
 

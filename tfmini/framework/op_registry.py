@@ -10,13 +10,14 @@ Every op type is declared once, next to its public wrapper, with
   returning one array, or a tuple for several outputs. Stateful kernels (variables, random)
   take a per-session context first: ``kernel(ctx, xp, *arrays, **attrs)``.
 - ``grad``: a function ``(op, *output_grads) -> [input grads]`` that builds graph ops, or
-  `NOT_DIFFERENTIABLE`, or `GRADIENT_PENDING` for an op whose rule a later issue writes.
+  `NOT_DIFFERENTIABLE` (gradients stop there: None), `NO_GRADIENT` (TF registers none: a gradient reaching it is
+  TF's LookupError), or `GRADIENT_PENDING` for an op whose rule a later issue writes.
 """
 
 import threading
 
 __all__ = ["OpDef", "register_op", "get_op_def", "registered_ops", "InferenceError",
-           "NOT_DIFFERENTIABLE", "GRADIENT_PENDING", "debug_string", "incompatible_shapes"]
+           "NOT_DIFFERENTIABLE", "GRADIENT_PENDING", "NO_GRADIENT", "debug_string", "incompatible_shapes"]
 
 
 class _Marker:
@@ -32,6 +33,9 @@ class _Marker:
 NOT_DIFFERENTIABLE = _Marker("NOT_DIFFERENTIABLE")
 # The gradient rule of this op is still to be written (issue #4, symbolic gradients).
 GRADIENT_PENDING = _Marker("GRADIENT_PENDING")
+# TensorFlow registers no gradient for this op (ResizeArea, Unique, ...): a gradient reaching it is TF's LookupError
+# "No gradient defined for operation ...", where NOT_DIFFERENTIABLE ops quietly give None.
+NO_GRADIENT = _Marker("NO_GRADIENT")
 
 
 class InferenceError(ValueError):
@@ -53,11 +57,11 @@ class OpDef:
 
     __slots__ = ("type", "infer", "kernel", "grad", "stateful", "ref_inputs", "needs_ctx",
                  "aliases_input", "broadcasting", "module", "cpu_only", "shape_only", "trivial",
-                 "session_constant", "fused_bias", "explain")
+                 "session_constant", "fused_bias", "explain", "host_only")
 
     def __init__(self, type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, broadcasting,
                  module, cpu_only=False, shape_only=False, trivial=False, session_constant=False, fused_bias=None,
-                 explain=None):
+                 explain=None, host_only=False):
         self.type = type
         self.infer = infer
         self.kernel = kernel
@@ -74,6 +78,7 @@ class OpDef:
         self.session_constant = session_constant
         self.fused_bias = fused_bias
         self.explain = explain
+        self.host_only = host_only
 
     def __repr__(self):
         return "<OpDef %s from %s>" % (self.type, self.module)
@@ -84,7 +89,7 @@ _REGISTRY = {}
 
 def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), needs_ctx=False,
                 aliases_input=False, broadcasting=False, cpu_only=False, shape_only=False, trivial=False,
-                session_constant=False, fused_bias=None, explain=None):
+                session_constant=False, fused_bias=None, explain=None, host_only=False):
     """Declare op `type`. Raises KeyError if it is declared twice (one op, one place).
 
     stateful:      the op has side effects or draws random numbers (never pruned as pure).
@@ -94,6 +99,8 @@ def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), nee
     broadcasting:  inputs broadcast against each other; tf.gradients sums each input's gradient
                    back to that input's shape, so the rule returns output-shaped gradients.
     cpu_only:      the op has no GPU kernel (as TF's Print): it runs on the CPU wherever it is placed.
+    host_only:     TF's GPU kernel keeps all of the op's values in host memory (tf.data's datasets and
+                   iterators): it runs on the CPU, an explicit GPU request included, which it meets.
     shape_only:    the kernel reads only its inputs' shapes (Shape, Size, Rank): on a GPU it still runs
                    on the host and never moves its inputs.
     trivial:       the kernel does no work: it returns its first input as it is (Identity) or nothing
@@ -118,11 +125,11 @@ def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), nee
         raise TypeError("Op %r needs callable infer and kernel (and fused_bias and explain, if given)" % type)
     if explain is None and broadcasting:
         explain = incompatible_shapes
-    if not (callable(grad) or grad is NOT_DIFFERENTIABLE or grad is GRADIENT_PENDING):
-        raise TypeError("Op %r: grad must be a function, NOT_DIFFERENTIABLE or GRADIENT_PENDING" % type)
+    if not (callable(grad) or grad is NOT_DIFFERENTIABLE or grad is GRADIENT_PENDING or grad is NO_GRADIENT):
+        raise TypeError("Op %r: grad must be a function, NOT_DIFFERENTIABLE, NO_GRADIENT or GRADIENT_PENDING" % type)
     d = OpDef(type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, broadcasting,
               getattr(kernel, "__module__", "?"), cpu_only, shape_only, trivial, session_constant,
-              fused_bias, explain)
+              fused_bias, explain, host_only)
     _REGISTRY[type] = d
     return d
 

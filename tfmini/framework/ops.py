@@ -475,6 +475,8 @@ class Graph:
         self._name_stack = ""
         self._collections = {}
         self._control_dependencies_stack = []
+        self._reduced_shape_cache = {}  # (shape, axes) -> the Sum gradient's kept shape and tiling (math_ops)
+        self._gate_skippable = {}  # tf.gradients' gate NoOp -> its control inputs a plan may skip (control_flow_ops)
         self._device_stack = []
         self._finalized = False
         self._version = 0  # bumped whenever existing ops change (plans depend on it)
@@ -889,11 +891,21 @@ def _inputs_read(op, reads):
 
 
 def _summarize(value, max_entries=256):
-    """Tensor::SummarizeValue: the entries, space-separated, '...' past `max_entries`."""
+    """Tensor::SummarizeValue: the entries, space-separated, each row of a matrix (or deeper) in brackets
+    ([[0, 1], [2, 3]] reads '[0 1][2 3]'), '...' past `max_entries`."""
     import numpy as np
-    flat = np.asarray(value).reshape(-1)
-    text = " ".join(x.decode(errors="replace") if isinstance(x, bytes) else str(x) for x in flat[:max_entries].tolist())
-    return text + ("..." if flat.size > max_entries else "")
+    arr = np.asarray(value)
+
+    def one(x):
+        return x.decode(errors="replace") if isinstance(x, bytes) else str(x)
+
+    if arr.ndim <= 1 or arr.size > max_entries:
+        flat = arr.reshape(-1)
+        return " ".join(one(x) for x in flat[:max_entries].tolist()) + ("..." if flat.size > max_entries else "")
+
+    def rows(a):
+        return " ".join(one(x) for x in a.tolist()) if a.ndim == 1 else "".join("[%s]" % rows(r) for r in a)
+    return rows(arr)
 
 
 def _shape_for_msg(shape):

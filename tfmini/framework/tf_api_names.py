@@ -212,6 +212,11 @@ _NAMES = {
         "set_global_generator set_random_seed shuffle split stateless_binomial stateless_categorical stateless_gamma "
         "stateless_multinomial stateless_normal stateless_parameterized_truncated_normal stateless_poisson "
         "stateless_truncated_normal stateless_uniform truncated_normal uniform uniform_candidate_sampler"),
+    "sparse": (
+        "SparseConditionalAccumulator SparseTensor add bincount concat cross cross_hashed expand_dims eye "
+        "fill_empty_rows from_dense mask matmul maximum merge minimum placeholder reduce_max reduce_max_sparse "
+        "reduce_sum reduce_sum_sparse reorder reset_shape reshape retain segment_mean segment_sqrt_n segment_sum "
+        "slice softmax sparse_dense_matmul split to_dense to_indicator transpose"),
     "initializers": (
         "constant global_variables glorot_normal glorot_uniform he_normal he_uniform identity lecun_normal "
         "lecun_uniform local_variables ones orthogonal random_normal random_uniform tables_initializer "

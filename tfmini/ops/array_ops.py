@@ -15,7 +15,7 @@ from ..framework import dtypes, errors
 from ..framework.op_def_library import (FLOAT_TYPES, INT_TYPES, NUMBER_TYPES, check_allowed, convert_one,
                                         REAL_NUMBER_TYPES as _REAL_TYPES,
                                         convert_same_dtype, is_tensor_like, make_op)
-from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
+from ..framework.op_registry import NO_GRADIENT, NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.op_registry import debug_string as _dbg  # a run-time shape as TF prints it: [2,3]
 from ..framework.ops import (Tensor, convert_to_tensor, get_default_graph, name_scope,
                              register_tensor_conversion_function)
@@ -319,12 +319,18 @@ def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
     return _shape_internal(input, name, optimize=True, out_type=out_type)
 
 
-def _shape_internal(input, name=None, optimize=True, out_type=dtypes.int32):  # noqa: A002
-    out_type = _check_int_out_type(out_type)
+def _shape_internal(input, name=None, optimize=True, out_type=None):  # noqa: A002
+    """TF's shape_internal: without `out_type` a known shape is TF's TensorShape conversion (a Const named
+    'Shape/shape_as_tensor', int64 only where a dimension needs it), else an int32 Shape."""
     with name_scope(name, "Shape", [input]) as scope:
         x = convert_to_tensor(input)
         if optimize and x.shape.is_fully_defined():
-            return constant(x.shape.as_list(), dtype=out_type, name=scope)
+            if out_type is None:
+                dims = x.shape.as_list()
+                big = any(d >= 2 ** 31 for d in dims)
+                return constant(dims, dtype=dtypes.int64 if big else dtypes.int32, name="shape_as_tensor")
+            return constant(x.shape.as_list(), dtype=_check_int_out_type(out_type), name=scope)
+        out_type = dtypes.int32 if out_type is None else _check_int_out_type(out_type)
         return make_op("Shape", [x], {"out_type": out_type, "T": x.dtype.base_dtype}, name=scope)
 
 
@@ -614,6 +620,8 @@ def _reshape_infer(x, shape_t, **_):
 
     def known_product(dims):
         """(product of the known dims, index of the one unknown dim or None, more than one unknown?)"""
+        if 0 in dims:  # TF's NumElements: a 0 dimension makes the count known (0), unknown ones or not
+            return 0, None, False
         n, unknown = 1, None
         for i, d in enumerate(dims):
             if d is None:
@@ -1024,7 +1032,7 @@ def _concat_grad(op, grad):
         return [grad, None]
     if axis_t.dtype.base_dtype != dtypes.int32:
         axis_t = _math_ops().cast(axis_t, dtypes.int32)  # ConcatOffset and Split take an int32 axis
-    axis = _math_ops().floormod(axis_t, rank(values[0]))
+    axis = axis_t % rank(values[0])  # (an op named 'mod', as TF's)
     sizes = _input_shapes(values)
     if len(sizes) > 16:
         lengths = squeeze(slice(stack(sizes, axis=1), stack([axis, 0]), [1, -1]))
@@ -1440,13 +1448,19 @@ def _tile_infer(x, multiples, **_):
 
 
 def _tile_kernel(xp, x, multiples, **_):
-    reps = [int(m) for m in multiples.reshape(-1)]
+    reps = [int(m) for m in multiples.reshape(-1).tolist()]
     if len(reps) != x.ndim:
         raise _invalid("Expected multiples argument to be a vector of length %d but got length %d"
                        % (x.ndim, len(reps)))
     for i, m in enumerate(reps):
         if m < 0:
             raise _invalid("Expected multiples[%d] >= 0, but got %d" % (i, m))
+    if reps and all(m == 1 or d == 1 for m, d in zip(reps, x.shape)):
+        # each axis either copied as it is or a size-1 axis repeated (the Sum and Mean gradients' Tile): one
+        # broadcasting copy, several times faster than tile on small arrays
+        out = xp.empty(tuple(m * d for m, d in zip(reps, x.shape)), x.dtype)
+        out[...] = x
+        return out
     return xp.tile(x, reps) if reps else x.copy()
 
 
@@ -1682,6 +1696,11 @@ def _gather_kernel(xp, params, indices, axis, **_):
         raise _invalid("Expected axis in the range [%d, %d), but got %d" % (-params.ndim, params.ndim, a))
     a %= params.ndim
     limit = params.shape[a]
+    if indices.size <= 16:  # a few indices (a shape's entries, as the Mean gradient's): checked in Python, faster
+        values = indices.reshape(-1).tolist()
+        bad_at = next((k for k, v in enumerate(values) if v < 0 or v >= limit), None)
+        if bad_at is None:
+            return xp.take(params, indices, axis=a)
     bad = (indices < 0) | (indices >= limit)
     if bad.any():
         flat = int(xp.argmax(bad.reshape(-1)))
@@ -1784,7 +1803,7 @@ def _unsorted_segment_sum_kernel(xp, data, segment_ids, num_segments, **_):
     ids = segment_ids.reshape(-1)
     rows = data.reshape((ids.size,) + data.shape[k:])
     bad = ids >= n
-    if bad.any():
+    if data.size and bad.any():  # TF checks the ids only when there is data
         flat = int(xp.argmax(bad))
         where_ = np.unravel_index(flat, segment_ids.shape) if k else ()
         raise _invalid("segment_ids[%s] = %d is out of range [0, %d)"
@@ -1793,7 +1812,7 @@ def _unsorted_segment_sum_kernel(xp, data, segment_ids, num_segments, **_):
     if not keep.all():
         ids, rows = ids[keep], rows[keep]
     out = xp.zeros((n,) + data.shape[k:], dtype=data.dtype)
-    if ids.size:
+    if ids.size and data.size:  # (with no data the ids went unchecked: out-of-range ones are ignored)
         order = xp.argsort(ids, kind="stable")
         ids = ids[order]
         starts = xp.flatnonzero(xp.concatenate([xp.ones((1,), dtype=bool), ids[1:] != ids[:-1]]))
@@ -1812,7 +1831,7 @@ def _unsorted_segment_sum_grad(op, grad):
     ones = ones_like(gathered, dtype=dtypes.bool)
     cond_shape = concat([shape(positive), ones_like(shape(gathered)[rank(positive):])], 0)
     positive = m.logical_and(reshape(positive, cond_shape), ones)
-    return [where(positive, gathered, zeros_like(gathered)), None, None]
+    return [where_v2(positive, gathered, zeros_like(gathered)), None, None]
 
 
 register_op("UnsortedSegmentSum", infer=_unsorted_segment_sum_infer, kernel=_unsorted_segment_sum_kernel,
@@ -1883,11 +1902,18 @@ def _make_segment_kernel(kind):
         if data.ndim < 1 or ids.shape[0] != data.shape[0]:
             raise _invalid("segment_ids should be the same size as dimension 0 of input.")
         n = int(ids[-1]) + 1 if ids.size else 0
-        if ids.size and bool((ids[1:] < ids[:-1]).any()):
-            raise _invalid("segment ids are not increasing")
-        if ids.size and int(ids[0]) < 0:
-            raise _invalid("Segment id %d out of range [0, %d), possibly because 'segment_ids' input is not sorted."
-                           % (int(ids[0]), n))
+        if n < 0 or (ids.size and int(ids[-1]) < 0):  # TF reads the number of segments off the last id first
+            raise _invalid("segment ids must be >= 0")
+        if ids.size:  # TF walks the runs of equal ids in order: is the next one larger, is this one in range
+            runs = ids[xp.flatnonzero(xp.concatenate([xp.ones((1,), dtype=bool), ids[1:] != ids[:-1]]))]
+            falls = xp.concatenate([runs[:-1] > runs[1:], xp.zeros((1,), dtype=bool)])
+            bad = falls | (runs < 0) | (runs >= n)
+            if bool(bad.any()):
+                k = int(xp.argmax(bad))
+                if bool(falls[k]):
+                    raise _invalid("segment ids are not increasing")
+                raise _invalid("Segment id %d out of range [0, %d), possibly because 'segment_ids' input is not "
+                               "sorted." % (int(runs[k]), n))
         # the ids no row has: 1 for a product, else 0 (also for max and min, unlike the unsorted ops)
         out = (xp.ones if kind == "Prod" else xp.zeros)((n,) + data.shape[1:], dtype=data.dtype)
         if ids.size:
@@ -1922,7 +1948,7 @@ def _segment_min_or_max_grad(op, grad):
     is_selected = m.equal(data, gather(op.outputs[0], ids))
     num_selected = segment_sum(m.cast(is_selected, grad.dtype), ids)
     gathered = gather(m.divide(grad, num_selected), ids)
-    return [where(is_selected, gathered, zeros), None]
+    return [where_v2(is_selected, gathered, zeros), None]  # TF 2's rule: SelectV2
 
 
 def _segment_prod_grad(op, grad):
@@ -2019,7 +2045,7 @@ def _make_unsorted_segment_kernel(kind):
         ids = segment_ids.reshape(-1)
         rows = data.reshape((ids.size,) + data.shape[k:])
         bad = ids >= n
-        if bad.any():
+        if data.size and bad.any():  # TF checks the ids only when there is data
             flat = int(xp.argmax(bad))
             where_ = np.unravel_index(flat, segment_ids.shape) if k else ()
             raise _invalid("segment_ids[%s] = %d is out of range [0, %d)"
@@ -2034,7 +2060,7 @@ def _make_unsorted_segment_kernel(kind):
             info = xp.finfo(data.dtype) if data.dtype.kind in "fc" else xp.iinfo(data.dtype)
             fill = info.min if kind == "Max" else info.max
         out = xp.full((n,) + data.shape[k:], fill, dtype=data.dtype)
-        if ids.size:
+        if ids.size and data.size:  # (with no data the ids went unchecked: out-of-range ones are ignored)
             order = xp.argsort(ids, kind="stable")
             which, reduced, _counts = _segment_runs(xp, ids[order], rows[order], ufunc)
             out[which] = reduced
@@ -2055,7 +2081,7 @@ def _gather_drop_negatives(params, ids, zero_clipped_indices=None, is_positive=N
         ones_ = ones_like(gathered, dtype=dtypes.bool)
         cond_shape = concat([shape(is_positive), ones_like(shape(gathered)[rank(is_positive):])], 0)
         is_positive = m.logical_and(reshape(is_positive, cond_shape), ones_)
-    return where(is_positive, gathered, zeros_like(gathered)), zero_clipped_indices, is_positive
+    return where_v2(is_positive, gathered, zeros_like(gathered)), zero_clipped_indices, is_positive
 
 
 def _unsorted_segment_min_or_max_grad(op, grad):
@@ -2066,7 +2092,7 @@ def _unsorted_segment_min_or_max_grad(op, grad):
     is_selected = m.logical_and(m.equal(data, gathered_outputs), is_positive)
     num_selected = unsorted_segment_sum(m.cast(is_selected, grad.dtype), ids, n)
     gathered_grads, _, _ = _gather_drop_negatives(m.divide(grad, num_selected), None, zero_clipped, is_positive)
-    return [where(is_selected, gathered_grads, zeros_like(gathered_grads)), None, None]
+    return [where_v2(is_selected, gathered_grads, zeros_like(gathered_grads)), None, None]
 
 
 def _unsorted_segment_prod_grad(op, grad):
@@ -2075,13 +2101,13 @@ def _unsorted_segment_prod_grad(op, grad):
     data, ids, n = op.inputs
     is_zero = m.equal(data, 0)
     num_zeros = unsorted_segment_sum(m.cast(is_zero, dtypes.int32), ids, n)
-    grad = where(m.greater(num_zeros, 1), zeros_like(grad), grad)
-    non_zero_data = where(is_zero, ones_like(data), data)
+    grad = where_v2(m.greater(num_zeros, 1), zeros_like(grad), grad)  # TF 2's rules use SelectV2
+    non_zero_data = where_v2(is_zero, ones_like(data), data)
     non_zero_prod = unsorted_segment_prod(non_zero_data, ids, n)
     zero_clipped = m.maximum(ids, zeros_like(ids))
     gathered_prod = gather(op.outputs[0], zero_clipped)
     gathered_non_zero_prod = gather(non_zero_prod, zero_clipped)
-    partial = where(is_zero, gathered_non_zero_prod, m.truediv(gathered_prod, data))
+    partial = where_v2(is_zero, gathered_non_zero_prod, m.truediv(gathered_prod, data))
     gathered_grad, _, _ = _gather_drop_negatives(grad, ids, zero_clipped)
     return [m.multiply(gathered_grad, partial), None, None]
 
@@ -2202,9 +2228,8 @@ def _gather_nd_kernel(xp, params, indices, **_):
         raise _invalid("Requested more than 0 entries, but params is empty.  Params shape: %s" % _dbg(params.shape))
     bad = _nd_index_error(xp, flat, params.shape[:depth])
     if bad is not None:  # TF names the place in the batch of index vectors: indices[0,1]
-        where_ = np.unravel_index(bad[0], batch) if batch else ()
-        raise _invalid("indices[%s] = [%s] does not index into param shape %s"
-                       % (",".join(str(int(i)) for i in where_), bad[1], _dbg(params.shape)))
+        raise _invalid("indices%s = [%s] does not index into param shape %s"
+                       % (_slice_debug(batch, bad[0]), bad[1], _dbg(params.shape)))
     slices = params.shape[depth:]
     if depth == 0:  # every (empty) index vector picks the whole of params
         out = xp.broadcast_to(params, (flat.shape[0],) + slices).copy()
@@ -2246,12 +2271,13 @@ _ND_INDEX_TYPES = (dtypes.int16, dtypes.int32, dtypes.int64)
 
 def _scatter_nd_check(indices, updates, out):
     """TF's ScatterNdShapeHelper: updates.shape == indices.shape[:-1] + out.shape[indices.shape[-1]:]."""
-    if (out.is_fully_defined() and out.num_elements() == 0
-            and ((indices.shape.is_fully_defined() and indices.shape.num_elements() > 0)
-                 or (updates.shape.is_fully_defined() and updates.shape.num_elements() > 0))):
+    out_empty = out.ndims is not None and 0 in out.as_tuple()  # a 0 dimension makes it empty, known or not
+    if (out_empty and ((indices.shape.is_fully_defined() and indices.shape.num_elements() > 0)
+                       or (updates.shape.is_fully_defined() and updates.shape.num_elements() > 0))):
         raise InferenceError("Indices and updates specified for empty input")
     i, u = indices.shape, updates.shape
-    if i.ndims is None or u.ndims is None or i.as_tuple()[-1] is None:
+    # TF checks nothing more for a scalar `updates` (TensorScatter*'s kernel rejects it)
+    if i.ndims is None or u.ndims is None or u.ndims == 0 or i.as_tuple()[-1] is None:
         return
     outer, depth = i.ndims - 1, i.as_tuple()[-1]
     pi, pu = TensorShape(i.as_tuple()[:outer]), TensorShape(u.as_tuple()[:outer])
@@ -2283,31 +2309,66 @@ def _scatter_nd_infer(indices, updates, shape_t, **_):
     return updates.dtype.base_dtype, out
 
 
+def _slice_debug(batch, k):
+    """TF's SliceDebugString: where the k-th index vector sits in a batch of shape `batch` ('' for no batch
+    axes, '[k]' for one, '[i,j]' for more)."""
+    if not batch:
+        return ""
+    return "[%s]" % ",".join(str(int(i)) for i in np.unravel_index(k, batch))
+
+
 def _scatter_positions(xp, indices, updates, out_shape, tensor_op):
-    """Check a scatter's run-time shapes as TF's kernels do; return (linear index per update row, rows)."""
+    """Check a scatter's run-time shapes in the order TF's kernels do (the op's own checks, then DoScatterNd's, which
+    read 1-D indices as a batch of scalar indices); return (linear index per update row, rows)."""
     if indices.ndim < 1:
         raise _invalid("Indices shape must have rank at least one. Found:%s" % _dbg(indices.shape))
+    if updates.ndim < 1:
+        raise _invalid("Updates shape must have rank at least one. Found:%s" % _dbg(updates.shape))
+    n_out = int(np.prod(out_shape)) if tensor_op else len(out_shape)
+
+    def valid_empty(n_out):  # TF's ValidEmptyOutputShape
+        return (indices.size == 0 and updates.size == 0) or (n_out != 0 and indices.size != 0 and updates.size != 0)
+    if not valid_empty(n_out):
+        raise _invalid("Indices and updates specified for empty output shape")
     outer, depth = indices.ndim - 1, indices.shape[-1]
     if tensor_op:
         if updates.shape[:outer] != indices.shape[:outer]:
             raise _invalid("Outer dimensions of indices and update must match. Indices shape: %s, updates shape:%s"
                            % (_dbg(indices.shape), _dbg(updates.shape)))
-        if out_shape[depth:] != updates.shape[outer:] or depth > len(out_shape):
+        if updates.ndim - outer != len(out_shape) - depth:
             raise _invalid("Inner dimensions of output shape must match inner dimensions of updates shape. Output: %s "
                            "updates: %s" % (_dbg(out_shape), _dbg(updates.shape)))
+        if out_shape[depth:] != updates.shape[outer:]:
+            raise _invalid("The inner %d dimensions of output.shape=%s must match the inner %d dimensions of "
+                           "updates.shape=%s" % (len(out_shape) - depth, _dbg(out_shape), updates.ndim - outer,
+                                                 _dbg(updates.shape)))
     else:
-        if int(np.prod(out_shape)) == 0 and (indices.size or updates.size):
-            raise _invalid("Indices and updates specified for empty output.  indices shape: %s" % _dbg(indices.shape))
         if updates.shape[:outer] != indices.shape[:outer]:
             raise _invalid("Dimensions [0,%d) of indices[shape=%s] must match dimensions [0,%d) of updates[shape=%s]"
                            % (outer, _dbg(indices.shape), outer, _dbg(updates.shape)))
-        if depth > len(out_shape) or out_shape[depth:] != updates.shape[outer:]:
+        if updates.ndim - outer != len(out_shape) - depth or out_shape[depth:] != updates.shape[outer:]:
             raise _invalid("Dimensions [%d,%d) of input[shape=%s] must match dimensions [%d,%d) of updates[shape=%s]"
                            % (depth, len(out_shape), _dbg(out_shape), outer, updates.ndim, _dbg(updates.shape)))
+    # DoScatterNd: 1-D indices are a batch of scalar indices there
+    if not out_shape:
+        raise _invalid("Output must be at least 1-D, got shape: %s" % _dbg(out_shape))
+    if not valid_empty(int(np.prod(out_shape))):
+        raise _invalid("Indices and updates specified for empty output.  indices shape: %s" % _dbg(indices.shape))
+    if updates.shape[0] != indices.shape[0]:
+        raise _invalid("Dimensions [0,1) of indices[shape=%s] = %d must match dimensions [0,1) of updates[shape=%s] "
+                       "= %d" % (_dbg(indices.shape), indices.shape[0], _dbg(updates.shape), updates.shape[0]))
+    slice_dim, batch_dim = (depth, outer) if indices.ndim > 1 else (1, 1)
+    if (updates.ndim < batch_dim or updates.shape[:batch_dim] != indices.shape[:batch_dim]):
+        raise _invalid("Dimensions [0,%d) of indices[shape=%s] must match dimensions [0,%d) of updates[shape=%s]"
+                       % (batch_dim, _dbg(indices.shape), batch_dim, _dbg(updates.shape)))
+    if updates.ndim - batch_dim != len(out_shape) - slice_dim or out_shape[slice_dim:] != updates.shape[batch_dim:]:
+        raise _invalid("Dimensions [%d,%d) of input[shape=%s] must match dimensions [%d,%d) of updates[shape=%s]"
+                       % (slice_dim, len(out_shape), _dbg(out_shape), slice_dim, updates.ndim, _dbg(updates.shape)))
     flat = indices.reshape(int(np.prod(indices.shape[:-1])), depth)
     bad = _nd_index_error(xp, flat, out_shape[:depth])
     if bad is not None:
-        raise _invalid("indices[%d] = [%s] does not index into shape %s" % (bad[0], bad[1], _dbg(out_shape)))
+        raise _invalid("indices%s = [%s] does not index into shape %s"
+                       % (_slice_debug(indices.shape[:-1], bad[0]), bad[1], _dbg(out_shape)))
     strides = [int(np.prod(out_shape[j + 1:depth])) for j in builtins.range(depth)]
     linear = (flat.astype(np.int64) * xp.asarray(strides, dtype=np.int64)).sum(axis=1)
     return linear, updates.reshape((flat.shape[0],) + tuple(out_shape[depth:]))
@@ -2350,7 +2411,7 @@ def _tensor_scatter_update_kernel(xp, tensor, indices, updates, **_):
     linear, rows = _scatter_positions(xp, indices, updates, tensor.shape, tensor_op=True)
     depth = indices.shape[-1]
     out = tensor.copy()
-    flat = out.reshape((-1,) + tensor.shape[depth:])
+    flat = out.reshape((int(np.prod(tensor.shape[:depth])),) + tensor.shape[depth:])
     flat[linear] = rows  # a repeated index: the last update wins (TF leaves the order unspecified)
     return out
 
@@ -2460,7 +2521,8 @@ def _unique_infer(x, *, out_idx, **_):
 
 
 def _unique_with_counts_infer(x, *, out_idx, **_):
-    return _unique_infer(x, out_idx=out_idx) + [(out_idx, TensorShape([None]))]
+    # TF's shape function here checks no rank (the kernel does: "unique expects a 1D vector.")
+    return [(x.dtype.base_dtype, TensorShape([None])), (out_idx, x.shape), (out_idx, TensorShape([None]))]
 
 
 def _unique_parts(xp, x, out_idx):
@@ -2468,12 +2530,14 @@ def _unique_parts(xp, x, out_idx):
     them, and how often each occurs (np.unique sorts: its results are put back in order of appearance)."""
     if x.ndim != 1:
         raise _invalid("unique expects a 1D vector.")
-    values, first, inverse, counts = xp.unique(x, return_index=True, return_inverse=True, return_counts=True)
+    # TF hashes the values: each NaN is a value of its own, and -0.0 and 0.0 are one (the first seen is kept)
+    kw = {"equal_nan": False} if x.dtype.kind == "f" and bool(xp.isnan(x).any()) else {}
+    _values, first, inverse, counts = xp.unique(x, return_index=True, return_inverse=True, return_counts=True, **kw)
     order = xp.argsort(first, kind="stable")
     rank_of = xp.empty_like(order)
     rank_of[order] = xp.arange(order.size)
     it = out_idx.as_numpy_dtype
-    return values[order], rank_of[inverse.reshape(-1)].astype(it), counts[order].astype(it)
+    return x[first[order]], rank_of[inverse.reshape(-1)].astype(it), counts[order].astype(it)
 
 
 def _unique_kernel(xp, x, *, out_idx, **_):
@@ -2486,9 +2550,9 @@ def _unique_with_counts_kernel(xp, x, *, out_idx, **_):
 
 
 # TF registers no gradient for them (tf.gradients raises LookupError there); here they pass none back
-register_op("Unique", infer=_unique_infer, kernel=_unique_kernel, grad=NOT_DIFFERENTIABLE)
+register_op("Unique", infer=_unique_infer, kernel=_unique_kernel, grad=NO_GRADIENT)
 register_op("UniqueWithCounts", infer=_unique_with_counts_infer, kernel=_unique_with_counts_kernel,
-            grad=NOT_DIFFERENTIABLE)
+            grad=NO_GRADIENT)
 
 
 def _unique_op(op_type, x, out_idx, name):
@@ -2939,10 +3003,13 @@ _SLICE_MASKS = ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shr
 
 def _strided_slice_grad(op, grad):
     """`grad` scattered back into zeros of the input's shape (the StridedSliceGrad op)."""
+    from .constant_op import constant_value
     x, begin, end, strides = op.inputs
     masks = {k: op.get_attr(k) for k in _SLICE_MASKS}
-    return [strided_slice_grad(shape(x, out_type=begin.dtype.base_dtype), begin, end, strides, grad, **masks),
-            None, None, None]
+    # as TF: each argument known when the graph is built passes as its value (a new Const in StridedSliceGrad's scope)
+    args = [shape(x, out_type=begin.dtype.base_dtype), begin, end, strides]
+    args = [a if constant_value(a) is None else constant_value(a) for a in args]
+    return [strided_slice_grad(*args, grad, **masks), None, None, None]
 
 
 register_op("StridedSlice", infer=_strided_slice_infer, kernel=_strided_slice_kernel, grad=_strided_slice_grad,

@@ -93,13 +93,17 @@ def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF's name
 
 
 def _gated_tuple(tensors, gate_on, name=None, control_inputs=None):
-    """`tuple(tensors)` whose gate waits for the entries at the positions `gate_on` gives (all when None):
-    the same ops and names, less work where some entries are not otherwise needed (tf.gradients)."""
+    """`tuple(tensors)`, TF's graph exactly (its gate waits for every entry), for tf.gradients: the gate's control
+    inputs on the entries not at the positions `gate_on` gives (all when None) are recorded as skippable, and a
+    plan runs them only when something else needs them (in a plan run in order a gate changes nothing, so that
+    skips only work whose result nothing reads, e.g. the gradient for a fed input)."""
     with name_scope(name, "tuple", tensors):
         tensors = [t if t is None or isinstance(t, (Tensor, Operation)) else convert_to_tensor(t)
                    for t in tensors]
-        gating_ops = [t if isinstance(t, Operation) else t.op for i, t in enumerate(tensors)
-                      if t is not None and (gate_on is None or i in gate_on)]
+        gating_ops = [t if isinstance(t, Operation) else t.op for t in tensors if t is not None]
+        kept = {t if isinstance(t, Operation) else t.op for i, t in enumerate(tensors)
+                if t is not None and (gate_on is None or i in gate_on)}
+        skippable = {op for op in gating_ops if op not in kept}
         for c in control_inputs or ():
             if isinstance(c, Tensor):
                 c = c.op
@@ -110,6 +114,8 @@ def _gated_tuple(tensors, gate_on, name=None, control_inputs=None):
         if not gating_ops:
             raise ValueError("Must have at least one Tensor: %s" % (tensors,))
         gate = group(*gating_ops)
+        if skippable:
+            gate.graph._gate_skippable[gate] = frozenset(skippable)
         out = []
         for t in tensors:
             if isinstance(t, Tensor):

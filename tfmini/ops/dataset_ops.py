@@ -15,13 +15,13 @@ computation failed (a map function's error) travels down the pipeline as a `Fail
 iterator reaches it, so that, as in TF, the next get_next goes on with the next element.
 """
 import itertools
+import threading
 
 import numpy as np
 
 from ..framework import dtypes, errors
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.tensor_shape import TensorShape
-from ..runtime import device as _device
 
 __all__ = ["DatasetValue", "Failed", "IteratorResource", "dataset_op", "END_OF_SEQUENCE", "NOT_INITIALIZED"]
 
@@ -33,6 +33,14 @@ _SCALAR = TensorShape([])
 
 def _invalid(msg):
     return errors.InvalidArgumentError(None, None, msg)
+
+
+def _python_error(e):
+    """The TF error for an exception of the user's Python code (a generator), as TF's py_func words it: the class by
+    its mapping, "<Type>: <text>" and the traceback from the user's code on."""
+    from .script_ops import _python_error as as_tf_error
+    tb = e.__traceback__
+    return as_tf_error(e, tb.tb_next if tb is not None and tb.tb_next is not None else tb)
 
 
 def _shape_str(shape):
@@ -58,21 +66,24 @@ def _first_failed(elements):
 
 
 class _Env:
-    """One start of an iterator: the session's state (where functions' plans and their random ops' state live) and
-    the random generators of the pipeline's shuffles (one per ShuffleDataset value, made at the first epoch)."""
+    """One start of an iterator: the session's state, the plans of the pipeline's functions that hold state of
+    their own (random ops: made anew at each start, so that, as in TF, every start of an iterator draws the same
+    numbers from seeded ops) and the random generators of the pipeline's shuffles (one per ShuffleDataset value,
+    made at the first epoch)."""
 
-    __slots__ = ("state", "rngs")
+    __slots__ = ("state", "rngs", "plans")
 
     def __init__(self, state):
         self.state = state
         self.rngs = {}
+        self.plans = {}
 
     def runner(self, function):
         """`run(values) -> list of arrays`: `function` (a traced Function) run on `values` (its arguments, then its
         captured values: arrays of the dtypes and shapes it was traced for) through a CPU plan, built once per
-        session."""
+        session (once per start for a function with stateful ops)."""
         key = ("function", function)
-        run = self.state.resources.get(key)
+        run = self.plans.get(key) or self.state.resources.get(key)
         if run is None:
             if not hasattr(function, "graph"):  # a function attribute read from a GraphDef: its name only
                 raise errors.UnimplementedError(None, None, "Function %s is not defined in this graph: the "
@@ -80,8 +91,11 @@ class _Env:
                                                 % function)
             from ..runtime import backends
             from ..runtime.executor import build_plan  # (the runtime runs a function's graph as it runs any graph)
-            plan = build_plan(self.state, function.outputs, (), function.feeds, backends.numpy_backend())
-            run = self.state.resources[key] = _fast_run(plan)
+            from ..runtime.state import SessionState
+            stateful = any(op._op_def.stateful or op._op_def.needs_ctx for op in function.graph.get_operations())
+            cache, state = (self.plans, SessionState()) if stateful else (self.state.resources, self.state)
+            plan = build_plan(state, function.outputs, (), function.feeds, backends.numpy_backend())
+            run = cache[key] = _fast_run(plan)
         return run
 
 
@@ -329,14 +343,19 @@ class _PaddedBatch(DatasetValue):
                 yield failed
                 continue
             try:
-                yield tuple(self._pad([e[k] for e in batch], shape, pad)
+                yield tuple(self._pad([e[k] for e in batch], shape, pad, k)
                             for k, (shape, pad) in enumerate(zip(self.padded_shapes, self.padding_values)))
             except errors.OpError as e:
                 yield Failed(e)
 
     @staticmethod
-    def _pad(parts, shape, pad):
-        """The parts of one component stacked, each padded with `pad` to `shape` (-1: the batch's longest)."""
+    def _pad(parts, shape, pad, component):
+        """The parts of component `component` stacked, each padded with `pad` to `shape` (-1: the batch's longest)."""
+        for p in parts:
+            if p.ndim != len(shape):  # (only elements of unknown static rank, from_generator's, get here)
+                raise _invalid("All elements in a batch must have the same rank as the padded shape for component%d: "
+                               "expected rank %d but got element with rank %d"
+                               % (component, len(shape), p.ndim))
         target = []
         for axis, d in enumerate(shape):
             longest = max(p.shape[axis] for p in parts)
@@ -406,28 +425,31 @@ class _Interleave(_Map):
         self.cycle_length, self.block_length = cycle_length, block_length
 
     def elements(self, env):
+        """TF's order: `cycle_length` slots visited in turn, `block_length` elements from each; a slot whose
+        dataset ends is refilled, in its place, with the next input's dataset when the cycle comes back to it."""
         run = env.runner(self.function)
         inputs = self.input.elements(env)
-        open_, exhausted = [], False
-        while True:
-            while not exhausted and len(open_) < self.cycle_length:
-                e = next(inputs, None)
+        slots, exhausted, i = [None] * self.cycle_length, False, 0
+        while not exhausted or any(s is not None for s in slots):
+            if slots[i] is None:
+                e = None if exhausted else next(inputs, None)
                 if e is None:
                     exhausted = True
-                elif e.__class__ is Failed:
+                    i = (i + 1) % self.cycle_length
+                    continue
+                if e.__class__ is Failed:
                     yield e
-                else:
-                    try:
-                        open_.append(run(list(e) + self.captured)[0].elements(env))
-                    except errors.OpError as error:
-                        yield Failed(error)
-            if not open_:
-                return
-            for it in list(open_):
-                block = list(itertools.islice(it, self.block_length))
-                yield from block
-                if len(block) < self.block_length:
-                    open_.remove(it)
+                    continue
+                try:
+                    slots[i] = run(list(e) + self.captured)[0].elements(env)
+                except errors.OpError as error:
+                    yield Failed(error)
+                    continue
+            block = list(itertools.islice(slots[i], self.block_length))
+            yield from block
+            if len(block) < self.block_length:
+                slots[i] = None
+            i = (i + 1) % self.cycle_length
 
 
 class _Generator(DatasetValue):
@@ -438,7 +460,19 @@ class _Generator(DatasetValue):
         self.types, self.shapes, self.flatten = types, shapes, flatten
 
     def elements(self, env):
-        for value in self.generator(*self.args):
+        try:
+            values = iter(self.generator(*self.args))
+        except Exception as e:  # noqa: BLE001 - the user's error, as TF's py_func reports it
+            yield Failed(_python_error(e))
+            return
+        while True:
+            try:
+                value = next(values)
+            except StopIteration:
+                return
+            except Exception as e:  # noqa: BLE001 - the generator is over: its error, then the end (as TF)
+                yield Failed(_python_error(e))
+                return
             try:
                 flat = self.flatten(value)
                 arrays = [np.array(v, dtype=dt.as_numpy_dtype) for v, dt in zip(flat, self.types)]  # (copies)
@@ -463,34 +497,60 @@ class _Generator(DatasetValue):
 # =========================================================================== iterators
 class IteratorResource:
     """A session's iterator for one iterator op: `start(dataset)` begins a new pass (MakeIterator); `get_next()` the
-    next element; a one-shot iterator starts itself from its `factory` function at its first get_next."""
+    next element; a one-shot iterator starts itself from its `factory` function at its first get_next. One thread at
+    a time moves it (sessions may run in threads, as TF's)."""
 
-    __slots__ = ("state", "op", "it", "factory", "handle")
+    __slots__ = ("state", "op", "it", "factory", "handle", "lock")
 
     def __init__(self, state, op, factory=None):
         self.state, self.op, self.it, self.factory, self.handle = state, op, None, factory, None
+        self.lock = threading.Lock()
 
     def start(self, dataset):
-        self.it = dataset.elements(_Env(self.state))
+        with self.lock:
+            self.it = dataset.elements(_Env(self.state))
 
     def get_next(self):
-        if self.it is None:
-            if self.factory is None:
-                raise errors.FailedPreconditionError(None, None, NOT_INITIALIZED)
-            dataset = _Env(self.state).runner(self.factory)([])[0]
-            self.factory = None
-            self.start(dataset)
-        try:
-            value = next(self.it)
-        except StopIteration:
-            self.it = iter(())
-            raise errors.OutOfRangeError(None, None, END_OF_SEQUENCE) from None
+        with self.lock:
+            if self.it is None:
+                if self.factory is None:
+                    raise errors.FailedPreconditionError(None, None, NOT_INITIALIZED)
+                dataset = _Env(self.state).runner(self.factory)([])[0]
+                self.factory = None
+                self.it = dataset.elements(_Env(self.state))
+            try:
+                value = next(self.it)
+            except StopIteration:
+                self.it = iter(())
+                raise errors.OutOfRangeError(None, None, END_OF_SEQUENCE) from None
+            except BaseException as e:
+                # a pipeline of Python generators stopped in the middle (KeyboardInterrupt, a bug) cannot go on:
+                # say so at each later get_next rather than end the sequence early
+                if self.it.__class__ is not _Lost:
+                    self.it = _Lost(self.op.name, e)
+                raise
         if value.__class__ is Failed:
             raise value.error
         return value
 
     def __repr__(self):
         return "<iterator %s: %s>" % (self.op.name, "not started" if self.it is None else "started")
+
+
+class _Lost:
+    """The position of an interrupted pipeline: each get_next raises FailedPreconditionError (or the TF error that
+    stopped it, again)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, name, e):
+        self.error = e if isinstance(e, errors.OpError) else errors.FailedPreconditionError(
+            None, None, "The iterator %s was interrupted (%s) while it computed an element and cannot go on from "
+            "there: run its initializer again (or make a new one-shot iterator) to start over."
+            % (name, type(e).__name__))
+
+    def __next__(self):
+        raise self.error.with_traceback(None)
 
 
 def _resource(ctx, factory=None):
@@ -641,8 +701,8 @@ _DATASET_OPS = {
     "InterleaveDataset": (_dataset_infer, _interleave_kernel),
 }
 for _type, (_infer, _kernel) in _DATASET_OPS.items():
-    # pure: a pipeline on constants is described once, when a plan is built; CPU only, as in TF
-    register_op(_type, infer=_infer, kernel=_kernel, grad=NOT_DIFFERENTIABLE, cpu_only=True)
+    # pure: a pipeline on constants is described once, when a plan is built; on the host, as in TF
+    register_op(_type, infer=_infer, kernel=_kernel, grad=NOT_DIFFERENTIABLE, host_only=True)
 
 
 def _iterator_infer(**attrs):
@@ -695,15 +755,22 @@ def _from_string_handle_kernel(ctx, xp, string_handle, *, output_types=(), outpu
     h = h.decode() if isinstance(h, bytes) else str(h)
     r = ctx.state.resources.get(("handle", h))
     if r is None:
-        raise _invalid("Could not find the iterator of string handle %r in this session: pass the value of "
-                       "`iterator.string_handle()` run in the same session." % h)
-    if output_types and list(r.op._attrs.get("output_types", output_types)) != list(output_types):
-        raise _invalid("Expected output types %s but got the iterator of output types %s." % (
-            [d.name for d in output_types], [d.name for d in r.op._attrs["output_types"]]))
+        raise _invalid("Could not parse string_handle as a valid ResourceHandle (%r is not the value of an "
+                       "`iterator.string_handle()` run in this session)" % h)
+    from ..runtime.executor import DTYPE_NAMES
+    have = r.op._attrs.get("output_types", output_types)
+    for i, (want, got) in enumerate(zip(output_types, have)):
+        if want != got:  # (TF's wording, its names of dtypes)
+            raise _invalid("Data type mismatch at component %d: expected %s but got %s."
+                           % (i, DTYPE_NAMES.get(want.name, want.name), DTYPE_NAMES.get(got.name, got.name)))
+    if len(have) != len(output_types):
+        raise _invalid("Number of components does not match: expected %d types but got %d."
+                       % (len(output_types), len(have)))
     return r
 
 
-_ITERATOR_KW = dict(grad=NOT_DIFFERENTIABLE, cpu_only=True, stateful=True)
+# (host_only: a GPU request for them is met on the host, as TF's iterator kernels keep their values in host memory)
+_ITERATOR_KW = dict(grad=NOT_DIFFERENTIABLE, host_only=True, stateful=True)
 register_op("OneShotIterator", infer=_iterator_infer, kernel=_one_shot_iterator_kernel, needs_ctx=True,
             session_constant=True, **_ITERATOR_KW)
 register_op("IteratorV2", infer=_iterator_infer, kernel=_iterator_v2_kernel, needs_ctx=True, session_constant=True,
@@ -715,10 +782,6 @@ register_op("IteratorToStringHandle", infer=_to_string_handle_infer, kernel=_to_
 register_op("IteratorFromStringHandleV2", infer=_from_string_handle_infer, kernel=_from_string_handle_kernel,
             needs_ctx=True, **_ITERATOR_KW)
 
-
-# a GPU request for them is met on the host, as TF's iterator kernels keep their values in host memory
-_device.HOST_OPS.update(list(_DATASET_OPS) + ["OneShotIterator", "IteratorV2", "MakeIterator", "IteratorGetNext",
-                                              "IteratorToStringHandle", "IteratorFromStringHandleV2"])
 
 
 def dataset_op(op_type, inputs, attrs, name=None):

@@ -82,3 +82,78 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
         ret = array_ops.reshape(ret, array_ops.concat([array_ops.shape(ids), element_shape_d], 0))
         ret.set_shape(ids.shape.concatenate(element_shape_s))
         return _clip(ret, ids, max_norm)
+
+
+def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod", name=None, combiner=None,
+                            max_norm=None):
+    """Each row of SparseTensor `sp_ids` (ids [batch, ?]) combined into one embedding: [batch] + params.shape[1:].
+
+    The rows of `params` at the row's ids are weighted by `sp_weights`' values (None: all 1) and combined by
+    `combiner`: "sum", "mean" (the default; sum over the weights' sum) or "sqrtn" (sum over the square root
+    of the sum of squared weights). Built as TF 1.x builds it: the distinct ids are looked up once (Unique,
+    embedding_lookup), then SparseSegmentSum/Mean/SqrtN (no weights) or a weighted SegmentSum.
+    The indices of sp_ids must be in row-major order and every row must have an id.
+
+    >>> ids = tf.SparseTensor([[0, 0], [0, 1], [1, 0]], tf.constant([1, 3, 0], tf.int64), [2, 2])
+    >>> tf.nn.embedding_lookup_sparse(tf.eye(4), ids, None, combiner="sum")   # [[0,1,0,1], [1,0,0,0]]
+    """
+    from ..framework.sparse_tensor import SparseTensor
+    from . import sparse_ops
+    if combiner is None:
+        combiner = "mean"
+    if combiner not in ("mean", "sqrtn", "sum"):
+        raise ValueError("combiner must be one of 'mean', 'sqrtn' or 'sum'")
+    if not isinstance(params, (list, tuple)):
+        params = [params]
+    params = list(params)
+    if not isinstance(sp_ids, SparseTensor):
+        raise TypeError("sp_ids must be SparseTensor")
+    ignore_weights = sp_weights is None
+    if not ignore_weights:
+        if not isinstance(sp_weights, SparseTensor):
+            raise TypeError("sp_weights must be either None or SparseTensor")
+        sp_ids.values.shape.assert_is_compatible_with(sp_weights.values.shape)
+        sp_ids.indices.shape.assert_is_compatible_with(sp_weights.indices.shape)
+        sp_ids.dense_shape.shape.assert_is_compatible_with(sp_weights.dense_shape.shape)
+    with name_scope(name, "embedding_lookup_sparse", params + [sp_ids]) as name:
+        segment_ids = sp_ids.indices[:, 0]
+        if segment_ids.dtype.base_dtype != dtypes.int32:
+            segment_ids = math_ops.cast(segment_ids, dtypes.int32)
+        ids, idx = array_ops.unique(sp_ids.values)
+        embeddings = embedding_lookup(params, ids, partition_strategy=partition_strategy, max_norm=max_norm)
+        original_dtype = embeddings.dtype.base_dtype
+        if original_dtype == dtypes.float16:  # sums in float32, as TF
+            embeddings = math_ops.cast(embeddings, dtypes.float32)
+        if not ignore_weights:
+            weights = sp_weights.values
+            if weights.dtype.base_dtype != embeddings.dtype.base_dtype:
+                weights = math_ops.cast(weights, embeddings.dtype.base_dtype)
+            embeddings = array_ops.gather(embeddings, idx)
+            # the weights reshaped to [n, 1, ...] to scale whole embedding rows
+            ones = array_ops.fill(array_ops.expand_dims(array_ops.rank(embeddings) - 1, 0), 1)
+            bcast_weights_shape = array_ops.concat([array_ops.shape(weights), ones], 0)
+            orig_weights_shape = weights.shape
+            weights = array_ops.reshape(weights, bcast_weights_shape)
+            if embeddings.shape.ndims is not None:
+                weights.set_shape(orig_weights_shape.concatenate([1] * (embeddings.shape.ndims - 1)))
+            embeddings *= weights
+            if combiner == "sum":
+                embeddings = array_ops.segment_sum(embeddings, segment_ids, name=name)
+            elif combiner == "mean":
+                embeddings = array_ops.segment_sum(embeddings, segment_ids)
+                weight_sum = array_ops.segment_sum(weights, segment_ids)
+                embeddings = math_ops.divide(embeddings, weight_sum, name=name)
+            else:
+                embeddings = array_ops.segment_sum(embeddings, segment_ids)
+                weight_sum = array_ops.segment_sum(math_ops.pow(weights, 2), segment_ids)
+                embeddings = math_ops.divide(embeddings, math_ops.sqrt(weight_sum), name=name)
+        else:
+            reduce = {"sum": sparse_ops.sparse_segment_sum, "mean": sparse_ops.sparse_segment_mean,
+                      "sqrtn": sparse_ops.sparse_segment_sqrt_n}[combiner]
+            embeddings = reduce(embeddings, idx, segment_ids, name=name)
+        if embeddings.dtype.base_dtype != original_dtype:
+            embeddings = math_ops.cast(embeddings, original_dtype)
+        return embeddings
+
+
+__all__ += ["embedding_lookup_sparse"]

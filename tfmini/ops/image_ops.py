@@ -11,7 +11,7 @@ import numpy as np
 
 from ..framework import dtypes, errors
 from ..framework.op_def_library import check_allowed, convert_one, make_op
-from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
+from ..framework.op_registry import NO_GRADIENT, NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.op_registry import debug_string as _dbg  # a run-time shape as TF prints it: [2,3]
 from ..framework.ops import Tensor, convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
@@ -367,7 +367,7 @@ def _resize_nearest_grad_kernel(xp, grads, size, *, align_corners=False, half_pi
 
 
 register_op("ResizeNearestNeighborGrad", infer=_nearest_grad_infer, kernel=_resize_nearest_grad_kernel,
-            grad=NOT_DIFFERENTIABLE)
+            grad=NO_GRADIENT)
 
 
 def resize_nearest_neighbor_grad(grads, size, align_corners=False, half_pixel_centers=False, name=None):
@@ -438,7 +438,7 @@ def _resize_bicubic_grad_kernel(xp, grads, original_image, *, align_corners=Fals
 
 
 register_op("ResizeBicubicGrad", infer=_bilinear_grad_infer, kernel=_resize_bicubic_grad_kernel,
-            grad=NOT_DIFFERENTIABLE)
+            grad=NO_GRADIENT)
 
 
 def resize_bicubic_grad(grads, original_image, align_corners=False, half_pixel_centers=False, name=None):
@@ -463,7 +463,7 @@ def _resize_area_kernel(xp, images, size, *, align_corners=False, **_):
 
 
 # TF registers no gradient for ResizeArea
-register_op("ResizeArea", infer=_resize_float_infer, kernel=_resize_area_kernel, grad=NOT_DIFFERENTIABLE)
+register_op("ResizeArea", infer=_resize_float_infer, kernel=_resize_area_kernel, grad=NO_GRADIENT)
 
 
 def resize_area(images, size, align_corners=False, name=None):
@@ -499,7 +499,7 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
 
     The result is float32, except with NEAREST_NEIGHBOR (the input's dtype) and when the size is already
     the image's (TF 1.x then builds no resize op: the input's values, in its dtype). preserve_aspect_ratio:
-    scale both sides by the same factor, the largest that fits `size`.
+    scale both sides by the same factor, the largest that fits `size` (always a resize op, as in TF).
 
     >>> tf.image.resize_images(tf.zeros([4, 6, 3]), [8, 9]).shape
     TensorShape([Dimension(8), Dimension(9), Dimension(3)])
@@ -528,9 +528,12 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
         if preserve_aspect_ratio:
             size, static = _aspect_preserving_size(images, size)
             new_height, new_width = static
+            # TF's Python sees no constant in the computed size (only its C++ shape inference does): it always resizes
+            same = False
         else:
             new_height, new_width = constant_shape(size).as_tuple()
-        if None not in (new_height, new_width, height, width) and (new_height, new_width) == (height, width):
+            same = None not in (new_height, new_width, height, width) and (new_height, new_width) == (height, width)
+        if same:
             return images if is_batch else _array_ops().squeeze(images, axis=[0])
         if resizer is None:
             raise ValueError("Resize method is not implemented.")
@@ -983,7 +986,7 @@ def _adjust_contrast_kernel(xp, images, contrast_factor, **_):
 
 
 # TF registers no gradient for AdjustContrastv2
-register_op("AdjustContrastv2", infer=_adjust_contrast_infer, kernel=_adjust_contrast_kernel, grad=NOT_DIFFERENTIABLE)
+register_op("AdjustContrastv2", infer=_adjust_contrast_infer, kernel=_adjust_contrast_kernel, grad=NO_GRADIENT)
 
 
 def adjust_contrast(images, contrast_factor):
@@ -1055,7 +1058,7 @@ def rgb_to_grayscale(images, name=None):
 
 def grayscale_to_rgb(images, name=None):
     """[..., 1] grayscale images to [..., 3] (the channel repeated, a Tile)."""
-    m, a = _math_ops(), _array_ops()
+    a = _array_ops()
     with name_scope(name, "grayscale_to_rgb", [images]) as scope:
         images = convert_to_tensor(images, name="images")
         shape = images.shape
@@ -1068,10 +1071,11 @@ def grayscale_to_rgb(images, name=None):
             if s.as_tuple()[-1] != 1:
                 raise ValueError("Last dimension of a grayscale image should be size 1.")
         else:
-            checks = _assert(m.equal(a.shape(images)[-1], 1), ValueError,
-                             "Last dimension of a grayscale image should be size 1.") + \
-                _assert(m.greater_equal(a.rank(images), 3), ValueError,
-                        "A grayscale image must be at least two-dimensional.")
+            from . import check_ops  # TF's checks here are assert_equal/assert_greater_equal (their messages)
+            checks = [check_ops.assert_equal(a.shape(images)[-1], 1,
+                                             message="Last dimension of a grayscale image should be size 1."),
+                      check_ops.assert_greater_equal(a.rank(images), 3,
+                                                     message="A grayscale image must be at least two-dimensional.")]
         images = _with_dependencies(checks, images)
         rank_1 = a.expand_dims(a.rank(images) - 1, 0)
         multiples = a.concat([a.ones(rank_1, dtype=dtypes.int32), a.expand_dims(3, 0)], 0)
@@ -1089,14 +1093,17 @@ def _hsv_infer(images, **_):
     s = _with_rank_at_least(images.shape, 1)
     if s.ndims is not None and s.as_tuple()[-1] not in (None, 3):
         raise InferenceError("Dimension must be 3 but is %d" % s.as_tuple()[-1])
-    return images.dtype.base_dtype, images.shape
+    if s.ndims is None:
+        return images.dtype.base_dtype, s
+    return images.dtype.base_dtype, TensorShape(s.as_tuple()[:-1] + (3,))  # TF's WithValue: an unknown last dim is 3
 
 
 def _check_rgb(images, op):
     if images.ndim < 1:
         raise _invalid("input must be at least 1D%s" % _dbg(images.shape))
-    if images.shape[-1] != 3:
-        raise _invalid("input must have 3 channels but input only has %d channels." % images.shape[-1])
+    if images.shape[-1] != 3:  # TF's colour-space kernels make this one a FailedPrecondition
+        raise errors.FailedPreconditionError(
+            None, None, "input must have 3 channels but input only has %d channels." % images.shape[-1])
 
 
 def _rgb_to_hsv_kernel(xp, images, **_):
@@ -1124,7 +1131,7 @@ def _hsv_to_rgb_kernel(xp, images, **_):
     return xp.stack([(one_s + s * d) * v for d in channels], axis=-1).astype(images.dtype, copy=False)
 
 
-register_op("RGBToHSV", infer=_hsv_infer, kernel=_rgb_to_hsv_kernel, grad=NOT_DIFFERENTIABLE)  # TF 1.15: none
+register_op("RGBToHSV", infer=_hsv_infer, kernel=_rgb_to_hsv_kernel, grad=NO_GRADIENT)  # TF 1.15: none
 register_op("HSVToRGB", infer=_hsv_infer, kernel=_hsv_to_rgb_kernel, grad=NOT_DIFFERENTIABLE)
 
 
@@ -1225,8 +1232,8 @@ def _adjust_saturation_kernel(xp, images, scale, **_):
 
 
 # TF registers no gradients for AdjustHue and AdjustSaturation
-register_op("AdjustHue", infer=_adjust_hsv_infer, kernel=_adjust_hue_kernel, grad=NOT_DIFFERENTIABLE)
-register_op("AdjustSaturation", infer=_adjust_hsv_infer, kernel=_adjust_saturation_kernel, grad=NOT_DIFFERENTIABLE)
+register_op("AdjustHue", infer=_adjust_hsv_infer, kernel=_adjust_hue_kernel, grad=NO_GRADIENT)
+register_op("AdjustSaturation", infer=_adjust_hsv_infer, kernel=_adjust_saturation_kernel, grad=NO_GRADIENT)
 
 
 def _adjust_hsv(op_type, param, image, factor, name, default_name):
@@ -1562,6 +1569,12 @@ def resize_image_with_pad(image, target_height, target_width, method=ResizeMetho
         p_height = max_(0, m.cast(f_padding_height, dtype=dtypes.int32))
         p_width = max_(0, m.cast(f_padding_width, dtype=dtypes.int32))
         resized = resize_images(image, [resized_height, resized_width], method, align_corners=align_corners)
+        if all(isinstance(v, int) for v in (height, width, target_height, target_width)):
+            # TF's C++ shape inference evaluates the size computed above: the same float32 steps give the
+            # static size (so an image that would shrink to nothing fails here, as in TF)
+            f32 = np.float32
+            r = max(f32(width) / f32(target_width), f32(height) / f32(target_height))
+            resized.set_shape([None, int(np.floor(f32(height) / r)), int(np.floor(f32(width) / r)), None])
         padded = pad_to_bounding_box(resized, p_height, p_width, target_height, target_width)
         if padded.shape.ndims is None:
             raise ValueError("padded contains no shape.")

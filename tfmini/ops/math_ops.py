@@ -9,10 +9,10 @@ from ..framework import dtypes, errors
 from ..framework.op_def_library import (FLOAT_COMPLEX_TYPES, FLOAT_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES,
                                         check_allowed, convert_one, convert_same_dtype, is_tensor_like, make_op)
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, debug_string, incompatible_shapes, register_op
-from ..framework.ops import Tensor, convert_to_tensor, name_scope
+from ..framework.ops import Tensor, control_dependencies, convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
 from ..runtime import intra_op
-from .constant_op import constant_value
+from .constant_op import constant, constant_value
 from .shape_util import broadcast_shape, merge_shapes
 
 __all__ = [
@@ -42,27 +42,28 @@ def _compare_infer(x, y):
     return dtypes.bool, broadcast_shape(x.shape, y.shape)
 
 
-def _check_int_divisor(y):
-    if not y.all():
+def _check_int_divisor(y, x=None):
+    # (as TF, only a division that happens fails: none does when the broadcast result is empty)
+    if not y.all() and (x is None or x.size):
         raise errors.InvalidArgumentError(None, None, "Integer division by zero")
 
 
 def _floordiv_kernel(xp, x, y):
     if x.dtype.kind in "iu":
-        _check_int_divisor(y)
+        _check_int_divisor(y, x)
         return xp.floor_divide(x, y)
     return xp.floor(x / y)
 
 
 def _floormod_kernel(xp, x, y):
     if x.dtype.kind in "iu":
-        _check_int_divisor(y)
+        _check_int_divisor(y, x)
     return xp.mod(x, y)  # the sign of y, as Python's %
 
 
 def _truncatediv_kernel(xp, x, y):
     if x.dtype.kind in "iu":
-        _check_int_divisor(y)
+        _check_int_divisor(y, x)
         q = xp.floor_divide(x, y)
         # floor rounds toward -inf; step back toward zero where the division was inexact and negative
         return q + ((q < 0) & (q * y != x)).astype(x.dtype)
@@ -98,36 +99,116 @@ def _zeros_like(t):
     return zeros_like(t)
 
 
-def _realdiv_grad_y(op, g):
+# ---- the broadcasting binary ops' gradients, as TF's math_grad: each rule makes its gradients at the broadcast
+# shape and `_reduce_gradient_args` sums each back to its input's shape (from static shapes where they decide it,
+# else with BroadcastGradientArgs at run time); + - * and (x - y)**2 skip that when all shapes are known and equal.
+def _shapes_fully_specified_and_equal(x, y, grad):
+    xs = x.shape.as_tuple()
+    return xs is not None and None not in xs and xs == y.shape.as_tuple() == grad.shape.as_tuple()
+
+
+def _gradient_reduction_axes(x_shape, y_shape):
+    """TF's _InferGradientReductionAxes: the axes of the broadcast result over which x's and y's gradients sum,
+    from static shapes; (None, None) when an unknown dimension leaves it to run time."""
+    xs, ys = x_shape.as_tuple(), y_shape.as_tuple()
+    if xs is None or ys is None:
+        return None, None
+    rank = builtins.max(len(xs), len(ys))
+    x_axes, y_axes = [], []
+    for axis in range(rank):
+        x_dim = 1 if axis < rank - len(xs) else xs[axis - (rank - len(xs))]
+        y_dim = 1 if axis < rank - len(ys) else ys[axis - (rank - len(ys))]
+        if x_dim == 1 and y_dim != 1:
+            x_axes.append(axis)
+        elif y_dim == 1 and x_dim != 1:
+            y_axes.append(axis)
+        elif x_dim is None or y_dim is None:
+            return None, None
+    return x_axes, y_axes
+
+
+def _reduce_gradient_args(x, y, gx, gy):
+    """TF's _ReduceGradientArgs (with SmartBroadcastGradientArgs): gx and gy summed back to x's and y's shapes."""
+    from .array_ops import broadcast_gradient_args, reshape, shape as shape_op
+    if gx is None and gy is None:
+        return [gx, gy]
+    x_shape, y_shape = shape_op(x), shape_op(y)
+    x_axes, y_axes = _gradient_reduction_axes(x.shape, y.shape)
+    if x_axes is None or y_axes is None:
+        x_axes, y_axes = broadcast_gradient_args(x_shape, y_shape)
+        x_must, y_must = True, True
+    else:
+        x_must = builtins.bool(x_axes) or x.shape.ndims < y.shape.ndims
+        y_must = builtins.bool(y_axes) or y.shape.ndims < x.shape.ndims
+    out = []
+    for g, shape, axes, must in ((gx, x_shape, x_axes, x_must), (gy, y_shape, y_axes, y_must)):
+        if g is not None and must:
+            g = reshape(reduce_sum(g, axes, keepdims=True), shape)
+        out.append(g)
+    return out
+
+
+def _reduced(rule):
+    """A binary op's gradient: `rule(op, g)` -> [gx, gy] at the broadcast shape, summed back to the inputs'."""
+    def grad(op, g):
+        gx, gy = rule(op, g)
+        return _reduce_gradient_args(op.inputs[0], op.inputs[1], gx, gy)
+    return grad
+
+
+def _add_grad(op, g):
     x, y = op.inputs
-    return multiply(g, realdiv(realdiv(negative(x), y), y))
+    if _shapes_fully_specified_and_equal(x, y, g):
+        return [g, g]
+    return _reduce_gradient_args(x, y, g, g)
+
+
+def _sub_grad(op, g):
+    x, y = op.inputs
+    if _shapes_fully_specified_and_equal(x, y, g):
+        return [g, -g]
+    return _reduce_gradient_args(x, y, g, -g)
+
+
+def _mul_grad(op, g):
+    x, y = op.inputs
+    if _shapes_fully_specified_and_equal(x, y, g) and g.dtype.base_dtype in (dtypes.float32, dtypes.int32):
+        return [multiply(g, y), multiply(g, x)]
+    return _reduce_gradient_args(x, y, multiply(g, y), multiply(x, g))
+
+
+def _realdiv_grad(op, g):
+    x, y = op.inputs
+    return _reduce_gradient_args(x, y, realdiv(g, y), g * realdiv(realdiv(-x, y), y))
 
 
 def _pow_grad(op, g):
-    from .array_ops import where, ones_like, zeros_like
+    """TF's _PowGrad: g * y * x**(y - 1), and g * z * log(x) with log(x) taken as 0 where x <= 0."""
+    from .array_ops import ones_like, where, zeros_like
     x, y = op.inputs
-    z = op.outputs[0]
-    gx = multiply(g, multiply(y, pow(x, subtract(y, _const(1, y)))))
-    # d/dy x**y = z * log(x), taken as 0 where x <= 0 (as TF does)
-    mask = greater(x, _const(0, x))
+    gx = g * y * pow(x, y - 1)
+    mask = not_equal(x, 0) if x.dtype.is_complex else x > 0
     safe_x = where(mask, x, ones_like(x))
     log_x = where(mask, log(safe_x), zeros_like(x))
-    return [gx, multiply(g, multiply(z, log_x))]
+    return _reduce_gradient_args(x, y, gx, g * op.outputs[0] * log_x)
 
 
 def _select_grad(op, g, selector):
     """Maximum/Minimum: the gradient goes to x where selector(x, y) holds, else to y."""
-    from .array_ops import where, zeros_like
+    from .array_ops import where_v2, zeros_like
     x, y = op.inputs
-    mask = selector(x, y)
     zeros = zeros_like(g)
-    return [where(mask, g, zeros), where(mask, zeros, g)]
+    mask = selector(x, y)
+    return _reduce_gradient_args(x, y, where_v2(mask, g, zeros), where_v2(mask, zeros, g))
 
 
 def _squared_difference_grad(op, g):
     x, y = op.inputs
-    gx = multiply(multiply(_const(2, g), g), subtract(x, y))
-    return [gx, negative(gx)]
+    with control_dependencies([g]):
+        gx = scalar_mul(2.0, g) * (x - y)
+    if _shapes_fully_specified_and_equal(x, y, g):
+        return [gx, -gx]
+    return _reduce_gradient_args(x, y, gx, -gx)
 
 
 # ---- special functions, in float64 with xp arithmetic (numpy has none): lgamma by Lanczos' approximation (g=7,
@@ -190,7 +271,9 @@ def _hurwitz_zeta64(xp, s, q):
     s, q = xp.broadcast_arrays(s, q)
     acc = xp.zeros(s.shape, xp.float64)
     # q below 10 (negative too: TF's zeta sums as far as it must) takes ceil(10 - q) steps
-    steps = int(max(0.0, float(xp.max(_ASYMPTOTIC_FROM - q)))) + 1 if q.size and bool(xp.isfinite(q).all()) else 0
+    # (the finite q only: an inf or nan beside them must not cut their sums short)
+    lowest = float(xp.min(xp.where(xp.isfinite(q), q, _ASYMPTOTIC_FROM))) if q.size else _ASYMPTOTIC_FROM
+    steps = int(max(0.0, _ASYMPTOTIC_FROM - lowest)) + 1
     for _ in range(min(steps, 1 << 20)):
         low = q < _ASYMPTOTIC_FROM
         acc = acc + xp.where(low, xp.power(xp.where(low, q, 1.0), -s), 0.0)
@@ -267,20 +350,19 @@ def _polygamma_grad(op, g):
 # TF op type -> (kernel, allowed input types, result is bool, gradient slot)
 _BINARY = {
     # `+` on numbers builds AddV2 (TF since 1.15; TF 2's tf.add too), tf.add and strings build Add
-    "AddV2": (lambda xp, x, y: xp.add(x, y), _ARITH, False, lambda op, g: [g, g]),
-    "Add": (lambda xp, x, y: xp.add(x, y), _ARITH + (dtypes.string,), False, lambda op, g: [g, g]),
-    "Sub": (lambda xp, x, y: xp.subtract(x, y), _ARITH, False, lambda op, g: [g, negative(g)]),
-    "Mul": (lambda xp, x, y: xp.multiply(x, y), _ARITH, False,
-            lambda op, g: [multiply(g, op.inputs[1]), multiply(op.inputs[0], g)]),
-    "RealDiv": (_realdiv_kernel, _ARITH, False, lambda op, g: [realdiv(g, op.inputs[1]), _realdiv_grad_y(op, g)]),
+    "AddV2": (lambda xp, x, y: xp.add(x, y), _ARITH, False, _add_grad),
+    "Add": (lambda xp, x, y: xp.add(x, y), _ARITH + (dtypes.string,), False, _add_grad),
+    "Sub": (lambda xp, x, y: xp.subtract(x, y), _ARITH, False, _sub_grad),
+    "Mul": (lambda xp, x, y: xp.multiply(x, y), _ARITH, False, _mul_grad),
+    "RealDiv": (_realdiv_kernel, _ARITH, False, _realdiv_grad),
     "FloorDiv": (_floordiv_kernel, _ARITH, False, NOT_DIFFERENTIABLE),
     "FloorMod": (_floormod_kernel, _INT_OR_FLOAT, False,
-                 lambda op, g: [g, multiply(g, negative(floordiv(op.inputs[0], op.inputs[1])))]),
+                 _reduced(lambda op, g: [g, g * negative(floordiv(op.inputs[0], op.inputs[1]))])),
     "TruncateDiv": (_truncatediv_kernel, _INT_OR_FLOAT, False, NOT_DIFFERENTIABLE),
-    "Pow": (_pow_kernel, _ARITH, False, lambda op, g: _pow_grad(op, g)),
+    "Pow": (_pow_kernel, _ARITH, False, _pow_grad),
     "Maximum": (lambda xp, x, y: xp.maximum(x, y), _INT_OR_FLOAT, False, lambda op, g: _select_grad(op, g, greater_equal)),
     "Minimum": (lambda xp, x, y: xp.minimum(x, y), _INT_OR_FLOAT, False, lambda op, g: _select_grad(op, g, less_equal)),
-    "SquaredDifference": (_squared_difference_kernel, _ARITH, False, lambda op, g: _squared_difference_grad(op, g)),
+    "SquaredDifference": (_squared_difference_kernel, _ARITH, False, _squared_difference_grad),
     "Less": (lambda xp, x, y: xp.less(x, y), _INT_OR_FLOAT, True, NOT_DIFFERENTIABLE),
     "LessEqual": (lambda xp, x, y: xp.less_equal(x, y), _INT_OR_FLOAT, True, NOT_DIFFERENTIABLE),
     "Greater": (lambda xp, x, y: xp.greater(x, y), _INT_OR_FLOAT, True, NOT_DIFFERENTIABLE),
@@ -289,15 +371,16 @@ _BINARY = {
     "NotEqual": (lambda xp, x, y: xp.not_equal(x, y), None, True, NOT_DIFFERENTIABLE),
     "LogicalAnd": (lambda xp, x, y: xp.logical_and(x, y), (dtypes.bool,), True, NOT_DIFFERENTIABLE),
     "LogicalOr": (lambda xp, x, y: xp.logical_or(x, y), (dtypes.bool,), True, NOT_DIFFERENTIABLE),
-    "Atan2": (lambda xp, y, x: xp.arctan2(y, x), FLOAT_TYPES, False, _atan2_grad),
-    "Xlogy": (_xlogy_kernel, FLOAT_COMPLEX_TYPES, False, _xlogy_grad),
-    "Xdivy": (_xdivy_kernel, FLOAT_COMPLEX_TYPES, False, _xdivy_grad),
-    "DivNoNan": (_div_no_nan_kernel, FLOAT_COMPLEX_TYPES, False, _div_no_nan_grad),
-    "Polygamma": (_polygamma_kernel, (dtypes.float32, dtypes.float64), False, _polygamma_grad),
+    "Atan2": (lambda xp, y, x: xp.arctan2(y, x), FLOAT_TYPES, False, _reduced(_atan2_grad)),
+    "Xlogy": (_xlogy_kernel, FLOAT_COMPLEX_TYPES, False, _reduced(_xlogy_grad)),
+    "Xdivy": (_xdivy_kernel, FLOAT_COMPLEX_TYPES, False, _reduced(_xdivy_grad)),
+    "DivNoNan": (_div_no_nan_kernel, FLOAT_COMPLEX_TYPES, False, _reduced(_div_no_nan_grad)),
+    "Polygamma": (_polygamma_kernel, (dtypes.float32, dtypes.float64), False, _reduced(_polygamma_grad)),
 }
 for _type, (_kernel, _allowed, _is_bool, _grad) in _BINARY.items():
+    # (not `broadcasting`: the gradients sum back over broadcast axes themselves, `_reduce_gradient_args`)
     register_op(_type, infer=_compare_infer if _is_bool else _binary_infer, kernel=_kernel, grad=_grad,
-                broadcasting=True)
+                explain=incompatible_shapes)
 
 
 def _binary(op_type, x, y, name, default_name=None):
@@ -642,32 +725,46 @@ def _erfc_kernel(xp, x):
     return xp.where(a < lo, near, far).astype(x.dtype)
 
 
+# ---- gradients of the unary ops, built as TF's math_grad builds them: most make their new ops only after the incoming
+# gradient (`control_dependencies([grad])`, so that e.g. cos(x) is not computed long before it is needed), with the
+# Python operators (ops named 'mul', 'Neg', as TF's); tanh, sigmoid, sqrt, rsqrt and 1/x have a backward op of their
+# own (TanhGrad, ... below), as in TF.
+def _after(rule):
+    """`rule(op, g)` (one input gradient) built under a control dependency on the incoming gradient `g`."""
+    def grad(op, g):
+        with control_dependencies([g]):
+            return [rule(op, g)]
+    return grad
+
+
+def _square_grad(op, g):
+    x = op.inputs[0]
+    with control_dependencies([g]):
+        two = constant(2.0, dtype=x.dtype.base_dtype)
+        return [multiply(g, multiply(x, two))]
+
+
 _UNARY = {
     # type: (kernel, allowed, is_bool_result, grad)
     "Neg": (lambda xp, x: xp.negative(x), NUMBER_TYPES, False, lambda op, g: [negative(g)]),
-    "Abs": (lambda xp, x: xp.abs(x), REAL_NUMBER_TYPES, False, lambda op, g: [multiply(g, sign(op.inputs[0]))]),
+    "Abs": (lambda xp, x: xp.abs(x), REAL_NUMBER_TYPES, False, lambda op, g: [g * sign(op.inputs[0])]),
     "Sign": (lambda xp, x: xp.sign(x), NUMBER_TYPES, False, lambda op, g: [_zeros_like(op.inputs[0])]),
-    "Square": (lambda xp, x: xp.square(x), NUMBER_TYPES, False,
-               lambda op, g: [multiply(g, multiply(_const(2, op.inputs[0]), op.inputs[0]))]),
-    "Sqrt": (lambda xp, x: xp.sqrt(x), FLOAT_COMPLEX_TYPES, False,
-             lambda op, g: [realdiv(multiply(g, _const(0.5, g)), op.outputs[0])]),
-    "Rsqrt": (_rsqrt_kernel, FLOAT_COMPLEX_TYPES, False,
-              lambda op, g: [multiply(g, multiply(_const(-0.5, g), pow(op.outputs[0], _const(3, g))))]),
-    "Exp": (lambda xp, x: xp.exp(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [multiply(g, op.outputs[0])]),
-    "Expm1": (lambda xp, x: xp.expm1(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [multiply(g, exp(op.inputs[0]))]),
-    "Log": (lambda xp, x: xp.log(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [multiply(g, reciprocal(op.inputs[0]))]),
+    "Square": (lambda xp, x: xp.square(x), NUMBER_TYPES, False, _square_grad),
+    "Sqrt": (lambda xp, x: xp.sqrt(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [sqrt_grad(op.outputs[0], g)]),
+    "Rsqrt": (_rsqrt_kernel, FLOAT_COMPLEX_TYPES, False, lambda op, g: [rsqrt_grad(op.outputs[0], g)]),
+    "Exp": (lambda xp, x: xp.exp(x), FLOAT_COMPLEX_TYPES, False, _after(lambda op, g: g * op.outputs[0])),
+    "Expm1": (lambda xp, x: xp.expm1(x), FLOAT_COMPLEX_TYPES, False, _after(lambda op, g: g * exp(op.inputs[0]))),
+    "Log": (lambda xp, x: xp.log(x), FLOAT_COMPLEX_TYPES, False, _after(lambda op, g: g * reciprocal(op.inputs[0]))),
     "Log1p": (lambda xp, x: xp.log1p(x), FLOAT_COMPLEX_TYPES, False,
-              lambda op, g: [multiply(g, reciprocal(1 + op.inputs[0]))]),  # AddV2, as TF's 1 + x
-    "Sin": (lambda xp, x: xp.sin(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [multiply(g, cos(op.inputs[0]))]),
-    "Cos": (lambda xp, x: xp.cos(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [negative(multiply(g, sin(op.inputs[0])))]),
+              _after(lambda op, g: g * reciprocal(1 + op.inputs[0]))),  # AddV2, as TF's 1 + x
+    "Sin": (lambda xp, x: xp.sin(x), FLOAT_COMPLEX_TYPES, False, _after(lambda op, g: g * cos(op.inputs[0]))),
+    "Cos": (lambda xp, x: xp.cos(x), FLOAT_COMPLEX_TYPES, False, _after(lambda op, g: -g * sin(op.inputs[0]))),
     "Tan": (lambda xp, x: xp.tan(x), FLOAT_COMPLEX_TYPES, False,
-            lambda op, g: [multiply(g, square(reciprocal(cos(op.inputs[0]))))]),
-    "Sigmoid": (_sigmoid_kernel, FLOAT_COMPLEX_TYPES, False,
-                lambda op, g: [multiply(g, multiply(op.outputs[0], subtract(_const(1, g), op.outputs[0])))]),
-    "Tanh": (lambda xp, x: xp.tanh(x), FLOAT_COMPLEX_TYPES, False,
-             lambda op, g: [multiply(g, subtract(_const(1, g), square(op.outputs[0])))]),
+            _after(lambda op, g: square(reciprocal(cos(op.inputs[0]))) * g)),
+    "Sigmoid": (_sigmoid_kernel, FLOAT_COMPLEX_TYPES, False, _after(lambda op, g: sigmoid_grad(op.outputs[0], g))),
+    "Tanh": (lambda xp, x: xp.tanh(x), FLOAT_COMPLEX_TYPES, False, _after(lambda op, g: tanh_grad(op.outputs[0], g))),
     "Reciprocal": (_reciprocal_kernel, FLOAT_COMPLEX_TYPES, False,
-                   lambda op, g: [negative(multiply(g, square(op.outputs[0])))]),
+                   lambda op, g: [reciprocal_grad(op.outputs[0], g)]),
     "Floor": (lambda xp, x: xp.floor(x), FLOAT_TYPES, False, NOT_DIFFERENTIABLE),
     "Ceil": (lambda xp, x: xp.ceil(x), FLOAT_TYPES, False, NOT_DIFFERENTIABLE),
     "Round": (_round_kernel, REAL_NUMBER_TYPES, False, NOT_DIFFERENTIABLE),
@@ -683,8 +780,8 @@ _UNARY = {
              lambda op, g: [multiply(negative(g), reciprocal(sqrt(subtract(_const(1, g), square(op.inputs[0])))))]),
     "Atan": (lambda xp, x: xp.arctan(x), FLOAT_COMPLEX_TYPES, False,
              lambda op, g: [multiply(g, reciprocal(add(_const(1, g), square(op.inputs[0]))))]),
-    "Sinh": (lambda xp, x: xp.sinh(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [multiply(g, cosh(op.inputs[0]))]),
-    "Cosh": (lambda xp, x: xp.cosh(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [multiply(g, sinh(op.inputs[0]))]),
+    "Sinh": (lambda xp, x: xp.sinh(x), FLOAT_COMPLEX_TYPES, False, _after(lambda op, g: g * cosh(op.inputs[0]))),
+    "Cosh": (lambda xp, x: xp.cosh(x), FLOAT_COMPLEX_TYPES, False, _after(lambda op, g: g * sinh(op.inputs[0]))),
     "Asinh": (lambda xp, x: xp.arcsinh(x), FLOAT_COMPLEX_TYPES, False,
               lambda op, g: [realdiv(g, cosh(op.outputs[0]))]),
     "Acosh": (lambda xp, x: xp.arccosh(x), FLOAT_COMPLEX_TYPES, False,
@@ -790,6 +887,119 @@ def tanh(x, name=None):
 def reciprocal(x, name=None):
     """1 / x elementwise (floats)."""
     return _unary("Reciprocal", x, name)
+
+
+# =========================================================================== the unary ops' backward ops
+# TF's TanhGrad, SigmoidGrad, SqrtGrad, RsqrtGrad and ReciprocalGrad: (y, dy) -> the input's gradient, from the
+# forward op's output y and its incoming gradient dy. Their own gradients are TF's second-order rules.
+def _unary_grad_infer(y, dy):
+    return y.dtype.base_dtype, y.shape  # TF's shape function: y's (dy is only checked at run time)
+
+
+def _unary_grad_kernel(rule):
+    """TF's cwise grad kernel: y and dy taken element by element (the number of elements must agree), y's shape."""
+    def kernel(xp, y, dy):
+        if dy.shape != y.shape:
+            if dy.size != y.size:
+                raise errors.InvalidArgumentError(None, None, "The two arguments to a cwise op must have same number "
+                                                  "of elements, got %d and %d" % (y.size, dy.size))
+            dy = dy.reshape(y.shape)
+        return rule(xp, y, dy)
+    return kernel
+
+
+def _tanh_grad_kernel(xp, y, dy):
+    return dy * (1 - y * y)
+
+
+def _sigmoid_grad_kernel(xp, y, dy):
+    return dy * (y * (1 - y))
+
+
+def _sqrt_grad_kernel(xp, y, dy):
+    return (dy * y.dtype.type(0.5)) / y
+
+
+def _rsqrt_grad_kernel(xp, y, dy):
+    return dy * (y * y * y) * y.dtype.type(-0.5)
+
+
+def _reciprocal_grad_kernel(xp, y, dy):
+    return -dy * (y * y)
+
+
+def _tanh_grad_grad(op, grad):
+    with control_dependencies([grad]):
+        a, b = op.inputs
+        return [grad * -2.0 * b * a, tanh_grad(a, grad)]
+
+
+def _sigmoid_grad_grad(op, grad):
+    with control_dependencies([grad]):
+        a, b = op.inputs
+        gb = grad * b
+        return [gb - 2.0 * gb * a, sigmoid_grad(a, grad)]
+
+
+def _sqrt_grad_grad(op, grad):
+    a, y = op.inputs[0], op.outputs[0]
+    with control_dependencies([grad]):
+        ga = grad / a
+        return [-ga * y, 0.5 * ga]
+
+
+def _rsqrt_grad_grad(op, grad):
+    a, b = op.inputs
+    with control_dependencies([grad]):
+        return [-1.5 * grad * b * square(a), rsqrt_grad(a, grad)]
+
+
+def _reciprocal_grad_grad(op, grad):
+    a, b = op.inputs
+    with control_dependencies([grad]):
+        return [grad * -2.0 * b * a, reciprocal_grad(a, grad)]
+
+
+_UNARY_GRAD = {
+    "TanhGrad": (_tanh_grad_kernel, _tanh_grad_grad),
+    "SigmoidGrad": (_sigmoid_grad_kernel, _sigmoid_grad_grad),
+    "SqrtGrad": (_sqrt_grad_kernel, _sqrt_grad_grad),
+    "RsqrtGrad": (_rsqrt_grad_kernel, _rsqrt_grad_grad),
+    "ReciprocalGrad": (_reciprocal_grad_kernel, _reciprocal_grad_grad),
+}
+for _type, (_kernel, _grad) in _UNARY_GRAD.items():
+    register_op(_type, infer=_unary_grad_infer, kernel=_unary_grad_kernel(_kernel), grad=_grad)
+
+
+def _unary_grad_op(op_type, y, dy, name):
+    with name_scope(name, op_type, [y, dy]) as scope:
+        y, dy = convert_same_dtype(op_type, [("y", y), ("dy", dy)], allowed=FLOAT_COMPLEX_TYPES)
+        return make_op(op_type, [y, dy], name=scope)
+
+
+def tanh_grad(y, dy, name=None):
+    """TF's raw TanhGrad: dy * (1 - y**2), the gradient of tanh from its output y = tanh(x)."""
+    return _unary_grad_op("TanhGrad", y, dy, name)
+
+
+def sigmoid_grad(y, dy, name=None):
+    """TF's raw SigmoidGrad: dy * y * (1 - y), the gradient of sigmoid from its output y."""
+    return _unary_grad_op("SigmoidGrad", y, dy, name)
+
+
+def sqrt_grad(y, dy, name=None):
+    """TF's raw SqrtGrad: dy * 0.5 / y, the gradient of sqrt from its output y."""
+    return _unary_grad_op("SqrtGrad", y, dy, name)
+
+
+def rsqrt_grad(y, dy, name=None):
+    """TF's raw RsqrtGrad: dy * -0.5 * y**3, the gradient of rsqrt from its output y."""
+    return _unary_grad_op("RsqrtGrad", y, dy, name)
+
+
+def reciprocal_grad(y, dy, name=None):
+    """TF's raw ReciprocalGrad: -dy * y**2, the gradient of 1/x from its output y."""
+    return _unary_grad_op("ReciprocalGrad", y, dy, name)
 
 
 def floor(x, name=None):
@@ -1281,8 +1491,11 @@ def _tensordot_axes(a, axes):
         if axes < 0:
             raise ValueError("`axes` must be at least 0. Received: %d." % axes)
         nd = a.shape.ndims
-        if nd is None:
-            raise NotImplementedError("tfmini's tensordot needs the rank of `a` when `axes` is an integer")
+        if nd is None:  # TF's ranges of int32 tensors, from the rank at run time
+            from .array_ops import rank
+            from .array_ops import range as range_
+            rank_a = rank(a)
+            return range_(rank_a - axes, rank_a, dtype=dtypes.int32), range_(axes, dtype=dtypes.int32)
         if axes > nd:
             raise ValueError("`axes` must not be larger than the number of dimensions of tensor %s.  Received %d, "
                              "vs tensor dimensions %d." % (a, axes, nd))
@@ -1306,7 +1519,7 @@ def _tensordot_reshape(a, axes, flipped=False):
     list, or an int32 tensor) and their static sizes (None where unknown)."""
     from .array_ops import concat, gather, reshape, shape, stack, transpose
     if a.shape.ndims is None or not isinstance(axes, list):
-        raise NotImplementedError("tfmini's tensordot needs the rank of its inputs and the axes as Python lists")
+        return _tensordot_reshape_dynamic(a, axes, flipped)
     dims = a.shape.as_tuple()
     axes = [i if i >= 0 else i + len(dims) for i in axes]
     free = [i for i in builtins.range(len(dims)) if i not in axes]
@@ -1332,6 +1545,26 @@ def _tensordot_reshape(a, axes, flipped=False):
     return reshape(transpose(a, perm_t), new_shape), free_dims_t, free_dims
 
 
+def _tensordot_reshape_dynamic(a, axes, flipped):
+    """_tensordot_reshape for a rank or axes known only at run time: the free axes are range(rank) less the
+    contracted ones (TF takes them with a ListDiff op; here a mask picks them), nothing static is known."""
+    from .array_ops import concat, expand_dims, gather, rank, reshape, shape, stack, transpose, where
+    from .array_ops import range as range_
+    shape_a, rank_a = shape(a), rank(a)
+    axes = convert_to_tensor(axes, dtype=dtypes.int32, name="axes")
+    axes = where(greater_equal(axes, 0), axes, axes + rank_a)
+    all_axes = range_(rank_a)
+    is_free = reduce_all(not_equal(expand_dims(all_axes, 1), expand_dims(axes, 0)), axis=1)
+    free = gather(all_axes, reshape(where(is_free), [-1]))
+    free_dims, axes_dims = gather(shape_a, free), gather(shape_a, axes)
+    prod_free, prod_axes = reduce_prod(free_dims), reduce_prod(axes_dims)
+    if flipped:
+        perm, new_shape = concat([axes, free], 0), stack([prod_axes, prod_free])
+    else:
+        perm, new_shape = concat([free, axes], 0), stack([prod_free, prod_axes])
+    return reshape(transpose(a, perm), new_shape), free_dims, None
+
+
 def tensordot(a, b, axes, name=None):
     """numpy.tensordot: sums a * b over `axes` (an int N: the last N axes of a with the first N of b; or a pair
     of lists [a_axes, b_axes]), built as TF builds it: Transpose and Reshape each side to a matrix, a MatMul, and
@@ -1354,7 +1587,8 @@ def tensordot(a, b, axes, name=None):
         a_free = convert_to_tensor(a_free, dtype=dtypes.int32)
         b_free = convert_to_tensor(b_free, dtype=dtypes.int32)
         out = reshape(product, concat([a_free, b_free], 0), name=scope)
-        out.set_shape(a_static + b_static)
+        if a_static is not None and b_static is not None:
+            out.set_shape(a_static + b_static)
         return out
 
 
@@ -1427,7 +1661,8 @@ def _sum_kernel(xp, x, axis, *, keep_dims=False, T=None):
 
 
 def _prod_kernel(xp, x, axis, *, keep_dims=False, T=None):
-    return xp.prod(x, axis=_reduction_axes(x, axis), keepdims=keep_dims).astype(x.dtype, copy=False)
+    # in x's type, as TF (integers wrap around); the ufunc's reduce costs half prod's call on small arrays
+    return xp.multiply.reduce(x, axis=_reduction_axes(x, axis), keepdims=keep_dims, dtype=x.dtype)
 
 
 def _mean_kernel(xp, x, axis, *, keep_dims=False, T=None):
@@ -1495,14 +1730,70 @@ def _kept_shape(x, axis):
 
 
 def _reduced_shape(input_shape, axes):
-    """x's shape with the reduced axes set to 1, computed in the graph (TF's math_ops.reduced_shape): for an input
-    of unknown rank or axes known only at run time."""
+    """x's shape with the reduced axes set to 1 (TF's math_ops.reduced_shape): a numpy array where x's shape and
+    the axes are constants, else computed in the graph with DynamicStitch."""
     from .array_ops import ones, range as range_op, shape as shape_op, size
     from .data_flow_ops import dynamic_stitch
-    axes = cast(axes, dtypes.int32)
-    rank = size(input_shape)
-    axes = floormod(add(axes, rank), rank)
-    return dynamic_stitch([range_op(rank), axes], [input_shape, ones(shape_op(axes), dtypes.int32)])
+    constant_shape = constant_value(input_shape) if is_tensor_like(input_shape) else input_shape
+    if constant_shape is not None:
+        constant_axes = constant_value(axes) if is_tensor_like(axes) else axes
+        if constant_axes is not None:
+            kept = np.array(constant_shape, dtype=np.int32)
+            kept[np.array(constant_axes, dtype=np.int32)] = 1
+            return kept
+    axes = convert_to_tensor(axes)
+    rank = size(input_shape, out_type=axes.dtype)
+    axes = (axes + rank) % rank
+    axes_shape = shape_op(axes)
+    return dynamic_stitch([range_op(rank), axes], [input_shape, ones(axes_shape, dtype=input_shape.dtype)])
+
+
+def _sum_grad(op, grad):
+    """TF's _SumGrad: Reshape + Tile where x's rank and the axes are known and either every axis is reduced or x's
+    shape is fully known; else Reshape to the kept shape (reduced_shape) and BroadcastTo x's shape."""
+    from .array_ops import broadcast_to, reshape, shape as shape_op, tile
+    x, axis = op.inputs
+    dims = x.shape.as_tuple()
+    if dims is not None:
+        axes = constant_value(axis)
+        if axes is not None:
+            rank = len(dims)
+            if np.array_equal(axes, np.arange(rank)):  # every axis
+                grad = reshape(grad, [1] * rank)
+                input_shape = constant(dims, dtype=dtypes.int32) if None not in dims else shape_op(x)
+                return [tile(grad, input_shape), None]
+            if None not in dims:
+                # as TF: computed once per graph and (shape, axes), the tiling by graph ops evaluated at once
+                key = (dims, tuple(np.asarray(axes).reshape(-1).tolist()))
+                cache = op.graph._reduced_shape_cache
+                if key not in cache:
+                    kept = tuple(int(d) for d in _reduced_shape(np.array(dims, np.int32), np.array(key[1], np.int32)))
+                    dims // maximum(np.array(kept, np.int32), 1)  # TF's _SafeShapeDiv, in the graph (and here:)
+                    cache[key] = kept, tuple(d // builtins.max(k, 1) for d, k in zip(dims, kept))
+                kept, scaling = cache[key]
+                return [tile(reshape(grad, kept), scaling), None]
+    input_shape = shape_op(x)
+    if not op.get_attr("keep_dims"):
+        grad = reshape(grad, _reduced_shape(input_shape, axis))
+    return [broadcast_to(grad, input_shape), None]
+
+
+def _mean_grad(op, grad):
+    """TF's _MeanGrad: the Sum gradient divided by the number of entries averaged (a constant where the shapes are
+    known, else the product of x's reduced dimensions)."""
+    from .array_ops import gather, shape as shape_op, size
+    sum_grad = _sum_grad(op, grad)[0]
+    x_dims, y_dims = op.inputs[0].shape.as_tuple(), op.outputs[0].shape.as_tuple()
+    if x_dims is not None and y_dims is not None and None not in x_dims and None not in y_dims:
+        factor = int(np.prod(x_dims, dtype=np.int64)) // builtins.max(int(np.prod(y_dims, dtype=np.int64)), 1)
+        factor = constant(factor, dtype=sum_grad.dtype.base_dtype)
+    else:
+        input_shape = shape_op(op.inputs[0])
+        rank = size(input_shape)
+        axes = cast(op.inputs[1], rank.dtype)
+        axes = (axes + rank) % rank
+        factor = reduce_prod(gather(input_shape, axes))
+    return [truediv(sum_grad, cast(factor, sum_grad.dtype.base_dtype)), None]
 
 
 def _broadcast_back(op, grad):
@@ -1516,35 +1807,21 @@ def _broadcast_back(op, grad):
     return broadcast_to(g, shape_op(x))
 
 
-def _sum_grad(op, grad):
-    return [_broadcast_back(op, grad), None]
-
-
-def _mean_grad(op, grad):
-    """The Sum gradient divided by the number of entries averaged (known statically, or x's size / y's)."""
-    from .array_ops import size
-    x, y = op.inputs[0], op.outputs[0]
-    dt = grad.dtype.base_dtype
-    g = _broadcast_back(op, grad)
-    n_y = y.shape.num_elements()
-    if x.shape.is_fully_defined() and n_y is not None:
-        return [multiply(g, _const(1.0 / max(x.shape.num_elements() // max(n_y, 1), 1), grad)), None]
-    count = cast(size(x), dt)
-    if n_y != 1:
-        count = count / cast(maximum(size(y), 1), dt)
-    return [realdiv(g, count), None]
-
-
 def _min_or_max_grad(op, grad):
-    """The gradient is split equally among the entries that attain the extremum (as TF does)."""
+    """TF's _MinOrMaxGrad: the gradient is split equally among the entries that attain the extremum."""
+    from .array_ops import reshape, shape as shape_op
     x, axis = op.inputs
+    input_shape = shape_op(x)
     y = op.outputs[0]
-    from .array_ops import reshape
-    static, kept = _kept_shape(x, axis)
-    y_kept = reshape(y, kept)
-    indicators = cast(equal(y_kept, x), grad.dtype.base_dtype)
+    if not op.get_attr("keep_dims"):
+        kept = _reduced_shape(input_shape, axis)
+        y = reshape(y, kept)
+        grad = reshape(grad, kept)
+    else:
+        kept = shape_op(y)
+    indicators = cast(equal(y, x), grad.dtype.base_dtype)
     num_selected = reshape(reduce_sum(indicators, axis), kept)
-    return [multiply(realdiv(indicators, num_selected), reshape(grad, kept)), None]
+    return [divide(indicators, num_selected) * grad, None]
 
 
 def _prod_grad(op, grad):
@@ -1597,7 +1874,7 @@ def _all_axes(x):
     """TF's _ReductionDims for axis=None: a Const [0..rank) when the rank is known (created outside the
     op's name scope, so it is named 'Const'), else range(0, rank(x))."""
     nd = x.get_shape().ndims if hasattr(x, "get_shape") else np.ndim(x)
-    if nd is not None:
+    if nd:  # (as TF's `if x_rank:`, a scalar's empty axes come from range(0, rank(x)))
         from .constant_op import constant
         return constant(np.arange(nd, dtype=np.int32), dtype=dtypes.int32)
     from .array_ops import range as tf_range, rank  # noqa: A004 - TF's names

@@ -509,3 +509,130 @@ def zero_fraction(value, name=None):
             num_zero = size - num_nonzero
             fraction = math_ops.cast(num_zero, dtype=dtypes.float32) / math_ops.cast(size, dtype=dtypes.float32)
         return array_ops.identity(fraction, "fraction")
+
+
+# =========================================================================== sampled losses (nce, sampled softmax)
+def _sum_rows(x):
+    """The sum of each row of matrix `x`, as TF builds it: a MatMul by a column of ones (whose gradient is
+    cheaper than reduce_sum's), reshaped to a vector."""
+    cols = array_ops.shape(x)[1]
+    ones = array_ops.ones(array_ops.stack([cols, 1]), x.dtype.base_dtype)
+    return array_ops.reshape(math_ops.matmul(x, ones), [-1])
+
+
+def _compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes, num_true=1,
+                            sampled_values=None, subtract_log_q=True, remove_accidental_hits=False,
+                            partition_strategy="mod", name=None, seed=None):
+    """The logits of each example's true classes and of the batch's sampled classes, and their labels, as TF
+    1.x's nn_impl builds them: ([batch, num_true + num_sampled] logits, labels 1/num_true for the true
+    columns and 0 for the sampled ones).
+
+    The class rows of `weights` (one tensor [num_classes, dim] or a list of partitions, `partition_strategy`
+    as in embedding_lookup) and `biases` are looked up for the true and sampled ids together; with
+    `remove_accidental_hits` a sampled class that is also a true class of a row gets -FLT_MAX added to its
+    logit there; with `subtract_log_q` each logit loses log Q(class), the log of its expected count.
+    `sampled_values` is a candidate sampler's (sampled, true_expected_count, sampled_expected_count);
+    None samples log-uniformly without replacement.
+    """
+    from . import candidate_sampling_ops, embedding_ops, sparse_ops
+    if not isinstance(weights, (list, tuple)):
+        weights = [weights]
+    weights = list(weights)
+    with name_scope(name, "compute_sampled_logits", weights + [biases, inputs, labels]):
+        labels = convert_to_tensor(labels, name="labels")
+        inputs = convert_to_tensor(inputs, name="inputs")
+        if labels.dtype.base_dtype != dtypes.int64:
+            labels = math_ops.cast(labels, dtypes.int64)
+        labels_flat = array_ops.reshape(labels, [-1])
+        if sampled_values is None:
+            sampled_values = candidate_sampling_ops.log_uniform_candidate_sampler(
+                true_classes=labels, num_true=num_true, num_sampled=num_sampled, unique=True,
+                range_max=num_classes, seed=seed)
+        sampled, true_expected_count, sampled_expected_count = (array_ops.stop_gradient(s) for s in sampled_values)
+        sampled = math_ops.cast(sampled, dtypes.int64)
+        all_ids = array_ops.concat([labels_flat, sampled], 0)
+        # the true and the sampled classes' weight rows: [batch * num_true + num_sampled, dim]
+        all_w = embedding_ops.embedding_lookup(weights, all_ids, partition_strategy=partition_strategy)
+        if all_w.dtype.base_dtype != inputs.dtype.base_dtype:
+            all_w = math_ops.cast(all_w, inputs.dtype.base_dtype)
+        true_w = array_ops.slice(all_w, [0, 0], array_ops.stack([array_ops.shape(labels_flat)[0], -1]))
+        sampled_w = array_ops.slice(all_w, array_ops.stack([array_ops.shape(labels_flat)[0], 0]), [-1, -1])
+        sampled_logits = math_ops.matmul(inputs, sampled_w, transpose_b=True)  # [batch, num_sampled]
+        all_b = embedding_ops.embedding_lookup(biases, all_ids, partition_strategy=partition_strategy)
+        if all_b.dtype.base_dtype != inputs.dtype.base_dtype:
+            all_b = math_ops.cast(all_b, inputs.dtype.base_dtype)
+        true_b = array_ops.slice(all_b, [0], array_ops.shape(labels_flat))
+        sampled_b = array_ops.slice(all_b, array_ops.shape(labels_flat), [-1])
+        # each example's dot products with its own true classes' rows: [batch, num_true]
+        dim = array_ops.shape(true_w)[1:2]
+        new_true_w_shape = array_ops.concat([[-1, num_true], dim], 0)
+        row_wise_dots = math_ops.multiply(array_ops.expand_dims(inputs, 1),
+                                          array_ops.reshape(true_w, new_true_w_shape))
+        dots_as_matrix = array_ops.reshape(row_wise_dots, array_ops.concat([[-1], dim], 0))
+        true_logits = array_ops.reshape(_sum_rows(dots_as_matrix), [-1, num_true])
+        true_b = array_ops.reshape(true_b, [-1, num_true])
+        true_logits += true_b
+        sampled_logits += sampled_b
+        if remove_accidental_hits:
+            acc_indices, acc_ids, acc_weights = candidate_sampling_ops.compute_accidental_hits(
+                labels, sampled, num_true=num_true)
+            acc_indices_2d = array_ops.reshape(acc_indices, [-1, 1])
+            acc_ids_2d_int32 = array_ops.reshape(math_ops.cast(acc_ids, dtypes.int32), [-1, 1])
+            sparse_indices = array_ops.concat([acc_indices_2d, acc_ids_2d_int32], 1, "sparse_indices")
+            sampled_logits_shape = array_ops.concat(
+                [array_ops.shape(labels)[:1], array_ops.expand_dims(num_sampled, 0)], 0)
+            if sampled_logits.dtype.base_dtype != acc_weights.dtype.base_dtype:
+                acc_weights = math_ops.cast(acc_weights, sampled_logits.dtype.base_dtype)
+            sampled_logits += sparse_ops.sparse_to_dense(sparse_indices, sampled_logits_shape, acc_weights,
+                                                         default_value=0.0, validate_indices=False)
+        if subtract_log_q:  # the logits of log(P / Q): subtract each class's log expected count
+            true_logits -= math_ops.log(true_expected_count)
+            sampled_logits -= math_ops.log(sampled_expected_count)
+        out_logits = array_ops.concat([true_logits, sampled_logits], 1)
+        # the true columns share one unit of probability
+        out_labels = array_ops.concat([array_ops.ones_like(true_logits) / num_true,
+                                       array_ops.zeros_like(sampled_logits)], 1)
+        return out_logits, out_labels
+
+
+def nce_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_true=1, sampled_values=None,
+             remove_accidental_hits=False, partition_strategy="mod", name="nce_loss"):
+    """The noise-contrastive estimation loss of each example: a [batch_size] vector.
+
+    weights: [num_classes, dim] (or a list of row partitions); biases: [num_classes]; labels: int64
+    [batch_size, num_true]; inputs: [batch_size, dim]. Each example scores its true classes and
+    `num_sampled` classes drawn for the whole batch (log-uniformly unless `sampled_values` is given), and
+    the loss is the sigmoid cross-entropy of telling them apart (true: label 1/num_true, sampled: 0),
+    summed per example. For training only; evaluate with the full softmax or sigmoid.
+
+    >>> loss = tf.reduce_mean(tf.nn.nce_loss(nce_w, nce_b, labels, embed, num_sampled=64, num_classes=50000))
+    """
+    from .nn_ops import sigmoid_cross_entropy_with_logits
+    logits, labels = _compute_sampled_logits(
+        weights=weights, biases=biases, labels=labels, inputs=inputs, num_sampled=num_sampled,
+        num_classes=num_classes, num_true=num_true, sampled_values=sampled_values, subtract_log_q=True,
+        remove_accidental_hits=remove_accidental_hits, partition_strategy=partition_strategy, name=name)
+    sampled_losses = sigmoid_cross_entropy_with_logits(labels=labels, logits=logits, name="sampled_losses")
+    return _sum_rows(sampled_losses)  # each example's true and sampled losses together
+
+
+def sampled_softmax_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_true=1,
+                         sampled_values=None, remove_accidental_hits=True, partition_strategy="mod",
+                         name="sampled_softmax_loss", seed=None):
+    """The sampled softmax loss of each example: a [batch_size] vector, the softmax cross-entropy over
+    the example's true classes and `num_sampled` classes drawn for the batch (log-uniformly unless
+    `sampled_values` is given), each logit corrected by -log Q(class); sampled classes that are true
+    classes of a row are left out there (`remove_accidental_hits`). Arguments as `nce_loss`.
+
+    >>> loss = tf.reduce_mean(tf.nn.sampled_softmax_loss(w, b, labels, outputs, 512, vocab_size))
+    """
+    from .nn_ops import softmax_cross_entropy_with_logits_v2
+    logits, labels = _compute_sampled_logits(
+        weights=weights, biases=biases, labels=labels, inputs=inputs, num_sampled=num_sampled,
+        num_classes=num_classes, num_true=num_true, sampled_values=sampled_values, subtract_log_q=True,
+        remove_accidental_hits=remove_accidental_hits, partition_strategy=partition_strategy, name=name, seed=seed)
+    labels = array_ops.stop_gradient(labels, name="labels_stop_gradient")
+    return softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits)
+
+
+__all__ += ["nce_loss", "sampled_softmax_loss"]

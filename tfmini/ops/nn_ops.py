@@ -8,7 +8,7 @@ import numpy as np
 from ..framework import dtypes, errors
 from ..framework.op_def_library import (FLOAT_TYPES, INT_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES, check_allowed,
                                         convert_one, convert_same_dtype, is_tensor_like, make_op)
-from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
+from ..framework.op_registry import NO_GRADIENT, NOT_DIFFERENTIABLE, InferenceError, incompatible_shapes, register_op
 from ..framework.ops import Tensor, convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
 from ..runtime import intra_op
@@ -316,11 +316,15 @@ def _xent_grad(op, grad_loss, grad_grad):
     if grad_grad is not None and not _is_zeros(grad_grad):
         sm = softmax(logits)
         grad += (grad_grad - math_ops.reduce_sum(grad_grad * sm, -1, keepdims=True)) * sm
-    return [grad, _broadcast_mul(grad_loss, -log_softmax(logits))]
+    grads = [grad, _broadcast_mul(grad_loss, -log_softmax(logits))]
+    # TF sums nothing back; tfmini does where the static shapes show that labels or logits were broadcast
+    from ..gradients import _sum_to_input
+    return [g if g.shape.as_tuple() == t.shape.as_tuple() else _sum_to_input(g, t, [o for o in op.inputs if o is not t])
+            for g, t in zip(grads, op.inputs)]
 
 
 register_op("SoftmaxCrossEntropyWithLogits", infer=_xent_infer, kernel=_xent_kernel, grad=_xent_grad,
-            broadcasting=True)
+            explain=incompatible_shapes)
 
 
 def _ensure_xent_args(name, sentinel, labels, logits):
@@ -2039,7 +2043,8 @@ def _relu6_kernel(xp, features):
 
 
 def _relu6_grad(op, grad):
-    return [_activation_grad_op("Relu6Grad", grad, op.inputs[0], "features")]
+    # from the output, as TF 2's rule (y in (0, 6) exactly where x is)
+    return [_activation_grad_op("Relu6Grad", grad, op.outputs[0], "features")]
 
 
 register_op("Relu6", infer=_same_infer, kernel=_relu6_kernel, grad=_relu6_grad)
@@ -2188,7 +2193,7 @@ def _softplus_kernel(xp, features):
 
 
 def _softplus_grad(op, grad):
-    return [_activation_grad_op("SoftplusGrad", grad, op.inputs[0], "features")]
+    return [grad * math_ops.sigmoid(op.inputs[0])]  # TF 2's rule (TF 1 built a SoftplusGrad op)
 
 
 register_op("Softplus", infer=_same_infer, kernel=_softplus_kernel, grad=_softplus_grad)
@@ -2498,7 +2503,7 @@ def _lrn_grad_kernel(xp, input_grads, input_image, output_image, *, depth_radius
     return input_grads * norm ** t(-beta) - t(2 * alpha * beta) * x * inner
 
 
-register_op("LRNGrad", infer=_lrn_grad_infer, kernel=_lrn_grad_kernel, grad=NOT_DIFFERENTIABLE)
+register_op("LRNGrad", infer=_lrn_grad_infer, kernel=_lrn_grad_kernel, grad=NO_GRADIENT)
 
 
 # =========================================================================== xw_plus_b, conv1d, atrous_conv2d
@@ -2559,6 +2564,9 @@ def atrous_conv2d(value, filters, rate, padding, name=None):
         filters = convert_to_tensor(filters, name="filter")
         if rates == [1, 1]:
             return conv2d(value, filters, [1, 1, 1, 1], padding, name=scope)
+        if padding == "SAME" and not filters.shape.is_fully_defined():
+            # TF's _WithSpaceToBatch makes a tensor of the filter's static shape for SAME's paddings
+            raise ValueError("Cannot convert a partially known TensorShape %s to a Tensor." % filters.shape)
         spatial = value.shape.as_tuple()[1:3] if value.shape.ndims == 4 else None
         taps = filters.shape.as_tuple()[:2] if filters.shape.ndims == 4 else None
         if spatial is None or None in spatial or taps is None or None in taps:

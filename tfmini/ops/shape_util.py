@@ -28,10 +28,10 @@ def broadcast_shape(a, b):
             out.append(dy)
         elif dy == 1:
             out.append(dx)
-        elif dx is None:
-            out.append(dy)
+        elif dx is None:  # TF keeps a known size only when it is above 1 (an unknown with 0 may be 1 or 0)
+            out.append(dy if dy is not None and dy > 1 else None)
         elif dy is None:
-            out.append(dx)
+            out.append(dx if dx > 1 else None)
         elif dx == dy:
             out.append(dx)
         else:

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..framework import dtypes, errors
 from ..framework.op_def_library import NUMBER_TYPES, convert_same_dtype, make_op
-from ..framework.op_registry import NOT_DIFFERENTIABLE, debug_string, register_op
+from ..framework.op_registry import NO_GRADIENT, NOT_DIFFERENTIABLE, debug_string, register_op
 from ..framework.ops import get_default_graph, name_scope
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..runtime.state import deref
@@ -284,8 +284,10 @@ def _make_scatter_nd_kernel(how):
 
 
 for _how in ("Update", "Add", "Sub"):
+    # (TF registers no gradient for ScatterUpdate, and "not differentiable" for the others)
     register_op("Scatter" + _how, infer=_make_scatter_infer("Scatter" + _how),
-                kernel=_make_scatter_kernel(_how.lower()), grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0,))
+                kernel=_make_scatter_kernel(_how.lower()), grad=NO_GRADIENT if _how == "Update" else NOT_DIFFERENTIABLE,
+                stateful=True, ref_inputs=(0,))
     register_op("ScatterNd" + _how, infer=_make_scatter_nd_infer("ScatterNd" + _how),
                 kernel=_make_scatter_nd_kernel(_how.lower()), grad=NOT_DIFFERENTIABLE, stateful=True,
                 ref_inputs=(0,))

@@ -4,7 +4,8 @@ Imported only when a session looks for a GPU (never by `import tfmini`). `load()
 backend, or None and the reason when CuPy is missing or finds no CUDA device.
 
 Fast paths (`_fast_paths`) replace a shared kernel on the GPU where the shared one launches many small
-kernels or reads a value back to the host: Sigmoid, ReluGrad, the SGD/Momentum/Adam updates, the sparse
+kernels or reads a value back to the host: Sigmoid, ReluGrad, TanhGrad, SigmoidGrad, the SGD/Momentum/Adam
+updates, the sparse
 cross-entropy, MaxPool and its gradient (one fused kernel each), and L2Loss (a reduction that adds in
 float64). Each keeps the shared kernel's signature, checks and messages, and falls back to it for the
 dtypes and layouts it does not cover. The convolutions keep their shared kernels, which use the fused
@@ -307,6 +308,7 @@ _XENT_ROW_MAX = 4096
 
 def _fast_paths(cupy):
     """{op type: kernel} fused with cupy.ElementwiseKernel; compiled at first use, cached by CuPy."""
+    from ..framework.op_registry import get_op_def
     from ..ops import math_ops, nn_ops, training_ops
 
     sigmoid = cupy.ElementwiseKernel(
@@ -314,6 +316,9 @@ def _fast_paths(cupy):
         # the two branches never overflow: sigmoid(-100) stays a tiny positive number, as the shared kernel's
         "y = x >= 0 ? (T)1 / ((T)1 + exp(-x)) : exp(x) / ((T)1 + exp(x))", "tfmini_sigmoid")
     relu_grad = cupy.ElementwiseKernel("T g, T f", "T y", "y = f > (T)0 ? g : (T)0", "tfmini_relu_grad")
+    # tanh's and sigmoid's backward ops (from their outputs y): one pass instead of the shared kernel's three
+    tanh_grad = cupy.ElementwiseKernel("T y, T dy", "T z", "z = dy * ((T)1 - y * y)", "tfmini_tanh_grad")
+    sigmoid_grad = cupy.ElementwiseKernel("T y, T dy", "T z", "z = dy * (y * ((T)1 - y))", "tfmini_sigmoid_grad")
     sgd = cupy.ElementwiseKernel("T alpha, T delta", "T w", "w -= alpha * delta", "tfmini_sgd")
     momentum = cupy.ElementwiseKernel(
         "T lr, T g, T mu, bool nesterov", "T w, T a",
@@ -458,6 +463,15 @@ def _fast_paths(cupy):
             return nn_ops._relu_grad_kernel(xp, gradients, features)
         return relu_grad(gradients, features)
 
+    def activation_grad_kernel(fused, op_type):
+        shared = get_op_def(op_type).kernel
+
+        def kernel(xp, y, dy):
+            if y.dtype not in _FLOATS or y.shape != dy.shape or dy.dtype != y.dtype:
+                return shared(xp, y, dy)
+            return fused(y, dy)
+        return kernel
+
     def sgd_kernel(xp, var, alpha, delta, *, use_locking=False):
         w, = training_ops._values([var], delta)
         if w.dtype not in _FLOATS or delta.dtype != w.dtype:
@@ -485,6 +499,8 @@ def _fast_paths(cupy):
     return {
         "Sigmoid": sigmoid_kernel,
         "ReluGrad": relu_grad_kernel,
+        "TanhGrad": activation_grad_kernel(tanh_grad, "TanhGrad"),
+        "SigmoidGrad": activation_grad_kernel(sigmoid_grad, "SigmoidGrad"),
         "ApplyGradientDescent": sgd_kernel,
         "ApplyMomentum": momentum_kernel,
         "ApplyAdam": adam_kernel,

@@ -28,7 +28,7 @@ from ..framework.ops import format_user_frame
 from . import backends
 from .memory import SessionMemory
 
-__all__ = ["CPU", "GPU", "DEVICE_NAMES", "HOST_OPS", "Devices", "use_backend", "backend_name", "gpu_for_config",
+__all__ = ["CPU", "GPU", "DEVICE_NAMES", "Devices", "use_backend", "backend_name", "gpu_for_config",
            "host_memory_dtype", "reset_note"]
 
 CPU, GPU = "CPU", "GPU"
@@ -108,13 +108,8 @@ def _requested(spec):
     return None, None
 
 
-# op types that run on the host wherever they are placed, a GPU request included (tf.data's datasets and iterators,
-# which TF keeps in host memory): ops/dataset_ops.py adds its own
-HOST_OPS = set()
-
-
 def _has_gpu_kernel(op):
-    if getattr(op._op_def, "cpu_only", False):
+    if op._op_def.cpu_only or op._op_def.host_only:
         return False
     for t in list(op._inputs) + list(op._outputs):
         if t._dtype.base_dtype == dtypes.string:
@@ -190,7 +185,7 @@ class Devices:
             return default
         if kind == CPU and index in (None, 0):
             return CPU
-        if kind == GPU and op._type in HOST_OPS:
+        if kind == GPU and op._op_def.host_only:
             return CPU
         if kind == GPU and self.gpu is None:
             self._note()

@@ -236,6 +236,12 @@ def _shape_str(t):
     return "?" if s is None else "[%s]" % ",".join("?" if d is None else str(d) for d in s)
 
 
+def skippable_control_inputs(op):
+    """The control inputs of `op` a plan runs only when something else needs them: those of tf.gradients' gates on
+    gradients nothing reads (ops/control_flow_ops._gated_tuple). (The widgets' run highlight follows this rule.)"""
+    return op._graph._gate_skippable.get(op, ()) if op._type == "NoOp" else ()
+
+
 def _needed_in_order(fetch_tensors, target_ops, feeds, level=None):
     """The ops a run needs, in execution order; InvalidArgumentError for a placeholder left unfed. A tf.while_loop
     is one step (a frames.WhileFrame); `level`: the loop frame whose condition or body the plan runs (None: the
@@ -254,9 +260,11 @@ def _needed_in_order(fetch_tensors, target_ops, feeds, level=None):
         for t in op._inputs:
             if t not in feeds and t._op not in needed:
                 stack.append(t._op)
+        skippable = skippable_control_inputs(op)
         for c in op._control_inputs:
-            # a control input on a fed placeholder is satisfied by the feed (TF moves it to the feed's Recv)
-            if c not in needed and not (c._type == "Placeholder" and c._outputs[0] in feeds):
+            # a control input on a fed placeholder is satisfied by the feed (TF moves it to the feed's Recv); a
+            # gradient gate's wait on a gradient nothing reads is skipped (control_flow_ops._gated_tuple)
+            if c not in needed and not (c._type == "Placeholder" and c._outputs[0] in feeds) and c not in skippable:
                 stack.append(c)
     if rep is None and frames.has_loop_ops(needed):
         needed, rep = frames.collapse([t._op for t in fetch_tensors if t not in feeds] + list(target_ops), feeds)

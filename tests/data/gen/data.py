@@ -59,6 +59,16 @@ CASES = {
                  "ds = tf.data.Dataset.from_generator(gen, (tf.int64, tf.float32), "
                  "(tf.TensorShape([]), tf.TensorShape([None]))).repeat(2)",
     "generator-args": "ds = tf.data.Dataset.from_generator(lambda k: iter(range(k)), tf.int64, args=(3,))",
+    # padded shapes with -1, as a tensor; one padding value for every component
+    "padded-minus-one": "ds = tf.data.Dataset.range(1, 4).map(lambda i: (tf.range(i), i)).padded_batch(2, "
+                        "padded_shapes=([-1], []), padding_values=tf.constant(-1, tf.int64))",
+    "padded-shape-tensor": "ds = tf.data.Dataset.range(1, 4).map(lambda i: (tf.range(i), i)).padded_batch(2, "
+                           "padded_shapes=(tf.constant([4], tf.int64), tf.constant([], tf.int64)))",
+    # a slot whose dataset ends is refilled in its place in the cycle (the order, not only the multiset)
+    "interleave-uneven": "ds = tf.data.Dataset.from_tensor_slices(np.array([1, 4, 2, 3, 1])).interleave("
+                         "lambda i: tf.data.Dataset.from_tensors(i).repeat(i), cycle_length=2, block_length=2)",
+    "interleave-refill": "ds = tf.data.Dataset.from_tensor_slices(np.array([3, 1, 0, 2, 5])).interleave("
+                         "lambda i: tf.data.Dataset.range(10 * i, 10 * i + i), cycle_length=3)",
 }
 # (tfmini builds one GeneratorDataset op where TF builds a TensorDataset and a FlatMapDataset of py_funcs)
 OTHER_NODES = ("generator", "generator-args")
@@ -85,6 +95,20 @@ ERRORS = {
     "zip-list": "ds = tf.data.Dataset.zip([tf.data.Dataset.range(2), tf.data.Dataset.range(3)])",
     "concatenate-types": "ds = tf.data.Dataset.range(2).concatenate(tf.data.Dataset.from_tensors(1.0))",
     "iterate-in-graph-mode": "iter(tf.data.Dataset.range(3))",
+    "padded-shapes-list": "ds = tf.data.Dataset.range(1, 4).map(lambda i: (tf.range(i), i)).padded_batch(2, "
+                          "padded_shapes=[[None], []])",
+    "padded-shapes-length": "ds = tf.data.Dataset.range(1, 4).map(lambda i: (tf.range(i), i)).padded_batch(2, "
+                            "padded_shapes=([None],))",
+    "padded-shapes-keys": "ds = tf.data.Dataset.range(1, 4).map(lambda i: {'a': tf.range(i), 'b': i}).padded_batch(2, "
+                          "padded_shapes={'a': [None], 'c': []})",
+    "padding-value-type": "ds = tf.data.Dataset.range(1, 4).map(lambda i: (tf.range(i), i)).padded_batch(2, "
+                          "padded_shapes=([None], []), padding_values=(-1, 0))",
+    "padding-value-rank": "ds = tf.data.Dataset.range(3).padded_batch(2, padded_shapes=[], "
+                          "padding_values=tf.constant([1, 2], tf.int64))",
+    "padded-shape-int32": "ds = tf.data.Dataset.range(1, 4).map(tf.range).padded_batch(2, "
+                          "padded_shapes=tf.constant([7]))",
+    "padded-shape-matrix": "ds = tf.data.Dataset.range(1, 4).map(tf.range).padded_batch(2, "
+                           "padded_shapes=tf.constant([[7]], tf.int64))",
     "oneshot-initializer": "it = tf.data.Dataset.range(3).make_one_shot_iterator()\nit.initializer",
 }
 
@@ -109,6 +133,18 @@ RUN_ERRORS = {
                        ".make_one_shot_iterator().get_next()",
     "generator-type": "def bad():\n    yield 'x'\n"
                       "fetch = tf.data.Dataset.from_generator(bad, tf.int64).make_one_shot_iterator().get_next()",
+    # the generator's own exception: py_func's mapping of Python errors, its "<Type>: <text>" first
+    "generator-raises": "def bad():\n    yield 1\n    raise ValueError('boom')\n"
+                        "fetch = tf.data.Dataset.from_generator(bad, tf.int64).make_one_shot_iterator().get_next()",
+    "generator-raises-other": "def bad():\n    raise KeyError('k')\n    yield 1\n"
+                              "fetch = tf.data.Dataset.from_generator(bad, tf.int64).make_one_shot_iterator()"
+                              ".get_next()",
+    "handle-not-a-handle": "fetch = tf.data.Iterator.from_string_handle(tf.constant('abc'), tf.int64).get_next()",
+    "handle-types": "src = tf.data.Dataset.range(3).map(lambda i: tf.cast(i, tf.float32)).make_one_shot_iterator()\n"
+                    "fetch = tf.data.Iterator.from_string_handle(src.string_handle(), tf.int64).get_next()",
+    "padded-rank-runtime": "def gen():\n    yield np.zeros((2, 2))\n"
+                           "fetch = tf.data.Dataset.from_generator(gen, tf.float32)"
+                           ".padded_batch(1, padded_shapes=[None]).make_one_shot_iterator().get_next()",
 }
 
 
