@@ -1195,3 +1195,22 @@ def test_reduction_gradient_of_an_input_of_unknown_rank(reduce, want):
         got_fed = sess.run(g_fed_axes, {x: xv, axes: [1, -1]})
     assert got.shape == got_fed.shape == (2, 3, 4)
     assert [got.sum(), got_fed.sum()] == want
+
+
+@pytest.mark.parametrize("shape", [None, (2, 3, 4)], ids=["unknown_rank", "known_shape"])
+@pytest.mark.parametrize("axes, keepdims", [([1], False), ([-1, 0], True), ([2, -2], False)])
+def test_reduce_prod_gradient_with_fed_axes_and_unknown_rank(axes, keepdims, shape):
+    # the permutation that puts the reduced axes first is computed in the graph (TF's _ProdGrad); zeros are exact
+    tf.reset_default_graph()
+    x, a = tf.placeholder(tf.float64, shape), tf.placeholder(tf.int32, [None])
+    g, = tf.gradients(tf.reduce_sum(tf.reduce_prod(x, axis=a, keepdims=keepdims) * [[[2.0]]]), x)
+    xv = np.random.RandomState(0).uniform(0.5, 1.5, size=(2, 3, 4))
+    xv[0, 0, 0] = xv[1, 2, 3] = 0.0
+    with tf.Session() as sess:
+        got = sess.run(g, {x: xv, a: axes})
+    want = np.zeros_like(xv)
+    red = {i % 3 for i in axes}
+    for idx in np.ndindex(xv.shape):
+        others = [j for j in np.ndindex(xv.shape) if j != idx and all(j[k] == idx[k] for k in range(3) if k not in red)]
+        want[idx] = 2.0 * np.prod([xv[j] for j in others])
+    np.testing.assert_allclose(got, want, rtol=1e-12)

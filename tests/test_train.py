@@ -375,3 +375,24 @@ def test_a_scalar_variable_trains_as_a_one_element_one(make, backend):
             sess.run(tf.global_variables_initializer())
             got.append([float(np.reshape(sess.run([train, v])[1], ())) for _ in range(3)])
     np.testing.assert_allclose(got[0], got[1], rtol=1e-6)
+
+
+@pytest.mark.parametrize("gate", [0, 1, 2])
+@pytest.mark.parametrize("make", [lambda: tf.train.GradientDescentOptimizer(0.1), lambda: tf.train.AdamOptimizer(0.1)],
+                         ids=["sgd", "adam"])
+def test_a_gradient_fetched_with_the_train_op_sees_the_step_s_variables(make, gate):
+    """tf.gradients of a fed placeholder, fetched in the run that updates the variables in place, uses the values
+    the step started from for every read (as TF), not a mix of old and updated ones."""
+    x = tf.placeholder(tf.float64, [2, 2])
+    w = tf.Variable(np.array([1.0, 2.0]))
+    loss = tf.reduce_sum(tf.square(x * w))
+    train = make().minimize(loss, gate_gradients=gate)
+    gx = tf.gradients(loss, x)[0]
+    xv = np.array([[1.0, -0.5], [0.25, 2.0]])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(2):
+            w_before = sess.run(w)
+            _, got = sess.run([train, gx], {x: xv})
+            np.testing.assert_allclose(got, 2 * xv * w_before ** 2, rtol=1e-12)
+            assert not np.allclose(sess.run(w), w_before)

@@ -1803,7 +1803,7 @@ def _broadcast_back(op, grad):
     static, kept = _kept_shape(x, axis)
     g = reshape(grad, kept)
     if x.shape.is_fully_defined():
-        return g if x.shape.as_tuple() == tuple(static) else broadcast_to(g, x.shape.as_tuple())
+        return g if static is not None and x.shape.as_tuple() == tuple(static) else broadcast_to(g, x.shape.as_tuple())
     return broadcast_to(g, shape_op(x))
 
 
@@ -1832,7 +1832,7 @@ def _prod_grad(op, grad):
     nd = x.shape.ndims
     v = constant_value(axis)
     if nd is None or v is None:
-        raise NotImplementedError("the gradient of reduce_prod needs the input's rank and constant axes")
+        return [multiply(_broadcast_back(op, grad), _prod_others_dynamic(x, axis)), None]
     reduced = sorted({int(a) % nd for a in np.asarray(v).reshape(-1).tolist()})
     perm = reduced + [i for i in range(nd) if i not in reduced]
     xt = transpose(x, perm)  # reduced axes first, then flattened to [n_reduced, rest]
@@ -1842,6 +1842,24 @@ def _prod_grad(op, grad):
     inverse = [perm.index(i) for i in range(nd)]
     others = transpose(reshape(others, sh), inverse)
     return [multiply(_broadcast_back(op, grad), others), None]
+
+
+def _prod_others_dynamic(x, axis):
+    """The product of the other entries along `axis` when x's rank or the axes are known only at run time: the
+    permutation (reduced axes first) is computed in the graph, as TF's _ProdGrad does."""
+    from .array_ops import (boolean_mask, concat, expand_dims, gather, invert_permutation, rank, reshape,
+                            shape as shape_op, stack, transpose)
+    from .array_ops import range as range_op
+    nd = rank(x)
+    reduced = floormod(reshape(cast(axis, dtypes.int32), [-1]), nd)
+    idx = range_op(0, nd)
+    other = boolean_mask(idx, logical_not(reduce_any(equal(expand_dims(idx, 1), expand_dims(reduced, 0)), 1)))
+    perm = concat([reduced, other], 0)
+    sh = shape_op(x)
+    xt = transpose(x, perm)
+    flat = reshape(xt, stack([reduce_prod(gather(sh, reduced)), -1]))
+    others = multiply(cumprod(flat, 0, exclusive=True), cumprod(flat, 0, exclusive=True, reverse=True))
+    return transpose(reshape(others, shape_op(xt)), invert_permutation(perm))
 
 
 _REDUCE = {

@@ -46,9 +46,18 @@ def _placeholder_message(t):
     return msg
 
 
+def _writes(op):
+    """1 for an op that receives a variable's storage (an update such as Assign or ApplyAdam), else 0."""
+    d = getattr(op, "_op_def", None)
+    return 1 if d is not None and d.ref_inputs else 0
+
+
 def _topo_order(needed, rep=None):
-    """Needed ops in an order that respects data and control edges; creation order breaks ties. `rep`: the
-    WhileFrame standing for each op of a loop (frames.collapse)."""
+    """Needed ops in an order that respects data and control edges; creation order breaks ties, after ops
+    that update a variable in place wait for every op that is ready without them: a value read from a
+    variable (its aliased storage) is used before an update the edges do not order after it, as in TF (e.g.
+    tf.gradients of a placeholder fetched with a train op sees the variables the step started from).
+    `rep`: the WhileFrame standing for each op of a loop (frames.collapse)."""
     indeg = {}
     users = {op: [] for op in needed}
     for op in needed:
@@ -60,16 +69,16 @@ def _topo_order(needed, rep=None):
         indeg[op] = len(preds)
         for p in preds:
             users[p].append(op)
-    ready = [(op._id, op) for op, d in indeg.items() if d == 0]
+    ready = [(_writes(op), op._id, op) for op, d in indeg.items() if d == 0]
     heapq.heapify(ready)
     order = []
     while ready:
-        _, op = heapq.heappop(ready)
+        _, _, op = heapq.heappop(ready)
         order.append(op)
         for u in users[op]:
             indeg[u] -= 1
             if indeg[u] == 0:
-                heapq.heappush(ready, (u._id, u))
+                heapq.heappush(ready, (_writes(u), u._id, u))
     if len(order) != len(needed):
         raise errors.InvalidArgumentError(None, None, "Graph has a cycle among the ops this run needs.")
     return order
