@@ -17,10 +17,6 @@ def _int64(value, name):
     return convert_to_tensor(value, dtype=dtypes.int64, name=name)
 
 
-def _spec(shape, dtype):
-    return "TensorSpec(shape=%s, dtype=%r, name=None)" % (shape, dtype)
-
-
 # tf.compat.v1.data.Dataset's methods tfmini lacks: asking for one says so (as tf.<name> does, framework/api_hook.py)
 _TF_METHODS = frozenset(
     "as_numpy_iterator bucket_by_sequence_length cache cardinality choose_from_datasets counter enumerate "
@@ -43,7 +39,7 @@ class _DatasetType(type):
         raise _missing("type object %r" % cls.__name__, name)
 
 
-class Dataset(metaclass=_DatasetType):
+class Dataset(structure.Structured, metaclass=_DatasetType):
     """A pipeline of elements (tf.data.Dataset in TF 1.x graph mode). Its value exists only in a run: iterate it with
     `make_one_shot_iterator()` or `make_initializable_iterator()` and fetch `get_next()`.
 
@@ -57,23 +53,7 @@ class Dataset(metaclass=_DatasetType):
         self._shapes = output_shapes
         self._kind = kind
 
-    # ---- structure
-    @property
-    def output_types(self):
-        return self._types
-
-    @property
-    def output_shapes(self):
-        return self._shapes
-
-    @property
-    def output_classes(self):
-        return structure.map_structure(lambda _: Tensor, self._types)
-
-    @property
-    def element_spec(self):
-        return structure.map_structure(lambda t, s: _SpecStr(_spec(s, t)), self._types, self._shapes)
-
+    # ---- structure (output_types, output_shapes, output_classes, element_spec: structure.Structured)
     def _flat_types(self):
         return structure.flatten(self._types)
 
@@ -287,7 +267,7 @@ class Dataset(metaclass=_DatasetType):
         if not isinstance(out, Tensor) or out.dtype.base_dtype != dtypes.bool or \
                 not out.shape.is_compatible_with(TensorShape([])):
             what = out if isinstance(out, Tensor) else None
-            spec = _spec(what.shape, what.dtype.base_dtype) if what is not None else repr(out)
+            spec = structure.spec(what.shape, what.dtype.base_dtype) if what is not None else repr(out)
             raise ValueError("Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, but its return "
                              "type is %s." % spec)
         return self._derived("FilterDataset", [self._variant_tensor] + fn.captured,
@@ -361,11 +341,6 @@ class Dataset(metaclass=_DatasetType):
 
 
 DatasetV1 = Dataset
-
-
-class _SpecStr(str):
-    def __repr__(self):
-        return str(self)
 
 
 def _normalize(tensors):

@@ -3,7 +3,7 @@ feedable (from_string_handle) iterators. The iterator's position lives in the Se
 two sessions iterate independently, and running the initializer again starts over."""
 from ..framework import dtypes, nest
 from ..framework.func_graph import copy_by_value
-from ..framework.ops import Tensor, _encloses, convert_to_tensor, get_default_graph
+from ..framework.ops import _encloses, convert_to_tensor, get_default_graph
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..ops import dataset_ops as _ops
 from . import structure
@@ -24,7 +24,7 @@ _STATEFUL_NOTE = (": A likely cause of this error is that the dataset for which 
                   "`tf.lookup.StaticHashTable`, which is not supported. Use `make_initializable_iterator()` instead.")
 
 
-class Iterator:
+class Iterator(structure.Structured):
     """Takes elements of a dataset: `get_next()` is a structure of tensors; each run that computes them moves the
     iterator on by one element (TF's OutOfRangeError "End of sequence" at the end)."""
 
@@ -64,25 +64,7 @@ class Iterator:
         resource = _ops.dataset_op("IteratorFromStringHandleV2", [handle], attrs)
         return Iterator(resource, None, output_types, output_shapes)
 
-    # ---- structure
-    @property
-    def output_types(self):
-        return self._types
-
-    @property
-    def output_shapes(self):
-        return self._shapes
-
-    @property
-    def output_classes(self):
-        return structure.map_structure(lambda _: Tensor, self._types)
-
-    @property
-    def element_spec(self):
-        from .dataset_ops import _spec, _SpecStr
-        return structure.map_structure(lambda t, s: _SpecStr(_spec(s, t)), self._types, self._shapes)
-
-    # ---- ops
+    # ---- ops (the structure's properties: structure.Structured)
     @property
     def initializer(self):
         """The op that starts (restarts) this iterator on its dataset."""

@@ -1,51 +1,24 @@
 """The element structures of tf.data: tuples (namedtuples too) and dicts nest; a list is one value (as in TF's
 tf.data, where `from_tensor_slices([1, 2, 3])` has one component)."""
 
-__all__ = ["flatten", "pack", "map_structure", "flatten_up_to"]
+from ..framework import nest as _nest
+from ..framework.nest import _children
+
+__all__ = ["flatten", "pack", "map_structure", "flatten_up_to", "Structured", "spec"]
 
 
 def _is_seq(x):
     return isinstance(x, (tuple, dict))
 
 
-def _children(x):
-    return [x[k] for k in sorted(x)] if isinstance(x, dict) else list(x)
-
-
 def flatten(s):
     """The values of `s`, depth first (dicts by sorted key)."""
-    if not _is_seq(s):
-        return [s]
-    out = []
-    for c in _children(s):
-        out.extend(flatten(c))
-    return out
-
-
-def _rebuild(like, items):
-    if isinstance(like, dict):
-        by_key = dict(zip(sorted(like), items))
-        return type(like)((k, by_key[k]) for k in like)
-    if hasattr(like, "_fields"):
-        return type(like)(*items)
-    return tuple(items)
+    return _nest._flatten(s, _is_seq)
 
 
 def pack(s, flat):
     """`flat` (as `flatten` lists them) in the structure of `s`."""
-    flat = list(flat)
-    pos = [0]
-
-    def build(x):
-        if not _is_seq(x):
-            pos[0] += 1
-            return flat[pos[0] - 1]
-        return _rebuild(x, [build(c) for c in _children(x)])
-    out = build(s)
-    if pos[0] != len(flat):
-        raise ValueError("Could not pack sequence. Structure had %d elements, but flat_sequence had %d elements."
-                         % (pos[0], len(flat)))
-    return out
+    return _nest._pack(s, flat, _is_seq)
 
 
 def map_structure(fn, s, *more):
@@ -73,3 +46,34 @@ def flatten_up_to(shallow, s):
     for a, b in zip(_children(shallow), _children(s)):
         out.extend(flatten_up_to(a, b))
     return out
+
+
+def spec(shape, dtype):
+    """TF 2's TensorSpec text for one component."""
+    return "TensorSpec(shape=%s, dtype=%r, name=None)" % (shape, dtype)
+
+
+class _SpecStr(str):
+    def __repr__(self):
+        return str(self)
+
+
+class Structured:
+    """The element structure a Dataset and an Iterator share: `_types` and `_shapes` nest alike."""
+
+    @property
+    def output_types(self):
+        return self._types
+
+    @property
+    def output_shapes(self):
+        return self._shapes
+
+    @property
+    def output_classes(self):
+        from ..framework.ops import Tensor
+        return map_structure(lambda _: Tensor, self._types)
+
+    @property
+    def element_spec(self):
+        return map_structure(lambda t, s: _SpecStr(spec(s, t)), self._types, self._shapes)

@@ -22,11 +22,16 @@ def flatten(structure):
     >>> flatten({"b": 2, "a": (1, [3])})
     [1, 3, 2]
     """
-    if not is_sequence(structure):
+    return _flatten(structure, is_sequence)
+
+
+def _flatten(structure, is_seq):
+    """`flatten` where `is_seq` says what nests (tf.data's structures, data/structure.py, leave lists whole)."""
+    if not is_seq(structure):
         return [structure]
     out = []
     for child in _children(structure):
-        out.extend(flatten(child))
+        out.extend(_flatten(child, is_seq))
     return out
 
 
@@ -45,19 +50,24 @@ def _rebuild(like, items):
 
 def pack_sequence_as(structure, flat_sequence):
     """`flat_sequence` (as `flatten` lists them) put back into the shape of `structure`."""
+    return _pack(structure, flat_sequence, is_sequence)
+
+
+def _pack(structure, flat_sequence, is_seq):
+    """`pack_sequence_as` where `is_seq` says what nests."""
     flat = list(flat_sequence)
-    if not is_sequence(structure):
+    if not is_seq(structure):
         if len(flat) != 1:
             raise ValueError("Structure is a scalar but len(flat_sequence) == %d > 1" % len(flat))
         return flat[0]
-    n = len(flatten(structure))
+    n = len(_flatten(structure, is_seq))
     if n != len(flat):
         raise ValueError("Could not pack sequence. Structure had %d elements, but flat_sequence had %d elements."
                          % (n, len(flat)))
     pos = [0]
 
     def build(s):
-        if not is_sequence(s):
+        if not is_seq(s):
             pos[0] += 1
             return flat[pos[0] - 1]
         return _rebuild(s, [build(c) for c in _children(s)])
