@@ -1713,22 +1713,6 @@ def _all_kernel(xp, x, axis, *, keep_dims=False, T=None):
 
 
 # ---- gradients of the reductions: the output gradient, broadcast back over the reduced axes
-def _kept_shape(x, axis):
-    """Static (list, or None) and dynamic (tensor) shape of x with the reduced axes set to 1."""
-    from .array_ops import shape as shape_op, where
-    from .constant_op import constant
-    nd = x.shape.ndims
-    v = constant_value(axis)
-    if nd is None or v is None:
-        return None, _reduced_shape(shape_op(x), axis)
-    axes = {int(a) % nd for a in np.asarray(v).reshape(-1).tolist()} if nd else set()
-    static = [1 if i in axes else d for i, d in enumerate(x.shape.as_tuple())]
-    if None not in static:
-        return static, static
-    mask = constant([i in axes for i in range(nd)])
-    return None, where(mask, constant(np.ones(nd, np.int32)), shape_op(x))
-
-
 def _reduced_shape(input_shape, axes):
     """x's shape with the reduced axes set to 1 (TF's math_ops.reduced_shape): a numpy array where x's shape and
     the axes are constants, else computed in the graph with DynamicStitch."""
@@ -1768,7 +1752,8 @@ def _sum_grad(op, grad):
                 cache = op.graph._reduced_shape_cache
                 if key not in cache:
                     kept = tuple(int(d) for d in _reduced_shape(np.array(dims, np.int32), np.array(key[1], np.int32)))
-                    dims // maximum(np.array(kept, np.int32), 1)  # TF's _SafeShapeDiv, in the graph (and here:)
+                    # TF's graph has its _SafeShapeDiv ops here, unused once folded: the same nodes (no run uses them)
+                    dims // maximum(np.array(kept, np.int32), 1)
                     cache[key] = kept, tuple(d // builtins.max(k, 1) for d, k in zip(dims, kept))
                 kept, scaling = cache[key]
                 return [tile(reshape(grad, kept), scaling), None]
@@ -1800,11 +1785,12 @@ def _broadcast_back(op, grad):
     """The gradient of a reduction's output, reshaped to keep the reduced axes and broadcast to x's shape."""
     from .array_ops import broadcast_to, reshape, shape as shape_op
     x, axis = op.inputs
-    static, kept = _kept_shape(x, axis)
+    input_shape = shape_op(x)  # (a Const where x's shape is known: then the kept shape is one too)
+    kept = _reduced_shape(input_shape, axis)
     g = reshape(grad, kept)
-    if x.shape.is_fully_defined():
-        return g if static is not None and x.shape.as_tuple() == tuple(static) else broadcast_to(g, x.shape.as_tuple())
-    return broadcast_to(g, shape_op(x))
+    if isinstance(kept, np.ndarray) and x.shape.as_tuple() == tuple(kept.tolist()):
+        return g
+    return broadcast_to(g, input_shape)
 
 
 def _min_or_max_grad(op, grad):
@@ -1825,41 +1811,32 @@ def _min_or_max_grad(op, grad):
 
 
 def _prod_grad(op, grad):
-    """d prod / d x_i = the product of the other entries: exclusive running products from both sides,
-    exact when some entries are zero (TF's _ProdGrad)."""
-    from .array_ops import reshape, shape as shape_op, stack, transpose
-    x, axis = op.inputs
-    nd = x.shape.ndims
-    v = constant_value(axis)
-    if nd is None or v is None:
-        return [multiply(_broadcast_back(op, grad), _prod_others_dynamic(x, axis)), None]
-    reduced = sorted({int(a) % nd for a in np.asarray(v).reshape(-1).tolist()})
-    perm = reduced + [i for i in range(nd) if i not in reduced]
-    xt = transpose(x, perm)  # reduced axes first, then flattened to [n_reduced, rest]
-    sh = shape_op(xt)
-    flat = reshape(xt, stack([reduce_prod(sh[:len(reduced)]), -1]))
-    others = multiply(cumprod(flat, 0, exclusive=True), cumprod(flat, 0, exclusive=True, reverse=True))
-    inverse = [perm.index(i) for i in range(nd)]
-    others = transpose(reshape(others, sh), inverse)
-    return [multiply(_broadcast_back(op, grad), others), None]
-
-
-def _prod_others_dynamic(x, axis):
-    """The product of the other entries along `axis` when x's rank or the axes are known only at run time: the
-    permutation (reduced axes first) is computed in the graph, as TF's _ProdGrad does."""
+    """d prod / d x_i = the product of the other entries: exclusive running products from both sides along the
+    reduced axes (moved first and flattened), exact when some entries are zero (TF's _ProdGrad). The permutation
+    is Python's where x's rank and the axes are known, else computed in the graph, as TF does."""
     from .array_ops import (boolean_mask, concat, expand_dims, gather, invert_permutation, rank, reshape,
                             shape as shape_op, stack, transpose)
     from .array_ops import range as range_op
-    nd = rank(x)
-    reduced = floormod(reshape(cast(axis, dtypes.int32), [-1]), nd)
-    idx = range_op(0, nd)
-    other = boolean_mask(idx, logical_not(reduce_any(equal(expand_dims(idx, 1), expand_dims(reduced, 0)), 1)))
-    perm = concat([reduced, other], 0)
-    sh = shape_op(x)
+    x, axis = op.inputs
+    nd = x.shape.ndims
+    v = constant_value(axis)
+    if nd is not None and v is not None:
+        reduced = sorted({int(a) % nd for a in np.asarray(v).reshape(-1).tolist()})
+        perm = reduced + [i for i in range(nd) if i not in reduced]
+        inverse = [perm.index(i) for i in range(nd)]
+    else:
+        nd_t = rank(x)
+        reduced = floormod(reshape(cast(axis, dtypes.int32), [-1]), nd_t)
+        idx = range_op(0, nd_t)
+        other = boolean_mask(idx, logical_not(reduce_any(equal(expand_dims(idx, 1), expand_dims(reduced, 0)), 1)))
+        perm = concat([reduced, other], 0)
+        inverse = invert_permutation(perm)
     xt = transpose(x, perm)
-    flat = reshape(xt, stack([reduce_prod(gather(sh, reduced)), -1]))
+    sh = shape_op(xt)
+    flat = reshape(xt, stack([reduce_prod(gather(shape_op(x), reduced)), -1]))
     others = multiply(cumprod(flat, 0, exclusive=True), cumprod(flat, 0, exclusive=True, reverse=True))
-    return transpose(reshape(others, shape_op(xt)), invert_permutation(perm))
+    others = transpose(reshape(others, sh), inverse)
+    return [multiply(_broadcast_back(op, grad), others), None]
 
 
 _REDUCE = {
