@@ -569,6 +569,38 @@ def test_threads_share_an_iterator_each_element_once():
     assert sorted(got) == list(range(0, 10000, 2))
 
 
+def test_threads_that_start_a_one_shot_iterator_at_once_share_it(monkeypatch):
+    """The race the test above found (about once in a hundred runs on a 2-core machine), made certain: the first
+    two iterator resources made wait for each other, so both threads are past the "none yet" check before either
+    puts one in. Both must then pull from the same iterator (each element once), not from one each."""
+    import threading
+    from tfmini.ops import dataset_ops as ops_mod
+    made, barrier = [], threading.Barrier(2, timeout=10)
+
+    class MeetingIterator(ops_mod.IteratorResource):
+        __slots__ = ()
+
+        def __init__(self, *args):
+            super().__init__(*args)
+            made.append(self)
+            if len(made) <= 2:
+                barrier.wait()
+    monkeypatch.setattr(ops_mod, "IteratorResource", MeetingIterator)
+    tf.reset_default_graph()
+    nxt = tf.data.Dataset.range(3).make_one_shot_iterator().get_next()
+    got = []
+    with tf.Session() as sess:
+        other = threading.Thread(target=lambda: got.append(int(sess.run(nxt))))
+        other.start()
+        got.append(int(sess.run(nxt)))
+        other.join()
+        assert len(made) == 2  # both threads made one: the race happened
+        got.append(int(sess.run(nxt)))
+        with pytest.raises(tf.errors.OutOfRangeError):
+            sess.run(nxt)
+    assert sorted(got) == [0, 1, 2]
+
+
 def test_an_interrupted_iterator_says_so_instead_of_ending_early():
     """A KeyboardInterrupt in the middle of a pipeline (a notebook's stop button) cannot leave it where it was:
     later get_nexts say so (not OutOfRangeError) until the initializer runs again."""

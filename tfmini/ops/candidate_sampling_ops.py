@@ -175,9 +175,7 @@ def _learned_unigram_kernel(ctx, xp, true_classes, *, num_true, num_sampled, uni
     """Classes drawn in proportion to how often each came up as a true class in this session's earlier runs
     (each starts with weight 1); this run's true classes are counted after it draws, as in TF."""
     key = ("LearnedUnigramCandidateSampler", ctx.op)
-    counts = ctx.state.resources.get(key)
-    if counts is None:
-        counts = ctx.state.resources[key] = np.ones(range_max, np.int64)
+    counts = ctx.state.resource(key, lambda: np.ones(range_max, np.int64))
     true_classes = _as_host(true_classes)
     total = counts.sum()
     weights = counts.astype(np.float64)

@@ -95,7 +95,7 @@ class _Env:
             stateful = any(op._op_def.stateful or op._op_def.needs_ctx for op in function.graph.get_operations())
             cache, state = (self.plans, SessionState()) if stateful else (self.state.resources, self.state)
             plan = build_plan(state, function.outputs, (), function.feeds, backends.numpy_backend())
-            run = cache[key] = _fast_run(plan)
+            run = cache.setdefault(key, _fast_run(plan))
         return run
 
 
@@ -554,11 +554,7 @@ class _Lost:
 
 
 def _resource(ctx, factory=None):
-    key = ("iterator", ctx.op)
-    r = ctx.state.resources.get(key)
-    if r is None:
-        r = ctx.state.resources[key] = IteratorResource(ctx.state, ctx.op, factory)
-    return r
+    return ctx.state.resource(("iterator", ctx.op), lambda: IteratorResource(ctx.state, ctx.op, factory))
 
 
 # =========================================================================== op definitions
@@ -739,9 +735,10 @@ def _to_string_handle_infer(resource_handle):
 
 
 def _to_string_handle_kernel(ctx, xp, resource_handle):
-    if resource_handle.handle is None:  # a name unique in the session, for IteratorFromStringHandleV2
-        resource_handle.handle = "%s_%d" % (resource_handle.op.name, len(ctx.state.resources))
-        ctx.state.resources[("handle", resource_handle.handle)] = resource_handle
+    with resource_handle.lock:  # (threads may ask at once: one name)
+        if resource_handle.handle is None:  # a name unique in the session, for IteratorFromStringHandleV2
+            resource_handle.handle = "%s_%d" % (resource_handle.op.name, len(ctx.state.resources))
+            ctx.state.resources[("handle", resource_handle.handle)] = resource_handle
     return np.array(resource_handle.handle.encode(), dtype=object)
 
 

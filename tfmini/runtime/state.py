@@ -71,17 +71,21 @@ class SessionState:
         self.contexts = {}   # op -> OpContext
         self.resources = {}  # key -> a resource this session holds (a tf.data iterator, a function's plan)
 
+    # Sessions run in threads (as TF's): two threads that build plans at once may both ask for the same slot,
+    # context or resource. `setdefault` hands both the one object that went in first (a second one made in the
+    # race is dropped before anything holds it), so a variable never has two storages.
     def slot_for(self, op):
         s = self.slots.get(op)
-        if s is None:
-            s = self.slots[op] = VariableSlot(op)
-        return s
+        return s if s is not None else self.slots.setdefault(op, VariableSlot(op))
 
     def context_for(self, op):
         c = self.contexts.get(op)
-        if c is None:
-            c = self.contexts[op] = OpContext(self, op)
-        return c
+        return c if c is not None else self.contexts.setdefault(op, OpContext(self, op))
+
+    def resource(self, key, make):
+        """The resource the session holds under `key`, made by `make()` the first time (once, across threads)."""
+        r = self.resources.get(key)
+        return r if r is not None else self.resources.setdefault(key, make())
 
     def clear(self):
         self.slots.clear()
