@@ -218,6 +218,15 @@ def test_offline_environment_never_downloads(tmp_path, monkeypatch):
         mnist.read_data_sets(str(tmp_path / "x"), source="full")
 
 
+def test_tf1_tutorials_import_line_reads_the_same_data(tiny_mnist):
+    """`from tensorflow.examples.tutorials.mnist import input_data` with tensorflow spelled tfmini: the same
+    read_data_sets (files in the folder named, offline fallback and all)."""
+    from tfmini.examples.tutorials.mnist import input_data
+    assert input_data.read_data_sets is mnist.read_data_sets and input_data.DataSet is mnist.DataSet
+    data = input_data.read_data_sets(str(tiny_mnist[0]), one_hot=True, validation_size=0)
+    assert data.train.labels.shape == (7, 10) and data.test.num_examples == 3
+
+
 def test_default_cache_folder_follows_the_environment(tmp_path):
     assert mnist.default_data_dir() == os.path.join(str(tmp_path / "cache"), "mnist")
 

@@ -1,0 +1,1 @@
+"""TF 1.x's `tensorflow.examples.tutorials`."""
