@@ -175,3 +175,13 @@ def test_tensor_dtypes_follow_values():
     assert tf.constant(1, dtype=tf.int8).dtype is tf.int8
     assert tf.constant(b"abc").dtype is tf.string
     assert tf.Variable(1.0).dtype is tf.float32._as_ref
+
+
+@pytest.mark.parametrize("dtype, text", [(tf.float32, "float"), (tf.float64, "double"), (tf.float16, "half"),
+                                         (tf.int64, "int64"), (tf.bool, "bool"), (tf.string, "string"),
+                                         (tf.float32._as_ref, "float_ref"), (tf.int32._as_ref, "int32_ref"),
+                                         ("float64", "double")])
+def test_type_string_is_tensorflows_data_type_string(dtype, text):
+    """The names TF's run-time messages use (DataTypeString), in one place for every message that prints one."""
+    from tfmini.framework.dtypes import type_string
+    assert type_string(dtype) == text

@@ -4,6 +4,7 @@ import numpy as np
 __all__ = [
     "DType", "as_dtype", "float16", "half", "float32", "float64", "double", "int8", "int16",
     "int32", "int64", "uint8", "uint16", "bool", "string", "complex64", "complex128", "resource", "variant",
+    "type_string",
 ]
 
 _builtin_bool = bool
@@ -176,6 +177,22 @@ _BY_ENUM = {d.as_datatype_enum: d for d in list(_BASE.values()) + list(_REF.valu
 _BY_NP = {np.dtype(t): _BASE[n] for n, t, _ in _TABLE if t is not np.object_}
 # TF's _PYTHON_TO_TF: other Python types (int, str) are no dtype (`tf.cast(x, int)` is a TypeError, as in TF)
 _BY_PY = {float: float32, _builtin_bool: bool, object: string}
+
+
+# the three types whose C++ names differ from their Python ones
+_TYPE_STRINGS = {"float32": "float", "float64": "double", "float16": "half"}
+
+
+def type_string(dtype):
+    """TF's DataTypeString: a dtype as TF's run-time messages print it ("float" for float32, "double", "half";
+    "float_ref" for a variable's float32 reference; other types by their name).
+
+    >>> type_string(tf.float32), type_string(tf.int64)
+    ('float', 'int64')
+    """
+    dtype = as_dtype(dtype)
+    base = dtype.base_dtype.name
+    return _TYPE_STRINGS.get(base, base) + ("_ref" if dtype._is_ref else "")
 
 
 def as_dtype(type_value):

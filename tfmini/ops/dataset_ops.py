@@ -22,6 +22,7 @@ import numpy as np
 from ..framework import dtypes, errors
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.tensor_shape import TensorShape
+from ..runtime.state import SessionState
 
 __all__ = ["DatasetValue", "Failed", "IteratorResource", "dataset_op", "END_OF_SEQUENCE", "NOT_INITIALIZED"]
 
@@ -89,31 +90,10 @@ class _Env:
                 raise errors.UnimplementedError(None, None, "Function %s is not defined in this graph: the "
                                                 "GraphDef it came from had no FunctionDef of it in its library."
                                                 % function)
-            from ..runtime import backends
-            from ..runtime.executor import build_plan  # (the runtime runs a function's graph as it runs any graph)
-            from ..runtime.state import SessionState
             stateful = any(op._op_def.stateful or op._op_def.needs_ctx for op in function.graph.get_operations())
             cache, state = (self.plans, SessionState()) if stateful else (self.state.resources, self.state)
-            plan = build_plan(state, function.outputs, (), function.feeds, backends.numpy_backend())
-            run = cache.setdefault(key, _fast_run(plan))
+            run = cache.setdefault(key, state.function_runner(function))
         return run
-
-
-def _fast_run(plan):
-    """`plan.run` without its feed checks, for values the pipeline made with the function's argument dtypes (the
-    shapes are checked the first time)."""
-    fn, checked = plan._fn, []
-
-    def run(values):
-        if not checked:
-            plan._checked_feeds(values)  # TF's errors for a first element that does not fit
-            checked.append(True)
-        try:
-            return fn(*values)
-        except Exception as e:
-            plan._reraise(e)
-            raise
-    return run
 
 
 class DatasetValue:
@@ -754,12 +734,11 @@ def _from_string_handle_kernel(ctx, xp, string_handle, *, output_types=(), outpu
     if r is None:
         raise _invalid("Could not parse string_handle as a valid ResourceHandle (%r is not the value of an "
                        "`iterator.string_handle()` run in this session)" % h)
-    from ..runtime.executor import DTYPE_NAMES
     have = r.op._attrs.get("output_types", output_types)
     for i, (want, got) in enumerate(zip(output_types, have)):
         if want != got:  # (TF's wording, its names of dtypes)
             raise _invalid("Data type mismatch at component %d: expected %s but got %s."
-                           % (i, DTYPE_NAMES.get(want.name, want.name), DTYPE_NAMES.get(got.name, got.name)))
+                           % (i, dtypes.type_string(want), dtypes.type_string(got)))
     if len(have) != len(output_types):
         raise _invalid("Number of components does not match: expected %d types but got %d."
                        % (len(output_types), len(have)))

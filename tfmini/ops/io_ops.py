@@ -16,14 +16,6 @@ from ..io import tensor_bundle
 
 __all__ = ["save_v2", "restore_v2"]
 
-# TF's DataTypeString, as its checkpoint messages print types
-_TYPE_STRINGS = {"float32": "float", "float64": "double", "float16": "half"}
-
-
-def _type_string(dt):
-    return _TYPE_STRINGS.get(dt.name, dt.name)
-
-
 def _check_rank(t, rank, op_type, what):
     ndims = t.shape.ndims
     if ndims is not None and ndims != rank:
@@ -129,7 +121,8 @@ def _restore_v2_kernel(xp, prefix, tensor_names, shape_and_slices, *, dtypes):
         got = reader.dtype(name)
         if got != want:
             raise errors.InvalidArgumentError(None, None, "tensor_name = %s; expected dtype %s does not equal "
-                                              "restored dtype %s" % (name, _type_string(want), _type_string(got)))
+                                              "restored dtype %s" % (name, _dtypes.type_string(want),
+                                                                     _dtypes.type_string(got)))
         out.append(xp.asarray(reader.read(name)))
     return out[0] if len(out) == 1 else tuple(out)
 

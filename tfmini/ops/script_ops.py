@@ -34,14 +34,6 @@ def _register(graph, func):
     return token
 
 
-# TF's DataTypeString: the names its run-time messages use
-_TF_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
-
-
-def _type_name(dtype):
-    return _TF_TYPE_NAMES.get(dtype.name, dtype.name)
-
-
 # Python exception -> TF error class, as TF's PyFunc kernel maps them (anything else: UnknownError)
 _ERROR_CLASSES = ((ValueError, errors.InvalidArgumentError), (TypeError, errors.InvalidArgumentError),
                   (StopIteration, errors.OutOfRangeError), (MemoryError, errors.ResourceExhaustedError),
@@ -96,9 +88,9 @@ def _py_func_kernel(xp, *arrays, token, Tout):
         except TypeError:  # a numpy type TF has no DataType for (datetime64, float128)
             got = None
         if got != want:
+            got = str(arr.dtype) if got is None else dtypes.type_string(got)
             raise errors.InvalidArgumentError(None, None, "%d-th value returned by %s is %s, but expects %s"
-                                              % (i, token, str(arr.dtype) if got is None else _type_name(got),
-                                                 _type_name(want)))
+                                              % (i, token, got, dtypes.type_string(want)))
         out.append(arr)
     return tuple(out) if len(out) != 1 else out[0]
 

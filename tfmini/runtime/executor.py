@@ -15,17 +15,14 @@ import itertools
 
 import numpy as np
 
-from ..framework import errors
+from ..framework import dtypes, errors
 from ..framework.ops import format_user_frame
 from ..framework.op_registry import debug_string
 from . import control_flow, frames, intra_op
 from .control_flow import CONTROL_FLOW_TYPES, MERGE_TYPES, SWITCH_TYPES, pred_value
 from .state import deref
 
-__all__ = ["Plan", "DevicePlan", "build_plan", "device_folding", "DTYPE_NAMES"]
-
-# TF's DataTypeString, used in messages ("with dtype float and shape [?,2]")
-DTYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
+__all__ = ["Plan", "DevicePlan", "build_plan", "device_folding", "function_runner"]
 
 _ndarray = np.ndarray
 _plan_ids = itertools.count()
@@ -39,7 +36,7 @@ def _placeholder_message(t):
     op = t.op
     dt = op._attrs.get("dtype", t.dtype).base_dtype
     msg = "You must feed a value for placeholder tensor '%s' with dtype %s" % (
-        op.name, DTYPE_NAMES.get(dt.name, dt.name))
+        op.name, dtypes.type_string(dt))
     shape = op._attrs.get("shape")
     if shape is not None and shape.ndims:  # PlaceholderOp names the shape only when its rank is > 0
         msg += " and shape [%s]" % ",".join("?" if d is None else str(d) for d in shape.as_tuple())
@@ -283,12 +280,32 @@ def _needed_in_order(fetch_tensors, target_ops, feeds, level=None):
     return _topo_order(needed, rep)
 
 
+def function_runner(state, function):
+    """`run(values) -> list of arrays`: a traced function's graph (its `outputs` given its `feeds`: the arguments,
+    then the captured values) as a CPU plan on `state`, for tf.data's map and filter. The values are checked
+    against the feeds' dtypes and shapes the first time only: a pipeline passes the same kind each time."""
+    plan = build_plan(state, function.outputs, (), function.feeds, np)
+    fn, checked = plan._fn, []
+
+    def run(values):
+        if not checked:
+            plan._checked_feeds(values)  # TF's errors for a first element that does not fit
+            checked.append(True)
+        try:
+            return fn(*values)
+        except Exception as e:
+            plan._reraise(e)
+            raise
+    return run
+
+
 def build_plan(state, fetch_tensors, target_ops, feed_tensors, xp, log_placement=None, devices=None, level=None):
     """Prepare the computation of `fetch_tensors` and `target_ops` given `feed_tensors` (in the
     order their values will be passed to `Plan.run`).
 
     Const ops, and stateless ops on constants only, are evaluated here, once (constant folding);
-    every other needed op becomes one line of the plan's function. Raises InvalidArgumentError when a placeholder the run needs is not fed.
+    every other needed op becomes one line of the plan's function. Raises InvalidArgumentError when a placeholder
+    the run needs is not fed.
     `devices` (runtime/device.py) places each op; with a GPU the plan is a `DevicePlan`. `level`: the loop frame
     whose condition or body this plan runs (runtime/frames.py); a loop inside is one step, with plans of its own.
     """
@@ -754,8 +771,7 @@ def _check_ref_feeds(order, feeds):
         for i in refs:
             t = op._inputs[i] if i < len(op._inputs) else None
             if t is not None and t in feeds and t._dtype._is_ref:
-                dt = t._dtype.base_dtype.name
-                dt = DTYPE_NAMES.get(dt, dt)
+                dt = dtypes.type_string(t._dtype.base_dtype)
                 raise errors.InvalidArgumentError(
                     None, op, "Input %d of node %s was passed %s from %s incompatible with expected %s_ref. (A fed "
                     "variable is a value: an op that assigns it, or a tf.cond branch that returns it, needs the "

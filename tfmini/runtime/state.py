@@ -87,6 +87,12 @@ class SessionState:
         r = self.resources.get(key)
         return r if r is not None else self.resources.setdefault(key, make())
 
+    def function_runner(self, function):
+        """`run(values) -> list of arrays`: a traced function's graph run on this state's values (see
+        executor.function_runner; how ops run a function without reaching into the runtime)."""
+        from .executor import function_runner  # (the executor imports this module)
+        return function_runner(self, function)
+
     def clear(self):
         self.slots.clear()
         self.contexts.clear()
