@@ -1,10 +1,14 @@
-"""Random ops: the op table checks static shape and dtype only (values are random); plain tests check
-TF's seeding rules (graph- and op-level seeds, per-session sequences) and the samples' statistics."""
+"""Random ops: the op table checks static shape and dtype only; plain tests check TF's seeding rules (graph- and
+op-level seeds, per-session sequences), the samples' statistics, and that seeded ops draw TensorFlow's numbers."""
+import json
+import pathlib
+
 import numpy as np
 import pytest
 
 import tfmini as tf
 from optable import Row, rows_test
+from random_cases import CASES as SEEDED_CASES
 
 
 def _shape_of_placeholder(tf, make):
@@ -214,18 +218,93 @@ def test_random_shuffle_permutes_rows():
 
 @pytest.mark.parametrize("dtype, top", [(np.float32, np.float32(1 - 2.0 ** -23)), (np.float64, 1 - 2.0 ** -52)])
 def test_uniform_stays_below_tfs_largest_sample_so_dropout_at_keep_prob_one_is_exact(dtype, top):
-    """numpy's largest float32 sample, 1 - 2**-24, would make keep_prob 1.0 + u round to 2.0 and dropout double
-    that element at test time (one element in 16.8M, every evaluation); TF's samples stop at 1 - 2**-23."""
-    from tfmini.ops import random_ops
-
-    class Highest:  # a generator whose every draw is numpy's largest
-        def random(self, dims, dtype):
-            return np.full(dims, np.nextafter(dtype(1), dtype(0)), dtype=dtype)
-
-    u = random_ops._uniform(Highest(), (3,), dtype)
+    """TF's uniform samples fill 23 mantissa bits (52 for float64), so the largest is 1 - 2**-23; numpy's
+    1 - 2**-24 would make keep_prob 1.0 + u round to 2.0 and dropout double that element at test time."""
+    from tfmini.ops import philox_random
+    ones = np.full(3, 0xFFFFFFFF, np.uint32)
+    u = philox_random._float32_of(np, ones) if dtype == np.float32 else philox_random._float64_of(np, ones, ones)
     assert u.dtype == dtype and (u == top).all()
     one = dtype(1)
     assert np.floor(one + u[0]) == 1 and np.floor(one + np.nextafter(one, dtype(0))) == 2  # the bug it avoids
+
+
+# =========================================================================== TensorFlow's own numbers
+_TF_RANDOM = json.loads((pathlib.Path(__file__).parent / "data" / "tf_random_ops.json").read_text())
+_RANDOM_OPS = ("RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUniformInt")
+
+
+def _from_hex(v):
+    return np.frombuffer(bytes.fromhex(v["hex"]), np.dtype(v["dtype"]).newbyteorder("<")).reshape(v["shape"])
+
+
+@pytest.mark.parametrize("name", sorted(SEEDED_CASES))
+def test_seeded_ops_draw_tensorflows_numbers(name, backend):
+    """A seeded op draws what TensorFlow's draws, bit for bit (Philox, ops/philox_random.py), run after run: the
+    numbers a TF 1.x tutorial prints. Goldens: tests/data/gen/random_ops.py (TF 2.21, the same kernels as 1.x)."""
+    graph_seed, build = SEEDED_CASES[name]
+    want = _TF_RANDOM["cases"][name]
+    tf.reset_default_graph()
+    if graph_seed is not None:
+        tf.set_random_seed(graph_seed)
+    t = build(tf)
+    random_ops = sorted((op for op in tf.get_default_graph().get_operations() if op.type in _RANDOM_OPS),
+                        key=lambda op: op.name)
+    assert [[op.name, op.type, op.get_attr("seed"), op.get_attr("seed2")] for op in random_ops] == want["seeds"]
+    with tf.Session() as s:
+        if tf.global_variables():  # a variable's initializer: its random op runs once, with it
+            raw = s.run([tf.global_variables_initializer()] + [op.outputs[0] for op in random_ops])[1:]
+            runs = [(s.run(t), raw)]
+        else:
+            runs = [(value, raw) for value, *raw in (s.run([t] + [op.outputs[0] for op in random_ops])
+                                                     for _ in want["runs"])]
+    for (value, raw), expected in zip(runs, want["runs"]):
+        for got, tf_drew in zip(raw, expected["raw"]):
+            tf_drew = _from_hex(expected["value"] if tf_drew is None else tf_drew)  # (None: the value itself)
+            assert got.dtype == tf_drew.dtype and got.shape == tf_drew.shape
+            if "Uniform" in random_ops[0].type:  # bits -> values, exactly
+                assert got.tobytes() == tf_drew.tobytes(), (got, tf_drew)
+            else:
+                # Box-Muller: TF's kernel calls the C library's logf and sincosf, whose last bits differ between
+                # platforms; tfmini rounds exact results. Against glibc 2.36's, of a million float32 normals
+                # 98.5% are the same, 1.3% 1 ulp away, 0.2% 2 and 7 values 3: what prints is TF's.
+                ulps = _ulps(got, tf_drew)
+                assert ulps.max(initial=0) <= 3 and (ulps != 0).sum() <= max(1, ulps.size // 10), (got, tf_drew)
+        expected = _from_hex(expected["value"])  # and what the program made of them (scaled, a variable's value)
+        assert value.dtype == expected.dtype and value.shape == expected.shape
+        np.testing.assert_allclose(value, expected, rtol=2e-6, atol=1e-6 * np.abs(expected).max(initial=1))
+
+
+def _ulps(a, b):
+    """How many representable values lie between a and b, elementwise (floats of one dtype)."""
+    ints = {2: np.int16, 4: np.int32, 8: np.int64}[a.dtype.itemsize]
+
+    def ordered(x):  # the float's bits as an integer that orders like the float
+        i = x.view(ints).astype(np.int64)
+        return np.where(i < 0, np.iinfo(ints).min - i, i)
+    return np.abs(ordered(a) - ordered(b))
+
+
+def test_truncated_normal_redraws_only_for_the_groups_that_need_them():
+    """Each group of four values reads its own run of calls, from call 256 * g; a group whose first four
+    candidates include one at |x| >= 2 takes more. Large draws agree with drawing group by group."""
+    from tfmini.ops import philox_random as ph
+    key, counter = ph.PhiloxStream(87654321, 5).reserve(0)
+    many = ph.truncated_normal(np, key, counter, 4000, np.float32)
+    assert np.abs(many).max() < 2 and abs(many.mean()) < 0.05 and 0.85 < many.std() < 0.9  # (truncated at 2)
+    for g in (0, 17, 999):  # one group alone, from its own calls
+        alone = ph.truncated_normal(np, key, counter + 256 * g, 4, np.float32)
+        np.testing.assert_array_equal(alone, many[4 * g:4 * g + 4])
+
+
+def test_a_run_reserves_256_calls_an_output_and_the_counter_carries_across_64_bits():
+    from tfmini.ops import philox_random as ph
+    s = ph.PhiloxStream(3, 2 ** 64 - 1)
+    assert s.reserve(10) == (3, (2 ** 64 - 1) << 64) and s.counter == ((2 ** 64 - 1) << 64) + 10
+    top = ph.PhiloxStream(1, 0)
+    top.counter = 2 ** 64 - 2  # the low 64 bits wrap while a draw is in progress: the carry reaches the high ones
+    key, counter = top.reserve(0)
+    both = ph.normal(np, key, counter, 16, np.float32)
+    np.testing.assert_array_equal(both[8:], ph.normal(np, key, 2 ** 64, 8, np.float32))
 
 
 # =========================================================================== multinomial / categorical / random_crop

@@ -2,7 +2,9 @@
 
 Each random op draws from a generator held by the session for that op, seeded from the op's
 (seed, seed2): with a graph- or op-level seed every new session repeats the same sequence, and
-each run draws new values.
+each run draws new values. RandomStandardNormal, TruncatedNormal, RandomUniform and RandomUniformInt
+draw TensorFlow's own numbers (Philox, `philox_random.py`): a seeded program prints what it prints
+under TensorFlow. RandomShuffle and Multinomial draw from numpy's generator: seeded, but not TF's.
 """
 import numpy as np
 
@@ -12,6 +14,7 @@ from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, debug_st
 from ..framework.ops import Tensor, convert_to_tensor, name_scope
 from ..framework.random_seed import get_seed
 from ..framework.tensor_shape import TensorShape
+from . import philox_random
 from .constant_op import constant_shape, constant_value
 
 __all__ = ["random_normal", "truncated_normal", "random_uniform", "random_shuffle"]
@@ -45,46 +48,36 @@ def _random_infer(shape, *, dtype, seed=0, seed2=0):
     return dtype, constant_shape(shape)
 
 
-def _sample(rng, fn, dims, dtype):
-    npt = dtype.as_numpy_dtype
-    gen_t = npt if npt in (np.float32, np.float64) else np.float32
-    return fn(rng, dims, gen_t).astype(npt, copy=False)
+def _draws(ctx, dims, seed, seed2):
+    """(key, counter, n) for this run of the op: its session's Philox stream for the op (made at its first run
+    from the op's seeds), advanced past what the run may use, as TF's kernels reserve."""
+    stream = ctx.state.resource(("philox", ctx.op), lambda: philox_random.PhiloxStream(seed, seed2))
+    n = 1
+    for d in dims:
+        n *= d
+    key, counter = stream.reserve(n * philox_random.RESERVED_PER_OUTPUT)
+    return key, counter, n
 
 
 def _standard_normal_kernel(ctx, xp, shape, *, dtype, seed=0, seed2=0):
-    return xp.asarray(_sample(ctx.rng, lambda r, d, t: r.standard_normal(d, dtype=t), _dims(shape), dtype))
-
-
-def _truncated(rng, dims, t):
-    out = rng.standard_normal(dims, dtype=t)
-    bad = np.abs(out) > 2
-    while bad.any():  # resample outside two standard deviations, as TF's TruncatedNormal
-        out[bad] = rng.standard_normal(int(bad.sum()), dtype=t)
-        bad = np.abs(out) > 2
-    return out
+    dims = _dims(shape)
+    key, counter, n = _draws(ctx, dims, seed, seed2)
+    return philox_random.normal(xp, key, counter, n, dtype.as_numpy_dtype).reshape(dims)
 
 
 def _truncated_normal_kernel(ctx, xp, shape, *, dtype, seed=0, seed2=0):
-    return xp.asarray(_sample(ctx.rng, _truncated, _dims(shape), dtype))
+    """Normals within two standard deviations: one drawn outside is drawn again, as TF's TruncatedNormal."""
+    dims = _dims(shape)
+    key, counter, n = _draws(ctx, dims, seed, seed2)
+    return philox_random.truncated_normal(xp, key, counter, n, dtype.as_numpy_dtype).reshape(dims)
 
 
 def _uniform_kernel(ctx, xp, shape, *, dtype, seed=0, seed2=0):
+    """Values in [0, 1) on TF's grid: 23 random mantissa bits for float32 (52 for float64, 10 for float16), so
+    the largest, 1 - 2**-23, never rounds dropout's `keep_prob + u` up to 2 when keep_prob is 1."""
     dims = _dims(shape)
-    if dtype == dtypes.float16:
-        # float32 samples could round up to 1.0 in half precision; draw on the half grid of [0, 1) instead
-        return xp.asarray((ctx.rng.integers(0, 1 << 10, size=dims) * (1.0 / (1 << 10))).astype(np.float16))
-    return xp.asarray(_sample(ctx.rng, _uniform, dims, dtype))
-
-
-# TF's largest uniform sample: its kernels fill 23 (float32) or 52 (float64) mantissa bits, numpy's 24 or 53. The
-# largest of numpy's, 1 - 2**-24, makes dropout's `keep_prob + u` round up to 2.0 when keep_prob is 1 (a fed
-# 1.0 at test time) and floor() then doubles that element; TF's largest never does.
-_UNIFORM_TOP = {np.dtype(np.float32): np.float32(1 - 2.0 ** -23), np.dtype(np.float64): 1 - 2.0 ** -52}
-
-
-def _uniform(rng, dims, t):
-    u = rng.random(dims, dtype=t)
-    return np.minimum(u, _UNIFORM_TOP[np.dtype(t)], out=u)
+    key, counter, n = _draws(ctx, dims, seed, seed2)
+    return philox_random.uniform(xp, key, counter, n, dtype.as_numpy_dtype).reshape(dims)
 
 
 register_op("RandomStandardNormal", infer=_random_infer, kernel=_standard_normal_kernel,
@@ -136,7 +129,9 @@ def _uniform_int_kernel(ctx, xp, shape, minval, maxval, *, seed=0, seed2=0, Tout
     lo, hi = int(minval), int(maxval)
     if lo >= hi:
         raise errors.InvalidArgumentError(None, None, "Need minval < maxval: %d >= %d" % (lo, hi))
-    return xp.asarray(ctx.rng.integers(lo, hi, size=_dims(shape), dtype=minval.dtype))
+    dims = _dims(shape)
+    key, counter, n = _draws(ctx, dims, seed, seed2)
+    return philox_random.uniform_int(xp, key, counter, n, lo, hi, minval.dtype).reshape(dims)
 
 
 register_op("RandomUniformInt", infer=_uniform_int_infer, kernel=_uniform_int_kernel,
