@@ -57,20 +57,31 @@ class PhiloxStream:
 
 def _calls(xp, key, counter, offsets):
     """Philox4x32-10 at `counter + offsets` (offsets: a uint64 array): four uint32 arrays shaped like offsets."""
-    u64, u32 = xp.uint64, xp.uint32
+    u64 = xp.uint64
     low = u64(counter & _MASK64) + offsets  # 128-bit addition: the low 64 bits wrap and carry into the high ones
     high = u64((counter >> 64) & _MASK64) + (low < offsets).astype(u64)
-    c0, c1 = low.astype(u32), (low >> u64(32)).astype(u32)
-    c2, c3 = high.astype(u32), (high >> u64(32)).astype(u32)
+    # the four words as uint64 arrays holding 32-bit values, so that a word times a multiplier is exact and its
+    # high half a shift away; each round writes into the arrays it no longer needs
+    m32, shift = u64(_MASK32), u64(32)
+    c0, c1, c2, c3 = low & m32, low >> shift, high & m32, high >> shift
+    spare = xp.empty_like(c0)
     k0, k1 = key & _MASK32, key >> 32
-    m_a, m_b, shift = u64(_M_A), u64(_M_B), u64(32)
+    m_a, m_b = u64(_M_A), u64(_M_B)
     for _ in range(10):
-        p0 = c0.astype(u64) * m_a
-        p1 = c2.astype(u64) * m_b
-        c0, c1, c2, c3 = ((p1 >> shift).astype(u32) ^ c1 ^ u32(k0), p1.astype(u32),
-                          (p0 >> shift).astype(u32) ^ c3 ^ u32(k1), p0.astype(u32))
+        xp.multiply(c0, m_a, out=c0)                         # c0 = M_A * c0   (low, high halves: round's c3, c2)
+        xp.multiply(c2, m_b, out=c2)                         # c2 = M_B * c2   (low, high halves: round's c1, c0)
+        xp.right_shift(c2, shift, out=spare)
+        xp.bitwise_xor(spare, c1, out=spare)
+        xp.bitwise_xor(spare, u64(k0), out=spare)            # new c0 = hi(M_B * c2) ^ c1 ^ k0
+        xp.right_shift(c0, shift, out=c1)
+        xp.bitwise_xor(c1, c3, out=c1)
+        xp.bitwise_xor(c1, u64(k1), out=c1)                  # new c2 = hi(M_A * c0) ^ c3 ^ k1
+        xp.bitwise_and(c2, m32, out=c2)                      # new c1 = lo(M_B * c2)
+        xp.bitwise_and(c0, m32, out=c0)                      # new c3 = lo(M_A * c0)
+        c0, c1, c2, c3, spare = spare, c2, c1, c0, c3
         k0, k1 = (k0 + _W_A) & _MASK32, (k1 + _W_B) & _MASK32
-    return c0, c1, c2, c3
+    u32 = xp.uint32
+    return c0.astype(u32), c1.astype(u32), c2.astype(u32), c3.astype(u32)
 
 
 def _in_blocks(xp, n_groups, fill):
@@ -215,32 +226,29 @@ def _candidates(xp, c, wide):
 def _truncated_block(xp, key, counter, start, stop, stride, per, wide, work):
     """Groups start..stop-1: the candidates of call 0, 1, ... of each group, kept while |x| < 2, until each
     group has `per`. Most groups keep all of their first call's; the calls after it are made only for the
-    others."""
-    groups = xp.arange(start, stop, dtype=xp.uint64)
-    cands = _candidates(xp, _calls(xp, key, counter, groups * xp.uint64(stride)), wide)
-    keep = xp.abs(cands) < 2.0
-    full = keep.all(axis=1)
-    if bool(full.all()):
-        return cands
-    out = xp.where(full[:, None], cands, 0.0).astype(work, copy=False)
-    todo = xp.nonzero(~full)[0]
-    have = xp.zeros(len(todo), xp.int64)
-    keep, cands = keep[todo], cands[todo]
+    others, whose candidates so far are kept in order of drawing until they have enough."""
+    groups = xp.arange(start, stop, dtype=xp.uint64) * xp.uint64(stride)
+    out = _candidates(xp, _calls(xp, key, counter, groups), wide)
+    keep = xp.abs(out) < 2.0
+    short = ~keep.all(axis=1)
+    if not bool(short.any()):
+        return out
+    todo = xp.nonzero(short)[0]
+    pool, kept = out[todo], keep[todo]
     call = 0
-    while True:
-        # the slot each kept candidate goes to: the group's count so far plus the kept ones before it
-        slot = have[:, None] + xp.cumsum(keep, axis=1) - 1
-        use = keep & (slot < per)
-        rows = xp.broadcast_to(todo[:, None], slot.shape)
-        out[rows[use], slot[use]] = cands[use]
-        have = xp.minimum(have + keep.sum(axis=1), per)
-        short = have < per
-        if not bool(short.any()):
-            return out
-        todo, have = todo[short], have[short]
+    while len(todo):
         call += 1
-        cands = _candidates(xp, _calls(xp, key, counter, groups[todo] * xp.uint64(stride) + xp.uint64(call)), wide)
-        keep = xp.abs(cands) < 2.0
+        more = _candidates(xp, _calls(xp, key, counter, groups[todo] + xp.uint64(call)), wide)
+        pool, kept = xp.concatenate([pool, more], axis=1), xp.concatenate([kept, xp.abs(more) < 2.0], axis=1)
+        done = kept.sum(axis=1) >= per
+        if bool(done.any()):
+            # the first `per` kept candidates of each finished group, in the order they were drawn: the j-th is
+            # where the running count of kept ones first reaches j + 1
+            count = xp.cumsum(kept[done], axis=1)
+            first = xp.stack([xp.argmax(count == j + 1, axis=1) for j in range(per)], axis=1)
+            out[todo[done]] = xp.take_along_axis(pool[done], first, axis=1)
+        todo, pool, kept = todo[~done], pool[~done], kept[~done]
+    return out
 
 
 def uniform_int(xp, key, counter, n, lo, hi, dtype):
