@@ -596,6 +596,19 @@ def test_argmax_errors():
             sess.run(tf.argmin(tf.zeros([2, 0]), 1))
 
 
+def test_tf1_arg_max_and_arg_min_are_the_ops_own_wrappers(sess):
+    """tf.arg_max / tf.arg_min (TF 1.0's names, still in tutorials of 2016-17): `dimension` is the axis. Names,
+    types and values as TF 2.21's compat.v1 gives them."""
+    x = tf.constant([[0.1, 0.7, 0.2], [0.9, 0.05, 0.05]])
+    i = tf.arg_max(x, 1)
+    j = tf.arg_min(x, dimension=1, output_type=tf.int32, name="low")
+    assert (i.name, i.dtype, j.name, j.dtype) == ("ArgMax:0", tf.int64, "low:0", tf.int32)
+    assert [op.name for op in tf.get_default_graph().get_operations()] == [
+        "Const", "ArgMax/dimension", "ArgMax", "low/dimension", "low"]
+    got = sess.run([i, j])
+    assert got[0].tolist() == [1, 0] and got[1].tolist() == [0, 1]
+
+
 def test_cumsum_errors():
     axis = tf.placeholder(tf.int32, [])
     with tf.Session() as sess:

@@ -24,7 +24,7 @@ __all__ = [
     "not_equal", "logical_and", "logical_or", "logical_not", "logical_xor", "cast", "to_float",
     "to_double", "to_int32", "to_int64", "saturate_cast", "add_n", "matmul", "reduce_sum",
     "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_any", "reduce_all",
-    "reduce_logsumexp", "argmax", "argmin", "clip_by_value", "count_nonzero", "scalar_mul",
+    "reduce_logsumexp", "argmax", "argmin", "arg_max", "arg_min", "clip_by_value", "count_nonzero", "scalar_mul",
     "cumsum", "cumprod", "erf", "tensordot", "erfc", "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh",
     "acosh", "atanh", "lgamma", "digamma", "polygamma", "div_no_nan",
 ]
@@ -2031,6 +2031,16 @@ def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64
 def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
     """The index of the smallest value along `axis` (default 0)."""
     return _arg("ArgMin", input, axis, name, dimension, output_type)
+
+
+def arg_max(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
+    """TF 1.0's name of argmax (the op's own wrapper): the index of the largest value along `dimension`."""
+    return _arg("ArgMax", input, None, name, dimension, output_type)
+
+
+def arg_min(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
+    """TF 1.0's name of argmin: the index of the smallest value along `dimension`."""
+    return _arg("ArgMin", input, None, name, dimension, output_type)
 
 
 # =========================================================================== clip_by_value
