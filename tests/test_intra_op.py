@@ -141,9 +141,10 @@ def test_a_forked_child_starts_its_own_pool(two_threads):
 
 
 @pytest.mark.usefixtures("on_cpu")
-def test_a_run_sets_blas_to_one_thread_only_when_a_kernel_uses_the_pool(monkeypatch, two_threads):
-    """Plan runs that use the pool set BLAS to one thread once and back at the end; tiny runs never call BLAS's
-    setter (a call per run would cost the perceptron's step)."""
+def test_a_run_with_products_sets_blas_to_one_thread_once(monkeypatch, two_threads):
+    """Plan runs with a product (an op flagged `blas`), however small, or a kernel that uses the pool set BLAS to
+    one thread once and back at the end (OpenBLAS's threads made an LSTM's small products 100 times slower with a
+    core busy elsewhere); runs without products never call BLAS's setter."""
     calls = []
     state = {"n": 4}
 
@@ -162,3 +163,8 @@ def test_a_run_sets_blas_to_one_thread_only_when_a_kernel_uses_the_pool(monkeypa
         assert calls == []
         s.run(big, {x: np.ones((256, 64))})  # two blocked products: one switch, then back
         assert calls == [1, 4] and state["n"] == 4
+        s.run(tf.matmul(x, tf.ones([64, 2])), {x: np.ones((2, 64))})  # a product too small for blocks: the same
+        assert calls == [1, 4, 1, 4] and state["n"] == 4
+    from tfmini.framework.op_registry import get_op_def
+    assert [t for t in ("MatMul", "BatchMatMulV2", "Conv2D", "Conv2DBackpropFilter", "Add", "Relu", "Sum")
+            if get_op_def(t).blas] == ["MatMul", "BatchMatMulV2", "Conv2D", "Conv2DBackpropFilter"]

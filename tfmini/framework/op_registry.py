@@ -57,11 +57,11 @@ class OpDef:
 
     __slots__ = ("type", "infer", "kernel", "grad", "stateful", "ref_inputs", "needs_ctx",
                  "aliases_input", "broadcasting", "module", "cpu_only", "shape_only", "trivial",
-                 "session_constant", "fused_bias", "explain", "host_only")
+                 "session_constant", "fused_bias", "explain", "host_only", "blas")
 
     def __init__(self, type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, broadcasting,
                  module, cpu_only=False, shape_only=False, trivial=False, session_constant=False, fused_bias=None,
-                 explain=None, host_only=False):
+                 explain=None, host_only=False, blas=False):
         self.type = type
         self.infer = infer
         self.kernel = kernel
@@ -79,6 +79,7 @@ class OpDef:
         self.fused_bias = fused_bias
         self.explain = explain
         self.host_only = host_only
+        self.blas = blas
 
     def __repr__(self):
         return "<OpDef %s from %s>" % (self.type, self.module)
@@ -89,7 +90,7 @@ _REGISTRY = {}
 
 def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), needs_ctx=False,
                 aliases_input=False, broadcasting=False, cpu_only=False, shape_only=False, trivial=False,
-                session_constant=False, fused_bias=None, explain=None, host_only=False):
+                session_constant=False, fused_bias=None, explain=None, host_only=False, blas=False):
     """Declare op `type`. Raises KeyError if it is declared twice (one op, one place).
 
     stateful:      the op has side effects or draws random numbers (never pruned as pure).
@@ -112,6 +113,8 @@ def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), nee
                    use it where nothing else reads the intermediate values (TF's grappler remapper
                    makes _FusedConv2D and _FusedMatMul the same way); a device plan where the ops
                    all run on the GPU.
+    blas:          the CPU kernel calls BLAS or LAPACK (a matrix product, a convolution as GEMM): a plan
+                   with such an op runs with numpy's BLAS at one thread (runtime/intra_op.py says why).
     explain:       `explain(shapes, **attrs)`: given the run-time shapes (tuples) of the inputs of a kernel
                    that failed with an error of its array library (numpy's "operands could not be broadcast"),
                    TF's message for them, or None. Broadcasting ops get `incompatible_shapes` unless they
@@ -129,7 +132,7 @@ def register_op(type, *, infer, kernel, grad, stateful=False, ref_inputs=(), nee
         raise TypeError("Op %r: grad must be a function, NOT_DIFFERENTIABLE, NO_GRADIENT or GRADIENT_PENDING" % type)
     d = OpDef(type, infer, kernel, grad, stateful, ref_inputs, needs_ctx, aliases_input, broadcasting,
               getattr(kernel, "__module__", "?"), cpu_only, shape_only, trivial, session_constant,
-              fused_bias, explain, host_only)
+              fused_bias, explain, host_only, blas)
     _REGISTRY[type] = d
     return d
 

@@ -358,7 +358,7 @@ def _triangular_solve_grad(op, grad):
 
 
 register_op("MatrixTriangularSolve", infer=_solve_infer, kernel=_triangular_solve_kernel,
-            grad=_triangular_solve_grad)
+            grad=_triangular_solve_grad, blas=True)
 
 
 def matrix_triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
@@ -406,7 +406,7 @@ def _inverse_grad(op, grad):
     return [-math_ops.matmul(y, math_ops.matmul(grad, y, adjoint_b=True), adjoint_a=True)]
 
 
-register_op("MatrixInverse", infer=_inverse_infer, kernel=_inverse_kernel, grad=_inverse_grad)
+register_op("MatrixInverse", infer=_inverse_infer, kernel=_inverse_kernel, grad=_inverse_grad, blas=True)
 
 
 def matrix_inverse(input, adjoint=False, name=None):  # noqa: A002
@@ -446,7 +446,8 @@ def _determinant_grad(op, grad):
     return [multipliers * matrix_inverse(a, adjoint=True)]
 
 
-register_op("MatrixDeterminant", infer=_determinant_infer, kernel=_determinant_kernel, grad=_determinant_grad)
+register_op("MatrixDeterminant", infer=_determinant_infer, kernel=_determinant_kernel, grad=_determinant_grad,
+            blas=True)
 
 
 def matrix_determinant(input, name=None):  # noqa: A002
@@ -515,7 +516,7 @@ def _qr_grad_deep(q, r, dq, dr):
     return grad_a + grad_b
 
 
-register_op("Qr", infer=_qr_infer, kernel=_qr_kernel, grad=_qr_grad)
+register_op("Qr", infer=_qr_infer, kernel=_qr_kernel, grad=_qr_grad, blas=True)
 
 
 def qr(input, full_matrices=False, name=None):  # noqa: A002 - TF's name

@@ -1396,7 +1396,7 @@ def _matmul_explain(shapes, *, transpose_a=False, transpose_b=False):
 
 
 register_op("MatMul", infer=_matmul_infer, kernel=_matmul_kernel, grad=_matmul_grad, explain=_matmul_explain,
-            fused_bias=_fused_matmul_kernel)
+            fused_bias=_fused_matmul_kernel, blas=True)
 
 
 def _batch_matmul_infer(a, b, *, adj_x=False, adj_y=False):
@@ -1453,7 +1453,7 @@ def _batch_matmul_explain(shapes, *, adj_x=False, adj_y=False):
 
 
 register_op("BatchMatMulV2", infer=_batch_matmul_infer, kernel=_batch_matmul_kernel, grad=_batch_matmul_grad,
-            broadcasting=True, explain=_batch_matmul_explain)
+            broadcasting=True, explain=_batch_matmul_explain, blas=True)
 
 _MATMUL_TYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64,
                  dtypes.complex64, dtypes.complex128)

@@ -1161,7 +1161,8 @@ def _conv2d_grad(op, grad):
             _conv_op("Conv2DBackpropFilter", [op.inputs[0], shape_1, grad], attrs)]
 
 
-register_op("Conv2D", infer=_conv2d_infer, kernel=_conv2d_kernel, grad=_conv2d_grad, fused_bias=_fused_conv2d_kernel)
+register_op("Conv2D", infer=_conv2d_infer, kernel=_conv2d_kernel, grad=_conv2d_grad, fused_bias=_fused_conv2d_kernel,
+            blas=True)
 
 # the inputs of each convolution op: (parameter name, True for the float input T, else int32 sizes)
 _CONV_PARAMS = {
@@ -1288,7 +1289,7 @@ def _conv2d_backprop_input_grad(op, grad):
 
 
 register_op("Conv2DBackpropInput", infer=_conv2d_backprop_input_infer, kernel=_conv2d_backprop_input_kernel,
-            grad=_conv2d_backprop_input_grad)
+            grad=_conv2d_backprop_input_grad, blas=True)
 
 
 def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=None, padding=None,  # noqa: A002
@@ -1336,7 +1337,7 @@ def _conv2d_backprop_filter_grad(op, grad):
 
 
 register_op("Conv2DBackpropFilter", infer=_conv2d_backprop_filter_infer, kernel=_conv2d_backprop_filter_kernel,
-            grad=_conv2d_backprop_filter_grad)
+            grad=_conv2d_backprop_filter_grad, blas=True)
 
 
 def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, use_cudnn_on_gpu=True,  # noqa: A002
@@ -1435,7 +1436,8 @@ def _depthwise_grad(op, grad):
                      attrs)]
 
 
-register_op("DepthwiseConv2dNative", infer=_depthwise_infer, kernel=_depthwise_kernel, grad=_depthwise_grad)
+register_op("DepthwiseConv2dNative", infer=_depthwise_infer, kernel=_depthwise_kernel, grad=_depthwise_grad,
+            blas=True)
 
 
 def _depthwise_attrs(fn_name, strides, padding, data_format, dilations):
@@ -1514,7 +1516,7 @@ def _depthwise_backprop_input_grad(op, grad):
 
 
 register_op("DepthwiseConv2dNativeBackpropInput", infer=_conv2d_backprop_input_infer,
-            kernel=_depthwise_backprop_input_kernel, grad=_depthwise_backprop_input_grad)
+            kernel=_depthwise_backprop_input_kernel, grad=_depthwise_backprop_input_grad, blas=True)
 
 
 def depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop, strides, padding,  # noqa: A002
@@ -1551,7 +1553,7 @@ def _depthwise_backprop_filter_grad(op, grad):
 
 
 register_op("DepthwiseConv2dNativeBackpropFilter", infer=_conv2d_backprop_filter_infer,
-            kernel=_depthwise_backprop_filter_kernel, grad=_depthwise_backprop_filter_grad)
+            kernel=_depthwise_backprop_filter_kernel, grad=_depthwise_backprop_filter_grad, blas=True)
 
 
 def depthwise_conv2d_native_backprop_filter(input, filter_sizes, out_backprop, strides, padding,  # noqa: A002

@@ -260,7 +260,7 @@ def _sparse_matmul_grad(op, grad):
 
 
 register_op("SparseTensorDenseMatMul", infer=_sparse_matmul_infer, kernel=_sparse_matmul_kernel,
-            grad=_sparse_matmul_grad)
+            grad=_sparse_matmul_grad, blas=True)
 
 
 def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=None):

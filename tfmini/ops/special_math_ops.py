@@ -224,7 +224,8 @@ def _einsum_grad(op, grad):
     return [reshape(reduce_sum(gx, bx0 + rx), x_shape), reshape(reduce_sum(gy, by0 + ry), y_shape)]
 
 
-register_op("Einsum", infer=_einsum_infer, kernel=_einsum_kernel, grad=_einsum_grad, aliases_input=True)
+register_op("Einsum", infer=_einsum_infer, kernel=_einsum_kernel, grad=_einsum_grad, aliases_input=True,
+            blas=True)
 
 
 # =========================================================================== tf.einsum

@@ -119,6 +119,9 @@ def _compile(plan, source, ns, line_ops, line_inputs, feed_tensors, ops, line_ch
     plan.feed_convs = tuple(_feed_conv(t) for t in feed_tensors)
     plan.ops = tuple(ops)
     plan.source = source
+    # whether a kernel of the plan calls BLAS (in a loop's body too): its runs set BLAS to one thread
+    plan.blas = any(o._op_def.blas for op in plan.ops
+                    for o in (op.members if op.__class__ is frames.WhileFrame else (op,)))
     return plan
 
 
@@ -139,7 +142,7 @@ class Plan:
     not arrays of the right dtype are converted, and every shape is checked against the tensor's.
     """
 
-    __slots__ = ("_fn", "_code", "_line_ops", "_line_inputs", "_line_chains", "feed_convs", "ops", "source")
+    __slots__ = ("_fn", "_code", "_line_ops", "_line_inputs", "_line_chains", "feed_convs", "ops", "source", "blas")
 
     def _checked_feeds(self, feed_values):
         """The feed values as arrays of the fed tensors' dtypes, each shape checked against the tensor's."""
@@ -161,6 +164,8 @@ class Plan:
     def run(self, feed_values):
         args = self._checked_feeds(feed_values)
         intra_op.runs += 1  # the kernels' blocks share the cores (runtime/intra_op.py)
+        if self.blas and intra_op.lowered is None:
+            intra_op.blas_single_for_this_run()
         try:
             return self._fn(*args)
         except Exception as e:

@@ -8,17 +8,19 @@ lecture's CNN inference took 25 ms on an idle 2-core machine here and 110-130 ms
 (TensorFlow: 40-60 ms). Blocks taken one at a time go to whichever thread is free, and the copies and
 elementwise work around each product (im2col, bias, ReLU) run on every core too.
 
-From the first pooled kernel of a plan's run to the run's end, numpy's BLAS is set to one thread (its
-OpenBLAS, through `openblas_set_num_threads`, found among the libraries this process loaded; Linux).
-Where no such library is found (macOS's Accelerate, MKL, other systems), or with one core,
-`parallel_for` runs the blocks in the calling thread and BLAS keeps its own threads. TFMINI_NUM_THREADS=N sets the pool's size (1: no pool).
+In a plan's run with a matrix product, or from its first pooled kernel, to the run's end, numpy's BLAS is set
+to one thread (its OpenBLAS, through `openblas_set_num_threads`, found among the libraries this process loaded;
+Linux). Where no such library is found (macOS's Accelerate, MKL, other systems), or with one core,
+`parallel_for` runs the blocks in the calling thread and BLAS keeps its own threads. TFMINI_NUM_THREADS=N sets
+the pool's size (1: no pool).
 """
 import contextlib
 import itertools
 import os
 import threading
 
-__all__ = ["threads", "parallel_for", "parallel_sum", "set_threads", "one_blas_thread", "end_of_run"]
+__all__ = ["threads", "parallel_for", "parallel_sum", "set_threads", "one_blas_thread", "end_of_run",
+           "blas_single_for_this_run"]
 
 
 def _cores():
@@ -86,11 +88,14 @@ def set_threads(n):
         _state["threads"] = n if _state["blas"] is not None else 1
 
 
-# plan runs in progress (Plan.run counts them), and BLAS's thread count before a kernel of the current run
-# set it to one (None: untouched). The first kernel of a run that uses the pool sets BLAS to one thread,
-# for the rest of the run (each product then runs in the thread that calls it, and BLAS's own threads,
-# which would spin while the pool works, stay asleep); the run's end sets it back (`end_of_run`). A run
-# that never uses the pool (the perceptron) never touches BLAS's setting, and pays two counter updates.
+# plan runs in progress (Plan.run counts them), and BLAS's thread count before a run set it to one (None:
+# untouched). A run whose plan has an op that calls BLAS (the op's `blas` flag: products, convolutions), or
+# whose kernel uses the pool, sets BLAS to one thread for the rest of the run: each product then runs in the
+# thread that calls it, and BLAS's own threads, which would spin while the pool works, stay asleep; the last
+# run's end sets it back (`end_of_run`). Small products matter as much as big ones: with a core busy elsewhere,
+# OpenBLAS's two threads made an LSTM's (128,56)@(56,112) products 100 times slower (9.5 ms instead of 0.05),
+# whatever the size past OpenBLAS's own threshold. The switch costs about 2 us a run; a run without products
+# (a variable's update alone) never pays it.
 runs = 0
 lowered = None
 
@@ -121,11 +126,11 @@ class one_blas_thread:
             _state["blas"][0](self.before)
 
 
-def _blas_single_for_this_run():
+def blas_single_for_this_run():
     """Within a plan's run: BLAS at one thread from now to the run's end. Returns whether in a run."""
     global lowered
-    if not runs:
-        return False
+    if not runs or threads() == 1:  # (one thread: BLAS keeps its own, or there is no OpenBLAS to set)
+        return bool(runs)
     if lowered is None:
         setter, getter = _state["blas"]
         before = getter()
@@ -224,7 +229,7 @@ def _run(work, n, accumulate):
                 total = _plus(total, value)
         return [] if total is None else [total]
     call = _Call(work, n, accumulate)
-    with contextlib.nullcontext() if _blas_single_for_this_run() else one_blas_thread():
+    with contextlib.nullcontext() if blas_single_for_this_run() else one_blas_thread():
         helpers = min(threads(), n) - 1
         jobs = _jobs(helpers)
         for _ in range(helpers):

@@ -1,7 +1,8 @@
 """Writes tests/data/tf_random_ops.json from TensorFlow: for each case of tests/random_cases.py (seeded
 RandomStandardNormal, TruncatedNormal, RandomUniform and RandomUniformInt, and the initializers and dropout built
 on them), the random ops' (seed, seed2) and, for two runs in a session (one for a variable's initializer), the
-value and what each random op drew (a second session is checked to repeat them, as seeded ops do). Run with a TensorFlow install: python tests/data/gen/random_ops.py"""
+value and what each random op drew (a second session is checked to repeat them, as seeded ops do).
+Run with a TensorFlow install: python tests/data/gen/random_ops.py"""
 import json
 import pathlib
 import sys
