@@ -211,9 +211,13 @@ def test_failed_download_falls_back_to_the_subset_with_a_notice(tmp_path, monkey
 
 def test_offline_environment_never_downloads(tmp_path, monkeypatch):
     monkeypatch.setenv("TFMINI_OFFLINE", "1")  # _fetch still refuses (autouse fixture): it must not be called
-    with pytest.warns(mnist.OfflineFallbackWarning, match="downloads are off"):
+    with pytest.warns(mnist.OfflineFallbackWarning, match=r"downloads are off.*\(4,000 training, 0 validation "
+                                                          r"\(validation_size=500 would set 500 of them aside\)"):
         data = mnist.read_data_sets(str(tmp_path / "x"), one_hot=True)
-    assert data.train.labels.shape == (4000, 10)
+    assert data.train.labels.shape == (4000, 10) and data.validation.num_examples == 0
+    with pytest.warns(mnist.OfflineFallbackWarning, match=r"4,000 training, of them 500 for validation"):
+        data = mnist.read_data_sets(str(tmp_path / "x"), validation_size=500)
+    assert (data.train.num_examples, data.validation.num_examples) == (3500, 500)
     with pytest.raises(mnist.DownloadUnavailable, match="train-images-idx3-ubyte.gz is not in"):
         mnist.read_data_sets(str(tmp_path / "x"), source="full")
 

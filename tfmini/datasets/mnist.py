@@ -225,8 +225,9 @@ def _split_subset():
     return images[train], labels[train], images[test], labels[test]
 
 
-def _arrays(train_dir, source, source_url, download, stacklevel):
-    """(source actually used, train images [n,28,28], train labels, test images, test labels)."""
+def _arrays(train_dir, source, source_url, download, stacklevel, split="4,000 training, 1,000 test"):
+    """(source actually used, train images [n,28,28], train labels, test images, test labels). `split`: how the
+    fallback warning describes the subset's parts."""
     if source not in ("auto", "full", "subset"):
         raise ValueError("source must be 'auto', 'full' or 'subset', got %r" % (source,))
     if source != "subset":
@@ -237,8 +238,8 @@ def _arrays(train_dir, source, source_url, download, stacklevel):
             if source == "full":
                 raise
             warnings.warn("MNIST: the full data set is not available here (%s); using the 5,000 digits shipped "
-                          "with tfmini instead (4,000 training, 1,000 test). Results differ from full-MNIST ones."
-                          % e, OfflineFallbackWarning, stacklevel=stacklevel + 1)
+                          "with tfmini instead (%s). Results differ from full-MNIST ones."
+                          % (e, split), OfflineFallbackWarning, stacklevel=stacklevel + 1)
     return ("subset",) + _split_subset()
 
 
@@ -356,7 +357,10 @@ def read_data_sets(train_dir=None, fake_data=False, one_hot=False, dtype=None, r
         def fake():
             return DataSet([], [], fake_data=True, one_hot=one_hot, dtype=dtype, seed=seed)
         return Datasets(train=fake(), validation=fake(), test=fake())
-    used, tr_x, tr_y, te_x, te_y = _arrays(train_dir or default_data_dir(), source, source_url, download, 2)
+    # (TF programs that read `mnist.validation` find it empty unless they ask for some: the warning says so)
+    split = ("4,000 training, 0 validation (validation_size=500 would set 500 of them aside), 1,000 test"
+             if validation_size is None else "4,000 training, of them %s for validation, 1,000 test" % validation_size)
+    used, tr_x, tr_y, te_x, te_y = _arrays(train_dir or default_data_dir(), source, source_url, download, 2, split)
     if validation_size is None:
         validation_size = 5000 if used == "full" else 0
     if not 0 <= validation_size <= len(tr_x):
