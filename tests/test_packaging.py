@@ -1,5 +1,6 @@
 """Packaging and import: every package is installed, `import tfmini` stays light, TF names it lacks say so."""
 import pathlib
+import re
 import subprocess
 import sys
 import tomllib
@@ -37,6 +38,32 @@ def test_import_is_fast_and_numpy_only():
         assert out[2].strip() == "[]", "import tfmini pulled in: " + out[2]
     cpu, wall = min(times)
     assert cpu < 0.3, "import tfmini took %.3f s of CPU (%.3f s wall; best of 5)" % (cpu, wall)
+
+
+def test_tensorflow_1_15_modules_tfmini_lacks_say_so():
+    """tf.estimator, tf.contrib's other modules and tensorflow.python (TF 1.15's, not in TF 2's compat.v1): as
+    attributes and as imports (`from tensorflow.contrib.factorization import KMeans` with tensorflow spelled tfmini)
+    the error says what they are; a module TensorFlow never had gets Python's plain error."""
+    import importlib
+    import tfmini as tf
+    for owner, name, qualified in [(tf, "estimator", "tf.estimator"), (tf.contrib, "factorization",
+                                                                       "tf.contrib.factorization"),
+                                   (tf.contrib, "data", "tf.contrib.data")]:
+        assert not hasattr(owner, name)
+        with pytest.raises(AttributeError, match=r": %s is TensorFlow 1\.x API that tfmini does not implement "
+                                                 r"\(tfmini covers the TensorFlow the lecture uses\)\. Real "
+                                                 r"TensorFlow 1\.15 has it$" % qualified.replace(".", r"\.")):
+            getattr(owner, name)
+    for module, says in [("tfmini.contrib.factorization", "tensorflow.contrib.factorization is TensorFlow 1.x API"),
+                         ("tfmini.estimator", "tensorflow.estimator is TensorFlow 1.x API"),
+                         ("tfmini.python.framework", "tensorflow.python is TensorFlow's internal code")]:
+        with pytest.raises(ModuleNotFoundError, match=r"^No module named '%s': %s" % (
+                module.split(".python")[0] + (".python" if ".python" in module else ""), re.escape(says))):
+            importlib.import_module(module)
+    with pytest.raises(ModuleNotFoundError, match=r"^No module named 'tfmini\.contrib\.nothing'$"):
+        importlib.import_module("tfmini.contrib.nothing")
+    with pytest.raises(AttributeError, match=r"^module 'tfmini\.contrib' has no attribute 'nothing'$"):
+        tf.contrib.nothing  # noqa: B018
 
 
 def test_tensorflow_names_tfmini_lacks_say_so():

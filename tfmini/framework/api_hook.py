@@ -1,7 +1,10 @@
 """Each namespace's `__getattr__`: a TensorFlow 1.x name tfmini lacks (tf.py_func, tf.nn.nce_loss) raises an
-AttributeError that says so. The list of TF's names (tf_api_names) is read only on such a miss."""
+AttributeError that says so; and `install_import_hook`: importing a TensorFlow module tfmini lacks
+(`from tfmini.contrib.factorization import KMeans`) says so too. The list of TF's names (tf_api_names) is read
+only on such a miss."""
+import sys
 
-__all__ = ["tf_module_getattr"]
+__all__ = ["tf_module_getattr", "install_import_hook"]
 
 
 def tf_module_getattr(module, path, provide=None):
@@ -18,3 +21,29 @@ def tf_module_getattr(module, path, provide=None):
         from .tf_api_names import missing_attribute
         raise missing_attribute(module, name)
     return __getattr__
+
+
+class _MissingTensorFlowModules:
+    """A finder after all others on sys.meta_path: asked only for a tfmini module no other finder found, it
+    raises the teaching ModuleNotFoundError where TensorFlow 1.x has such a module (else it lets Python's own
+    error stand)."""
+
+    @staticmethod
+    def find_spec(fullname, path=None, target=None):
+        if not fullname.startswith("tfmini."):
+            return None
+        from .tf_api_names import missing_module
+        error = missing_module(fullname)
+        if error is not None:
+            raise error
+        return None
+
+    @staticmethod
+    def invalidate_caches():
+        pass
+
+
+def install_import_hook():
+    """Put the finder at the end of sys.meta_path, once."""
+    if not any(f is _MissingTensorFlowModules for f in sys.meta_path):
+        sys.meta_path.append(_MissingTensorFlowModules)

@@ -5,7 +5,7 @@ Listed from TensorFlow 2.21's tf.compat.v1 (`dir()` of each module; tf.layers, w
 TF 1.15's documentation). Read only by `missing_attribute`, on a miss: `import tfmini` never loads it.
 """
 
-__all__ = ["missing_attribute"]
+__all__ = ["missing_attribute", "missing_module"]
 
 _NAMES = {
     "tf": (
@@ -283,6 +283,17 @@ _NAMES = {
         "map_and_batch_with_legacy_function pad_to_cardinality parallel_interleave parse_example_dataset "
         "prefetch_to_device rejection_resample sample_from_datasets scan service shuffle_and_repeat snapshot "
         "table_from_dataset take_while to_variant unbatch unique"),
+    # TF 1.15's tf.contrib modules (TF 2's compat.v1 has no contrib) and its other namespaces that TF 2 moved out
+    "contrib": (
+        "autograph batching bayesflow bigtable boosted_trees checkpoint cloud cluster_resolver compiler "
+        "constrained_optimization copy_graph crf cudnn_rnn data deprecated distribute distributions eager estimator "
+        "factorization feature_column ffmpeg framework gan graph_editor grid_rnn image input_pipeline integrate "
+        "keras kernel_methods labeled_tensor layers learn legacy_seq2seq libsvm linear_optimizer lookup losses "
+        "memory_stats metrics mixed_precision model_pruning nccl nn opt optimizer_v2 periodic_resample predictor "
+        "proto quantization quantize receptive_field recurrent reduce_slice_ops resampler rnn rpc saved_model "
+        "seq2seq session_bundle signal slim solvers sparsemax specs staging stat_summarizer stateless summary "
+        "tensor_forest tensorboard testing text tfprof timeseries tpu training util"),
+    "tf 1.15": "estimator feature_column contrib",
 }
 _SETS = {}
 
@@ -295,9 +306,35 @@ def missing_attribute(module, name):
     names = _SETS.get(module)
     if names is None and module in _NAMES:
         names = _SETS[module] = frozenset(_NAMES[module].split())
-    if names and name in names:
+    only_1_15 = module == "contrib" or (module == "tf" and name in _NAMES["tf 1.15"].split())
+    if names and name in names or only_1_15 and name in _NAMES["tf 1.15"].split() + _NAMES["contrib"].split():
         qualified = "tf.%s" % name if module == "tf" else "tf.%s.%s" % (module, name)
+        where = ("Real TensorFlow 1.15 has it" if only_1_15 else
+                 "Real TensorFlow has it: import tensorflow.compat.v1 as tf")
         message += (": %s is TensorFlow 1.x API that tfmini does not implement (tfmini covers the TensorFlow the "
-                    "lecture uses). Real TensorFlow has it: import tensorflow.compat.v1 as tf" % qualified)
+                    "lecture uses). %s" % (qualified, where))
     return AttributeError(message)
 
+
+
+def missing_module(fullname):
+    """The ModuleNotFoundError for importing tfmini's `fullname` where TensorFlow 1.x has that module
+    (`from tfmini.contrib.factorization import KMeans`, `from tfmini.python.framework import ops`), or None."""
+    parts = fullname.split(".")
+    if parts[0] != "tfmini" or len(parts) < 2:
+        return None
+    tf_name = "tensorflow." + ".".join(parts[1:])
+    if parts[1] == "python":
+        message = ("No module named %r: %s is TensorFlow's internal code, which tfmini does not copy. Use the "
+                   "public names instead: tf.convert_to_tensor (ops.convert_to_tensor), tf.TensorShape "
+                   "(tensor_shape.TensorShape), and the tf.* functions for math_ops, array_ops and random_ops"
+                   % (fullname, tf_name))
+    elif parts[1] == "contrib" and len(parts) >= 3 and parts[2] in _NAMES["contrib"].split():
+        message = ("No module named %r: %s is TensorFlow 1.x API that tfmini does not implement (tfmini covers the "
+                   "TensorFlow the lecture uses). Real TensorFlow 1.15 has it" % (fullname, tf_name))
+    elif len(parts) == 2 and parts[1] in _NAMES["tf 1.15"].split():
+        message = ("No module named %r: %s is TensorFlow 1.x API that tfmini does not implement (tfmini covers the "
+                   "TensorFlow the lecture uses). Real TensorFlow 1.15 has it" % (fullname, tf_name))
+    else:
+        return None
+    return ModuleNotFoundError(message, name=fullname)
