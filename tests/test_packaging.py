@@ -33,7 +33,8 @@ def test_import_is_fast_and_numpy_only():
             "print(cpu, wall, bad)")
     times = []
     for _ in range(5):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split(None, 2)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        out = out.split(None, 2)
         times.append((float(out[0]), float(out[1])))
         assert out[2].strip() == "[]", "import tfmini pulled in: " + out[2]
     cpu, wall = min(times)
