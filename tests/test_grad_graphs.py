@@ -67,6 +67,27 @@ def test_gate_waits_for_every_gradient_but_a_plan_skips_those_nothing_reads():
         np.testing.assert_allclose(got, [[0.5, 0.5]])
 
 
+def test_a_skippable_gradient_that_does_something_still_runs(capfd):
+    """A gradient nothing reads is skipped only when computing it does nothing else: one with a tf.Print (here in
+    an overridden gradient, for the fed `x`) runs, as TF's gate makes it."""
+    tf.reset_default_graph()
+
+    @tf.RegisterGradient("TfminiTestPrintingMul")
+    def _printing_mul_grad(op, grad):
+        x, w = op.inputs
+        return [tf.Print(grad * w, [grad], message="gradient for x: "), grad * x]
+    x = tf.placeholder(tf.float32, [2], name="x")
+    w = tf.Variable([1.0, 2.0], name="w")
+    with tf.get_default_graph().gradient_override_map({"Mul": "TfminiTestPrintingMul"}):
+        loss = tf.reduce_sum(tf.multiply(x, w))
+    train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        sess.run(train, {x: np.array([1.0, 3.0], np.float32)})
+        np.testing.assert_allclose(sess.run(w), [0.5, 0.5])
+    assert "gradient for x: [1 1]" in capfd.readouterr().err
+
+
 def test_unary_grads_wait_for_the_incoming_gradient():
     """As TF: cos(x) for sin's gradient is made under a control dependency on the incoming gradient."""
     tf.reset_default_graph()

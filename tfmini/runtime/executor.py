@@ -263,26 +263,47 @@ def _needed_in_order(fetch_tensors, target_ops, feeds, level=None):
     if level is not None:
         needed, rep = frames.collapse(stack, feeds, level)
         stack = []
+    skipped = []
     while stack:
-        op = stack.pop()
-        if op in needed:
-            continue
-        needed.add(op)
-        for t in op._inputs:
-            if t not in feeds and t._op not in needed:
-                stack.append(t._op)
-        skippable = skippable_control_inputs(op)
-        for c in op._control_inputs:
-            # a control input on a fed placeholder is satisfied by the feed (TF moves it to the feed's Recv); a
-            # gradient gate's wait on a gradient nothing reads is skipped (control_flow_ops._gated_tuple)
-            if c not in needed and not (c._type == "Placeholder" and c._outputs[0] in feeds) and c not in skippable:
-                stack.append(c)
+        while stack:
+            op = stack.pop()
+            if op in needed:
+                continue
+            needed.add(op)
+            for t in op._inputs:
+                if t not in feeds and t._op not in needed:
+                    stack.append(t._op)
+            skippable = skippable_control_inputs(op)
+            for c in op._control_inputs:
+                # a control input on a fed placeholder is satisfied by the feed (TF moves it to the feed's Recv); a
+                # gradient gate's wait on a gradient nothing reads is skipped (control_flow_ops._gated_tuple)...
+                if c not in needed and not (c._type == "Placeholder" and c._outputs[0] in feeds):
+                    (skipped if c in skippable else stack).append(c)
+        # ...unless computing it would do something besides computing (a tf.Print, a py_func, a random draw in
+        # a gradient the user wrote): TF's gate waits for it, so it runs
+        stack = [c for c in skipped if c not in needed and _has_side_effects(c, needed, feeds)]
+        skipped = [c for c in skipped if c not in needed and c not in stack]
     if rep is None and frames.has_loop_ops(needed):
         needed, rep = frames.collapse([t._op for t in fetch_tensors if t not in feeds] + list(target_ops), feeds)
     for op in sorted(needed, key=lambda o: o._id):
         if op._type == "Placeholder":
             raise errors.InvalidArgumentError(None, op, _placeholder_message(op._outputs[0]) + _node_suffix(op))
     return _topo_order(needed, rep)
+
+
+def _has_side_effects(op, needed, feeds):
+    """Whether running `op` would run a stateful op (other than a variable's storage) that `needed` lacks."""
+    seen, stack = set(), [op]
+    while stack:
+        o = stack.pop()
+        if o in seen or o in needed:
+            continue
+        seen.add(o)
+        if o._op_def.stateful and not o._op_def.session_constant:
+            return True
+        stack.extend(t._op for t in o._inputs if t not in feeds)
+        stack.extend(o._control_inputs)
+    return False
 
 
 def function_runner(state, function):
