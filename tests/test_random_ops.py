@@ -296,6 +296,16 @@ def test_truncated_normal_redraws_only_for_the_groups_that_need_them():
         np.testing.assert_array_equal(alone, many[4 * g:4 * g + 4])
 
 
+@pytest.mark.parametrize("draw", ["uniform", "normal", "truncated_normal"])
+def test_blocks_and_threads_do_not_change_the_numbers(draw, monkeypatch):
+    """Large draws are computed in blocks, on the CPU by the pool's threads: the numbers are the same."""
+    from tfmini.ops import philox_random as ph
+    key, counter = ph.PhiloxStream(7, 3).reserve(0)
+    whole = getattr(ph, draw)(np, key, counter, 1001, np.float32)
+    monkeypatch.setattr(ph, "_BLOCK", 16)  # 1001 values: 16 blocks of 16 calls
+    np.testing.assert_array_equal(getattr(ph, draw)(np, key, counter, 1001, np.float32), whole)
+
+
 def test_a_run_reserves_256_calls_an_output_and_the_counter_carries_across_64_bits():
     from tfmini.ops import philox_random as ph
     s = ph.PhiloxStream(3, 2 ** 64 - 1)

@@ -28,7 +28,8 @@ RESERVED_PER_OUTPUT = 256  # calls a run reserves per output (TF's kReservedSamp
 _M_A, _M_B = 0xD2511F53, 0xCD9E8D57  # the round multipliers
 _W_A, _W_B = 0x9E3779B9, 0xBB67AE85  # the key schedule's increments (golden ratio, sqrt(3) - 1)
 _MASK32, _MASK64 = (1 << 32) - 1, (1 << 64) - 1
-_BLOCK = 1 << 16  # calls computed at once: bounds the temporaries (a few MB) for a large tensor
+_BLOCK = 1 << 16  # calls computed at once on the CPU: the temporaries (a few MB) stay in cache
+_DEVICE_BLOCK = 1 << 22  # on a GPU: fewer, larger launches (temporaries of about 200 MB at most)
 
 
 class PhiloxStream:
@@ -87,10 +88,11 @@ def _calls(xp, key, counter, offsets):
 def _in_blocks(xp, n_groups, fill):
     """fill(start, stop) for blocks of groups covering range(n_groups): on the CPU the intra-op pool's threads
     take the blocks (runtime/intra_op.py); the numbers do not depend on who computes which block."""
-    count = -(-n_groups // _BLOCK)
+    size = _BLOCK if xp is np else _DEVICE_BLOCK
+    count = -(-n_groups // size)
 
     def block(i):
-        fill(i * _BLOCK, min(n_groups, (i + 1) * _BLOCK))
+        fill(i * size, min(n_groups, (i + 1) * size))
     if xp is np and count > 1:
         intra_op.parallel_for(block, count)
     else:
