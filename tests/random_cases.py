@@ -49,5 +49,9 @@ CASES.update({
     "graph_and_op_seed_zero": (0, lambda tf: tf.random_normal([5], seed=0)),  # (0, 0) -> (0, 2**31 - 1)
     "big_seeds": (2 ** 35 + 3, lambda tf: tf.random_normal([5], seed=2 ** 40 + 5)),
     "dropout": (None, lambda tf: tf.nn.dropout(tf.ones([4, 5]), keep_prob=0.5, seed=6)),
+    "shuffle_10": (None, lambda tf: tf.random_shuffle(tf.range(10), seed=3)),
+    "shuffle_rows": (None, lambda tf: tf.random_shuffle(tf.reshape(tf.range(14.0), [7, 2]), seed=8)),
+    "shuffle_1000": (None, lambda tf: tf.random_shuffle(tf.range(1000), seed=11)),
+    "shuffle_one_row": (None, lambda tf: tf.random_shuffle(tf.ones([1, 3]), seed=11)),
 })
 CASES.update({name: (None, _variable(name)) for name in _INITIALIZERS})

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..runtime import intra_op
 
-__all__ = ["PhiloxStream", "uniform", "normal", "truncated_normal", "uniform_int", "RESERVED_PER_OUTPUT"]
+__all__ = ["PhiloxStream", "uniform", "normal", "truncated_normal", "uniform_int", "uint32s", "RESERVED_PER_OUTPUT"]
 
 RESERVED_PER_OUTPUT = 256  # calls a run reserves per output (TF's kReservedSamplesPerOutput)
 
@@ -251,6 +251,11 @@ def _truncated_block(xp, key, counter, start, stop, stride, per, wide, work):
             out[todo[done]] = xp.take_along_axis(pool[done], first, axis=1)
         todo, pool, kept = todo[~done], pool[~done], kept[~done]
     return out
+
+
+def uint32s(xp, key, counter, n):
+    """The first n uint32 of the calls from `counter` on, in order (TF's SingleSampleAdapter)."""
+    return _groups(xp, key, counter, -(-n // 4), 4, _stack, xp.uint32)[:n]
 
 
 def uniform_int(xp, key, counter, n, lo, hi, dtype):

@@ -2,9 +2,9 @@
 
 Each random op draws from a generator held by the session for that op, seeded from the op's
 (seed, seed2): with a graph- or op-level seed every new session repeats the same sequence, and
-each run draws new values. RandomStandardNormal, TruncatedNormal, RandomUniform and RandomUniformInt
-draw TensorFlow's own numbers (Philox, `philox_random.py`): a seeded program prints what it prints
-under TensorFlow. RandomShuffle and Multinomial draw from numpy's generator: seeded, but not TF's.
+each run draws new values. RandomStandardNormal, TruncatedNormal, RandomUniform, RandomUniformInt and
+RandomShuffle draw TensorFlow's own numbers (Philox, `philox_random.py`): a seeded program prints what it
+prints under TensorFlow. Multinomial draws from numpy's generator: seeded, but not TF's.
 """
 import numpy as np
 
@@ -166,9 +166,19 @@ def _shuffle_infer(value, *, seed=0, seed2=0):
 
 
 def _shuffle_kernel(ctx, xp, value, *, seed=0, seed2=0):
-    if value.ndim == 0:
+    """TF's permutation: Fisher-Yates from the front, row i swapped with row i + (u_i mod (n - i)), the u_i one
+    uint32 at a time from the op's Philox stream (n - 1 of them, reserved as whole calls)."""
+    n = value.shape[0] if value.ndim else 0
+    if value.size <= 1 or n <= 1:
         return value.copy()
-    return value[xp.asarray(ctx.rng.permutation(value.shape[0]))]
+    stream = ctx.state.resource(("philox", ctx.op), lambda: philox_random.PhiloxStream(seed, seed2))
+    key, counter = stream.reserve(-(-(n - 1) // 4))
+    u = philox_random.uint32s(np, key, counter, n - 1).tolist()  # (a swap loop: on the host)
+    order = list(range(n))
+    for i in range(n - 1):
+        j = i + u[i] % (n - i)
+        order[i], order[j] = order[j], order[i]
+    return value[xp.asarray(order)]
 
 
 register_op("RandomShuffle", infer=_shuffle_infer, kernel=_shuffle_kernel, grad=NOT_DIFFERENTIABLE,
