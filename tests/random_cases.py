@@ -53,5 +53,10 @@ CASES.update({
     "shuffle_rows": (None, lambda tf: tf.random_shuffle(tf.reshape(tf.range(14.0), [7, 2]), seed=8)),
     "shuffle_1000": (None, lambda tf: tf.random_shuffle(tf.range(1000), seed=11)),
     "shuffle_one_row": (None, lambda tf: tf.random_shuffle(tf.ones([1, 3]), seed=11)),
+    "multinomial_one_row": (None, lambda tf: tf.multinomial(tf.log([[0.1, 0.2, 0.7]]), 50, seed=5)),
+    "multinomial_rows": (None, lambda tf: tf.multinomial([[1.0, 2.0, -1.0, 0.5], [0.0, 0.0, 0.0, 9.0]], 7, seed=6)),
+    "multinomial_inf": (None, lambda tf: tf.multinomial([[-float("inf"), 0.0, 1.0], [-float("inf")] * 3], 5,
+                                                        seed=7)),
+    "categorical_int32": (None, lambda tf: tf.random.categorical([[0.5, 0.5, 3.0]], 9, dtype=tf.int32, seed=8)),
 })
 CASES.update({name: (None, _variable(name)) for name in _INITIALIZERS})

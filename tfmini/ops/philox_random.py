@@ -21,7 +21,8 @@ import numpy as np
 
 from ..runtime import intra_op
 
-__all__ = ["PhiloxStream", "uniform", "normal", "truncated_normal", "uniform_int", "uint32s", "RESERVED_PER_OUTPUT"]
+__all__ = ["PhiloxStream", "uniform", "normal", "truncated_normal", "uniform_int", "uint32s", "uniform_doubles",
+           "RESERVED_PER_OUTPUT"]
 
 RESERVED_PER_OUTPUT = 256  # calls a run reserves per output (TF's kReservedSamplesPerOutput)
 
@@ -256,6 +257,12 @@ def _truncated_block(xp, key, counter, start, stop, stride, per, wide, work):
 def uint32s(xp, key, counter, n):
     """The first n uint32 of the calls from `counter` on, in order (TF's SingleSampleAdapter)."""
     return _groups(xp, key, counter, -(-n // 4), 4, _stack, xp.uint32)[:n]
+
+
+def uniform_doubles(xp, key, counter, n):
+    """n float64 in [0, 1), each from two uint32 of the calls in order (TF's SimplePhilox::RandDouble)."""
+    u = uint32s(xp, key, counter, 2 * n).reshape(n, 2)
+    return _float64_of(xp, u[:, 0], u[:, 1])
 
 
 def uniform_int(xp, key, counter, n, lo, hi, dtype):

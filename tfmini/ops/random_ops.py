@@ -2,9 +2,9 @@
 
 Each random op draws from a generator held by the session for that op, seeded from the op's
 (seed, seed2): with a graph- or op-level seed every new session repeats the same sequence, and
-each run draws new values. RandomStandardNormal, TruncatedNormal, RandomUniform, RandomUniformInt and
-RandomShuffle draw TensorFlow's own numbers (Philox, `philox_random.py`): a seeded program prints what it
-prints under TensorFlow. Multinomial draws from numpy's generator: seeded, but not TF's.
+each run draws new values. RandomStandardNormal, TruncatedNormal, RandomUniform, RandomUniformInt,
+RandomShuffle and Multinomial draw TensorFlow's own numbers (Philox, `philox_random.py`): a seeded program
+prints what it prints under TensorFlow.
 """
 import numpy as np
 
@@ -209,8 +209,10 @@ def _multinomial_infer(logits, num_samples, *, seed=0, seed2=0, output_dtype=dty
 
 def _multinomial_kernel(ctx, xp, logits, num_samples, *, seed=0, seed2=0, output_dtype=dtypes.int64, **_):
     """Draws by inverting each row's CDF of exp(logits - max): a uniform draw scaled by the row's total is
-    looked up in the running sums (upper bound), as TF's CPU kernel does. Non-finite logits have no mass;
-    a row with none at all draws num_classes, as in TF."""
+    looked up in the running sums (upper bound), as TF's CPU kernel does, with its numbers: the uniforms are
+    doubles from the op's Philox stream, two uint32 each, row after row (TF's order when one thread does the
+    rows, as it does unless the batch is large: then TF's own numbers depend on its thread count). Non-finite
+    logits have no mass; a row with none at all draws num_classes, as in TF."""
     if logits.ndim != 2:
         raise errors.InvalidArgumentError(None, None, "logits should be a matrix, got shape %s"
                                           % debug_string(logits.shape))
@@ -227,15 +229,14 @@ def _multinomial_kernel(ctx, xp, logits, num_samples, *, seed=0, seed2=0, output
     finite = xp.isfinite(x)
     top = xp.where(finite, x, -np.inf).max(axis=1, keepdims=True)
     cdf = xp.cumsum(xp.where(finite, xp.exp(x - xp.where(xp.isfinite(top), top, 0.0)), 0.0), axis=1)
-    total = cdf[:, -1:]
-    has_mass = total[:, 0] > 0
-    # rows side by side on one axis (row r's CDF, normalized, shifted by 2r) so one searchsorted serves all rows
-    offsets = 2.0 * xp.arange(batch, dtype=np.float64)[:, None]
-    keys = (cdf / xp.where(total > 0, total, 1.0) + offsets).reshape(-1)
-    u = xp.asarray(ctx.rng.random((batch, n)))
-    found = xp.searchsorted(keys, (u + offsets).reshape(-1), side="right").reshape(batch, n)
-    found = xp.minimum(found - classes * xp.arange(batch)[:, None], classes - 1)
-    return xp.where(has_mass[:, None], found, classes).astype(out_t)
+    stream = ctx.state.resource(("philox", ctx.op), lambda: philox_random.PhiloxStream(seed, seed2))
+    # a run reserves 256 calls for each of 2 * batch * (num_samples rounded up to 4) uint32 (two per double), as
+    # TF's kernel does (checked against TF 2.21: the second run starts there)
+    key, counter = stream.reserve(2 * batch * -(-n // 4) * 4 * philox_random.RESERVED_PER_OUTPUT)
+    u = philox_random.uniform_doubles(xp, key, counter, batch * n).reshape(batch, n)
+    to_find = u * cdf[:, -1:]
+    # per row: the first running sum above the draw (TF's upper_bound); a row without mass finds num_classes
+    return xp.stack([xp.searchsorted(cdf[b], to_find[b], side="right") for b in range(batch)]).astype(out_t)
 
 
 register_op("Multinomial", infer=_multinomial_infer, kernel=_multinomial_kernel, grad=NOT_DIFFERENTIABLE,

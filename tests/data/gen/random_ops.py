@@ -15,7 +15,8 @@ DATA = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(DATA.parent))
 from random_cases import CASES  # noqa: E402
 
-RANDOM_OPS = ("RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUniformInt", "RandomShuffle")
+RANDOM_OPS = ("RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUniformInt", "RandomShuffle",
+              "Multinomial")
 
 
 def values(a):
