@@ -1,9 +1,11 @@
-"""TensorFlow's random numbers, bit for bit: the Philox4x32-10 counter-based generator and the conversions its
-random kernels make of its output (TF's core/lib/random/philox_random.h and random_distributions.h).
+"""TensorFlow's random numbers: the Philox4x32-10 counter-based generator and the conversions its random kernels
+make of its output (TF's core/lib/random/philox_random.h and random_distributions.h).
 
-With the same (seed, seed2) an op draws what TensorFlow's op draws, so a seeded program prints the numbers the
-lecture's slides (and any TF 1.x tutorial) show. All of it is `xp` arithmetic on uint32/uint64 arrays: the
-numbers are made where the op runs, on the CPU or the GPU.
+With the same (seed, seed2) an op draws what TensorFlow's op draws, so a seeded TF 1.x program prints the numbers
+it prints under TensorFlow: uniform, integer, shuffle and multinomial draws bit for bit; normals too, but for
+the last bit of about 1.5% of them (TF's float32 Box-Muller calls the C library's logf and sincosf, whose last
+bit varies between platforms; here each is computed in float64 and rounded). All of it is `xp` arithmetic on
+uint32/uint64 arrays: the numbers are made where the op runs, on the CPU or the GPU.
 
 How TF lays the numbers out (what makes them the same):
 
