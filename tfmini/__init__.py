@@ -25,8 +25,8 @@ from .ops.random_ops import *  # noqa: F401,F403
 from .ops.special_math_ops import einsum
 from .ops.check_ops import *  # noqa: F401,F403
 from .ops.numerics import add_check_numerics_ops, check_numerics, verify_tensor_all_finite
-from .ops.state_ops import (assign, assign_add, assign_sub, scatter_add, scatter_nd_add, scatter_nd_sub,
-                             scatter_nd_update, scatter_sub, scatter_update)
+from .ops.state_ops import (assign, assign_add, assign_sub, count_up_to, scatter_add,  # noqa: F401
+                             scatter_nd_add, scatter_nd_sub, scatter_nd_update, scatter_sub, scatter_update)
 from .ops.control_flow_ops import Assert, case, cond, group, no_op, tuple, while_loop, with_dependencies
 from .ops.functional_ops import foldl, foldr, map_fn, scan
 from .ops.tensor_array_ops import TensorArray
@@ -34,6 +34,9 @@ from .ops.logging_ops import Print, print_v2 as print  # noqa: A004 - TF's tf.pr
 from .ops.script_ops import numpy_function, py_func
 from .ops.clip_ops import *  # noqa: F401,F403
 from .ops.data_flow_ops import dynamic_partition, dynamic_stitch  # noqa: F401
+from .ops.data_flow_ops import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue  # noqa: F401
+from .ops.io_ops import ReaderBase, TextLineReader, WholeFileReader, matching_files, read_file  # noqa: F401
+from .ops.parsing_ops import decode_csv  # noqa: F401
 from .framework.sparse_tensor import SparseTensor, SparseTensorValue  # noqa: F401
 from .ops.sparse_ops import (sparse_placeholder, sparse_reduce_sum, sparse_segment_mean,  # noqa: F401
                              sparse_segment_sqrt_n, sparse_segment_sum, sparse_tensor_dense_matmul,

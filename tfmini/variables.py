@@ -212,7 +212,9 @@ class Variable:
         self._snapshot.set_shape(shape)
 
     def count_up_to(self, limit):
-        raise NotImplementedError("count_up_to is not supported by tfmini")
+        """This variable's value, incremented once per run until it reaches `limit` (then OutOfRangeError)."""
+        from .ops import state_ops
+        return state_ops.count_up_to(self._variable, limit)
 
     # ---- printing
     def __repr__(self):

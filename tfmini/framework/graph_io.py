@@ -223,6 +223,21 @@ Tindices,Tindices,T,T > T | validate_indices:b : SparseToDense
 Tindices,T,-,T > T | adjoint_a:b adjoint_b:b : SparseTensorDenseMatMul
 -,T,-,- > T | keep_dims:b : SparseReduceSum
 T,Tidx,Tsegmentids > T | sparse_gradient:b : SparseSegmentSum SparseSegmentMean SparseSegmentSqrtN
+> - | component_types:lt shapes:lshape capacity:i container:s shared_name:s : FIFOQueueV2 PaddingFIFOQueueV2
+> - | component_types:lt shapes:lshape capacity:i min_after_dequeue:i seed:i seed2:i container:s shared_name:s
+    : RandomShuffleQueueV2
+-,[Tcomponents] > | timeout_ms:i : QueueEnqueueV2 QueueEnqueueManyV2
+- > [component_types] | timeout_ms:i : QueueDequeueV2
+-,- > [component_types] | timeout_ms:i : QueueDequeueManyV2 QueueDequeueUpToV2
+- > | cancel_pending_enqueues:b : QueueCloseV2
+- > - | : QueueSizeV2 QueueIsClosedV2 ReaderNumRecordsProducedV2 ReadFile MatchingFiles
+> - | skip_header_lines:i container:s shared_name:s : TextLineReaderV2
+> - | container:s shared_name:s : WholeFileReaderV2
+-,- > -,- | : ReaderReadV2
+-,-,- > -,- | : ReaderReadUpToV2
+- > | : ReaderResetV2
+-,[OUT_TYPE] > [OUT_TYPE] | field_delim:s use_quote_delim:b na_value:s select_cols:li : DecodeCSV
+T > T | limit:i : CountUpTo
 """
 
 

@@ -7,6 +7,23 @@ from ..framework.api_hook import tf_module_getattr
 from . import gfile  # noqa: F401 - tf.io.gfile
 
 
+def _queue_api(name):
+    # tf.io's names of the input-pipeline API (the ops import this package: bound on first use)
+    if name in ("decode_csv",):
+        from ..ops import parsing_ops
+        return getattr(parsing_ops, name)
+    if name in ("read_file", "matching_files"):
+        from ..ops import io_ops
+        return getattr(io_ops, name)
+    if name in ("FIFOQueue", "PaddingFIFOQueue", "RandomShuffleQueue", "QueueBase"):
+        from ..ops import data_flow_ops
+        return getattr(data_flow_ops, name)
+    if name == "match_filenames_once":
+        from ..train.input import match_filenames_once
+        return match_filenames_once
+    return None
+
+
 def _submodule(name):
     # `from ..io import proto` asks for the attribute before it imports the submodule: import it, so that the
     # miss never reads TF's name list
@@ -16,4 +33,5 @@ def _submodule(name):
     return None
 
 
-__getattr__ = tf_module_getattr("io", __name__, _submodule)  # a TensorFlow name tfmini lacks: say so
+# the input-pipeline names, the submodules, then a TensorFlow name tfmini lacks: say so
+__getattr__ = tf_module_getattr("io", __name__, lambda name: _queue_api(name) or _submodule(name))

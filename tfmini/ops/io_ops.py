@@ -1,4 +1,5 @@
-"""Checkpoint ops: SaveV2 writes tensors to a V2 checkpoint, RestoreV2 reads them back (V2 or V1).
+"""Checkpoint ops: SaveV2 writes tensors to a V2 checkpoint, RestoreV2 reads them back (V2 or V1); and the file
+readers of TF1's input pipelines (TextLineReaderV2, WholeFileReaderV2, ReaderReadV2), ReadFile and MatchingFiles.
 
 These are what `tf.train.Saver` puts in the graph (`save/SaveV2`, `save/RestoreV2`), so saving is
 `sess.run(saver_def.save_tensor_name, {filename: path})`, as in TensorFlow. The file formats live
@@ -14,7 +15,7 @@ from ..framework.ops import convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
 from ..io import tensor_bundle
 
-__all__ = ["save_v2", "restore_v2"]
+__all__ = ["save_v2", "restore_v2", "ReaderBase", "TextLineReader", "WholeFileReader", "read_file", "matching_files"]
 
 def _check_rank(t, rank, op_type, what):
     ndims = t.shape.ndims
@@ -144,3 +145,246 @@ def restore_v2(prefix, tensor_names, shape_and_slices, dtypes, name=None):
         out = make_op("RestoreV2", [prefix, tensor_names, shape_and_slices], {"dtypes": dtype_list}, name=scope)
         return out if isinstance(out, list) else [out]
 
+
+
+# =========================================================================== readers (TF1's input pipelines), ReadFile
+# A reader op (TextLineReaderV2, WholeFileReaderV2) outputs a `resource`: the session's `_Reader` for that op (which
+# file it reads and where it is). ReaderReadV2 takes the next record, dequeuing the next file name from a queue when
+# the current file is done; the queue's OutOfRangeError (closed and empty) ends the reading.
+import threading as _threading  # noqa: E402 - the readers' own needs
+
+
+def _file_bytes(name):
+    try:
+        with open(name, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        raise errors.NotFoundError(None, None, "%s; No such file or directory" % name) from None
+    except IsADirectoryError:
+        raise errors.FailedPreconditionError(None, None, "%s; Is a directory" % name) from None
+    except PermissionError:
+        raise errors.PermissionDeniedError(None, None, "%s; Permission denied" % name) from None
+
+
+class _Reader:
+    """One reader of one session: the records of the current file still to read, and the file's name."""
+
+    def __init__(self, kind, skip_header_lines=0):
+        self.kind, self.skip = kind, skip_header_lines
+        self.records = []  # (key, value) pairs of the current file, in reverse order (pop from the end)
+        self.lock = _threading.Lock()
+        self.produced = 0
+
+    def _load(self, name):
+        data = _file_bytes(name)
+        if self.kind == "WholeFileReader":
+            return [(name.encode(), data)]
+        lines = data.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()  # a final newline ends the last line; it starts none
+        out = []
+        for i, line in enumerate(lines):
+            if i < self.skip:
+                continue
+            if line.endswith(b"\r"):
+                line = line[:-1]
+            out.append((("%s:%d" % (name, i + 1)).encode(), line))
+        return out[::-1]
+
+    def _next(self, queue):
+        while not self.records:
+            name = queue.dequeue(1, False)[0]
+            name = name.item() if hasattr(name, "item") else name
+            self.records = self._load(name.decode() if isinstance(name, bytes) else str(name))
+        self.produced += 1
+        return self.records.pop()
+
+    def read(self, queue):
+        with self.lock:  # threads reading at once take different records
+            return self._next(queue)
+
+    def read_up_to(self, queue, n):
+        """Up to `n` records of one file: fewer where the file ends (as TF's readers); OutOfRangeError at the end
+        of the input."""
+        with self.lock:
+            out = [self._next(queue)]
+            while len(out) < n and self.records:
+                out.append(self._next(queue))
+        return out
+
+    def reset(self):
+        with self.lock:
+            self.records, self.produced = [], 0
+
+
+def _reader_infer(**attrs):
+    return [(_dtypes.resource, TensorShape([]))]
+
+
+def _text_line_reader_kernel(ctx, xp, *, skip_header_lines=0, **attrs):
+    return ctx.state.resource(("reader", ctx.op), lambda: _Reader("TextLineReader", skip_header_lines))
+
+
+def _whole_file_reader_kernel(ctx, xp, **attrs):
+    return ctx.state.resource(("reader", ctx.op), lambda: _Reader("WholeFileReader"))
+
+
+def _reader_read_infer(reader_handle, queue_handle):
+    return [(_dtypes.string, TensorShape([])), (_dtypes.string, TensorShape([]))]
+
+
+def _reader_read_kernel(xp, reader_handle, queue_handle):
+    key, value = reader_handle.read(queue_handle)
+    return np.array(key, dtype=object), np.array(value, dtype=object)
+
+
+def _reader_read_up_to_infer(reader_handle, queue_handle, num_records):
+    _check_rank(num_records, 0, "ReaderReadUpToV2", "'num_records'")
+    return [(_dtypes.string, TensorShape([None])), (_dtypes.string, TensorShape([None]))]
+
+
+def _reader_read_up_to_kernel(xp, reader_handle, queue_handle, num_records):
+    n = int(num_records)
+    if n <= 0:
+        raise errors.InvalidArgumentError(None, None, "num_records must be positive, got %d" % n)
+    records = reader_handle.read_up_to(queue_handle, n)
+    return (np.array([k for k, _ in records], dtype=object).reshape(-1),
+            np.array([v for _, v in records], dtype=object).reshape(-1))
+
+
+def _num_records_infer(reader_handle):
+    return _dtypes.int64, TensorShape([])
+
+
+def _num_records_kernel(xp, reader_handle):
+    return np.array(reader_handle.produced, np.int64)
+
+
+def _reader_reset_infer(reader_handle):
+    return []
+
+
+def _reader_reset_kernel(xp, reader_handle):
+    reader_handle.reset()
+
+
+_READER_KW = dict(grad=NOT_DIFFERENTIABLE, stateful=True, host_only=True)
+register_op("ReaderReadUpToV2", infer=_reader_read_up_to_infer, kernel=_reader_read_up_to_kernel, **_READER_KW)
+register_op("ReaderNumRecordsProducedV2", infer=_num_records_infer, kernel=_num_records_kernel, **_READER_KW)
+register_op("ReaderResetV2", infer=_reader_reset_infer, kernel=_reader_reset_kernel, **_READER_KW)
+register_op("TextLineReaderV2", infer=_reader_infer, kernel=_text_line_reader_kernel, needs_ctx=True,
+            session_constant=True, **_READER_KW)
+register_op("WholeFileReaderV2", infer=_reader_infer, kernel=_whole_file_reader_kernel, needs_ctx=True,
+            session_constant=True, **_READER_KW)
+register_op("ReaderReadV2", infer=_reader_read_infer, kernel=_reader_read_kernel, **_READER_KW)
+
+
+class ReaderBase:
+    """A reader of records from files whose names come from a queue (TF1's input pipelines)."""
+
+    def __init__(self, reader_ref):
+        self._reader_ref = reader_ref
+
+    @property
+    def reader_ref(self):
+        return self._reader_ref
+
+    def read(self, queue, name=None):
+        """(key, value): the next record, as string scalars; when the current file is done the reader dequeues
+        the next file name from `queue` (a QueueBase or its queue_ref)."""
+        queue_ref = queue.queue_ref if hasattr(queue, "queue_ref") else queue
+        with name_scope(name, "ReaderReadV2", [self._reader_ref, queue_ref]) as scope:
+            return tuple(make_op("ReaderReadV2", [self._reader_ref, queue_ref], {}, name=scope))
+
+    def read_up_to(self, queue, num_records, name=None):
+        """(keys, values): up to `num_records` records (1-D string tensors); fewer at the end of the input."""
+        queue_ref = queue.queue_ref if hasattr(queue, "queue_ref") else queue
+        with name_scope(name, "ReaderReadUpToV2", [self._reader_ref, queue_ref, num_records]) as scope:
+            n = convert_one("ReaderReadUpToV2", "num_records", num_records, dtype=_dtypes.int64)
+            return tuple(make_op("ReaderReadUpToV2", [self._reader_ref, queue_ref, n], {}, name=scope))
+
+    def num_records_produced(self, name=None):
+        """The number of records this reader has produced (int64 scalar)."""
+        with name_scope(name, "ReaderNumRecordsProducedV2", [self._reader_ref]) as scope:
+            return make_op("ReaderNumRecordsProducedV2", [self._reader_ref], {}, name=scope)
+
+    def reset(self, name=None):
+        """The op that starts the reader over (no current file, no records produced)."""
+        with name_scope(name, "ReaderResetV2", [self._reader_ref]) as scope:
+            return make_op("ReaderResetV2", [self._reader_ref], {}, name=scope)
+
+    @property
+    def supports_serialize(self):
+        return False
+
+
+def _reader_op(op_type, attrs, name):
+    from ..framework.op_def_library import op_graph
+    return op_graph([]).create_op(op_type, [], attrs, name=name or op_type)._outputs[0]
+
+
+class TextLineReader(ReaderBase):
+    """A reader whose records are the lines of its files (without the newline): key b"<file>:<line number>",
+    value the line. `skip_header_lines` lines are skipped at the start of each file."""
+
+    def __init__(self, skip_header_lines=None, name=None):
+        super().__init__(_reader_op("TextLineReaderV2", {"skip_header_lines": int(skip_header_lines or 0),
+                                                         "container": "", "shared_name": ""}, name))
+
+
+class WholeFileReader(ReaderBase):
+    """A reader whose one record per file is the whole file: key the file name, value its contents."""
+
+    def __init__(self, name=None):
+        super().__init__(_reader_op("WholeFileReaderV2", {"container": "", "shared_name": ""}, name))
+
+
+def _read_file_infer(filename):
+    _check_rank(filename, 0, "ReadFile", "'filename'")
+    return _dtypes.string, TensorShape([])
+
+
+def _read_file_kernel(xp, filename):
+    return np.array(_file_bytes(_scalar_prefix(filename, "ReadFile")), dtype=object)
+
+
+# stateful: a file may change between runs (so a plan never folds it)
+register_op("ReadFile", infer=_read_file_infer, kernel=_read_file_kernel, grad=NOT_DIFFERENTIABLE, stateful=True,
+            host_only=True)
+
+
+def read_file(filename, name=None):
+    """The contents of the file `filename` (a string scalar) as a string scalar; NotFoundError if it is missing.
+
+    >>> tf.read_file('data.csv')   # b'1,2\\n3,4\\n'
+    """
+    with name_scope(name, "ReadFile", [filename]) as scope:
+        filename = convert_one("ReadFile", "filename", filename, dtype=_dtypes.string)
+        return make_op("ReadFile", [filename], {}, name=scope)
+
+
+# =========================================================================== MatchingFiles
+def _matching_files_infer(pattern):
+    if pattern.shape.ndims is not None and pattern.shape.ndims > 1:
+        raise InferenceError("Shape must be at most rank 1 but is rank %d" % pattern.shape.ndims)
+    return _dtypes.string, TensorShape([None])
+
+
+def _matching_files_kernel(xp, pattern):
+    import glob
+    found = set()
+    for p in _host(pattern).reshape(-1):
+        found.update(glob.glob(_as_text(p)))
+    return np.array([f.encode() for f in sorted(found)], dtype=object).reshape(-1)
+
+
+# stateful: the files on disk change between runs
+register_op("MatchingFiles", infer=_matching_files_infer, kernel=_matching_files_kernel, grad=NOT_DIFFERENTIABLE,
+            stateful=True, host_only=True)
+
+
+def matching_files(pattern, name=None):
+    """The sorted names of the files that match the glob `pattern` (a string, or a 1-D tensor of them)."""
+    with name_scope(name, "MatchingFiles", [pattern]) as scope:
+        pattern = convert_one("MatchingFiles", "pattern", pattern, dtype=_dtypes.string)
+        return make_op("MatchingFiles", [pattern], {}, name=scope)

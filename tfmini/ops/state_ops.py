@@ -3,6 +3,8 @@
 A variable op's output is a *reference* tensor (`float32_ref`); the executor hands ops that
 declare `ref_inputs` the variable's storage slot, and reads the current value for all others.
 """
+import threading
+
 import numpy as np
 
 from ..framework import dtypes, errors
@@ -344,3 +346,37 @@ def scatter_nd_sub(ref, indices, updates, use_locking=False, name=None):
 
 
 __all__ += ["scatter_update", "scatter_add", "scatter_sub", "scatter_nd_update", "scatter_nd_add", "scatter_nd_sub"]
+
+
+# =========================================================================== CountUpTo (tf.train.limit_epochs)
+_COUNT_LOCK = threading.Lock()  # queue-runner threads count at once: one increment at a time
+
+
+def _count_up_to_infer(ref, *, limit, T=None):
+    if not ref.dtype._is_ref:
+        raise TypeError("'CountUpTo' Op requires that input 'ref' be a mutable tensor (a tf.Variable), got %s" % ref)
+    if ref.shape.ndims not in (None, 0):
+        raise ValueError("Shape must be rank 0 but is rank %d" % ref.shape.ndims)
+    return ref.dtype.base_dtype, TensorShape([])
+
+
+def _count_up_to_kernel(xp, slot, *, limit, T=None):
+    with _COUNT_LOCK:
+        v = deref(slot)
+        if int(v) >= limit:
+            raise errors.OutOfRangeError(None, None, "Reached limit of %d" % limit)
+        old = v.copy()
+        v += 1
+    return old
+
+
+register_op("CountUpTo", infer=_count_up_to_infer, kernel=_count_up_to_kernel, grad=NOT_DIFFERENTIABLE,
+            stateful=True, ref_inputs=(0,))
+
+
+def count_up_to(ref, limit, name=None):
+    """Increment the int32/int64 scalar variable `ref` until it reaches `limit`: the value before the increment;
+    TF's OutOfRangeError "Reached limit of <limit>" once it is there (tf.train.limit_epochs counts epochs so)."""
+    ref = _ref_of(ref)
+    with name_scope(name, "CountUpTo", [ref]) as scope:
+        return make_op("CountUpTo", [ref], {"limit": int(limit), "T": ref.dtype.base_dtype}, name=scope)

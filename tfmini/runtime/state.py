@@ -94,6 +94,12 @@ class SessionState:
         return function_runner(self, function)
 
     def clear(self):
+        # a resource that threads may wait on (a queue) ends their waits first (TF's CancelledError), so that the
+        # threads of tf.train.start_queue_runners end when the session closes
+        for r in list(self.resources.values()):
+            cancel = getattr(r, "cancel", None)
+            if cancel is not None:
+                cancel()
         self.slots.clear()
         self.contexts.clear()
         self.resources.clear()

@@ -1,4 +1,5 @@
-"""tf.train: optimizers, the global step, learning-rate schedules, Saver and checkpoint reading, meta graphs."""
+"""tf.train: optimizers, the global step, learning-rate schedules, Saver and checkpoint reading, meta graphs; the
+queue-based input pipelines (producers, batch, QueueRunner, Coordinator)."""
 from ..framework.api_hook import tf_module_getattr
 from .adadelta import AdadeltaOptimizer  # noqa: F401
 from .adagrad import AdagradOptimizer  # noqa: F401
@@ -21,5 +22,10 @@ from ..framework.graph_io import write_graph  # noqa: F401
 from ..framework.meta_graph import export_meta_graph  # noqa: F401
 from .meta_graph_io import import_meta_graph  # noqa: F401
 from ..summary.summary_iterator import summary_iterator  # noqa: F401
+from .coordinator import Coordinator  # noqa: F401
+from .queue_runner import QueueRunner, add_queue_runner, start_queue_runners  # noqa: F401
+from .input import (batch, batch_join, input_producer, limit_epochs, match_filenames_once,  # noqa: F401
+                    range_input_producer, shuffle_batch, shuffle_batch_join, slice_input_producer,
+                    string_input_producer)
 
 __getattr__ = tf_module_getattr("train", __name__)  # a TensorFlow name tfmini lacks: say so
