@@ -1025,9 +1025,13 @@ def test_shape_tensors_read_partly_for_static_shapes():
         assert t.shape.as_list() == want, (t.name, t.shape)
     assert tf.zeros(tf.concat([tf.shape(u), [2]], 0)).shape.ndims is None
     assert tf.zeros(tf.cast(tf.shape(x), tf.int64)[1:]).shape.as_list() == [5, 7]  # through an integer Cast
-    # a negative step or a bound out of range: unknown here (TF's graph construction refuses both)
-    assert tf.zeros(tf.shape(x)[::-1]).shape.as_list() == [None] * 3
-    assert tf.zeros(tf.shape(x)[-5:]).shape.as_list() == [None] * 3
+    # a negative step from the start, or a bound before it: TF's shape errors (InferenceContext::Subshape)
+    with pytest.raises(ValueError, match=r"^Subshape must have computed start >= end since stride is negative, but "
+                                         r"is 0 and 3 \(computed from start 0 and end 9223372036854775807 over shape "
+                                         r"with rank 3 and stride-1\) for 'zeros_6'"):
+        tf.zeros(tf.shape(x)[::-1])
+    with pytest.raises(ValueError, match=r"^Subshape start out of bounds: -5, for shape with rank 3 for 'zeros_7'"):
+        tf.zeros(tf.shape(x)[-5:])
     with tf.Session() as sess:
         got = sess.run([t for t, _ in cases], {n: 4, x: np.ones((2, 5, 7), np.float32)})
     assert [g.shape for g in got] == [(2, 4), (3, 4, 5, 7), (2, 35), (5, 7), (2, 5), (2, 7), (7,)]

@@ -92,15 +92,8 @@ def _shape_from_tensor(t):
 
 
 def _shape_of_value(t):
-    v = constant_value(t)
-    if v is None:
-        return constant_shape(t)
-    dims = []
-    for d in np.reshape(v, -1).tolist():
-        if d < -1:
-            raise InferenceError("Invalid value in tensor used for shape: %d" % d)
-        dims.append(None if d == -1 else int(d))
-    return TensorShape(dims)
+    # TF reads the partial shape first: a Pack's negative entry is `?` (the kernel reports it), not a shape error
+    return constant_shape(t)
 
 
 def _invalid(message):

@@ -288,10 +288,11 @@ def _sparse_reduce_infer(input_indices, input_values, input_shape, reduction_axe
     if dense is None or axes is None:
         return input_values.dtype.base_dtype, TensorShape(None)
     dims, axes = [int(d) for d in dense.reshape(-1)], [int(a) for a in np.reshape(axes, -1)]
-    for a in axes:
-        if not -len(dims) <= a < len(dims):
-            raise InferenceError("Invalid reduction dimension %d, for input with %d dimensions." % (a, len(dims)))
-    axes = {a % len(dims) for a in axes}
+    # TF wraps an axis with C's remainder and leaves the range check to the kernel: axis 3 of 2 dimensions reduces
+    # axis 1 here, and axis -3 none (the run reports "Invalid reduction dimension")
+    if not dims:
+        raise InferenceError("Number of dims in shape tensor must not be 0")
+    axes = {int(np.fmod(a + len(dims), len(dims))) for a in axes}
     out = [1 if i in axes else d for i, d in enumerate(dims) if keep_dims or i not in axes]
     return input_values.dtype.base_dtype, TensorShape(out)
 
