@@ -39,14 +39,16 @@ test: system-deps $(VENV)/.test-installed
 # about host/device mixing and CuPy's missing functions): the GPU code paths, checked on any machine; the
 # tests parametrized by backend ran on the fake GPU in the plain pass already
 test-fake: $(VENV)/.test-installed
-	TFMINI_BACKEND=fake $(PY) -m pytest -q -o addopts=-ra -p no:nbval tests --ignore=tests/browser --skip-backend-rows
+	TFMINI_BACKEND=fake $(PY) -m pytest -q -o addopts=-ra -p no:nbval -n auto tests --ignore=tests/browser \
+		--skip-backend-rows
 
 test-fast: $(VENV)/.test-installed
 	$(PY) -m pytest -x -q
 
-# the unit suite alone (no notebooks, no browser): what to run while working on the engine
+# the unit suite alone (no notebooks, no browser): what to run while working on the engine; in one worker process
+# per core (pytest-xdist), each test in a fresh graph as always
 test-unit: $(VENV)/.test-installed
-	$(PY) -m pytest -q -o addopts=-ra -p no:nbval tests --ignore=tests/browser --ignore=tests/lessons
+	$(PY) -m pytest -q -o addopts=-ra -p no:nbval -n auto tests --ignore=tests/browser --ignore=tests/lessons
 
 conformance: $(VENV)/.test-installed
 	$(PY) ../shared/conformance/harness.py --impl tfmini --cases public_cases.py --check public_golden.json
