@@ -387,3 +387,30 @@ CASES = [
         expect=np.array([_ROW_FILE.encode()], dtype=object)),
 ]
 test_row = rows_test(CASES)
+
+
+def test_queue_runners_go_into_the_meta_graph_and_come_back(tmp_path, caplog):
+    """A MetaGraphDef holds the queue runners as TF's QueueRunnerDefs (queue, enqueue, close and cancel op names,
+    the exception types that end the input): import_meta_graph gives runners that start and fill the batch.
+    (TF 2.21 imports tfmini's file and runs the same pipeline.)"""
+    x, y = tf.train.slice_input_producer([tf.range(10), tf.range(10) * 2], shuffle=False)
+    tf.train.batch([x, y], batch_size=4)
+    path = str(tmp_path / "pipeline.meta")
+    tf.train.export_meta_graph(path)
+    assert "Issue encountered when serializing queue_runners" not in caplog.text
+    tf.reset_default_graph()
+    tf.train.import_meta_graph(path)
+    runners = tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)
+    assert [r.name for r in runners] == ["input_producer/input_producer", "batch/fifo_queue"]
+    assert [op.name for op in runners[1].enqueue_ops] == ["batch/fifo_queue_enqueue"]
+    assert runners[1].queue_closed_exception_types == (tf.errors.OutOfRangeError,)
+    g = tf.get_default_graph()
+    with tf.Session() as sess:
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord)
+        xs, ys = sess.run([g.get_tensor_by_name("batch:0"), g.get_tensor_by_name("batch:1")])
+        coord.request_stop()
+        coord.join(threads, stop_grace_period_secs=10)
+    assert xs.tolist() == [0, 1, 2, 3] and ys.tolist() == [0, 2, 4, 6]
+    assert tf.errors.error_code_from_exception_type(tf.errors.OutOfRangeError) == tf.errors.OUT_OF_RANGE
+    assert tf.errors.exception_type_from_error_code(tf.errors.CANCELLED) is tf.errors.CancelledError

@@ -8,6 +8,7 @@ __all__ = [
     "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
     "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
     "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
+    "error_code_from_exception_type", "exception_type_from_error_code",
 ]
 
 OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND = 0, 1, 2, 3, 4, 5
@@ -49,10 +50,27 @@ class OpError(Exception):
         return type(self), (self._node_def, self._op, self._message)
 
 
+_BY_CODE = {}
+
+
 def _make(name, code, doc):
     def __init__(self, node_def, op, message, *args):
         OpError.__init__(self, node_def, op, message, code)
-    return type(name, (OpError,), {"__init__": __init__, "__doc__": doc})
+    cls = _BY_CODE[code] = type(name, (OpError,), {"__init__": __init__, "__doc__": doc})
+    return cls
+
+
+def exception_type_from_error_code(error_code):
+    """The OpError subclass of a TF error code (tf.errors.OUT_OF_RANGE -> tf.errors.OutOfRangeError)."""
+    return _BY_CODE[error_code]
+
+
+def error_code_from_exception_type(cls):
+    """The TF error code of an OpError subclass (tf.errors.OutOfRangeError -> tf.errors.OUT_OF_RANGE)."""
+    for code, c in _BY_CODE.items():
+        if c is cls:
+            return code
+    raise KeyError(cls)
 
 
 CancelledError = _make("CancelledError", CANCELLED, "An operation or step was cancelled.")

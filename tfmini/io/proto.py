@@ -376,6 +376,9 @@ META_GRAPH_DEF = {1: ("meta_info_def", META_INFO_DEF), 2: ("graph_def", GRAPH_DE
 # control_flow.proto: a tf.cond branch's context, as the "cond_context" collection of a MetaGraphDef stores it
 VALUES_DEF = {1: ("values", "string", REPEATED),
               2: ("external_values", {1: ("key", "string"), 2: ("value", "string")}, REPEATED)}
+QUEUE_RUNNER_DEF = {1: ("queue_name", "string"), 2: ("enqueue_op_name", "string", REPEATED),
+                    3: ("close_op_name", "string"), 4: ("cancel_op_name", "string"),
+                    5: ("queue_closed_exception_types", "enum", REPEATED)}
 COND_CONTEXT_DEF = {1: ("context_name", "string"), 2: ("pred_name", "string"), 3: ("pivot_name", "string"),
                     4: ("branch", "int32"), 5: ("values_def", VALUES_DEF)}
 WHILE_CONTEXT_DEF = {1: ("context_name", "string"), 2: ("parallel_iterations", "int32"), 3: ("back_prop", "bool"),

@@ -2,7 +2,8 @@
 import threading
 
 from ..framework import errors
-from ..framework.ops import GraphKeys, add_to_collection, get_default_graph, get_default_session
+from ..framework.ops import (GraphKeys, add_to_collection, get_default_graph, get_default_session,
+                             register_proto_function)
 
 __all__ = ["QueueRunner", "add_queue_runner", "start_queue_runners"]
 
@@ -15,7 +16,10 @@ class QueueRunner:
     def __init__(self, queue=None, enqueue_ops=None, close_op=None, cancel_op=None,
                  queue_closed_exception_types=None, queue_runner_def=None, import_scope=None):
         if queue_runner_def is not None:
-            raise NotImplementedError("QueueRunner from a QueueRunnerDef is not supported by tfmini")
+            if queue or enqueue_ops:
+                raise ValueError("queue_runner_def and queue are mutually exclusive.")
+            self._init_from_def(queue_runner_def, import_scope)
+            return
         if not queue or not enqueue_ops:
             raise ValueError("Must provide queue and enqueue_ops.")
         self._queue = queue
@@ -26,6 +30,44 @@ class QueueRunner:
         self._lock = threading.Lock()
         self._runs_per_session = {}
         self._exceptions_raised = []
+
+    def _init_from_def(self, d, rename):
+        """From a QueueRunnerDef's fields (a MetaGraphDef's "queue_runners"): the queue and its ops by name in the
+        default graph (names passed through `rename`, the import scope's)."""
+        g = get_default_graph()
+        rename = rename or (lambda name: name)
+        self._queue = g.as_graph_element(rename(d["queue_name"]))
+        self._enqueue_ops = [g.as_graph_element(rename(n)) for n in d.get("enqueue_op_name", [])]
+        self._close_op = g.as_graph_element(rename(d["close_op_name"]))
+        self._cancel_op = g.as_graph_element(rename(d["cancel_op_name"]))
+        codes = [int(c) for c in d.get("queue_closed_exception_types", [])] or [errors.OUT_OF_RANGE]
+        self._queue_closed_exception_types = tuple(errors.exception_type_from_error_code(c) for c in codes)
+        self._lock = threading.Lock()
+        self._runs_per_session = {}
+        self._exceptions_raised = []
+
+    def to_proto(self, export_scope=None):
+        """This runner's QueueRunnerDef (bytes), names relative to `export_scope` (None: outside it)."""
+        from ..io import proto
+        names = [self._queue.name] + [op.name for op in self._enqueue_ops + [self._close_op, self._cancel_op]]
+        prefix = export_scope.rstrip("/") + "/" if export_scope else ""
+        if any(not n.startswith(prefix) for n in names):
+            return None
+        names = [n[len(prefix):] for n in names]
+        return proto.encode(proto.QUEUE_RUNNER_DEF, {
+            "queue_name": names[0], "enqueue_op_name": names[1:-2], "close_op_name": names[-2],
+            "cancel_op_name": names[-1],
+            "queue_closed_exception_types": [errors.error_code_from_exception_type(c)
+                                             for c in self._queue_closed_exception_types]})
+
+    @staticmethod
+    def from_proto(queue_runner_def, import_scope=None):
+        """The QueueRunner a QueueRunnerDef (bytes) describes, in the default graph."""
+        from ..io import proto
+        if isinstance(queue_runner_def, (bytes, bytearray)):
+            queue_runner_def = proto.decode(proto.QUEUE_RUNNER_DEF, bytes(queue_runner_def))
+        rename = (lambda n: import_scope.rstrip("/") + "/" + n) if import_scope else None
+        return QueueRunner(queue_runner_def=queue_runner_def, import_scope=rename)
 
     @property
     def queue(self):
@@ -136,3 +178,12 @@ def start_queue_runners(sess=None, coord=None, daemon=True, start=True, collecti
     for qr in graph.get_collection(collection):
         threads.extend(qr.create_threads(sess, coord=coord, daemon=daemon, start=start))
     return threads
+
+
+register_proto_function(GraphKeys.QUEUE_RUNNERS, lambda qr, export_scope=None: qr.to_proto(export_scope),
+                        lambda raw, rename: QueueRunner(queue_runner_def=_decode(raw), import_scope=rename))
+
+
+def _decode(raw):
+    from ..io import proto
+    return proto.decode(proto.QUEUE_RUNNER_DEF, raw)
