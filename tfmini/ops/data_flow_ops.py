@@ -10,7 +10,7 @@ from ..framework.op_def_library import convert_one, make_op
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.ops import convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape, as_shape
-from . import array_ops, math_ops
+from . import array_ops, math_ops, philox_random
 from .array_ops import _dbg, _invalid
 from .constant_op import constant_value
 from .shape_util import merge_shapes
@@ -367,7 +367,7 @@ class _Queue:
             else:
                 taken = []
                 for _ in range(take):
-                    j = int(self.rng.integers(len(self.items)))
+                    j = self.rng.next() % len(self.items)  # (TF's draw: the element swapped to the back goes)
                     self.items[j], self.items[-1] = self.items[-1], self.items[j]
                     taken.append(self.items.pop())
             self.cond.notify_all()
@@ -417,7 +417,7 @@ def _queue_resource(ctx, kind, shapes, capacity, min_after_dequeue=0, seeded=Fal
         rng = None
         if seeded:
             seed, seed2 = ctx.op._attrs.get("seed", 0) or 0, ctx.op._attrs.get("seed2", 0) or 0
-            rng = np.random.default_rng([seed, seed2] if seed or seed2 else None)
+            rng = philox_random.Uint32Stream(seed, seed2)  # TF's order of dequeues, for the same seeds
         return _Queue(kind, ctx.op._attrs.get("shared_name") or "_%d_%s" % (n, ctx.op.name),
                       list(ctx.op._attrs["component_types"]), _queue_shapes(shapes), capacity, min_after_dequeue,
                       rng)

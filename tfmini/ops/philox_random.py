@@ -23,7 +23,7 @@ import numpy as np
 
 from ..runtime import intra_op
 
-__all__ = ["PhiloxStream", "uniform", "normal", "truncated_normal", "uniform_int", "uint32s", "uniform_doubles",
+__all__ = ["PhiloxStream", "Uint32Stream", "uniform", "normal", "truncated_normal", "uniform_int", "uint32s", "uniform_doubles",
            "RESERVED_PER_OUTPUT"]
 
 RESERVED_PER_OUTPUT = 256  # calls a run reserves per output (TF's kReservedSamplesPerOutput)
@@ -57,6 +57,24 @@ class PhiloxStream:
             start = self.counter
             self.counter = (start + calls) & ((1 << 128) - 1)
         return self.key, start
+
+
+class Uint32Stream:
+    """A generator's uint32 one after another (TF's SingleSampleAdapter over PhiloxRandom), for a kernel that
+    draws a few numbers at a time in a loop (a RandomShuffleQueue's dequeues): `next()`. Made 1,024 calls at a
+    time; the numbers do not depend on that."""
+
+    __slots__ = ("_stream", "_buffer", "_at")
+
+    def __init__(self, seed, seed2):
+        self._stream, self._buffer, self._at = PhiloxStream(seed, seed2), [], 0
+
+    def next(self):
+        if self._at == len(self._buffer):
+            key, counter = self._stream.reserve(1024)
+            self._buffer, self._at = uint32s(np, key, counter, 4096).tolist(), 0
+        self._at += 1
+        return self._buffer[self._at - 1]
 
 
 def _calls(xp, key, counter, offsets):

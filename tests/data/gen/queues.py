@@ -257,6 +257,16 @@ def run(sess):
     rest = catch(lambda: sorted(sess.run(q.dequeue_up_to(2)).tolist() + sess.run(dm).tolist()))
     return [len(set(first)), rest[0], catch(lambda: sess.run(dm)), catch(lambda: sess.run(d))]
 """,
+    "random-shuffle-order": """
+q = tf.RandomShuffleQueue(20, 0, [tf.int32], shapes=[[]], seed=5)
+e = q.enqueue_many([tf.range(12)])
+d = q.dequeue()
+dm = q.dequeue_many(4)
+fetch = [d, dm]
+def run(sess):
+    sess.run(e)
+    return [[int(sess.run(d)) for _ in range(3)], sess.run(dm).tolist(), [int(sess.run(d)) for _ in range(5)]]
+""",
     "padding": """
 q = tf.PaddingFIFOQueue(5, [tf.int32], shapes=[[None]])
 e1 = q.enqueue([[1, 2, 3]])
