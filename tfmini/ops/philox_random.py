@@ -23,8 +23,8 @@ import numpy as np
 
 from ..runtime import intra_op
 
-__all__ = ["PhiloxStream", "Uint32Stream", "uniform", "normal", "truncated_normal", "uniform_int", "uint32s", "uniform_doubles",
-           "RESERVED_PER_OUTPUT"]
+__all__ = ["PhiloxStream", "Uint32Stream", "uniform", "normal", "truncated_normal", "uniform_int", "uint32s",
+           "uniform_doubles", "RESERVED_PER_OUTPUT"]
 
 RESERVED_PER_OUTPUT = 256  # calls a run reserves per output (TF's kReservedSamplesPerOutput)
 
