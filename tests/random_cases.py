@@ -57,6 +57,7 @@ CASES.update({
     "multinomial_rows": (None, lambda tf: tf.multinomial([[1.0, 2.0, -1.0, 0.5], [0.0, 0.0, 0.0, 9.0]], 7, seed=6)),
     "multinomial_inf": (None, lambda tf: tf.multinomial([[-float("inf"), 0.0, 1.0], [-float("inf")] * 3], 5,
                                                         seed=7)),
+    "random_crop": (None, lambda tf: tf.random_crop(tf.reshape(tf.range(60), [6, 10]), [3, 4], seed=3)),
     "categorical_int32": (None, lambda tf: tf.random.categorical([[0.5, 0.5, 3.0]], 9, dtype=tf.int32, seed=8)),
 })
 CASES.update({name: (None, _variable(name)) for name in _INITIALIZERS})
