@@ -57,6 +57,14 @@ CASES.update({
     "multinomial_rows": (None, lambda tf: tf.multinomial([[1.0, 2.0, -1.0, 0.5], [0.0, 0.0, 0.0, 9.0]], 7, seed=6)),
     "multinomial_inf": (None, lambda tf: tf.multinomial([[-float("inf"), 0.0, 1.0], [-float("inf")] * 3], 5,
                                                         seed=7)),
+    "uniform_sampler_unique": (None, lambda tf: tf.nn.uniform_candidate_sampler(
+        tf.constant([[1], [3]], tf.int64), 1, 8, True, 50, seed=3)[0]),
+    "uniform_sampler": (None, lambda tf: tf.nn.uniform_candidate_sampler(
+        tf.constant([[1], [3]], tf.int64), 1, 20, False, 1000, seed=4)[0]),
+    "log_uniform_sampler_unique": (None, lambda tf: tf.nn.log_uniform_candidate_sampler(
+        tf.constant([[1, 2]], tf.int64), 2, 16, True, 50, seed=5)[0]),
+    "log_uniform_sampler": (None, lambda tf: tf.nn.log_uniform_candidate_sampler(
+        tf.constant([[1], [3]], tf.int64), 1, 8, False, 50, seed=6)[0]),
     "random_crop": (None, lambda tf: tf.random_crop(tf.reshape(tf.range(60), [6, 10]), [3, 4], seed=3)),
     "categorical_int32": (None, lambda tf: tf.random.categorical([[0.5, 0.5, 3.0]], 9, dtype=tf.int32, seed=8)),
 })

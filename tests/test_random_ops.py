@@ -231,7 +231,7 @@ def test_uniform_stays_below_tfs_largest_sample_so_dropout_at_keep_prob_one_is_e
 # =========================================================================== TensorFlow's own numbers
 _TF_RANDOM = json.loads((pathlib.Path(__file__).parent / "data" / "tf_random_ops.json").read_text())
 _RANDOM_OPS = ("RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUniformInt", "RandomShuffle",
-               "Multinomial")
+               "Multinomial", "UniformCandidateSampler", "LogUniformCandidateSampler")
 
 
 def _from_hex(v):

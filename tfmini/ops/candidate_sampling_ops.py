@@ -4,8 +4,9 @@ A sampler op draws `num_sampled` classes from [0, range_max) for a whole batch a
 batch's true classes and for the draws, their expected counts Q(y) as TF's range_sampler computes
 them: p * num_sampled when drawing with replacement, 1 - (1 - p)**num_tries when `unique` (num_tries =
 how many draws it took to collect num_sampled distinct classes), in float32. The ops are seeded per op
-as tfmini's other random ops (tfmini/ops/random_ops.py), run on the CPU (TF has only CPU kernels for
-them) and are not differentiable.
+as tfmini's other random ops (tfmini/ops/random_ops.py); the uniform and log-uniform samplers draw
+TensorFlow's classes (its Philox numbers, ops/philox_random.py), the unigram ones numpy's. They run on the
+CPU (TF has only CPU kernels for them) and are not differentiable.
 """
 import collections
 
@@ -17,6 +18,7 @@ from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register
 from ..framework.ops import name_scope
 from ..framework.random_seed import get_seed
 from ..framework.tensor_shape import TensorShape
+from . import philox_random
 from .shape_util import static_dim, with_rank
 
 __all__ = ["uniform_candidate_sampler", "log_uniform_candidate_sampler", "learned_unigram_candidate_sampler",
@@ -161,14 +163,42 @@ def _finish(xp, outs):
     return tuple(xp.asarray(o) for o in outs)
 
 
-def _uniform_kernel(ctx, xp, true_classes, *, num_true, num_sampled, unique, range_max, **_):
-    return _finish(xp, _sample(ctx.rng, _uniform_dist(range_max), _as_host(true_classes), num_true, num_sampled,
-                               unique, range_max))
+class _PhiloxDraws:
+    """The two methods of numpy's Generator that the uniform and log-uniform samplers use, on TensorFlow's numbers:
+    this run's uint32 from the op's Philox stream, one after another (TF's SimplePhilox). A run reserves 2,048
+    uint32 per sampled class, as TF's kernel does; a long rejection loop reads on past them, as TF's does."""
+
+    def __init__(self, ctx, num_sampled, seed, seed2):
+        stream = ctx.state.resource(("philox", ctx.op), lambda: philox_random.PhiloxStream(seed, seed2))
+        self.key, self.counter = stream.reserve(-(-2048 * num_sampled // 4))
+        self.used, self.buffer = 0, np.zeros(0, np.uint32)
+
+    def _take(self, n):
+        end = self.used + n
+        if end > self.buffer.size:
+            self.buffer = philox_random.uint32s(np, self.key, self.counter, max(end, 2 * self.buffer.size))
+        self.used = end
+        return self.buffer[end - n:end]
+
+    def integers(self, low, high, size):
+        """Uniform64: two uint32 (the low half first) modulo the range."""
+        u = self._take(2 * size).astype(np.uint64).reshape(size, 2)
+        return low + ((u[:, 0] | (u[:, 1] << np.uint64(32))) % np.uint64(high - low)).astype(np.int64)
+
+    def random(self, size):
+        """RandDouble: a float64 in [0, 1) from two uint32."""
+        u = self._take(2 * size).reshape(size, 2)
+        return philox_random._float64_of(np, u[:, 0], u[:, 1])
 
 
-def _log_uniform_kernel(ctx, xp, true_classes, *, num_true, num_sampled, unique, range_max, **_):
-    return _finish(xp, _sample(ctx.rng, _log_uniform_dist(range_max), _as_host(true_classes), num_true,
-                               num_sampled, unique, range_max))
+def _uniform_kernel(ctx, xp, true_classes, *, num_true, num_sampled, unique, range_max, seed=0, seed2=0, **_):
+    return _finish(xp, _sample(_PhiloxDraws(ctx, num_sampled, seed, seed2), _uniform_dist(range_max),
+                               _as_host(true_classes), num_true, num_sampled, unique, range_max))
+
+
+def _log_uniform_kernel(ctx, xp, true_classes, *, num_true, num_sampled, unique, range_max, seed=0, seed2=0, **_):
+    return _finish(xp, _sample(_PhiloxDraws(ctx, num_sampled, seed, seed2), _log_uniform_dist(range_max),
+                               _as_host(true_classes), num_true, num_sampled, unique, range_max))
 
 
 def _learned_unigram_kernel(ctx, xp, true_classes, *, num_true, num_sampled, unique, range_max, **_):

@@ -16,7 +16,7 @@ sys.path.insert(0, str(DATA.parent))
 from random_cases import CASES  # noqa: E402
 
 RANDOM_OPS = ("RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUniformInt", "RandomShuffle",
-              "Multinomial")
+              "Multinomial", "UniformCandidateSampler", "LogUniformCandidateSampler")
 
 
 def values(a):
