@@ -170,24 +170,16 @@ class _PhiloxDraws:
 
     def __init__(self, ctx, num_sampled, seed, seed2):
         stream = ctx.state.resource(("philox", ctx.op), lambda: philox_random.PhiloxStream(seed, seed2))
-        self.key, self.counter = stream.reserve(-(-2048 * num_sampled // 4))
-        self.used, self.buffer = 0, np.zeros(0, np.uint32)
-
-    def _take(self, n):
-        end = self.used + n
-        if end > self.buffer.size:
-            self.buffer = philox_random.uint32s(np, self.key, self.counter, max(end, 2 * self.buffer.size))
-        self.used = end
-        return self.buffer[end - n:end]
+        self.reader = philox_random.Uint32Reader(*stream.reserve(-(-2048 * num_sampled // 4)))
 
     def integers(self, low, high, size):
         """Uniform64: two uint32 (the low half first) modulo the range."""
-        u = self._take(2 * size).astype(np.uint64).reshape(size, 2)
+        u = self.reader.take(2 * size).astype(np.uint64).reshape(size, 2)
         return low + ((u[:, 0] | (u[:, 1] << np.uint64(32))) % np.uint64(high - low)).astype(np.int64)
 
     def random(self, size):
         """RandDouble: a float64 in [0, 1) from two uint32."""
-        u = self._take(2 * size).reshape(size, 2)
+        u = self.reader.take(2 * size).reshape(size, 2)
         return philox_random._float64_of(np, u[:, 0], u[:, 1])
 
 

@@ -417,7 +417,8 @@ def _queue_resource(ctx, kind, shapes, capacity, min_after_dequeue=0, seeded=Fal
         rng = None
         if seeded:
             seed, seed2 = ctx.op._attrs.get("seed", 0) or 0, ctx.op._attrs.get("seed2", 0) or 0
-            rng = philox_random.Uint32Stream(seed, seed2)  # TF's order of dequeues, for the same seeds
+            # TF's order of dequeues for the same seeds: one stream of uint32, from the start
+            rng = philox_random.Uint32Reader(*philox_random.PhiloxStream(seed, seed2).reserve(0))
         return _Queue(kind, ctx.op._attrs.get("shared_name") or "_%d_%s" % (n, ctx.op.name),
                       list(ctx.op._attrs["component_types"]), _queue_shapes(shapes), capacity, min_after_dequeue,
                       rng)

@@ -23,14 +23,14 @@ import numpy as np
 
 from ..runtime import intra_op
 
-__all__ = ["PhiloxStream", "Uint32Stream", "uniform", "normal", "truncated_normal", "uniform_int", "uint32s",
+__all__ = ["PhiloxStream", "Uint32Reader", "uniform", "normal", "truncated_normal", "uniform_int", "uint32s",
            "uniform_doubles", "RESERVED_PER_OUTPUT"]
 
 RESERVED_PER_OUTPUT = 256  # calls a run reserves per output (TF's kReservedSamplesPerOutput)
 
 _M_A, _M_B = 0xD2511F53, 0xCD9E8D57  # the round multipliers
 _W_A, _W_B = 0x9E3779B9, 0xBB67AE85  # the key schedule's increments (golden ratio, sqrt(3) - 1)
-_MASK32, _MASK64 = (1 << 32) - 1, (1 << 64) - 1
+_MASK32, _MASK64, _MASK128 = (1 << 32) - 1, (1 << 64) - 1, (1 << 128) - 1
 _BLOCK = 1 << 16  # calls computed at once on the CPU: the temporaries (a few MB) stay in cache
 _DEVICE_BLOCK = 1 << 22  # on a GPU: fewer, larger launches (temporaries of about 200 MB at most)
 
@@ -55,26 +55,32 @@ class PhiloxStream:
         """(key, counter) for a run that may use `calls` calls; the next run starts after them."""
         with self.lock:
             start = self.counter
-            self.counter = (start + calls) & ((1 << 128) - 1)
+            self.counter = (start + calls) & _MASK128
         return self.key, start
 
 
-class Uint32Stream:
-    """A generator's uint32 one after another (TF's SingleSampleAdapter over PhiloxRandom), for a kernel that
-    draws a few numbers at a time in a loop (a RandomShuffleQueue's dequeues): `next()`. Made 1,024 calls at a
-    time; the numbers do not depend on that."""
+class Uint32Reader:
+    """The uint32 of the calls from `counter` on, one after another (TF's SingleSampleAdapter and SimplePhilox),
+    for kernels that draw as they go: a candidate sampler's rejection loop, a RandomShuffleQueue's dequeues.
+    `take(n)` the next n (an array), `next()` the next one. Computed at least 1,024 calls at a time; the numbers
+    do not depend on that."""
 
-    __slots__ = ("_stream", "_buffer", "_at")
+    __slots__ = ("key", "counter", "_buffer")
 
-    def __init__(self, seed, seed2):
-        self._stream, self._buffer, self._at = PhiloxStream(seed, seed2), [], 0
+    def __init__(self, key, counter):
+        self.key, self.counter, self._buffer = key, counter, np.zeros(0, np.uint32)
+
+    def take(self, n):
+        while self._buffer.size < n:
+            calls = max(1024, -(-(n - self._buffer.size) // 4))
+            more = uint32s(np, self.key, self.counter, 4 * calls)
+            self.counter = (self.counter + calls) & _MASK128
+            self._buffer = np.concatenate([self._buffer, more])
+        out, self._buffer = self._buffer[:n], self._buffer[n:]
+        return out
 
     def next(self):
-        if self._at == len(self._buffer):
-            key, counter = self._stream.reserve(1024)
-            self._buffer, self._at = uint32s(np, key, counter, 4096).tolist(), 0
-        self._at += 1
-        return self._buffer[self._at - 1]
+        return int(self.take(1)[0])
 
 
 def _calls(xp, key, counter, offsets):
