@@ -1517,7 +1517,7 @@ def _tensordot_axes(a, axes):
 def _tensordot_reshape(a, axes, flipped=False):
     """`a` transposed and reshaped to a matrix (free axes x contracted ones, or flipped), its free dimensions (a
     list, or an int32 tensor) and their static sizes (None where unknown)."""
-    from .array_ops import concat, gather, reshape, shape, stack, transpose
+    from .array_ops import reshape, shape, transpose
     if a.shape.ndims is None or not isinstance(axes, list):
         return _tensordot_reshape_dynamic(a, axes, flipped)
     dims = a.shape.as_tuple()
@@ -1534,21 +1534,27 @@ def _tensordot_reshape(a, axes, flipped=False):
         return reshaped, free_dims, free_dims
     axes_t = convert_to_tensor(axes, dtype=dtypes.int32, name="axes")
     free_t = convert_to_tensor(free, dtype=dtypes.int32, name="free")
-    shape_a = shape(a)
-    free_dims_t = gather(shape_a, free_t)
-    axes_dims = gather(shape_a, axes_t)
-    prod_free, prod_axes = reduce_prod(free_dims_t), reduce_prod(axes_dims)
+    matrix, free_dims_t = _tensordot_matrix(a, shape(a), free_t, axes_t, flipped)
+    return matrix, free_dims_t, free_dims
+
+
+def _tensordot_matrix(a, shape_a, free, axes, flipped):
+    """`a` with its `free` axes and its contracted `axes` (int32 tensors) transposed together and each group
+    flattened into one dimension (contracted first when flipped), and the free dimensions (a tensor)."""
+    from .array_ops import concat, gather, reshape, stack, transpose
+    free_dims, axes_dims = gather(shape_a, free), gather(shape_a, axes)
+    prod_free, prod_axes = reduce_prod(free_dims), reduce_prod(axes_dims)
     if flipped:
-        perm_t, new_shape = concat([axes_t, free_t], 0), stack([prod_axes, prod_free])
+        perm, new_shape = concat([axes, free], 0), stack([prod_axes, prod_free])
     else:
-        perm_t, new_shape = concat([free_t, axes_t], 0), stack([prod_free, prod_axes])
-    return reshape(transpose(a, perm_t), new_shape), free_dims_t, free_dims
+        perm, new_shape = concat([free, axes], 0), stack([prod_free, prod_axes])
+    return reshape(transpose(a, perm), new_shape), free_dims
 
 
 def _tensordot_reshape_dynamic(a, axes, flipped):
     """_tensordot_reshape for a rank or axes known only at run time: the free axes are range(rank) less the
     contracted ones (TF takes them with a ListDiff op; here a mask picks them), nothing static is known."""
-    from .array_ops import concat, expand_dims, gather, rank, reshape, shape, stack, transpose, where
+    from .array_ops import expand_dims, gather, rank, reshape, shape, where
     from .array_ops import range as range_
     shape_a, rank_a = shape(a), rank(a)
     axes = convert_to_tensor(axes, dtype=dtypes.int32, name="axes")
@@ -1556,13 +1562,7 @@ def _tensordot_reshape_dynamic(a, axes, flipped):
     all_axes = range_(rank_a)
     is_free = reduce_all(not_equal(expand_dims(all_axes, 1), expand_dims(axes, 0)), axis=1)
     free = gather(all_axes, reshape(where(is_free), [-1]))
-    free_dims, axes_dims = gather(shape_a, free), gather(shape_a, axes)
-    prod_free, prod_axes = reduce_prod(free_dims), reduce_prod(axes_dims)
-    if flipped:
-        perm, new_shape = concat([axes, free], 0), stack([prod_axes, prod_free])
-    else:
-        perm, new_shape = concat([free, axes], 0), stack([prod_free, prod_axes])
-    return reshape(transpose(a, perm), new_shape), free_dims, None
+    return _tensordot_matrix(a, shape_a, free, axes, flipped) + (None,)
 
 
 def tensordot(a, b, axes, name=None):
