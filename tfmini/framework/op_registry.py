@@ -85,6 +85,10 @@ class OpDef:
         return "<OpDef %s from %s>" % (self.type, self.module)
 
 
+# the largest value computed once, before a run (a plan's constant folding, shape inference's constant values): a
+# folded value is kept for every run, so only small ones are worth it (TF's grappler likewise limits folding)
+FOLD_MAX_BYTES = 10 * 2 ** 20
+
 _REGISTRY = {}
 
 

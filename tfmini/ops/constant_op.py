@@ -6,7 +6,7 @@ import weakref
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.op_registry import INFERENCE_READS, NOT_DIFFERENTIABLE, InferenceError, register_op
+from ..framework.op_registry import FOLD_MAX_BYTES, INFERENCE_READS, NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.ops import get_default_graph
 from ..framework.tensor_shape import Dimension, TensorShape
 
@@ -168,8 +168,6 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
 # constant_value tells them apart by where it is called from: inside an op's inference (INFERENCE_READS.reads is a
 # list, see framework/ops.py) it evaluates; elsewhere it reads as TF's Python does.
 
-# a value larger than this is not computed at graph-build time (the largest value a plan folds, runtime/executor.py)
-_MAX_EVAL_BYTES = 10 * 2 ** 20
 # computed values up to this size are kept for the next request (TF's ShapeRefiner::kMaxTensorSize, 1 KiB)
 _MAX_CACHED_BYTES = 1024
 # ops never evaluated: their values come from feeds or the frames of tf.cond and tf.while_loop (TF's
@@ -353,7 +351,7 @@ def _run_kernel(op, values, found):
     (runtime/executor.py `_fold`); _NEVER for all of them when the kernel fails (the run reports the error then) or
     a value is too large to compute now."""
     results = None
-    if not any(getattr(v, "nbytes", 0) > _MAX_EVAL_BYTES for v in values) and not _too_large(op._outputs):
+    if not any(getattr(v, "nbytes", 0) > FOLD_MAX_BYTES for v in values) and not _too_large(op._outputs):
         try:
             with np.errstate(all="ignore"):  # the run warns, if it must, when it computes the same values
                 out = op._op_def.kernel(np, *values, **op._attrs)
@@ -361,7 +359,7 @@ def _run_kernel(op, values, found):
             results = [np.asarray(v) for v in ((out,) if n == 1 else tuple(out))]
         except Exception:  # noqa: BLE001 - the same error is raised, with the op's context, when the graph runs
             results = None
-    if results is None or len(results) != len(op._outputs) or any(r.nbytes > _MAX_EVAL_BYTES for r in results):
+    if results is None or len(results) != len(op._outputs) or any(r.nbytes > FOLD_MAX_BYTES for r in results):
         for o in op._outputs:
             found[o] = _CACHE[o] = _NEVER
         return
@@ -370,10 +368,10 @@ def _run_kernel(op, values, found):
 
 
 def _too_large(outputs):
-    """Whether an output's static shape (known once its op is made) says its value is over _MAX_EVAL_BYTES."""
+    """Whether an output's static shape (known once its op is made) says its value is over FOLD_MAX_BYTES."""
     for o in outputs:
         n = o._shape.num_elements()
-        if n is not None and n * np.dtype(o._dtype.as_numpy_dtype).itemsize > _MAX_EVAL_BYTES:
+        if n is not None and n * np.dtype(o._dtype.as_numpy_dtype).itemsize > FOLD_MAX_BYTES:
             return True
     return False
 

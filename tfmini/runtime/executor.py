@@ -17,7 +17,7 @@ import numpy as np
 
 from ..framework import dtypes, errors
 from ..framework.ops import format_user_frame
-from ..framework.op_registry import debug_string
+from ..framework.op_registry import FOLD_MAX_BYTES, debug_string
 from . import control_flow, frames, intra_op
 from .control_flow import CONTROL_FLOW_TYPES, MERGE_TYPES, SWITCH_TYPES, pred_value
 from .state import deref
@@ -725,12 +725,9 @@ def _shape_blocks(steps, feeds, folded, guards=None):
 
 def _cacheable(values):
     """Whether a block's results are small enough for the plan to keep between runs."""
-    return sum(getattr(v, "nbytes", 0) for v in values) <= _FOLD_MAX_BYTES
+    return sum(getattr(v, "nbytes", 0) for v in values) <= FOLD_MAX_BYTES
 
 
-# a folded value is kept by the plan for all its runs: only small ones are worth it (TF's grappler
-# likewise limits constant folding)
-_FOLD_MAX_BYTES = 10 * 2 ** 20
 
 
 def _foldable(op, feeds, folded):
@@ -749,7 +746,7 @@ def _fold(op, ns, name_of, xp):
     except Exception:  # noqa: BLE001 - the same error is raised, with the op's context, when the plan runs
         return None
     values = _as_tuple(out, len(op._outputs))
-    if any(getattr(v, "nbytes", 0) > _FOLD_MAX_BYTES for v in values) and op._inputs:
+    if any(getattr(v, "nbytes", 0) > FOLD_MAX_BYTES for v in values) and op._inputs:
         return None
     return values
 
