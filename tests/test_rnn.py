@@ -9,6 +9,7 @@ import pytest
 
 import tfmini as tf
 from tfmini.framework import nest
+from conftest import SHARED
 
 GOLDEN = json.loads((pathlib.Path(__file__).parent / "data" / "tf_rnn.json").read_text())["cases"]
 R = tf.nn.rnn_cell
@@ -64,7 +65,7 @@ def test_variables_values_and_gradients_are_tensorflows(name, backend):
 
 
 def test_an_lstm_learns_to_classify_mnist_rows(backend):
-    data = np.load(pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist_5k.npz")
+    data = np.load(SHARED / "data" / "mnist_5k.npz")
     images, labels = data["images"][:64].astype(np.float32) / 255.0, data["labels"][:64].astype(np.int64)
     tf.set_random_seed(0)
     x = tf.placeholder(tf.float32, [None, 28, 28])
