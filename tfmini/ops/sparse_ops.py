@@ -86,6 +86,11 @@ def _sparse_to_dense_kernel(xp, sparse_indices, output_shape, sparse_values, def
     indices = xp.asarray(sparse_indices).reshape(num_elems, num_dims)  # int32 indices may live on the host
     linear = _check_sparse_indices(xp, indices, shape, validate_indices)
     out = xp.full(int(np.prod(shape, dtype=np.int64)), default_value, dtype=sparse_values.dtype)
+    if not validate_indices and sparse_values.ndim == 1 and num_elems > 1:
+        # A repeated index keeps its last value. numpy's assignment does so, a GPU's scatter keeps any one of
+        # them: assign each index once, from its last occurrence (the first one in reversed order).
+        linear, last = xp.unique(linear[::-1], return_index=True)
+        sparse_values = sparse_values[::-1][last]
     out[linear] = sparse_values
     return out.reshape(shape)
 
