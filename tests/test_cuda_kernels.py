@@ -23,7 +23,8 @@ _CXX = shutil.which("g++") or shutil.which("c++")
 pytestmark = pytest.mark.skipif(_CXX is None, reason="no C++ compiler (g++) to run the CUDA bodies on the CPU")
 
 # CuPy's parameter types as C++ (T: the kernel's float type; L: the labels' integer type)
-_C_TYPES = {"int32": "int", "int64": "long long", "bool": "bool", "T": "T", "L": "long long"}
+_C_TYPES = {"int32": "int", "int64": "long long", "bool": "bool", "T": "T", "L": "long long",
+            "uint32": "unsigned int", "uint64": "unsigned long long"}
 
 
 def _params(text):
@@ -35,7 +36,7 @@ def _params(text):
 
 
 def _scalar(raw, t, is_output):
-    return not raw and not is_output and t in ("int32", "int64", "bool")
+    return not raw and not is_output and t in ("int32", "int64", "bool", "uint32")
 
 
 def _source(kernels):
@@ -123,7 +124,7 @@ class _ElementwiseKernel:
         params = self.params
         n_in = sum(not out for *_, out in params)
         typed = [np.asarray(a) for (raw, t, _, _), a in zip(params, args) if t == "T" and hasattr(a, "dtype")]
-        dtype = typed[0].dtype
+        dtype = typed[0].dtype if typed else np.dtype(np.float64)  # a kernel of no float type (Philox)
         args = list(args)
         shape = np.broadcast_shapes(*[np.shape(a) for (raw, t, _, out), a in zip(params, args)
                                       if not raw and not out and not _scalar(raw, t, out)] or [()])
@@ -152,6 +153,7 @@ class _Stub(types.SimpleNamespace):
         self.fast = cupy_backend._fast_paths(self)
         self.bias_relu = cupy_backend._bias_relu_kernel(self)
         self.direct_conv = cupy_backend._direct_conv_kernel(self)
+        self.philox = cupy_backend._philox_kernel(self)
 
     def __getattr__(self, name):  # cupy.empty, cupy.matmul, ...: numpy's
         return getattr(np, name)
@@ -291,3 +293,19 @@ def test_elementwise_fast_paths_match_the_shared_kernels(gpu, dt):
             if isinstance(f, VariableSlot):
                 np.testing.assert_allclose(f.value, s.value, err_msg=name, **tol)
     assert {"tfmini_sgd", "tfmini_momentum", "tfmini_adam", "tfmini_sigmoid", "tfmini_relu_grad"} <= set(gpu.calls)
+
+
+def test_philox_matches_the_shared_rounds(gpu):
+    """The Philox kernel's calls, for keys and counters whose words use all 32 bits, a low half that carries into
+    the high one within the offsets, and offsets that are not in order (truncated normal's redraws), against the
+    shared xp rounds (themselves checked against TensorFlow's numbers in tests/test_random_ops.py)."""
+    from tfmini.ops import philox_random
+    offsets = np.array([0, 1, 2, 3, 7, 1000, 5, 255 * 1024, 2 ** 40 + 3], np.uint64)  # doubles hold them exactly
+    for key, counter in [(0, 0), (87654321, 1 << 64), ((1 << 64) - 1, (1 << 128) - 4),
+                         (0x0123456789ABCDEF, ((1 << 64) - 2) | (0xFEDCBA9876543210 << 64))]:
+        got = gpu.philox(key, counter, offsets)
+        want = philox_random._calls(np, key, counter, offsets)
+        assert got.dtype == np.uint32 and got.shape == (len(offsets), 4)
+        for j in range(4):
+            np.testing.assert_array_equal(got[:, j], want[j], err_msg="key %#x counter %#x word %d" % (key, counter, j))
+    assert gpu.calls.count("tfmini_philox") == 4

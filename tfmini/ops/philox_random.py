@@ -24,7 +24,7 @@ import numpy as np
 from ..runtime import intra_op
 
 __all__ = ["PhiloxStream", "Uint32Reader", "uniform", "normal", "truncated_normal", "uniform_int", "uint32s",
-           "uniform_doubles", "RESERVED_PER_OUTPUT"]
+           "uniform_doubles", "register_device_calls", "RESERVED_PER_OUTPUT"]
 
 RESERVED_PER_OUTPUT = 256  # calls a run reserves per output (TF's kReservedSamplesPerOutput)
 
@@ -83,8 +83,22 @@ class Uint32Reader:
         return int(self.take(1)[0])
 
 
+# A device's own Philox (one kernel instead of ~100 elementwise launches), by array module: `fn(key, counter,
+# offsets)` gives the calls at `counter + offsets` as an [n, 4] uint32 array (runtime/cupy_backend.py).
+_DEVICE_CALLS = {}
+
+
+def register_device_calls(xp, fn):
+    """Make `_calls` on `xp`'s arrays use `fn(key, counter, offsets)` -> [len(offsets), 4] uint32."""
+    _DEVICE_CALLS[xp] = fn
+
+
 def _calls(xp, key, counter, offsets):
     """Philox4x32-10 at `counter + offsets` (offsets: a uint64 array): four uint32 arrays shaped like offsets."""
+    device = _DEVICE_CALLS.get(xp)
+    if device is not None:
+        words = device(key, counter, offsets)
+        return words[:, 0], words[:, 1], words[:, 2], words[:, 3]
     u64 = xp.uint64
     low = u64(counter & _MASK64) + offsets  # 128-bit addition: the low 64 bits wrap and carry into the high ones
     high = u64((counter >> 64) & _MASK64) + (low < offsets).astype(u64)
@@ -177,7 +191,7 @@ def _stack(xp, *columns):
 
 
 def _uniform32(xp, *c):
-    return _stack(xp, *[_float32_of(xp, x) for x in c])
+    return _float32_of(xp, _stack(xp, *c))  # one pass over all four words
 
 
 def _uniform64(xp, c0, c1, c2, c3):
@@ -185,7 +199,7 @@ def _uniform64(xp, c0, c1, c2, c3):
 
 
 def _uniform16(xp, *c):
-    return _stack(xp, *[_half_of(xp, x) for x in c])
+    return _half_of(xp, _stack(xp, *c))
 
 
 def _normal32(xp, c0, c1, c2, c3):

@@ -94,11 +94,12 @@ class CupyBackend(GpuBackend):
         # GPU semantics (XP_KERNELS) always; the fused kernels unless TFMINI_CUPY_FAST=0
         self.kernels = dict(XP_KERNELS)
         if fused_kernels_enabled():
-            from ..ops import math_ops, nn_ops
+            from ..ops import math_ops, nn_ops, philox_random
             self.kernels.update(_fast_paths(cupy))
             nn_ops.register_device_im2col(cupy.ndarray, *_im2col_kernels(cupy))
             math_ops.register_device_bias_relu(cupy.ndarray, _bias_relu_kernel(cupy))
             nn_ops.register_device_direct_conv(cupy.ndarray, _direct_conv_kernel(cupy))
+            philox_random.register_device_calls(cupy, _philox_kernel(cupy))
 
     def device_description(self):
         rt = self._cupy.cuda.runtime
@@ -275,6 +276,43 @@ def _direct_conv_kernel(cupy):
         out = cupy.empty((n, oh, ow, oc), x.dtype)
         conv(cupy.ascontiguousarray(x), f, f if bias is None else cupy.ascontiguousarray(bias), h, w, c, oh, ow,
              kh, kw, sh, sw, dh, dw, pads[0], pads[2], oc, bias is not None, bool(relu), out)
+        return out
+    return run
+
+
+def _philox_kernel(cupy):
+    """philox_random.register_device_calls's Philox4x32-10 for CuPy: one thread a call (counter + its offset, a
+    128-bit sum), the 10 rounds in registers, its four uint32 written side by side: [n, 4], one launch where the
+    shared `xp` version makes about a hundred."""
+    philox = cupy.ElementwiseKernel(
+        "uint64 off, uint32 k0, uint32 k1, uint32 l0, uint32 l1, uint32 h0, uint32 h1", "raw uint32 out",
+        """
+        const unsigned long long low = ((((unsigned long long)l1) << 32) | l0) + off;
+        const unsigned long long high = ((((unsigned long long)h1) << 32) | h0) + (low < off ? 1ull : 0ull);
+        unsigned int c0 = (unsigned int)low, c1 = (unsigned int)(low >> 32);
+        unsigned int c2 = (unsigned int)high, c3 = (unsigned int)(high >> 32);
+        unsigned int ka = k0, kb = k1;
+        for (int r = 0; r < 10; ++r) {
+            const unsigned long long pa = 0xD2511F53ull * c0, pb = 0xCD9E8D57ull * c2;
+            const unsigned int n0 = ((unsigned int)(pb >> 32)) ^ c1 ^ ka;
+            const unsigned int n2 = ((unsigned int)(pa >> 32)) ^ c3 ^ kb;
+            c1 = (unsigned int)pb;
+            c3 = (unsigned int)pa;
+            c0 = n0;
+            c2 = n2;
+            ka += 0x9E3779B9u;
+            kb += 0xBB67AE85u;
+        }
+        out[4 * i] = c0; out[4 * i + 1] = c1; out[4 * i + 2] = c2; out[4 * i + 3] = c3;
+        """, "tfmini_philox")
+    m32 = (1 << 32) - 1
+
+    def run(key, counter, offsets):
+        out = cupy.empty((offsets.shape[0], 4), cupy.uint32)
+        if out.size:
+            words = [np.uint32((v >> s) & m32) for v, s in ((key, 0), (key, 32), (counter, 0), (counter, 32),
+                                                            (counter, 64), (counter, 96))]
+            philox(cupy.ascontiguousarray(offsets, cupy.uint64), *words, out)
         return out
     return run
 

@@ -977,6 +977,10 @@ def _build_device_plan(state, fetch_tensors, feed_tensors, feeds, order, xp, log
             return var_home(first[0]) if first else _DEV
         if op._op_def.shape_only:
             return None
+        # a random op draws on the device, from a shape in host memory (as TF's GPU kernels): made on the host,
+        # its numbers would be copied to the device on every run
+        if op._op_def.stateful and op._outputs and not all(_host_memory(t) for t in op._outputs):
+            return _DEV
         # values made from host values only stay on the host (shape arithmetic; a Const that could not be folded
         # because of a control dependency, when it is int32)
         homes = [where_is(t) for t in op._inputs]
