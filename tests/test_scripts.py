@@ -41,14 +41,26 @@ def test_gpu_profile_lists_each_op_type_of_a_step():
     rc, out = _script("scripts/gpu_profile", "--fake", "--steps", "2", "perceptron_step")
     assert rc == 0, out
     assert "perceptron_step on fake:" in out
-    rows = [ln.split()[0] for ln in out.splitlines()[2:] if ln.startswith("  ")]
+    rows = [ln.split()[0] for ln in _op_table(out)]
     assert {"MatMul", "SparseSoftmaxCrossEntropyWithLogits", "ApplyGradientDescent"} <= set(rows)
     rc, out = _script("scripts/gpu_profile", "--fake", "--steps", "1", "cnn_step_64")
     assert rc == 0, out
-    rows = {ln.split()[0]: int(ln.split()[2]) for ln in out.splitlines()[2:] if ln.startswith("  ")}
+    rows = {ln.split()[0]: int(ln.split()[2]) for ln in _op_table(out)}
     # the device plan's fused chains: two convolutions and fc1 with their ReLU, the output layer without
     assert rows["Conv2D+BiasAdd+Relu"] == 2 and rows["MatMul+BiasAdd+Relu"] == 1 and rows["MatMul+BiasAdd"] == 1
     assert "BiasAdd" not in rows and "Relu" not in rows
+    # the dropout draws on the device; the copies to it are the feeds (images, labels, keep_prob) and the batch
+    # size that the mean's gradient divides by (a float made from the fed shape, on the host)
+    assert rows["RandomUniform"] == 1 and rows["copy:host->device"] == 4, rows
+    slowest = out.split("the 12 slowest ops")[1]
+    assert "conv_2/Conv2D (Conv2D+BiasAdd+Relu)  [64,14,14,32]x[5,5,32,64]x[64]" in slowest
+
+
+def _op_table(out):
+    """The rows of gpu_profile's table of op types (the lines after its header, up to the slowest ops)."""
+    lines = out.split("the 12 slowest ops")[0].splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.split()[:2] == ["op", "type"])
+    return [ln for ln in lines[start + 1:] if ln.startswith("  ") and ln.strip()]
 
 
 def _load_gpu_check():
