@@ -268,8 +268,13 @@ def test_seeded_ops_draw_tensorflows_numbers(name, backend):
                 # Box-Muller: TF's kernel calls the C library's logf and sincosf, whose last bits differ between
                 # platforms; tfmini rounds exact results. Against glibc 2.36's, of a million float32 normals
                 # 98.5% are the same, 1.3% 1 ulp away, 0.2% 2 and 7 values 3: what prints is TF's.
+                # On a GPU, float64's log, sin and cos are CUDA's (within 1 and 2 ulp of the exact result, not
+                # correctly rounded as glibc's nearly are): of 300 float64 normals on an H200, up to 50 differed
+                # from TF's CPU numbers, by at most 2 ulp. TF's own GPU kernel uses the same functions.
                 ulps = _ulps(got, tf_drew)
-                assert ulps.max(initial=0) <= 3 and (ulps != 0).sum() <= max(1, ulps.size // 10), (got, tf_drew)
+                cuda_float64 = backend == "cupy" and got.dtype == np.float64
+                differ = ulps.size if cuda_float64 else max(1, ulps.size // 10)
+                assert ulps.max(initial=0) <= 3 and (ulps != 0).sum() <= differ, (got, tf_drew)
         expected = _from_hex(expected["value"])  # and what the program made of them (scaled, a variable's value)
         assert value.dtype == expected.dtype and value.shape == expected.shape
         np.testing.assert_allclose(value, expected, rtol=2e-6, atol=1e-6 * np.abs(expected).max(initial=1))
