@@ -26,7 +26,7 @@ def test_gpu_check_rehearses_smoke_memory_and_a_benchmark(tmp_path):
 
 
 def test_gpu_check_fails_when_its_budget_runs_out():
-    rc, out = _script("scripts/gpu_check", "--fake", "--no-memory", "--no-bench", "--budget", "60")
+    rc, out = _script("scripts/gpu_check", "--fake", "--no-memory", "--no-bench", "--budget", "15")
     assert rc == 1 and "FAIL [tests] no time left" in out
 
 
@@ -71,6 +71,14 @@ def _load_gpu_check():
     module = importlib.util.module_from_spec(spec)
     loader.exec_module(module)
     return module
+
+
+def test_gpu_check_keeps_time_only_for_the_phases_that_run():
+    """A short --budget with the benchmarks and the memory checks off still runs the tests (it gave them no
+    time at all on a GPU machine: 120 s were always kept for the later phases)."""
+    gc = _load_gpu_check()
+    assert gc.time_after_tests(memory=False, bench=False) == 0
+    assert 0 < gc.time_after_tests(memory=True, bench=False) < gc.time_after_tests(memory=True, bench=True)
 
 
 def test_gpu_check_compares_medians_over_processes(monkeypatch, capsys):
