@@ -135,6 +135,21 @@ def test_cpu_device_forces_the_cpu(fake, capsys):
     assert fake["h2d"] >= 1 and fake["d2h"] == 1
 
 
+def test_random_ops_draw_on_the_gpu_from_a_shape_in_host_memory(fake):
+    """A random op's only input, its shape, is int32 in host memory; the op still runs on the device (as TF's
+    GPU kernels): made on the host, a dropout's numbers were copied up on every run."""
+    x = tf.placeholder(tf.float32, [None, 8], name="x")
+    y = tf.nn.dropout(x, 0.5, seed=3)
+    with tf.Session() as sess:
+        sess.run(y, {x: np.ones((4, 8), np.float32)})
+        fake_backend.reset_stats()  # (building the plan moved its folded constants)
+        sess.run(y, {x: np.ones((4, 8), np.float32)})
+        src = _plan(sess).source
+    # one copy up (the feed) and one down (the fetch): nothing else crosses
+    assert src.count("todev(") == 1 and src.count("tohost(") == 1, src
+    assert fake["h2d"] == 1 and fake["d2h"] == 1
+
+
 def test_ops_without_a_gpu_kernel_run_on_the_cpu(fake, capsys):
     x = tf.constant([1.0, 2.0], name="x")
     p = tf.Print(x, [x], message="x=", name="p")
