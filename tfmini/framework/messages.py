@@ -17,7 +17,8 @@ from ..io import proto
 from ..io.proto import REPEATED
 
 __all__ = ["SUMMARY", "SUMMARY_VALUE", "SUMMARY_METADATA", "HISTOGRAM_PROTO", "EVENT", "SESSION_LOG",
-           "LOG_MESSAGE", "TAGGED_RUN_METADATA", "SUMMARY_DESCRIPTION", "EXTRA", "require_protobuf", "get",
+           "LOG_MESSAGE", "TAGGED_RUN_METADATA", "SUMMARY_DESCRIPTION", "EXAMPLE", "SEQUENCE_EXAMPLE",
+           "FEATURES", "FEATURE", "FEATURE_LISTS", "FEATURE_LIST", "EXTRA", "require_protobuf", "get",
            "available", "to_bytes", "from_bytes"]
 
 EXTRA = "tensorboard"  # the pyproject extra that brings protobuf
@@ -44,6 +45,21 @@ TAGGED_RUN_METADATA = {1: ("tag", "string"), 2: ("run_metadata", "bytes")}
 EVENT = {1: ("wall_time", "double"), 2: ("step", "int64"), 3: ("file_version", "string"), 4: ("graph_def", "bytes"),
          5: ("summary", SUMMARY), 6: ("log_message", LOG_MESSAGE), 7: ("session_log", SESSION_LOG),
          8: ("tagged_run_metadata", TAGGED_RUN_METADATA), 9: ("meta_graph_def", "bytes")}
+
+# =========================================================================== example.proto, feature.proto
+# tf.train.Example and its parts: what a TFRecord file of training data holds (tfmini/ops/parsing_ops.py decodes
+# them with these schemas, numpy only)
+BYTES_LIST = {1: ("value", "bytes", REPEATED)}
+FLOAT_LIST = {1: ("value", "float", REPEATED)}
+INT64_LIST = {1: ("value", "int64", REPEATED)}
+FEATURE = {1: ("bytes_list", BYTES_LIST), 2: ("float_list", FLOAT_LIST), 3: ("int64_list", INT64_LIST)}
+_FEATURE_ENTRY = {1: ("key", "string"), 2: ("value", FEATURE)}
+FEATURES = {1: ("feature", _FEATURE_ENTRY, REPEATED)}  # map<string, Feature>
+FEATURE_LIST = {1: ("feature", FEATURE, REPEATED)}
+_FEATURE_LIST_ENTRY = {1: ("key", "string"), 2: ("value", FEATURE_LIST)}
+FEATURE_LISTS = {1: ("feature_list", _FEATURE_LIST_ENTRY, REPEATED)}  # map<string, FeatureList>
+EXAMPLE = {1: ("features", FEATURES)}
+SEQUENCE_EXAMPLE = {1: ("context", FEATURES), 2: ("feature_lists", FEATURE_LISTS)}
 
 # =========================================================================== the classes' declarations
 # (full name, schema); nested messages are named inside their parent, map entries end in "Entry"
@@ -85,6 +101,17 @@ _MESSAGES = [
     ("SessionLog", SESSION_LOG),
     ("TaggedRunMetadata", TAGGED_RUN_METADATA),
     ("Event", EVENT),
+    ("BytesList", BYTES_LIST),
+    ("FloatList", FLOAT_LIST),
+    ("Int64List", INT64_LIST),
+    ("Feature", FEATURE),
+    ("Features", FEATURES),
+    ("Features.FeatureEntry", _FEATURE_ENTRY),
+    ("FeatureList", FEATURE_LIST),
+    ("FeatureLists", FEATURE_LISTS),
+    ("FeatureLists.FeatureListEntry", _FEATURE_LIST_ENTRY),
+    ("Example", EXAMPLE),
+    ("SequenceExample", SEQUENCE_EXAMPLE),
 ]
 
 _DATA_TYPES = ["DT_INVALID", "DT_FLOAT", "DT_DOUBLE", "DT_INT32", "DT_UINT8", "DT_INT16", "DT_INT8", "DT_STRING",
@@ -112,6 +139,7 @@ _ONEOFS = {"AttrValue": ("value", ("list", "s", "i", "f", "b", "type", "shape", 
            "CollectionDef": ("kind", ("node_list", "bytes_list", "int64_list", "float_list")),
            "Summary.Value": ("value", ("simple_value", "obsolete_old_style_histogram", "image", "histo", "audio",
                                        "tensor")),
+           "Feature": ("kind", ("bytes_list", "float_list", "int64_list")),
            "Event": ("what", ("file_version", "graph_def", "summary", "log_message", "session_log",
                               "tagged_run_metadata", "meta_graph_def"))}
 # FieldDescriptorProto.Type numbers

@@ -9,7 +9,8 @@ from . import gfile  # noqa: F401 - tf.io.gfile
 
 def _queue_api(name):
     # tf.io's names of the input-pipeline API (the ops import this package: bound on first use)
-    if name in ("decode_csv",):
+    if name in ("decode_csv", "decode_raw", "parse_example", "parse_single_example", "FixedLenFeature",
+                "FixedLenSequenceFeature", "VarLenFeature"):
         from ..ops import parsing_ops
         return getattr(parsing_ops, name)
     if name in ("read_file", "matching_files"):
@@ -18,6 +19,9 @@ def _queue_api(name):
     if name in ("FIFOQueue", "PaddingFIFOQueue", "RandomShuffleQueue", "QueueBase"):
         from ..ops import data_flow_ops
         return getattr(data_flow_ops, name)
+    if name in ("TFRecordWriter", "TFRecordOptions", "TFRecordCompressionType", "tf_record_iterator"):
+        from . import tf_record
+        return getattr(tf_record, name)
     if name == "match_filenames_once":
         from ..train.input import match_filenames_once
         return match_filenames_once

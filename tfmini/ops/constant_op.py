@@ -96,11 +96,11 @@ def python_to_ndarray(value, dtype=None):
             if arr.size and (arr.max() > np.iinfo(np.int32).max or arr.min() < np.iinfo(np.int32).min):
                 return arr.astype(np.int64)
             return arr.astype(np.int32)
-        if arr.dtype.kind in "US":
-            return _as_tf_strings(arr)
+        if arr.dtype.kind in "US":  # from the values: numpy's fixed-width strings drop trailing NULs, TF keeps them
+            return _as_tf_strings(np.array(value, dtype=object))
         return arr
     if dtype == dtypes.string:
-        return _as_tf_strings(arr)
+        return _as_tf_strings(np.array(value, dtype=object) if arr.dtype.kind in "US" else arr)
     if dtype.is_integer and arr.size and arr.dtype.kind in "iu":
         info = np.iinfo(dtype.as_numpy_dtype)
         if arr.max() > info.max or arr.min() < info.min:

@@ -3,34 +3,17 @@
 `tf.train.summary_iterator(path)` yields `Event` messages (needs protobuf); `events(path)` yields
 the same events as dicts (numpy only), which is what tfmini's own tests read.
 """
-import struct
-
-from ..framework import errors, messages
-from ..io import crc32c, proto
+from ..framework import messages
+from ..io import proto, records
 
 __all__ = ["tf_record_iterator", "summary_iterator", "events"]
 
 
 def tf_record_iterator(path):
     """The records of a TFRecord file, in order; DataLossError on a bad length or data CRC or a
-    truncated record."""
+    truncated record (the framing is tfmini/io/records.py's)."""
     with open(path, "rb") as f:
-        while True:
-            header = f.read(12)
-            if not header:
-                return
-            if len(header) < 12:
-                raise errors.DataLossError(None, None, "truncated record at the end of %s" % path)
-            (length,), (length_crc,) = struct.unpack("<Q", header[:8]), struct.unpack("<I", header[8:])
-            if crc32c.mask(crc32c.value(header[:8])) != length_crc:
-                raise errors.DataLossError(None, None, "corrupted record length in %s" % path)
-            data = f.read(length)
-            footer = f.read(4)
-            if len(data) < length or len(footer) < 4:
-                raise errors.DataLossError(None, None, "truncated record at the end of %s" % path)
-            if crc32c.mask(crc32c.value(data)) != struct.unpack("<I", footer)[0]:
-                raise errors.DataLossError(None, None, "corrupted record data in %s" % path)
-            yield data
+        yield from records.iter_records(f)
 
 
 def events(path):

@@ -15,7 +15,6 @@ message objects such as `tf.Summary(...)` or `tf.SessionLog(...)`.
 """
 import atexit
 import os
-import struct
 import threading
 import time
 import warnings
@@ -24,7 +23,7 @@ import weakref
 from ..framework import graph_io, messages
 from ..framework import meta_graph as _meta_graph
 from ..framework.ops import Graph, get_default_graph
-from ..io import crc32c, proto
+from ..io import proto, records
 
 __all__ = ["FileWriter", "FileWriterCache", "EventFileWriter", "record_bytes"]
 
@@ -32,10 +31,8 @@ FILE_VERSION = "brain.Event:2"
 
 
 def record_bytes(data):
-    """One TFRecord: length, masked CRC32C of the length, data, masked CRC32C of the data."""
-    header = struct.pack("<Q", len(data))
-    return (header + struct.pack("<I", crc32c.mask(crc32c.value(header))) + data
-            + struct.pack("<I", crc32c.mask(crc32c.value(data))))
+    """One TFRecord: length, masked CRC32C of the length, data, masked CRC32C of the data (tfmini/io/records.py)."""
+    return records.frame(data)
 
 
 _OPEN_WRITERS = weakref.WeakSet()
@@ -84,7 +81,7 @@ class EventFileWriter:
         _OPEN_WRITERS.add(self)
 
     def _write(self, event_bytes):
-        self._file.write(record_bytes(event_bytes))
+        records.write_record(self._file, event_bytes)
         self._pending += 1
 
     def _flush_file(self):

@@ -28,4 +28,15 @@ from .input import (batch, batch_join, input_producer, limit_epochs, match_filen
                     range_input_producer, shuffle_batch, shuffle_batch_join, slice_input_producer,
                     string_input_producer)
 
-__getattr__ = tf_module_getattr("train", __name__)  # a TensorFlow name tfmini lacks: say so
+_MESSAGES = ("Example", "SequenceExample", "Features", "Feature", "FeatureList", "FeatureLists", "BytesList",
+             "FloatList", "Int64List")
+
+
+def _message_class(name):  # tf.train.Example and its parts need protobuf: built on first use
+    if name in _MESSAGES:
+        from ..framework import messages
+        return messages.get(name)
+    return None
+
+
+__getattr__ = tf_module_getattr("train", __name__, _message_class)  # and a TensorFlow name tfmini lacks: say so
