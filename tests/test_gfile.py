@@ -135,7 +135,7 @@ def test_copy_rename_remove(d):
 def test_names_tfmini_lacks_say_so():
     with pytest.raises(AttributeError, match="tf.io.gfile.get_registered_schemes is TensorFlow 1.x API"):
         tf.io.gfile.get_registered_schemes  # noqa: B018
-    with pytest.raises(AttributeError, match="tf.io.decode_raw is TensorFlow 1.x API"):
-        tf.io.decode_raw  # noqa: B018
+    with pytest.raises(AttributeError, match="tf.io.decode_proto is TensorFlow 1.x API"):
+        tf.io.decode_proto  # noqa: B018
     with pytest.raises(AttributeError, match="module 'tfmini.gfile' has no attribute 'exists'$"):
         tf.gfile.exists  # noqa: B018 - TF 1.x's tf.gfile has the CamelCase names only

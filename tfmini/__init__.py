@@ -35,8 +35,10 @@ from .ops.script_ops import numpy_function, py_func
 from .ops.clip_ops import *  # noqa: F401,F403
 from .ops.data_flow_ops import dynamic_partition, dynamic_stitch  # noqa: F401
 from .ops.data_flow_ops import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue  # noqa: F401
-from .ops.io_ops import ReaderBase, TextLineReader, WholeFileReader, matching_files, read_file  # noqa: F401
-from .ops.parsing_ops import decode_csv  # noqa: F401
+from .ops.io_ops import (FixedLengthRecordReader, ReaderBase, TFRecordReader, TextLineReader,  # noqa: F401
+                         WholeFileReader, matching_files, read_file)
+from .ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, decode_csv,  # noqa: F401
+                              decode_raw, parse_example, parse_single_example)
 from .framework.sparse_tensor import SparseTensor, SparseTensorValue  # noqa: F401
 from .ops.sparse_ops import (sparse_placeholder, sparse_reduce_sum, sparse_segment_mean,  # noqa: F401
                              sparse_segment_sqrt_n, sparse_segment_sum, sparse_tensor_dense_matmul,
@@ -64,6 +66,7 @@ from . import math, random  # noqa: A004 - TF's namespaces (tf.math, tf.random)
 from . import sparse  # tf.sparse
 from . import data  # tf.data
 from . import io  # noqa: A004 - tf.io (tf.io.gfile)
+from . import python_io  # tf.python_io (TFRecord files)
 from .platform import app, flags, gfile
 from .platform import tf_logging as logging
 from .platform.tf_logging import get_logger

@@ -4,8 +4,10 @@ from . import experimental
 from .dataset_ops import AUTOTUNE, Dataset, DatasetV1
 from .iterator_ops import (Iterator, get_output_classes, get_output_shapes, get_output_types,
                            make_initializable_iterator, make_one_shot_iterator)
+from .readers import FixedLengthRecordDataset, TextLineDataset, TFRecordDataset
 
-__all__ = ["AUTOTUNE", "Dataset", "DatasetV1", "Iterator", "experimental", "get_output_classes", "get_output_shapes",
-           "get_output_types", "make_initializable_iterator", "make_one_shot_iterator"]
+__all__ = ["AUTOTUNE", "Dataset", "DatasetV1", "FixedLengthRecordDataset", "Iterator", "TFRecordDataset",
+           "TextLineDataset", "experimental", "get_output_classes", "get_output_shapes", "get_output_types",
+           "make_initializable_iterator", "make_one_shot_iterator"]
 
-__getattr__ = tf_module_getattr("data", __name__)  # a TensorFlow name tfmini lacks (TFRecordDataset): say so
+__getattr__ = tf_module_getattr("data", __name__)  # a TensorFlow name tfmini lacks (Options): say so

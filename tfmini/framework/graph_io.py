@@ -207,6 +207,10 @@ N*- > - | output_types:lt output_shapes:lshape metadata:s : ZipDataset
 -,[Targuments] > - | predicate:func output_types:lt output_shapes:lshape metadata:s : FilterDataset
 -,[Targuments] > - | f:func output_types:lt output_shapes:lshape metadata:s : FlatMapDataset
 -,[Targuments],-,- > - | f:func output_types:lt output_shapes:lshape metadata:s : InterleaveDataset
+-,[Targuments],-,-,-,- > - | f:func deterministic:s output_types:lt output_shapes:lshape metadata:s
+    : LegacyParallelInterleaveDatasetV2
+-,-,- > - | metadata:s : TFRecordDataset TextLineDataset
+-,-,-,-,-,- > - | metadata:s : FixedLengthRecordDatasetV2
 > - | dataset_factory:func output_types:lt output_shapes:lshape container:s shared_name:s : OneShotIterator
 > - | shared_name:s container:s output_types:lt output_shapes:lshape : IteratorV2
 -,- > | : MakeIterator
@@ -233,10 +237,16 @@ T,Tidx,Tsegmentids > T | sparse_gradient:b : SparseSegmentSum SparseSegmentMean 
 - > - | : QueueSizeV2 QueueIsClosedV2 ReaderNumRecordsProducedV2 ReadFile MatchingFiles
 > - | skip_header_lines:i container:s shared_name:s : TextLineReaderV2
 > - | container:s shared_name:s : WholeFileReaderV2
+> - | header_bytes:i record_bytes:i footer_bytes:i hop_bytes:i container:s shared_name:s encoding:s
+    : FixedLengthRecordReaderV2
+> - | container:s shared_name:s compression_type:s : TFRecordReaderV2
 -,- > -,- | : ReaderReadV2
 -,-,- > -,- | : ReaderReadUpToV2
 - > | : ReaderResetV2
 -,[OUT_TYPE] > [OUT_TYPE] | field_delim:s use_quote_delim:b na_value:s select_cols:li : DecodeCSV
+- > - | out_type:t little_endian:b : DecodeRaw
+-,-,-,-,-,[Tdense] > | num_sparse:i sparse_types:lt ragged_value_types:lt ragged_split_types:lt dense_shapes:lshape :
+    ParseExampleV2
 T > T | limit:i : CountUpTo
 """
 

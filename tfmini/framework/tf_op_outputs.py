@@ -44,6 +44,8 @@ _TABLE = (
     "TensorSummaryV2:summary TopKV2:values,indices Transpose:y TruncateDiv:z Unique:y,idx "
     "UniqueWithCounts:y,idx,count Unpack:output* VariableV2:ref Where:index Xdivy:z Xlogy:z ZerosLike:y "
     "ZipDataset:handle "
+    "FixedLengthRecordDatasetV2:handle LegacyParallelInterleaveDatasetV2:handle TFRecordDataset:handle "
+    "TextLineDataset:handle "
 )
 _ARGS = {}
 

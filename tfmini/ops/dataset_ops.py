@@ -1,4 +1,5 @@
-"""tf.data's ops: the dataset ops (TensorSliceDataset, BatchDatasetV2, ShuffleDataset, MapDataset, ...), the iterator
+"""tf.data's ops: the dataset ops (TensorSliceDataset, BatchDatasetV2, ShuffleDataset, MapDataset, the file readers
+TextLineDataset, TFRecordDataset and FixedLengthRecordDatasetV2, ...), the iterator
 ops (OneShotIterator, IteratorV2, MakeIterator, IteratorGetNext, string handles), and what they compute.
 
 A dataset op's output is a `variant` scalar whose value, in a run, is an immutable description of the pipeline (a
@@ -474,6 +475,31 @@ class _Generator(DatasetValue):
         return specs[0] if len(specs) == 1 else "(%s)" % ", ".join(specs)
 
 
+class _FileRecords(DatasetValue):
+    """The records of files, file after file (TextLineDataset, TFRecordDataset, FixedLengthRecordDatasetV2 each read
+    one file: tf.data's readers flat_map a dataset of file names). `read(name)` gives a file's records and maybe, at
+    the end, the error that stopped the reading (a corrupted TFRecord: the next file is read after it, as in TF).
+    A file that cannot be opened (missing; a body that is not whole records) fails every get_next, as TF's iterator
+    retries the same file."""
+
+    def __init__(self, filenames, read):
+        self.filenames, self.read = filenames, read
+
+    def elements(self, env):
+        from .io_ops import _as_text
+        for name in self.filenames.reshape(-1):
+            try:
+                records = self.read(_as_text(name))
+            except errors.OpError as e:
+                while True:
+                    yield Failed(e)
+            for r in records:
+                if isinstance(r, errors.OpError):
+                    yield Failed(r)
+                    break
+                yield (np.array(r, dtype=object),)
+
+
 # =========================================================================== iterators
 class IteratorResource:
     """A session's iterator for one iterator op: `start(dataset)` begins a new pass (MakeIterator); `get_next()` the
@@ -656,6 +682,61 @@ def _generator_kernel(xp, *args, generator=None, flatten=None, output_types, out
     return _Generator(generator, args, output_types, output_shapes, flatten)
 
 
+def _compression(compression_type):
+    from .io_ops import _as_text
+    return _as_text(compression_type)
+
+
+def _text_line_dataset_kernel(xp, filenames, compression_type, buffer_size, **attrs):
+    from ..io.tf_record import decompress, file_bytes
+    from .io_ops import text_lines
+    kind = _compression(compression_type)
+    return _FileRecords(np.array(filenames, dtype=object), lambda name: text_lines(decompress(file_bytes(name), kind)))
+
+
+def _tf_record_dataset_kernel(xp, filenames, compression_type, buffer_size, **attrs):
+    from .io_ops import tf_record_file
+    kind = _compression(compression_type)
+
+    def read(name):
+        return [r if isinstance(r, errors.OpError) else r[1] for r in tf_record_file(name, kind)]
+    return _FileRecords(np.array(filenames, dtype=object), read)
+
+
+def _fixed_length_record_dataset_kernel(xp, filenames, header_bytes, record_bytes, footer_bytes, buffer_size,
+                                        compression_type, **attrs):
+    from ..io.tf_record import decompress, file_bytes
+    from .io_ops import fixed_length_records
+    header, record, footer, kind = int(header_bytes), int(record_bytes), int(footer_bytes), \
+        _compression(compression_type)
+    if header < 0:
+        raise _invalid("header_bytes must be >= 0 not %d" % header)
+    if record <= 0:
+        raise _invalid("record_bytes must be > 0 not %d" % record)
+    if footer < 0:
+        raise _invalid("footer_bytes must be >= 0 not %d" % footer)
+
+    def read(name):
+        data = decompress(file_bytes(name), kind)
+        body = len(data) - header - footer
+        if not kind and (body < 0 or body % record):  # (TF checks the size of an uncompressed file when it opens it)
+            raise _invalid("Excluding the header (%d bytes) and footer (%d bytes), input file \"%s\" has body length "
+                           "%d bytes, which is not an exact multiple of the record length (%d bytes)."
+                           % (header, footer, name, body, record))
+        return fixed_length_records(data, record, header, footer)
+    return _FileRecords(np.array(filenames, dtype=object), read)
+
+
+def _legacy_parallel_interleave_kernel(xp, input_dataset, *rest, f, **attrs):
+    other, cycle_length, block_length = rest[:-4], int(rest[-4]), int(rest[-3])
+    if cycle_length <= 0:
+        raise _invalid("cycle_length must be greater than zero.")
+    if block_length <= 0:
+        raise _invalid("block_length must be greater than zero.")
+    # deterministic: the order of InterleaveDataset (tfmini reads the files one after another)
+    return _Interleave(input_dataset, f, other, cycle_length, block_length)
+
+
 _DATASET_OPS = {
     "GeneratorDataset": (_dataset_infer, _generator_kernel),
     "TensorSliceDataset": (_dataset_infer, _tensor_slice_kernel),
@@ -675,6 +756,10 @@ _DATASET_OPS = {
     "FilterDataset": (_dataset_infer, _filter_kernel),
     "FlatMapDataset": (_dataset_infer, _flat_map_kernel),
     "InterleaveDataset": (_dataset_infer, _interleave_kernel),
+    "LegacyParallelInterleaveDatasetV2": (_dataset_infer, _legacy_parallel_interleave_kernel),
+    "TextLineDataset": (_dataset_infer, _text_line_dataset_kernel),
+    "TFRecordDataset": (_dataset_infer, _tf_record_dataset_kernel),
+    "FixedLengthRecordDatasetV2": (_dataset_infer, _fixed_length_record_dataset_kernel),
 }
 for _type, (_infer, _kernel) in _DATASET_OPS.items():
     # pure: a pipeline on constants is described once, when a plan is built; on the host, as in TF

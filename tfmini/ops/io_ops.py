@@ -1,5 +1,6 @@
 """Checkpoint ops: SaveV2 writes tensors to a V2 checkpoint, RestoreV2 reads them back (V2 or V1); and the file
-readers of TF1's input pipelines (TextLineReaderV2, WholeFileReaderV2, ReaderReadV2), ReadFile and MatchingFiles.
+readers of TF1's input pipelines (TextLineReaderV2, WholeFileReaderV2, FixedLengthRecordReaderV2, TFRecordReaderV2,
+ReaderReadV2) with the file formats they read, ReadFile and MatchingFiles.
 
 These are what `tf.train.Saver` puts in the graph (`save/SaveV2`, `save/RestoreV2`), so saving is
 `sess.run(saver_def.save_tensor_name, {filename: path})`, as in TensorFlow. The file formats live
@@ -13,9 +14,11 @@ from ..framework.op_def_library import convert_one, make_op
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.ops import convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
-from ..io import tensor_bundle
+from ..io import tensor_bundle, tf_record
 
-__all__ = ["save_v2", "restore_v2", "ReaderBase", "TextLineReader", "WholeFileReader", "read_file", "matching_files"]
+__all__ = ["save_v2", "restore_v2", "ReaderBase", "TextLineReader", "WholeFileReader", "FixedLengthRecordReader",
+           "TFRecordReader", "read_file", "matching_files", "text_lines", "fixed_length_records",
+           "tf_records", "tf_record_file"]
 
 def _check_rank(t, rank, op_type, what):
     ndims = t.shape.ndims
@@ -154,50 +157,30 @@ def restore_v2(prefix, tensor_names, shape_and_slices, dtypes, name=None):
 import threading as _threading  # noqa: E402 - the readers' own needs
 
 
-def _file_bytes(name):
-    try:
-        with open(name, "rb") as f:
-            return f.read()
-    except FileNotFoundError:
-        raise errors.NotFoundError(None, None, "%s; No such file or directory" % name) from None
-    except IsADirectoryError:
-        raise errors.FailedPreconditionError(None, None, "%s; Is a directory" % name) from None
-    except PermissionError:
-        raise errors.PermissionDeniedError(None, None, "%s; Permission denied" % name) from None
+_file_bytes = tf_record.file_bytes  # a reader's whole file, with TF's errors
 
 
 class _Reader:
-    """One reader of one session: the records of the current file still to read, and the file's name."""
+    """One reader of one session: the records of the current file still to read. `load(name)` gives a file's
+    records, in order: (key, value) pairs, and maybe at the end the error that stopped the reading of it (a TF
+    error, raised when the reader reaches it: TFRecord's DataLossError after the good records before it)."""
 
-    def __init__(self, kind, skip_header_lines=0):
-        self.kind, self.skip = kind, skip_header_lines
-        self.records = []  # (key, value) pairs of the current file, in reverse order (pop from the end)
+    def __init__(self, load):
+        self.load = load
+        self.records = []  # (key, value) pairs (or an error) of the current file, in reverse order (pop from the end)
         self.lock = _threading.Lock()
         self.produced = 0
-
-    def _load(self, name):
-        data = _file_bytes(name)
-        if self.kind == "WholeFileReader":
-            return [(name.encode(), data)]
-        lines = data.split(b"\n")
-        if lines and lines[-1] == b"":
-            lines.pop()  # a final newline ends the last line; it starts none
-        out = []
-        for i, line in enumerate(lines):
-            if i < self.skip:
-                continue
-            if line.endswith(b"\r"):
-                line = line[:-1]
-            out.append((("%s:%d" % (name, i + 1)).encode(), line))
-        return out[::-1]
 
     def _next(self, queue):
         while not self.records:
             name = queue.dequeue(1, False)[0]
             name = name.item() if hasattr(name, "item") else name
-            self.records = self._load(name.decode() if isinstance(name, bytes) else str(name))
+            self.records = self.load(name.decode() if isinstance(name, bytes) else str(name))[::-1]
+        record = self.records.pop()
+        if isinstance(record, errors.OpError):
+            raise record
         self.produced += 1
-        return self.records.pop()
+        return record
 
     def read(self, queue):
         with self.lock:  # threads reading at once take different records
@@ -205,10 +188,10 @@ class _Reader:
 
     def read_up_to(self, queue, n):
         """Up to `n` records of one file: fewer where the file ends (as TF's readers); OutOfRangeError at the end
-        of the input."""
+        of the input. A file's error comes in the next call, after the records before it."""
         with self.lock:
             out = [self._next(queue)]
-            while len(out) < n and self.records:
+            while len(out) < n and self.records and not isinstance(self.records[-1], errors.OpError):
                 out.append(self._next(queue))
         return out
 
@@ -217,16 +200,102 @@ class _Reader:
             self.records, self.produced = [], 0
 
 
+# ---- the file formats (the tf.data datasets of ops/dataset_ops.py read files with these too)
+def text_lines(data):
+    """The lines of a text file's bytes: split at b"\\n" (a final newline starts no line), a b"\\r" before it
+    dropped."""
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()  # a final newline ends the last line; it starts none
+    return [line[:-1] if line.endswith(b"\r") else line for line in lines]
+
+
+def fixed_length_records(data, record_bytes, header_bytes=0, footer_bytes=0, hop_bytes=0):
+    """The records of a file of fixed-length records (TF's FixedLengthRecordReader): `record_bytes` each, after
+    `header_bytes` and before `footer_bytes`; record k starts at k * `hop_bytes` of the body (0: k * record_bytes, no
+    overlap). A last part shorter than a record is dropped, as TF's reader does."""
+    body = data[header_bytes:max(header_bytes, len(data) - footer_bytes)]
+    step = hop_bytes or record_bytes
+    if record_bytes <= 0 or step <= 0:
+        return []
+    return [body[i:i + record_bytes] for i in range(0, len(body) - record_bytes + 1, step)]
+
+
+def tf_records(data):
+    """[(offset, record) ..., maybe a DataLossError]: the records of a TFRecord file's (inflated) bytes, their CRCs
+    checked by tfmini/io/records.py (the one reader of TFRecord framing). Its error (TF's wording, with the byte
+    offset: "corrupted record at 49") ends the list, after the good records before it."""
+    import io
+    from ..io import records
+    out, offset = [], 0
+    it = records.iter_records(io.BytesIO(data))
+    while True:
+        try:
+            record = next(it)
+        except StopIteration:
+            return out
+        except errors.DataLossError as e:
+            return out + [e]
+        out.append((offset, record))
+        offset += records.HEADER_BYTES + len(record) + records.FOOTER_BYTES
+
+
+def _text_line_loader(skip_header_lines):
+    def load(name):
+        return [(("%s:%d" % (name, i + 1)).encode(), line)
+                for i, line in enumerate(text_lines(_file_bytes(name))) if i >= skip_header_lines]
+    return load
+
+
+def _whole_file_load(name):
+    return [(name.encode(), _file_bytes(name))]
+
+
+def _fixed_length_loader(record_bytes, header_bytes, footer_bytes, hop_bytes, encoding):
+    def load(name):
+        data = tf_record.decompress(_file_bytes(name), encoding)
+        records = fixed_length_records(data, record_bytes, header_bytes, footer_bytes, hop_bytes)
+        return [(("%s:%d" % (name, i)).encode(), r) for i, r in enumerate(records)]
+    return load
+
+
+def tf_record_file(name, compression_type):
+    """The records of the TFRecord file `name`: [(offset, record) ..., maybe the DataLossError that ends them] (a
+    damaged record, or compressed data that does not inflate)."""
+    try:
+        data = tf_record.decompress(_file_bytes(name), compression_type)
+    except errors.DataLossError as e:
+        return [e]
+    return tf_records(data)
+
+
+def _tf_record_loader(compression_type):
+    def load(name):
+        return [r if isinstance(r, errors.OpError) else (("%s:%d" % (name, r[0])).encode(), r[1])
+                for r in tf_record_file(name, compression_type)]
+    return load
+
+
 def _reader_infer(**attrs):
     return [(_dtypes.resource, TensorShape([]))]
 
 
 def _text_line_reader_kernel(ctx, xp, *, skip_header_lines=0, **attrs):
-    return ctx.state.resource(("reader", ctx.op), lambda: _Reader("TextLineReader", skip_header_lines))
+    return ctx.state.resource(("reader", ctx.op), lambda: _Reader(_text_line_loader(skip_header_lines)))
 
 
 def _whole_file_reader_kernel(ctx, xp, **attrs):
-    return ctx.state.resource(("reader", ctx.op), lambda: _Reader("WholeFileReader"))
+    return ctx.state.resource(("reader", ctx.op), lambda: _Reader(_whole_file_load))
+
+
+def _fixed_length_record_reader_kernel(ctx, xp, *, record_bytes, header_bytes=0, footer_bytes=0, hop_bytes=0,
+                                       encoding="", **attrs):
+    return ctx.state.resource(("reader", ctx.op), lambda: _Reader(_fixed_length_loader(
+        record_bytes, header_bytes, footer_bytes, hop_bytes, _as_text(encoding))))
+
+
+def _tf_record_reader_kernel(ctx, xp, *, compression_type="", **attrs):
+    return ctx.state.resource(("reader", ctx.op), lambda: _Reader(_tf_record_loader(_as_text(compression_type))))
 
 
 def _reader_read_infer(reader_handle, queue_handle):
@@ -275,6 +344,10 @@ register_op("ReaderResetV2", infer=_reader_reset_infer, kernel=_reader_reset_ker
 register_op("TextLineReaderV2", infer=_reader_infer, kernel=_text_line_reader_kernel, needs_ctx=True,
             session_constant=True, **_READER_KW)
 register_op("WholeFileReaderV2", infer=_reader_infer, kernel=_whole_file_reader_kernel, needs_ctx=True,
+            session_constant=True, **_READER_KW)
+register_op("FixedLengthRecordReaderV2", infer=_reader_infer, kernel=_fixed_length_record_reader_kernel,
+            needs_ctx=True, session_constant=True, **_READER_KW)
+register_op("TFRecordReaderV2", infer=_reader_infer, kernel=_tf_record_reader_kernel, needs_ctx=True,
             session_constant=True, **_READER_KW)
 register_op("ReaderReadV2", infer=_reader_read_infer, kernel=_reader_read_kernel, **_READER_KW)
 
@@ -330,6 +403,37 @@ class TextLineReader(ReaderBase):
     def __init__(self, skip_header_lines=None, name=None):
         super().__init__(_reader_op("TextLineReaderV2", {"skip_header_lines": int(skip_header_lines or 0),
                                                          "container": "", "shared_name": ""}, name))
+
+
+class FixedLengthRecordReader(ReaderBase):
+    """A reader of files of fixed-length records (CIFAR-10's binary files): each record is `record_bytes` bytes,
+    after `header_bytes` at the start of each file and before `footer_bytes` at its end; with `hop_bytes`, record k
+    starts k * hop_bytes into the body (records may overlap). Key b"<file>:<record number>" (from 0), value the
+    record's bytes. A last part of a file's body shorter than a record is dropped. `encoding`: "", "GZIP", "ZLIB".
+
+    >>> reader = tf.FixedLengthRecordReader(record_bytes=1 + 32 * 32 * 3)   # CIFAR-10: label byte, then the image
+    >>> key, value = reader.read(filename_queue)
+    """
+
+    def __init__(self, record_bytes, header_bytes=None, footer_bytes=None, hop_bytes=None, name=None, encoding=None):
+        attrs = {"header_bytes": int(header_bytes or 0), "record_bytes": int(record_bytes),
+                 "footer_bytes": int(footer_bytes or 0), "hop_bytes": int(hop_bytes or 0), "container": "",
+                 "shared_name": "", "encoding": encoding or ""}
+        super().__init__(_reader_op("FixedLengthRecordReaderV2", attrs, name))
+
+
+class TFRecordReader(ReaderBase):
+    """A reader of TFRecord files (what tf.io.TFRecordWriter writes): key b"<file>:<byte offset of the record>",
+    value the record. `options`: None, "GZIP", "ZLIB", or a tf.io.TFRecordOptions. A record whose CRC does not
+    match ends its file with DataLossError ("corrupted record at <offset>").
+
+    >>> key, serialized_example = tf.TFRecordReader().read(filename_queue)
+    """
+
+    def __init__(self, name=None, options=None):
+        compression_type = tf_record.compression_type_string(options)
+        super().__init__(_reader_op("TFRecordReaderV2", {"container": "", "shared_name": "",
+                                                         "compression_type": compression_type}, name))
 
 
 class WholeFileReader(ReaderBase):
