@@ -430,3 +430,19 @@ def test_meta_graph_as_text_round_trips(tmp_path):
     with tf.Session() as sess:
         saver.restore(sess, path)
         np.testing.assert_allclose(sess.run("logits:0", {"x:0": xv}), want, rtol=1e-6)
+
+
+def test_the_table_of_tensorflows_output_names_covers_every_registered_op():
+    """tfmini/framework/tf_op_outputs.py names TF's output arguments (a FunctionDef's "mul:z:0") of the op types
+    tfmini registered when it was generated; a new op type needs the generator run again, else its outputs would
+    be written as "output" in exported functions."""
+    import importlib
+    import pkgutil
+
+    import tfmini.ops
+    import tfmini.summary.summary  # noqa: F401
+    from tfmini.framework import op_registry, tf_op_outputs
+    for m in pkgutil.iter_modules(tfmini.ops.__path__):
+        importlib.import_module("tfmini.ops." + m.name)
+    missing = sorted(set(op_registry.registered_ops()) - tf_op_outputs.CHECKED)
+    assert not missing, "run tests/data/gen/tf_op_outputs.py (with TensorFlow) for: %s" % ", ".join(missing)
