@@ -408,6 +408,15 @@ def test_reshape_not_divisible():
         tf.reshape(tf.zeros([6]), [-1, 4])
 
 
+def test_reshape_of_a_partly_known_shape_to_a_known_one_checks_divisibility_when_building():
+    """TF 2.21's message (its TF 1 form): the input's known dimensions (3) must divide the output's count (8)."""
+    with pytest.raises(ValueError, match=r"^Dimension size must be evenly divisible by 3 but is 8 for 'Reshape' "
+                                         r"\(op: 'Reshape'\) with input shapes: \[\?,3\], \[2\] and with input "
+                                         r"tensors computed as partial shapes: input\[1\] = \[4,2\]\.$"):
+        tf.reshape(tf.placeholder(tf.float32, [None, 3]), [4, 2])
+    assert tf.reshape(tf.placeholder(tf.float32, [None, 3]), [2, 6]).shape.as_list() == [2, 6]  # 12 = 4 x 3: fine
+
+
 def test_reshape_infers_the_minus_one():
     assert tf.reshape(tf.zeros([2, 3, 4]), [-1, 6]).shape.as_list() == [4, 6]
     p = tf.placeholder(tf.float32, [None, 3, 4])

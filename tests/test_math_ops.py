@@ -1227,3 +1227,13 @@ def test_reduce_prod_gradient_with_fed_axes_and_unknown_rank(axes, keepdims, sha
         others = [j for j in np.ndindex(xv.shape) if j != idx and all(j[k] == idx[k] for k in range(3) if k not in red)]
         want[idx] = 2.0 * np.prod([xv[j] for j in others])
     np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_realdiv_of_integers_has_no_kernel_as_in_tensorflow():
+    """TF registers RealDiv for floating and complex types: tf.realdiv on int32 builds, then fails at run time
+    (tf.truediv and `/` cast integers first)."""
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"^No OpKernel was registered to support Op "
+                                                                  r"'RealDiv' with these attrs: \[T=DT_INT32\]"):
+            sess.run(tf.realdiv([-7, 7], [2, 2]))
+        np.testing.assert_array_equal(sess.run(tf.constant([-7, 7]) / 2), [-3.5, 3.5])

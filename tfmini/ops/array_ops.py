@@ -638,6 +638,10 @@ def _reshape_infer(x, shape_t, **_):
         if n_in % n_out:
             raise InferenceError("Dimension size must be evenly divisible by %d but is %d" % (n_out, n_in))
         dims[out_unknown] = n_in // n_out
+    elif in_unknown is not None and out_unknown is None and n_in > 0:
+        # the output's count is known: the input's known dimensions must divide it (TF checks this when building)
+        if n_out % n_in:
+            raise InferenceError("Dimension size must be evenly divisible by %d but is %d" % (n_in, n_out))
     elif in_unknown is not None and out_unknown is not None and n_in == n_out:
         dims[out_unknown] = x.shape.as_tuple()[in_unknown]  # both None: the same unknown size
     return x.dtype.base_dtype, TensorShape(dims)

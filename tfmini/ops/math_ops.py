@@ -86,6 +86,11 @@ def _squared_difference_kernel(xp, x, y):
 
 
 def _realdiv_kernel(xp, x, y):
+    if x.dtype.kind in "iub":  # TF registers RealDiv for floating and complex types only
+        raise errors.InvalidArgumentError(
+            None, None, "No OpKernel was registered to support Op 'RealDiv' with these attrs: [T=DT_%s]. tf.realdiv "
+            "divides floats: use tf.truediv (x / y), which casts integers to floats first, or tf.floordiv (x // y)"
+            % x.dtype.name.upper())
     return xp.true_divide(x, y).astype(x.dtype, copy=False)
 
 
