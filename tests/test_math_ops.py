@@ -1237,3 +1237,12 @@ def test_realdiv_of_integers_has_no_kernel_as_in_tensorflow():
                                                                   r"'RealDiv' with these attrs: \[T=DT_INT32\]"):
             sess.run(tf.realdiv([-7, 7], [2, 2]))
         np.testing.assert_array_equal(sess.run(tf.constant([-7, 7]) / 2), [-3.5, 3.5])
+
+
+def test_floor_div_is_the_generated_op_named_after_its_type():
+    """TF 2.21: tf.floor_div is the generated FloorDiv (default name "FloorDiv"), tf.floordiv the Python wrapper
+    ("floordiv"); names are made unique case-insensitively, so they count together."""
+    names = [tf.floor_div(7, 2).name, tf.floordiv(7, 2).name, tf.floor_div(7, 2).name, tf.math.floordiv(7, 2).name]
+    assert names == ["FloorDiv:0", "floordiv_1:0", "FloorDiv_2:0", "floordiv_3:0"]
+    with tf.Session() as sess:
+        assert sess.run(tf.floor_div(-7, 2)) == -4

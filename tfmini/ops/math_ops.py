@@ -425,7 +425,9 @@ def floordiv(x, y, name=None):
         return _binary("FloorDiv", x, y, scope)
 
 
-floor_div = floordiv
+def floor_div(x, y, name=None):
+    """The FloorDiv op itself (TF's generated tf.floor_div): as floordiv, but named "FloorDiv" by default."""
+    return _binary("FloorDiv", x, y, name)
 
 
 def mod(x, y, name=None):
