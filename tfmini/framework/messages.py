@@ -18,7 +18,8 @@ from ..io.proto import REPEATED
 
 __all__ = ["SUMMARY", "SUMMARY_VALUE", "SUMMARY_METADATA", "HISTOGRAM_PROTO", "EVENT", "SESSION_LOG",
            "LOG_MESSAGE", "TAGGED_RUN_METADATA", "SUMMARY_DESCRIPTION", "EXAMPLE", "SEQUENCE_EXAMPLE",
-           "FEATURES", "FEATURE", "FEATURE_LISTS", "FEATURE_LIST", "EXTRA", "require_protobuf", "get",
+           "FEATURES", "FEATURE", "FEATURE_LISTS", "FEATURE_LIST", "PROJECTOR_CONFIG", "EMBEDDING_INFO",
+           "SPRITE_METADATA", "EXTRA", "require_protobuf", "get",
            "available", "to_bytes", "from_bytes"]
 
 EXTRA = "tensorboard"  # the pyproject extra that brings protobuf
@@ -60,6 +61,15 @@ _FEATURE_LIST_ENTRY = {1: ("key", "string"), 2: ("value", FEATURE_LIST)}
 FEATURE_LISTS = {1: ("feature_list", _FEATURE_LIST_ENTRY, REPEATED)}  # map<string, FeatureList>
 EXAMPLE = {1: ("features", FEATURES)}
 SEQUENCE_EXAMPLE = {1: ("context", FEATURES), 2: ("feature_lists", FEATURE_LISTS)}
+
+# =========================================================================== projector_config.proto
+# TensorBoard's embedding projector (tf.contrib.tensorboard.plugins.projector): what a log directory's
+# projector_config.pbtxt says about the embeddings of a checkpoint
+SPRITE_METADATA = {1: ("image_path", "string"), 2: ("single_image_dim", "uint32", REPEATED)}
+EMBEDDING_INFO = {1: ("tensor_name", "string"), 2: ("metadata_path", "string"), 3: ("bookmarks_path", "string"),
+                  4: ("tensor_shape", "uint32", REPEATED), 5: ("sprite", SPRITE_METADATA), 6: ("tensor_path", "string")}
+PROJECTOR_CONFIG = {1: ("model_checkpoint_path", "string"), 2: ("embeddings", EMBEDDING_INFO, REPEATED),
+                    3: ("model_checkpoint_dir", "string")}
 
 # =========================================================================== the classes' declarations
 # (full name, schema); nested messages are named inside their parent, map entries end in "Entry"
@@ -112,6 +122,9 @@ _MESSAGES = [
     ("FeatureLists.FeatureListEntry", _FEATURE_LIST_ENTRY),
     ("Example", EXAMPLE),
     ("SequenceExample", SEQUENCE_EXAMPLE),
+    ("SpriteMetadata", SPRITE_METADATA),
+    ("EmbeddingInfo", EMBEDDING_INFO),
+    ("ProjectorConfig", PROJECTOR_CONFIG),
 ]
 
 _DATA_TYPES = ["DT_INVALID", "DT_FLOAT", "DT_DOUBLE", "DT_INT32", "DT_UINT8", "DT_INT16", "DT_INT8", "DT_STRING",
