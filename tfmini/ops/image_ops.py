@@ -1475,8 +1475,9 @@ def decode_png(contents, channels=0, dtype=dtypes.uint8, name=None):
 
 def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True, try_recover_truncated=False,
                 acceptable_fraction=1, dct_method="", name=None):
-    """A JPEG file's bytes as a [height, width, channels] uint8 image (`ratio` 1/2/4/8 downscales). Needs Pillow;
-    its decoder may differ from libjpeg's by a grey level here and there."""
+    """A JPEG file's bytes as a [height, width, channels] uint8 image (`ratio` 1/2/4/8 downscales). Needs Pillow,
+    whose libjpeg decodes with the accurate integer DCT: TF's dct_method "INTEGER_ACCURATE". TF's default ("",
+    libjpeg's INTEGER_FAST) gives pixels that differ from these by up to a few grey levels."""
     _require_pillow("tf.image.decode_jpeg")
     with name_scope(name, "DecodeJpeg", [contents]) as scope:
         attrs = {"channels": int(channels), "ratio": int(ratio), "fancy_upscaling": bool(fancy_upscaling),
