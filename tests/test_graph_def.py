@@ -441,8 +441,21 @@ def test_the_table_of_tensorflows_output_names_covers_every_registered_op():
 
     import tfmini.ops
     import tfmini.summary.summary  # noqa: F401
-    from tfmini.framework import op_registry, tf_op_outputs
+    from tfmini.framework import op_registry, tf_attr_defaults, tf_op_outputs
     for m in pkgutil.iter_modules(tfmini.ops.__path__):
         importlib.import_module("tfmini.ops." + m.name)
-    missing = sorted(set(op_registry.registered_ops()) - tf_op_outputs.CHECKED)
-    assert not missing, "run tests/data/gen/tf_op_outputs.py (with TensorFlow) for: %s" % ", ".join(missing)
+    for table in (tf_op_outputs, tf_attr_defaults):
+        missing = sorted(set(op_registry.registered_ops()) - table.CHECKED)
+        assert not missing, "run tests/data/gen/%s.py (with TensorFlow) for: %s" % (table.__name__.rpartition(".")[2],
+                                                                                    ", ".join(missing))
+
+
+def test_import_fills_in_tensorflows_default_attributes():
+    """A GraphDef that leaves out attributes with defaults (a hand-made or older one: here a Placeholder without
+    `shape`, as the 2015 Inception graph has them) imports as in TF, the defaults filled in."""
+    gd = {"node": [{"name": "x", "op": "Placeholder", "attr": [{"key": "dtype", "value": {"type": 1}}]},
+                   {"name": "r", "op": "Relu", "input": ["x"], "attr": [{"key": "T", "value": {"type": 1}}]}]}
+    r, = tf.import_graph_def(proto.encode(proto.GRAPH_DEF, gd), return_elements=["r:0"], name="")
+    assert tf.get_default_graph().get_operation_by_name("x").get_attr("shape").ndims is None
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(r, {"x:0": [[-1.0, 2.0]]}), [[0.0, 2.0]])

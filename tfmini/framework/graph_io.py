@@ -174,6 +174,11 @@ T,T,T,T,T,T,T > T | use_locking:b : ApplyAdadelta
 T,T,T,T,T,T,T,T > T | use_locking:b : ApplyRMSProp
 T,T,T,T,T,T,T,T,T > T | use_locking:b : ApplyCenteredRMSProp
 T,T,T,T,T,T,T,T,T,T > T | use_locking:b use_nesterov:b : ApplyAdam
+T,T,T,T,Tindices,T > T | use_locking:b use_nesterov:b : SparseApplyMomentum
+T,T,T,T,Tindices > T | use_locking:b update_slots:b : SparseApplyAdagrad
+T,T,T,T,T,T,T,T,Tindices > T | use_locking:b : SparseApplyRMSProp
+T,T,T,T,T,T,T,T,T,Tindices > T | use_locking:b : SparseApplyCenteredRMSProp
+T,T,T,T,T,T,T,Tindices > T | use_locking:b : SparseApplyAdadelta
 -,T > - | : ScalarSummary HistogramSummary
 -,T > - | max_images:i bad_color:tensor : ImageSummary
 -,-,- > - | max_outputs:i : AudioSummaryV2
@@ -883,6 +888,18 @@ def _function_from_def(fdef, graph):
     return Function(g.name, g, g.inputs, outputs, outputs)
 
 
+def _add_default_attrs(op_type, attrs, accepted):
+    """Fill in the attributes that tfmini's op takes and a node leaves out with TensorFlow's defaults (an older or
+    hand-made GraphDef: a Placeholder without `shape` is one of unknown shape), as TF's importer does
+    (AddDefaultAttrsToNodeDef)."""
+    from .tf_attr_defaults import defaults
+    if accepted is None:
+        return  # an op that takes any attributes reads the ones it needs with defaults of its own
+    for key, value in defaults(op_type).items():
+        if key not in attrs and key in accepted:
+            attrs[key] = attr_from_proto(proto.decode(proto.ATTR_VALUE, value))
+
+
 def _import_node(g, node, scope, created, wanted, clear_devices, get_op_def, canonical_device, back_edges):
     op_type = node.get("op", "")
     try:
@@ -923,6 +940,7 @@ def _import_node(g, node, scope, created, wanted, clear_devices, get_op_def, can
         if key.startswith("_") or (accepted is not None and key not in accepted):
             continue
         attrs[key] = attr_from_proto(entry.get("value", {}))
+    _add_default_attrs(op_type, attrs, accepted)
     full = scope + node["name"]
     if scope and op_type in ("Enter", "RefEnter") and "frame_name" in attrs:
         attrs["frame_name"] = scope + attrs["frame_name"]  # each import's loops are frames of their own (as TF's)
