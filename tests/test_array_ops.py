@@ -15,6 +15,13 @@ M = np.arange(6, dtype=np.float32).reshape(2, 3)
 S = np.array([b"a", b"bb", b"ccc"], dtype=object)
 
 
+def _concat_v1(tf, concat_dim, values):
+    """TF's first Concat op (concat_dim first), which only imported GraphDefs from before TF 0.12 hold."""
+    vals = [tf.convert_to_tensor(v) for v in values]
+    return make_op("Concat", [tf.convert_to_tensor(concat_dim)] + vals, {"N": len(vals), "T": vals[0].dtype.base_dtype},
+                   name="Concat")
+
+
 def fed(tf, value, shape, fn=lambda p: p, dtype=None):
     """`fn` applied to a placeholder of static `shape` (None dims allowed), with the feed for `value`."""
     value = np.asarray(value)
@@ -110,6 +117,8 @@ CASES = [
         np.concatenate([M, M[:, :1]], -1).astype(np.int32), id="ConcatV2-negative-axis-unknown"),
     Row("ConcatV2", lambda tf: tf.concat([tf.constant(M, tf.float16), [[0, 1, 2]]], 0),
         np.concatenate([M, [[0, 1, 2]]]).astype(np.float16), id="ConcatV2-python-value"),
+    Row("Concat", lambda tf: _concat_v1(tf, 1, [tf.constant(A), tf.constant(A[:, :1])]),
+        np.concatenate([A, A[:, :1]], 1), id="Concat-legacy-dim-first"),
     Row("Pack", lambda tf: tf.stack([tf.constant(M), tf.constant(M) + 1], axis=1), np.stack([M, M + 1], 1)),
     Row("Pack", lambda tf: tf.stack([tf.constant(2.0, tf.float64), 3.0]), np.array([2.0, 3.0]),
         id="Pack-autopacked"),
@@ -869,6 +878,7 @@ GRAD_CASES = [
     GradRow("Transpose", lambda tf, x: tf.transpose(x), [(2, 3)], unknown_dims=True, id="Transpose-unknown-dims"),
     GradRow("ConjugateTranspose", _cplx_transpose, [(2, 3)]),
     GradRow("ConcatV2", lambda tf, x, y: tf.concat([x, y, x], 1), [(2, 3), (2, 1)]),
+    GradRow("Concat", lambda tf, x, y: _concat_v1(tf, 1, [x, y, x]), [(2, 3), (2, 1)]),
     GradRow("ConcatV2", lambda tf, x, y: tf.concat([x, y], -1), [(2, 3), (2, 1)], unknown_dims=True,
             id="ConcatV2-unknown-dims"),
     GradRow("ConcatV2", lambda tf, x, y: tf.concat([x, y], _dynamic_axis(tf, 0)), [(2, 3), (4, 3)],

@@ -108,7 +108,23 @@ def _unknown_channels_fbn(tf):
 D = np.arange(12, dtype=np.float32).reshape(6, 2)
 P = np.array([1, 0, 2, 0, 1, 1], np.int32)
 
+_BG = np.random.RandomState(0)
+BG_T, BG_M = _BG.randn(2, 2, 3, 3).astype(np.float32), _BG.randn(3).astype(np.float32)
+BG_V, BG_B, BG_G = (_BG.rand(3) + 0.5).astype(np.float32), _BG.randn(3).astype(np.float32), \
+    _BG.randn(3).astype(np.float32)
+
+
+def _np_bn_global(scale):
+    factor = 1 / np.sqrt(BG_V + np.float32(0.001)) * (BG_G if scale else 1)
+    return (BG_T - BG_M) * factor + BG_B
+
+
 CASES = [
+    # ---- BatchNormWithGlobalNormalization (the legacy op of imported graphs): (t - m) * rsqrt(v + eps) [* g] + b
+    Row("BatchNormWithGlobalNormalization", lambda tf: _bn_global(tf, BG_T, BG_M, BG_V, BG_B, BG_G),
+        _np_bn_global(True), id="BatchNormWithGlobalNormalization-scaled", atol=1e-6),
+    Row("BatchNormWithGlobalNormalization", lambda tf: _bn_global(tf, BG_T, BG_M, BG_V, BG_B, BG_G, scale=False),
+        _np_bn_global(False), id="BatchNormWithGlobalNormalization-unscaled", atol=1e-6),
     # ---- FusedBatchNorm: training (y, corrected variance, reserve spaces), NHWC and NCHW
     Row("FusedBatchNorm", lambda tf: _fbn(tf, X4, SC, OF)[0], np_bn_train(X4, SC, OF)[0], atol=1e-5),
     Row("FusedBatchNorm", lambda tf: _fbn(tf, X4N, SC, OF, data_format="NCHW")[0],
@@ -200,7 +216,18 @@ DY64 = RNG.uniform(-1, 1, size=(2, 3, 2, 3))
 X64N = np.ascontiguousarray(X64.transpose(0, 3, 1, 2))
 DY64N = np.ascontiguousarray(DY64.transpose(0, 3, 1, 2))
 
+def _bn_global(tf, t, m, v, b, g, scale=True):
+    """The BatchNormWithGlobalNormalization op itself (only GraphDefs from before TF 0.9 hold it)."""
+    args = [tf.convert_to_tensor(a) for a in (t, m, v, b, g)]
+    return make_op("BatchNormWithGlobalNormalization", args, {"T": args[0].dtype.base_dtype, "variance_epsilon": 0.001,
+                                                              "scale_after_normalization": scale})
+
+
 GRAD_CASES = [
+    GradRow("BatchNormWithGlobalNormalization", _bn_global, None, inputs=[X64, M64, V64, O64, S64],
+            id="BatchNormWithGlobalNormalization-scaled"),
+    GradRow("BatchNormWithGlobalNormalization", lambda tf, *a: _bn_global(tf, *a, scale=False), None,
+            inputs=[X64, M64, V64, O64, S64], wrt=[0, 1, 2, 3], id="BatchNormWithGlobalNormalization-unscaled"),
     GradRow("FusedBatchNorm", _fbn_row, None, inputs=[X64, S64, O64], id="FusedBatchNorm-NHWC-training"),
     GradRow("FusedBatchNorm", lambda tf, x, s, o: _fbn_row(tf, x, s, o, "NCHW"), None, inputs=[X64N, S64, O64],
             id="FusedBatchNorm-NCHW-training"),
@@ -903,3 +930,31 @@ def test_zero_fraction(backend):
         got = sess.run(fractions)
     np.testing.assert_allclose(got, _tf_extras()["zero_fraction"], rtol=1e-7)  # [0.75, nan, 1/3]
     assert np.isnan(got[1])
+
+
+def test_graphs_from_tensorflows_first_year_import_and_run():
+    """A GraphDef of producer version 8 with the legacy Concat (concat_dim first) and BatchNormWithGlobalNormalization
+    ops, as the 2015 Inception graph of TF's image tutorials has them; the first values are TF 2.21's for the same
+    GraphDef (TF 2.21 imports it too)."""
+    from tfmini.framework import graph_io
+    from tfmini.io import proto
+    nodes = [{"name": n, "op": "Const", "attr": [{"key": "dtype", "value": {"type": 1}},
+                                                 {"key": "value", "value": {"tensor": graph_io.tensor_proto(a)}}]}
+             for n, a in (("t", BG_T), ("m", BG_M), ("v", BG_V), ("b", BG_B), ("g", BG_G))]
+    nodes.append({"name": "dim", "op": "Const", "attr": [{"key": "dtype", "value": {"type": 3}}, {
+        "key": "value", "value": {"tensor": graph_io.tensor_proto(np.int32(3))}}]})
+    for name, scale in (("bn", True), ("bn_plain", False)):
+        nodes.append({"name": name, "op": "BatchNormWithGlobalNormalization", "input": ["t", "m", "v", "b", "g"],
+                      "attr": [{"key": "T", "value": {"type": 1}}, {"key": "variance_epsilon", "value": {"f": 0.001}},
+                               {"key": "scale_after_normalization", "value": {"b": scale}}]})
+    nodes.append({"name": "cat", "op": "Concat", "input": ["dim", "bn", "bn_plain"],
+                  "attr": [{"key": "N", "value": {"i": 2}}, {"key": "T", "value": {"type": 1}}]})
+    data = proto.encode(proto.GRAPH_DEF, {"node": nodes, "versions": {"producer": 8}})
+    cat, = tf.import_graph_def(data, return_elements=["cat:0"], name="")
+    assert cat.shape.as_list() == [2, 2, 3, 6]
+    with tf.Session() as sess:
+        got = sess.run(cat)
+    np.testing.assert_allclose(got[..., :3].ravel()[:6], [-0.38469407, 0.4130094, 0.5609054, -0.4582991, 0.11214991,
+                                                         -0.28697252], rtol=1e-6)
+    np.testing.assert_allclose(got[..., 3:].ravel()[:6], [0.28842637, -0.61416864, 1.2886413, 0.81615937, 0.9638542,
+                                                         -0.60125387], rtol=1e-6)

@@ -114,6 +114,8 @@ T > T | : Exit NextIteration
 N*T > T | axis:i : Pack
 T > num*T | axis:i : Unpack
 N*T,Tidx > T | : ConcatV2
+-,N*T > T | : Concat
+T,T,T,T,T > T | variance_epsilon:f scale_after_normalization:b : BatchNormWithGlobalNormalization
 -,N*shape_type > N*shape_type | : ConcatOffset
 -,T > num_split*T | : Split
 T,Tlen,- > num_split*T | : SplitV

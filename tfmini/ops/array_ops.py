@@ -1022,22 +1022,30 @@ def _input_shapes(values):
 
 
 def _concat_grad(op, grad):
+    return _concat_value_grads(op.inputs[:-1], op.inputs[-1], grad) + [None]
+
+
+def _concat_value_grads(values, axis_t, grad):
     """TF's rule: each input's block sliced out of `grad` at its offset along the axis (ConcatOffset);
     with more than 16 inputs, one split by the inputs' lengths along the axis."""
-    values, axis_t = op.inputs[:-1], op.inputs[-1]
     if len(values) == 1:
-        return [grad, None]
+        return [grad]
     if axis_t.dtype.base_dtype != dtypes.int32:
         axis_t = _math_ops().cast(axis_t, dtypes.int32)  # ConcatOffset and Split take an int32 axis
     axis = axis_t % rank(values[0])  # (an op named 'mod', as TF's)
     sizes = _input_shapes(values)
     if len(sizes) > 16:
         lengths = squeeze(slice(stack(sizes, axis=1), stack([axis, 0]), [1, -1]))
-        return split(grad, lengths, axis) + [None]
-    return [slice(grad, begin, s) for begin, s in zip(concat_offset(axis, sizes), sizes)] + [None]
+        return split(grad, lengths, axis)
+    return [slice(grad, begin, s) for begin, s in zip(concat_offset(axis, sizes), sizes)]
 
 
 register_op("ConcatV2", infer=_concat_infer, kernel=_concat_kernel, grad=_concat_grad)
+# TF's first Concat (concat_dim first, then the values): what GraphDefs from before TF 0.12 hold (the 2015 Inception
+# graph of TF's image tutorials); tf.concat builds ConcatV2
+register_op("Concat", infer=lambda concat_dim, *values, **attrs: _concat_infer(*values, concat_dim, **attrs),
+            kernel=lambda xp, concat_dim, *values, **attrs: _concat_kernel(xp, *values, concat_dim, **attrs),
+            grad=lambda op, grad: [None] + _concat_value_grads(op.inputs[1:], op.inputs[0], grad))
 
 
 def concat(values, axis, name="concat"):

@@ -8,6 +8,7 @@ from . import array_ops, constant_op, math_ops
 from .array_ops import _dbg, _deprecated_argument_lookup, _invalid, _with_rank
 
 __all__ = ["moments", "sufficient_statistics", "normalize_moments", "weighted_moments", "batch_normalization",
+           "batch_norm_with_global_normalization",
            "fused_batch_norm", "l2_normalize", "relu_layer", "swish", "weighted_cross_entropy_with_logits",
            "zero_fraction"]
 
@@ -141,6 +142,60 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
         scaled = x * _cast_to(inv, xdt)  # made first, as TF's one expression does (mul_1, then mul_2 for the shift)
         shift = offset - mean * inv if offset is not None else -mean * inv
         return scaled + _cast_to(shift, xdt)
+
+
+def batch_norm_with_global_normalization(t=None, m=None, v=None, beta=None, gamma=None, variance_epsilon=None,
+                                         scale_after_normalization=None, name=None, input=None, mean=None,  # noqa: A002
+                                         variance=None):
+    """TF 1.x's older batch normalization by given (global) statistics: batch_normalization with `gamma` as the
+    scale only when scale_after_normalization, built the same way (TF 1.15 builds it so too)."""
+    t = input if t is None else t
+    m = mean if m is None else m
+    v = variance if v is None else v
+    return batch_normalization(t, m, v, beta, gamma if scale_after_normalization else None, variance_epsilon, name)
+
+
+# ---- BatchNormWithGlobalNormalization: the op itself, which only GraphDefs from TF's first year hold (the 2015
+# Inception graph of TF's image tutorials); tf.nn.batch_norm_with_global_normalization builds the composite above
+def _bn_global_infer(t, m, v, beta, gamma, *, variance_epsilon, scale_after_normalization, **_):
+    shape = _with_rank(t.shape, 4)
+    c = shape.as_tuple()[3]
+    for p in (m, v, beta, gamma):
+        d = _with_rank(p.shape, 1).as_tuple()[0]
+        if c is not None and d is not None and c != d:
+            raise InferenceError("Dimensions must be equal, but are %d and %d" % (c, d))
+        c = c if c is not None else d
+    return t.dtype.base_dtype, TensorShape(shape.as_tuple()[:3] + (c,))
+
+
+def _bn_global_kernel(xp, t, m, v, beta, gamma, *, variance_epsilon, scale_after_normalization, **_):
+    """TF's kernel: the per-channel factor rsqrt(v + epsilon) (times gamma) first, then (t - m) * factor + beta."""
+    factor = 1 / xp.sqrt(v + t.dtype.type(variance_epsilon))
+    if scale_after_normalization:
+        factor = factor * gamma
+    return ((t - m) * factor + beta).astype(t.dtype, copy=False)
+
+
+def _bn_global_grad(op, grad):
+    """d/dt = grad * factor; d/dm = -(its sum over N, H, W); d/dv from factor's -1/2 power; d/dbeta = the sum of
+    grad; d/dgamma = the sum of grad * normalized t (zeros without scale_after_normalization), as TF's
+    BatchNormWithGlobalNormalizationGrad."""
+    t, m, v, _, gamma = op.inputs
+    scaled = op.get_attr("scale_after_normalization")
+    inv = math_ops.rsqrt(v + op.get_attr("variance_epsilon"))
+    factor = inv * gamma if scaled else inv
+    axes = [0, 1, 2]
+    centered_grad = math_ops.reduce_sum(grad * (t - m), axes)
+    dt = grad * factor
+    dm = -math_ops.reduce_sum(dt, axes)
+    dv = centered_grad * (-0.5 * inv * inv * factor)
+    db = math_ops.reduce_sum(grad, axes)
+    dg = centered_grad * inv if scaled else array_ops.zeros_like(gamma)
+    return [dt, dm, dv, db, dg]
+
+
+register_op("BatchNormWithGlobalNormalization", infer=_bn_global_infer, kernel=_bn_global_kernel,
+            grad=_bn_global_grad)
 
 
 def _cast_to(t, dtype):
