@@ -58,9 +58,9 @@ def test_tensorflow_1_15_modules_tfmini_lacks_say_so():
             getattr(owner, name)
     for module, says in [("tfmini.contrib.factorization", "tensorflow.contrib.factorization is TensorFlow 1.x API"),
                          ("tfmini.estimator", "tensorflow.estimator is TensorFlow 1.x API"),
-                         ("tfmini.python.framework", "tensorflow.python is TensorFlow's internal code")]:
-        with pytest.raises(ModuleNotFoundError, match=r"^No module named '%s': %s" % (
-                module.split(".python")[0] + (".python" if ".python" in module else ""), re.escape(says))):
+                         ("tfmini.python.framework", "tensorflow.python.framework is TensorFlow's internal code")]:
+        # (tfmini.python itself exists, for its client.device_lib: the module asked for is the one named)
+        with pytest.raises(ModuleNotFoundError, match=r"^No module named '%s': %s" % (module, re.escape(says))):
             importlib.import_module(module)
     with pytest.raises(ModuleNotFoundError, match=r"^No module named 'tfmini\.contrib\.nothing'$"):
         importlib.import_module("tfmini.contrib.nothing")

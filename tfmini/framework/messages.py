@@ -19,7 +19,7 @@ from ..io.proto import REPEATED
 __all__ = ["SUMMARY", "SUMMARY_VALUE", "SUMMARY_METADATA", "HISTOGRAM_PROTO", "EVENT", "SESSION_LOG",
            "LOG_MESSAGE", "TAGGED_RUN_METADATA", "SUMMARY_DESCRIPTION", "EXAMPLE", "SEQUENCE_EXAMPLE",
            "FEATURES", "FEATURE", "FEATURE_LISTS", "FEATURE_LIST", "PROJECTOR_CONFIG", "EMBEDDING_INFO",
-           "SPRITE_METADATA", "EXTRA", "require_protobuf", "get",
+           "SPRITE_METADATA", "DEVICE_ATTRIBUTES", "DEVICE_LOCALITY", "EXTRA", "require_protobuf", "get",
            "available", "to_bytes", "from_bytes"]
 
 EXTRA = "tensorboard"  # the pyproject extra that brings protobuf
@@ -70,6 +70,13 @@ EMBEDDING_INFO = {1: ("tensor_name", "string"), 2: ("metadata_path", "string"), 
                   4: ("tensor_shape", "uint32", REPEATED), 5: ("sprite", SPRITE_METADATA), 6: ("tensor_path", "string")}
 PROJECTOR_CONFIG = {1: ("model_checkpoint_path", "string"), 2: ("embeddings", EMBEDDING_INFO, REPEATED),
                     3: ("model_checkpoint_dir", "string")}
+
+# =========================================================================== device_attributes.proto
+# what device_lib.list_local_devices() returns (tfmini/python/client/device_lib.py)
+DEVICE_LOCALITY = {1: ("bus_id", "int32"), 2: ("numa_node", "int32")}
+DEVICE_ATTRIBUTES = {1: ("name", "string"), 2: ("device_type", "string"), 4: ("memory_limit", "int64"),
+                     5: ("locality", DEVICE_LOCALITY), 6: ("incarnation", "fixed64"),
+                     7: ("physical_device_desc", "string")}
 
 # =========================================================================== the classes' declarations
 # (full name, schema); nested messages are named inside their parent, map entries end in "Entry"
@@ -125,6 +132,8 @@ _MESSAGES = [
     ("SpriteMetadata", SPRITE_METADATA),
     ("EmbeddingInfo", EMBEDDING_INFO),
     ("ProjectorConfig", PROJECTOR_CONFIG),
+    ("DeviceLocality", DEVICE_LOCALITY),
+    ("DeviceAttributes", DEVICE_ATTRIBUTES),
 ]
 
 _DATA_TYPES = ["DT_INVALID", "DT_FLOAT", "DT_DOUBLE", "DT_INT32", "DT_UINT8", "DT_INT16", "DT_INT8", "DT_STRING",
