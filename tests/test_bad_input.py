@@ -565,8 +565,8 @@ SHAPES = [
 
 # =========================================================================== shapes and values at run time
 def _reshape_runtime():
-    x = tf.placeholder(tf.float32, [None, 3])
-    r = tf.reshape(x, [4, 2])  # @reshape_runtime
+    x = tf.placeholder(tf.float32, [None, 3])  # 4 rows make the 12 values [4, 3] wants: the graph cannot tell
+    r = tf.reshape(x, [4, 3])  # @reshape_runtime
     return r, {x: np.zeros((2, 3))}
 
 
@@ -672,7 +672,7 @@ RUNTIME = [
         "In[0] and In[1] must have compatible batch dimensions: [2,2,3] vs. [3,3,2]"),
     # ReshapeOp::Compute
     row("reshape_runtime", at_run(_reshape_runtime, lambda b: _sess_run(*b)), tf.errors.InvalidArgumentError,
-        "Input to reshape is a tensor with 6 values, but the requested shape has 8"),
+        "Input to reshape is a tensor with 6 values, but the requested shape has 12"),
     row("reshape_runtime_names_op_and_line", at_run(_reshape_runtime, lambda b: _sess_run(*b)),
         tf.errors.InvalidArgumentError, defined_at("Reshape", "reshape_runtime")),
     row("reshape_two_unknown", at_run(_reshape_two_unknown, lambda b: _sess_run(*b)), tf.errors.InvalidArgumentError,
