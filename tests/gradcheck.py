@@ -57,7 +57,7 @@ class GradRow:
             wrt = self.wrt if self.wrt is not None else range(len(xs))
             grads = tf.gradients(loss, [xs[i] for i in wrt])
             assert all(g is not None for g in grads), "%s: a gradient is None" % self.id
-            symbolic = run(grads, values)
+            symbolic = [_dense(g) for g in run(grads, values)]
             for k, i in enumerate(wrt):
                 assert symbolic[k].shape == values[i].shape, \
                     "%s: gradient shape %s for input shape %s" % (self.id, symbolic[k].shape, values[i].shape)
@@ -84,3 +84,13 @@ def grad_rows_test(cases):
     def test_grad_row(row, backend):  # every row on every backend (conftest.BACKENDS)
         row.run()
     return test_grad_row
+
+
+def _dense(value):
+    """A fetched gradient as a dense array: an IndexedSlicesValue (tf.gather's sparse gradient) summed into its
+    dense shape, as TF's gradient_checker does."""
+    if not isinstance(value, tf.IndexedSlicesValue):
+        return value
+    out = np.zeros(value.dense_shape, value.values.dtype)
+    np.add.at(out, value.indices, value.values)
+    return out

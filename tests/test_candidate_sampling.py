@@ -274,7 +274,8 @@ def test_sampled_losses_values_and_gradients_as_tf(case):
     tf.reset_default_graph()
     loss, wrt, _ = _build_loss(case)
     weight = tf.constant(np.linspace(0.5, 1.5, len(case["inputs"])).astype(np.float32))
-    grads = tf.gradients(tf.reduce_sum(loss * weight), wrt)
+    # the weights' gradients are IndexedSlices (embedding_lookup's): densified, as the generator does
+    grads = [tf.convert_to_tensor(g) for g in tf.gradients(tf.reduce_sum(loss * weight), wrt)]
     with tf.Session() as sess:
         vals = sess.run([loss] + grads)
     assert loss.name == case["loss_name"] and loss.shape.as_list() == [len(case["inputs"])]

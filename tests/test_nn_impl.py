@@ -503,6 +503,8 @@ def test_embedding_lookup_single_table(sess):
     assert tf.get_default_graph().get_operation_by_name("embedding_lookup").type == "GatherV2"
     loss = tf.reduce_sum(e * e)
     g = tf.gradients(loss, table)[0]
+    assert isinstance(g, tf.IndexedSlices)  # sparse, as TF's; densified here to compare
+    g = tf.convert_to_tensor(g)
     sess.run(tf.global_variables_initializer())
     idv = np.array([[4, 0], [4, 1]], np.int32)
     ev, gv = sess.run([e, g], {ids: idv})
@@ -528,6 +530,8 @@ def test_embedding_lookup_partitioned(sess, strategy):
     types = {op.type for op in tf.get_default_graph().get_operations()}
     assert {"DynamicPartition", "ParallelDynamicStitch"} <= types
     grads = tf.gradients(tf.reduce_sum(e), parts)
+    assert all(isinstance(g, tf.IndexedSlices) for g in grads)  # sparse, as TF's; densified here to compare
+    grads = [tf.convert_to_tensor(g) for g in grads]
     sess.run(tf.global_variables_initializer())
     ev, gs = sess.run([e, grads])
     np.testing.assert_array_equal(ev, full[idv])

@@ -40,6 +40,8 @@ from .ops.io_ops import (FixedLengthRecordReader, ReaderBase, TFRecordReader, Te
 from .ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, decode_csv,  # noqa: F401
                               decode_raw, parse_example, parse_single_example)
 from .framework.sparse_tensor import SparseTensor, SparseTensorValue  # noqa: F401
+from .framework.indexed_slices import (IndexedSlices, IndexedSlicesValue,  # noqa: F401
+                                     convert_to_tensor_or_indexed_slices)
 from .ops.sparse_ops import (sparse_placeholder, sparse_reduce_sum, sparse_segment_mean,  # noqa: F401
                              sparse_segment_sqrt_n, sparse_segment_sum, sparse_tensor_dense_matmul,
                              sparse_tensor_to_dense, sparse_to_dense)

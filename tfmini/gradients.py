@@ -2,13 +2,15 @@
 
 Each op's gradient rule lives next to the op (its registry entry's `grad`), as a function
 `(op, *output_grads) -> [one gradient per input, or None]`. This module walks the graph from
-the ys back to the xs, sums gradients that reach one tensor along several paths (AddN), and,
+the ys back to the xs, sums gradients that reach one tensor along several paths (AddN; sparse ones, the
+IndexedSlices of tf.gather's rule, concatenate, and come back to the caller as IndexedSlices), and,
 for the ops registered `broadcasting` (BatchMatMulV2, SelectV2), reduces each input's gradient back to that
 input's shape, `_sum_to_input`. The elementwise binary ops reduce in their own rules, as TF's math_grad does
 (math_ops._reduce_gradient_args), so that their gradient graphs are TF's node for node.
 """
 import collections
 
+from .framework.indexed_slices import IndexedSlices
 from .framework.op_registry import GRADIENT_PENDING, NO_GRADIENT, NOT_DIFFERENTIABLE
 from .framework.ops import Tensor, _graph_from_inputs, control_dependencies, convert_to_tensor, name_scope
 from .ops import control_flow_state
@@ -169,23 +171,43 @@ def _set_grad(grads, t, grad):
 
 
 def _aggregate(grads, op):
-    """Sum the partial gradients of each output of `op` (AddN), store and return them."""
+    """Sum the partial gradients of each output of `op`, store and return them: dense ones with an AddN; sparse ones
+    (IndexedSlices, from tf.gather) by concatenating their values and indices (TF's AggregateIndexedSlicesGradients);
+    a mix of both densified into the AddN."""
     from .ops import math_ops
     op_grads = grads.get(op)
     if op_grads is None:
         return [None] * len(op._outputs)
     out = []
     for parts in op_grads:
-        if isinstance(parts, Tensor) or parts is None:
+        if isinstance(parts, (Tensor, IndexedSlices)) or parts is None:
             out.append(parts)
         elif not parts:
             out.append(None)
         elif len(parts) == 1:
             out.append(parts[0])
-        else:
+        elif all(isinstance(p, Tensor) for p in parts):
             out.append(math_ops.add_n(parts))
+        else:
+            out.append(_aggregate_indexed_slices(parts))
     grads[op] = out
     return list(out)
+
+
+def _aggregate_indexed_slices(parts):
+    """TF's AggregateIndexedSlicesGradients: with any dense part, the AddN of all (the sparse ones densified);
+    else one IndexedSlices of the concatenated values and indices (int32 indices cast to int64 where the parts
+    mix both) with the first part's dense_shape. A row listed twice stays listed twice: its slices sum."""
+    from .framework import dtypes
+    from .ops import array_ops, math_ops
+    if any(isinstance(p, Tensor) for p in parts):
+        return math_ops.add_n(parts)
+    n_int32 = sum(p.indices.dtype.base_dtype == dtypes.int32 for p in parts)
+    if 0 < n_int32 < len(parts):
+        parts = [IndexedSlices(p.values, math_ops.cast(p.indices, dtypes.int64), p.dense_shape)
+                 if p.indices.dtype.base_dtype == dtypes.int32 else p for p in parts]
+    return IndexedSlices(array_ops.concat([p.values for p in parts], axis=0),
+                         array_ops.concat([p.indices for p in parts], axis=0), parts[0].dense_shape)
 
 
 def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False, gate_gradients=False,
@@ -274,7 +296,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                 if in_grad is None or not _is_trainable(t_in):
                     continue
                 try:
-                    in_grad.set_shape(t_in.get_shape())
+                    if isinstance(in_grad, Tensor):  # an IndexedSlices has no static shape to refine
+                        in_grad.set_shape(t_in.get_shape())
                 except ValueError:
                     raise ValueError("Incompatible shapes between op input and calculated input gradient.  "
                                      "Forward operation: %s.  Input index: %d. Original input shape: %s.  "
@@ -302,7 +325,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
 
 def _has_any_not_none_grads(grads, op):
     for parts in grads.get(op, ()):
-        if isinstance(parts, Tensor) or (isinstance(parts, list) and any(g is not None for g in parts)):
+        if isinstance(parts, (Tensor, IndexedSlices)) or (isinstance(parts, list) and
+                                                           any(g is not None for g in parts)):
             return True
     return False
 

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..framework import errors, ops
 from ..framework.ops import Operation, Tensor
+from ..framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 from ..framework.sparse_tensor import SparseTensor, SparseTensorValue
 from ..runtime import backends, device, host_memory, intra_op
 from ..runtime.executor import DevicePlan, build_plan
@@ -86,6 +87,9 @@ class _FetchMapper:
         if isinstance(fetch, SparseTensor):  # fetched as a SparseTensorValue of its three tensors, as TF's
             return ("namedtuple", SparseTensorValue, [self._element(graph, t)
                                                       for t in (fetch.indices, fetch.values, fetch.dense_shape)])
+        if isinstance(fetch, IndexedSlices):  # an IndexedSlicesValue of its tensors (dense_shape None without one)
+            parts = [fetch.values, fetch.indices] + ([] if fetch.dense_shape is None else [fetch.dense_shape])
+            return ("namedtuple", _indexed_slices_value, [self._element(graph, t) for t in parts])
         if isinstance(fetch, tuple) and hasattr(fetch, "_fields"):
             return ("namedtuple", type(fetch), [self._map(graph, f) for f in fetch])
         if isinstance(fetch, (list, tuple)):
@@ -101,6 +105,10 @@ class _FetchMapper:
 
     def build(self, values):
         return _rebuild(self.structure, values)
+
+
+def _indexed_slices_value(values, indices, dense_shape=None):
+    return IndexedSlicesValue(values, indices, dense_shape)
 
 
 def _rebuild(s, values):
@@ -123,9 +131,20 @@ def _rebuild(s, values):
 
 def _split_sparse_feeds(feed_dict):
     """`feed_dict` with each SparseTensor key replaced by its indices, values and dense_shape, fed the parts of
-    its value (a SparseTensorValue or an (indices, values, dense_shape) tuple), as TF's session does."""
+    its value (a SparseTensorValue or an (indices, values, dense_shape) tuple), as TF's session does; an
+    IndexedSlices key likewise by its values, indices (and dense_shape), from an IndexedSlicesValue or a tuple."""
     out = {}
     for k, v in feed_dict.items():
+        if k.__class__ is IndexedSlices:
+            parts = [k.values, k.indices] + ([] if k.dense_shape is None else [k.dense_shape])
+            if isinstance(v, IndexedSlicesValue) and k.dense_shape is None:
+                v = v[:2]
+            if not (isinstance(v, (tuple, list)) and len(v) == len(parts)):
+                raise TypeError("The value of an IndexedSlices %s must be an IndexedSlicesValue or a tuple "
+                                "(values, indices%s), got %r" % (k, "" if k.dense_shape is None else ", dense_shape",
+                                                                 v))
+            out.update(zip(parts, v))
+            continue
         if k.__class__ is not SparseTensor:
             out[k] = v
             continue
@@ -303,7 +322,7 @@ class BaseSession:
         if graph._version != self._plans_version:
             self._plans.clear()
             self._plans_version = graph._version
-        if feed_dict and any(k.__class__ is SparseTensor for k in feed_dict):
+        if feed_dict and any(k.__class__ is SparseTensor or k.__class__ is IndexedSlices for k in feed_dict):
             feed_dict = _split_sparse_feeds(feed_dict)
         feed_keys = tuple(feed_dict) if feed_dict else ()
         key = (flat, targets, feed_keys)

@@ -64,17 +64,24 @@ def convert_same_dtype(op_type, args, dtype=None, allowed=None):
     """
     known = None
     known_param = None
-    for param, v in args:
+    converted = {}  # each argument converted once: an IndexedSlices' conversion builds ops (named as its param)
+
+    def convert(i, param, v):
+        if i not in converted:
+            converted[i] = convert_to_tensor(v, name=param if v.__class__.__name__ == "IndexedSlices" else None)
+        return converted[i]
+
+    for i, (param, v) in enumerate(args):
         if is_tensor_like(v):
-            t = convert_to_tensor(v)
+            t = convert(i, param, v)
             known, known_param = t.dtype.base_dtype, param
             break
     if known is None and dtype is not None:
         known = dtypes.as_dtype(dtype)
     out = []
-    for param, v in args:
+    for i, (param, v) in enumerate(args):
         if is_tensor_like(v):
-            t = convert_to_tensor(v)
+            t = convert(i, param, v)
             if t.dtype.base_dtype != known:
                 if known_param is None:
                     raise TypeError("Input '%s' of '%s' Op has type %s that does not match expected type of %s."

@@ -15,6 +15,7 @@ from ..framework import dtypes, errors
 from ..framework.op_def_library import (FLOAT_TYPES, INT_TYPES, NUMBER_TYPES, check_allowed, convert_one,
                                         REAL_NUMBER_TYPES as _REAL_TYPES,
                                         convert_same_dtype, is_tensor_like, make_op)
+from ..framework.indexed_slices import IndexedSlices, indexed_slices_to_tensor_no_warning
 from ..framework.op_registry import NO_GRADIENT, NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.op_registry import debug_string as _dbg  # a run-time shape as TF prints it: [2,3]
 from ..framework.ops import (Tensor, convert_to_tensor, get_default_graph, name_scope,
@@ -1716,13 +1717,23 @@ def _gather_kernel(xp, params, indices, axis, **_):
 
 
 def _gather_grad(op, grad):
-    """Dense TF rule: each gathered slice's gradient is summed into the row it came from
-    (UnsortedSegmentSum). Along axis a > 0, the gathered axis is first moved to the front."""
+    """TF's _GatherV2Grad. Along axis 0 the gradient is sparse: an IndexedSlices of the output gradient's slices
+    (one per index, flattened) at the gathered indices, dense_shape the params' shape; tf.gradients hands it on,
+    and the optimizers update only those rows. Along axis a > 0 it is dense: each gathered slice's gradient is
+    summed into the place it came from (UnsortedSegmentSum), the gathered axis first moved to the front."""
     params, indices, axis_t = op.inputs
     params_shape = shape(params)
+    axis = constant_value(axis_t)
+    if axis is not None and int(axis) == 0:
+        # TF 2.21's graph: Shape, Size, ExpandDims, strided_slice, concat, Reshape (values), Reshape_1 (indices).
+        # (TF 1.15 took the shape as int64 and cast it to int32; TF 2 reads it as int32 directly)
+        indices_size = expand_dims(size(indices), 0)
+        values_shape = concat([indices_size, params_shape[1:]], 0)
+        values = reshape(indexed_slices_to_tensor_no_warning(grad), values_shape)
+        return [IndexedSlices(values, reshape(indices, indices_size), params_shape), None, None]
+    grad = indexed_slices_to_tensor_no_warning(grad)
     n_indices = reshape(size(indices), [1])  # not -1: a reshape cannot infer it when params has no entries
     flat_indices = reshape(indices, n_indices)
-    axis = constant_value(axis_t)
     r = params.shape.ndims
     if axis is not None and r is not None:
         a = int(axis) % r

@@ -3,6 +3,7 @@ built from existing ops, so their gradients come from those ops' rules. (clip_by
 import collections.abc
 
 from ..framework import dtypes
+from ..framework.indexed_slices import IndexedSlices
 from ..framework.ops import colocate_with, convert_to_tensor, name_scope
 from . import array_ops, math_ops, nn_ops
 from .constant_op import constant
@@ -15,9 +16,12 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     all) is at most `clip_norm`, else scaled down to that norm. Same shape as `t`.
 
     >>> tf.clip_by_norm([3.0, 4.0], 1.0)   # [0.6, 0.8]
+
+    An IndexedSlices gives an IndexedSlices: its values clipped by their own norm (as TF).
     """
     with name_scope(name, "clip_by_norm", [t, clip_norm]) as scope:
-        t = convert_to_tensor(t, name="t")
+        sparse = t if isinstance(t, IndexedSlices) else None
+        t = convert_to_tensor(t.values if sparse is not None else t, name="t")
         l2sum = math_ops.reduce_sum(t * t, axes, keepdims=True)
         pred = l2sum > 0
         # sqrt only where the sum is positive: sqrt's gradient at 0 is inf, and 0 * inf would be NaN
@@ -26,7 +30,13 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
         intermediate = t * clip_norm
         # a clip_norm that broadcasts `t` to a bigger shape is a mistake, not a clip
         t.shape.merge_with(intermediate.shape)
-        return array_ops.identity(intermediate / math_ops.maximum(l2norm, clip_norm), name=scope)
+        clipped = array_ops.identity(intermediate / math_ops.maximum(l2norm, clip_norm), name=scope)
+        return clipped if sparse is None else IndexedSlices(clipped, sparse.indices, sparse.dense_shape)
+
+
+def _values_of(t):
+    """The tensor whose entries count towards a norm: an IndexedSlices' values, else `t`."""
+    return t.values if isinstance(t, IndexedSlices) else t
 
 
 def _as_sequence(t_list):
@@ -39,10 +49,13 @@ def global_norm(t_list, name=None):
     """sqrt(sum of the squares of every element of every tensor in `t_list`) (None entries skipped).
 
     >>> tf.global_norm([[3.0], [4.0]])   # 5.0
+
+    An IndexedSlices counts by its values (a repeated row counts once per slice), as in TF.
     """
     t_list = _as_sequence(t_list)
     with name_scope(name, "global_norm", [t for t in t_list if t is not None]) as scope:
-        values = [convert_to_tensor(t, name="t_%d" % i) if t is not None else None for i, t in enumerate(t_list)]
+        values = [convert_to_tensor(_values_of(t), name="t_%d" % i) if t is not None else None
+                  for i, t in enumerate(t_list)]
         half_squared_norms = []
         for v in values:
             if v is not None:
@@ -68,7 +81,8 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
                                                         constant(1.0, dtype=use_norm.dtype) / clip_norm)
         # use_norm - use_norm is 0 for a finite norm and NaN otherwise
         scale = scale_for_finite + (use_norm - use_norm)
-        values = [convert_to_tensor(t, name="t_%d" % i) if t is not None else None for i, t in enumerate(t_list)]
+        values = [convert_to_tensor(_values_of(t), name="t_%d" % i) if t is not None else None
+                  for i, t in enumerate(t_list)]
         list_clipped = []
         for i, v in enumerate(values):
             if v is None:
@@ -77,6 +91,9 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
                 with colocate_with(v.op):
                     # TF's name: the scope plus "_i", so 'clip_by_global_norm/clip_by_global_norm/_0'
                     list_clipped.append(array_ops.identity(v * scale, name="%s_%d" % (scope, i)))
+        # an IndexedSlices stays sparse: its values scaled, its indices and dense_shape as they were
+        list_clipped = [IndexedSlices(c, t.indices, t.dense_shape) if isinstance(t, IndexedSlices) else c
+                        for c, t in zip(list_clipped, t_list)]
     return list_clipped, use_norm
 
 

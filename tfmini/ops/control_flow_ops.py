@@ -79,8 +79,12 @@ def group(*inputs, **kwargs):
 def with_dependencies(dependencies, output_tensor, name=None):
     """`output_tensor`'s value (an Identity), produced only after `dependencies` have run."""
     from .array_ops import identity
+    from ..framework.indexed_slices import IndexedSlices
     with name_scope(name, "control_dependency", list(dependencies) + [output_tensor]) as scope:
         with control_dependencies(dependencies):
+            if isinstance(output_tensor, IndexedSlices):  # TF's: the values gated, indices and shape as they are
+                return IndexedSlices(identity(output_tensor.values, name=scope), output_tensor.indices,
+                                     output_tensor.dense_shape)
             return identity(output_tensor, name=scope)
 
 
@@ -97,8 +101,9 @@ def _gated_tuple(tensors, gate_on, name=None, control_inputs=None):
     inputs on the entries not at the positions `gate_on` gives (all when None) are recorded as skippable, and a
     plan runs them only when something else needs them (in a plan run in order a gate changes nothing, so that
     skips only work whose result nothing reads, e.g. the gradient for a fed input)."""
+    from ..framework.indexed_slices import IndexedSlices
     with name_scope(name, "tuple", tensors):
-        tensors = [t if t is None or isinstance(t, (Tensor, Operation)) else convert_to_tensor(t)
+        tensors = [t if t is None or isinstance(t, (Tensor, Operation, IndexedSlices)) else convert_to_tensor(t)
                    for t in tensors]
         gating_ops = [t if isinstance(t, Operation) else t.op for t in tensors if t is not None]
         kept = {t if isinstance(t, Operation) else t.op for i, t in enumerate(tensors)
@@ -118,7 +123,7 @@ def _gated_tuple(tensors, gate_on, name=None, control_inputs=None):
             gate.graph._gate_skippable[gate] = frozenset(skippable)
         out = []
         for t in tensors:
-            if isinstance(t, Tensor):
+            if isinstance(t, (Tensor, IndexedSlices)):
                 out.append(with_dependencies([gate], t))
             elif isinstance(t, Operation):
                 with control_dependencies([gate]):

@@ -9,6 +9,7 @@ from ..framework import dtypes, errors
 from ..framework.op_def_library import (FLOAT_COMPLEX_TYPES, FLOAT_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES,
                                         check_allowed, convert_one, convert_same_dtype, is_tensor_like, make_op)
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, debug_string, incompatible_shapes, register_op
+from ..framework.indexed_slices import IndexedSlices
 from ..framework.ops import Tensor, control_dependencies, convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
 from ..runtime import intra_op
@@ -1215,6 +1216,12 @@ def add_n(inputs, name=None):
     """
     if not inputs or not isinstance(inputs, (list, tuple)):
         raise ValueError("inputs must be a list of at least oneTensor/IndexedSlices with the same dtype and shape")
+    if len(inputs) > 1 and any(isinstance(v, IndexedSlices) for v in inputs):
+        # TF densifies an IndexedSlices inside the AddN's name scope, as its input `inputs_<i>` (tf.gradients' sum of
+        # a sparse and a dense gradient: `gradients/AddN/inputs_1`)
+        with name_scope(name, "AddN", inputs) as scope:
+            ts = [convert_to_tensor(v, name="inputs_%d" % i) for i, v in enumerate(inputs)]
+            return add_n(ts, name=scope)
     ts = [convert_to_tensor(v) for v in inputs]
     if len(ts) == 1:
         if name:

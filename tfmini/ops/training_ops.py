@@ -1,4 +1,5 @@
-"""Training ops: the in-place variable updates optimizers apply (ApplyGradientDescent, ApplyAdam, ...).
+"""Training ops: the in-place variable updates optimizers apply (ApplyGradientDescent, ApplyAdam, ...), and the
+SparseApply* ops that update only some rows (for a sparse gradient, an IndexedSlices).
 
 Each takes the variable and its slots as references (the executor passes their storage) and
 updates the stored arrays in place; its output is the variable (a ref tensor), as in TF.
@@ -9,11 +10,14 @@ from ..framework import errors
 from ..framework.op_def_library import make_op
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.ops import convert_to_tensor, name_scope
+from ..framework.tensor_shape import TensorShape
 from ..runtime import intra_op
+from .shape_util import shape_str
 from ..runtime.state import deref
 
 __all__ = ["apply_gradient_descent", "apply_momentum", "apply_adam", "apply_adagrad", "apply_rms_prop",
-           "apply_centered_rms_prop", "apply_adadelta"]
+           "apply_centered_rms_prop", "apply_adadelta", "sparse_apply_momentum", "sparse_apply_adagrad",
+           "sparse_apply_rms_prop", "sparse_apply_centered_rms_prop", "sparse_apply_adadelta"]
 
 
 def _apply_infer(n_refs):
@@ -197,6 +201,178 @@ register_op("ApplyAdadelta", infer=_apply_infer(3), kernel=_apply_adadelta_kerne
             stateful=True, ref_inputs=(0, 1, 2))
 
 
+# =========================================================================== SparseApply*: updates of some rows
+# The optimizers' path for a sparse gradient (an IndexedSlices, from tf.gather / tf.nn.embedding_lookup): the update
+# of the dense op, applied to the rows `indices` of the variable and its slots only, `grad[i]` being row indices[i]'s
+# gradient. The optimizers sum the slices of a repeated index first (Optimizer._apply_sparse_duplicate_indices); an
+# index repeated anyway is applied once per occurrence, in order, as TF's kernels loop over the indices.
+def _sparse_apply_infer(n_refs, grad_at):
+    """Shape rule shared by the SparseApply* ops: refs share the variable's shape; grad is [N] + var.shape[1:];
+    indices is [N]; the other inputs are scalars. TF's HandleGradAndIndicesInputs."""
+    def infer(*inputs, **attrs):
+        var = inputs[0]
+        if not var.dtype._is_ref:
+            raise TypeError("SparseApply ops need a variable (a ref tensor) as input 'var', got %s" % var)
+        shape = var.shape
+        for t in inputs[1:n_refs]:
+            shape = shape.merge_with(t.shape)
+        grad, indices = inputs[grad_at], inputs[grad_at + 1]
+        if indices.shape.ndims not in (None, 1):
+            raise InferenceError("Shape must be rank 1 but is rank %d" % indices.shape.ndims)
+        if grad.shape.ndims == 0:
+            raise InferenceError("Shape must be at least rank 1 but is rank 0")
+        if shape.ndims is not None and grad.shape.ndims is not None:
+            if shape.ndims != grad.shape.ndims:
+                raise InferenceError("Shapes must be equal rank, but are %d and %d" % (grad.shape.ndims, shape.ndims))
+            for k, (a, b) in enumerate(zip(shape.as_tuple()[1:], grad.shape.as_tuple()[1:]), 1):
+                if a is not None and b is not None and a != b:
+                    tail = TensorShape([None] + list(grad.shape.as_tuple()[1:]))
+                    raise InferenceError("Dimension %d in both shapes must be equal, but are %d and %d. Shapes are "
+                                         "%s and %s." % (k, a, b, shape_str(shape), shape_str(tail)))
+        if indices.shape.ndims == 1 and grad.shape.ndims is not None:
+            n, m = indices.shape.as_tuple()[0], grad.shape.as_tuple()[0]
+            if n is not None and m is not None and n != m:
+                raise InferenceError("Dimensions must be equal, but are %d and %d" % (n, m))
+        for i, t in enumerate(inputs[n_refs:], n_refs):
+            if i not in (grad_at, grad_at + 1) and t.shape.ndims not in (None, 0):
+                raise InferenceError("Shape must be rank 0 but is rank %d" % t.shape.ndims)
+        return var.dtype, shape
+    return infer
+
+
+def _sparse_rows(xp, update, slots, grad, indices):
+    """Run `update(*rows, grad)` on the rows `indices` of the arrays in `slots` (the variable's and its slots'
+    storage) and write the rows back. Indices are checked against the variable's first dimension (TF's
+    InvalidArgumentError); a repeated index is applied once per occurrence, in order (rounds of distinct indices)."""
+    arrays = [deref(s) for s in slots]
+    var = arrays[0]
+    for a in arrays[1:]:
+        if a.shape != var.shape:
+            raise errors.InvalidArgumentError(None, None, "var and accum do not have the same shape%s %s"
+                                              % (list(var.shape), list(a.shape)))
+    idx = xp.asarray(indices).reshape(-1)  # int32 indices reach a GPU kernel in host memory
+    if var.ndim == 0 or grad.ndim == 0 or grad.shape[1:] != var.shape[1:]:
+        raise errors.InvalidArgumentError(None, None, "var and grad do not have the same shape%s %s"
+                                          % (list(var.shape), list(grad.shape)))
+    if grad.shape[0] != idx.shape[0]:
+        raise errors.InvalidArgumentError(None, None, "grad must be the same size as indices in the first dimension.")
+    if idx.size == 0:
+        return
+    bad = (idx < 0) | (idx >= var.shape[0])
+    if bad.any():
+        at = int(xp.argmax(bad))
+        raise errors.InvalidArgumentError(None, None, "Index %d at offset %d in indices is out of range"
+                                          % (int(idx[at]), at))
+
+    def apply(at_idx, g):
+        rows = [a[at_idx] for a in arrays]  # copies: updated, then written back
+        update(*rows, g)
+        for a, r in zip(arrays, rows):
+            a[at_idx] = r
+
+    if xp.unique(idx).size == idx.size:
+        apply(idx, grad)
+        return
+    # the k-th occurrence of each index in round k: within a round the indices are distinct
+    order = xp.argsort(idx, kind="stable")
+    sorted_idx = idx[order]
+    start = xp.searchsorted(sorted_idx, sorted_idx)  # where each index's run of repeats begins
+    occurrence = xp.empty_like(order)
+    occurrence[order] = xp.arange(idx.size) - start
+    for k in range(int(occurrence.max()) + 1):
+        at = xp.nonzero(occurrence == k)[0]
+        apply(idx[at], grad[at])
+
+
+# =========================================================================== SparseApplyMomentum
+def _sparse_apply_momentum_kernel(xp, var, accum, lr, grad, indices, momentum, *, use_locking=False,
+                                  use_nesterov=False, **_):
+    def update(v, a, g):
+        a *= momentum
+        a += g
+        if use_nesterov:
+            v -= g * lr + a * (momentum * lr)
+        else:
+            v -= lr * a
+
+    _sparse_rows(xp, update, [var, accum], grad, indices)
+    return var
+
+
+register_op("SparseApplyMomentum", infer=_sparse_apply_infer(2, 3), kernel=_sparse_apply_momentum_kernel,
+            grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0, 1))
+
+
+# =========================================================================== SparseApplyAdagrad
+def _sparse_apply_adagrad_kernel(xp, var, accum, lr, grad, indices, *, use_locking=False, update_slots=True, **_):
+    def update(v, a, g):
+        if update_slots:
+            a += g * g
+        v -= lr * g / xp.sqrt(a)
+
+    _sparse_rows(xp, update, [var, accum], grad, indices)
+    return var
+
+
+register_op("SparseApplyAdagrad", infer=_sparse_apply_infer(2, 3), kernel=_sparse_apply_adagrad_kernel,
+            grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0, 1))
+
+
+# =========================================================================== SparseApply(Centered)RMSProp
+def _sparse_apply_rms_prop_kernel(xp, var, ms, mom, lr, rho, momentum, epsilon, grad, indices, *, use_locking=False,
+                                  **_):
+    def update(v, s, m, g):
+        s *= rho
+        s += g * g * (1 - rho)
+        m *= momentum
+        m += lr * g / xp.sqrt(s + epsilon)
+        v -= m
+
+    _sparse_rows(xp, update, [var, ms, mom], grad, indices)
+    return var
+
+
+def _sparse_apply_centered_rms_prop_kernel(xp, var, mg, ms, mom, lr, rho, momentum, epsilon, grad, indices, *,
+                                           use_locking=False, **_):
+    def update(v, g_avg, s, m, g):
+        s *= rho
+        s += g * g * (1 - rho)
+        g_avg *= rho
+        g_avg += g * (1 - rho)
+        m *= momentum
+        m += lr * g / xp.sqrt(s - g_avg * g_avg + epsilon)
+        v -= m
+
+    _sparse_rows(xp, update, [var, mg, ms, mom], grad, indices)
+    return var
+
+
+register_op("SparseApplyRMSProp", infer=_sparse_apply_infer(3, 7), kernel=_sparse_apply_rms_prop_kernel,
+            grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0, 1, 2))
+register_op("SparseApplyCenteredRMSProp", infer=_sparse_apply_infer(4, 8),
+            kernel=_sparse_apply_centered_rms_prop_kernel, grad=NOT_DIFFERENTIABLE, stateful=True,
+            ref_inputs=(0, 1, 2, 3))
+
+
+# =========================================================================== SparseApplyAdadelta
+def _sparse_apply_adadelta_kernel(xp, var, accum, accum_update, lr, rho, epsilon, grad, indices, *,
+                                  use_locking=False, **_):
+    def update(v, a, au, g):
+        a *= rho
+        a += (1 - rho) * g * g
+        step = xp.sqrt(au + epsilon) / xp.sqrt(a + epsilon) * g
+        au *= rho
+        au += (1 - rho) * step * step
+        v -= step * lr
+
+    _sparse_rows(xp, update, [var, accum, accum_update], grad, indices)
+    return var
+
+
+register_op("SparseApplyAdadelta", infer=_sparse_apply_infer(3, 6), kernel=_sparse_apply_adadelta_kernel,
+            grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0, 1, 2))
+
+
 # =========================================================================== wrappers
 def _refs(*vs):
     return [v._ref() if hasattr(v, "_ref") else v for v in vs]
@@ -275,3 +451,66 @@ def apply_adadelta(var, accum, accum_update, lr, rho, epsilon, grad, use_locking
         sc = _scalars(dt, lr=lr, rho=rho, epsilon=epsilon)
         return make_op("ApplyAdadelta", [v, a, au] + sc + [convert_to_tensor(grad, dtype=dt)],
                        {"use_locking": use_locking}, name=scope)
+
+
+def _sparse_inputs(op_type, dt, grad, indices):
+    from .array_ops import _index_input
+    return [convert_to_tensor(grad, dtype=dt, name="grad"), _index_input(op_type, "indices", indices)]
+
+
+def _sparse_op(op_type, refs, scalars_before, grad, indices, scalars_after, attrs, scope):
+    dt = refs[0].dtype.base_dtype
+    g, i = _sparse_inputs(op_type, dt, grad, indices)
+    attrs = dict(attrs, T=dt, Tindices=i.dtype.base_dtype)
+    return make_op(op_type, refs + scalars_before + [g, i] + scalars_after, attrs, name=scope)
+
+
+def sparse_apply_momentum(var, accum, lr, grad, indices, momentum, use_locking=False, use_nesterov=False, name=None):
+    """For each row r = indices[i]: accum[r] = accum[r] * momentum + grad[i]; var[r] -= lr * accum[r] (or the
+    Nesterov form). Rows not listed keep their values."""
+    with name_scope(name, "SparseApplyMomentum", [var, accum, lr, grad, indices, momentum]) as scope:
+        v, a = _refs(var, accum)
+        dt = v.dtype.base_dtype
+        return _sparse_op("SparseApplyMomentum", [v, a], _scalars(dt, lr=lr), grad, indices,
+                          _scalars(dt, momentum=momentum), {"use_locking": use_locking, "use_nesterov": use_nesterov},
+                          scope)
+
+
+def sparse_apply_adagrad(var, accum, lr, grad, indices, use_locking=False, update_slots=True, name=None):
+    """For each row r = indices[i]: accum[r] += grad[i]**2; var[r] -= lr * grad[i] / sqrt(accum[r])."""
+    with name_scope(name, "SparseApplyAdagrad", [var, accum, lr, grad, indices]) as scope:
+        v, a = _refs(var, accum)
+        dt = v.dtype.base_dtype
+        return _sparse_op("SparseApplyAdagrad", [v, a], _scalars(dt, lr=lr), grad, indices, [],
+                          {"use_locking": use_locking, "update_slots": update_slots}, scope)
+
+
+def sparse_apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad, indices, use_locking=False, name=None):
+    """apply_rms_prop's update on the rows `indices` only (grad[i] is row indices[i]'s gradient)."""
+    with name_scope(name, "SparseApplyRMSProp", [var, ms, mom, grad, indices]) as scope:
+        v, s, m = _refs(var, ms, mom)
+        dt = v.dtype.base_dtype
+        sc = _scalars(dt, lr=lr, rho=rho, momentum=momentum, epsilon=epsilon)
+        return _sparse_op("SparseApplyRMSProp", [v, s, m], sc, grad, indices, [], {"use_locking": use_locking},
+                          scope)
+
+
+def sparse_apply_centered_rms_prop(var, mg, ms, mom, lr, rho, momentum, epsilon, grad, indices, use_locking=False,
+                                   name=None):
+    """apply_centered_rms_prop's update on the rows `indices` only."""
+    with name_scope(name, "SparseApplyCenteredRMSProp", [var, mg, ms, mom, grad, indices]) as scope:
+        v, g_avg, s, m = _refs(var, mg, ms, mom)
+        dt = v.dtype.base_dtype
+        sc = _scalars(dt, lr=lr, rho=rho, momentum=momentum, epsilon=epsilon)
+        return _sparse_op("SparseApplyCenteredRMSProp", [v, g_avg, s, m], sc, grad, indices, [],
+                          {"use_locking": use_locking}, scope)
+
+
+def sparse_apply_adadelta(var, accum, accum_update, lr, rho, epsilon, grad, indices, use_locking=False, name=None):
+    """apply_adadelta's update on the rows `indices` only."""
+    with name_scope(name, "SparseApplyAdadelta", [var, accum, accum_update, grad, indices]) as scope:
+        v, a, au = _refs(var, accum, accum_update)
+        dt = v.dtype.base_dtype
+        sc = _scalars(dt, lr=lr, rho=rho, epsilon=epsilon)
+        return _sparse_op("SparseApplyAdadelta", [v, a, au], sc, grad, indices, [], {"use_locking": use_locking},
+                          scope)

@@ -3,7 +3,8 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.api_hook import tf_module_getattr
-from ..framework.ops import get_default_session
+from ..framework.indexed_slices import IndexedSlices
+from ..framework.ops import convert_to_tensor, get_default_session
 
 __all__ = ["compute_gradient", "compute_gradient_error"]
 
@@ -45,12 +46,20 @@ def _theoretical_jacobian(x, x_shape, x_data, dy, dy_shape, dx, extra):
     jacobian = np.zeros((x_size, dy_size), dtype=x.dtype.base_dtype.as_numpy_dtype)
     dy_data = np.zeros(dy_shape, dtype=dy.dtype.base_dtype.as_numpy_dtype)
     flat = dy_data.reshape(-1)
+    sparse = isinstance(dx, IndexedSlices)  # tf.gather's gradient: its slices summed into their rows, as TF
+    row_size = int(np.prod(x_shape[1:])) if sparse else 0
     for col in range(dy_size):
         flat[col] = 1
-        jacobian[:, col] = np.asarray(sess.run(dx, _feeds(extra, {x: x_data, dy: dy_data}))).reshape(-1)
+        if sparse:
+            indices, values = sess.run([dx.indices, dx.values], _feeds(extra, {x: x_data, dy: dy_data}))
+            for i, v in zip(indices, values):
+                jacobian[i * row_size:(i + 1) * row_size, col] += v.reshape(-1)
+        else:
+            jacobian[:, col] = np.asarray(sess.run(dx, _feeds(extra, {x: x_data, dy: dy_data}))).reshape(-1)
         flat[col] = 0
     if not dy_size:
-        backprop = np.asarray(sess.run(dx, _feeds(extra, {x: x_data, dy: dy_data})))
+        dense = convert_to_tensor(dx) if sparse else dx
+        backprop = np.asarray(sess.run(dense, _feeds(extra, {x: x_data, dy: dy_data})))
         if backprop.shape != x_data.shape:
             raise ValueError("Empty gradient has wrong shape: expected %s, got %s" % (x_data.shape, backprop.shape))
         if np.any(backprop):

@@ -28,3 +28,11 @@ class AdadeltaOptimizer(Optimizer):
             var, self.get_slot(var, "accum"), self.get_slot(var, "accum_update"), math_ops.cast(self._lr_t, dt),
             math_ops.cast(self._rho_t, dt), math_ops.cast(self._epsilon_t, dt), grad,
             use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var):
+        """SparseApplyAdadelta: the rows of grad.indices only."""
+        dt = var.dtype.base_dtype
+        return training_ops.sparse_apply_adadelta(
+            var, self.get_slot(var, "accum"), self.get_slot(var, "accum_update"), math_ops.cast(self._lr_t, dt),
+            math_ops.cast(self._rho_t, dt), math_ops.cast(self._epsilon_t, dt), grad.values, grad.indices,
+            use_locking=self._use_locking)

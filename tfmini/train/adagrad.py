@@ -29,3 +29,9 @@ class AdagradOptimizer(Optimizer):
         return training_ops.apply_adagrad(
             var, self.get_slot(var, "accumulator"), math_ops.cast(self._learning_rate_tensor, var.dtype.base_dtype),
             grad, use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var):
+        """SparseApplyAdagrad: the rows of grad.indices only."""
+        return training_ops.sparse_apply_adagrad(
+            var, self.get_slot(var, "accumulator"), math_ops.cast(self._learning_rate_tensor, var.dtype.base_dtype),
+            grad.values, grad.indices, use_locking=self._use_locking).op

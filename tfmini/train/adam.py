@@ -1,6 +1,6 @@
 """AdamOptimizer (Kingma & Ba): slots m and v (`<var>/Adam`, `<var>/Adam_1`), accumulators beta1_power, beta2_power."""
 from ..framework.ops import control_dependencies, convert_to_tensor
-from ..ops import control_flow_ops, math_ops, training_ops
+from ..ops import control_flow_ops, math_ops, state_ops, training_ops
 from .optimizer import Optimizer
 
 __all__ = ["AdamOptimizer"]
@@ -39,6 +39,34 @@ class AdamOptimizer(Optimizer):
             math_ops.cast(beta2_power, dt), math_ops.cast(self._lr_t, dt), math_ops.cast(self._beta1_t, dt),
             math_ops.cast(self._beta2_t, dt), math_ops.cast(self._epsilon_t, dt), grad,
             use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var):
+        """TF's _apply_sparse_shared: m and v decay on every row (an Assign), the gradient rows are scatter-added
+        into them, and the variable moves by the whole m / (sqrt(v) + epsilon) (an AssignSub): rows not in the
+        batch move too, by their decaying moments, as in TF 1.x (not a lazy Adam)."""
+        dt = var.dtype.base_dtype
+        beta1_power, beta2_power = self._get_beta_accumulators()
+        beta1_power = math_ops.cast(beta1_power, dt)
+        beta2_power = math_ops.cast(beta2_power, dt)
+        lr_t = math_ops.cast(self._lr_t, dt)
+        beta1_t = math_ops.cast(self._beta1_t, dt)
+        beta2_t = math_ops.cast(self._beta2_t, dt)
+        epsilon_t = math_ops.cast(self._epsilon_t, dt)
+        lr = lr_t * math_ops.sqrt(1 - beta2_power) / (1 - beta1_power)
+        values, indices = grad.values, grad.indices
+        m = self.get_slot(var, "m")
+        m_scaled_g_values = values * (1 - beta1_t)
+        m_t = state_ops.assign(m, m * beta1_t, use_locking=self._use_locking)
+        with control_dependencies([m_t]):
+            m_t = state_ops.scatter_add(m, indices, m_scaled_g_values, use_locking=self._use_locking)
+        v = self.get_slot(var, "v")
+        v_scaled_g_values = (values * values) * (1 - beta2_t)
+        v_t = state_ops.assign(v, v * beta2_t, use_locking=self._use_locking)
+        with control_dependencies([v_t]):
+            v_t = state_ops.scatter_add(v, indices, v_scaled_g_values, use_locking=self._use_locking)
+        v_sqrt = math_ops.sqrt(v_t)
+        var_update = state_ops.assign_sub(var, lr * m_t / (v_sqrt + epsilon_t), use_locking=self._use_locking)
+        return control_flow_ops.group(*[var_update, m_t, v_t])
 
     def _finish(self, update_ops, name_scope):
         # the power accumulators advance once per step, after every variable is updated

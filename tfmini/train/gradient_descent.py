@@ -1,6 +1,6 @@
 """GradientDescentOptimizer: var -= learning_rate * grad."""
 from ..framework.ops import convert_to_tensor
-from ..ops import math_ops, training_ops
+from ..ops import math_ops, state_ops, training_ops
 from .optimizer import Optimizer
 
 __all__ = ["GradientDescentOptimizer"]
@@ -22,3 +22,8 @@ class GradientDescentOptimizer(Optimizer):
         return training_ops.apply_gradient_descent(
             var, math_ops.cast(self._learning_rate_tensor, var.dtype.base_dtype), grad,
             use_locking=self._use_locking).op
+
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        """var[indices] -= lr * values (a ScatterSub): repeated rows simply subtract twice, so no summing first."""
+        delta = grad.values * math_ops.cast(self._learning_rate_tensor, var.dtype.base_dtype)
+        return state_ops.scatter_sub(var, grad.indices, delta, use_locking=self._use_locking)

@@ -30,3 +30,11 @@ class MomentumOptimizer(Optimizer):
             var, self.get_slot(var, "momentum"), math_ops.cast(self._learning_rate_tensor, dt), grad,
             math_ops.cast(self._momentum_tensor, dt), use_locking=self._use_locking,
             use_nesterov=self._use_nesterov).op
+
+    def _apply_sparse(self, grad, var):
+        """SparseApplyMomentum: the rows of grad.indices only (the others keep their momentum and value)."""
+        dt = var.dtype.base_dtype
+        return training_ops.sparse_apply_momentum(
+            var, self.get_slot(var, "momentum"), math_ops.cast(self._learning_rate_tensor, dt), grad.values,
+            grad.indices, math_ops.cast(self._momentum_tensor, dt), use_locking=self._use_locking,
+            use_nesterov=self._use_nesterov).op

@@ -2,9 +2,10 @@
 from ..gradients import gradients as _gradients
 from .. import variables
 from ..framework import dtypes
+from ..framework.indexed_slices import IndexedSlices, convert_to_tensor_or_indexed_slices
 from ..framework.ops import (GraphKeys, Tensor, control_dependencies, convert_to_tensor, get_collection_ref,
                              name_scope)
-from ..ops import control_flow_ops, state_ops
+from ..ops import array_ops, control_flow_ops, state_ops
 from . import slot_creator
 
 __all__ = ["Optimizer"]
@@ -14,11 +15,20 @@ def _var_key(var):
     return var.op
 
 
+def _deduplicate_indexed_slices(values, indices):
+    """TF's: the slices of a repeated index summed, (summed_values, unique_indices) (Unique + UnsortedSegmentSum)."""
+    unique_indices, new_index_positions = array_ops.unique(indices)
+    summed_values = array_ops.unsorted_segment_sum(values, new_index_positions, array_ops.shape(unique_indices)[0])
+    return summed_values, unique_indices
+
+
 class Optimizer:
-    """Base class: subclasses define `_create_slots`, `_prepare`, `_apply_dense` and maybe `_finish`.
+    """Base class: subclasses define `_create_slots`, `_prepare`, `_apply_dense`, `_apply_sparse` and maybe `_finish`.
 
     `minimize(loss)` = `compute_gradients(loss)` (tf.gradients w.r.t. the trainable variables) +
     `apply_gradients(...)` (one update op per variable, grouped into one op named after the optimizer).
+    A sparse gradient (an IndexedSlices, from tf.gather / tf.nn.embedding_lookup) updates only its rows:
+    `_apply_sparse_duplicate_indices` sums the slices of a repeated row, then `_apply_sparse` applies them.
     """
 
     GATE_NONE = 0
@@ -94,11 +104,11 @@ class Optimizer:
         for g, v in grads_and_vars:
             if g is not None:
                 try:
-                    g = convert_to_tensor(g)
+                    g = convert_to_tensor_or_indexed_slices(g)
                 except (TypeError, ValueError):
                     raise TypeError("Gradient must be convertible to a Tensor or IndexedSlices, or None: %s"
                                     % (g,)) from None
-                if not isinstance(g, Tensor):
+                if not isinstance(g, (Tensor, IndexedSlices)):
                     raise TypeError("Gradient must be a Tensor, IndexedSlices, or None: %s" % (g,))
             converted.append((g, v))
         var_list = [v for g, v in converted if g is not None]
@@ -116,6 +126,11 @@ class Optimizer:
                 if grad is None:
                     continue
                 with name_scope("update_" + var.op.name):
+                    if isinstance(grad, IndexedSlices):
+                        if var.constraint is not None:
+                            raise RuntimeError("Cannot use a constraint function on a sparse variable.")
+                        update_ops.append(self._apply_sparse_duplicate_indices(grad, var))
+                        continue
                     op = self._apply_dense(grad, var)
                     if var.constraint is not None:
                         with control_dependencies([op]):
@@ -188,6 +203,17 @@ class Optimizer:
         pass
 
     def _apply_dense(self, grad, var):
+        raise NotImplementedError()
+
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        """Apply an IndexedSlices gradient whose indices may repeat: the slices of each row summed first (a repeated
+        row must not, say, apply momentum twice), then `_apply_sparse`. Optimizers for which repeats are harmless
+        (plain gradient descent's ScatterSub) override this to skip the sum."""
+        summed_values, unique_indices = _deduplicate_indexed_slices(grad.values, grad.indices)
+        return self._apply_sparse(IndexedSlices(summed_values, unique_indices, grad.dense_shape), var)
+
+    def _apply_sparse(self, grad, var):
+        """The update for an IndexedSlices gradient without repeated indices: only its rows change."""
         raise NotImplementedError()
 
     def _finish(self, update_ops, name_scope):

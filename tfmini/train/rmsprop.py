@@ -40,3 +40,16 @@ class RMSPropOptimizer(Optimizer):
                 grad, use_locking=self._use_locking).op
         return training_ops.apply_rms_prop(var, self.get_slot(var, "rms"), self.get_slot(var, "momentum"), *args,
                                            grad, use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var):
+        """SparseApplyRMSProp (SparseApplyCenteredRMSProp when centered): the rows of grad.indices only."""
+        dt = var.dtype.base_dtype
+        args = [math_ops.cast(t, dt) for t in (self._learning_rate_tensor, self._decay_tensor,
+                                                self._momentum_tensor, self._epsilon_tensor)]
+        if self._centered:
+            return training_ops.sparse_apply_centered_rms_prop(
+                var, self.get_slot(var, "mg"), self.get_slot(var, "rms"), self.get_slot(var, "momentum"), *args,
+                grad.values, grad.indices, use_locking=self._use_locking)
+        return training_ops.sparse_apply_rms_prop(
+            var, self.get_slot(var, "rms"), self.get_slot(var, "momentum"), *args, grad.values, grad.indices,
+            use_locking=self._use_locking)

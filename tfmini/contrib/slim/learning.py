@@ -10,6 +10,7 @@ import os
 import sys
 import time
 
+from ...framework.indexed_slices import IndexedSlices
 from ...framework.ops import GraphKeys, add_to_collection, control_dependencies, get_collection, name_scope
 from ...ops import array_ops, clip_ops, control_flow_ops, math_ops
 from ...train import training_util
@@ -47,7 +48,11 @@ def multiply_gradients(grads_and_vars, gradient_multipliers):
         key = var if var in gradient_multipliers else var.op.name
         if key in gradient_multipliers and grad is not None:
             multiplier = gradient_multipliers[key]
-            grad = math_ops.multiply(grad, math_ops.cast(multiplier, grad.dtype))
+            if isinstance(grad, IndexedSlices):  # a sparse gradient stays sparse: its values scaled
+                grad = IndexedSlices(grad.values * math_ops.cast(multiplier, grad.dtype), grad.indices,
+                                     grad.dense_shape)
+            else:
+                grad = math_ops.multiply(grad, math_ops.cast(multiplier, grad.dtype))
         multiplied.append((grad, var))
     return multiplied
 
@@ -61,8 +66,9 @@ def add_gradients_summaries(grads_and_vars):
     summaries = []
     for grad, var in grads_and_vars:
         if grad is not None:
-            summaries.append(summary.histogram(var.op.name + "/gradient", grad))
-            summaries.append(summary.scalar(var.op.name + "/gradient_norm", clip_ops.global_norm([grad])))
+            values = grad.values if isinstance(grad, IndexedSlices) else grad  # a sparse gradient: its slices
+            summaries.append(summary.histogram(var.op.name + "/gradient", values))
+            summaries.append(summary.scalar(var.op.name + "/gradient_norm", clip_ops.global_norm([values])))
     return summaries
 
 
