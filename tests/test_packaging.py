@@ -130,3 +130,16 @@ def test_tf_math_and_tf_random_are_tfs_names_for_the_same_ops():
     np.testing.assert_allclose(got[0], [3.0, 7.0])
     assert got[1].tolist() == [1, 1] and got[2].shape == (3,)
 
+
+
+def test_tf_contrib_rnn_cells_tfmini_lacks_say_so():
+    """ptb_word_lm.py's tf.contrib.rnn.LSTMBlockCell (TF 1.15 only): the teaching message, not a bare AttributeError."""
+    import tfmini as tf
+    import tfmini.contrib  # noqa: F401
+    with pytest.raises(AttributeError, match=r"^module 'tfmini\.contrib\.rnn' has no attribute 'LSTMBlockCell': "
+                                             r"tf\.contrib\.rnn\.LSTMBlockCell is TensorFlow 1\.x API that tfmini "
+                                             r"does not implement .*Real TensorFlow 1\.15 has it$"):
+        tf.contrib.rnn.LSTMBlockCell  # noqa: B018
+    with pytest.raises(AttributeError, match=r"^module 'tfmini\.contrib\.rnn' has no attribute 'Nope'$"):
+        tf.contrib.rnn.Nope  # noqa: B018
+    assert tf.contrib.rnn.BasicLSTMCell is tf.nn.rnn_cell.BasicLSTMCell

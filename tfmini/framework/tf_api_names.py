@@ -293,6 +293,16 @@ _NAMES = {
         "proto quantization quantize receptive_field recurrent reduce_slice_ops resampler rnn rpc saved_model "
         "seq2seq session_bundle signal slim solvers sparsemax specs staging stat_summarizer stateless summary "
         "tensor_forest tensorboard testing text tfprof timeseries tpu training util"),
+    # TF 1.15's tf.contrib.rnn names tfmini lacks (its cells beyond tf.nn.rnn_cell's; from TF 1.15's
+    # contrib/rnn/__init__.py)
+    "contrib.rnn": (
+        "AttentionCellWrapper BidirectionalGridLSTMCell CoupledInputForgetGateLSTMCell Conv1DLSTMCell "
+        "Conv2DLSTMCell Conv3DLSTMCell ConvLSTMCell CudnnCompatibleGRUCell CudnnCompatibleLSTMCell EmbeddingWrapper "
+        "FusedRNNCell FusedRNNCellAdaptor GLSTMCell GRUBlockCell GRUBlockCellV2 GridLSTMCell HighwayWrapper IndRNNCell "
+        "IndyGRUCell IndyLSTMCell InputProjectionWrapper IntersectionRNNCell LSTMBlockCell LSTMBlockFusedCell "
+        "LSTMBlockWrapper LayerNormBasicLSTMCell LayerNormLSTMCell NASCell OutputProjectionWrapper PhasedLSTMCell "
+        "SRUCell TimeFreqLSTMCell TimeReversedFusedRNN UGRNNCell best_effort_input_batch_size "
+        "static_state_saving_rnn transpose_batch_time"),
     "tf 1.15": "estimator feature_column contrib",
 }
 _SETS = {}
@@ -306,7 +316,7 @@ def missing_attribute(module, name):
     names = _SETS.get(module)
     if names is None and module in _NAMES:
         names = _SETS[module] = frozenset(_NAMES[module].split())
-    only_1_15 = module == "contrib" or (module == "tf" and name in _NAMES["tf 1.15"].split())
+    only_1_15 = module.split(".")[0] == "contrib" or (module == "tf" and name in _NAMES["tf 1.15"].split())
     if names and name in names or only_1_15 and name in _NAMES["tf 1.15"].split() + _NAMES["contrib"].split():
         qualified = "tf.%s" % name if module == "tf" else "tf.%s.%s" % (module, name)
         where = ("Real TensorFlow 1.15 has it" if only_1_15 else
