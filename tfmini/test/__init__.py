@@ -1,4 +1,5 @@
-"""tf.test: TF 1.x's numerical gradient check (compute_gradient, compute_gradient_error) for the default session."""
+"""tf.test: TF 1.x's numerical gradient check (compute_gradient, compute_gradient_error) for the default session, and
+tf.test.TestCase with main, get_temp_dir, is_gpu_available and gpu_device_name (test_case.py)."""
 import numpy as np
 
 from ..framework import dtypes
@@ -142,4 +143,12 @@ def compute_gradient_error(x, x_shape, y, y_shape, x_init_value=None, delta=1e-3
     return error
 
 
-__getattr__ = tf_module_getattr("test", __name__)  # a TensorFlow name tfmini lacks: say so
+_missing = tf_module_getattr("test", __name__)  # a TensorFlow name tfmini lacks: say so
+_TEST_CASE_NAMES = ("TestCase", "main", "get_temp_dir", "is_gpu_available", "gpu_device_name", "is_built_with_cuda")
+
+
+def __getattr__(name):
+    if name in _TEST_CASE_NAMES:  # tf.test.TestCase and friends: unittest is imported only when they are used
+        from . import test_case
+        return getattr(test_case, name)
+    return _missing(name)
