@@ -1,6 +1,7 @@
 """Math ops: elementwise arithmetic, comparisons, logic, casts, matmul, reductions, and the
 Tensor operator overloads (`a + b` is an op named 'add')."""
 import builtins
+import functools
 import math
 
 import numpy as np
@@ -1409,8 +1410,20 @@ def _matmul_explain(shapes, *, transpose_a=False, transpose_b=False):
     return None
 
 
-register_op("MatMul", infer=_matmul_infer, kernel=_matmul_kernel, grad=_matmul_grad, explain=_matmul_explain,
-            fused_bias=_fused_matmul_kernel, blas=True)
+def half_via_float32(kernel):
+    """`kernel` that computes float16 numpy inputs in float32 and rounds its result to float16: numpy has no BLAS
+    for float16 (a product or convolution took 100 times float32's time); on a GPU the kernel runs as it is."""
+    @functools.wraps(kernel)
+    def run(xp, *args, **kwargs):
+        if xp is np and any(isinstance(a, np.ndarray) and a.dtype == np.float16 for a in args):
+            args = [a.astype(np.float32) if isinstance(a, np.ndarray) and a.dtype == np.float16 else a for a in args]
+            return kernel(xp, *args, **kwargs).astype(np.float16)
+        return kernel(xp, *args, **kwargs)
+    return run
+
+
+register_op("MatMul", infer=_matmul_infer, kernel=half_via_float32(_matmul_kernel), grad=_matmul_grad,
+            explain=_matmul_explain, fused_bias=half_via_float32(_fused_matmul_kernel), blas=True)
 
 
 def _batch_matmul_infer(a, b, *, adj_x=False, adj_y=False):
@@ -1466,8 +1479,8 @@ def _batch_matmul_explain(shapes, *, adj_x=False, adj_y=False):
     return None
 
 
-register_op("BatchMatMulV2", infer=_batch_matmul_infer, kernel=_batch_matmul_kernel, grad=_batch_matmul_grad,
-            broadcasting=True, explain=_batch_matmul_explain, blas=True)
+register_op("BatchMatMulV2", infer=_batch_matmul_infer, kernel=half_via_float32(_batch_matmul_kernel),
+            grad=_batch_matmul_grad, broadcasting=True, explain=_batch_matmul_explain, blas=True)
 
 _MATMUL_TYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64,
                  dtypes.complex64, dtypes.complex128)

@@ -14,7 +14,7 @@ from ..framework.tensor_shape import TensorShape
 from ..runtime import intra_op
 from . import array_ops, math_ops, random_ops
 from .array_ops import _dbg, _deprecated_argument_lookup, _invalid, _with_rank, _with_rank_at_least
-from .math_ops import _clipped_at_zero, bias_and_relu
+from .math_ops import _clipped_at_zero, bias_and_relu, half_via_float32
 from .constant_op import constant_shape, constant_value
 from .shape_util import broadcast_shape, merge_shapes
 
@@ -1161,8 +1161,8 @@ def _conv2d_grad(op, grad):
             _conv_op("Conv2DBackpropFilter", [op.inputs[0], shape_1, grad], attrs)]
 
 
-register_op("Conv2D", infer=_conv2d_infer, kernel=_conv2d_kernel, grad=_conv2d_grad, fused_bias=_fused_conv2d_kernel,
-            blas=True)
+register_op("Conv2D", infer=_conv2d_infer, kernel=half_via_float32(_conv2d_kernel), grad=_conv2d_grad,
+            fused_bias=half_via_float32(_fused_conv2d_kernel), blas=True)
 
 # the inputs of each convolution op: (parameter name, True for the float input T, else int32 sizes)
 _CONV_PARAMS = {
@@ -1288,7 +1288,7 @@ def _conv2d_backprop_input_grad(op, grad):
             _conv_op("Conv2D", [grad, op.inputs[1]], attrs)]
 
 
-register_op("Conv2DBackpropInput", infer=_conv2d_backprop_input_infer, kernel=_conv2d_backprop_input_kernel,
+register_op("Conv2DBackpropInput", infer=_conv2d_backprop_input_infer, kernel=half_via_float32(_conv2d_backprop_input_kernel),
             grad=_conv2d_backprop_input_grad, blas=True)
 
 
@@ -1336,7 +1336,7 @@ def _conv2d_backprop_filter_grad(op, grad):
             _conv_op("Conv2D", [op.inputs[0], grad], attrs)]
 
 
-register_op("Conv2DBackpropFilter", infer=_conv2d_backprop_filter_infer, kernel=_conv2d_backprop_filter_kernel,
+register_op("Conv2DBackpropFilter", infer=_conv2d_backprop_filter_infer, kernel=half_via_float32(_conv2d_backprop_filter_kernel),
             grad=_conv2d_backprop_filter_grad, blas=True)
 
 
@@ -1436,7 +1436,7 @@ def _depthwise_grad(op, grad):
                      attrs)]
 
 
-register_op("DepthwiseConv2dNative", infer=_depthwise_infer, kernel=_depthwise_kernel, grad=_depthwise_grad,
+register_op("DepthwiseConv2dNative", infer=_depthwise_infer, kernel=half_via_float32(_depthwise_kernel), grad=_depthwise_grad,
             blas=True)
 
 
@@ -1516,7 +1516,7 @@ def _depthwise_backprop_input_grad(op, grad):
 
 
 register_op("DepthwiseConv2dNativeBackpropInput", infer=_conv2d_backprop_input_infer,
-            kernel=_depthwise_backprop_input_kernel, grad=_depthwise_backprop_input_grad, blas=True)
+            kernel=half_via_float32(_depthwise_backprop_input_kernel), grad=_depthwise_backprop_input_grad, blas=True)
 
 
 def depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop, strides, padding,  # noqa: A002
@@ -1553,7 +1553,7 @@ def _depthwise_backprop_filter_grad(op, grad):
 
 
 register_op("DepthwiseConv2dNativeBackpropFilter", infer=_conv2d_backprop_filter_infer,
-            kernel=_depthwise_backprop_filter_kernel, grad=_depthwise_backprop_filter_grad, blas=True)
+            kernel=half_via_float32(_depthwise_backprop_filter_kernel), grad=_depthwise_backprop_filter_grad, blas=True)
 
 
 def depthwise_conv2d_native_backprop_filter(input, filter_sizes, out_backprop, strides, padding,  # noqa: A002
