@@ -1,5 +1,6 @@
 """tf.train: optimizers, the global step, learning-rate schedules, Saver and checkpoint reading, meta graphs; the
-queue-based input pipelines (producers, batch, QueueRunner, Coordinator)."""
+queue-based input pipelines (producers, batch, QueueRunner, Coordinator); MonitoredSession with its SessionRunHooks,
+and Supervisor."""
 from ..framework.api_hook import tf_module_getattr
 from .adadelta import AdadeltaOptimizer  # noqa: F401
 from .adagrad import AdagradOptimizer  # noqa: F401
@@ -24,6 +25,15 @@ from .meta_graph_io import import_meta_graph  # noqa: F401
 from ..summary.summary_iterator import summary_iterator  # noqa: F401
 from .coordinator import Coordinator  # noqa: F401
 from .queue_runner import QueueRunner, add_queue_runner, start_queue_runners  # noqa: F401
+from .session_run_hook import SessionRunArgs, SessionRunContext, SessionRunHook, SessionRunValues  # noqa: F401
+from .basic_session_run_hooks import (CheckpointSaverHook, CheckpointSaverListener, FeedFnHook,  # noqa: F401
+                                      FinalOpsHook, GlobalStepWaiterHook, LoggingTensorHook,
+                                      NanLossDuringTrainingError, NanTensorHook, SecondOrStepTimer, StepCounterHook,
+                                      StopAtStepHook, SummarySaverHook)
+from .monitored_session import (ChiefSessionCreator, MonitoredSession, MonitoredTrainingSession,  # noqa: F401
+                                Scaffold, SessionCreator, SessionManager, SingularMonitoredSession,
+                                WorkerSessionCreator)
+from .supervisor import Supervisor  # noqa: F401
 from .input import (batch, batch_join, input_producer, limit_epochs, match_filenames_once,  # noqa: F401
                     range_input_producer, shuffle_batch, shuffle_batch_join, slice_input_producer,
                     string_input_producer)
