@@ -1410,12 +1410,13 @@ def _matmul_explain(shapes, *, transpose_a=False, transpose_b=False):
     return None
 
 
-def half_via_float32(kernel):
+def half_via_float32(kernel, first=0):
     """`kernel` that computes float16 numpy inputs in float32 and rounds its result to float16: numpy has no BLAS
-    for float16 (a product or convolution took 100 times float32's time); on a GPU the kernel runs as it is."""
+    for float16 (a product or convolution took 100 times float32's time); on a GPU the kernel runs as it is.
+    `first`: the position of an input of the op's type T (one dtype check a call)."""
     @functools.wraps(kernel)
     def run(xp, *args, **kwargs):
-        if xp is np and any(isinstance(a, np.ndarray) and a.dtype == np.float16 for a in args):
+        if args[first].dtype == np.float16 and xp is np:
             args = [a.astype(np.float32) if isinstance(a, np.ndarray) and a.dtype == np.float16 else a for a in args]
             return kernel(xp, *args, **kwargs).astype(np.float16)
         return kernel(xp, *args, **kwargs)

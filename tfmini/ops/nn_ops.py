@@ -1288,7 +1288,7 @@ def _conv2d_backprop_input_grad(op, grad):
             _conv_op("Conv2D", [grad, op.inputs[1]], attrs)]
 
 
-register_op("Conv2DBackpropInput", infer=_conv2d_backprop_input_infer, kernel=half_via_float32(_conv2d_backprop_input_kernel),
+register_op("Conv2DBackpropInput", infer=_conv2d_backprop_input_infer, kernel=half_via_float32(_conv2d_backprop_input_kernel, first=1),
             grad=_conv2d_backprop_input_grad, blas=True)
 
 
@@ -1516,7 +1516,7 @@ def _depthwise_backprop_input_grad(op, grad):
 
 
 register_op("DepthwiseConv2dNativeBackpropInput", infer=_conv2d_backprop_input_infer,
-            kernel=half_via_float32(_depthwise_backprop_input_kernel), grad=_depthwise_backprop_input_grad, blas=True)
+            kernel=half_via_float32(_depthwise_backprop_input_kernel, first=1), grad=_depthwise_backprop_input_grad, blas=True)
 
 
 def depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop, strides, padding,  # noqa: A002
