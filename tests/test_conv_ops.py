@@ -991,12 +991,13 @@ def test_float16_products_and_convolutions_compute_in_float32():
     y = tf.nn.conv2d(x, tf.constant(fv), [1, 1, 1, 1], "SAME")
     m = tf.matmul(tf.reshape(x, [64, -1]), tf.ones([14 * 14 * 32, 10], tf.float16))
     grads = tf.gradients(tf.reduce_sum(y) + tf.reduce_sum(m), [x])
-    with tf.Session() as sess:
+    cpu = tf.ConfigProto(device_count={"GPU": 0})  # the CPU's kernels (a GPU computes float16 itself)
+    with tf.Session(config=cpu) as sess:
         sess.run([y, m, grads], {x: xv})
         start = time.perf_counter()
         got, got_m, (dx,) = sess.run([y, m, grads], {x: xv})
         took = time.perf_counter() - start
     assert got.dtype == got_m.dtype == dx.dtype == np.float16 and took < 2.0, took
-    with tf.Session() as sess:
+    with tf.Session(config=cpu) as sess:
         want = sess.run(tf.nn.conv2d(xv.astype(np.float32), fv.astype(np.float32), [1, 1, 1, 1], "SAME"))
     np.testing.assert_array_equal(got, want.astype(np.float16))  # float32's result, rounded
