@@ -500,7 +500,7 @@ def test_create_train_op_update_ops_clipping_and_gradient_summaries(caplog):
     loss = 10.0 * tf.reduce_sum(tf.square(w))  # gradient 20*w: norm 100
     counter = tf.Variable(0.0, trainable=False, name="counter")
     tf.add_to_collection(tf.GraphKeys.UPDATE_OPS, tf.assign_add(counter, 1.0))
-    with caplog.at_level(logging.WARNING, logger="tfmini"):
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
         train_op = slim.learning.create_train_op(loss, tf.train.GradientDescentOptimizer(1.0), update_ops=[],
                                                  clip_gradient_norm=5.0, summarize_gradients=True)
     assert "does not contain all the update_ops in GraphKeys.UPDATE_OPS" in caplog.text

@@ -672,3 +672,17 @@ def test_kill_at_random_moments_of_a_save_loop(tmp_path):
         proc.kill()
         proc.wait(timeout=30)
     assert _restore_latest(d) >= 3
+
+
+def test_restoring_logs_tensorflows_info_line(tmp_path, caplog):
+    """tf.logging.set_verbosity(tf.logging.INFO) shows "INFO:tensorflow:Restoring parameters from <path>", as in TF:
+    tfmini's own messages go to TF's logger, "tensorflow"."""
+    v = tf.Variable(1.0)
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        path = saver.save(sess, str(tmp_path / "model.ckpt"))
+        with caplog.at_level("INFO", logger="tensorflow"):
+            saver.restore(sess, path)
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("tensorflow", "INFO", "Restoring parameters from %s" % path)]

@@ -27,7 +27,7 @@ __all__ = ["export_meta_graph", "import_scoped_meta_graph", "meta_graph_def_byte
 
 def _log():
     import logging  # only when there is something to say: `import tfmini` stays light
-    return logging.getLogger("tfmini")
+    return logging.getLogger("tensorflow")  # TF's logger: tf.logging.set_verbosity shows it
 
 # the collections whose variables TF writes as VariableDef protos
 VARIABLE_COLLECTIONS = (GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES, GraphKeys.LOCAL_VARIABLES,

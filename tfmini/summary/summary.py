@@ -29,7 +29,7 @@ __all__ = ["scalar", "histogram", "image", "audio", "text", "tensor_summary", "m
 
 def _log():
     import logging  # only when there is something to say: `import tfmini` stays light
-    return logging.getLogger("tfmini")
+    return logging.getLogger("tensorflow")  # TF's logger: tf.logging.set_verbosity shows it
 
 # TF's realnumbertypes, in the order its messages list them (those tfmini has)
 _REAL = (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.uint8, dtypes.int16, dtypes.int8, dtypes.int64,

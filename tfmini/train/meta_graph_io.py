@@ -37,5 +37,5 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     g = get_default_graph()
     if g.get_collection(GraphKeys.GLOBAL_VARIABLES) or g.get_collection(GraphKeys.SAVEABLE_OBJECTS):
         return Saver()  # TF's rule: a default Saver for the variables the graph holds
-    logging.getLogger("tfmini").info("Saver not created because there are no variables in the graph to restore")
+    logging.getLogger("tensorflow").info("Saver not created because there are no variables in the graph to restore")
     return None

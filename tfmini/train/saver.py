@@ -34,7 +34,7 @@ __all__ = ["Saver", "SaverDef", "CheckpointState", "latest_checkpoint", "get_che
 
 def _log():
     import logging  # only when there is something to say: `import tfmini` stays light
-    return logging.getLogger("tfmini")
+    return logging.getLogger("tensorflow")  # TF's logger: tf.logging.set_verbosity shows it
 
 
 # =========================================================================== protos

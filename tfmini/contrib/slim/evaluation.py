@@ -24,7 +24,7 @@ __all__ = ["evaluate_once", "evaluation_loop", "wait_for_new_checkpoint", "check
            "get_or_create_eval_step"]
 
 _USE_DEFAULT = 0
-_logger = logging.getLogger("tfmini")
+_logger = logging.getLogger("tensorflow")  # TF's logger: tf.logging.set_verbosity shows it
 
 
 def get_or_create_eval_step():

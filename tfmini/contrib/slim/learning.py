@@ -22,7 +22,7 @@ __all__ = ["create_train_op", "clip_gradient_norms", "multiply_gradients", "add_
 
 _USE_GLOBAL_STEP = 0
 _USE_DEFAULT = 0
-_logger = logging.getLogger("tfmini")
+_logger = logging.getLogger("tensorflow")  # TF's logger: tf.logging.set_verbosity shows it
 
 
 def clip_gradient_norms(gradients_to_variables, max_norm):
