@@ -34,16 +34,6 @@ for op_type in checked:
     if args != ["output"]:
         entries.append("%s:%s" % (op_type, ",".join(args) or "-"))
 
-lines, line = [], ""
-for e in entries:
-    if len(line) + len(e) + 1 > 104:
-        lines.append(line)
-        line = ""
-    line += (" " if line else "") + e
-lines.append(line)
-body = "\n".join('    "%s "' % ln for ln in lines)
-
-
 def _wrapped(words):
     out, line = [], ""
     for w in words:
@@ -53,6 +43,9 @@ def _wrapped(words):
         line += (" " if line else "") + w
     out.append(line)
     return "\n".join('    "%s "' % ln for ln in out)
+
+
+body = _wrapped(entries)
 OUT.write_text('''"""TensorFlow's names of the output arguments of op types, which a FunctionDef's node inputs use
 ("mul:z:0"): `Type:arg,arg*` (`*`: a list of tensors; `-`: none). Types not listed have one output argument, `output`.
 
