@@ -410,8 +410,36 @@ def test_evaluate_once_initial_op_no_eval_op_and_hooks(tmp_path):
                                         final_op=[logits, flag], progress_bar=False)
     np.testing.assert_array_equal(got[0], np.full((2, 3), 4.0, np.float32))
     assert got[1] == 7.0  # the initial op runs after the local variables are initialized
-    with pytest.raises(NotImplementedError, match="tfmini has no SessionRunHooks"):
-        slim.evaluation.evaluate_once("", path, None, hooks=[object()])
+
+
+def test_evaluate_once_runs_hooks_around_each_evaluation(tmp_path):
+    """hooks=[...] run around each eval_op run (TF's MonitoredSession); a hook's request_stop ends the evaluation
+    early, and the final op is still computed."""
+    path = _write_checkpoint(tmp_path, np.ones((4, 3), np.float32), np.zeros(3, np.float32))
+    tf.train.get_or_create_global_step()
+    count = tf.Variable(0.0, trainable=False, collections=[tf.GraphKeys.LOCAL_VARIABLES], name="count")
+    calls = []
+
+    class StopAfterTwo(tf.train.SessionRunHook):
+        def begin(self):
+            calls.append("begin")
+
+        def before_run(self, run_context):
+            calls.append("before_run")
+            return tf.train.SessionRunArgs(count)
+
+        def after_run(self, run_context, run_values):
+            calls.append(("after_run", run_values.results))
+            if run_values.results >= 2:
+                run_context.request_stop()
+
+        def end(self, session):
+            calls.append("end")
+
+    got = slim.evaluation.evaluate_once("", path, None, num_evals=5, eval_op=tf.assign_add(count, 1.0),
+                                        final_op=count, hooks=[StopAfterTwo()], progress_bar=False)
+    assert got == 2.0
+    assert calls == ["begin", "before_run", ("after_run", 1.0), "before_run", ("after_run", 2.0), "end"]
 
 
 def test_evaluation_loop_evaluates_the_latest_checkpoint(tmp_path):

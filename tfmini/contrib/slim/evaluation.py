@@ -71,6 +71,9 @@ def evaluate_once(master, checkpoint_path, logdir, num_evals=1, initial_op=None,
     (None without a final_op). `summary_op` (default: every summary in the graph) is run at the end
     and written to an event file in `logdir`, at the global step of the checkpoint.
 
+    `hooks` (tf.train.SessionRunHooks) run around each eval_op run, as TF's evaluation runs them in a
+    MonitoredSession; one may stop the evaluation early (run_context.request_stop()).
+
     tfmini additions: `feed_fn()` gives the feed_dict of each eval_op run (e.g. the next batch of
     the test set), merged over `eval_op_feed_dict`; `progress_bar=False` hides the progress bar.
     """
@@ -87,9 +90,7 @@ class _Evaluator:
     def __init__(self, eval_op, summary_op, variables_to_restore, hooks):
         from ...train import Saver
 
-        if hooks:
-            raise NotImplementedError("evaluate_once(hooks=...): tfmini has no SessionRunHooks; "
-                                      "pass feed_fn, eval_op and final_op instead")
+        self.hooks = list(hooks or [])
         self.graph = get_default_graph()
         self.summary_op = _merge_all_summaries() if summary_op is _USE_DEFAULT else summary_op
         eval_step = get_or_create_eval_step()
@@ -109,19 +110,55 @@ class _Evaluator:
             sess.run(self.local_init_op)
             if initial_op is not None:
                 sess.run(initial_op, initial_op_feed_dict)
-            if self.eval_op is not None:
-                progress = _Progress(int(num_evals), desc="eval", enabled=progress_bar)
-                try:
-                    for i in range(int(num_evals)):
-                        sess.run(self.eval_op, _merged_feed(feed_fn, eval_op_feed_dict))
-                        _logger.info("Evaluation [%d/%d]", i + 1, num_evals)
-                        progress.update()
-                finally:
-                    progress.close()
+            if self.hooks:
+                # the hooks around each eval_op run (a MonitoredSession over this session; a hook may stop the
+                # evaluation early); the final op and the summary at its end, as TF's FinalOpsHook and
+                # SummaryAtEndHook
+                from ...train import MonitoredSession, SessionCreator, SessionRunHook
+
+                evaluator = self
+
+                class Prepared(SessionCreator):
+                    def create_session(self):
+                        return sess
+
+                class AtEnd(SessionRunHook):
+                    value = None
+
+                    def end(self, session):
+                        if final_op is not None:
+                            self.value = session.run(final_op, final_op_feed_dict)
+                        if evaluator.summary_op is not None and logdir is not None:
+                            evaluator._write_summary(session, logdir, summary_op_feed_dict)
+
+                at_end = AtEnd()
+                with MonitoredSession(Prepared(), self.hooks + [at_end]) as hooked:
+                    self._eval_loop(hooked.run, hooked.should_stop, num_evals, eval_op_feed_dict, feed_fn,
+                                    progress_bar)
+                return self._finished(at_end.value)
+            self._eval_loop(sess.run, lambda: False, num_evals, eval_op_feed_dict, feed_fn, progress_bar)
             if final_op is not None:
                 final_op_value = sess.run(final_op, final_op_feed_dict)
             if self.summary_op is not None and logdir is not None:
                 self._write_summary(sess, logdir, summary_op_feed_dict)
+        return self._finished(final_op_value)
+
+    def _eval_loop(self, run, should_stop, num_evals, eval_op_feed_dict, feed_fn, progress_bar):
+        if self.eval_op is None:
+            return
+        progress = _Progress(int(num_evals), desc="eval", enabled=progress_bar)
+        try:
+            for i in range(int(num_evals)):
+                if should_stop():
+                    break
+                run(self.eval_op, _merged_feed(feed_fn, eval_op_feed_dict))
+                _logger.info("Evaluation [%d/%d]", i + 1, num_evals)
+                progress.update()
+        finally:
+            progress.close()
+
+    @staticmethod
+    def _finished(final_op_value):
         _logger.info("Finished evaluation at %s", time.strftime("%Y-%m-%d-%H:%M:%S", time.gmtime()))
         return final_op_value
 
