@@ -18,6 +18,18 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 SHARED = pathlib.Path(os.environ.get("TFMINI_SHARED", REPO.parent / "shared")).resolve()
 
 
+def load_generator(name):
+    """tests/data/gen/<name>.py as a module, without importing TensorFlow (its top lines do): the case texts and
+    harness that a test runs on tfmini and compares with the goldens the generator wrote."""
+    import importlib.util
+    path = REPO / "tests" / "data" / "gen" / (name + ".py")
+    src = path.read_text().replace("import tensorflow.compat.v1 as tf\n", "").replace("tf.disable_v2_behavior()\n", "")
+    mod = importlib.util.module_from_spec(importlib.util.spec_from_loader(name + "_gen", loader=None))
+    mod.__file__ = str(path)
+    exec(compile(src, str(path), "exec"), mod.__dict__)
+    return mod
+
+
 def _gpu_problem():
     """None when CuPy finds a GPU here, else why the GPU cases are skipped."""
     if importlib.util.find_spec("cupy") is None:

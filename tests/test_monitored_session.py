@@ -2,7 +2,6 @@
 goldens (tests/data/tf_monitored_session.json, written by tests/data/gen/monitored_session.py): the order of hook
 calls, the steps at which training stops, the checkpoint files written and kept, resuming from them, the NaN error,
 the lines logged, the events written. The generator's case texts run here on tfmini through its own harness."""
-import importlib.util
 import json
 import pathlib
 import re
@@ -13,23 +12,12 @@ import numpy as np
 import pytest
 
 import tfmini as tf
+from conftest import load_generator
 
-_GEN = pathlib.Path(__file__).parent / "data" / "gen" / "monitored_session.py"
 GOLD = json.loads((pathlib.Path(__file__).parent / "data" / "tf_monitored_session.json").read_text())
 
 
-def _gen_module():
-    """The generator's case texts and harness, without importing TensorFlow (its top imports it)."""
-    src = _GEN.read_text().replace("import tensorflow.compat.v1 as tf\n", "").replace(
-        "tf.disable_v2_behavior()\n", "")
-    spec = importlib.util.spec_from_loader("monitored_session_gen", loader=None)
-    mod = importlib.util.module_from_spec(spec)
-    mod.__file__ = str(_GEN)
-    exec(compile(src, str(_GEN), "exec"), mod.__dict__)
-    return mod
-
-
-GEN = _gen_module()
+GEN = load_generator("monitored_session")
 
 # TF runs a fetch of the global step concurrently with the train op that increments it, so StepCounterHook's
 # "global step has not been increased" warning comes and goes from run to run there; tfmini's order is fixed.

@@ -1,7 +1,6 @@
 """TF1's queue-based input pipelines (queues, QueueRunner, Coordinator, producers, batch, readers, decode_csv)
 against TensorFlow 2.21's goldens (tests/data/tf_queues.json, written by tests/data/gen/queues.py), and the
 lecture's program end to end. Every wait has a timeout: a test fails, never hangs."""
-import importlib.util
 import json
 import pathlib
 import threading
@@ -11,24 +10,14 @@ import numpy as np
 import pytest
 
 import tfmini as tf
+from conftest import load_generator
 from optable import Row, rows_test
 
-_GEN = pathlib.Path(__file__).parent / "data" / "gen" / "queues.py"
 GOLD = json.loads((pathlib.Path(__file__).parent / "data" / "tf_queues.json").read_text())
 
 
-def _gen_module():
-    """The generator's case texts and harness, without importing TensorFlow (its top imports it)."""
-    src = _GEN.read_text().replace("import tensorflow.compat.v1 as tf\n", "").replace(
-        "tf.disable_v2_behavior()\n", "")
-    spec = importlib.util.spec_from_loader("queues_gen", loader=None)
-    mod = importlib.util.module_from_spec(spec)
-    mod.__file__ = str(_GEN)
-    exec(compile(src, str(_GEN), "exec"), mod.__dict__)
-    return mod
-
-
-GEN = _gen_module()
+GEN = load_generator("queues")
+_GEN = pathlib.Path(GEN.__file__)  # also a text file the readers read
 # cases whose result is random (shuffled order) or TF's garbage: compared by what is deterministic below
 _RANDOM = {"shuffle-batch", "batch-join", "random-shuffle"}
 

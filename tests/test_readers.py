@@ -4,7 +4,6 @@ tf.data's FixedLengthRecordDataset, TFRecordDataset and TextLineDataset, against
 input pipeline (cifar10_input.py) end to end on a tiny file. Every wait has a timeout: a test fails, never hangs."""
 import base64
 import gzip
-import importlib.util
 import json
 import pathlib
 import struct
@@ -15,27 +14,16 @@ import numpy as np
 import pytest
 
 import tfmini as tf
+from conftest import load_generator
 from optable import Row, rows_test
 from tfmini.ops import io_ops
 from tfmini.io import tf_record
 
-_GEN = pathlib.Path(__file__).parent / "data" / "gen" / "readers.py"
 GOLD = json.loads((pathlib.Path(__file__).parent / "data" / "tf_readers.json").read_text())
 FILES = {name: base64.b64decode(data) for name, data in GOLD["files"].items()}
 
 
-def _gen_module():
-    """The generator's case texts and harness, without importing TensorFlow (its top imports it)."""
-    src = _GEN.read_text().replace("import tensorflow.compat.v1 as tf\n", "").replace(
-        "tf.disable_v2_behavior()\n", "")
-    spec = importlib.util.spec_from_loader("readers_gen", loader=None)
-    mod = importlib.util.module_from_spec(spec)
-    mod.__file__ = str(_GEN)
-    exec(compile(src, str(_GEN), "exec"), mod.__dict__)
-    return mod
-
-
-GEN = _gen_module()
+GEN = load_generator("readers")
 
 
 def _strip(record):
