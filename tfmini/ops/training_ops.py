@@ -20,15 +20,23 @@ __all__ = ["apply_gradient_descent", "apply_momentum", "apply_adam", "apply_adag
            "sparse_apply_rms_prop", "sparse_apply_centered_rms_prop", "sparse_apply_adadelta"]
 
 
+def _refs_shape(inputs, n_refs, kind):
+    """The shape the first `n_refs` inputs (the variable, then its slots) share; TypeError when the first is not a
+    variable."""
+    var = inputs[0]
+    if not var.dtype._is_ref:
+        raise TypeError("%s ops need a variable (a ref tensor) as input 'var', got %s" % (kind, var))
+    shape = var.shape
+    for t in inputs[1:n_refs]:
+        shape = shape.merge_with(t.shape)
+    return shape
+
+
 def _apply_infer(n_refs):
     """Shape rule shared by the Apply* ops: refs and grad share the variable's shape; hyperparameters are scalars."""
     def infer(*inputs, **attrs):
         var = inputs[0]
-        if not var.dtype._is_ref:
-            raise TypeError("Apply ops need a variable (a ref tensor) as input 'var', got %s" % var)
-        shape = var.shape
-        for t in inputs[1:n_refs]:
-            shape = shape.merge_with(t.shape)
+        shape = _refs_shape(inputs, n_refs, "Apply")
         grad = inputs[-1]
         if not shape.is_compatible_with(grad.shape):
             raise InferenceError("Shapes must be equal rank, but are %s and %s" % (shape.ndims, grad.shape.ndims)
@@ -211,11 +219,7 @@ def _sparse_apply_infer(n_refs, grad_at):
     indices is [N]; the other inputs are scalars. TF's HandleGradAndIndicesInputs."""
     def infer(*inputs, **attrs):
         var = inputs[0]
-        if not var.dtype._is_ref:
-            raise TypeError("SparseApply ops need a variable (a ref tensor) as input 'var', got %s" % var)
-        shape = var.shape
-        for t in inputs[1:n_refs]:
-            shape = shape.merge_with(t.shape)
+        shape = _refs_shape(inputs, n_refs, "SparseApply")
         grad, indices = inputs[grad_at], inputs[grad_at + 1]
         if indices.shape.ndims not in (None, 1):
             raise InferenceError("Shape must be rank 1 but is rank %d" % indices.shape.ndims)
