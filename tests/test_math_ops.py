@@ -800,10 +800,18 @@ def test_a_sum_over_no_axes_is_its_input_and_a_fetch_still_copies():
 
 # =========================================================================== run-time shapes that do not broadcast
 def _broadcasting_ops():
+    """The binary ops that broadcast their inputs (BCast): those whose run-time shape errors incompatible_shapes words."""
     from tfmini.framework import op_registry
     return sorted(name for name, d in op_registry.registered_ops().items()
-                  if d.broadcasting and d.explain is op_registry.incompatible_shapes
+                  if d.explain is op_registry.incompatible_shapes
                   and name != "SoftmaxCrossEntropyWithLogits")  # checks its shapes itself (test_nn_ops)
+
+
+def test_the_broadcasting_ops_are_found():
+    """The parametrization below must not come out empty (as it once did, when the selector also asked for the
+    `broadcasting` flag, which the cwise ops no longer set): then its test would run nowhere."""
+    ops = _broadcasting_ops()
+    assert {"Add", "AddV2", "Sub", "Mul", "RealDiv", "Maximum", "Equal", "LogicalAnd", "Pow"} <= set(ops), ops
 
 
 @pytest.mark.parametrize("op_type", _broadcasting_ops())
