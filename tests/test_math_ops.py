@@ -800,7 +800,8 @@ def test_a_sum_over_no_axes_is_its_input_and_a_fetch_still_copies():
 
 # =========================================================================== run-time shapes that do not broadcast
 def _broadcasting_ops():
-    """The binary ops that broadcast their inputs (BCast): those whose run-time shape errors incompatible_shapes words."""
+    """The binary ops that broadcast their inputs (BCast): those whose run-time shape errors incompatible_shapes
+    words."""
     from tfmini.framework import op_registry
     return sorted(name for name, d in op_registry.registered_ops().items()
                   if d.explain is op_registry.incompatible_shapes
