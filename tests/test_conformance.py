@@ -38,8 +38,8 @@ def harness():
 def test_case(harness, name, backend):  # every case on every backend (conftest.BACKENDS)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        code = harness.main(["--impl", "tfmini", "--cases", str(CONF / "public_cases.py"),
-                             "--check", str(CONF / "public_golden.json"), "-k", name, "-v"])
+        harness.main(["--impl", "tfmini", "--cases", str(CONF / "public_cases.py"),
+                     "--check", str(CONF / "public_golden.json"), "-k", name, "-v"])
     text = out.getvalue()
     # -k matches substrings, so look for this case's own verdict line
     verdicts = {tuple(line.split()[:2]) for line in text.splitlines()}

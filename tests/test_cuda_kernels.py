@@ -122,7 +122,6 @@ class _ElementwiseKernel:
 
     def __call__(self, *args):
         params = self.params
-        n_in = sum(not out for *_, out in params)
         typed = [np.asarray(a) for (raw, t, _, _), a in zip(params, args) if t == "T" and hasattr(a, "dtype")]
         dtype = typed[0].dtype if typed else np.dtype(np.float64)  # a kernel of no float type (Philox)
         args = list(args)

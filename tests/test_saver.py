@@ -441,7 +441,7 @@ def test_saver_var_list_errors():
 
 def test_disk_full_mid_save_leaves_the_previous_checkpoint(tmp_path, monkeypatch):
     v = tf.Variable(X, name="v")
-    w = tf.Variable(XI, name="w")
+    tf.Variable(XI, name="w")
     saver = tf.train.Saver()
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())

@@ -215,7 +215,7 @@ def test_global_step_is_incremented():
 
 
 def test_minimize_without_gradients_raises():
-    w = tf.Variable(1.0)
+    tf.Variable(1.0)
     loss = tf.constant(2.0)
     with pytest.raises(ValueError, match="No gradients provided for any variable"):
         tf.train.GradientDescentOptimizer(0.1).minimize(loss)

@@ -227,7 +227,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     if len(grad_ys) != len(ys):
         raise ValueError("Passed %d grad_ys for %d ys" % (len(grad_ys), len(ys)))
     g = _graph_from_inputs(ys + xs + stop_gradients + [gy for gy in grad_ys if gy is not None])
-    with g.as_default(), name_scope(name, "gradients", ys + xs + stop_gradients) as grad_scope:
+    with g.as_default(), name_scope(name, "gradients", ys + xs + stop_gradients):
         ys = [convert_to_tensor(y, name="y") for y in ys]
         xs = [convert_to_tensor(x, name="x", as_ref=True) for x in xs]
         stop_ops = {convert_to_tensor(t).op for t in stop_gradients}

@@ -53,7 +53,7 @@ def global_norm(t_list, name=None):
     An IndexedSlices counts by its values (a repeated row counts once per slice), as in TF.
     """
     t_list = _as_sequence(t_list)
-    with name_scope(name, "global_norm", [t for t in t_list if t is not None]) as scope:
+    with name_scope(name, "global_norm", [t for t in t_list if t is not None]):
         values = [convert_to_tensor(_values_of(t), name="t_%d" % i) if t is not None else None
                   for i, t in enumerate(t_list)]
         half_squared_norms = []
