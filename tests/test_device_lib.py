@@ -22,6 +22,36 @@ def test_list_local_devices_names_the_cpu_and_the_gpu_a_session_would_use():
 
 
 def test_the_rest_of_tensorflow_python_still_says_what_it_is():
-    with pytest.raises(ModuleNotFoundError, match=r"^No module named 'tfmini\.python\.framework': "
-                                                  r"tensorflow\.python\.framework is TensorFlow's internal code"):
-        from tfmini.python.framework import ops  # noqa: F401
+    with pytest.raises(ModuleNotFoundError, match=r"^No module named 'tfmini\.python\.training': "
+                                                  r"tensorflow\.python\.training is TensorFlow's internal code"):
+        from tfmini.python.training import saver  # noqa: F401
+    # a module of tensorflow.python.framework other than ops: the same message, from `from ... import` too
+    for statement in ["from tfmini.python.framework import tensor_util", "import tfmini.python.framework.tensor_util"]:
+        with pytest.raises(ModuleNotFoundError, match=r"^No module named 'tfmini\.python\.framework\.tensor_util': "
+                                                      r"tensorflow\.python\.framework\.tensor_util is TensorFlow's "
+                                                      r"internal code, which tfmini does not copy"):
+            exec(statement, {})
+
+
+def test_framework_ops_is_the_tf_namespace_graph_api():
+    """`from tensorflow.python.framework import ops; ops.reset_default_graph()` opens most TF 1.x cookbook
+    recipes: ops gives the objects tf. gives; a name of TF's ops.py beyond those says what it is."""
+    import tfmini as tf
+    from tfmini.python.framework import ops
+    assert ops.reset_default_graph is tf.reset_default_graph and ops.get_default_graph is tf.get_default_graph
+    assert (ops.Graph, ops.Tensor, ops.Operation, ops.GraphKeys) == (tf.Graph, tf.Tensor, tf.Operation, tf.GraphKeys)
+    assert ops.convert_to_tensor is tf.convert_to_tensor and ops.RegisterGradient is tf.RegisterGradient
+    assert ops.name_scope is tf.name_scope and ops.get_collection is tf.get_collection
+    tf.constant(1.0, name="before")
+    ops.reset_default_graph()
+    assert tf.get_default_graph().get_operations() == [] and tf.constant(1.0).name == "Const:0"
+    with tf.name_scope("outer"):
+        with ops.name_scope("inner"):
+            assert ops.get_name_scope() == "outer/inner"
+    assert ops.get_name_scope() == ""
+    assert not hasattr(ops, "tensor_id")
+    with pytest.raises(AttributeError, match=r"^module 'tfmini\.python\.framework\.ops' has no attribute 'tensor_id': "
+                                             r"tensorflow\.python\.framework\.ops\.tensor_id is TensorFlow's internal "
+                                             r"code, which tfmini does not copy beyond the graph names TF 1\.x "
+                                             r"tutorials use \(Graph, "):
+        ops.tensor_id  # noqa: B018

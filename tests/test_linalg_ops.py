@@ -1,6 +1,7 @@
-"""The linear-algebra ops (band and diagonal parts, triangular solve, inverse, determinant, QR): the op
-table (static shape/dtype against the kernel, values against numpy), the gradient table (finite
-differences in float64, on non-square and well-conditioned inputs), TF's error messages and names."""
+"""The linear-algebra ops (band and diagonal parts, solves, inverse, determinant, QR, Cholesky, eigh; tf.diag,
+tf.diag_part and tf.cross): the op table (static shape/dtype against the kernel, values against numpy), the
+gradient table (finite differences in float64, on non-square and well-conditioned inputs), TF's error messages
+and names."""
 import re
 
 import numpy as np
@@ -17,6 +18,7 @@ _I234 = np.arange(24, dtype=np.int32).reshape(2, 3, 4)
 # a well-conditioned square matrix (diagonally dominant) and right-hand sides
 _S = np.array([[4.0, 1.0, -2.0], [0.5, 3.0, 1.0], [-1.0, 2.0, 5.0]], dtype=np.float32)
 _RHS = np.array([[1.0, -2.0], [0.5, 3.0], [2.0, 1.0]], dtype=np.float32)                                # [3, 2]
+_SPD = (_S @ _S.T + np.eye(3, dtype=np.float32)).astype(np.float32)                       # symmetric positive definite
 
 
 def _np_band(x, lo, up):
@@ -31,6 +33,11 @@ def _np_diag(d):
     out = np.zeros(d.shape + (n,), d.dtype)
     out[..., np.arange(n), np.arange(n)] = d
     return out
+
+
+def _np_tensor_diag(d):
+    """tf.diag's value: out[i1..ik, i1..ik] = d[i1..ik]."""
+    return np.diag(d.reshape(-1)).reshape(d.shape + d.shape)
 
 
 def _np_set_diag(x, d):
@@ -108,6 +115,41 @@ def _tri_fed(tf, lower, adjoint):
 def _inv_fed(tf):
     a, feed = _fed(tf, np.stack([_S, _S.T]), [None, 3, None])
     return tf.matrix_inverse(a), feed
+
+
+def _solve_fed(tf):
+    a, fa = _fed(tf, np.stack([_S, _S.T]), [None, 3, None])
+    b, fb = _fed(tf, np.stack([_RHS, -_RHS]), [2, None, None])
+    return tf.matrix_solve(a, b), {**fa, **fb}
+
+
+def _cholesky_fed(tf):
+    a, feed = _fed(tf, np.stack([_SPD, 2 * _SPD]), [None, None, 3])
+    return tf.cholesky(a), feed
+
+
+def _eig_reconstruct(a):
+    def build(tf):
+        e, v = tf.self_adjoint_eig(tf.constant(a))
+        return tf.matmul(v * tf.expand_dims(e, 0), v, transpose_b=True)
+    return build
+
+
+def _eig_abs_v(a):
+    def build(tf):
+        return tf.abs(tf.self_adjoint_eig(tf.constant(a))[1])
+    return build
+
+
+def _eig_values_fed(tf):
+    a, feed = _fed(tf, np.stack([_SPD, -_SPD]), [None, None, 3])
+    return tf.self_adjoint_eigvals(a), feed
+
+
+def _cross_fed(tf):
+    a, fa = _fed(tf, _B34[:, :3], [None, 3])
+    b, fb = _fed(tf, _S, [3, None])
+    return tf.cross(a, b), {**fa, **fb}
 
 
 def _det_fed(tf):
@@ -213,6 +255,57 @@ CASES = [
         rtol=1e-5),
     Row("MatrixDeterminant", lambda tf: tf.linalg.det(tf.zeros([2, 0, 0], tf.float64)), np.ones(2),
         id="MatrixDeterminant_empty_is_one", dtype=np.float64),
+    # ---- MatrixSolve
+    Row("MatrixSolve", lambda tf: tf.matrix_solve(tf.constant(_S), tf.constant(_RHS)), np.linalg.solve(_S, _RHS),
+        id="MatrixSolve", rtol=1e-5),
+    Row("MatrixSolve", lambda tf: tf.matrix_solve(tf.constant(_S), tf.constant(_RHS), adjoint=True),
+        np.linalg.solve(_S.T, _RHS), id="MatrixSolve_adjoint", rtol=1e-5),
+    Row("MatrixSolve", _solve_fed, np.linalg.solve(np.stack([_S, _S.T]), np.stack([_RHS, -_RHS])),
+        id="MatrixSolve_batch_unknown_dims", rtol=1e-5),
+    Row("MatrixSolve",
+        lambda tf: tf.linalg.solve(tf.constant(_S.astype(np.float64)), tf.constant(_RHS[:, :1], tf.float64)),
+        np.linalg.solve(_S.astype(np.float64), _RHS[:, :1]), id="MatrixSolve_float64_one_column", dtype=np.float64,
+        rtol=1e-12),
+    Row("MatrixSolve", lambda tf: tf.matrix_solve(tf.zeros([0, 0]), tf.zeros([0, 2])), np.zeros((0, 2), np.float32),
+        id="MatrixSolve_empty"),
+    # ---- Cholesky (only the lower triangle is read)
+    Row("Cholesky", lambda tf: tf.cholesky(tf.constant(_SPD)), np.linalg.cholesky(_SPD), id="Cholesky", rtol=1e-5),
+    Row("Cholesky", lambda tf: tf.cholesky(tf.constant(np.tril(_SPD) + np.triu(np.full((3, 3), 99.0, np.float32), 1))),
+        np.linalg.cholesky(_SPD), id="Cholesky_reads_the_lower_triangle", rtol=1e-5),
+    Row("Cholesky", _cholesky_fed, np.linalg.cholesky(np.stack([_SPD, 2 * _SPD])), id="Cholesky_batch_unknown_dims",
+        rtol=1e-5),
+    Row("Cholesky", lambda tf: tf.linalg.cholesky(tf.constant(_SPD.astype(np.float64))),
+        np.linalg.cholesky(_SPD.astype(np.float64)), id="Cholesky_float64", dtype=np.float64, rtol=1e-12),
+    Row("Cholesky", lambda tf: tf.cholesky(tf.zeros([2, 0, 0])), np.zeros((2, 0, 0), np.float32), id="Cholesky_empty"),
+    # ---- Diag and DiagPart (tf.diag: a rank-k diagonal of a rank-2k tensor)
+    Row("Diag", lambda tf: tf.diag([1.0, -2.0, 3.0]), np.diag([1.0, -2.0, 3.0]), id="Diag_vector"),
+    Row("Diag", lambda tf: tf.diag(tf.constant(_I234[0, :2])), _np_tensor_diag(_I234[0, :2]), id="Diag_matrix_int32"),
+    Row("Diag", lambda tf: (lambda x, f: (tf.linalg.tensor_diag(x), f))(*_fed(tf, _B34[:2, :3], [None, 3])),
+        _np_tensor_diag(_B34[:2, :3]), id="Diag_unknown_dim"),
+    Row("Diag", lambda tf: tf.diag(tf.zeros([0])), np.zeros((0, 0), np.float32), id="Diag_empty"),
+    Row("DiagPart", lambda tf: tf.diag_part(tf.constant(_S)), np.diagonal(_S), id="DiagPart_matrix"),
+    Row("DiagPart", lambda tf: tf.diag_part(tf.constant(_np_tensor_diag(_B34[:2, :3]) + 1.0)), _B34[:2, :3] + 1.0,
+        id="DiagPart_rank4"),
+    Row("DiagPart", lambda tf: (lambda x, f: (tf.linalg.tensor_diag_part(x), f))(*_fed(tf, _I234[0, :2, :2], None)),
+        np.diagonal(_I234[0, :2, :2]), id="DiagPart_unknown_rank_int32"),
+    # ---- SelfAdjointEigV2 (eigenvectors are unique up to sign: the rows compare v diag(e) v^T and |v|)
+    Row("SelfAdjointEigV2", lambda tf: tf.self_adjoint_eig(tf.constant(_SPD))[0], np.linalg.eigvalsh(_SPD),
+        id="SelfAdjointEigV2_values", rtol=1e-5),
+    Row("SelfAdjointEigV2", _eig_reconstruct(_SPD), _SPD, id="SelfAdjointEigV2_reconstruct", rtol=1e-5, atol=1e-5),
+    Row("SelfAdjointEigV2", _eig_abs_v(np.tril(_S) + np.triu(np.full((3, 3), 99.0, np.float32), 1)),
+        np.abs(np.linalg.eigh(np.tril(_S) + np.tril(_S, -1).T)[1]), id="SelfAdjointEigV2_reads_the_lower_triangle",
+        rtol=1e-5, atol=1e-6),
+    Row("SelfAdjointEigV2", _eig_values_fed, np.linalg.eigvalsh(np.stack([_SPD, -_SPD])),
+        id="SelfAdjointEigV2_eigvals_batch_unknown_dims", rtol=1e-5, atol=1e-5),
+    Row("SelfAdjointEigV2", lambda tf: tf.linalg.eigvalsh(tf.constant(_SPD.astype(np.float64))),
+        np.linalg.eigvalsh(_SPD.astype(np.float64)), id="SelfAdjointEigV2_float64", dtype=np.float64, rtol=1e-12),
+    # ---- Cross
+    Row("Cross", lambda tf: tf.cross(tf.constant(_A[:, :3]), tf.constant(_A[::-1, :3])), np.cross(_A, _A[::-1]),
+        id="Cross_batch"),
+    Row("Cross", lambda tf: tf.cross([1, 0, 0], [0, 1, 0]), np.array([0, 0, 1], np.int32), id="Cross_int32"),
+    Row("Cross", _cross_fed, np.cross(_B34[:, :3], _S), id="Cross_unknown_dims"),
+    Row("Cross", lambda tf: tf.linalg.cross(tf.constant(_S, tf.float64), tf.constant(_S.T, tf.float64)),
+        np.cross(_S, _S.T).astype(np.float64), id="Cross_float64", dtype=np.float64),
 ]
 
 test_row = rows_test(CASES)
@@ -226,11 +319,17 @@ def _qr_both(full=False):
     return build
 
 
+def _eig_both(tf, a):
+    e, v = tf.self_adjoint_eig(0.5 * (a + tf.matrix_transpose(a)))
+    return tf.concat([tf.reshape(e, [-1]), tf.reshape(v * v, [-1])], 0)
+
+
 _RNG = np.random.RandomState(7)
 _SQ = _RNG.uniform(-1, 1, (3, 3)) + 3 * np.eye(3)           # diagonally dominant
 _SQ_BATCH = _RNG.uniform(-1, 1, (2, 3, 3)) + 3 * np.eye(3)
 _RHS64 = _RNG.uniform(-1, 1, (3, 2))
 _RHS64_BATCH = _RNG.uniform(-1, 1, (2, 3, 2))
+_SPD64 = _SQ @ _SQ.T + np.eye(3)
 
 GRAD_CASES = [
     GradRow("MatrixBandPart", lambda tf, x: tf.matrix_band_part(x, 1, 0), [(4, 3)], id="MatrixBandPart_tall"),
@@ -264,6 +363,30 @@ GRAD_CASES = [
             id="MatrixDeterminant"),
     GradRow("MatrixDeterminant", lambda tf, a: tf.matrix_determinant(a), [(2, 3, 3)], inputs=[_SQ_BATCH],
             unknown_dims=True, id="MatrixDeterminant_batch_unknown_dims"),
+    GradRow("MatrixSolve", lambda tf, a, b: tf.matrix_solve(a, b), [(3, 3), (3, 2)], inputs=[_SQ, _RHS64],
+            id="MatrixSolve"),
+    GradRow("MatrixSolve", lambda tf, a, b: tf.matrix_solve(a, b, adjoint=True), [(2, 3, 3), (2, 3, 2)],
+            inputs=[_SQ_BATCH, _RHS64_BATCH], id="MatrixSolve_adjoint_batch"),
+    GradRow("MatrixSolve", lambda tf, a, b: tf.matrix_solve(a, b), [(3, 3), (3, 2)], inputs=[_SQ, _RHS64],
+            unknown_dims=True, id="MatrixSolve_unknown_dims"),
+    # the factor depends on the lower triangle only: symmetrizing first makes finite differences see TF's
+    # symmetric gradient
+    GradRow("Cholesky", lambda tf, a: tf.cholesky(0.5 * (a + tf.matrix_transpose(a))), [(3, 3)], inputs=[_SPD64],
+            id="Cholesky"),
+    GradRow("Cholesky", lambda tf, a: tf.cholesky(0.5 * (a + tf.matrix_transpose(a))), [(2, 3, 3)],
+            inputs=[np.stack([_SPD64, 2 * _SPD64])], unknown_dims=True, id="Cholesky_batch_unknown_dims"),
+    # the eigenvectors' signs are arbitrary: the rows differentiate e and v * v, which do not depend on them
+    GradRow("SelfAdjointEigV2", _eig_both, [(3, 3)], inputs=[_SPD64], id="SelfAdjointEigV2"),
+    GradRow("SelfAdjointEigV2", _eig_both, [(2, 3, 3)], inputs=[np.stack([_SPD64, -2 * _SPD64])], unknown_dims=True,
+            id="SelfAdjointEigV2_batch_unknown_dims"),
+    GradRow("SelfAdjointEigV2", lambda tf, a: tf.self_adjoint_eigvals(0.5 * (a + tf.matrix_transpose(a))), [(3, 3)],
+            inputs=[_SPD64], id="SelfAdjointEigV2_eigvals_only"),
+    GradRow("Diag", lambda tf, d: tf.diag(d), [(3,)], id="Diag_vector"),
+    GradRow("Diag", lambda tf, d: tf.diag(d), [(2, 3)], unknown_dims=True, id="Diag_matrix_unknown_dims"),
+    GradRow("DiagPart", lambda tf, x: tf.diag_part(x), [(3, 3)], id="DiagPart_matrix"),
+    GradRow("DiagPart", lambda tf, x: tf.diag_part(x), [(2, 3, 2, 3)], id="DiagPart_rank4"),
+    GradRow("Cross", lambda tf, a, b: tf.cross(a, b), [(4, 3), (4, 3)], id="Cross_batch"),
+    GradRow("Cross", lambda tf, a, b: tf.cross(a, b), [(3,), (3,)], unknown_dims=True, id="Cross_unknown_dims"),
     GradRow("Qr", _qr_both(), [(4, 3)], id="Qr_tall_q_and_r"),
     GradRow("Qr", lambda tf, a: tf.qr(a)[0], [(4, 3)], id="Qr_tall_q_only"),
     GradRow("Qr", lambda tf, a: tf.qr(a)[1], [(4, 3)], id="Qr_tall_r_only"),
@@ -388,9 +511,26 @@ def test_matrix_diag_and_set_diag_shapes():
     (lambda: tf.matrix_inverse(tf.zeros([3])), "Shape must be at least rank 2 but is rank 1"),
     (lambda: tf.matrix_determinant(tf.zeros([3, 4])), "Dimensions must be equal, but are 4 and 3"),
     (lambda: tf.matrix_determinant(tf.zeros([3])), "Shape must be at least rank 2 but is rank 1"),
+    (lambda: tf.matrix_solve(tf.zeros([2, 3]), tf.zeros([2, 1])), "Dimensions must be equal, but are 2 and 3"),
+    (lambda: tf.matrix_solve(tf.zeros([3, 3]), tf.zeros([2, 1])), "Dimensions must be equal, but are 3 and 2"),
+    (lambda: tf.cholesky(tf.zeros([2, 3])), "Dimensions must be equal, but are 2 and 3"),
+    (lambda: tf.cholesky(tf.zeros([3])), "Shape must be at least rank 2 but is rank 1"),
+    (lambda: tf.diag(1.0), "Shape must be at least rank 1 but is rank 0"),
+    (lambda: tf.diag_part(tf.zeros([2, 3, 4])), "Input must have even and non-zero rank, input rank is 3"),
+    (lambda: tf.diag_part(tf.constant(1.0)), "Input must have even and non-zero rank, input rank is 0"),
+    (lambda: tf.diag_part(tf.zeros([2, 3])), "Dimensions must be equal, but are 2 and 3"),
+    (lambda: tf.cross(tf.zeros([4]), tf.zeros([4])), "Dimension must be 3 but is 4"),
+    (lambda: tf.cross(tf.zeros([2, 3]), tf.zeros([3, 3])),
+     "Dimension 0 in both shapes must be equal, but are 2 and 3. Shapes are [2,3] and [3,3]."),
+    (lambda: tf.cross(tf.constant(1.0), tf.constant(1.0)), "Shape must be at least rank 1 but is rank 0"),
+    (lambda: tf.self_adjoint_eig(tf.zeros([2, 3])), "Dimensions must be equal, but are 2 and 3"),
+    (lambda: tf.self_adjoint_eigvals(tf.zeros([3])), "Shape must be at least rank 2 but is rank 1"),
 ], ids=["set_diag_rank", "set_diag_diag_rank", "set_diag_diag_rank_vs_input", "set_diag_length",
         "set_diag_batch", "solve_not_square", "solve_rows", "solve_rhs_rank", "solve_batch_rank",
-        "solve_batch_dims", "inverse_not_square", "inverse_rank", "det_not_square", "det_rank"])
+        "solve_batch_dims", "inverse_not_square", "inverse_rank", "det_not_square", "det_rank",
+        "matrix_solve_not_square", "matrix_solve_rows", "cholesky_not_square", "cholesky_rank", "diag_scalar",
+        "diag_part_odd_rank", "diag_part_scalar", "diag_part_dims", "cross_not_3", "cross_shapes", "cross_scalar",
+        "eig_not_square", "eigvals_rank"])
 def test_build_time_shape_errors(build, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         build()
@@ -423,6 +563,72 @@ def test_solve_inverse_determinant_shapes_names_and_dtypes():
         tf.matrix_determinant(tf.constant([[1]]))
 
 
+def test_cross_needs_three_element_vectors_when_it_runs():
+    """A last dimension known only when fed: TF's kernel raises FailedPreconditionError, not InvalidArgument."""
+    tf.reset_default_graph()
+    a, b = tf.placeholder(tf.float32), tf.placeholder(tf.float32)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.FailedPreconditionError,
+                           match=r"^Cross-products are only defined for 3-element vectors\."):
+            sess.run(tf.cross(a, b), {a: np.zeros(4), b: np.zeros(4)})
+
+
+def test_solve_cholesky_eig_diag_cross_shapes_names_and_dtypes():
+    """As TF 2.21's compat.v1 builds them (names, static shapes, dtype lists, gradient op types)."""
+    tf.reset_default_graph()
+    x = tf.matrix_solve(tf.placeholder(tf.float32, [None, 3, None]), tf.placeholder(tf.float32, [2, None, 5]))
+    assert x.shape.as_list() == [2, 3, 5] and x.name == "MatrixSolve:0" and x.op.get_attr("adjoint") is False
+    c = tf.cholesky(tf.placeholder(tf.float32, [2, None, 3]))
+    assert c.shape.as_list() == [2, 3, 3] and c.name == "Cholesky:0"
+    assert tf.cholesky(tf.zeros([2, 2], tf.float16)).dtype == tf.float16
+    d = tf.diag(tf.placeholder(tf.float32, [2, None]))
+    assert d.shape.as_list() == [2, None, 2, None] and d.name == "Diag:0"
+    assert tf.diag(tf.placeholder(tf.float32, None)).shape.ndims is None
+    p = tf.diag_part(tf.placeholder(tf.float32, [2, None, None, 4]))
+    assert p.shape.as_list() == [2, 4] and p.name == "DiagPart:0"
+    assert tf.diag_part(tf.placeholder(tf.float32, None)).shape.ndims is None
+    v = tf.cross(tf.placeholder(tf.float32, [None, 3]), tf.placeholder(tf.float32, [2, None]))
+    assert v.shape.as_list() == [2, 3] and v.name == "Cross:0"
+    assert tf.cross([1, 0, 0], [0, 1, 0]).dtype == tf.int32
+    assert tf.cross(tf.placeholder(tf.float32, [2, None]), tf.placeholder(tf.float32, [2, None])).shape.as_list() \
+        == [2, 3]
+    for build, message in [
+            (lambda: tf.matrix_solve(tf.zeros([2, 2], tf.float16), tf.zeros([2, 2], tf.float16)),
+             "Value passed to parameter 'matrix' has DataType float16 not in list of allowed values: float32, "
+             "float64, complex64, complex128"),
+            (lambda: tf.cholesky(tf.constant([[1]])), "Value passed to parameter 'input' has DataType int32 not in "
+                                                      "list of allowed values: float64, float32, float16, complex64, "
+                                                      "complex128"),
+            (lambda: tf.diag(tf.constant([1], tf.int8)), "Value passed to parameter 'diagonal' has DataType int8 not "
+                                                         "in list of allowed values: float16, float32, float64, int32, "
+                                                         "int64, complex64, complex128"),
+            (lambda: tf.cross(tf.zeros([3], tf.complex64), tf.zeros([3], tf.complex64)),
+             "Value passed to parameter 'a' has DataType complex64 not in list of allowed values: float32, float64, "
+             "int32, uint8, int16, int8, int64"),
+            (lambda: tf.cross(tf.zeros([3]), tf.zeros([3], tf.float64)),
+             "Input 'b' of 'Cross' Op has type float64 that does not match type float32 of argument 'a'.")]:
+        with pytest.raises(TypeError, match=re.escape(message)):
+            build()
+    e, v = tf.self_adjoint_eig(tf.placeholder(tf.float32, [2, None, 3]))
+    assert (e.shape.as_list(), v.shape.as_list()) == ([2, 3], [2, 3, 3])
+    assert (e.name, v.name, e.op.get_attr("compute_v")) == ("SelfAdjointEigV2:0", "SelfAdjointEigV2:1", True)
+    values = tf.self_adjoint_eigvals(tf.placeholder(tf.float32, [2, None, 3]))
+    assert values.name == "SelfAdjointEigV2_1:0" and values.op.outputs[1].shape.as_list() == [0]
+    assert not values.op.get_attr("compute_v")
+    assert [t.dtype for t in tf.self_adjoint_eig(tf.placeholder(tf.complex64, [3, 3]))] == [tf.complex64] * 2
+    with pytest.raises(TypeError, match="Value passed to parameter 'input' has DataType int32 not in list of allowed "
+                                        "values: float64, float32, float16, complex64, complex128"):
+        tf.self_adjoint_eig(tf.constant([[1]]))
+    m, r = tf.placeholder(tf.float32, [3, 3]), tf.placeholder(tf.float32, [3, 2])
+    assert tf.gradients(tf.self_adjoint_eig(m)[0], m)[0].op.type == "MatrixSetDiag"
+    assert [g.op.type for g in tf.gradients(tf.matrix_solve(m, r), [m, r])] == ["Neg", "MatrixSolve"]
+    assert tf.gradients(tf.cholesky(m), m)[0].op.type == "Mul"
+    u, w = tf.placeholder(tf.float32, [3]), tf.placeholder(tf.float32, [3])
+    assert [g.op.type for g in tf.gradients(tf.cross(u, w), [u, w])] == ["Cross", "Cross"]
+    assert tf.gradients(tf.diag(u), u)[0].op.type == "DiagPart"
+    assert tf.gradients(tf.diag_part(m), m)[0].op.type == "Diag"
+
+
 def test_linalg_namespace():
     assert tf.linalg.band_part is tf.matrix_band_part
     assert tf.linalg.diag is tf.matrix_diag and tf.linalg.diag_part is tf.matrix_diag_part
@@ -431,6 +637,9 @@ def test_linalg_namespace():
     assert tf.linalg.inv is tf.matrix_inverse and tf.linalg.det is tf.matrix_determinant
     assert tf.linalg.qr is tf.qr and tf.linalg.matmul is tf.matmul
     assert tf.linalg.transpose is tf.matrix_transpose and tf.linalg.matrix_transpose is tf.matrix_transpose
+    assert tf.linalg.solve is tf.matrix_solve and tf.linalg.cholesky is tf.cholesky and tf.linalg.cross is tf.cross
+    assert tf.linalg.tensor_diag is tf.diag and tf.linalg.tensor_diag_part is tf.diag_part
+    assert tf.linalg.eigh is tf.self_adjoint_eig and tf.linalg.eigvalsh is tf.self_adjoint_eigvals
 
 
 # =========================================================================== run-time errors (shapes known when fed)
@@ -481,10 +690,36 @@ _F = np.float32
     (lambda a: tf.matrix_inverse(a), [np.ones(3, _F)], "Input tensor 0 must have rank >= 2, got 1"),
     (lambda a: tf.matrix_determinant(a), [np.ones((2, 3), _F)], "Input matrix must be square."),
     (lambda a: tf.qr(a)[1], [np.ones(3, _F)], "Input tensor 0 must have rank >= 2, got 1"),
+    (lambda a, b: tf.matrix_solve(a, b), [np.ones((2, 2), _F), np.ones((2, 1), _F)], "Input matrix is not invertible."),
+    (lambda a, b: tf.matrix_solve(a, b), [np.ones((2, 3), _F), np.ones((2, 1), _F)],
+     "First input (lhs) must be a square matrix."),
+    (lambda a, b: tf.matrix_solve(a, b), [np.eye(3, dtype=_F), np.ones((2, 1), _F)],
+     "Input matrix and rhs are incompatible."),
+    (lambda a, b: tf.matrix_solve(a, b), [np.eye(3, dtype=_F), np.ones((1, 3, 1), _F)],
+     "All input tensors must have the same rank."),
+    (lambda a, b: tf.matrix_solve(a, b), [np.stack([np.eye(3, dtype=_F)] * 2), np.ones((3, 3, 1), _F)],
+     "All input tensors must have the same outer dimensions."),
+    (lambda a: tf.cholesky(a), [-np.eye(2, dtype=_F)],
+     "Cholesky decomposition was not successful. The input might not be valid."),
+    (lambda a: tf.cholesky(a), [np.ones((2, 3), _F)], "Input matrix must be square."),
+    (lambda a: tf.cholesky(a), [np.ones(3, _F)], "Input tensor 0 must have rank >= 2, got 1"),
+    (lambda d: tf.diag(d), [np.float32(1.0)], "Input must be at least rank 1, got 0"),
+    (lambda x: tf.diag_part(x), [np.zeros((2, 3, 4), _F)],
+     "The rank of the tensor should be" + " " * 42 + "even and positive, got shape [2,3,4]"),
+    (lambda x: tf.diag_part(x), [np.zeros((2, 3), _F)], "Invalid shape [2,3]: dimensions 0 and 1 do not match."),
+    (lambda x: tf.diag_part(x), [np.zeros((2, 3, 2, 4), _F)],
+     "Invalid shape [2,3,2,4]: dimensions 1 and 3 do not match."),
+    (lambda a, b: tf.cross(a, b), [np.zeros((2, 3), _F), np.zeros(3, _F)],
+     "Both inputs must be of same shape: [2,3] vs. [3]"),
+    (lambda a, b: tf.cross(a, b), [np.float32(1.0), np.float32(1.0)], "Input must be at least 1D[]"),
+    (lambda a: tf.self_adjoint_eig(a)[0], [np.ones((2, 3), _F)], "Input matrix must be square."),
 ], ids=["band_rank", "band_lower_scalar", "band_lower_range", "band_upper_scalar", "band_upper_range",
         "diag_rank", "diag_part_rank", "set_diag_rank", "set_diag_shape", "solve_rank", "solve_same_rank",
         "solve_outer_dims", "solve_square", "solve_rows", "solve_singular", "inverse_singular", "inverse_square",
-        "inverse_rank", "det_square", "qr_rank"])
+        "inverse_rank", "det_square", "qr_rank", "matrix_solve_singular", "matrix_solve_square", "matrix_solve_rows",
+        "matrix_solve_rank", "matrix_solve_outer_dims", "cholesky_not_positive_definite", "cholesky_square",
+        "cholesky_rank", "tensor_diag_scalar", "tensor_diag_part_odd_rank", "tensor_diag_part_dims",
+        "tensor_diag_part_dims_rank4", "cross_shapes", "cross_scalar", "eig_square"])
 def test_run_time_errors(build, feeds, message):
     _run_error(build, feeds, message)
 

@@ -75,11 +75,11 @@ def _binary_rows():
 _POS = np.abs(X) + 0.5
 
 
-
 def _scalar_input(tf, fn):
     """`fn` of a fed scalar (a 0-d array when the plan runs: numpy's ufuncs give scalars for those)."""
     p = tf.placeholder(tf.float32, [])
     return fn(p), {p: 0.5}
+
 
 CASES = _binary_rows() + [
     Row("Pow", lambda tf: tf.pow(tf.constant(_POS), tf.constant(Y)), lambda np: np.power(_POS, Y),
@@ -486,6 +486,22 @@ def test_reduction_names_and_axis_const():
     assert m.op.name == "avg" and m.op.inputs[1].op.name == "avg/reduction_indices"
     assert m.op.get_attr("keep_dims") is False
     assert tf.reduce_max(x, 0, keep_dims=True).shape.as_list() == [1, 3]
+
+
+def test_reducing_a_python_list_of_tensors():
+    """`tf.reduce_sum(style_losses)` (a list of scalar losses, as the TF 1.x cookbook's stylenet writes it): the
+    axes are range(0, rank(x)), its Rank packing the list, then Sum packs it again: the ops TF 2.21's compat.v1
+    builds (checked there), and the value."""
+    tf.reset_default_graph()
+    a, b = tf.constant(1.5), tf.constant(2.0)
+    s = tf.reduce_sum([a, b])
+    assert [(op.name, op.type) for op in tf.get_default_graph().get_operations()[2:]] == [
+        ("Rank/packed", "Pack"), ("Rank", "Const"), ("range/start", "Const"), ("range/delta", "Const"),
+        ("range", "Range"), ("Sum/input", "Pack"), ("Sum", "Sum")]
+    m = tf.reduce_mean([[1.0, 2.0], [3.0, 5.0]])  # a Python value: Rank and Range too (Rank a Const, as TF folds it)
+    assert [t.op.type for t in m.op.inputs[1].op.inputs] == ["Const", "Const", "Const"] and m.shape.as_list() == []
+    with tf.Session() as sess:
+        assert sess.run([s, m]) == [3.5, 2.75]
 
 
 def test_composite_op_names():
@@ -1043,6 +1059,7 @@ _MORE_UNARY = [
     ("Digamma", lambda tf: tf.math.digamma, None, _GAMMA_X, 1e-6),
     ("Erfc", lambda tf: tf.erfc, _vec(math.erfc), X, 1e-6),
 ]
+
 
 # digamma's reference: d/dx lgamma by a central difference of math.lgamma in extended steps is too coarse;
 # use the recurrence psi(x) = psi(x + n) - sum 1/(x + k) and the asymptotic series at x + n >= 40

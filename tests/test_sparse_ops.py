@@ -1,6 +1,7 @@
-"""SparseToDense, SparseTensorDenseMatMul, SparseReduceSum, the SparseSegment reductions, tf.SparseTensor and
-tf.nn.embedding_lookup_sparse: values against numpy and TF 2.21 (tests/data/tf_sparse_ops.json, from
-tests/data/gen/sparse_ops.py), gradients by finite differences, feeding and fetching sparse values, TF's errors."""
+"""SparseToDense, SparseTensorDenseMatMul, SparseReduceSum, the SparseSegment reductions, EditDistance,
+tf.SparseTensor and tf.nn.embedding_lookup_sparse: values against numpy and TF 2.21 (tests/data/tf_sparse_ops.json
+and tf_edit_distance.json, from tests/data/gen/sparse_ops.py and edit_distance.py), gradients by finite differences,
+feeding and fetching sparse values, TF's errors."""
 import importlib.util
 import json
 import pathlib
@@ -59,6 +60,32 @@ CASES += [
     Row("SparseSegmentSqrtN", lambda tf: tf.sparse.segment_sqrt_n(DATA, tf.constant([0, 1, 3], tf.int64), [1, 1, 2]),
         np.array([np.zeros(3), (DATA[0] + DATA[1]) / np.sqrt(2), DATA[3]]), id="SparseSegmentSqrtN"),
 ]
+
+
+def _words(tf, words):
+    """A TF 1.x cookbook's character SparseTensor: word i's letters at [i, 0, j]."""
+    return tf.SparseTensor([[i, 0, j] for i, w in enumerate(words) for j, _ in enumerate(w)], list("".join(words)),
+                           [len(words), 1, 1])
+
+
+def _edit_distance_fed(tf):
+    p, q = tf.sparse_placeholder(tf.int64), tf.sparse_placeholder(tf.int64)
+    feeds = {p: tf.SparseTensorValue([[0, 0], [0, 1], [1, 0]], [7, 8, 9], [2, 2]),
+             q: tf.SparseTensorValue([[0, 0], [1, 0], [1, 1]], [7, 9, 9], [2, 2])}
+    return tf.edit_distance(p, q), feeds
+
+
+CASES += [
+    Row("EditDistance", lambda tf: tf.edit_distance(_words(tf, ["bear"]), _words(tf, ["beers"]), normalize=False),
+        np.array([[2.0]], np.float32), id="EditDistance-strings"),
+    Row("EditDistance", lambda tf: tf.edit_distance(_words(tf, ["bear", "tensor"]), _words(tf, ["beers"] * 2)),
+        np.array([[2 / 5], [5 / 5]], np.float32), id="EditDistance-strings-normalized"),
+    Row("EditDistance", lambda tf: tf.edit_distance(tf.SparseTensor([[0, 0], [0, 1], [2, 0]], [1, 2, 3], [3, 2]),
+                                                    tf.SparseTensor([[0, 0], [1, 0]], [1, 5], [2, 3])),
+        np.array([1.0, 1.0, np.inf], np.float32), id="EditDistance-groups-on-one-side-only"),
+    Row("EditDistance", _edit_distance_fed, np.array([1.0, 0.5], np.float32),
+        id="EditDistance-fed-sparse-placeholders"),
+]
 test_row = rows_test(CASES)
 
 
@@ -107,6 +134,62 @@ def test_embedding_lookup_sparse_reduce_sum_and_matmul_as_tf():
     assert [o.shape.as_list() if o.shape.ndims is not None else None for o in outs] == golden["shapes"]
     for got, want in zip(vals, golden["values"] + golden["grads"]):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_edit_distance_as_tf():
+    """tests/data/gen/edit_distance.py's cases, built by tfmini: names, static shapes, dtypes, values (inf too)."""
+    from conftest import load_generator
+    gen = load_generator("edit_distance")
+    golden = json.loads((pathlib.Path(__file__).parent / "data" / "tf_edit_distance.json").read_text())
+    assert sorted(golden) == sorted(case_id for case_id, _, _ in gen.CASES)
+    for case_id, source, feeds in gen.CASES:
+        tf.reset_default_graph()
+        result, feed_dict = gen.build(tf, source, feeds)
+        want = golden[case_id]
+        assert (result.name, result.dtype.name) == (want["name"], want["dtype"]), case_id
+        assert (None if result.shape.ndims is None else result.shape.as_list()) == want["shape"], case_id
+        with tf.Session() as sess:
+            np.testing.assert_allclose(sess.run(result, feed_dict), np.array(want["value"], np.float32), rtol=1e-6,
+                                       err_msg=case_id)
+
+
+def test_edit_distance_build_errors_and_no_gradient():
+    tf.reset_default_graph()
+    ints = tf.SparseTensor([[0, 0]], [1], [1, 2])
+    with pytest.raises(TypeError, match=r"^Hypothesis must be a SparseTensor\.$"):
+        tf.edit_distance([1], ints)
+    with pytest.raises(TypeError, match=r"^Truth must be a SparseTensor\.$"):
+        tf.edit_distance(ints, tf.constant([1]))
+    with pytest.raises(TypeError, match=r"^Input 'truth_values' of 'EditDistance' Op has type float32 that does not "
+                                        r"match type int32 of argument 'hypothesis_values'\.$"):
+        tf.edit_distance(ints, tf.SparseTensor([[0, 0]], [1.0], [2, 3]))
+    # (the TypeError above was raised inside the op's name scope, which TF counts as used too)
+    with pytest.raises(ValueError, match=r"^Num elements of hypothesis_shape does not match truth_shape: 2 vs\. 3 for "
+                                         r"'edit_distance_1' \(op: 'EditDistance'\) with input shapes: \[1,2\], \[1\], "
+                                         r"\[2\], \[1,3\], \[1\], \[3\] and with computed input tensors: "
+                                         r"input\[2\] = <1 2>, input\[5\] = <2 3 1>\."):
+        tf.edit_distance(ints, tf.SparseTensor([[0, 0, 0]], [1], [2, 3, 1]))
+    values = tf.placeholder(tf.float32, [2])
+    h = tf.SparseTensor([[0, 0], [0, 1]], values, [1, 2])
+    d = tf.edit_distance(h, tf.SparseTensor([[0, 0]], [1.0], [1, 2]), name="dist")
+    assert (d.op.type, d.name, d.op.get_attr("normalize"), d.shape.as_list()) == ("EditDistance", "dist:0", True, [1])
+    assert tf.gradients(d, values) == [None]
+
+
+@pytest.mark.parametrize("hypothesis, truth, message", [
+    (([[0]], [1], [1]), ([[0]], [1], [1]), "Input SparseTensors must have rank at least 2, but truth_shape rank is: 1"),
+    (([[0, 0]], [1], [1, 1]), ([[0, 0, 0]], [1], [1, 1, 1]),
+     r"Expected truth and hypothesis to have matching ranks, but their shapes are: \[3\] and \[2\]"),
+    ((np.zeros((0, 2), np.int64), np.zeros(0, np.int32), [0, 1]),
+     (np.zeros((0, 2), np.int64), np.zeros(0, np.int32), [0, 1]), r"Got output shape \[0\] which has 0 elements"),
+])
+def test_edit_distance_run_errors(hypothesis, truth, message):
+    tf.reset_default_graph()
+    p, q = tf.sparse_placeholder(tf.int32), tf.sparse_placeholder(tf.int32)
+    d = tf.edit_distance(p, q)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+            sess.run(d, {p: tf.SparseTensorValue(*hypothesis), q: tf.SparseTensorValue(*truth)})
 
 
 def test_embedding_lookup_sparse_arguments():

@@ -42,7 +42,7 @@ from .ops.parsing_ops import (FixedLenFeature, FixedLenSequenceFeature, VarLenFe
 from .framework.sparse_tensor import SparseTensor, SparseTensorValue  # noqa: F401
 from .framework.indexed_slices import (IndexedSlices, IndexedSlicesValue,  # noqa: F401
                                      convert_to_tensor_or_indexed_slices)
-from .ops.sparse_ops import (sparse_placeholder, sparse_reduce_sum, sparse_segment_mean,  # noqa: F401
+from .ops.sparse_ops import (edit_distance, sparse_placeholder, sparse_reduce_sum, sparse_segment_mean,  # noqa: F401
                              sparse_segment_sqrt_n, sparse_segment_sum, sparse_tensor_dense_matmul,
                              sparse_tensor_to_dense, sparse_to_dense)
 from .variables import *  # noqa: F401,F403

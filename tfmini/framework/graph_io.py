@@ -76,6 +76,11 @@ T > T | alpha:f : LeakyRelu
 T,T > T | alpha:f : LeakyReluGrad
 T > T | adjoint:b : MatrixInverse
 T,T > T | lower:b adjoint:b : MatrixTriangularSolve
+T,T > T | adjoint:b : MatrixSolve
+-,T,-,-,T,- > - | normalize:b : EditDistance
+T > T,T | compute_v:b : SelfAdjointEigV2
+T > T | : Cholesky Diag DiagPart
+T,T > T | : Cross
 T > T,T | full_matrices:b : Qr
 T,Tindex,Tindex > T | : MatrixBandPart
 T,T > T,T | : BroadcastGradientArgs SoftmaxCrossEntropyWithLogits
@@ -653,7 +658,6 @@ def _function_def(fn, clear_devices):
                                 for r, t in zip(rets, fn.outputs)]}
     return {"signature": signature, "node_def": nodes,
             "ret": [{"key": r, "value": ref(t)} for r, t in zip(rets, fn.outputs)]}
-
 
 
 def graph_def_bytes(graph, from_version=None, add_shapes=False, clear_devices=False):

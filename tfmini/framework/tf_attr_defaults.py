@@ -101,6 +101,7 @@ _ROWS = (
     ("DepthwiseConv2dNativeBackpropInput", "explicit_paddings", "0a00"),
     ("DepthwiseConv2dNativeBackpropInput", "data_format", "12044e485743"),
     ("DepthwiseConv2dNativeBackpropInput", "dilations", "0a061a0401010101"),
+    ("EditDistance", "normalize", "2801"),
     ("EncodePng", "compression", "18ffffffffffffffffff01"),
     ("EncodePng", "T", "3004"),
     ("Enter", "is_constant", "2800"),
@@ -180,6 +181,7 @@ _ROWS = (
     ("MatMul", "grad_b", "2800"),
     ("MatrixBandPart", "Tindex", "3009"),
     ("MatrixInverse", "adjoint", "2800"),
+    ("MatrixSolve", "adjoint", "2800"),
     ("MatrixTriangularSolve", "lower", "2801"),
     ("MatrixTriangularSolve", "adjoint", "2800"),
     ("Max", "keep_dims", "2800"),
@@ -287,6 +289,7 @@ _ROWS = (
     ("ScatterNdUpdate", "bad_indices_policy", "1200"),
     ("ScatterSub", "use_locking", "2800"),
     ("ScatterUpdate", "use_locking", "2801"),
+    ("SelfAdjointEigV2", "compute_v", "2801"),
     ("Shape", "out_type", "3003"),
     ("ShapeN", "out_type", "3003"),
     ("ShuffleDataset", "reshuffle_each_iteration", "2801"),
@@ -389,34 +392,35 @@ Abs Acos Acosh Add AddN AddV2 AdjustContrastv2 AdjustHue AdjustSaturation All Al
 ApplyAdadelta ApplyAdagrad ApplyAdam ApplyCenteredRMSProp ApplyGradientDescent ApplyMomentum ApplyRMSProp
 ArgMax ArgMin Asin Asinh Assert Assign AssignAdd AssignSub Atan Atan2 Atanh AudioSummaryV2 AvgPool AvgPoolGrad
 BatchDatasetV2 BatchMatMulV2 BatchNormWithGlobalNormalization BatchToSpaceND BiasAdd BiasAddGrad
-BroadcastGradientArgs BroadcastTo Cast Ceil CheckNumerics ComputeAccidentalHits Concat ConcatOffset ConcatV2
-ConcatenateDataset ConjugateTranspose Const ControlTrigger Conv2D Conv2DBackpropFilter Conv2DBackpropInput Cos
-Cosh CountUpTo Cumprod Cumsum DecodeCSV DecodeImage DecodeJpeg DecodePng DecodeRaw DepthwiseConv2dNative
-DepthwiseConv2dNativeBackpropFilter DepthwiseConv2dNativeBackpropInput Digamma DivNoNan DynamicPartition
-DynamicStitch Einsum Elu EluGrad EncodePng Enter Equal Erf Erfc Exit Exp ExpandDims Expm1 FIFOQueueV2 Fill
-FilterDataset FixedLengthRecordDatasetV2 FixedLengthRecordReaderV2 FixedUnigramCandidateSampler FlatMapDataset
-Floor FloorDiv FloorMod FusedBatchNorm FusedBatchNormGrad GatherNd GatherV2 GeneratorDataset Greater
-GreaterEqual HSVToRGB HistogramSummary Identity IdentityN ImageSummary InTopKV2 InterleaveDataset
-InvertPermutation IsFinite IsInf IsNan IsVariableInitialized IteratorFromStringHandleV2 IteratorGetNext
-IteratorToStringHandle IteratorV2 L2Loss LRN LRNGrad LeakyRelu LeakyReluGrad LearnedUnigramCandidateSampler
-LegacyParallelInterleaveDatasetV2 Less LessEqual Lgamma LinSpace Log Log1p LogSoftmax
-LogUniformCandidateSampler LogicalAnd LogicalNot LogicalOr LoopCond MakeIterator MapDataset MatMul
-MatchingFiles MatrixBandPart MatrixDeterminant MatrixDiag MatrixDiagPart MatrixInverse MatrixSetDiag
-MatrixTriangularSolve Max MaxPool MaxPoolGrad MaxPoolGradGrad Maximum Mean Merge MergeSummary Min Minimum
-MirrorPad MirrorPadGrad Mul Multinomial Neg NextIteration NoOp NotEqual OneHot OneShotIterator Pack Pad PadV2
-PaddedBatchDatasetV2 PaddingFIFOQueueV2 ParallelDynamicStitch ParallelMapDatasetV2 ParseExampleV2 Placeholder
-PlaceholderWithDefault Polygamma Pow PrefetchDataset Print PrintV2 Prod PyFunc PyFuncStateless Qr QueueCloseV2
-QueueDequeueManyV2 QueueDequeueUpToV2 QueueDequeueV2 QueueEnqueueManyV2 QueueEnqueueV2 QueueIsClosedV2
-QueueSizeV2 RGBToHSV RandomShuffle RandomShuffleQueueV2 RandomStandardNormal RandomUniform RandomUniformInt
-Range RangeDataset Rank ReadFile ReaderNumRecordsProducedV2 ReaderReadUpToV2 ReaderReadV2 ReaderResetV2
-RealDiv Reciprocal ReciprocalGrad RefEnter RefMerge RefSwitch Relu Relu6 Relu6Grad ReluGrad RepeatDataset
-Reshape ResizeArea ResizeBicubic ResizeBicubicGrad ResizeBilinear ResizeBilinearGrad ResizeNearestNeighbor
-ResizeNearestNeighborGrad RestoreV2 ReverseSequence ReverseV2 Rint Round Rsqrt RsqrtGrad SaveV2 ScalarSummary
-ScatterAdd ScatterNd ScatterNdAdd ScatterNdSub ScatterNdUpdate ScatterSub ScatterUpdate SegmentMax SegmentMean
-SegmentMin SegmentProd SegmentSum Select SelectV2 Selu SeluGrad Shape ShapeN ShuffleDataset Sigmoid
-SigmoidGrad Sign Sin Sinh Size SkipDataset Slice Softmax SoftmaxCrossEntropyWithLogits Softplus SoftplusGrad
-Softsign SoftsignGrad SpaceToBatchND SparseApplyAdadelta SparseApplyAdagrad SparseApplyCenteredRMSProp
-SparseApplyMomentum SparseApplyRMSProp SparseReduceSum SparseSegmentMean SparseSegmentSqrtN SparseSegmentSum
+BroadcastGradientArgs BroadcastTo Cast Ceil CheckNumerics Cholesky ComputeAccidentalHits Concat ConcatOffset
+ConcatV2 ConcatenateDataset ConjugateTranspose Const ControlTrigger Conv2D Conv2DBackpropFilter
+Conv2DBackpropInput Cos Cosh CountUpTo Cross Cumprod Cumsum DecodeCSV DecodeImage DecodeJpeg DecodePng
+DecodeRaw DepthwiseConv2dNative DepthwiseConv2dNativeBackpropFilter DepthwiseConv2dNativeBackpropInput Diag
+DiagPart Digamma DivNoNan DynamicPartition DynamicStitch EditDistance Einsum Elu EluGrad EncodePng Enter Equal
+Erf Erfc Exit Exp ExpandDims Expm1 FIFOQueueV2 Fill FilterDataset FixedLengthRecordDatasetV2
+FixedLengthRecordReaderV2 FixedUnigramCandidateSampler FlatMapDataset Floor FloorDiv FloorMod FusedBatchNorm
+FusedBatchNormGrad GatherNd GatherV2 GeneratorDataset Greater GreaterEqual HSVToRGB HistogramSummary Identity
+IdentityN ImageSummary InTopKV2 InterleaveDataset InvertPermutation IsFinite IsInf IsNan IsVariableInitialized
+IteratorFromStringHandleV2 IteratorGetNext IteratorToStringHandle IteratorV2 L2Loss LRN LRNGrad LeakyRelu
+LeakyReluGrad LearnedUnigramCandidateSampler LegacyParallelInterleaveDatasetV2 Less LessEqual Lgamma LinSpace
+Log Log1p LogSoftmax LogUniformCandidateSampler LogicalAnd LogicalNot LogicalOr LoopCond MakeIterator
+MapDataset MatMul MatchingFiles MatrixBandPart MatrixDeterminant MatrixDiag MatrixDiagPart MatrixInverse
+MatrixSetDiag MatrixSolve MatrixTriangularSolve Max MaxPool MaxPoolGrad MaxPoolGradGrad Maximum Mean Merge
+MergeSummary Min Minimum MirrorPad MirrorPadGrad Mul Multinomial Neg NextIteration NoOp NotEqual OneHot
+OneShotIterator Pack Pad PadV2 PaddedBatchDatasetV2 PaddingFIFOQueueV2 ParallelDynamicStitch
+ParallelMapDatasetV2 ParseExampleV2 Placeholder PlaceholderWithDefault Polygamma Pow PrefetchDataset Print
+PrintV2 Prod PyFunc PyFuncStateless Qr QueueCloseV2 QueueDequeueManyV2 QueueDequeueUpToV2 QueueDequeueV2
+QueueEnqueueManyV2 QueueEnqueueV2 QueueIsClosedV2 QueueSizeV2 RGBToHSV RandomShuffle RandomShuffleQueueV2
+RandomStandardNormal RandomUniform RandomUniformInt Range RangeDataset Rank ReadFile
+ReaderNumRecordsProducedV2 ReaderReadUpToV2 ReaderReadV2 ReaderResetV2 RealDiv Reciprocal ReciprocalGrad
+RefEnter RefMerge RefSwitch Relu Relu6 Relu6Grad ReluGrad RepeatDataset Reshape ResizeArea ResizeBicubic
+ResizeBicubicGrad ResizeBilinear ResizeBilinearGrad ResizeNearestNeighbor ResizeNearestNeighborGrad RestoreV2
+ReverseSequence ReverseV2 Rint Round Rsqrt RsqrtGrad SaveV2 ScalarSummary ScatterAdd ScatterNd ScatterNdAdd
+ScatterNdSub ScatterNdUpdate ScatterSub ScatterUpdate SegmentMax SegmentMean SegmentMin SegmentProd SegmentSum
+Select SelectV2 SelfAdjointEigV2 Selu SeluGrad Shape ShapeN ShuffleDataset Sigmoid SigmoidGrad Sign Sin Sinh
+Size SkipDataset Slice Softmax SoftmaxCrossEntropyWithLogits Softplus SoftplusGrad Softsign SoftsignGrad
+SpaceToBatchND SparseApplyAdadelta SparseApplyAdagrad SparseApplyCenteredRMSProp SparseApplyMomentum
+SparseApplyRMSProp SparseReduceSum SparseSegmentMean SparseSegmentSqrtN SparseSegmentSum
 SparseSoftmaxCrossEntropyWithLogits SparseTensorDenseMatMul SparseToDense Split SplitV Sqrt SqrtGrad Square
 SquaredDifference Squeeze StackPopV2 StackPushV2 StackV2 StopGradient StridedSlice StridedSliceGrad
 StringFormat Sub Sum Switch TFRecordDataset TFRecordReaderV2 TakeDataset Tan Tanh TanhGrad TensorArrayCloseV3

@@ -1,7 +1,9 @@
-"""Linear-algebra ops on (batches of) matrices: band and diagonal parts, triangular solves, inverse,
-determinant and QR, each with TensorFlow's gradient (python/ops/linalg_grad.py, array_grad.py).
+"""Linear-algebra ops on (batches of) matrices: band and diagonal parts, triangular and general solves, inverse,
+determinant, QR, Cholesky and self-adjoint eigen decompositions, each with TensorFlow's gradient
+(python/ops/linalg_grad.py, array_grad.py); and tf.diag / tf.diag_part (a rank-k diagonal of a rank-2k tensor)
+and tf.cross (3-vector products).
 
-Every op works on the last two dimensions and treats the leading ones as a batch.
+Every matrix op works on the last two dimensions and treats the leading ones as a batch.
 """
 import numpy as np
 
@@ -15,7 +17,8 @@ from . import array_ops, math_ops
 from .shape_util import merge_shapes, static_dim as _dim, with_rank as _with_rank, with_rank_at_least as _at_least
 
 __all__ = ["eye", "matrix_band_part", "matrix_diag", "matrix_diag_part", "matrix_set_diag", "matrix_triangular_solve",
-           "matrix_inverse", "matrix_determinant", "qr"]
+           "matrix_inverse", "matrix_determinant", "qr", "matrix_solve", "cholesky", "diag", "diag_part", "cross",
+           "self_adjoint_eig", "self_adjoint_eigvals"]
 
 # MatrixTriangularSolve and MatrixSolve in TF 1.x take no half; MatrixInverse and MatrixDeterminant do
 _SOLVE_TYPES = (dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128)
@@ -534,3 +537,307 @@ def qr(input, full_matrices=False, name=None):  # noqa: A002 - TF's name
         x = convert_one("Qr", "input", input, allowed=FLOAT_COMPLEX_TYPES)
         return tuple(make_op("Qr", [x], {"full_matrices": bool(full_matrices), "T": x.dtype.base_dtype},
                              name=scope))
+
+
+# =========================================================================== MatrixSolve
+def _solve_kernel(xp, a, b, *, adjoint=False, **_):
+    _check_matrix_inputs(a, b)
+    _check_square(a, "First input (lhs) must be a square matrix.")
+    if a.shape[-2] != b.shape[-2]:
+        raise _invalid("Input matrix and rhs are incompatible.")
+    if a.size == 0 or b.size == 0:
+        return xp.zeros(b.shape, dtype=b.dtype)
+    try:
+        x = xp.linalg.solve(_adjoint(xp, a) if adjoint else a, b)
+    except ValueError:  # numpy's LinAlgError: a zero pivot, which is TF's test too
+        raise _invalid("Input matrix is not invertible.") from None
+    if not xp.all(xp.isfinite(x)) and xp.all(xp.isfinite(a)) and xp.all(xp.isfinite(b)):
+        raise _invalid("Input matrix is not invertible.")  # cupy does not raise for a singular matrix
+    return x.astype(b.dtype, copy=False)
+
+
+def _solve_grad(op, grad):
+    """TF's rule: grad_b solves the adjoint system; grad_a = -grad_b x^H (-x grad_b^H with adjoint=True)."""
+    a = op.inputs[0]
+    x = op.outputs[0]
+    adjoint = op.get_attr("adjoint")
+    grad_b = matrix_solve(a, grad, adjoint=not adjoint)
+    if adjoint:
+        return [-math_ops.matmul(x, grad_b, adjoint_b=True), grad_b]
+    return [-math_ops.matmul(grad_b, x, adjoint_b=True), grad_b]
+
+
+register_op("MatrixSolve", infer=_solve_infer, kernel=_solve_kernel, grad=_solve_grad, blas=True)
+
+
+def matrix_solve(matrix, rhs, adjoint=False, name=None):
+    """Solve matrix @ x = rhs (adjoint(matrix) @ x = rhs with adjoint=True) for x, by LU with partial pivoting.
+
+    matrix [..., M, M], rhs [..., M, K] with the same batch dimensions; x is [..., M, K]. A singular matrix is an
+    InvalidArgumentError when the op runs. Also tf.linalg.solve.
+
+    >>> tf.matrix_solve(tf.eye(3), tf.ones([3, 2])).shape
+    TensorShape([Dimension(3), Dimension(2)])
+    """
+    with name_scope(name, "MatrixSolve", [matrix, rhs]) as scope:
+        a, b = convert_same_dtype("MatrixSolve", [("matrix", matrix), ("rhs", rhs)], allowed=_SOLVE_TYPES)
+        return make_op("MatrixSolve", [a, b], {"adjoint": bool(adjoint), "T": a.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== Cholesky
+def _cholesky_kernel(xp, x, **_):
+    _check_matrix_inputs(x)
+    _check_square(x)
+    if x.size == 0:
+        return xp.zeros(x.shape, dtype=x.dtype)
+    a = _in_lapack_precision(xp, x)
+    # only the lower triangle is read (as TF's Eigen LLT does): the matrix is rebuilt from it
+    m = a.shape[-1]
+    zero = xp.zeros((), dtype=a.dtype)
+    strictly_lower = xp.where(_band_mask(xp, m, m, -1, 0) & ~_band_mask(xp, m, m, 0, 0), a, zero)
+    diagonal = xp.where(_band_mask(xp, m, m, 0, 0), a, zero)
+    try:
+        chol = xp.linalg.cholesky(strictly_lower + diagonal + _adjoint(xp, strictly_lower))
+    except ValueError:  # numpy's LinAlgError: not positive definite
+        chol = None
+    if chol is None or not xp.all(xp.isfinite(chol)):  # cupy fills NaNs instead of raising
+        raise _invalid("Cholesky decomposition was not successful. The input might not be valid.")
+    return chol.astype(x.dtype, copy=False)
+
+
+def _cholesky_grad(op, grad):
+    """TF 1.x's rule (Murray's, arXiv:1602.07527): with L the factor and g the gradient of L,
+    P = Phi(L^H g) (the lower triangle, its diagonal halved) and S = L^-H P L^-1, the input's gradient is
+    (S + S^H) / 2, symmetric as the input is."""
+    chol = op.outputs[0]
+    shape = array_ops.shape(chol)
+    identity = eye(shape[-1], batch_shape=shape[:-2], dtype=chol.dtype)
+    chol_inverse = matrix_triangular_solve(chol, identity)
+    middle = math_ops.matmul(chol, grad, adjoint_a=True)
+    middle = matrix_set_diag(middle, 0.5 * matrix_diag_part(middle))
+    middle = matrix_band_part(middle, -1, 0)
+    grad_a = math_ops.matmul(math_ops.matmul(chol_inverse, middle, adjoint_a=True), chol_inverse)
+    grad_a += _adjoint_t(grad_a)
+    return [grad_a * 0.5]
+
+
+register_op("Cholesky", infer=_inverse_infer, kernel=_cholesky_kernel, grad=_cholesky_grad, blas=True)
+
+
+def cholesky(input, name=None):  # noqa: A002 - TF's name
+    """The Cholesky factors of (batches of) symmetric positive-definite matrices [..., M, M]: the lower
+    triangular L [..., M, M] with input = L @ adjoint(L). Only the input's lower triangle is read; a matrix that
+    is not positive definite is an InvalidArgumentError when the op runs. Also tf.linalg.cholesky.
+
+    >>> tf.cholesky(tf.eye(3)).shape
+    TensorShape([Dimension(3), Dimension(3)])
+    """
+    with name_scope(name, "Cholesky", [input]) as scope:
+        x = convert_one("Cholesky", "input", input, allowed=(dtypes.float64, dtypes.float32, dtypes.float16,
+                                                             dtypes.complex64, dtypes.complex128))
+        return make_op("Cholesky", [x], {"T": x.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== Diag and DiagPart
+# tf.diag's rank-k diagonal <-> rank-2k tensor (not tf.matrix_diag's batches of vectors <-> batches of matrices)
+_DIAG_TYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64, dtypes.complex64,
+               dtypes.complex128)
+
+
+def _diag_infer(diagonal, **_):
+    s = _at_least(diagonal.shape, 1)
+    return diagonal.dtype.base_dtype, s.concatenate(s) if s.ndims is not None else TensorShape(None)
+
+
+def _diag_kernel(xp, diagonal, **_):
+    if diagonal.ndim == 0:
+        raise _invalid("Input must be at least rank 1, got 0")
+    n = diagonal.size
+    out = xp.zeros((n, n), dtype=diagonal.dtype)
+    i = xp.arange(n)
+    out[i, i] = diagonal.reshape(-1)
+    return out.reshape(diagonal.shape + diagonal.shape)
+
+
+def _diag_grad(op, grad):
+    return [diag_part(grad)]
+
+
+register_op("Diag", infer=_diag_infer, kernel=_diag_kernel, grad=_diag_grad)
+
+
+def diag(diagonal, name=None):
+    """The tensor [D1, ..., Dk, D1, ..., Dk] with `diagonal` [D1, ..., Dk] on its diagonal and zeros
+    elsewhere: out[i1, ..., ik, i1, ..., ik] = diagonal[i1, ..., ik]. For a vector, the diagonal matrix.
+    Also tf.linalg.tensor_diag. (tf.matrix_diag makes a batch of diagonal matrices instead.)
+
+    >>> tf.diag([1.0, 2.0, 3.0]).shape
+    TensorShape([Dimension(3), Dimension(3)])
+    """
+    with name_scope(name, "Diag", [diagonal]) as scope:
+        d = convert_one("Diag", "diagonal", diagonal, allowed=_DIAG_TYPES)
+        return make_op("Diag", [d], {"T": d.dtype.base_dtype}, name=scope)
+
+
+def _diag_part_infer(input, **_):  # noqa: A002
+    s = input.shape
+    if s.ndims is None:
+        return input.dtype.base_dtype, TensorShape(None)
+    if s.ndims % 2 != 0 or s.ndims == 0:
+        raise InferenceError("Input must have even and non-zero rank, input rank is %d" % s.ndims)
+    k = s.ndims // 2
+    return input.dtype.base_dtype, TensorShape([_merge_dim(_dim(s, i), _dim(s, i + k)) for i in range(k)])
+
+
+def _diag_part_kernel(xp, x, **_):
+    if x.ndim % 2 != 0:
+        # TF's message has the spaces of a backslash-continued string literal
+        raise _invalid("The rank of the tensor should be" + " " * 42 + "even and positive, got shape %s"
+                       % _dbg(x.shape))
+    k = x.ndim // 2
+    for i in range(k):
+        if x.shape[i] != x.shape[i + k]:
+            raise _invalid("Invalid shape %s: dimensions %d and %d do not match." % (_dbg(x.shape), i, i + k))
+    n = int(np.prod(x.shape[:k], dtype=np.int64))
+    return xp.diagonal(x.reshape(n, n)).reshape(x.shape[:k])
+
+
+def _diag_part_grad(op, grad):
+    return [diag(grad)]
+
+
+register_op("DiagPart", infer=_diag_part_infer, kernel=_diag_part_kernel, grad=_diag_part_grad)
+
+
+def diag_part(input, name=None):  # noqa: A002 - TF's name
+    """The diagonal [D1, ..., Dk] of a tensor [D1, ..., Dk, D1, ..., Dk]: out[i1, ..., ik] =
+    input[i1, ..., ik, i1, ..., ik] (tf.diag's inverse). Also tf.linalg.tensor_diag_part.
+
+    >>> tf.diag_part(tf.ones([2, 3, 2, 3])).shape
+    TensorShape([Dimension(2), Dimension(3)])
+    """
+    with name_scope(name, "DiagPart", [input]) as scope:
+        x = convert_one("DiagPart", "input", input, allowed=_DIAG_TYPES)
+        return make_op("DiagPart", [x], {"T": x.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== Cross
+# TF's realnumbertypes in its order (the order its TypeError lists them), less the dtypes tfmini lacks
+_CROSS_TYPES = (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.uint8, dtypes.int16, dtypes.int8, dtypes.int64,
+                dtypes.uint16, dtypes.float16)
+
+
+def _cross_infer(a, b, **_):
+    s = merge_shapes(_at_least(a.shape, 1), _at_least(b.shape, 1))
+    if s.ndims is not None and _dim(s, -1) is not None and _dim(s, -1) != 3:
+        raise InferenceError("Dimension must be 3 but is %d" % _dim(s, -1))
+    if s.ndims is not None:
+        s = TensorShape(list(s.as_tuple()[:-1]) + [3])
+    return a.dtype.base_dtype, s
+
+
+def _cross_kernel(xp, a, b, **_):
+    if a.shape != b.shape:
+        raise _invalid("Both inputs must be of same shape: %s vs. %s" % (_dbg(a.shape), _dbg(b.shape)))
+    if a.ndim < 1:
+        raise _invalid("Input must be at least 1D%s" % _dbg(a.shape))  # (sic: TF's message has no space)
+    if a.shape[-1] != 3:
+        raise errors.FailedPreconditionError(None, None, "Cross-products are only defined for 3-element vectors.")
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    return xp.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+
+
+def _cross_grad(op, grad):
+    """d(a x b) . g: the gradient of a is b x g, of b is g x a."""
+    a, b = op.inputs
+    return [cross(b, grad), cross(grad, a)]
+
+
+register_op("Cross", infer=_cross_infer, kernel=_cross_kernel, grad=_cross_grad)
+
+
+def cross(a, b, name=None):
+    """The cross products of (batches of) 3-element vectors: a and b [..., 3] of one shape -> [..., 3].
+    Also tf.linalg.cross.
+
+    >>> tf.cross([1.0, 0.0, 0.0], [0.0, 1.0, 0.0]).shape
+    TensorShape([Dimension(3)])
+    """
+    with name_scope(name, "Cross", [a, b]) as scope:
+        a, b = convert_same_dtype("Cross", [("a", a), ("b", b)], allowed=_CROSS_TYPES)
+        return make_op("Cross", [a, b], {"T": a.dtype.base_dtype}, name=scope)
+
+
+# =========================================================================== SelfAdjointEigV2
+def _eig_infer(x, *, compute_v=True, **_):
+    """e [..., N] and v [..., N, N] ([0] without compute_v), both of the input's type: TF's op gives complex
+    input complex eigenvalues."""
+    s = _batch_square(x.shape)
+    t = x.dtype.base_dtype
+    e = TensorShape(None) if s.ndims is None else _batch(s).concatenate([_dim(s, -1)])
+    return [(t, e), (t, s if compute_v else TensorShape([0]))]
+
+
+def _eig_kernel(xp, x, *, compute_v=True, **_):
+    _check_matrix_inputs(x)
+    _check_square(x)
+    if x.size == 0:
+        return xp.zeros(x.shape[:-1], dtype=x.dtype), xp.zeros(x.shape if compute_v else (0,), dtype=x.dtype)
+    a = _in_lapack_precision(xp, x)
+    # the lower triangle is read (as TF's Eigen SelfAdjointEigenSolver does); eigenvalues ascending
+    if compute_v:
+        e, v = xp.linalg.eigh(a, UPLO="L")
+        return e.astype(x.dtype), v.astype(x.dtype, copy=False)
+    return xp.linalg.eigvalsh(a, UPLO="L").astype(x.dtype), xp.zeros((0,), dtype=x.dtype)
+
+
+def _eig_grad(op, grad_e, grad_v):
+    """TF 1.x's rule: with F[i, j] = 1 / (e_j - e_i) off the diagonal and 0 on it,
+    dA = V (diag(grad_e) + F * (V^H grad_v)) V^H, then symmetrized into the lower triangle the op reads."""
+    e = op.outputs[0]
+    if op.get_attr("compute_v"):
+        v = op.outputs[1]
+        f = matrix_set_diag(math_ops.reciprocal(array_ops.expand_dims(e, -2) - array_ops.expand_dims(e, -1)),
+                            array_ops.zeros_like(e))
+        grad_a = math_ops.matmul(v, math_ops.matmul(
+            matrix_diag(grad_e) + f * math_ops.matmul(v, grad_v, adjoint_a=True), v, adjoint_b=True))
+    else:
+        _, v = self_adjoint_eig(op.inputs[0])
+        grad_a = math_ops.matmul(v, math_ops.matmul(matrix_diag(grad_e), v, adjoint_b=True))
+    grad_a = matrix_band_part(grad_a + _adjoint_t(grad_a), -1, 0)
+    return [matrix_set_diag(grad_a, 0.5 * matrix_diag_part(grad_a))]
+
+
+register_op("SelfAdjointEigV2", infer=_eig_infer, kernel=_eig_kernel, grad=_eig_grad, blas=True)
+
+
+def _self_adjoint_eig_v2(x, compute_v, name):
+    x = convert_one("SelfAdjointEigV2", "input", x, allowed=(dtypes.float64, dtypes.float32, dtypes.float16,
+                                                             dtypes.complex64, dtypes.complex128))
+    return make_op("SelfAdjointEigV2", [x], {"compute_v": bool(compute_v), "T": x.dtype.base_dtype}, name=name)
+
+
+def self_adjoint_eig(tensor, name=None):
+    """The eigen decomposition of (batches of) self-adjoint matrices [..., N, N]: (e, v) with the eigenvalues
+    e [..., N] in ascending order and the eigenvectors as the columns of v [..., N, N] (tensor = v diag(e) v^H).
+    Only the lower triangle is read. Op "SelfAdjointEigV2" (outputs :0 and :1). Also tf.linalg.eigh.
+
+    >>> e, v = tf.self_adjoint_eig(tf.eye(3))
+    >>> e.shape, v.shape
+    (TensorShape([Dimension(3)]), TensorShape([Dimension(3), Dimension(3)]))
+    """
+    with name_scope(name, "SelfAdjointEigV2", [tensor]) as scope:
+        return tuple(_self_adjoint_eig_v2(tensor, True, scope))
+
+
+def self_adjoint_eigvals(tensor, name=None):
+    """The eigenvalues [..., N] of (batches of) self-adjoint matrices [..., N, N], ascending. Also
+    tf.linalg.eigvalsh.
+
+    >>> tf.self_adjoint_eigvals(tf.eye(3)).shape
+    TensorShape([Dimension(3)])
+    """
+    with name_scope(name, "SelfAdjointEigV2", [tensor]) as scope:
+        e, _ = _self_adjoint_eig_v2(tensor, False, scope)
+        return e

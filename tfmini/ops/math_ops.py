@@ -1268,7 +1268,6 @@ def _clipped_at_zero(xp, x, out=None):
     return out
 
 
-
 # A device's own `bias_and_relu` (one fused kernel), by the class of its arrays (runtime/cupy_backend.py; the fake
 # GPU a numpy reference): it returns True when it did the work, False where it does not apply (dtypes, layouts).
 _DEVICE_BIAS_RELU = {}
@@ -1894,9 +1893,10 @@ def _resolve_axis(axis, reduction_indices):
 
 
 def _all_axes(x):
-    """TF's _ReductionDims for axis=None: a Const [0..rank) when the rank is known (created outside the
-    op's name scope, so it is named 'Const'), else range(0, rank(x))."""
-    nd = x.get_shape().ndims if hasattr(x, "get_shape") else np.ndim(x)
+    """TF's _ReductionDims for axis=None: a Const [0..rank) when a tensor's rank is known (created outside the
+    op's name scope, so it is named 'Const'), else range(0, rank(x)), as for any Python value (a list of tensors,
+    `tf.reduce_sum([loss1, loss2])`, is packed by Rank then)."""
+    nd = x.get_shape().ndims if hasattr(x, "get_shape") else None
     if nd:  # (as TF's `if x_rank:`, a scalar's empty axes come from range(0, rank(x)))
         from .constant_op import constant
         return constant(np.arange(nd, dtype=np.int32), dtype=dtypes.int32)

@@ -1,11 +1,12 @@
 """Sparse ops: SparseToDense (tf.sparse_to_dense, a SparseTensor's dense form), SparseTensorDenseMatMul,
-SparseReduceSum, the SparseSegment reductions, and tf.sparse_placeholder."""
+SparseReduceSum, the SparseSegment reductions, EditDistance (tf.edit_distance of two SparseTensors' sequences),
+and tf.sparse_placeholder."""
 import numpy as np
 
 from ..framework import dtypes, errors
 from ..framework.op_def_library import (FLOAT_TYPES, INT_TYPES, REAL_NUMBER_TYPES, check_allowed, convert_one,
                                         convert_same_dtype, make_op)
-from ..framework.op_registry import InferenceError, register_op
+from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.ops import convert_to_tensor, name_scope
 from ..framework.sparse_tensor import SparseTensor, SparseTensorValue
 from ..framework.tensor_shape import TensorShape
@@ -129,7 +130,6 @@ def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0
         v, d = convert_same_dtype("SparseToDense", [("sparse_values", sparse_values), ("default_value", default_value)])
         attrs = {"validate_indices": bool(validate_indices), "T": v.dtype.base_dtype, "Tindices": i.dtype.base_dtype}
         return make_op("SparseToDense", [i, s, v, d], attrs, name=scope)
-
 
 
 def _sparse_input(sp_input, what="sp_input"):
@@ -474,3 +474,147 @@ def _no_num_segments(num_segments):
 
 
 __all__ += ["sparse_segment_sum", "sparse_segment_mean", "sparse_segment_sqrt_n"]
+
+
+# =========================================================================== EditDistance
+def _validate_sparse_inference(indices, values, shape):
+    """TF's shape_inference::ValidateSparseTensor: [N, rank] indices, [N] values, [rank] dense shape."""
+    indices_shape = with_rank(indices.shape, 2)
+    values_shape = with_rank(values.shape, 1)
+    shape_shape = with_rank(shape.shape, 1)
+    n, m = static_dim(indices_shape, 0), static_dim(values_shape, 0)
+    if n is not None and m is not None and n != m:
+        raise InferenceError("Number of elements in index (%d) and values (%d) do not match." % (n, m))
+    rank, shape_rank = static_dim(indices_shape, 1), static_dim(shape_shape, 0)
+    if rank is not None and shape_rank is not None and rank != shape_rank:
+        raise InferenceError("Index rank (%d) and shape rank (%d) do not match." % (rank, shape_rank))
+
+
+def _edit_distance_infer(hypothesis_indices, hypothesis_values, hypothesis_shape, truth_indices, truth_values,
+                         truth_shape, **_):
+    """[max(h_i, t_i) for every dimension but the last] when both dense shapes are known, else unknown."""
+    _validate_sparse_inference(hypothesis_indices, hypothesis_values, hypothesis_shape)
+    _validate_sparse_inference(truth_indices, truth_values, truth_shape)
+    h, t = constant_value(hypothesis_shape), constant_value(truth_shape)
+    if h is None or t is None:
+        return dtypes.float32, TensorShape(None)
+    h, t = np.asarray(h).reshape(-1), np.asarray(t).reshape(-1)
+    if h.size != t.size:
+        raise InferenceError("Num elements of hypothesis_shape does not match truth_shape: %d vs. %d"
+                             % (h.size, t.size))
+    return dtypes.float32, TensorShape([max(int(a), int(b)) for a, b in zip(h[:-1], t[:-1])])
+
+
+def _shape_str(a):
+    return "[%s]" % _index_str(a.shape)
+
+
+def _check_edit_distance_inputs(hi, hv, hs, ti, tv, ts):
+    """TF's EditDistanceOp ValidateShapes, in its order and words."""
+    for name, a, rank, kind in [("hypothesis_indices", hi, 2, "a matrix"), ("truth_indices", ti, 2, "a matrix"),
+                                ("hypothesis_values", hv, 1, "a vector"), ("truth_values", tv, 1, "a vector"),
+                                ("hypothesis_shape", hs, 1, "a vector"), ("truth_shape", ts, 1, "a vector")]:
+        if a.ndim != rank:
+            raise _invalid("%s should be %s, but got shape: %s" % (name, kind, _shape_str(a)))
+    if hv.shape[0] != hi.shape[0]:
+        raise _invalid("Expected hypothesis_values.NumElements == #rows(hypothesis_indices), their shapes are: %s "
+                       "and %s" % (_shape_str(hv), _shape_str(hi)))
+    if hs.shape[0] != hi.shape[1]:
+        raise _invalid("Expected hypothesis_shape.NumElements == #cols(hypothesis_indices), their shapes are: %s "
+                       "and %s" % (_shape_str(hs), _shape_str(hi)))
+    if ts.shape[0] < 2:
+        raise _invalid("Input SparseTensors must have rank at least 2, but truth_shape rank is: %d" % ts.shape[0])
+    if tv.shape[0] != ti.shape[0]:
+        raise _invalid("Expected truth_values.NumElements == #rows(truth_indices), their shapes are: %s and %s"
+                       % (_shape_str(tv), _shape_str(ti)))
+    if ts.shape[0] != ti.shape[1]:
+        raise _invalid("Expected truth_shape.NumElements == #cols(truth_indices), their shapes are: %s and %s"
+                       % (_shape_str(ts), _shape_str(ti)))
+    if ts.shape[0] != hs.shape[0]:
+        raise _invalid("Expected truth and hypothesis to have matching ranks, but their shapes are: %s and %s"
+                       % (_shape_str(ts), _shape_str(hs)))
+
+
+def _sequences(indices, values):
+    """[(group, [values...])]: runs of entries whose indices agree but for the last one (indices in row-major
+    order, as TF assumes), each run one sequence."""
+    out = []
+    for key, value in zip(map(tuple, indices[:, :-1].tolist()), values.tolist()):
+        if out and out[-1][0] == key:
+            out[-1][1].append(value)
+        else:
+            out.append((key, [value]))
+    return out
+
+
+def _levenshtein(a, b):
+    """The number of insertions, deletions and substitutions that turn sequence a into b."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
+
+def _edit_distance_kernel(xp, hi, hv, hs, ti, tv, ts, *, normalize=True, **_):
+    _check_edit_distance_inputs(hi, hv, hs, ti, tv, ts)
+    out_shape = tuple(max(int(a), int(b)) for a, b in zip(hs.tolist()[:-1], ts.tolist()[:-1]))
+    size = int(np.prod(out_shape, dtype=np.int64))
+    if size <= 0:
+        raise _invalid("Got output shape %s which has 0 elements" % ("[%s]" % _index_str(out_shape)))
+    out = np.zeros(size, np.float32)
+    strides = np.cumprod((out_shape + (1,))[:0:-1])[::-1]
+
+    def put(group, value):
+        loc = int(np.dot(group, strides))
+        if not 0 <= loc < size:
+            raise errors.InternalError(None, None, "Got an inner product %d which would require writing to "
+                                                   "outside of the buffer for the output tensor (max elements %d)"
+                                       % (loc, size))
+        out[loc] = value
+
+    hyp, truth = _sequences(hi, hv), _sequences(ti, tv)
+    i = j = 0
+    while i < len(hyp) or j < len(truth):  # the two sorted lists of groups, merged
+        if i < len(hyp) and j < len(truth) and hyp[i][0] == truth[j][0]:
+            d = _levenshtein(truth[j][1], hyp[i][1])
+            put(hyp[i][0], d / len(truth[j][1]) if normalize else d)
+            i, j = i + 1, j + 1
+        elif j == len(truth) or (i < len(hyp) and hyp[i][0] < truth[j][0]):  # no truth: inf when normalized
+            n = len(hyp[i][1])
+            put(hyp[i][0], np.inf if normalize and n else n)
+            i += 1
+        else:  # no hypothesis: every truth element is inserted
+            put(truth[j][0], 1.0 if normalize else len(truth[j][1]))
+            j += 1
+    return xp.asarray(out.reshape(out_shape))
+
+
+register_op("EditDistance", infer=_edit_distance_infer, kernel=_edit_distance_kernel, grad=NOT_DIFFERENTIABLE,
+            cpu_only=True)  # TF has a CPU kernel only (its values may be strings)
+
+
+def edit_distance(hypothesis, truth, normalize=True, name="edit_distance"):
+    """The Levenshtein distances between the sequences of two SparseTensors (or SparseTensorValues) of one
+    values dtype: a sequence is the values sharing all indices but the last. The result, float32, has the dense
+    shapes' larger size in every dimension but the last; with `normalize`, each distance is divided by the
+    truth's length (inf where the truth is empty and the hypothesis is not).
+
+    >>> h = tf.SparseTensor([[0, 0, 0], [0, 0, 1]], ["a", "b"], [1, 1, 2])
+    >>> t = tf.SparseTensor([[0, 0, 0]], ["a"], [1, 1, 1])
+    >>> tf.edit_distance(h, t, normalize=False)       # [[1.]]
+    """
+    if not isinstance(hypothesis, (SparseTensor, SparseTensorValue)):
+        raise TypeError("Hypothesis must be a SparseTensor.")
+    if not isinstance(truth, (SparseTensor, SparseTensorValue)):
+        raise TypeError("Truth must be a SparseTensor.")
+    hypothesis, truth = _sparse_input(hypothesis), _sparse_input(truth)
+    with name_scope(name, "EditDistance", [hypothesis.values, truth.values]) as scope:
+        hv, tv = convert_same_dtype("EditDistance", [("hypothesis_values", hypothesis.values),
+                                                     ("truth_values", truth.values)])
+        inputs = [hypothesis.indices, hv, hypothesis.dense_shape, truth.indices, tv, truth.dense_shape]
+        return make_op("EditDistance", inputs, {"normalize": bool(normalize), "T": hv.dtype.base_dtype}, name=scope)
+
+
+__all__ += ["edit_distance"]
