@@ -73,6 +73,8 @@ from .platform import app, flags, gfile
 from .platform import tf_logging as logging
 from .platform.tf_logging import get_logger
 from . import image  # tf.image
+from .summary.summary import (audio_summary, histogram_summary, image_summary, merge_all_summaries,  # noqa: F401
+                              merge_summary, scalar_summary)  # TF 0.x's names of tf.summary.*
 
 # TensorFlow's message classes (tf.GraphDef, tf.Summary, ...) need protobuf: built on first use
 _MESSAGES = ("GraphDef", "NodeDef", "AttrValue", "TensorProto", "TensorShapeProto", "VersionDef", "MetaGraphDef",
@@ -87,7 +89,14 @@ def _message_class(name):
     return None
 
 
-__getattr__ = _tf_module_getattr("tf", __name__, _message_class)  # and a TensorFlow name tfmini lacks: say so
+def _provide(name):
+    if name == "distributions":  # tf.distributions (Normal, Categorical): loaded on first use, as few lessons use it
+        import importlib
+        return importlib.import_module(__name__ + ".distributions")
+    return _message_class(name)
+
+
+__getattr__ = _tf_module_getattr("tf", __name__, _provide)  # and a TensorFlow name tfmini lacks: say so
 
 newaxis = None
 __version__ = "0.1.0"

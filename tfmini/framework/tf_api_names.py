@@ -283,6 +283,10 @@ _NAMES = {
         "map_and_batch_with_legacy_function pad_to_cardinality parallel_interleave parse_example_dataset "
         "prefetch_to_device rejection_resample sample_from_datasets scan service shuffle_and_repeat snapshot "
         "table_from_dataset take_while to_variant unbatch unique"),
+    "distributions": (
+        "Bernoulli Beta Categorical Dirichlet DirichletMultinomial Distribution Exponential FULLY_REPARAMETERIZED "
+        "Gamma Laplace Multinomial NOT_REPARAMETERIZED Normal RegisterKL ReparameterizationType StudentT Uniform "
+        "kl_divergence"),
     # TF 1.15's tf.contrib modules (TF 2's compat.v1 has no contrib) and its other namespaces that TF 2 moved out
     "contrib": (
         "autograph batching bayesflow bigtable boosted_trees checkpoint cloud cluster_resolver compiler "
@@ -324,7 +328,6 @@ def missing_attribute(module, name):
         message += (": %s is TensorFlow 1.x API that tfmini does not implement (tfmini covers the TensorFlow the "
                     "lecture uses). %s" % (qualified, where))
     return AttributeError(message)
-
 
 
 def missing_module(fullname):

@@ -1189,6 +1189,11 @@ def stack(values, axis=0, name="stack"):
                        name=scope)
 
 
+def pack(values, axis=0, name="pack"):
+    """TF 0.x's name of tf.stack (ops named 'pack' by default)."""
+    return stack(values, axis=axis, name=name)
+
+
 _PLAIN_VALUES = (int, float, complex, str, bytes, np.ndarray, np.generic)
 
 
@@ -1304,6 +1309,11 @@ def unstack(value, num=None, axis=0, name="unstack"):
         if isinstance(out, Tensor):
             return [out]
         return out if isinstance(out, list) else []
+
+
+def unpack(value, num=None, axis=0, name="unpack"):
+    """TF 0.x's name of tf.unstack."""
+    return unstack(value, num=num, axis=axis, name=name)
 
 
 # =========================================================================== Split / SplitV
@@ -2597,6 +2607,7 @@ def unique_with_counts(x, out_idx=dtypes.int32, name=None):
 
 
 __all__ += ["unique", "unique_with_counts"]
+__all__ += ["sequence_mask", "pack", "unpack", "select"]  # and TF 0.x's names of stack, unstack, where
 
 
 # =========================================================================== SelectV2 (tf.where_v2)
@@ -3274,6 +3285,11 @@ def where(condition, x=None, y=None, name=None):
         return make_op("Select", [c, t, e], {"T": t.dtype.base_dtype}, name=scope)
 
 
+def select(condition, t, e, name=None):
+    """TF 0.x's tf.select: elements of `t` where `condition` holds, else of `e` (tf.where with x and y)."""
+    return where(condition, t, e, name=name)
+
+
 # =========================================================================== Range
 _RANGE_TYPES = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64)
 
@@ -3356,6 +3372,32 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
         for a, n in zip(args, ("start", "limit", "delta")):
             check_allowed("Range", n, a.dtype, _RANGE_TYPES)
         return make_op("Range", args, {"Tidx": args[0].dtype.base_dtype}, name=scope)
+
+
+def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None):
+    """A mask of the first lengths[i] positions: shape lengths.shape + [maxlen], mask[..., j] = j < lengths[...].
+
+    Without `maxlen`, the longest length (at least 0). Built from Range, Less and Cast, as TF builds it.
+
+    >>> tf.sequence_mask([1, 3, 2], 5)  # [[T,F,F,F,F], [T,T,T,F,F], [T,T,F,F,F]]
+    """
+    with name_scope(name, "SequenceMask", [lengths, maxlen]):
+        m = _math_ops()
+        lengths = convert_to_tensor(lengths)
+        if maxlen is None:
+            maxlen = m.reduce_max(lengths, list(builtins.range(lengths.shape.ndims))
+                                  if lengths.shape.ndims is not None else None)
+            maxlen = m.maximum(constant(0, maxlen.dtype), maxlen)
+        else:
+            maxlen = convert_to_tensor(maxlen)
+        if maxlen.shape.ndims is not None and maxlen.shape.ndims != 0:
+            raise ValueError("maxlen must be scalar for sequence_mask")
+        row_vector = range(constant(0, maxlen.dtype), maxlen, constant(1, maxlen.dtype))
+        matrix = m.cast(expand_dims(lengths, -1), maxlen.dtype)  # maxlen >= every length: its dtype holds them
+        result = m.less(row_vector, matrix)
+        if dtype is None or result.dtype.is_compatible_with(dtype):
+            return result
+        return m.cast(result, dtype)
 
 
 # =========================================================================== LinSpace

@@ -8,7 +8,7 @@ from ..framework import dtypes, nest
 from ..framework.ops import Tensor, convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
 from ..layers.base import InputSpec, Layer, get_activation
-from ..variable_scope import variable_scope
+from ..variable_scope import get_variable_scope, variable_scope
 from . import array_ops, math_ops, nn_ops
 from .constant_op import constant, constant_value
 
@@ -90,11 +90,22 @@ class RNNCell(Layer):
             return _zero_state_tensors(self.state_size, batch_size, dtype)
 
     def __call__(self, inputs, state, scope=None):
-        return Layer.__call__(self, inputs, state, scope=scope)
+        # TF's RNNCell (MultiRNNCell, a user's cell) re-enters the variable scope of its first call (or `scope`),
+        # so its ops go under e.g. 'rnnlm_1/rnnlm/multi_rnn_cell/' when that scope is entered a second time
+        if scope is not None:
+            with variable_scope(scope) as scope:
+                return Layer.__call__(self, inputs, state, scope=scope)
+        if getattr(self, "_rnncell_scope", None) is None:
+            self._rnncell_scope = get_variable_scope()
+        with variable_scope(self._rnncell_scope):
+            return Layer.__call__(self, inputs, state)
 
 
 class LayerRNNCell(RNNCell):
-    """An RNN cell whose variables are made by `build` (TF's LayerRNNCell)."""
+    """An RNN cell whose variables are made by `build` (TF's LayerRNNCell): called as a Layer directly."""
+
+    def __call__(self, inputs, state, scope=None):
+        return Layer.__call__(self, inputs, state, scope=scope)
 
 
 class BasicRNNCell(LayerRNNCell):
@@ -609,4 +620,3 @@ def assert_like_rnncell(cell_name, cell):
                                      ("is not callable", callable(cell))] if not ok]
     if missing:
         raise TypeError("The argument %r (%s) is not an RNNCell: %s." % (cell_name, cell, ", ".join(missing)))
-

@@ -26,10 +26,14 @@ from ..framework.tensor_shape import TensorShape
 from ..io import proto
 
 __all__ = ["scalar", "histogram", "image", "audio", "text", "tensor_summary", "merge", "merge_all"]
+__all__ += ["scalar_summary", "histogram_summary", "image_summary", "audio_summary", "merge_summary",
+            "merge_all_summaries"]  # TF 0.x's names, exported as tf.scalar_summary, ...
+
 
 def _log():
     import logging  # only when there is something to say: `import tfmini` stays light
     return logging.getLogger("tensorflow")  # TF's logger: tf.logging.set_verbosity shows it
+
 
 # TF's realnumbertypes, in the order its messages list them (those tfmini has)
 _REAL = (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.uint8, dtypes.int16, dtypes.int8, dtypes.int64,
@@ -467,3 +471,71 @@ def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
     if not summary_ops:
         return None
     return merge(summary_ops, name=name)
+
+
+# =========================================================================== TF 0.x names (tf.scalar_summary, ...)
+# The lecture-era spellings TF 1.0 replaced by tf.summary.*: the same ops, but the tag is used exactly as given
+# (no enclosing name scope added), scalar_summary takes a tensor of tags matching the values' shape, and the ops
+# are named after their type by default ('ScalarSummary', 'HistogramSummary', 'MergeSummary/MergeSummary').
+def scalar_summary(tags, values, collections=None, name=None):
+    """TF 0.x's tf.scalar_summary: one value per tag, `tags` a string (or string tensor) shaped like `values`."""
+    with name_scope(name, "ScalarSummary", [tags, values]) as scope:
+        tags_t = convert_one("ScalarSummary", "tags", tags, dtypes.string)
+        values_t = convert_one("ScalarSummary", "values", values, allowed=_REAL)
+        val = make_op("ScalarSummary", [tags_t, values_t], {}, name=scope)
+        _collect(val, collections, [GraphKeys.SUMMARIES])
+    return val
+
+
+def histogram_summary(tag, values, collections=None, name=None):
+    """TF 0.x's tf.histogram_summary: tf.summary.histogram with `tag` used as given."""
+    with name_scope(name, "HistogramSummary", [tag, values]) as scope:
+        tag_t = convert_one("HistogramSummary", "tag", tag, dtypes.string)
+        values_t = convert_one("HistogramSummary", "values", values, allowed=_REAL)
+        val = make_op("HistogramSummary", [tag_t, values_t], {}, name=scope)
+        _collect(val, collections, [GraphKeys.SUMMARIES])
+    return val
+
+
+def image_summary(tag, tensor, max_images=3, collections=None, name=None):
+    """TF 0.x's tf.image_summary: tf.summary.image with `tag` used as given (tags 'tag/image/0', ...)."""
+    max_images = _check_min("ImageSummary", "max_images", max_images, 1)
+    with name_scope(name, "ImageSummary", [tag, tensor]) as scope:
+        tag_t = convert_one("ImageSummary", "tag", tag, dtypes.string)
+        tensor_t = convert_one("ImageSummary", "tensor", tensor, allowed=_IMAGE_TYPES)
+        bad_color = np.array([255, 0, 0, 255], dtype=np.uint8)
+        bad_color.flags.writeable = False
+        val = make_op("ImageSummary", [tag_t, tensor_t], {"max_images": max_images, "bad_color": bad_color},
+                      name=scope)
+        _collect(val, collections, [GraphKeys.SUMMARIES])
+    return val
+
+
+def audio_summary(tag, tensor, sample_rate, max_outputs=3, collections=None, name=None):
+    """TF 0.x's tf.audio_summary: tf.summary.audio with `tag` used as given."""
+    max_outputs = _check_min("AudioSummaryV2", "max_outputs", max_outputs, 1)
+    with name_scope(name, "AudioSummary", [tag, tensor]) as scope:
+        rate = convert_to_tensor(sample_rate, dtype=dtypes.float32, name="sample_rate")
+        tag_t = convert_one("AudioSummaryV2", "tag", tag, dtypes.string)
+        tensor_t = convert_one("AudioSummaryV2", "tensor", tensor, dtypes.float32)
+        val = make_op("AudioSummaryV2", [tag_t, tensor_t, rate], {"max_outputs": max_outputs}, name=scope)
+        _collect(val, collections, [GraphKeys.SUMMARIES])
+    return val
+
+
+def merge_summary(inputs, collections=None, name=None):
+    """TF 0.x's tf.merge_summary: tf.summary.merge, its op 'MergeSummary/MergeSummary' by default."""
+    inputs = list(inputs)
+    with name_scope(name, "MergeSummary", inputs):
+        tensors = [convert_to_tensor(x, dtype=dtypes.string, name="inputs") for x in inputs]
+        val = make_op("MergeSummary", tensors, {"N": len(tensors)}, name=name)
+        _collect(val, collections, [])
+    return val
+
+
+def merge_all_summaries(key=GraphKeys.SUMMARIES):
+    """TF 0.x's tf.merge_all_summaries: merge_summary of collection `key`, or None when it is empty."""
+    summary_ops = get_collection(key)
+    if not summary_ops:
+        return None
+    return merge_summary(summary_ops)

@@ -25,7 +25,7 @@ from ..framework import meta_graph as _meta_graph
 from ..framework.ops import Graph, get_default_graph
 from ..io import proto, records
 
-__all__ = ["FileWriter", "FileWriterCache", "EventFileWriter", "record_bytes"]
+__all__ = ["FileWriter", "FileWriterCache", "EventFileWriter", "SummaryWriter", "record_bytes"]
 
 FILE_VERSION = "brain.Event:2"
 
@@ -285,6 +285,14 @@ class FileWriter:
         """After `close()`: write on, into a new event file in the same directory."""
         self.event_writer.reopen()
         self._closed = False
+
+
+class SummaryWriter(FileWriter):
+    """TF 0.x's tf.train.SummaryWriter(logdir, graph=None, max_queue=10, flush_secs=120, graph_def=None): the
+    FileWriter under the name TF 1.0 replaced (old code passes sess.graph_def or sess.graph second)."""
+
+    def __init__(self, logdir, graph=None, max_queue=10, flush_secs=120, graph_def=None):
+        super().__init__(logdir, graph=graph, max_queue=max_queue, flush_secs=flush_secs, graph_def=graph_def)
 
 
 class FileWriterCache:

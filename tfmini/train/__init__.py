@@ -23,6 +23,7 @@ from ..framework.graph_io import write_graph  # noqa: F401
 from ..framework.meta_graph import export_meta_graph  # noqa: F401
 from .meta_graph_io import import_meta_graph  # noqa: F401
 from ..summary.summary_iterator import summary_iterator  # noqa: F401
+from ..summary.writer import SummaryWriter  # noqa: F401 - TF 0.x's name of tf.summary.FileWriter
 from .coordinator import Coordinator  # noqa: F401
 from .queue_runner import QueueRunner, add_queue_runner, start_queue_runners  # noqa: F401
 from .session_run_hook import SessionRunArgs, SessionRunContext, SessionRunHook, SessionRunValues  # noqa: F401
