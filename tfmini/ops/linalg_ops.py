@@ -330,11 +330,16 @@ def _solve_infer(matrix, rhs, **_):
     return matrix.dtype.base_dtype, batch.concatenate([n, _dim(r, -1)])
 
 
-def _triangular_solve_kernel(xp, a, b, *, lower=True, adjoint=False, **_):
+def _check_system(a, b):
+    """The checks of TF's linear solvers (MatrixSolve, MatrixTriangularSolve): [..., M, M] and [..., M, K]."""
     _check_matrix_inputs(a, b)
     _check_square(a, "First input (lhs) must be a square matrix.")
     if a.shape[-2] != b.shape[-2]:
         raise _invalid("Input matrix and rhs are incompatible.")
+
+
+def _triangular_solve_kernel(xp, a, b, *, lower=True, adjoint=False, **_):
+    _check_system(a, b)
     if a.size == 0 or b.size == 0:
         return xp.zeros(b.shape, dtype=b.dtype)
     if not xp.all(xp.diagonal(a, axis1=-2, axis2=-1) != 0):
@@ -541,10 +546,7 @@ def qr(input, full_matrices=False, name=None):  # noqa: A002 - TF's name
 
 # =========================================================================== MatrixSolve
 def _solve_kernel(xp, a, b, *, adjoint=False, **_):
-    _check_matrix_inputs(a, b)
-    _check_square(a, "First input (lhs) must be a square matrix.")
-    if a.shape[-2] != b.shape[-2]:
-        raise _invalid("Input matrix and rhs are incompatible.")
+    _check_system(a, b)
     if a.size == 0 or b.size == 0:
         return xp.zeros(b.shape, dtype=b.dtype)
     try:
