@@ -92,10 +92,11 @@ def python_to_ndarray(value, dtype=None):
     if dtype is None:
         if arr.dtype == np.float64:
             return arr.astype(np.float32)
-        if arr.dtype.kind in "iu":
+        if arr.dtype == np.int64:  # Python ints (numpy's default): int32 unless a value needs 64 bits
             if arr.size and (arr.max() > np.iinfo(np.int32).max or arr.min() < np.iinfo(np.int32).min):
-                return arr.astype(np.int64)
+                return arr
             return arr.astype(np.int32)
+        # other integer types stay, as numpy scalars make them: [np.uint8(10)] is a uint8 tensor in TF
         if arr.dtype.kind in "US":  # from the values: numpy's fixed-width strings drop trailing NULs, TF keeps them
             return _as_tf_strings(np.array(value, dtype=object))
         return arr

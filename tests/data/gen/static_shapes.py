@@ -6,7 +6,8 @@ graph is built because it knows such a value, and what TF's Python code does not
 check, the bounds a gradient function passes on). Each case is a source text that sets `out` (a Tensor or a list of
 them) from `tf` and `np`; recorded are the static shapes (as_list, or None for an unknown rank) and dtypes, the graph's
 node names and types, the values where the case has no placeholder or random op, or the build-time error's class and
-message. tests/test_static_shapes.py runs the same text on tfmini.
+message; and the dtypes of constants made from Python lists of numpy scalars (`convert-` cases).
+tests/test_static_shapes.py runs the same text on tfmini.
 
 Run with a TensorFlow install: /tmp/tfvenv/bin/python tests/data/gen/static_shapes.py
 """
@@ -114,6 +115,19 @@ CASES = {
     "error-gather-axis": X + "out = tf.gather(x, [0], axis=n // 4)",
     "error-space_to_batch_nd": X + "out = tf.space_to_batch_nd(tf.zeros([1, 5, 4, 1]), tf.stack([n // 10, 2]), "
                                    "[[0, 0], [0, 0]])",
+    # the dtype of a constant made from a Python list: numpy's for the list (numpy scalars keep theirs), then TF's
+    # two defaults, float64 -> float32 and int64 -> int32 where no value is lost
+    "convert-uint8-scalars": "out = tf.convert_to_tensor([np.uint8(10), np.uint8(250)])",
+    "convert-uint8-nested": "out = tf.constant([[np.uint8(1)], [np.uint8(2)]])",
+    "convert-uint8-and-int": "out = tf.constant([np.uint8(10), 3])",
+    "convert-int16-and-float32": "out = tf.constant([np.int16(1), np.float32(2.5)])",
+    "convert-float64-scalar": "out = tf.constant([np.float64(1.5)])",
+    "convert-int64-scalars": "out = tf.constant([np.int64(3), np.int32(4)])",
+    "convert-int64-large": "out = tf.constant([2 ** 40, 1])",
+    "convert-uint64-large": "out = tf.constant([2 ** 63, 1])",
+    "convert-float16-scalars": "out = tf.constant([np.float16(0.5), np.float16(2)])",
+    "convert-bool-scalars": "out = tf.constant([np.bool_(True), False])",
+    "convert-reshape-uint8-dim": X + "out = tf.reshape(x, [np.uint8(60), -1])",
 }
 NO_VALUES = ("random", "partial", "unknown", "cond", "python", "variable-value")
 
