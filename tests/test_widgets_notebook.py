@@ -162,6 +162,12 @@ def test_cell_magic_builds_into_a_fresh_graph_every_run(shell):
     from tfmini.widgets.model import describe_frame
     where = describe_frame(shell.user_ns["w"].op.traceback[0])
     assert "line 4" in where and "w = tf.get_variable" in where
+    # as a notebook runs it (with history): the cell's own number, which IPython 9 has already counted past when
+    # the cell runs
+    result = shell.run_cell(CELL, store_history=True)
+    assert result.success, result.error_in_exec
+    where = describe_frame(shell.user_ns["w"].op.traceback[0])
+    assert where.startswith("In[%d], line 4: w = tf.get_variable" % result.execution_count), where
 
 
 def test_line_magic_resets_and_errors_in_the_cell_propagate(shell, capsys):

@@ -44,6 +44,14 @@ def _tfmini_reset(line=""):
         raise UsageError(str(e)) from None
 
 
+def _running_cell_number(shell):
+    """The execution count of the cell running now (its In[n]): the one IPython gave this run's ExecutionResult.
+    `shell.execution_count` is that number in IPython 8, but IPython 9 counts it up before the cell runs."""
+    result = getattr(getattr(shell, "displayhook", None), "exec_result", None)
+    count = getattr(result, "execution_count", None)
+    return count if count is not None else shell.execution_count
+
+
 def _tfmini_graph(line, cell):
     """%%tfmini_graph: reset the default graph, then run the cell, which builds into the new graph;
     re-running the cell never meets 'Variable ... already exists'."""
@@ -56,6 +64,6 @@ def _tfmini_graph(line, cell):
         raise UsageError(str(e)) from None
     source = "\n" + shell.transform_cell(cell)  # line numbers as the cell shows them, under its %%tfmini_graph
     # cached under the cell's number, so tracebacks and the widgets' cards say `In[n], line k`
-    filename = shell.compile.cache(source, shell.execution_count, raw_code=cell)
+    filename = shell.compile.cache(source, _running_cell_number(shell), raw_code=cell)
     code = shell.compile(source, filename, "exec")
     exec(code, shell.user_ns)  # noqa: S102 - running the user's own cell is the point
