@@ -221,9 +221,11 @@ class Dataset(structure.Structured, metaclass=_DatasetType):
 
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=None, name=None):
         """Elements in a random order: each is drawn from a buffer of the next `buffer_size` elements. With
-        `reshuffle_each_iteration` (default) every pass (each epoch of a later repeat) has a new order."""
+        `reshuffle_each_iteration` (default) every pass (each epoch of a later repeat) has a new order. Seeded, the
+        order is TensorFlow's (the same Philox draws, ops/dataset_ops.py's _Shuffle)."""
+        buffer_size = _int64(buffer_size, "buffer_size")  # (made before the seeds: it counts in the op seed's rule)
         seed, seed2 = _seed_tensors(seed)
-        inputs = [self._variant_tensor, _int64(buffer_size, "buffer_size"), seed, seed2]
+        inputs = [self._variant_tensor, buffer_size, seed, seed2]
         reshuffle = True if reshuffle_each_iteration is None else bool(reshuffle_each_iteration)
         return self._derived("ShuffleDataset", inputs, {"reshuffle_each_iteration": reshuffle})
 

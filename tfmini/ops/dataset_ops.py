@@ -24,6 +24,7 @@ from ..framework import dtypes, errors
 from ..framework.op_registry import NOT_DIFFERENTIABLE, InferenceError, register_op
 from ..framework.tensor_shape import TensorShape
 from ..runtime.state import SessionState
+from . import philox_random
 
 __all__ = ["DatasetValue", "Failed", "IteratorResource", "dataset_op", "END_OF_SEQUENCE", "NOT_INITIALIZED"]
 
@@ -70,15 +71,26 @@ def _first_failed(elements):
 class _Env:
     """One start of an iterator: the session's state, the plans of the pipeline's functions that hold state of
     their own (random ops: made anew at each start, so that, as in TF, every start of an iterator draws the same
-    numbers from seeded ops) and the random generators of the pipeline's shuffles (one per ShuffleDataset value,
-    made at the first epoch)."""
+    numbers from seeded ops) and the seed generators of the pipeline's shuffles, one per shuffle and place, as TF
+    keeps them. `prefix` says where in the tree of iterators a dataset is read (TF's iterator prefix): each input of
+    a zip or a concatenation has its own place, while the passes of a repeat share theirs. The dataset a flat_map or
+    interleave function makes for an element is a new dataset in TF, with generators of its own: `inner()`."""
 
-    __slots__ = ("state", "rngs", "plans")
+    __slots__ = ("state", "rngs", "plans", "prefix")
 
-    def __init__(self, state):
+    def __init__(self, state, rngs=None, plans=None, prefix=()):
         self.state = state
-        self.rngs = {}
-        self.plans = {}
+        self.rngs = {} if rngs is None else rngs
+        self.plans = {} if plans is None else plans
+        self.prefix = prefix
+
+    def at(self, key):
+        """This start, read at the place `key` below this one."""
+        return _Env(self.state, self.rngs, self.plans, self.prefix + (key,))
+
+    def inner(self):
+        """This start, for a dataset a function made: new seed generators."""
+        return _Env(self.state, None, self.plans)
 
     def runner(self, function):
         """`run(values) -> list of arrays`: `function` (a traced Function) run on `values` (its arguments, then its
@@ -154,7 +166,8 @@ class _Zip(DatasetValue):
         self.inputs = inputs
 
     def elements(self, env):
-        return (_first_failed(parts) or sum(parts, ()) for parts in zip(*(d.elements(env) for d in self.inputs)))
+        return (_first_failed(parts) or sum(parts, ()) for parts in zip(*(d.elements(env.at(i))
+                                                                         for i, d in enumerate(self.inputs))))
 
 
 class _Concatenate(DatasetValue):
@@ -162,7 +175,7 @@ class _Concatenate(DatasetValue):
         self.first, self.second = first, second
 
     def elements(self, env):
-        return itertools.chain(self.first.elements(env), self.second.elements(env))
+        return itertools.chain(self.first.elements(env.at(0)), self.second.elements(env.at(1)))
 
 
 class _Unary(DatasetValue):
@@ -225,40 +238,62 @@ class _Prefetch(_Unary):
 
 
 class _Shuffle(_Unary):
-    """TF's shuffle: a buffer of `buffer_size` elements; each output is a random one of the buffer, whose place the
-    next input element takes. Each epoch (each new pass made by a repeat after it) draws a new order from one
-    generator per iterator start, unless `reshuffle` is False (every epoch the same order)."""
+    """TF's shuffle (ShuffleDataset), the same order as TensorFlow for the same seeds. A buffer of the next
+    `buffer_size` elements, in the order they came: each output is the element at `u % size` in it (u the next
+    uint32 of the pass's Philox stream, size the elements buffered), whose place the first buffered element takes;
+    then the next input element joins at the end. Each pass (an iterator start, or an epoch of a repeat after the
+    shuffle) has its own stream, keyed by two seeds: with `reshuffle`, the next two uint32 of a seed generator, a
+    Philox stream of (seed, seed2) made at each iterator start for each place the shuffle is read at (_Env); without,
+    (seed, seed2) themselves. Seeds (0, 0) are drawn at random, once per start."""
 
     def __init__(self, input, buffer_size, seed, seed2, reshuffle):  # noqa: A002
         super().__init__(input)
         self.buffer_size, self.seed, self.seed2, self.reshuffle = buffer_size, seed, seed2, reshuffle
 
-    def _rng(self, env):
-        """The generator of this epoch's order: one per iterator start, drawn on epoch after epoch; without
-        reshuffling, a new one from the same seeds each epoch. Seeds (0, 0) are drawn at random, once per start."""
-        rng = env.rngs.get(self)
-        if rng is None or not self.reshuffle:
-            seeds = (self.seed, self.seed2)
-            if seeds == (0, 0):
-                seeds = env.rngs.setdefault((self, "seeds"), tuple(np.random.SeedSequence().generate_state(2)))
-            rng = env.rngs[self] = np.random.default_rng([int(seeds[0]) & 0xFFFFFFFFFFFFFFFF,
-                                                          int(seeds[1]) & 0xFFFFFFFFFFFFFFFF])
-        return rng
+    def _pass_seeds(self, env):
+        seeds = (self.seed, self.seed2)
+        if seeds == (0, 0):
+            seeds = env.rngs.setdefault((self, "seeds"), tuple(int(v) for v in
+                                                               np.random.SeedSequence().generate_state(2, np.uint64)))
+        if not self.reshuffle:
+            return seeds
+        generator = env.rngs.get((self, env.prefix))
+        if generator is None:
+            stream = philox_random.PhiloxStream(*seeds)
+            generator = env.rngs[self, env.prefix] = philox_random.Uint32Reader(*stream.reserve(0))
+        return generator.next(), generator.next()
 
     def transform(self, make, env):
-        rng = self._rng(env)
+        seed, seed2 = self._pass_seeds(env)
+        # (TF's generator takes these two as they are: no drawing at random where both are 0)
+        mask = (1 << 64) - 1
+        rng = philox_random.Uint32Reader(seed & mask, (seed2 & mask) << 64)
+        n = self.buffer_size
         it = make()
-        buf = list(itertools.islice(it, self.buffer_size))
-        draws, k = rng.random(1024), 0
-        for x in it:
-            if k == 1024:
-                draws, k = rng.random(1024), 0
-            j = int(draws[k] * len(buf))
+        buf = list(itertools.islice(it, n))
+        first = 0  # buf is a ring: the buffered elements in their order are buf[first], buf[first + 1], ... (mod n)
+        draws, k = [], 0
+        if len(buf) == n:
+            for x in it:
+                if k == len(draws):
+                    draws, k = rng.take(1024).tolist(), 0
+                j = (first + draws[k] % n) % n
+                k += 1
+                yield buf[j]
+                buf[j] = buf[first]
+                buf[first] = x  # the new element is the last buffered one
+                first = first + 1 if first + 1 < n else 0
+            buf, first = buf[first:] + buf[:first], 0
+        # the input has ended: the buffer empties by the same rule, its first element now buf[first]
+        for size in range(len(buf), 0, -1):
+            if k == len(draws):
+                draws, k = rng.take(1024).tolist(), 0
+            j = first + draws[k] % size
             k += 1
             yield buf[j]
-            buf[j] = x
-        for j in rng.permutation(len(buf)).tolist():
-            yield buf[j]
+            buf[j] = buf[first]
+            buf[first] = None
+            first += 1
 
 
 def _stack(parts, component, first_shape, after_map):
@@ -397,7 +432,7 @@ class _FlatMap(_Map):
             except errors.OpError as error:
                 yield Failed(error)
                 continue
-            yield from inner.elements(env)
+            yield from inner.elements(env.inner())
 
 
 class _Interleave(_Map):
@@ -422,7 +457,7 @@ class _Interleave(_Map):
                     yield e
                     continue
                 try:
-                    slots[i] = run(list(e) + self.captured)[0].elements(env)
+                    slots[i] = run(list(e) + self.captured)[0].elements(env.inner())
                 except errors.OpError as error:
                     yield Failed(error)
                     continue
