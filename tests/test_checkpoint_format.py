@@ -1,6 +1,7 @@
 """The checkpoint file formats without TensorFlow: CRC32C, the protobuf wire format, TF's table
 (SSTable), the V2 tensor bundle (byte-for-byte against files real TensorFlow wrote) and V1 files;
 and a fuzz test: 1,000+ damaged index/data files all end in a TF error class."""
+import json
 import os
 import shutil
 import signal
@@ -11,11 +12,13 @@ import numpy as np
 import pytest
 
 import tfmini as tf
-from conftest import SHARED
+from conftest import REPO, SHARED
 from tfmini.io import crc32c, proto, table, tensor_bundle
 from tfmini.io.table import Table, TableBuilder, TableError
 
 FIXTURE = SHARED / "fixtures" / "tf_checkpoint"
+UINT_CKPT = REPO / "tests" / "data" / "tf_uint_ckpt"
+UINT = json.loads((REPO / "tests" / "data" / "tf_uint_dtypes.json").read_text())
 FIXTURE_V1 = SHARED / "fixtures" / "tf_checkpoint_v1"
 PREFIX = str(FIXTURE / "model.ckpt-3")
 V1_FILE = str(FIXTURE_V1 / "model_v1.ckpt")
@@ -172,7 +175,8 @@ def test_v2_all_dtypes_and_strings_round_trip(tmp_path):
         "f16": np.array([1.5, -2.0], np.float16), "f32": np.arange(6, dtype=np.float32).reshape(2, 3),
         "f64": np.array([[1e300]]), "i8": np.array([-128, 127], np.int8), "i16": np.array([-3], np.int16),
         "i32": np.array(7, np.int32), "i64": np.array([2 ** 40], np.int64), "u8": np.array([255], np.uint8),
-        "u16": np.array([65535], np.uint16), "b": np.array([True, False, True]),
+        "u16": np.array([65535], np.uint16), "u32": np.array([0, 2 ** 32 - 1], np.uint32),
+        "u64": np.array([[2 ** 64 - 1], [2 ** 63]], np.uint64), "b": np.array([True, False, True]),
         "c64": np.array([1 + 2j], np.complex64), "c128": np.array([[3 - 4j]], np.complex128),
         "empty": np.zeros((0, 4), np.float32), "s": np.array([b"abc", b"", "\u00e9t\u00e9".encode()], object),
         "s0": np.array(b"scalar", object), "big_endian": np.array([1.0, 2.0], ">f4"),
@@ -186,6 +190,33 @@ def test_v2_all_dtypes_and_strings_round_trip(tmp_path):
         np.testing.assert_array_equal(got, v, err_msg=name)
         assert got.dtype == v.dtype.newbyteorder("="), name
         assert r.dtype(name) == (tf.string if v.dtype == object else tf.as_dtype(v.dtype.newbyteorder("=")))
+
+
+def test_v2_uint32_uint64_checkpoint_of_tensorflow_reads_and_rewrites_byte_for_byte(tmp_path):
+    """DT_UINT32/DT_UINT64 (22/23) in the index, their little-endian bytes in the data file: tfmini reads what TF
+    wrote and writes the same bytes (tests/data/gen/uint_dtypes.py)."""
+    prefix = str(UINT_CKPT / "model.ckpt")
+    want = {k: np.array(v["value"], np.dtype(v["dtype"])) for k, v in UINT["checkpoint"].items()}
+    r = tensor_bundle.open_checkpoint(prefix)
+    assert r.keys() == sorted(want)
+    for name, value in want.items():
+        got = r.read(name)
+        assert r.dtype(name) == tf.as_dtype(value.dtype)
+        assert got.dtype == value.dtype and got.shape == value.shape and got.tolist() == value.tolist(), name
+    tensor_bundle.write_bundle(str(tmp_path / "m"), [(n, want[n]) for n in sorted(want)])
+    for suffix in (".index", ".data-00000-of-00001"):
+        assert (tmp_path / ("m" + suffix)).read_bytes() == open(prefix + suffix, "rb").read(), suffix
+
+
+def test_v1_reader_decodes_uint32_uint64_values(tmp_path):
+    """TF's V1 writer has no uint32/uint64 ("Tensor slice serialization not implemented for dtype 22"), but a
+    TensorProto with uint32_val/uint64_val decodes by its dtype, never as zeros."""
+    assert UINT["v1_save"] == "Tensor slice serialization not implemented for dtype 22"
+    for dt, field, vals in ((tf.uint32, "uint32_val", [7, 2 ** 32 - 1]), (tf.uint64, "uint64_val", [2 ** 64 - 1, 1])):
+        tp = {"dtype": dt.as_datatype_enum, field: np.array(vals, dt.as_numpy_dtype)}
+        got = tensor_bundle._proto_values(proto.decode(proto.TENSOR_PROTO, proto.encode(proto.TENSOR_PROTO, tp)),
+                                          dt, 2, "t")
+        assert got.dtype == dt.as_numpy_dtype and got.tolist() == vals
 
 
 def test_v2_writer_refuses_duplicate_and_empty_names(tmp_path):

@@ -1,11 +1,17 @@
 """tf.DType and tf.as_dtype: TF 1.x's element types, their numpy mapping, reference types."""
+import json
 import pickle
 
 import numpy as np
 import pytest
 
 import tfmini as tf
+from conftest import REPO, load_generator
 from tfmini.framework import dtypes
+
+# tf.uint32 and tf.uint64 as TensorFlow gives them, and tensors of them (tests/data/gen/uint_dtypes.py wrote it)
+UINT = json.loads((REPO / "tests" / "data" / "tf_uint_dtypes.json").read_text())
+UINT_GEN = load_generator("uint_dtypes")
 
 # (tf name, dtype, numpy type, TF DataType enum)
 TABLE = [
@@ -17,6 +23,8 @@ TABLE = [
     ("int32", tf.int32, np.int32, 3),
     ("int64", tf.int64, np.int64, 9),
     ("uint8", tf.uint8, np.uint8, 4),
+    ("uint32", tf.uint32, np.uint32, UINT["dtypes"]["uint32"]["enum"]),
+    ("uint64", tf.uint64, np.uint64, UINT["dtypes"]["uint64"]["enum"]),
     ("bool", tf.bool, np.bool_, 10),
 ]
 IDS = [row[0] for row in TABLE]
@@ -70,8 +78,8 @@ def test_string_dtype():
     assert not tf.string.is_floating and not tf.string.is_integer
 
 
-@pytest.mark.parametrize("bad", ["float33", "", None, [1], 1.5, 1000, np.uint64],
-                         ids=["name", "empty", "none", "list", "float", "enum", "uint64"])
+@pytest.mark.parametrize("bad", ["float33", "", None, [1], 1.5, 1000, np.datetime64],
+                         ids=["name", "empty", "none", "list", "float", "enum", "datetime64"])
 def test_as_dtype_rejects(bad):
     with pytest.raises(TypeError, match=r"Cannot convert value .* to a TensorFlow DType\."):
         tf.as_dtype(bad)
@@ -185,3 +193,48 @@ def test_type_string_is_tensorflows_data_type_string(dtype, text):
     """The names TF's run-time messages use (DataTypeString), in one place for every message that prints one."""
     from tfmini.framework.dtypes import type_string
     assert type_string(dtype) == text
+
+
+# =========================================================================== uint32 and uint64, against TensorFlow
+@pytest.mark.parametrize("name", sorted(UINT["dtypes"]))
+def test_uint32_uint64_as_tensorflow_gives_them(name):
+    want = UINT["dtypes"][name]
+    d = getattr(tf, name)
+    ref = d._as_ref
+    assert ref is getattr(dtypes, name + "_ref")
+    got = {"enum": d.as_datatype_enum, "ref_name": ref.name, "ref_enum": ref.as_datatype_enum, "min": int(d.min),
+           "max": int(d.max), "is_unsigned": d.is_unsigned, "is_integer": d.is_integer, "is_floating": d.is_floating,
+           "is_complex": d.is_complex, "is_bool": d.is_bool, "size": d.size, "numpy": np.dtype(d.as_numpy_dtype).name,
+           "str": str(d), "repr": repr(d), "from_numpy": tf.as_dtype(np.dtype(name)).name,
+           "from_enum": tf.as_dtype(d.as_datatype_enum).name,
+           "from_ref_enum": tf.as_dtype(d.as_datatype_enum + 100).name,
+           "from_ref_name": tf.as_dtype(name + "_ref").name, "real_dtype": d.real_dtype.name}
+    assert got == want
+    assert type(d.max) is type(np.iinfo(d.as_numpy_dtype).max)  # exact: 2 ** 64 - 1 is no float
+
+
+@pytest.mark.parametrize("case", UINT["values"], ids=[c["id"] for c in UINT["values"]])
+def test_uint32_uint64_tensors_match_tensorflow(case):
+    """Constants, casts, fills, the ops whose type lists hold uint32/uint64, tf.Print and summaries: the dtype, the
+    op type and the value TensorFlow gives."""
+    tf.reset_default_graph()
+    got = UINT_GEN.run_case(tf, np, case["source"])
+    want = {k: v for k, v in case.items() if k not in ("id", "source")}
+    assert got == want
+
+
+def _allowed(message):
+    head, _, names = message.partition("not in list of allowed values: ")
+    return head, set(names.split(", ")) if names else set()
+
+
+@pytest.mark.parametrize("case", UINT["refused"], ids=[c["id"] for c in UINT["refused"]])
+def test_ops_whose_type_lists_leave_out_uint32_uint64_refuse_them(case):
+    """TF's error class and words; the list of allowed types is TF's, less the types tfmini lacks (bfloat16, qint8)."""
+    tf.reset_default_graph()
+    got = UINT_GEN.run_case(tf, np, case["source"])
+    assert got["error"] == case["error"]
+    head, names = _allowed(got["message"])
+    want_head, want_names = _allowed(case["message"])
+    assert head == want_head
+    assert names == {n for n in want_names if isinstance(getattr(tf, n, None), tf.DType)}

@@ -4,6 +4,7 @@ tf.train.write_graph, export/import_meta_graph with Saver.save + restore.
 Everything that writes bytes needs numpy only and runs everywhere; the protobuf objects
 (`graph.as_graph_def()`, text format) are tested where protobuf is installed (the test extra)."""
 import importlib
+import json
 import os
 import pathlib
 import subprocess
@@ -15,6 +16,9 @@ import pytest
 import tfmini as tf
 from tfmini.framework import graph_io, messages, meta_graph, op_registry
 from tfmini.io import proto
+
+# uint32/uint64 constants' TensorProto bytes and a GraphDef holding them, from TF (tests/data/gen/uint_dtypes.py)
+UINT = json.loads((pathlib.Path(__file__).resolve().parent / "data" / "tf_uint_dtypes.json").read_text())
 
 needs_protobuf = pytest.mark.skipif(not messages.available(), reason="needs protobuf (pip install tfmini[tensorboard])")
 
@@ -160,7 +164,8 @@ def test_every_registered_op_has_tensorflows_signature():
     np.arange(6, dtype=np.float32).reshape(2, 3), np.float64(2.5), np.array([1, -2, 3], np.int8),
     np.array([[7, 7], [7, 7]], np.int64), np.array([True, False]), np.array([1.5, -2.0], np.float16),
     np.array([1 + 2j, 3 - 1j], np.complex64), np.zeros((0, 3), np.float32), np.array([3], np.uint16),
-    np.array([b"ab", b"", b"ab"], dtype=object), np.array(b"x", dtype=object)])
+    np.array([b"ab", b"", b"ab"], dtype=object), np.array(b"x", dtype=object), np.array([1, 2 ** 32 - 1], np.uint32),
+    np.array([[2 ** 64 - 1, 0]], np.uint64), np.uint64(2 ** 64 - 1), np.full([3], 2 ** 63, np.uint64)])
 def test_tensor_proto_round_trip(value):
     d = proto.decode(proto.TENSOR_PROTO, proto.encode(proto.TENSOR_PROTO, graph_io.tensor_proto(value)))
     back = graph_io.ndarray_from_tensor_proto(d)
@@ -177,6 +182,28 @@ def test_tensor_proto_fills_with_the_last_value_and_checks_its_content():
     with pytest.raises(ValueError, match="12 bytes of content for 2 elements"):
         graph_io.ndarray_from_tensor_proto({"dtype": 1, "tensor_shape": {"dim": [{"size": 2}]},
                                             "tensor_content": b"\0" * 12})
+
+
+@pytest.mark.parametrize("case", UINT["protos"], ids=[c["id"] for c in UINT["protos"]])
+def test_uint32_uint64_constants_encode_as_tensorflow_does(case):
+    """uint32_val (field 16) and uint64_val (field 17) for one value, tensor_content for several: TF's bytes."""
+    c = tf.constant(eval(case["source"], {"np": np}), getattr(tf, case["dtype"]), case["shape"])  # noqa: S307
+    value = c.op.get_attr("value")
+    data = proto.encode(proto.TENSOR_PROTO, graph_io.tensor_proto(value, c.dtype))
+    assert data.hex() == case["hex"]
+    back = graph_io.ndarray_from_tensor_proto(proto.decode(proto.TENSOR_PROTO, bytes.fromhex(case["hex"])))
+    assert back.dtype == value.dtype and back.tolist() == value.tolist()
+
+
+def test_import_graph_def_with_uint32_uint64_that_tensorflow_wrote():
+    want = UINT["graph_def"]
+    tf.import_graph_def(bytes.fromhex(want["hex"]), name="")
+    g = tf.get_default_graph()
+    assert [g.get_tensor_by_name(n).dtype for n in want["fetch"]] == [tf.uint32, tf.uint64, tf.uint64]
+    feed = {g.get_tensor_by_name(k): np.array(v, np.uint64) for k, v in want["feed"].items()}
+    with tf.Session() as sess:
+        got = sess.run(want["fetch"], feed)
+    assert [np.asarray(v).tolist() for v in got] == want["values"]
 
 
 def test_attr_values_both_ways():

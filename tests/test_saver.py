@@ -3,6 +3,7 @@ the lecture's file layout, max_to_keep, the `checkpoint` state file, TensorFlow-
 (V2 and V1) restored exactly, tfmini's files byte-identical to TensorFlow's, reading helpers,
 init_from_checkpoint, error messages, and a process killed mid-save."""
 import atexit
+import json
 import os
 import shutil
 import signal
@@ -15,12 +16,15 @@ import numpy as np
 import pytest
 
 import tfmini as tf
-from conftest import REPO, SHARED
+from conftest import REPO, SHARED, load_generator
 from optable import Row, rows_test
 from tfmini.io import proto, tensor_bundle
 
 FIXTURE = SHARED / "fixtures" / "tf_checkpoint"
 FIXTURE_V1 = SHARED / "fixtures" / "tf_checkpoint_v1"
+# uint32/uint64 variables: TF's checkpoint of them, what TF read from tfmini's (tests/data/gen/uint_dtypes.py)
+UINT = json.loads((REPO / "tests" / "data" / "tf_uint_dtypes.json").read_text())
+UINT_GEN = load_generator("uint_dtypes")
 X = np.array([[1.5, -2.0, 3.0], [4.0, -5.5, 6.0]], np.float32)
 XI = np.array([[7, -7, 3], [-8, 9, 0]], np.int64)
 
@@ -277,6 +281,43 @@ def test_tensorflow_v2_fixture_restores_exactly():
     for n, v in want.items():
         assert got[n].dtype == v.dtype and np.shape(got[n]) == v.shape, n
         np.testing.assert_array_equal(got[n], v, err_msg=n)
+
+
+def _uint_values():
+    return {k: np.array(v["value"], np.dtype(v["dtype"])) for k, v in UINT["checkpoint"].items()}
+
+
+def test_tensorflow_uint32_uint64_checkpoint_restores_exactly():
+    """uint32/uint64 variables (DT_UINT32/DT_UINT64 in the index) as real TensorFlow wrote them
+    (tests/data/gen/uint_dtypes.py)."""
+    want = _uint_values()
+    variables = {n: tf.Variable(np.zeros_like(v), name=n) for n, v in want.items()}
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        saver.restore(sess, str(REPO / "tests" / "data" / "tf_uint_ckpt" / "model.ckpt"))
+        got = sess.run(variables)
+    for n, v in want.items():
+        assert got[n].dtype == v.dtype and got[n].tolist() == v.tolist(), n
+    reader = tf.train.load_checkpoint(str(REPO / "tests" / "data" / "tf_uint_ckpt" / "model.ckpt"))
+    assert reader.get_variable_to_dtype_map() == {n: tf.as_dtype(v.dtype) for n, v in want.items()}
+
+
+def test_uint32_uint64_checkpoint_tensorflow_reads_back(tmp_path):
+    """The bytes tfmini's Saver writes for uint32/uint64 variables are those TF's tf.train.load_checkpoint read
+    (as the generator recorded), and TF read back the values and dtypes that were saved; restoring
+    into a variable of another dtype names both, as TF's RestoreV2 does."""
+    prefix = UINT_GEN._tfmini_checkpoint(str(tmp_path))
+    for suffix, data in UINT["tfmini_files_hex"].items():
+        assert open(prefix + suffix, "rb").read().hex() == data, suffix
+    assert UINT["tf_reads_tfmini"] == UINT["checkpoint"]
+    tf.reset_default_graph()
+    tf.Variable(np.zeros([3], np.int64), name="u64")
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match="tensor_name = u64; expected dtype int64 does not equal restored dtype uint64"):
+            saver.restore(sess, prefix)
 
 
 def test_reshape_restores_into_another_shape(tmp_path):

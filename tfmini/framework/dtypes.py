@@ -3,8 +3,8 @@ import numpy as np
 
 __all__ = [
     "DType", "as_dtype", "float16", "half", "float32", "float64", "double", "int8", "int16",
-    "int32", "int64", "uint8", "uint16", "bool", "string", "complex64", "complex128", "resource", "variant",
-    "type_string",
+    "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool", "string", "complex64", "complex128", "resource",
+    "variant", "type_string",
 ]
 
 _builtin_bool = bool
@@ -61,11 +61,11 @@ class DType:
 
     @property
     def is_integer(self):
-        return self._name in ("int8", "int16", "int32", "int64", "uint8", "uint16")
+        return self._name in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 
     @property
     def is_unsigned(self):
-        return self._name in ("uint8", "uint16")
+        return self._name in ("uint8", "uint16", "uint32", "uint64")
 
     @property
     def is_bool(self):
@@ -138,7 +138,7 @@ _TABLE = [
     ("uint8", np.uint8, 4), ("int16", np.int16, 5), ("int8", np.int8, 6),
     ("string", np.object_, 7), ("complex64", np.complex64, 8), ("int64", np.int64, 9),
     ("bool", np.bool_, 10), ("uint16", np.uint16, 17), ("complex128", np.complex128, 18),
-    ("float16", np.float16, 19),
+    ("float16", np.float16, 19), ("uint32", np.uint32, 22), ("uint64", np.uint64, 23),
 ]
 _BASE = {n: DType(n, t, e) for n, t, e in _TABLE}
 _REF = {n: DType(n, t, e, is_ref=True) for n, t, e in _TABLE}
@@ -152,6 +152,8 @@ int32 = _BASE["int32"]
 int64 = _BASE["int64"]
 uint8 = _BASE["uint8"]
 uint16 = _BASE["uint16"]
+uint32 = _BASE["uint32"]
+uint64 = _BASE["uint64"]
 bool = _BASE["bool"]  # noqa: A001 - TF's public name
 string = _BASE["string"]
 complex64 = _BASE["complex64"]

@@ -356,8 +356,8 @@ def shape_from_proto(d):
 # the TensorProto field that holds one value of each type, as TF's make_tensor_proto writes it
 _VALUE_FIELD = {"float32": "float_val", "float64": "double_val", "int32": "int_val", "int16": "int_val",
                 "int8": "int_val", "uint8": "int_val", "uint16": "int_val", "int64": "int64_val",
-                "bool": "bool_val", "float16": "half_val", "complex64": "scomplex_val",
-                "complex128": "dcomplex_val", "string": "string_val"}
+                "uint32": "uint32_val", "uint64": "uint64_val", "bool": "bool_val", "float16": "half_val",
+                "complex64": "scomplex_val", "complex128": "dcomplex_val", "string": "string_val"}
 
 
 def _as_bytes(x):

@@ -40,8 +40,7 @@ _MAX_ELEMENTS = 1 << 62
 
 # TF's DataType names for the enum values tfmini cannot hold
 _UNSUPPORTED_DTYPE_NAMES = {0: "DT_INVALID", 11: "DT_QINT8", 12: "DT_QUINT8", 13: "DT_QINT32", 14: "DT_BFLOAT16",
-                            15: "DT_QINT16", 16: "DT_QUINT16", 20: "DT_RESOURCE", 21: "DT_VARIANT",
-                            22: "DT_UINT32", 23: "DT_UINT64"}
+                            15: "DT_QINT16", 16: "DT_QUINT16", 20: "DT_RESOURCE", 21: "DT_VARIANT"}
 
 
 def data_filename(prefix, shard, num_shards):
@@ -563,7 +562,8 @@ class BundleReader:
 # =========================================================================== V1 reading
 _V1_FIELDS = {"float32": "float_val", "float64": "double_val", "int32": "int_val", "int16": "int_val",
               "int8": "int_val", "uint8": "int_val", "uint16": "int_val", "int64": "int64_val", "bool": "bool_val",
-              "float16": "half_val", "complex64": "scomplex_val", "complex128": "dcomplex_val", "string": "string_val"}
+              "float16": "half_val", "complex64": "scomplex_val", "complex128": "dcomplex_val", "string": "string_val",
+              "uint32": "uint32_val", "uint64": "uint64_val"}
 
 
 def _matching_files(pattern):

@@ -15,7 +15,8 @@ __all__ = ["assert_equal", "assert_none_equal", "assert_less", "assert_less_equa
            "is_numeric_tensor"]
 
 NUMERIC_TYPES = frozenset([dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int8, dtypes.int16, dtypes.int32,
-                           dtypes.int64, dtypes.uint8, dtypes.uint16, dtypes.complex64, dtypes.complex128])
+                           dtypes.int64, dtypes.uint8, dtypes.uint16, dtypes.uint32, dtypes.uint64, dtypes.complex64,
+                           dtypes.complex128])
 
 
 def _message_prefix(message):

@@ -33,6 +33,11 @@ __all__ = [
 
 _INT_OR_FLOAT = REAL_NUMBER_TYPES
 _ARITH = NUMBER_TYPES
+# ops whose TF type lists are narrower than numbertype/realnumbertype
+_SIGNED = tuple(t for t in NUMBER_TYPES if not t.is_unsigned)  # Neg, Sign, Pow
+_SIGNED_REAL = tuple(t for t in REAL_NUMBER_TYPES if not t.is_unsigned)  # Abs
+_ADD_TYPES = tuple(t for t in NUMBER_TYPES if t not in (dtypes.uint16, dtypes.uint32, dtypes.uint64)) + (dtypes.string,)
+_SQUARED_DIFFERENCE_TYPES = FLOAT_TYPES + (dtypes.int32, dtypes.int64, dtypes.complex64, dtypes.complex128)
 
 
 # =========================================================================== binary elementwise
@@ -358,7 +363,7 @@ def _polygamma_grad(op, g):
 _BINARY = {
     # `+` on numbers builds AddV2 (TF since 1.15; TF 2's tf.add too), tf.add and strings build Add
     "AddV2": (lambda xp, x, y: xp.add(x, y), _ARITH, False, _add_grad),
-    "Add": (lambda xp, x, y: xp.add(x, y), _ARITH + (dtypes.string,), False, _add_grad),
+    "Add": (lambda xp, x, y: xp.add(x, y), _ADD_TYPES, False, _add_grad),
     "Sub": (lambda xp, x, y: xp.subtract(x, y), _ARITH, False, _sub_grad),
     "Mul": (lambda xp, x, y: xp.multiply(x, y), _ARITH, False, _mul_grad),
     "RealDiv": (_realdiv_kernel, _ARITH, False, _realdiv_grad),
@@ -366,10 +371,10 @@ _BINARY = {
     "FloorMod": (_floormod_kernel, _INT_OR_FLOAT, False,
                  _reduced(lambda op, g: [g, g * negative(floordiv(op.inputs[0], op.inputs[1]))])),
     "TruncateDiv": (_truncatediv_kernel, _INT_OR_FLOAT, False, NOT_DIFFERENTIABLE),
-    "Pow": (_pow_kernel, _ARITH, False, _pow_grad),
+    "Pow": (_pow_kernel, _SIGNED, False, _pow_grad),
     "Maximum": (lambda xp, x, y: xp.maximum(x, y), _INT_OR_FLOAT, False, lambda op, g: _select_grad(op, g, greater_equal)),
     "Minimum": (lambda xp, x, y: xp.minimum(x, y), _INT_OR_FLOAT, False, lambda op, g: _select_grad(op, g, less_equal)),
-    "SquaredDifference": (_squared_difference_kernel, _ARITH, False, _squared_difference_grad),
+    "SquaredDifference": (_squared_difference_kernel, _SQUARED_DIFFERENCE_TYPES, False, _squared_difference_grad),
     "Less": (lambda xp, x, y: xp.less(x, y), _INT_OR_FLOAT, True, NOT_DIFFERENTIABLE),
     "LessEqual": (lambda xp, x, y: xp.less_equal(x, y), _INT_OR_FLOAT, True, NOT_DIFFERENTIABLE),
     "Greater": (lambda xp, x, y: xp.greater(x, y), _INT_OR_FLOAT, True, NOT_DIFFERENTIABLE),
@@ -572,6 +577,7 @@ def polygamma(a, x, name=None):
 # Python 3 division: integer inputs are cast to this float type first (None: divide as is)
 _TRUEDIV_CAST = {dtypes.uint8: dtypes.float32, dtypes.int8: dtypes.float32, dtypes.uint16: dtypes.float32,
                  dtypes.int16: dtypes.float32, dtypes.int32: dtypes.float64, dtypes.int64: dtypes.float64,
+                 dtypes.uint32: dtypes.float64, dtypes.uint64: dtypes.float64,
                  dtypes.float16: None, dtypes.float32: None, dtypes.float64: None,
                  dtypes.complex64: None, dtypes.complex128: None}
 
@@ -755,9 +761,9 @@ def _square_grad(op, g):
 
 _UNARY = {
     # type: (kernel, allowed, is_bool_result, grad)
-    "Neg": (lambda xp, x: xp.negative(x), NUMBER_TYPES, False, lambda op, g: [negative(g)]),
-    "Abs": (lambda xp, x: xp.abs(x), REAL_NUMBER_TYPES, False, lambda op, g: [g * sign(op.inputs[0])]),
-    "Sign": (lambda xp, x: xp.sign(x), NUMBER_TYPES, False, lambda op, g: [_zeros_like(op.inputs[0])]),
+    "Neg": (lambda xp, x: xp.negative(x), _SIGNED, False, lambda op, g: [negative(g)]),
+    "Abs": (lambda xp, x: xp.abs(x), _SIGNED_REAL, False, lambda op, g: [g * sign(op.inputs[0])]),
+    "Sign": (lambda xp, x: xp.sign(x), _SIGNED, False, lambda op, g: [_zeros_like(op.inputs[0])]),
     "Square": (lambda xp, x: xp.square(x), NUMBER_TYPES, False, _square_grad),
     "Sqrt": (lambda xp, x: xp.sqrt(x), FLOAT_COMPLEX_TYPES, False, lambda op, g: [sqrt_grad(op.outputs[0], g)]),
     "Rsqrt": (_rsqrt_kernel, FLOAT_COMPLEX_TYPES, False, lambda op, g: [rsqrt_grad(op.outputs[0], g)]),
@@ -776,7 +782,7 @@ _UNARY = {
                    lambda op, g: [reciprocal_grad(op.outputs[0], g)]),
     "Floor": (lambda xp, x: xp.floor(x), FLOAT_TYPES, False, NOT_DIFFERENTIABLE),
     "Ceil": (lambda xp, x: xp.ceil(x), FLOAT_TYPES, False, NOT_DIFFERENTIABLE),
-    "Round": (_round_kernel, REAL_NUMBER_TYPES, False, NOT_DIFFERENTIABLE),
+    "Round": (_round_kernel, _SIGNED_REAL, False, NOT_DIFFERENTIABLE),
     "Rint": (lambda xp, x: xp.rint(x), FLOAT_TYPES, False, NOT_DIFFERENTIABLE),
     "Erf": (_erf_kernel, FLOAT_TYPES, False,
             lambda op, g: [multiply(g, multiply(_const(2 / math.sqrt(math.pi), g), exp(negative(square(op.inputs[0])))))]),

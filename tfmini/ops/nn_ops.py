@@ -7,7 +7,8 @@ import numpy as np
 
 from ..framework import dtypes, errors
 from ..framework.op_def_library import (FLOAT_TYPES, INT_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES, check_allowed,
-                                        convert_one, convert_same_dtype, is_tensor_like, make_op)
+                                        convert_one, convert_same_dtype, is_tensor_like, make_op,
+                                        without_wide_unsigned)
 from ..framework.op_registry import NO_GRADIENT, NOT_DIFFERENTIABLE, InferenceError, incompatible_shapes, register_op
 from ..framework.ops import Tensor, convert_to_tensor, name_scope
 from ..framework.tensor_shape import TensorShape
@@ -1710,8 +1711,8 @@ _POOL_PARAMS = {
     "MaxPoolGradGrad": (("orig_input", True), ("orig_output", True), ("grad", True)),
     "AvgPoolGrad": (("orig_input_shape", False), ("grad", True)),
 }
-_POOL_TYPES = {"MaxPool": REAL_NUMBER_TYPES, "MaxPoolGrad": REAL_NUMBER_TYPES, "MaxPoolGradGrad": REAL_NUMBER_TYPES,
-               "AvgPool": FLOAT_TYPES, "AvgPoolGrad": FLOAT_TYPES}
+_POOL_TYPES = {"MaxPool": without_wide_unsigned(REAL_NUMBER_TYPES), "MaxPoolGrad": REAL_NUMBER_TYPES,
+               "MaxPoolGradGrad": REAL_NUMBER_TYPES, "AvgPool": FLOAT_TYPES, "AvgPoolGrad": FLOAT_TYPES}
 
 
 def _pool_op(op_type, inputs, attrs, name=None):

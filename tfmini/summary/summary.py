@@ -37,7 +37,7 @@ def _log():
 
 # TF's realnumbertypes, in the order its messages list them (those tfmini has)
 _REAL = (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.uint8, dtypes.int16, dtypes.int8, dtypes.int64,
-         dtypes.uint16, dtypes.float16)
+         dtypes.uint16, dtypes.float16, dtypes.uint32, dtypes.uint64)
 _IMAGE_TYPES = (dtypes.uint8, dtypes.float32, dtypes.float16, dtypes.float64)
 
 

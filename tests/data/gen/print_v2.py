@@ -31,6 +31,8 @@ CASES = [
     ("zero_summarize", "[tf.constant([1, 2, 3]), tf.constant(5)]", {"summarize": 0}),
     ("rank4", "[tf.constant(np.arange(16).reshape(2, 2, 2, 2))]", {"summarize": 1}),
     ("int64_uint8", "[tf.constant([2 ** 40], tf.int64), tf.constant([255], tf.uint8)]", {}),
+    ("uint32_uint64", "[tf.constant([2 ** 32 - 1, 0], tf.uint32), tf.constant(np.array([2 ** 64 - 1], np.uint64))]",
+     {}),
     ("nested", '[("t", [tf.constant(1), {"z": tf.constant([2.5])}])]', {}),
 ]
 
