@@ -53,10 +53,7 @@ def test_namespace_and_ftrl():
     from tfmini.contrib.layers.optimizers import OPTIMIZER_SUMMARIES, optimize_loss
     assert optimize_loss is tf.contrib.layers.optimize_loss
     assert OPTIMIZER_SUMMARIES is tf.contrib.layers.optimizers.OPTIMIZER_SUMMARIES
-    tf.reset_default_graph()
-    w = tf.Variable(1.0)
-    with pytest.raises(AttributeError, match="tf.train.FtrlOptimizer is TensorFlow 1.x API"):
-        tf.contrib.layers.optimize_loss(tf.square(w), tf.train.get_or_create_global_step(), 0.1, "Ftrl")
+    assert tf.contrib.layers.OPTIMIZER_CLS_NAMES["Ftrl"] is tf.train.FtrlOptimizer  # ftrl_by_name runs it
 
 
 def test_gradient_noise_scale_adds_truncated_normal_noise():

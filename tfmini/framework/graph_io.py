@@ -183,6 +183,14 @@ T,T,T,T,T,T,T,T,T > T | use_locking:b : ApplyCenteredRMSProp
 T,T,T,T,T,T,T,T,T,T > T | use_locking:b use_nesterov:b : ApplyAdam
 T,T,T,T,Tindices,T > T | use_locking:b use_nesterov:b : SparseApplyMomentum
 T,T,T,T,Tindices > T | use_locking:b update_slots:b : SparseApplyAdagrad
+T,T,T,T,T,T,T,T > T | use_locking:b multiply_linear_by_lr:b : ApplyFtrl
+T,T,T,T,T,T,T,T,T > T | use_locking:b multiply_linear_by_lr:b : ApplyFtrlV2
+T,T,T,T,T > T | use_locking:b : ApplyProximalGradientDescent
+T,T,T,T,T,T > T | use_locking:b : ApplyProximalAdagrad
+T,T,T,T,Tindices,T,T,T,T > T | use_locking:b multiply_linear_by_lr:b : SparseApplyFtrl
+T,T,T,T,Tindices,T,T,T,T,T > T | use_locking:b multiply_linear_by_lr:b : SparseApplyFtrlV2
+T,T,T,T,T,Tindices > T | use_locking:b : SparseApplyProximalGradientDescent
+T,T,T,T,T,T,Tindices > T | use_locking:b : SparseApplyProximalAdagrad
 T,T,T,T,T,T,T,T,Tindices > T | use_locking:b : SparseApplyRMSProp
 T,T,T,T,T,T,T,T,T,Tindices > T | use_locking:b : SparseApplyCenteredRMSProp
 T,T,T,T,T,T,T,Tindices > T | use_locking:b : SparseApplyAdadelta

@@ -23,9 +23,15 @@ _ROWS = (
     ("ApplyAdam", "use_locking", "2800"),
     ("ApplyAdam", "use_nesterov", "2800"),
     ("ApplyCenteredRMSProp", "use_locking", "2800"),
+    ("ApplyFtrl", "use_locking", "2800"),
+    ("ApplyFtrl", "multiply_linear_by_lr", "2800"),
+    ("ApplyFtrlV2", "use_locking", "2800"),
+    ("ApplyFtrlV2", "multiply_linear_by_lr", "2800"),
     ("ApplyGradientDescent", "use_locking", "2800"),
     ("ApplyMomentum", "use_locking", "2800"),
     ("ApplyMomentum", "use_nesterov", "2800"),
+    ("ApplyProximalAdagrad", "use_locking", "2800"),
+    ("ApplyProximalGradientDescent", "use_locking", "2800"),
     ("ApplyRMSProp", "use_locking", "2800"),
     ("ArgMax", "Tidx", "3003"),
     ("ArgMax", "output_type", "3009"),
@@ -302,8 +308,14 @@ _ROWS = (
     ("SparseApplyAdagrad", "use_locking", "2800"),
     ("SparseApplyAdagrad", "update_slots", "2801"),
     ("SparseApplyCenteredRMSProp", "use_locking", "2800"),
+    ("SparseApplyFtrl", "use_locking", "2800"),
+    ("SparseApplyFtrl", "multiply_linear_by_lr", "2800"),
+    ("SparseApplyFtrlV2", "use_locking", "2800"),
+    ("SparseApplyFtrlV2", "multiply_linear_by_lr", "2800"),
     ("SparseApplyMomentum", "use_locking", "2800"),
     ("SparseApplyMomentum", "use_nesterov", "2800"),
+    ("SparseApplyProximalAdagrad", "use_locking", "2800"),
+    ("SparseApplyProximalGradientDescent", "use_locking", "2800"),
     ("SparseApplyRMSProp", "use_locking", "2800"),
     ("SparseReduceSum", "keep_dims", "2800"),
     ("SparseSegmentMean", "Tidx", "3003"),
@@ -389,18 +401,19 @@ _ROWS = (
 # generator again)
 CHECKED = frozenset("""
 Abs Acos Acosh Add AddN AddV2 AdjustContrastv2 AdjustHue AdjustSaturation All AllCandidateSampler Any
-ApplyAdadelta ApplyAdagrad ApplyAdam ApplyCenteredRMSProp ApplyGradientDescent ApplyMomentum ApplyRMSProp
-ArgMax ArgMin Asin Asinh Assert Assign AssignAdd AssignSub Atan Atan2 Atanh AudioSummaryV2 AvgPool AvgPoolGrad
-BatchDatasetV2 BatchMatMulV2 BatchNormWithGlobalNormalization BatchToSpaceND BiasAdd BiasAddGrad
-BroadcastGradientArgs BroadcastTo Cast Ceil CheckNumerics Cholesky ComputeAccidentalHits Concat ConcatOffset
-ConcatV2 ConcatenateDataset ConjugateTranspose Const ControlTrigger Conv2D Conv2DBackpropFilter
-Conv2DBackpropInput Cos Cosh CountUpTo Cross Cumprod Cumsum DecodeCSV DecodeImage DecodeJpeg DecodePng
-DecodeRaw DepthwiseConv2dNative DepthwiseConv2dNativeBackpropFilter DepthwiseConv2dNativeBackpropInput Diag
-DiagPart Digamma DivNoNan DynamicPartition DynamicStitch EditDistance Einsum Elu EluGrad EncodePng Enter Equal
-Erf Erfc Exit Exp ExpandDims Expm1 FIFOQueueV2 Fill FilterDataset FixedLengthRecordDatasetV2
-FixedLengthRecordReaderV2 FixedUnigramCandidateSampler FlatMapDataset Floor FloorDiv FloorMod FusedBatchNorm
-FusedBatchNormGrad GatherNd GatherV2 GeneratorDataset Greater GreaterEqual HSVToRGB HistogramSummary Identity
-IdentityN ImageSummary InTopKV2 InterleaveDataset InvertPermutation IsFinite IsInf IsNan IsVariableInitialized
+ApplyAdadelta ApplyAdagrad ApplyAdam ApplyCenteredRMSProp ApplyFtrl ApplyFtrlV2 ApplyGradientDescent
+ApplyMomentum ApplyProximalAdagrad ApplyProximalGradientDescent ApplyRMSProp ArgMax ArgMin Asin Asinh Assert
+Assign AssignAdd AssignSub Atan Atan2 Atanh AudioSummaryV2 AvgPool AvgPoolGrad BatchDatasetV2 BatchMatMulV2
+BatchNormWithGlobalNormalization BatchToSpaceND BiasAdd BiasAddGrad BroadcastGradientArgs BroadcastTo Cast
+Ceil CheckNumerics Cholesky ComputeAccidentalHits Concat ConcatOffset ConcatV2 ConcatenateDataset
+ConjugateTranspose Const ControlTrigger Conv2D Conv2DBackpropFilter Conv2DBackpropInput Cos Cosh CountUpTo
+Cross Cumprod Cumsum DecodeCSV DecodeImage DecodeJpeg DecodePng DecodeRaw DepthwiseConv2dNative
+DepthwiseConv2dNativeBackpropFilter DepthwiseConv2dNativeBackpropInput Diag DiagPart Digamma DivNoNan
+DynamicPartition DynamicStitch EditDistance Einsum Elu EluGrad EncodePng Enter Equal Erf Erfc Exit Exp
+ExpandDims Expm1 FIFOQueueV2 Fill FilterDataset FixedLengthRecordDatasetV2 FixedLengthRecordReaderV2
+FixedUnigramCandidateSampler FlatMapDataset Floor FloorDiv FloorMod FusedBatchNorm FusedBatchNormGrad GatherNd
+GatherV2 GeneratorDataset Greater GreaterEqual HSVToRGB HistogramSummary Identity IdentityN ImageSummary
+InTopKV2 InterleaveDataset InvertPermutation IsFinite IsInf IsNan IsVariableInitialized
 IteratorFromStringHandleV2 IteratorGetNext IteratorToStringHandle IteratorV2 L2Loss LRN LRNGrad LeakyRelu
 LeakyReluGrad LearnedUnigramCandidateSampler LegacyParallelInterleaveDatasetV2 Less LessEqual Lgamma LinSpace
 Log Log1p LogSoftmax LogUniformCandidateSampler LogicalAnd LogicalNot LogicalOr LoopCond MakeIterator
@@ -419,7 +432,8 @@ ReverseSequence ReverseV2 Rint Round Rsqrt RsqrtGrad SaveV2 ScalarSummary Scatte
 ScatterNdSub ScatterNdUpdate ScatterSub ScatterUpdate SegmentMax SegmentMean SegmentMin SegmentProd SegmentSum
 Select SelectV2 SelfAdjointEigV2 Selu SeluGrad Shape ShapeN ShuffleDataset Sigmoid SigmoidGrad Sign Sin Sinh
 Size SkipDataset Slice Softmax SoftmaxCrossEntropyWithLogits Softplus SoftplusGrad Softsign SoftsignGrad
-SpaceToBatchND SparseApplyAdadelta SparseApplyAdagrad SparseApplyCenteredRMSProp SparseApplyMomentum
+SpaceToBatchND SparseApplyAdadelta SparseApplyAdagrad SparseApplyCenteredRMSProp SparseApplyFtrl
+SparseApplyFtrlV2 SparseApplyMomentum SparseApplyProximalAdagrad SparseApplyProximalGradientDescent
 SparseApplyRMSProp SparseReduceSum SparseSegmentMean SparseSegmentSqrtN SparseSegmentSum
 SparseSoftmaxCrossEntropyWithLogits SparseTensorDenseMatMul SparseToDense Split SplitV Sqrt SqrtGrad Square
 SquaredDifference Squeeze StackPopV2 StackPushV2 StackV2 StopGradient StridedSlice StridedSliceGrad

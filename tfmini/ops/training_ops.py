@@ -17,7 +17,9 @@ from ..runtime.state import deref
 
 __all__ = ["apply_gradient_descent", "apply_momentum", "apply_adam", "apply_adagrad", "apply_rms_prop",
            "apply_centered_rms_prop", "apply_adadelta", "sparse_apply_momentum", "sparse_apply_adagrad",
-           "sparse_apply_rms_prop", "sparse_apply_centered_rms_prop", "sparse_apply_adadelta"]
+           "sparse_apply_rms_prop", "sparse_apply_centered_rms_prop", "sparse_apply_adadelta", "apply_ftrl",
+           "apply_ftrl_v2", "sparse_apply_ftrl", "sparse_apply_ftrl_v2", "apply_proximal_gradient_descent",
+           "sparse_apply_proximal_gradient_descent", "apply_proximal_adagrad", "sparse_apply_proximal_adagrad"]
 
 
 def _refs_shape(inputs, n_refs, kind):
@@ -209,6 +211,89 @@ register_op("ApplyAdadelta", infer=_apply_infer(3), kernel=_apply_adadelta_kerne
             stateful=True, ref_inputs=(0, 1, 2))
 
 
+# =========================================================================== ApplyFtrl / ApplyFtrlV2
+# FTRL-Proximal (McMahan et al., 2013), TF's kernel: with n the new accumulator accum + grad**2 and p(x) = x**-lr_power,
+#   linear += g' - (p(n) - p(accum)) / lr * var          (g' = grad + 2 * l2_shrinkage * var for V2, else grad)
+#   var = (clip(linear, -l1, l1) - linear) / (p(n) / lr + 2 * l2);  accum = n
+# (multiply_linear_by_lr: linear is kept multiplied by lr, and l1, l2 with it.) The shrinkage enters `linear` only.
+def _accum_power(xp, a, lr_power):
+    """a ** -lr_power, TF's sqrt for the usual lr_power = -0.5."""
+    return xp.sqrt(a) if float(lr_power) == -0.5 else xp.power(a, -lr_power)
+
+
+def _ftrl_update(xp, lr, l1, l2, l2_shrinkage, lr_power, multiply_linear_by_lr):
+    def update(v, a, lin, g):
+        g_lin = g if l2_shrinkage is None else g + 2 * l2_shrinkage * v
+        new_a = a + g * g
+        p_new = _accum_power(xp, new_a, lr_power)
+        sigma = p_new - _accum_power(xp, a, lr_power)
+        if multiply_linear_by_lr:
+            lin += g_lin * lr - sigma * v
+            l1_t, quadratic = l1 * lr, p_new + 2 * l2 * lr
+        else:
+            lin += g_lin - sigma / lr * v
+            l1_t, quadratic = l1, p_new / lr + 2 * l2
+        v[...] = (xp.clip(lin, -l1_t, l1_t) - lin) / quadratic
+        a[...] = new_a
+    return update
+
+
+def _apply_ftrl_kernel(xp, var, accum, linear, grad, lr, l1, l2, lr_power, *, use_locking=False,
+                       multiply_linear_by_lr=False):
+    _ftrl_update(xp, lr, l1, l2, None, lr_power, multiply_linear_by_lr)(*_values([var, accum, linear], grad), grad)
+    return var
+
+
+def _apply_ftrl_v2_kernel(xp, var, accum, linear, grad, lr, l1, l2, l2_shrinkage, lr_power, *, use_locking=False,
+                          multiply_linear_by_lr=False):
+    _ftrl_update(xp, lr, l1, l2, l2_shrinkage, lr_power, multiply_linear_by_lr)(
+        *_values([var, accum, linear], grad), grad)
+    return var
+
+
+def _ftrl_infer(var, accum, linear, grad, *scalars, **attrs):
+    return _apply_infer(3)(var, accum, linear, *scalars, grad)
+
+
+register_op("ApplyFtrl", infer=_ftrl_infer, kernel=_apply_ftrl_kernel, grad=NOT_DIFFERENTIABLE, stateful=True,
+            ref_inputs=(0, 1, 2))
+register_op("ApplyFtrlV2", infer=_ftrl_infer, kernel=_apply_ftrl_v2_kernel, grad=NOT_DIFFERENTIABLE, stateful=True,
+            ref_inputs=(0, 1, 2))
+
+
+# =========================================================================== ApplyProximalGradientDescent / Adagrad
+# FOBOS (Duchi & Singer, 2009): a gradient step to prox = var - step * grad, then the proximal step of l1 (soft
+# threshold by step * l1) and l2 (divide by 1 + step * l2). ProximalAdagrad's step is lr / sqrt(accum), after
+# accum += grad**2. With l1 = 0 the threshold leaves prox unchanged (sign(p) * |p| == p), so no branch is needed.
+def _proximal_step(xp, v, g, step, l1, l2):
+    prox = v - step * g
+    v[...] = xp.sign(prox) * xp.maximum(xp.abs(prox) - step * l1, 0) / (1 + step * l2)
+
+
+def _apply_proximal_gradient_descent_kernel(xp, var, alpha, l1, l2, delta, *, use_locking=False):
+    v, = _values([var], delta)
+    _proximal_step(xp, v, delta, alpha, l1, l2)
+    return var
+
+
+def _proximal_adagrad_update(xp, lr, l1, l2):
+    def update(v, a, g):
+        a += g * g
+        _proximal_step(xp, v, g, lr / xp.sqrt(a), l1, l2)
+    return update
+
+
+def _apply_proximal_adagrad_kernel(xp, var, accum, lr, l1, l2, grad, *, use_locking=False):
+    _proximal_adagrad_update(xp, lr, l1, l2)(*_values([var, accum], grad), grad)
+    return var
+
+
+register_op("ApplyProximalGradientDescent", infer=_apply_infer(1), kernel=_apply_proximal_gradient_descent_kernel,
+            grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0,))
+register_op("ApplyProximalAdagrad", infer=_apply_infer(2), kernel=_apply_proximal_adagrad_kernel,
+            grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0, 1))
+
+
 # =========================================================================== SparseApply*: updates of some rows
 # The optimizers' path for a sparse gradient (an IndexedSlices, from tf.gather / tf.nn.embedding_lookup): the update
 # of the dense op, applied to the rows `indices` of the variable and its slots only, `grad[i]` being row indices[i]'s
@@ -377,6 +462,42 @@ register_op("SparseApplyAdadelta", infer=_sparse_apply_infer(3, 6), kernel=_spar
             grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0, 1, 2))
 
 
+# =========================================================================== SparseApplyFtrl(V2) / SparseApplyProximal*
+def _sparse_apply_ftrl_kernel(xp, var, accum, linear, grad, indices, lr, l1, l2, lr_power, *, use_locking=False,
+                              multiply_linear_by_lr=False, **_):
+    _sparse_rows(xp, _ftrl_update(xp, lr, l1, l2, None, lr_power, multiply_linear_by_lr), [var, accum, linear],
+                 grad, indices)
+    return var
+
+
+def _sparse_apply_ftrl_v2_kernel(xp, var, accum, linear, grad, indices, lr, l1, l2, l2_shrinkage, lr_power, *,
+                                 use_locking=False, multiply_linear_by_lr=False, **_):
+    _sparse_rows(xp, _ftrl_update(xp, lr, l1, l2, l2_shrinkage, lr_power, multiply_linear_by_lr),
+                 [var, accum, linear], grad, indices)
+    return var
+
+
+def _sparse_apply_proximal_gradient_descent_kernel(xp, var, alpha, l1, l2, grad, indices, *, use_locking=False, **_):
+    _sparse_rows(xp, lambda v, g: _proximal_step(xp, v, g, alpha, l1, l2), [var], grad, indices)
+    return var
+
+
+def _sparse_apply_proximal_adagrad_kernel(xp, var, accum, lr, l1, l2, grad, indices, *, use_locking=False, **_):
+    _sparse_rows(xp, _proximal_adagrad_update(xp, lr, l1, l2), [var, accum], grad, indices)
+    return var
+
+
+register_op("SparseApplyFtrl", infer=_sparse_apply_infer(3, 3), kernel=_sparse_apply_ftrl_kernel,
+            grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0, 1, 2))
+register_op("SparseApplyFtrlV2", infer=_sparse_apply_infer(3, 3), kernel=_sparse_apply_ftrl_v2_kernel,
+            grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0, 1, 2))
+register_op("SparseApplyProximalGradientDescent", infer=_sparse_apply_infer(1, 4),
+            kernel=_sparse_apply_proximal_gradient_descent_kernel, grad=NOT_DIFFERENTIABLE, stateful=True,
+            ref_inputs=(0,))
+register_op("SparseApplyProximalAdagrad", infer=_sparse_apply_infer(2, 5), kernel=_sparse_apply_proximal_adagrad_kernel,
+            grad=NOT_DIFFERENTIABLE, stateful=True, ref_inputs=(0, 1))
+
+
 # =========================================================================== wrappers
 def _refs(*vs):
     return [v._ref() if hasattr(v, "_ref") else v for v in vs]
@@ -517,4 +638,85 @@ def sparse_apply_adadelta(var, accum, accum_update, lr, rho, epsilon, grad, indi
         dt = v.dtype.base_dtype
         sc = _scalars(dt, lr=lr, rho=rho, epsilon=epsilon)
         return _sparse_op("SparseApplyAdadelta", [v, a, au], sc, grad, indices, [], {"use_locking": use_locking},
+                          scope)
+
+
+def apply_ftrl(var, accum, linear, grad, lr, l1, l2, lr_power, use_locking=False, multiply_linear_by_lr=False,
+               name=None):
+    """FTRL-Proximal: accum += grad**2 after `linear` gathers grad - (accum_new**-lr_power - accum**-lr_power) / lr
+    * var; var = (clip(linear, -l1, l1) - linear) / (accum_new**-lr_power / lr + 2 * l2)."""
+    with name_scope(name, "ApplyFtrl", [var, accum, linear, grad]) as scope:
+        v, a, lin = _refs(var, accum, linear)
+        dt = v.dtype.base_dtype
+        sc = _scalars(dt, lr=lr, l1=l1, l2=l2, lr_power=lr_power)
+        return make_op("ApplyFtrl", [v, a, lin, convert_to_tensor(grad, dtype=dt)] + sc,
+                       {"use_locking": use_locking, "multiply_linear_by_lr": multiply_linear_by_lr}, name=scope)
+
+
+def apply_ftrl_v2(var, accum, linear, grad, lr, l1, l2, l2_shrinkage, lr_power, use_locking=False,
+                  multiply_linear_by_lr=False, name=None):
+    """apply_ftrl with an L2 shrinkage: `linear` gathers grad + 2 * l2_shrinkage * var (accum still grad**2)."""
+    with name_scope(name, "ApplyFtrlV2", [var, accum, linear, grad]) as scope:
+        v, a, lin = _refs(var, accum, linear)
+        dt = v.dtype.base_dtype
+        sc = _scalars(dt, lr=lr, l1=l1, l2=l2, l2_shrinkage=l2_shrinkage, lr_power=lr_power)
+        return make_op("ApplyFtrlV2", [v, a, lin, convert_to_tensor(grad, dtype=dt)] + sc,
+                       {"use_locking": use_locking, "multiply_linear_by_lr": multiply_linear_by_lr}, name=scope)
+
+
+def sparse_apply_ftrl(var, accum, linear, grad, indices, lr, l1, l2, lr_power, use_locking=False,
+                      multiply_linear_by_lr=False, name=None):
+    """apply_ftrl's update on the rows `indices` only (grad[i] is row indices[i]'s gradient)."""
+    with name_scope(name, "SparseApplyFtrl", [var, accum, linear, grad, indices]) as scope:
+        refs = _refs(var, accum, linear)
+        sc = _scalars(refs[0].dtype.base_dtype, lr=lr, l1=l1, l2=l2, lr_power=lr_power)
+        return _sparse_op("SparseApplyFtrl", refs, [], grad, indices, sc,
+                          {"use_locking": use_locking, "multiply_linear_by_lr": multiply_linear_by_lr}, scope)
+
+
+def sparse_apply_ftrl_v2(var, accum, linear, grad, indices, lr, l1, l2, l2_shrinkage, lr_power, use_locking=False,
+                         multiply_linear_by_lr=False, name=None):
+    """apply_ftrl_v2's update on the rows `indices` only (the shrinkage only on those rows)."""
+    with name_scope(name, "SparseApplyFtrlV2", [var, accum, linear, grad, indices]) as scope:
+        refs = _refs(var, accum, linear)
+        sc = _scalars(refs[0].dtype.base_dtype, lr=lr, l1=l1, l2=l2, l2_shrinkage=l2_shrinkage, lr_power=lr_power)
+        return _sparse_op("SparseApplyFtrlV2", refs, [], grad, indices, sc,
+                          {"use_locking": use_locking, "multiply_linear_by_lr": multiply_linear_by_lr}, scope)
+
+
+def apply_proximal_gradient_descent(var, alpha, l1, l2, delta, use_locking=False, name=None):
+    """FOBOS: prox = var - alpha * delta; var = sign(prox) * max(|prox| - alpha * l1, 0) / (1 + alpha * l2)."""
+    with name_scope(name, "ApplyProximalGradientDescent", [var, alpha, l1, l2, delta]) as scope:
+        (v,) = _refs(var)
+        dt = v.dtype.base_dtype
+        sc = _scalars(dt, alpha=alpha, l1=l1, l2=l2)
+        return make_op("ApplyProximalGradientDescent", [v] + sc + [convert_to_tensor(delta, dtype=dt)],
+                       {"use_locking": use_locking}, name=scope)
+
+
+def sparse_apply_proximal_gradient_descent(var, alpha, l1, l2, grad, indices, use_locking=False, name=None):
+    """apply_proximal_gradient_descent's update on the rows `indices` only."""
+    with name_scope(name, "SparseApplyProximalGradientDescent", [var, alpha, l1, l2, grad, indices]) as scope:
+        refs = _refs(var)
+        sc = _scalars(refs[0].dtype.base_dtype, alpha=alpha, l1=l1, l2=l2)
+        return _sparse_op("SparseApplyProximalGradientDescent", refs, sc, grad, indices, [],
+                          {"use_locking": use_locking}, scope)
+
+
+def apply_proximal_adagrad(var, accum, lr, l1, l2, grad, use_locking=False, name=None):
+    """accum += grad**2, then FOBOS with the step lr / sqrt(accum) (see apply_proximal_gradient_descent)."""
+    with name_scope(name, "ApplyProximalAdagrad", [var, accum, lr, l1, l2, grad]) as scope:
+        v, a = _refs(var, accum)
+        dt = v.dtype.base_dtype
+        sc = _scalars(dt, lr=lr, l1=l1, l2=l2)
+        return make_op("ApplyProximalAdagrad", [v, a] + sc + [convert_to_tensor(grad, dtype=dt)],
+                       {"use_locking": use_locking}, name=scope)
+
+
+def sparse_apply_proximal_adagrad(var, accum, lr, l1, l2, grad, indices, use_locking=False, name=None):
+    """apply_proximal_adagrad's update on the rows `indices` only."""
+    with name_scope(name, "SparseApplyProximalAdagrad", [var, accum, lr, l1, l2, grad, indices]) as scope:
+        refs = _refs(var, accum)
+        sc = _scalars(refs[0].dtype.base_dtype, lr=lr, l1=l1, l2=l2)
+        return _sparse_op("SparseApplyProximalAdagrad", refs, sc, grad, indices, [], {"use_locking": use_locking},
                           scope)

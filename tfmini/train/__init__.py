@@ -5,6 +5,7 @@ from ..framework.api_hook import tf_module_getattr
 from .adadelta import AdadeltaOptimizer  # noqa: F401
 from .adagrad import AdagradOptimizer  # noqa: F401
 from .adam import AdamOptimizer  # noqa: F401
+from .ftrl import FtrlOptimizer  # noqa: F401
 from .checkpoint_utils import (NewCheckpointReader, init_from_checkpoint, list_variables,  # noqa: F401
                                load_checkpoint, load_variable)
 from .gradient_descent import GradientDescentOptimizer  # noqa: F401
@@ -13,6 +14,8 @@ from .learning_rate_decay import (cosine_decay, exponential_decay, inverse_time_
 from .momentum import MomentumOptimizer  # noqa: F401
 from .moving_averages import ExponentialMovingAverage  # noqa: F401
 from .optimizer import Optimizer  # noqa: F401
+from .proximal_adagrad import ProximalAdagradOptimizer  # noqa: F401
+from .proximal_gradient_descent import ProximalGradientDescentOptimizer  # noqa: F401
 from .rmsprop import RMSPropOptimizer  # noqa: F401
 from .saver import (CheckpointState, Saver, SaverDef, checkpoint_exists, generate_checkpoint_state_proto,  # noqa: F401
                     get_checkpoint_mtimes, get_checkpoint_state, latest_checkpoint, remove_checkpoint,

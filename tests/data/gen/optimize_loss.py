@@ -146,6 +146,7 @@ CASES = {
     "adam_by_name_named": MODEL + "train = layers.optimize_loss(loss, None, 0.05, 'Adam', name='opt')",
     "momentum_by_name_all_summaries": MODEL + (
         "train = layers.optimize_loss(loss, global_step, 0.1, 'Momentum', summaries=layers.OPTIMIZER_SUMMARIES)"),
+    "ftrl_by_name": MODEL + "train = layers.optimize_loss(loss, global_step, 0.3, 'Ftrl')",
     "rmsprop_instance_a3c": MODEL + (
         "opt = tf.train.RMSPropOptimizer(0.00025, 0.99, 0.0, 1e-6)\n"
         "train = layers.optimize_loss(loss=loss, global_step=global_step, learning_rate=0.00025, optimizer=opt,\n"

@@ -9,22 +9,18 @@ from ...ops import clip_ops, random_ops
 from ...ops.check_ops import assert_scalar
 from ...ops.constant_op import constant
 from ...ops.control_flow_ops import with_dependencies
-from ...train import adagrad, adam, gradient_descent, momentum, optimizer as optimizer_, rmsprop, training_util
+from ...train import (adagrad, adam, ftrl, gradient_descent, momentum, optimizer as optimizer_, rmsprop,
+                      training_util)
 from ...variable_scope import get_variable, variable_scope
 from ...variables import trainable_variables
 
 __all__ = ["optimize_loss", "OPTIMIZER_CLS_NAMES", "OPTIMIZER_SUMMARIES"]
 
 
-def _ftrl(learning_rate):
-    from ... import train
-    return train.FtrlOptimizer(learning_rate)  # not in tfmini: the AttributeError says so
-
-
 OPTIMIZER_CLS_NAMES = {
     "Adagrad": adagrad.AdagradOptimizer,
     "Adam": adam.AdamOptimizer,
-    "Ftrl": _ftrl,
+    "Ftrl": ftrl.FtrlOptimizer,
     "Momentum": lambda learning_rate: momentum.MomentumOptimizer(learning_rate, momentum=0.9),
     "RMSProp": rmsprop.RMSPropOptimizer,
     "SGD": gradient_descent.GradientDescentOptimizer,
