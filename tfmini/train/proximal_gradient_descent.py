@@ -7,13 +7,9 @@ from .optimizer import Optimizer
 __all__ = ["ProximalGradientDescentOptimizer"]
 
 
-class ProximalGradientDescentOptimizer(Optimizer):
-    def __init__(self, learning_rate, l1_regularization_strength=0.0, l2_regularization_strength=0.0,
-                 use_locking=False, name="ProximalGradientDescent"):
-        super().__init__(use_locking, name)
-        self._learning_rate = learning_rate
-        self._l1_regularization_strength = l1_regularization_strength
-        self._l2_regularization_strength = l2_regularization_strength
+class ProximalHyperparameters:
+    """The proximal optimizers' learning rate and L1 and L2 strengths: tensors made in `_prepare`, as TF names them,
+    and `_hyper(var)`, the three cast to the variable's type (ProximalAdagradOptimizer shares it)."""
 
     def _prepare(self):
         self._learning_rate_tensor = convert_to_tensor(self._call_if_callable(self._learning_rate),
@@ -24,6 +20,15 @@ class ProximalGradientDescentOptimizer(Optimizer):
     def _hyper(self, var):
         return [math_ops.cast(t, var.dtype.base_dtype) for t in (self._learning_rate_tensor, self._l1_tensor,
                                                                  self._l2_tensor)]
+
+
+class ProximalGradientDescentOptimizer(ProximalHyperparameters, Optimizer):
+    def __init__(self, learning_rate, l1_regularization_strength=0.0, l2_regularization_strength=0.0,
+                 use_locking=False, name="ProximalGradientDescent"):
+        super().__init__(use_locking, name)
+        self._learning_rate = learning_rate
+        self._l1_regularization_strength = l1_regularization_strength
+        self._l2_regularization_strength = l2_regularization_strength
 
     def _apply_dense(self, grad, var):
         return training_ops.apply_proximal_gradient_descent(var, *self._hyper(var), grad,
