@@ -477,24 +477,24 @@ def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
 # The lecture-era spellings TF 1.0 replaced by tf.summary.*: the same ops, but the tag is used exactly as given
 # (no enclosing name scope added), scalar_summary takes a tensor of tags matching the values' shape, and the ops
 # are named after their type by default ('ScalarSummary', 'HistogramSummary', 'MergeSummary/MergeSummary').
-def scalar_summary(tags, values, collections=None, name=None):
-    """TF 0.x's tf.scalar_summary: one value per tag, `tags` a string (or string tensor) shaped like `values`."""
-    with name_scope(name, "ScalarSummary", [tags, values]) as scope:
-        tags_t = convert_one("ScalarSummary", "tags", tags, dtypes.string)
-        values_t = convert_one("ScalarSummary", "values", values, allowed=_REAL)
-        val = make_op("ScalarSummary", [tags_t, values_t], {}, name=scope)
+def _tagged_summary(op_type, tag_param, tag, values, collections, name):
+    """A ScalarSummary or HistogramSummary op of `values` under `tag` as given, in collection SUMMARIES."""
+    with name_scope(name, op_type, [tag, values]) as scope:
+        tag_t = convert_one(op_type, tag_param, tag, dtypes.string)
+        values_t = convert_one(op_type, "values", values, allowed=_REAL)
+        val = make_op(op_type, [tag_t, values_t], {}, name=scope)
         _collect(val, collections, [GraphKeys.SUMMARIES])
     return val
+
+
+def scalar_summary(tags, values, collections=None, name=None):
+    """TF 0.x's tf.scalar_summary: one value per tag, `tags` a string (or string tensor) shaped like `values`."""
+    return _tagged_summary("ScalarSummary", "tags", tags, values, collections, name)
 
 
 def histogram_summary(tag, values, collections=None, name=None):
     """TF 0.x's tf.histogram_summary: tf.summary.histogram with `tag` used as given."""
-    with name_scope(name, "HistogramSummary", [tag, values]) as scope:
-        tag_t = convert_one("HistogramSummary", "tag", tag, dtypes.string)
-        values_t = convert_one("HistogramSummary", "values", values, allowed=_REAL)
-        val = make_op("HistogramSummary", [tag_t, values_t], {}, name=scope)
-        _collect(val, collections, [GraphKeys.SUMMARIES])
-    return val
+    return _tagged_summary("HistogramSummary", "tag", tag, values, collections, name)
 
 
 def image_summary(tag, tensor, max_images=3, collections=None, name=None):
