@@ -96,14 +96,20 @@ register_op("ApplyGradientDescent", infer=_apply_infer(1), kernel=_apply_gradien
 
 
 # =========================================================================== ApplyMomentum
+def _momentum_update(lr, momentum, use_nesterov):
+    """Momentum's rule on (var, accum) and a gradient, in place: ApplyMomentum's and SparseApplyMomentum's."""
+    def update(v, a, g):
+        a *= momentum
+        a += g
+        if use_nesterov:
+            v -= g * lr + a * (momentum * lr)
+        else:
+            v -= lr * a
+    return update
+
+
 def _apply_momentum_kernel(xp, var, accum, lr, grad, momentum, *, use_locking=False, use_nesterov=False):
-    v, a = _values([var, accum], grad)
-    a *= momentum
-    a += grad
-    if use_nesterov:
-        v -= grad * lr + a * (momentum * lr)
-    else:
-        v -= lr * a
+    _momentum_update(lr, momentum, use_nesterov)(*_values([var, accum], grad), grad)
     return var
 
 
@@ -151,11 +157,17 @@ register_op("ApplyAdam", infer=_apply_infer(3), kernel=_apply_adam_kernel, grad=
 
 
 # =========================================================================== ApplyAdagrad
+def _adagrad_update(xp, lr, update_slots):
+    """Adagrad's rule on (var, accum) and a gradient, in place: ApplyAdagrad's and SparseApplyAdagrad's."""
+    def update(v, a, g):
+        if update_slots:
+            a += g * g
+        v -= lr * g / xp.sqrt(a)
+    return update
+
+
 def _apply_adagrad_kernel(xp, var, accum, lr, grad, *, use_locking=False, update_slots=True):
-    v, a = _values([var, accum], grad)
-    if update_slots:
-        a += grad * grad
-    v -= lr * grad / xp.sqrt(a)
+    _adagrad_update(xp, lr, update_slots)(*_values([var, accum], grad), grad)
     return var
 
 
@@ -194,16 +206,21 @@ register_op("ApplyCenteredRMSProp", infer=_apply_infer(4), kernel=_apply_centere
 
 
 # =========================================================================== ApplyAdadelta
-def _apply_adadelta_kernel(xp, var, accum, accum_update, lr, rho, epsilon, grad, *, use_locking=False):
-    def update(v, a, au, grad):
+def _adadelta_update(xp, lr, rho, epsilon):
+    """Adadelta's rule on (var, accum, accum_update) and a gradient, in place: ApplyAdadelta's and
+    SparseApplyAdadelta's."""
+    def update(v, a, au, g):
         a *= rho
-        a += (1 - rho) * grad * grad
-        step = xp.sqrt(au + epsilon) / xp.sqrt(a + epsilon) * grad
+        a += (1 - rho) * g * g
+        step = xp.sqrt(au + epsilon) / xp.sqrt(a + epsilon) * g
         au *= rho
         au += (1 - rho) * step * step
         v -= step * lr
+    return update
 
-    _in_blocks(update, _values([var, accum, accum_update], grad), grad)
+
+def _apply_adadelta_kernel(xp, var, accum, accum_update, lr, rho, epsilon, grad, *, use_locking=False):
+    _in_blocks(_adadelta_update(xp, lr, rho, epsilon), _values([var, accum, accum_update], grad), grad)
     return var
 
 
@@ -376,15 +393,7 @@ def _sparse_rows(xp, update, slots, grad, indices):
 # =========================================================================== SparseApplyMomentum
 def _sparse_apply_momentum_kernel(xp, var, accum, lr, grad, indices, momentum, *, use_locking=False,
                                   use_nesterov=False, **_):
-    def update(v, a, g):
-        a *= momentum
-        a += g
-        if use_nesterov:
-            v -= g * lr + a * (momentum * lr)
-        else:
-            v -= lr * a
-
-    _sparse_rows(xp, update, [var, accum], grad, indices)
+    _sparse_rows(xp, _momentum_update(lr, momentum, use_nesterov), [var, accum], grad, indices)
     return var
 
 
@@ -394,12 +403,7 @@ register_op("SparseApplyMomentum", infer=_sparse_apply_infer(2, 3), kernel=_spar
 
 # =========================================================================== SparseApplyAdagrad
 def _sparse_apply_adagrad_kernel(xp, var, accum, lr, grad, indices, *, use_locking=False, update_slots=True, **_):
-    def update(v, a, g):
-        if update_slots:
-            a += g * g
-        v -= lr * g / xp.sqrt(a)
-
-    _sparse_rows(xp, update, [var, accum], grad, indices)
+    _sparse_rows(xp, _adagrad_update(xp, lr, update_slots), [var, accum], grad, indices)
     return var
 
 
@@ -446,15 +450,7 @@ register_op("SparseApplyCenteredRMSProp", infer=_sparse_apply_infer(4, 8),
 # =========================================================================== SparseApplyAdadelta
 def _sparse_apply_adadelta_kernel(xp, var, accum, accum_update, lr, rho, epsilon, grad, indices, *,
                                   use_locking=False, **_):
-    def update(v, a, au, g):
-        a *= rho
-        a += (1 - rho) * g * g
-        step = xp.sqrt(au + epsilon) / xp.sqrt(a + epsilon) * g
-        au *= rho
-        au += (1 - rho) * step * step
-        v -= step * lr
-
-    _sparse_rows(xp, update, [var, accum, accum_update], grad, indices)
+    _sparse_rows(xp, _adadelta_update(xp, lr, rho, epsilon), [var, accum, accum_update], grad, indices)
     return var
 
 
