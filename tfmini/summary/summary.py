@@ -139,10 +139,15 @@ def scalar(name, tensor, collections=None, family=None):
     to `collections` (default [GraphKeys.SUMMARIES], what `merge_all` merges).
     """
     with _SummaryScope(name, family, values=[tensor]) as (tag, scope):
-        tags = convert_one("ScalarSummary", "tags", tag, dtypes.string)
-        values = convert_one("ScalarSummary", "values", tensor, allowed=_REAL)
-        val = make_op("ScalarSummary", [tags, values], {}, name=scope)
-        _collect(val, collections, [GraphKeys.SUMMARIES])
+        return _tagged_summary_op("ScalarSummary", "tags", tag, tensor, collections, scope)
+
+
+def _tagged_summary_op(op_type, tag_param, tag, values, collections, scope):
+    """The ScalarSummary or HistogramSummary op named `scope` of real `values` under `tag`, in SUMMARIES."""
+    tag_t = convert_one(op_type, tag_param, tag, dtypes.string)
+    values_t = convert_one(op_type, "values", values, allowed=_REAL)
+    val = make_op(op_type, [tag_t, values_t], {}, name=scope)
+    _collect(val, collections, [GraphKeys.SUMMARIES])
     return val
 
 
@@ -205,11 +210,7 @@ def histogram(name, values, collections=None, family=None):
     """A summary of the distribution of `values` (any shape, real numbers), shown in TensorBoard's
     Histograms and Distributions tabs. Running it fails on NaN or Inf ('Nan in summary histogram for: ...')."""
     with _SummaryScope(name, family, default_name="HistogramSummary", values=[values]) as (tag, scope):
-        tag_t = convert_one("HistogramSummary", "tag", tag, dtypes.string)
-        values_t = convert_one("HistogramSummary", "values", values, allowed=_REAL)
-        val = make_op("HistogramSummary", [tag_t, values_t], {}, name=scope)
-        _collect(val, collections, [GraphKeys.SUMMARIES])
-    return val
+        return _tagged_summary_op("HistogramSummary", "tag", tag, values, collections, scope)
 
 
 # =========================================================================== ImageSummary
@@ -284,13 +285,17 @@ def image(name, tensor, max_outputs=3, collections=None, family=None):
     TensorBoard's Images tab with tags 'name/image/0', ... ('name/image' when max_outputs is 1)."""
     max_outputs = _check_min("ImageSummary", "max_images", max_outputs, 1)
     with _SummaryScope(name, family, values=[tensor]) as (tag, scope):
-        tag_t = convert_one("ImageSummary", "tag", tag, dtypes.string)
-        tensor_t = convert_one("ImageSummary", "tensor", tensor, allowed=_IMAGE_TYPES)
-        bad_color = np.array([255, 0, 0, 255], dtype=np.uint8)
-        bad_color.flags.writeable = False
-        val = make_op("ImageSummary", [tag_t, tensor_t], {"max_images": max_outputs, "bad_color": bad_color},
-                      name=scope)
-        _collect(val, collections, [GraphKeys.SUMMARIES])
+        return _image_summary_op(tag, tensor, max_outputs, collections, scope)
+
+
+def _image_summary_op(tag, tensor, max_images, collections, scope):
+    """The ImageSummary op named `scope` (TF's bad_color: opaque red for non-finite pixels), in SUMMARIES."""
+    tag_t = convert_one("ImageSummary", "tag", tag, dtypes.string)
+    tensor_t = convert_one("ImageSummary", "tensor", tensor, allowed=_IMAGE_TYPES)
+    bad_color = np.array([255, 0, 0, 255], dtype=np.uint8)
+    bad_color.flags.writeable = False
+    val = make_op("ImageSummary", [tag_t, tensor_t], {"max_images": max_images, "bad_color": bad_color}, name=scope)
+    _collect(val, collections, [GraphKeys.SUMMARIES])
     return val
 
 
@@ -478,13 +483,9 @@ def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
 # (no enclosing name scope added), scalar_summary takes a tensor of tags matching the values' shape, and the ops
 # are named after their type by default ('ScalarSummary', 'HistogramSummary', 'MergeSummary/MergeSummary').
 def _tagged_summary(op_type, tag_param, tag, values, collections, name):
-    """A ScalarSummary or HistogramSummary op of `values` under `tag` as given, in collection SUMMARIES."""
+    """TF 0.x's ScalarSummary or HistogramSummary: `tag` as given, the op in a name scope of its type's name."""
     with name_scope(name, op_type, [tag, values]) as scope:
-        tag_t = convert_one(op_type, tag_param, tag, dtypes.string)
-        values_t = convert_one(op_type, "values", values, allowed=_REAL)
-        val = make_op(op_type, [tag_t, values_t], {}, name=scope)
-        _collect(val, collections, [GraphKeys.SUMMARIES])
-    return val
+        return _tagged_summary_op(op_type, tag_param, tag, values, collections, scope)
 
 
 def scalar_summary(tags, values, collections=None, name=None):
@@ -501,14 +502,7 @@ def image_summary(tag, tensor, max_images=3, collections=None, name=None):
     """TF 0.x's tf.image_summary: tf.summary.image with `tag` used as given (tags 'tag/image/0', ...)."""
     max_images = _check_min("ImageSummary", "max_images", max_images, 1)
     with name_scope(name, "ImageSummary", [tag, tensor]) as scope:
-        tag_t = convert_one("ImageSummary", "tag", tag, dtypes.string)
-        tensor_t = convert_one("ImageSummary", "tensor", tensor, allowed=_IMAGE_TYPES)
-        bad_color = np.array([255, 0, 0, 255], dtype=np.uint8)
-        bad_color.flags.writeable = False
-        val = make_op("ImageSummary", [tag_t, tensor_t], {"max_images": max_images, "bad_color": bad_color},
-                      name=scope)
-        _collect(val, collections, [GraphKeys.SUMMARIES])
-    return val
+        return _image_summary_op(tag, tensor, max_images, collections, scope)
 
 
 def audio_summary(tag, tensor, sample_rate, max_outputs=3, collections=None, name=None):
