@@ -2,6 +2,7 @@
 import importlib.util
 import os
 import pathlib
+import sys
 
 import pytest
 
@@ -22,7 +23,10 @@ def load_generator(name):
     """tests/data/gen/<name>.py as a module, without importing TensorFlow (its top lines do): the case texts and
     harness that a test runs on tfmini and compares with the goldens the generator wrote."""
     import importlib.util
-    path = REPO / "tests" / "data" / "gen" / (name + ".py")
+    gen = REPO / "tests" / "data" / "gen"
+    if str(gen) not in sys.path:  # their shared helpers (golden_values), as when a generator runs as a script
+        sys.path.append(str(gen))
+    path = gen / (name + ".py")
     src = path.read_text().replace("import tensorflow.compat.v1 as tf\n", "").replace("tf.disable_v2_behavior()\n", "")
     mod = importlib.util.module_from_spec(importlib.util.spec_from_loader(name + "_gen", loader=None))
     mod.__file__ = str(path)

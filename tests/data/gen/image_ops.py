@@ -12,18 +12,11 @@ import pathlib
 import numpy as np
 import tensorflow.compat.v1 as tf
 
+from golden_values import arr  # tests/data/gen/golden_values.py
+
 tf.disable_v2_behavior()
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tf_image_ops.json"
 rng = np.random.RandomState(7)
-
-
-def arr(a):
-    a = np.asarray(a)
-    if a.dtype.kind == "f":  # float32 in 9 significant digits, float64 in full
-        values = [float("%.9g" % v) for v in a.reshape(-1)] if a.dtype == np.float32 else a.reshape(-1).tolist()
-    else:
-        values = a.reshape(-1).tolist()
-    return {"dtype": a.dtype.name, "shape": list(a.shape), "values": values}
 
 
 def weights(shape):

@@ -19,6 +19,8 @@ import types
 
 import numpy as np
 
+from golden_values import arr  # tests/data/gen/golden_values.py
+
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tf_legacy_seq2seq.json"
 
 
@@ -158,15 +160,6 @@ ERRORS = {
     "loss_lengths_differ": ("seq2seq.sequence_loss_by_example([tf.zeros([2, 3])] * 2, [tf.zeros([2], tf.int32)],\n"
                             "                                 [tf.ones([2])] * 2)"),
 }
-
-
-def arr(a):
-    a = np.asarray(a)
-    if a.dtype.kind == "f":  # float32 in 9 significant digits, float64 in full
-        values = [float("%.9g" % v) for v in a.reshape(-1)] if a.dtype == np.float32 else a.reshape(-1).tolist()
-    else:
-        values = a.reshape(-1).tolist()
-    return {"dtype": a.dtype.name, "shape": list(a.shape), "values": values}
 
 
 def build(tf, seq2seq, source):

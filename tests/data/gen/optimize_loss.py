@@ -17,6 +17,8 @@ import types
 
 import numpy as np
 
+from golden_values import arr  # tests/data/gen/golden_values.py
+
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tf_optimize_loss.json"
 OPTIMIZER_SUMMARIES = ["learning_rate", "loss", "gradients", "gradient_norm", "global_gradient_norm"]
 
@@ -179,15 +181,6 @@ ERRORS = {
     "optimizer_number": MODEL + "layers.optimize_loss(loss, global_step, 0.1, 3)",
     "vector_loss": MODEL + "layers.optimize_loss(tf.reduce_sum(x, 1, name='row_sums'), global_step, 0.1, 'SGD')",
 }
-
-
-def arr(a):
-    a = np.asarray(a)
-    if a.dtype.kind == "f":  # float32 in 9 significant digits, float64 in full
-        values = [float("%.9g" % v) for v in a.reshape(-1)] if a.dtype == np.float32 else a.reshape(-1).tolist()
-    else:
-        values = a.reshape(-1).tolist()
-    return {"dtype": a.dtype.name, "shape": list(a.shape), "values": values}
 
 
 def run_case(tf, layers, source):
